@@ -1,0 +1,218 @@
+//! The book's catalogues: subscription categories, static segments and additional
+//! field definitions, and the operations that put contacts in them.
+
+use super::profile::page_size;
+use super::{ContactBook, Unit};
+use crate::model::{
+    Category, Contact, ContactInput, FieldDefinition, FieldInput, ListQuery, Page, Segment,
+};
+use crate::validate::{self, required_text};
+use crate::{Error, Result};
+
+const MAX_TITLE_CHARS: usize = 255;
+
+impl ContactBook {
+    /// Defines a subscription category. Its key is the slug of the title
+    /// (`Weekly news` → `weekly-news`); a segment of the same name is created with it.
+    pub fn define_category(&self, title: &str) -> Result<Category> {
+        let title = required_text("title", title, MAX_TITLE_CHARS)?;
+        let key = slug::slugify(&title);
+        if key.is_empty() {
+            return Err(Error::validation(
+                "title",
+                &title,
+                "needs letters or digits to make a key",
+            ));
+        }
+        self.atomic(|unit| {
+            if let Some(existing) = unit.tx.category(&key)? {
+                return Err(Error::conflict(
+                    "key",
+                    &key,
+                    format!("category {:?}", existing.title),
+                ));
+            }
+            unit.check_segment_name_free(&title)?;
+            let segment = Segment {
+                id: unit.new_id(),
+                name: title.clone(),
+                category_key: Some(key.clone()),
+            };
+            let category = Category {
+                key: key.clone(),
+                title: title.clone(),
+                segment_id: segment.id.clone(),
+            };
+            unit.tx.put_segment(&segment)?;
+            unit.tx.put_category(&category)?;
+            Ok(category)
+        })
+    }
+
+    /// Every category, by key.
+    pub fn categories(&self) -> Result<Vec<Category>> {
+        self.atomic(|unit| unit.tx.categories())
+    }
+
+    /// Subscribes the contact to the category `key` (once; again is a no-op).
+    pub fn add_category(&self, id: &str, key: &str) -> Result<Contact> {
+        self.atomic(|unit| {
+            let mut record = unit.live_contact(id)?;
+            unit.join_category(&mut record, key)?;
+            let record = unit.save(record)?;
+            unit.view(record)
+        })
+    }
+
+    /// Unsubscribes the contact from the category `key`.
+    pub fn remove_category(&self, id: &str, key: &str) -> Result<Contact> {
+        self.atomic(|unit| {
+            if unit.tx.category(key)?.is_none() {
+                return Err(Error::not_found("category", key));
+            }
+            let mut record = unit.live_contact(id)?;
+            unit.leave_category(&mut record, key)?;
+            let record = unit.save(record)?;
+            unit.view(record)
+        })
+    }
+
+    /// Creates a static segment with a unique name.
+    pub fn create_segment(&self, name: &str) -> Result<Segment> {
+        let name = required_text("name", name, MAX_TITLE_CHARS)?;
+        self.atomic(|unit| {
+            unit.check_segment_name_free(&name)?;
+            let segment = Segment {
+                id: unit.new_id(),
+                name: name.clone(),
+                category_key: None,
+            };
+            unit.tx.put_segment(&segment)?;
+            Ok(segment)
+        })
+    }
+
+    /// Every segment (static and category-backed), by id.
+    pub fn segments(&self) -> Result<Vec<Segment>> {
+        self.atomic(|unit| unit.tx.segments())
+    }
+
+    /// Adds the contact to a static segment (a category's segment follows the
+    /// category: use `add_category`).
+    pub fn add_to_segment(&self, id: &str, segment_id: &str) -> Result<Contact> {
+        self.atomic(|unit| {
+            unit.static_segment(segment_id)?;
+            let mut record = unit.live_contact(id)?;
+            record.segments.insert(segment_id.to_string());
+            let record = unit.save(record)?;
+            unit.view(record)
+        })
+    }
+
+    /// Removes the contact from a static segment.
+    pub fn remove_from_segment(&self, id: &str, segment_id: &str) -> Result<Contact> {
+        self.atomic(|unit| {
+            unit.static_segment(segment_id)?;
+            let mut record = unit.live_contact(id)?;
+            record.segments.remove(segment_id);
+            let record = unit.save(record)?;
+            unit.view(record)
+        })
+    }
+
+    /// Live members of a segment in id order, a page at a time.
+    pub fn segment_members(&self, segment_id: &str, query: &ListQuery) -> Result<Page<Contact>> {
+        let limit = page_size(query.limit)?;
+        self.atomic(|unit| {
+            if unit.tx.segment(segment_id)?.is_none() {
+                return Err(Error::not_found("segment", segment_id));
+            }
+            let records =
+                unit.tx
+                    .segment_members(segment_id, query.cursor.as_deref(), limit + 1)?;
+            unit.page_of_contacts(records, limit)
+        })
+    }
+
+    /// Defines an additional field. Defining the same definition again is a no-op;
+    /// a different definition under an existing key is a conflict.
+    pub fn define_field(&self, definition: FieldDefinition) -> Result<FieldDefinition> {
+        let definition = validate::validate_definition(&definition)?;
+        self.atomic(|unit| {
+            let existing = unit
+                .tx
+                .field_definitions()?
+                .into_iter()
+                .find(|d| d.key == definition.key);
+            match existing {
+                Some(existing) if existing == definition => Ok(existing),
+                Some(_) => Err(Error::conflict(
+                    "key",
+                    &definition.key,
+                    "a different field definition",
+                )),
+                None => {
+                    unit.tx.put_field_definition(&definition)?;
+                    Ok(definition.clone())
+                }
+            }
+        })
+    }
+
+    /// Every field definition, by key.
+    pub fn field_definitions(&self) -> Result<Vec<FieldDefinition>> {
+        self.atomic(|unit| unit.tx.field_definitions())
+    }
+
+    /// Sets one additional field, parsing `value` against its definition.
+    pub fn set_field(&self, id: &str, key: &str, value: FieldInput) -> Result<Contact> {
+        self.update(id, fields_patch(key, Some(value)))
+    }
+
+    /// Clears one additional field (a required field cannot be cleared).
+    pub fn clear_field(&self, id: &str, key: &str) -> Result<Contact> {
+        self.update(id, fields_patch(key, None))
+    }
+}
+
+fn fields_patch(key: &str, value: Option<FieldInput>) -> ContactInput {
+    ContactInput {
+        fields: [(key.to_string(), value)].into_iter().collect(),
+        ..Default::default()
+    }
+}
+
+impl Unit<'_> {
+    /// The static segment with `id`; not-found, or a validation error for a
+    /// category's segment (it is edited through the category).
+    pub(super) fn static_segment(&mut self, id: &str) -> Result<Segment> {
+        let segment = self
+            .tx
+            .segment(id)?
+            .ok_or_else(|| Error::not_found("segment", id))?;
+        match &segment.category_key {
+            Some(key) => Err(Error::validation(
+                "segment",
+                id,
+                format!("belongs to category {key:?}: subscribe contacts with add_category"),
+            )),
+            None => Ok(segment),
+        }
+    }
+
+    fn check_segment_name_free(&mut self, name: &str) -> Result<()> {
+        match self
+            .tx
+            .segments()?
+            .into_iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+        {
+            Some(existing) => Err(Error::conflict(
+                "name",
+                name,
+                format!("segment {}", existing.id),
+            )),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Consent operations: suppressions per address, double opt-in, and `can_send`.
+
+use super::{ContactBook, Unit};
+use crate::consent;
+use crate::model::{
+    Channel, Contact, ContactRecord, SendDecision, SendReason, SuppressionKind, SuppressionRecord,
+};
+use crate::validate::{self, optional_text, required_text};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+
+const MAX_REASON_CHARS: usize = 1000;
+/// The reason recorded when a blacklist gives none.
+const MANUAL: &str = "manual";
+
+impl ContactBook {
+    /// Blacklists the contact's address on `channel` (default reason `manual`).
+    /// The record stays with the address, whoever holds it later.
+    pub fn blacklist(&self, id: &str, channel: Channel, reason: Option<&str>) -> Result<Contact> {
+        let reason = optional_text("reason", reason, MAX_REASON_CHARS)?
+            .unwrap_or_else(|| MANUAL.to_string());
+        self.suppress(id, channel, SuppressionKind::Blacklisted, Some(reason))
+    }
+
+    /// Lifts a blacklist; the note is required and kept on the record.
+    pub fn unblacklist(&self, id: &str, channel: Channel, note: &str) -> Result<Contact> {
+        let note = required_text("note", note, MAX_REASON_CHARS)?;
+        self.lift(id, channel, &[SuppressionKind::Blacklisted], note)
+    }
+
+    /// Records that the person opted out of `channel`.
+    pub fn unsubscribe(&self, id: &str, channel: Channel, reason: Option<&str>) -> Result<Contact> {
+        let reason = optional_text("reason", reason, MAX_REASON_CHARS)?;
+        self.suppress(id, channel, SuppressionKind::Unsubscribed, reason)
+    }
+
+    /// The person opts back in: lifts their own unsubscribe and spam complaint on
+    /// `channel` (a blacklist needs `unblacklist`).
+    pub fn resubscribe(&self, id: &str, channel: Channel, note: Option<&str>) -> Result<Contact> {
+        let note = optional_text("note", note, MAX_REASON_CHARS)?
+            .unwrap_or_else(|| "resubscribed".to_string());
+        self.lift(
+            id,
+            channel,
+            &[
+                SuppressionKind::Unsubscribed,
+                SuppressionKind::SpamComplaint,
+            ],
+            note,
+        )
+    }
+
+    /// Records that the person reported a message on `channel` as spam.
+    pub fn report_spam(&self, id: &str, channel: Channel) -> Result<Contact> {
+        self.suppress(id, channel, SuppressionKind::SpamComplaint, None)
+    }
+
+    /// Confirms a signed-up email (`email`) or phone (`sms`): double opt-in done.
+    pub fn confirm(&self, id: &str, channel: Channel) -> Result<Contact> {
+        self.atomic(|unit| {
+            let mut record = unit.live_contact(id)?;
+            match channel {
+                Channel::Email if record.email.is_some() => record.email_confirmed = true,
+                Channel::Sms if record.phone.is_some() => record.phone_confirmed = true,
+                Channel::Email | Channel::Sms => {
+                    return Err(Error::validation(
+                        "channel",
+                        channel.as_str(),
+                        "the contact has no such address",
+                    ))
+                }
+                _ => {
+                    return Err(Error::validation(
+                        "channel",
+                        channel.as_str(),
+                        "only email and sms are confirmed",
+                    ))
+                }
+            }
+            let record = unit.save(record)?;
+            unit.view(record)
+        })
+    }
+
+    /// Every suppression record kept for `address` on `channel`, lifted ones too,
+    /// oldest first. The address is normalised like an email or phone; for push and
+    /// Telegram channels it is the contact id.
+    pub fn suppressions(&self, channel: Channel, address: &str) -> Result<Vec<SuppressionRecord>> {
+        let address = match channel {
+            Channel::Email => validate::normalize_email(address)?,
+            Channel::Sms => validate::normalize_phone(address, self.default_region.as_deref())?,
+            Channel::MobilePush | Channel::WebPush | Channel::Telegram => {
+                address.trim().to_string()
+            }
+        };
+        self.atomic(|unit| {
+            let mut records = unit.tx.suppressions(&address)?;
+            records.retain(|r| r.channel == channel);
+            Ok(records)
+        })
+    }
+
+    /// May a message go to this contact on `channel` (and, if given, in `category`)?
+    /// An unknown or deleted contact is an answer (`unknown_contact`), not an error;
+    /// an undefined category is an error.
+    pub fn can_send(
+        &self,
+        id: &str,
+        channel: Channel,
+        category: Option<&str>,
+    ) -> Result<SendDecision> {
+        self.atomic(|unit| {
+            if let Some(key) = category {
+                if unit.tx.category(key)?.is_none() {
+                    return Err(Error::not_found("category", key));
+                }
+            }
+            let record = match unit.tx.contact(id)? {
+                Some(record) if record.deleted_at.is_none() => record,
+                _ => return Ok(SendReason::UnknownContact.into()),
+            };
+            let records = match consent::suppression_address(&record, channel) {
+                Some(address) => unit.tx.suppressions(address)?,
+                None => Vec::new(),
+            };
+            Ok(consent::decide(&record, channel, &records, category).into())
+        })
+    }
+
+    fn suppress(
+        &self,
+        id: &str,
+        channel: Channel,
+        kind: SuppressionKind,
+        reason: Option<String>,
+    ) -> Result<Contact> {
+        self.atomic(|unit| {
+            let record = unit.live_contact(id)?;
+            let address = require_address(&record, channel)?;
+            unit.suppress(channel, &address, kind, unit.now, reason)?;
+            unit.view(record)
+        })
+    }
+
+    fn lift(
+        &self,
+        id: &str,
+        channel: Channel,
+        kinds: &[SuppressionKind],
+        note: String,
+    ) -> Result<Contact> {
+        self.atomic(|unit| {
+            let record = unit.live_contact(id)?;
+            let address = require_address(&record, channel)?;
+            let mut records = unit.tx.suppressions(&address)?;
+            let mut lifted = false;
+            for r in records
+                .iter_mut()
+                .filter(|r| r.channel == channel && r.is_active() && kinds.contains(&r.kind))
+            {
+                r.lifted_at = Some(unit.now);
+                r.lift_note = Some(note.clone());
+                lifted = true;
+            }
+            if !lifted {
+                let what = kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                return Err(Error::not_found(
+                    format!("{what} record"),
+                    format!("{channel} {address}"),
+                ));
+            }
+            unit.tx.put_suppressions(&address, &records)?;
+            unit.view(record)
+        })
+    }
+}
+
+fn require_address(record: &ContactRecord, channel: Channel) -> Result<String> {
+    consent::suppression_address(record, channel)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            Error::validation(
+                "channel",
+                channel.as_str(),
+                "the contact has no address on this channel",
+            )
+        })
+}
+
+impl Unit<'_> {
+    /// Records a suppression at `address` unless one of the same kind is already in
+    /// force there (the first date and reason stand).
+    pub(super) fn suppress(
+        &mut self,
+        channel: Channel,
+        address: &str,
+        kind: SuppressionKind,
+        at: DateTime<Utc>,
+        reason: Option<String>,
+    ) -> Result<()> {
+        let mut records = self.tx.suppressions(address)?;
+        if records
+            .iter()
+            .any(|r| r.channel == channel && r.kind == kind && r.is_active())
+        {
+            return Ok(());
+        }
+        records.push(SuppressionRecord {
+            channel,
+            address: address.to_string(),
+            kind,
+            at,
+            reason,
+            lifted_at: None,
+            lift_note: None,
+        });
+        self.tx.put_suppressions(address, &records)
+    }
+}

@@ -1,0 +1,570 @@
+//! Applying a [`ContactInput`] to a contact: validate every attribute, merge it in,
+//! then claim the contact's unique identifiers. All checks run before anything is
+//! written, so a rejected input leaves the store untouched even inside a larger
+//! unit of work (an import batch).
+
+use super::Unit;
+use crate::model::{
+    Address, ContactInput, ContactRecord, DeviceInput, FieldInput, Identifier, Location,
+    LocationInput, LocationSource, MobilePushDevice, Patch, Source, Telegram, WebPushInput,
+    WebPushSubscription,
+};
+use crate::store::identifiers_of;
+use crate::validate::{self, optional_text, required_text, MAX_IDENTIFIER_CHARS};
+use crate::{Error, Result};
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Unit<'_> {
+    /// A blank contact, to be filled by [`Unit::merge`].
+    pub(super) fn blank_record(&self, id: Option<&str>, source: Source) -> Result<ContactRecord> {
+        let id = match id {
+            Some(id) => validate::normalize_contact_id(id)?,
+            None => self.new_id(),
+        };
+        Ok(ContactRecord {
+            id,
+            external_id: None,
+            contact_key: None,
+            first_name: None,
+            last_name: None,
+            email: None,
+            email_confirmed: true,
+            phone: None,
+            phone_confirmed: true,
+            devices: Vec::new(),
+            web_push: Vec::new(),
+            telegram: None,
+            categories: BTreeSet::new(),
+            address: None,
+            location: None,
+            timezone: None,
+            language: None,
+            segments: BTreeSet::new(),
+            fields: BTreeMap::new(),
+            created_at: self.now,
+            updated_at: self.now,
+            source,
+            deleted_at: None,
+        })
+    }
+
+    /// Validates `input`, merges it into `before` (a stored contact, or a blank one when
+    /// `is_new`), moves claimed push tokens and endpoints off other contacts, and saves.
+    pub(super) fn merge(
+        &mut self,
+        before: ContactRecord,
+        input: ContactInput,
+        source: Source,
+        is_new: bool,
+    ) -> Result<ContactRecord> {
+        let mut record = before.clone();
+        apply_text(&mut record.first_name, input.first_name, |v| {
+            validate::validate_name("first_name", &v)
+        })?;
+        apply_text(&mut record.last_name, input.last_name, |v| {
+            validate::validate_name("last_name", &v)
+        })?;
+        apply_text(&mut record.external_id, input.external_id, |v| {
+            required_text("external_id", &v, MAX_IDENTIFIER_CHARS)
+        })?;
+        apply_text(&mut record.contact_key, input.contact_key, |v| {
+            required_text("contact_key", &v, MAX_IDENTIFIER_CHARS)
+        })?;
+        apply_text(&mut record.address, input.address, |a| {
+            validate_address(&a).map_err(|e| e.within("address"))
+        })?;
+        apply_text(&mut record.timezone, input.timezone, |v| {
+            validate::normalize_timezone(&v)
+        })?;
+        apply_text(&mut record.language, input.language, |v| {
+            validate::normalize_language(&v)
+        })?;
+        apply_text(&mut record.telegram, input.telegram, |t| {
+            validate_telegram(&t).map_err(|e| e.within("telegram"))
+        })?;
+        self.apply_email(&mut record, input.email, source)?;
+        self.apply_phone(&mut record, input.phone, source)?;
+        self.apply_location(&mut record, input.location)?;
+        match input.mobile_push {
+            Patch::Keep => {}
+            Patch::Clear => record.devices.clear(),
+            Patch::Set(devices) => {
+                self.register_devices(&mut record, &devices, true, "mobile_push")?
+            }
+        }
+        match input.web_push {
+            Patch::Keep => {}
+            Patch::Clear => record.web_push.clear(),
+            Patch::Set(subscriptions) => self.register_web_push(&mut record, &subscriptions)?,
+        }
+        if let Some(keys) = patch_list(input.categories) {
+            self.set_categories(&mut record, &keys)?;
+        }
+        if let Some(ids) = patch_list(input.segments) {
+            self.set_static_segments(&mut record, &ids)?;
+        }
+        self.apply_fields(&mut record, input.fields, source, is_new)?;
+        self.save_claiming(record, &before)
+    }
+
+    /// Saves `record`, first checking the identifiers it gained since `before` and
+    /// moving claimed push tokens and endpoints off their previous contacts.
+    pub(super) fn save_claiming(
+        &mut self,
+        record: ContactRecord,
+        before: &ContactRecord,
+    ) -> Result<ContactRecord> {
+        let displaced = self.claim_identifiers(&record, before)?;
+        for other in displaced {
+            self.save(other)?;
+        }
+        self.save(record)
+    }
+
+    fn apply_email(
+        &mut self,
+        record: &mut ContactRecord,
+        patch: Patch<String>,
+        source: Source,
+    ) -> Result<()> {
+        match patch {
+            Patch::Keep => {}
+            Patch::Clear => {
+                record.email = None;
+                record.email_confirmed = true;
+            }
+            Patch::Set(raw) => {
+                let email = validate::normalize_email(&raw)?;
+                if record.email.as_deref() != Some(email.as_str()) {
+                    record.email_confirmed = source != Source::SubscriptionForm;
+                    record.email = Some(email);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_phone(
+        &mut self,
+        record: &mut ContactRecord,
+        patch: Patch<String>,
+        source: Source,
+    ) -> Result<()> {
+        match patch {
+            Patch::Keep => {}
+            Patch::Clear => {
+                record.phone = None;
+                record.phone_confirmed = true;
+            }
+            Patch::Set(raw) => {
+                let phone = validate::normalize_phone(&raw, self.phone_region(record))?;
+                if record.phone.as_deref() != Some(phone.as_str()) {
+                    record.phone_confirmed = source != Source::SubscriptionForm;
+                    record.phone = Some(phone);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The region national phone numbers are read in: the contact's address country,
+    /// else the book's default region.
+    pub(super) fn phone_region<'r>(&'r self, record: &'r ContactRecord) -> Option<&'r str> {
+        record
+            .address
+            .as_ref()
+            .and_then(|a| a.country.as_deref())
+            .or(self.book.default_region.as_deref())
+    }
+
+    /// Sets the location, except that a manual location is never overwritten by a
+    /// detected one (gps, ip).
+    fn apply_location(
+        &mut self,
+        record: &mut ContactRecord,
+        patch: Patch<LocationInput>,
+    ) -> Result<()> {
+        match patch {
+            Patch::Keep => {}
+            Patch::Clear => record.location = None,
+            Patch::Set(input) => {
+                let location =
+                    validate_location(&input, self.now).map_err(|e| e.within("location"))?;
+                let manual_kept = record.location.as_ref().is_some_and(|current| {
+                    current.source == LocationSource::Manual
+                        && location.source != LocationSource::Manual
+                });
+                if !manual_kept {
+                    record.location = Some(location);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds or refreshes devices, keyed by (app, device). `field` names the input list
+    /// in errors.
+    pub(super) fn register_devices(
+        &mut self,
+        record: &mut ContactRecord,
+        inputs: &[DeviceInput],
+        token_required: bool,
+        field: &str,
+    ) -> Result<()> {
+        for (i, input) in inputs.iter().enumerate() {
+            let device = validate::validate_device(input, token_required, self.now)
+                .map_err(|e| e.within(&format!("{field}[{i}]")))?;
+            upsert_device(&mut record.devices, device);
+        }
+        Ok(())
+    }
+
+    /// Adds or refreshes web push subscriptions, keyed by endpoint.
+    pub(super) fn register_web_push(
+        &mut self,
+        record: &mut ContactRecord,
+        inputs: &[WebPushInput],
+    ) -> Result<()> {
+        for (i, input) in inputs.iter().enumerate() {
+            let subscription = validate::validate_web_push(input, self.now)
+                .map_err(|e| e.within(&format!("web_push[{i}]")))?;
+            upsert_web_push(&mut record.web_push, subscription);
+        }
+        Ok(())
+    }
+
+    /// Replaces the contact's categories, keeping each category's segment in step.
+    fn set_categories(&mut self, record: &mut ContactRecord, keys: &[String]) -> Result<()> {
+        let mut wanted = BTreeSet::new();
+        for key in keys {
+            let key = key.trim();
+            if self.tx.category(key)?.is_none() {
+                return Err(Error::validation("categories", key, "no such category"));
+            }
+            wanted.insert(key.to_string());
+        }
+        let current: Vec<String> = record.categories.iter().cloned().collect();
+        for key in current.iter().filter(|key| !wanted.contains(*key)) {
+            self.leave_category(record, key)?;
+        }
+        for key in wanted {
+            self.join_category(record, &key)?;
+        }
+        Ok(())
+    }
+
+    /// Subscribes the contact to a category and its segment.
+    pub(super) fn join_category(&mut self, record: &mut ContactRecord, key: &str) -> Result<()> {
+        let category = self
+            .tx
+            .category(key)?
+            .ok_or_else(|| Error::not_found("category", key))?;
+        record.categories.insert(category.key);
+        record.segments.insert(category.segment_id);
+        Ok(())
+    }
+
+    /// Unsubscribes the contact from a category and its segment.
+    pub(super) fn leave_category(&mut self, record: &mut ContactRecord, key: &str) -> Result<()> {
+        if let Some(category) = self.tx.category(key)? {
+            record.segments.remove(&category.segment_id);
+        }
+        record.categories.remove(key);
+        Ok(())
+    }
+
+    /// Replaces the contact's static segments; category segments follow the
+    /// categories and are left alone.
+    fn set_static_segments(&mut self, record: &mut ContactRecord, ids: &[String]) -> Result<()> {
+        let mut wanted = BTreeSet::new();
+        for id in ids {
+            self.static_segment(id).map_err(|e| match e {
+                Error::NotFound { .. } => Error::validation("segments", id, "no such segment"),
+                other => other.within("segments"),
+            })?;
+            wanted.insert(id.clone());
+        }
+        let mut kept = BTreeSet::new();
+        for id in &record.segments {
+            if self
+                .tx
+                .segment(id)?
+                .is_some_and(|s| s.category_key.is_some())
+            {
+                kept.insert(id.clone());
+            }
+        }
+        record.segments = kept.into_iter().chain(wanted).collect();
+        Ok(())
+    }
+
+    /// Parses field values against their definitions; checks readonly and required.
+    fn apply_fields(
+        &mut self,
+        record: &mut ContactRecord,
+        fields: BTreeMap<String, Option<FieldInput>>,
+        source: Source,
+        is_new: bool,
+    ) -> Result<()> {
+        if fields.is_empty() && !is_new {
+            return Ok(());
+        }
+        let definitions: BTreeMap<String, _> = self
+            .tx
+            .field_definitions()?
+            .into_iter()
+            .map(|d| (d.key.clone(), d))
+            .collect();
+        for (key, value) in fields {
+            let field = format!("fields.{key}");
+            let definition = definitions
+                .get(&key)
+                .ok_or_else(|| Error::validation(&field, &key, "no such field is defined"))?;
+            if definition.readonly && source == Source::Manual {
+                return Err(Error::validation(
+                    &field,
+                    &key,
+                    "readonly: set it by import or API",
+                ));
+            }
+            match value {
+                None if definition.required => {
+                    return Err(Error::validation(
+                        &field,
+                        "",
+                        "required: it cannot be cleared",
+                    ));
+                }
+                None => {
+                    record.fields.remove(&key);
+                }
+                Some(input) => {
+                    let value = validate::parse_field_value(definition, &input)
+                        .map_err(|e| e.within("fields"))?;
+                    record.fields.insert(key, value);
+                }
+            }
+        }
+        if is_new {
+            if let Some(missing) = definitions
+                .values()
+                .find(|d| d.required && !record.fields.contains_key(&d.key))
+            {
+                return Err(Error::validation(
+                    format!("fields.{}", missing.key),
+                    "",
+                    "required: a new contact must have a value",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks every identifier `record` gained against other contacts: a lasting one
+    /// held elsewhere is a conflict; a push token or endpoint held elsewhere moves here.
+    /// Returns the contacts to save without the moved tokens.
+    fn claim_identifiers(
+        &mut self,
+        record: &ContactRecord,
+        before: &ContactRecord,
+    ) -> Result<Vec<ContactRecord>> {
+        let held_before = identifiers_of(before);
+        let mut displaced: BTreeMap<String, ContactRecord> = BTreeMap::new();
+        for identifier in identifiers_of(record) {
+            if held_before.contains(&identifier) {
+                continue;
+            }
+            let Some(owner_id) = self.tx.contact_id_by(&identifier)? else {
+                continue;
+            };
+            if owner_id == record.id {
+                continue;
+            }
+            let owner = match displaced.remove(&owner_id) {
+                Some(owner) => owner,
+                None => self.tx.contact(&owner_id)?.ok_or_else(|| {
+                    Error::storage(format!("index points at missing contact {owner_id}"))
+                })?,
+            };
+            let owner = match &identifier {
+                Identifier::PushToken(token) => ContactRecord {
+                    devices: owner
+                        .devices
+                        .into_iter()
+                        .filter(|d| d.token.as_ref() != Some(token))
+                        .collect(),
+                    ..owner
+                },
+                Identifier::WebPushEndpoint(endpoint) => ContactRecord {
+                    web_push: owner
+                        .web_push
+                        .into_iter()
+                        .filter(|s| &s.endpoint != endpoint)
+                        .collect(),
+                    ..owner
+                },
+                lasting => {
+                    return Err(Error::conflict(
+                        lasting.field(),
+                        lasting.value(),
+                        describe(&owner),
+                    ));
+                }
+            };
+            displaced.insert(owner_id, owner);
+        }
+        Ok(displaced.into_values().collect())
+    }
+}
+
+/// How an error names the contact holding a value.
+pub(super) fn describe(contact: &ContactRecord) -> String {
+    match contact.deleted_at {
+        Some(_) => format!("deleted contact {}", contact.id),
+        None => format!("contact {}", contact.id),
+    }
+}
+
+/// Applies a patch to an optional attribute, validating a set value.
+fn apply_text<T, U>(
+    slot: &mut Option<U>,
+    patch: Patch<T>,
+    validate: impl FnOnce(T) -> Result<U>,
+) -> Result<()> {
+    let current = slot.take();
+    match patch.try_map(validate) {
+        Ok(patch) => {
+            *slot = patch.apply_to(current);
+            Ok(())
+        }
+        Err(e) => {
+            *slot = current;
+            Err(e)
+        }
+    }
+}
+
+/// A set list, or an empty list for a cleared one; `None` to keep.
+fn patch_list(patch: Patch<Vec<String>>) -> Option<Vec<String>> {
+    match patch {
+        Patch::Keep => None,
+        Patch::Clear => Some(Vec::new()),
+        Patch::Set(list) => Some(list),
+    }
+}
+
+/// Inserts a device or refreshes the one with the same app and device id, keeping its
+/// registration date and any detail the new registration leaves out. A token now on
+/// this device is dropped from any other device of the contact.
+fn upsert_device(devices: &mut Vec<MobilePushDevice>, mut device: MobilePushDevice) {
+    let same = |d: &MobilePushDevice| d.app_id == device.app_id && d.device_id == device.device_id;
+    if let Some(token) = &device.token {
+        devices.retain(|d| d.token.as_ref() != Some(token) || same(d));
+    }
+    match devices.iter_mut().find(|d| same(d)) {
+        Some(existing) => {
+            device.registered_at = existing.registered_at;
+            device.token = device.token.or(existing.token.take());
+            device.model = device.model.or(existing.model.take());
+            device.os = device.os.or(existing.os.take());
+            device.os_version = device.os_version.or(existing.os_version.take());
+            device.locale = device.locale.or(existing.locale.take());
+            device.app_version = device.app_version.or(existing.app_version.take());
+            *existing = device;
+        }
+        None => devices.push(device),
+    }
+}
+
+/// Inserts a subscription or refreshes the one with the same endpoint, keeping its
+/// creation date.
+fn upsert_web_push(
+    subscriptions: &mut Vec<WebPushSubscription>,
+    mut subscription: WebPushSubscription,
+) {
+    match subscriptions
+        .iter_mut()
+        .find(|s| s.endpoint == subscription.endpoint)
+    {
+        Some(existing) => {
+            subscription.created_at = existing.created_at;
+            *existing = subscription;
+        }
+        None => subscriptions.push(subscription),
+    }
+}
+
+fn validate_address(address: &Address) -> Result<Address> {
+    let text = |field, value: &Option<String>| {
+        optional_text(field, value.as_deref(), MAX_IDENTIFIER_CHARS)
+    };
+    Ok(Address {
+        country: address
+            .country
+            .as_deref()
+            .map(|c| validate::normalize_country("country", c))
+            .transpose()?,
+        region: text("region", &address.region)?,
+        town: text("town", &address.town)?,
+        street_address: text("street_address", &address.street_address)?,
+        postcode: text("postcode", &address.postcode)?,
+    })
+}
+
+/// Checks an order's delivery address (shared with the timeline).
+pub(super) fn validated_address(address: &Address) -> Result<Address> {
+    validate_address(address)
+}
+
+fn validate_location(
+    input: &LocationInput,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Location> {
+    if !(-90.0..=90.0).contains(&input.latitude) {
+        return Err(Error::validation(
+            "latitude",
+            input.latitude.to_string(),
+            "must be between -90 and 90",
+        ));
+    }
+    if !(-180.0..=180.0).contains(&input.longitude) {
+        return Err(Error::validation(
+            "longitude",
+            input.longitude.to_string(),
+            "must be between -180 and 180",
+        ));
+    }
+    if let Some(accuracy) = input.accuracy {
+        if !accuracy.is_finite() || accuracy < 0.0 {
+            return Err(Error::validation(
+                "accuracy",
+                accuracy.to_string(),
+                "must be a distance in metres",
+            ));
+        }
+    }
+    let text = |field, value: &Option<String>| {
+        optional_text(field, value.as_deref(), MAX_IDENTIFIER_CHARS)
+    };
+    Ok(Location {
+        latitude: input.latitude,
+        longitude: input.longitude,
+        accuracy: input.accuracy,
+        country: input
+            .country
+            .as_deref()
+            .map(|c| validate::normalize_country("country", c))
+            .transpose()?,
+        region: text("region", &input.region)?,
+        city: text("city", &input.city)?,
+        source: input.source,
+        updated_at: now,
+    })
+}
+
+fn validate_telegram(telegram: &Telegram) -> Result<Telegram> {
+    Ok(Telegram {
+        bot_id: required_text("bot_id", &telegram.bot_id, MAX_IDENTIFIER_CHARS)?,
+        chat_id: required_text("chat_id", &telegram.chat_id, MAX_IDENTIFIER_CHARS)?,
+    })
+}

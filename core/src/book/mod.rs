@@ -1,0 +1,137 @@
+//! [`ContactBook`]: every operation of the vocabulary. Each public method runs as one
+//! unit of work on the store, stamped with one instant from the book's clock, so it
+//! either fully applies or leaves the store exactly as it was.
+//!
+//! The methods live in modules by area: `profile` (create, upsert, update, lookups,
+//! delete), `merge` (applying a [`ContactInput`] to a stored contact), `import`,
+//! `channels`, `consent`, `catalog` (categories, segments, field definitions) and
+//! `timeline` (activity). `view` assembles the profile card.
+
+mod catalog;
+mod channels;
+mod consent;
+mod ids;
+mod import;
+mod merge;
+mod profile;
+mod timeline;
+mod view;
+
+pub use import::IntoImportRow;
+
+use crate::clock::{Clock, SystemClock};
+use crate::model::ContactRecord;
+use crate::store::{MemoryStore, Store, Transaction};
+use crate::{validate, Error, Result};
+use chrono::{DateTime, Utc};
+use ids::IdGenerator;
+use std::sync::Arc;
+
+/// A book of contact profiles over a [`Store`].
+///
+/// Cheap to share: it is `Send + Sync`, and every method takes `&self`.
+pub struct ContactBook {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    default_region: Option<String>,
+    ids: IdGenerator,
+}
+
+impl std::fmt::Debug for ContactBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContactBook")
+            .field("default_region", &self.default_region)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ContactBook {
+    /// A book kept in process memory (nothing survives the process).
+    pub fn in_memory() -> Self {
+        Self::with_store(Arc::new(MemoryStore::new()))
+    }
+
+    /// A book over any store, with the system clock.
+    pub fn with_store(store: Arc<dyn Store>) -> Self {
+        ContactBook {
+            store,
+            clock: Arc::new(SystemClock),
+            default_region: None,
+            ids: IdGenerator::random(),
+        }
+    }
+
+    /// Uses `clock` for every stamp (tests pin time with a `ManualClock`).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Reads national phone numbers in `region` (ISO 3166-1 alpha-2) when a
+    /// contact has no address country.
+    pub fn with_default_region(mut self, region: &str) -> Result<Self> {
+        self.default_region = Some(validate::normalize_country("default_region", region)?);
+        Ok(self)
+    }
+
+    /// Makes generated ids depend only on the clock and `seed`, so two books fed the
+    /// same operations and times produce the same ids (used by model tests).
+    pub fn with_id_seed(mut self, seed: u32) -> Self {
+        self.ids = IdGenerator::seeded(seed);
+        self
+    }
+
+    /// The current time on the book's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Runs `work` as one unit of work with one timestamp.
+    fn atomic<R>(&self, work: impl FnOnce(&mut Unit<'_>) -> Result<R>) -> Result<R> {
+        let now = self.clock.now();
+        let mut work = Some(work);
+        let mut output = None;
+        self.store.unit_of_work(&mut |tx| {
+            let work = work
+                .take()
+                .ok_or_else(|| Error::storage("the store ran a unit of work twice"))?;
+            let mut unit = Unit {
+                book: self,
+                tx,
+                now,
+            };
+            output = Some(work(&mut unit)?);
+            Ok(())
+        })?;
+        output.ok_or_else(|| Error::storage("the store did not run the unit of work"))
+    }
+}
+
+/// One operation in progress: the transaction, the book's settings and the instant
+/// every stamp of this operation uses.
+struct Unit<'a> {
+    book: &'a ContactBook,
+    tx: &'a mut dyn Transaction,
+    now: DateTime<Utc>,
+}
+
+impl Unit<'_> {
+    fn new_id(&self) -> String {
+        self.book.ids.next(self.now)
+    }
+
+    /// The live contact with `id`, or not-found (deleted contacts are invisible).
+    fn live_contact(&mut self, id: &str) -> Result<ContactRecord> {
+        match self.tx.contact(id)? {
+            Some(record) if record.deleted_at.is_none() => Ok(record),
+            _ => Err(Error::not_found("contact", id)),
+        }
+    }
+
+    /// Saves `record` stamped as changed now.
+    fn save(&mut self, mut record: ContactRecord) -> Result<ContactRecord> {
+        record.updated_at = self.now;
+        self.tx.put_contact(&record)?;
+        Ok(record)
+    }
+}

@@ -1,0 +1,333 @@
+//! Profile operations: create, upsert, update, look up, list, delete and restore.
+
+use super::merge::describe;
+use super::{ContactBook, Unit};
+use crate::model::{
+    Contact, ContactInput, ContactRecord, DedupeOn, Identifier, ListQuery, Page, Patch, Source,
+};
+use crate::{validate, Error, Result};
+
+/// Page size of `list` and `segment_members` when none is asked for.
+const DEFAULT_PAGE: u32 = 100;
+/// Largest page a caller may ask for.
+pub(super) const MAX_PAGE: u32 = 1000;
+
+/// Whether an upsert made a new contact or changed an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    Created,
+    Updated,
+}
+
+impl ContactBook {
+    /// Creates a contact. Fails with a conflict if its email, phone, external id or
+    /// contact key belongs to another contact; push tokens and endpoints move to it.
+    pub fn create(&self, input: ContactInput) -> Result<Contact> {
+        self.atomic(|unit| {
+            let source = input.source.unwrap_or_default();
+            let blank = unit.blank_record(input.id.as_deref(), source)?;
+            if unit.tx.contact(&blank.id)?.is_some() {
+                return Err(Error::conflict(
+                    "id",
+                    &blank.id,
+                    format!("contact {}", blank.id),
+                ));
+            }
+            let record = unit.merge(blank, input, source, true)?;
+            unit.view(record)
+        })
+    }
+
+    /// Updates the contact matched by `dedupe_on` (or by a push token or web push
+    /// endpoint the input carries), or creates one. Keys absent from the input keep
+    /// their values; keys given as null are cleared.
+    pub fn upsert(&self, input: ContactInput, dedupe_on: DedupeOn) -> Result<Contact> {
+        self.atomic(|unit| {
+            let source = input.source.unwrap_or_default();
+            let (record, _) = unit.upsert(input, dedupe_on, source)?;
+            unit.view(record)
+        })
+    }
+
+    /// Adds a contact from a sign-up form: matched on email or phone like an upsert,
+    /// with any new email or phone `unconfirmed` until [`ContactBook::confirm`].
+    pub fn sign_up(&self, input: ContactInput) -> Result<Contact> {
+        self.atomic(|unit| {
+            let (record, _) =
+                unit.upsert(input, DedupeOn::EmailOrPhone, Source::SubscriptionForm)?;
+            unit.view(record)
+        })
+    }
+
+    /// Changes a live contact: absent keys stay, null keys are cleared.
+    pub fn update(&self, id: &str, patch: ContactInput) -> Result<Contact> {
+        self.atomic(|unit| {
+            let before = unit.live_contact(id)?;
+            let source = patch.source.unwrap_or_default();
+            let record = unit.merge(before, patch, source, false)?;
+            unit.view(record)
+        })
+    }
+
+    /// The live contact with `id`, or `None`.
+    pub fn get(&self, id: &str) -> Result<Option<Contact>> {
+        self.atomic(|unit| match unit.tx.contact(id)? {
+            Some(record) if record.deleted_at.is_none() => unit.view(record).map(Some),
+            _ => Ok(None),
+        })
+    }
+
+    /// The live contact with this email (normalised first), or `None`.
+    pub fn find_by_email(&self, email: &str) -> Result<Option<Contact>> {
+        let email = validate::normalize_email(email)?;
+        self.find_by(Identifier::Email(email))
+    }
+
+    /// The live contact with this phone (international form, or national in the
+    /// book's default region), or `None`.
+    pub fn find_by_phone(&self, phone: &str) -> Result<Option<Contact>> {
+        let phone = validate::normalize_phone(phone, self.default_region.as_deref())?;
+        self.find_by(Identifier::Phone(phone))
+    }
+
+    /// The live contact with this contact key, or `None`.
+    pub fn find_by_key(&self, contact_key: &str) -> Result<Option<Contact>> {
+        self.find_by(Identifier::ContactKey(contact_key.trim().to_string()))
+    }
+
+    /// The live contact with this external id, or `None`.
+    pub fn find_by_external_id(&self, external_id: &str) -> Result<Option<Contact>> {
+        self.find_by(Identifier::ExternalId(external_id.trim().to_string()))
+    }
+
+    fn find_by(&self, identifier: Identifier) -> Result<Option<Contact>> {
+        self.atomic(|unit| match unit.find_live(&identifier)? {
+            Some(record) => unit.view(record).map(Some),
+            None => Ok(None),
+        })
+    }
+
+    /// Soft-deletes a contact: it disappears from `get`, the finders and lists until
+    /// restored, and its email and phone stay reserved.
+    pub fn delete(&self, id: &str) -> Result<()> {
+        self.atomic(|unit| {
+            let mut record = unit.live_contact(id)?;
+            record.deleted_at = Some(unit.now);
+            unit.save(record).map(drop)
+        })
+    }
+
+    /// Brings back a soft-deleted contact (a live one is returned unchanged).
+    pub fn restore(&self, id: &str) -> Result<Contact> {
+        self.atomic(|unit| {
+            let mut record = unit
+                .tx
+                .contact(id)?
+                .ok_or_else(|| Error::not_found("contact", id))?;
+            if record.deleted_at.take().is_some() {
+                record = unit.save(record)?;
+            }
+            unit.view(record)
+        })
+    }
+
+    /// Live contacts in id (creation) order, a page at a time.
+    pub fn list(&self, query: &ListQuery) -> Result<Page<Contact>> {
+        let limit = page_size(query.limit)?;
+        self.atomic(|unit| {
+            let records = unit.tx.live_contacts(query.cursor.as_deref(), limit + 1)?;
+            unit.page_of_contacts(records, limit)
+        })
+    }
+
+    /// How many live contacts the book holds.
+    pub fn count(&self) -> Result<u64> {
+        self.atomic(|unit| unit.tx.count_live_contacts())
+    }
+}
+
+/// Checks a requested page size.
+pub(super) fn page_size(limit: Option<u32>) -> Result<usize> {
+    match limit.unwrap_or(DEFAULT_PAGE) {
+        0 => Err(Error::validation("limit", "0", "must be at least 1")),
+        n if n > MAX_PAGE => Err(Error::validation(
+            "limit",
+            n.to_string(),
+            "must be at most 1000",
+        )),
+        n => Ok(n as usize),
+    }
+}
+
+impl Unit<'_> {
+    /// The live contact holding `identifier`.
+    fn find_live(&mut self, identifier: &Identifier) -> Result<Option<ContactRecord>> {
+        let Some(id) = self.tx.contact_id_by(identifier)? else {
+            return Ok(None);
+        };
+        Ok(self
+            .tx
+            .contact(&id)?
+            .filter(|record| record.deleted_at.is_none()))
+    }
+
+    /// Upserts within the current unit of work (shared by `upsert`, `sign_up` and
+    /// `import_contacts`).
+    pub(super) fn upsert(
+        &mut self,
+        input: ContactInput,
+        dedupe_on: DedupeOn,
+        source: Source,
+    ) -> Result<(ContactRecord, Outcome)> {
+        match self.match_existing(&input, dedupe_on)? {
+            Some(existing) => {
+                let record = self.merge(existing, input, source, false)?;
+                Ok((record, Outcome::Updated))
+            }
+            None => {
+                let blank = self.blank_record(input.id.as_deref(), source)?;
+                let record = self.merge(blank, input, source, true)?;
+                Ok((record, Outcome::Created))
+            }
+        }
+    }
+
+    /// The contact an upsert lands on: the one holding the dedupe key, else the one
+    /// holding a push token or endpoint of the input (a profile started from an app
+    /// install). A key held by a deleted contact is a conflict (restore it first); a
+    /// token on a deleted contact simply moves.
+    fn match_existing(
+        &mut self,
+        input: &ContactInput,
+        dedupe_on: DedupeOn,
+    ) -> Result<Option<ContactRecord>> {
+        let by_key = match self.dedupe_key(input, dedupe_on)? {
+            DedupeKey::Id(id) => self.tx.contact(&id)?,
+            DedupeKey::Identifiers(identifiers) => {
+                let mut found = None;
+                for identifier in identifiers {
+                    if let Some(id) = self.tx.contact_id_by(&identifier)? {
+                        found = self.tx.contact(&id)?;
+                        break;
+                    }
+                }
+                found
+            }
+        };
+        if let Some(record) = by_key.as_ref().filter(|r| r.deleted_at.is_some()) {
+            return Err(Error::conflict(
+                dedupe_on.as_str(),
+                dedupe_value(input, dedupe_on),
+                describe(record),
+            ));
+        }
+        match by_key {
+            Some(record) => Ok(Some(record)),
+            None => self.match_by_token(input),
+        }
+    }
+
+    fn dedupe_key(&self, input: &ContactInput, dedupe_on: DedupeOn) -> Result<DedupeKey> {
+        let email = || -> Result<Option<Identifier>> {
+            input
+                .email
+                .as_set()
+                .map(|e| validate::normalize_email(e).map(Identifier::Email))
+                .transpose()
+        };
+        let phone = || -> Result<Option<Identifier>> {
+            let region = input
+                .address
+                .as_set()
+                .and_then(|a| a.country.as_deref())
+                .or(self.book.default_region.as_deref());
+            input
+                .phone
+                .as_set()
+                .map(|p| validate::normalize_phone(p, region).map(Identifier::Phone))
+                .transpose()
+        };
+        let text = |patch: &Patch<String>| patch.as_set().map(|v| v.trim().to_string());
+        Ok(match dedupe_on {
+            DedupeOn::Id => match &input.id {
+                Some(id) => DedupeKey::Id(validate::normalize_contact_id(id)?),
+                None => DedupeKey::Identifiers(Vec::new()),
+            },
+            DedupeOn::Email => DedupeKey::Identifiers(email()?.into_iter().collect()),
+            DedupeOn::Phone => DedupeKey::Identifiers(phone()?.into_iter().collect()),
+            DedupeOn::EmailOrPhone => {
+                DedupeKey::Identifiers(email()?.into_iter().chain(phone()?).collect())
+            }
+            DedupeOn::ContactKey => DedupeKey::Identifiers(
+                text(&input.contact_key)
+                    .map(Identifier::ContactKey)
+                    .into_iter()
+                    .collect(),
+            ),
+            DedupeOn::ExternalId => DedupeKey::Identifiers(
+                text(&input.external_id)
+                    .map(Identifier::ExternalId)
+                    .into_iter()
+                    .collect(),
+            ),
+        })
+    }
+
+    fn match_by_token(&mut self, input: &ContactInput) -> Result<Option<ContactRecord>> {
+        let tokens = input
+            .mobile_push
+            .as_set()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.token.as_deref())
+            .map(|t| Identifier::PushToken(t.trim().to_string()));
+        let endpoints = input
+            .web_push
+            .as_set()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| url::Url::parse(s.endpoint.trim()).ok())
+            .map(|url| Identifier::WebPushEndpoint(url.to_string()));
+        for identifier in tokens.chain(endpoints).collect::<Vec<_>>() {
+            if let Some(record) = self.find_live(&identifier)? {
+                return Ok(Some(record));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Turns up to `limit + 1` records into a page whose cursor is the last id shown.
+    pub(super) fn page_of_contacts(
+        &mut self,
+        mut records: Vec<ContactRecord>,
+        limit: usize,
+    ) -> Result<Page<Contact>> {
+        let has_more = records.len() > limit;
+        records.truncate(limit);
+        let next_cursor = has_more
+            .then(|| records.last().map(|r| r.id.clone()))
+            .flatten();
+        let items = records
+            .into_iter()
+            .map(|record| self.view(record))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page { items, next_cursor })
+    }
+}
+
+enum DedupeKey {
+    Id(String),
+    Identifiers(Vec<Identifier>),
+}
+
+fn dedupe_value(input: &ContactInput, dedupe_on: DedupeOn) -> String {
+    let value = match dedupe_on {
+        DedupeOn::Id => input.id.clone(),
+        DedupeOn::Email => input.email.as_set().cloned(),
+        DedupeOn::Phone => input.phone.as_set().cloned(),
+        DedupeOn::EmailOrPhone => input.email.as_set().or(input.phone.as_set()).cloned(),
+        DedupeOn::ContactKey => input.contact_key.as_set().cloned(),
+        DedupeOn::ExternalId => input.external_id.as_set().cloned(),
+    };
+    value.unwrap_or_default()
+}

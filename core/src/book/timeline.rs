@@ -1,0 +1,295 @@
+//! The activity timeline: recording campaigns, events and orders, and querying them
+//! newest first.
+
+use super::merge::validated_address;
+use super::{ContactBook, Unit};
+use crate::clock::to_millis;
+use crate::model::{
+    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignChannel,
+    CampaignInput, CampaignStatus, Channel, Event, EventInput, Order, OrderInput, OrderItem, Page,
+    SuppressionKind,
+};
+use crate::store::ActivityFilter;
+use crate::validate::{self, optional_text, required_text, MAX_IDENTIFIER_CHARS};
+use crate::{consent, Error, Result};
+use chrono::{DateTime, Utc};
+
+const DEFAULT_ACTIVITY_PAGE: u32 = 50;
+const MAX_ACTIVITY_PAGE: u32 = 1000;
+/// The provider detail that turns an `undelivered` campaign into a blacklist.
+const HARD_BOUNCE: &str = "hard_bounce";
+
+impl ContactBook {
+    /// Records a message sent to the contact, or a status update of one already
+    /// recorded (same `message_id`): the status only moves forward. A new status of
+    /// `unsubscribed` or `spam` records that suppression on the address with the
+    /// campaign's date; `undelivered` with `hard_bounce` blacklists it.
+    pub fn record_campaign(&self, id: &str, input: CampaignInput) -> Result<Activity> {
+        let message_id = required_text("message_id", &input.message_id, MAX_IDENTIFIER_CHARS)?;
+        let message_name = optional_text(
+            "message_name",
+            input.message_name.as_deref(),
+            MAX_IDENTIFIER_CHARS,
+        )?;
+        let description = optional_text(
+            "status_description",
+            input.status_description.as_deref(),
+            MAX_IDENTIFIER_CHARS,
+        )?;
+        self.atomic(|unit| {
+            let record = unit.live_contact(id)?;
+            let at = unit.stamp(input.at);
+            let previous = unit.tx.campaign(id, &message_id)?;
+            let activity = match previous {
+                Some(mut activity) => {
+                    let ActivityDetail::Campaign(campaign) = &mut activity.detail else {
+                        return Err(Error::storage(format!(
+                            "activity {} is not a campaign",
+                            activity.id
+                        )));
+                    };
+                    if !campaign.status.can_advance_to(input.status) {
+                        return Ok(activity);
+                    }
+                    campaign.status = input.status;
+                    campaign.status_description =
+                        description.clone().or(campaign.status_description.take());
+                    campaign.message_name = message_name.clone().or(campaign.message_name.take());
+                    activity
+                }
+                None => Activity {
+                    id: unit.new_id(),
+                    contact_id: record.id.clone(),
+                    at,
+                    detail: ActivityDetail::Campaign(Campaign {
+                        message_id: message_id.clone(),
+                        message_name: message_name.clone(),
+                        channel: input.channel,
+                        status: input.status,
+                        status_description: description.clone(),
+                    }),
+                },
+            };
+            unit.tx.put_activity(&activity)?;
+            if let (Some(kind), Some(channel)) = (
+                suppression_for(input.status, description.as_deref()),
+                consent_channel(input.channel),
+            ) {
+                if let Some(address) = consent::suppression_address(&record, channel) {
+                    let reason = description
+                        .clone()
+                        .or_else(|| Some(format!("campaign {message_id}")));
+                    unit.suppress(channel, address, kind, at, reason)?;
+                }
+            }
+            Ok(activity)
+        })
+    }
+
+    /// Records an event the contact triggered.
+    pub fn record_event(&self, id: &str, input: EventInput) -> Result<Activity> {
+        let event = Event {
+            name: validate::validate_event_name(&input.name)?,
+            key_value: optional_text(
+                "key_value",
+                input.key_value.as_deref(),
+                MAX_IDENTIFIER_CHARS,
+            )?,
+            params: input.params,
+            workflows: input
+                .workflows
+                .iter()
+                .map(|w| required_text("workflows", w, MAX_IDENTIFIER_CHARS))
+                .collect::<Result<_>>()?,
+        };
+        self.atomic(|unit| {
+            unit.live_contact(id)?;
+            let activity = Activity {
+                id: unit.new_id(),
+                contact_id: id.to_string(),
+                at: unit.stamp(input.at),
+                detail: ActivityDetail::Event(event),
+            };
+            unit.tx.put_activity(&activity)?;
+            Ok(activity)
+        })
+    }
+
+    /// Records an order, or updates the order already recorded under its
+    /// `external_id`. A delivery address fills the contact's address if it has none.
+    pub fn record_order(&self, id: &str, input: OrderInput) -> Result<Activity> {
+        let order = validate_order(&input)?;
+        self.atomic(|unit| {
+            let mut record = unit.live_contact(id)?;
+            let existing = unit.tx.order(&order.external_id)?;
+            let (activity_id, at) = match existing {
+                Some(existing) if existing.contact_id != id => {
+                    return Err(Error::conflict(
+                        "external_id",
+                        &order.external_id,
+                        format!("an order of contact {}", existing.contact_id),
+                    ));
+                }
+                Some(existing) => (existing.id, input.at.map(to_millis).unwrap_or(existing.at)),
+                None => (unit.new_id(), unit.stamp(input.at)),
+            };
+            if record.address.is_none() {
+                if let Some(delivery) = &order.delivery_address {
+                    record.address = Some(delivery.clone());
+                    unit.save(record)?;
+                }
+            }
+            let activity = Activity {
+                id: activity_id,
+                contact_id: id.to_string(),
+                at,
+                detail: ActivityDetail::Order(order.clone()),
+            };
+            unit.tx.put_activity(&activity)?;
+            Ok(activity)
+        })
+    }
+
+    /// The contact's timeline, newest first, by category and period, a page at a
+    /// time. The `orders` category always covers the full history (presets are
+    /// ignored, an explicit `since`/`until` still applies); in `all` the period
+    /// applies to every kind.
+    pub fn activity(&self, id: &str, query: &ActivityQuery) -> Result<Page<Activity>> {
+        let limit = match query.limit.unwrap_or(DEFAULT_ACTIVITY_PAGE) {
+            0 => return Err(Error::validation("limit", "0", "must be at least 1")),
+            n if n > MAX_ACTIVITY_PAGE => {
+                return Err(Error::validation(
+                    "limit",
+                    n.to_string(),
+                    "must be at most 1000",
+                ))
+            }
+            n => n as usize,
+        };
+        let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
+        if let (Some(since), Some(until)) = (query.since, query.until) {
+            if since > until {
+                return Err(Error::validation(
+                    "since",
+                    since.to_rfc3339(),
+                    "after until",
+                ));
+            }
+        }
+        self.atomic(|unit| {
+            unit.live_contact(id)?;
+            let explicit = query.since.is_some() || query.until.is_some();
+            let since = match (explicit, query.category) {
+                (true, _) => query.since,
+                (false, ActivityCategory::Orders) => None,
+                (false, _) => query.period.length().map(|length| unit.now - length),
+            };
+            let filter = ActivityFilter {
+                kinds: query.category.kinds().to_vec(),
+                since,
+                until: query.until,
+                after: after.clone(),
+                limit: Some(limit + 1),
+            };
+            let mut items = unit.tx.activities(id, &filter)?;
+            let has_more = items.len() > limit;
+            items.truncate(limit);
+            let next_cursor = has_more
+                .then(|| items.last().map(|a| format_cursor(a.at, &a.id)))
+                .flatten();
+            Ok(Page { items, next_cursor })
+        })
+    }
+}
+
+impl Unit<'_> {
+    /// A caller's time, or now.
+    fn stamp(&self, at: Option<DateTime<Utc>>) -> DateTime<Utc> {
+        at.map(to_millis).unwrap_or(self.now)
+    }
+}
+
+/// The suppression a campaign status records, if any.
+fn suppression_for(status: CampaignStatus, description: Option<&str>) -> Option<SuppressionKind> {
+    match status {
+        CampaignStatus::Unsubscribed => Some(SuppressionKind::Unsubscribed),
+        CampaignStatus::Spam => Some(SuppressionKind::SpamComplaint),
+        CampaignStatus::Undelivered if description == Some(HARD_BOUNCE) => {
+            Some(SuppressionKind::Blacklisted)
+        }
+        _ => None,
+    }
+}
+
+/// The consent channel a campaign channel answers to. Viber and the app inbox have
+/// no consent channel of their own in the model, so their statuses suppress nothing.
+fn consent_channel(channel: CampaignChannel) -> Option<Channel> {
+    match channel {
+        CampaignChannel::Email => Some(Channel::Email),
+        CampaignChannel::Sms => Some(Channel::Sms),
+        CampaignChannel::MobilePush => Some(Channel::MobilePush),
+        CampaignChannel::WebPush => Some(Channel::WebPush),
+        CampaignChannel::Telegram => Some(Channel::Telegram),
+        CampaignChannel::Viber | CampaignChannel::AppInbox => None,
+    }
+}
+
+fn validate_order(input: &OrderInput) -> Result<Order> {
+    let money = |field: &str, value: Option<rust_decimal::Decimal>| {
+        value
+            .map(|v| validate::validate_money(field, v))
+            .transpose()
+    };
+    let items = input
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| validate_item(item).map_err(|e| e.within(&format!("items[{i}]"))))
+        .collect::<Result<_>>()?;
+    Ok(Order {
+        external_id: required_text("external_id", &input.external_id, MAX_IDENTIFIER_CHARS)?,
+        amount: validate::validate_money("amount", input.amount)?,
+        currency: validate::normalize_currency(&input.currency)?,
+        status: input.status,
+        items,
+        shipping: money("shipping", input.shipping)?,
+        discount: money("discount", input.discount)?,
+        taxes: money("taxes", input.taxes)?,
+        store_id: optional_text("store_id", input.store_id.as_deref(), MAX_IDENTIFIER_CHARS)?,
+        source: input.source,
+        delivery_address: input
+            .delivery_address
+            .as_ref()
+            .map(|a| validated_address(a).map_err(|e| e.within("delivery_address")))
+            .transpose()?,
+    })
+}
+
+fn validate_item(item: &OrderItem) -> Result<OrderItem> {
+    if item.quantity <= rust_decimal::Decimal::ZERO {
+        return Err(Error::validation(
+            "quantity",
+            item.quantity.to_string(),
+            "must be positive",
+        ));
+    }
+    Ok(OrderItem {
+        product_id: required_text("product_id", &item.product_id, MAX_IDENTIFIER_CHARS)?,
+        name: optional_text("name", item.name.as_deref(), MAX_IDENTIFIER_CHARS)?,
+        quantity: item.quantity,
+        price: validate::validate_money("price", item.price)?,
+    })
+}
+
+/// A cursor is the position of the last item shown: its time and id.
+fn format_cursor(at: DateTime<Utc>, id: &str) -> String {
+    format!("{}_{}", at.timestamp_millis(), id)
+}
+
+fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, String)> {
+    let invalid = || Error::validation("cursor", cursor, "not a cursor this book returned");
+    let (millis, id) = cursor.split_once('_').ok_or_else(invalid)?;
+    let millis: i64 = millis.parse().map_err(|_| invalid())?;
+    let at = DateTime::from_timestamp_millis(millis).ok_or_else(invalid)?;
+    Ok((at, id.to_string()))
+}

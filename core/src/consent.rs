@@ -1,0 +1,146 @@
+//! Consent rules in one place: where a channel's suppressions are kept, which status
+//! an address shows, and whether a message may be sent.
+
+use crate::model::{
+    Channel, ChannelStatus, ContactRecord, SendReason, SuppressionKind, SuppressionRecord,
+};
+
+/// Where suppressions for `channel` are kept for this contact: the email or phone
+/// itself (so they follow the address to any contact that later holds it), or the
+/// contact id for channels whose identifiers change (push tokens, endpoints, chats).
+/// `None` when the contact has no email or phone for an addressed channel.
+pub fn suppression_address(contact: &ContactRecord, channel: Channel) -> Option<&str> {
+    match channel {
+        Channel::Email => contact.email.as_deref(),
+        Channel::Sms => contact.phone.as_deref(),
+        Channel::MobilePush | Channel::WebPush | Channel::Telegram => Some(&contact.id),
+    }
+}
+
+/// The most severe suppression in force on `channel` among `records`.
+pub fn active_suppression(
+    records: &[SuppressionRecord],
+    channel: Channel,
+) -> Option<SuppressionKind> {
+    records
+        .iter()
+        .filter(|r| r.channel == channel && r.is_active())
+        .map(|r| r.kind)
+        .max()
+}
+
+/// The one status shown for an address: the worst suppression in force, else
+/// `unconfirmed` while double opt-in is pending, else `active`.
+pub fn channel_status(
+    records: &[SuppressionRecord],
+    channel: Channel,
+    confirmed: bool,
+) -> ChannelStatus {
+    match active_suppression(records, channel) {
+        Some(kind) => kind.into(),
+        None if !confirmed => ChannelStatus::Unconfirmed,
+        None => ChannelStatus::Active,
+    }
+}
+
+/// Whether the contact has something to send `channel` messages to.
+pub fn has_address(contact: &ContactRecord, channel: Channel) -> bool {
+    match channel {
+        Channel::Email => contact.email.is_some(),
+        Channel::Sms => contact.phone.is_some(),
+        Channel::MobilePush => contact
+            .devices
+            .iter()
+            .any(|d| d.active && d.token.is_some()),
+        Channel::WebPush => !contact.web_push.is_empty(),
+        Channel::Telegram => contact.telegram.is_some(),
+    }
+}
+
+/// Whether the channel needs double opt-in confirmation before sending.
+fn confirmed(contact: &ContactRecord, channel: Channel) -> bool {
+    match channel {
+        Channel::Email => contact.email_confirmed,
+        Channel::Sms => contact.phone_confirmed,
+        Channel::MobilePush | Channel::WebPush | Channel::Telegram => true,
+    }
+}
+
+/// The `can_send` rule for a live contact. Checks in order: an address exists, no
+/// suppression is in force (most severe reported), opt-in is confirmed, and, when a
+/// category is asked for, the contact is subscribed to it.
+///
+/// `records` are the suppressions kept at the channel's [`suppression_address`].
+pub fn decide(
+    contact: &ContactRecord,
+    channel: Channel,
+    records: &[SuppressionRecord],
+    category: Option<&str>,
+) -> SendReason {
+    if !has_address(contact, channel) {
+        return SendReason::NoAddress;
+    }
+    match active_suppression(records, channel) {
+        Some(SuppressionKind::Blacklisted) => return SendReason::Blacklisted,
+        Some(SuppressionKind::SpamComplaint) => return SendReason::SpamComplaint,
+        Some(SuppressionKind::Unsubscribed) => return SendReason::Unsubscribed,
+        None => {}
+    }
+    if !confirmed(contact, channel) {
+        return SendReason::Unconfirmed;
+    }
+    match category {
+        Some(key) if !contact.categories.contains(key) => SendReason::NotInCategory,
+        _ => SendReason::Ok,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+
+    fn record(kind: SuppressionKind, lifted: bool) -> SuppressionRecord {
+        let at = DateTime::<Utc>::from_timestamp(0, 0).unwrap();
+        SuppressionRecord {
+            channel: Channel::Email,
+            address: "a@example.com".into(),
+            kind,
+            at,
+            reason: None,
+            lifted_at: lifted.then_some(at),
+            lift_note: None,
+        }
+    }
+
+    #[test]
+    fn status_precedence_is_blacklisted_spam_unsubscribed_unconfirmed_active() {
+        use SuppressionKind::*;
+        let all = [
+            record(Unsubscribed, false),
+            record(Blacklisted, false),
+            record(SpamComplaint, false),
+        ];
+        assert_eq!(
+            channel_status(&all, Channel::Email, false),
+            ChannelStatus::Blacklisted
+        );
+        assert_eq!(
+            channel_status(&all[..1], Channel::Email, true),
+            ChannelStatus::Unsubscribed
+        );
+        let spam_unsub = [record(Unsubscribed, false), record(SpamComplaint, false)];
+        assert_eq!(
+            channel_status(&spam_unsub, Channel::Email, true),
+            ChannelStatus::SpamComplaint
+        );
+        assert_eq!(
+            channel_status(&all, Channel::Sms, false),
+            ChannelStatus::Unconfirmed
+        );
+        assert_eq!(
+            channel_status(&[record(Blacklisted, true)], Channel::Email, true),
+            ChannelStatus::Active
+        );
+    }
+}

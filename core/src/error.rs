@@ -1,0 +1,175 @@
+//! The one public error type. Every variant names what was at fault so that a
+//! caller (or a person reading a log) can fix the input without guessing.
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in ContactKit.
+///
+/// Bindings map each variant to their own error class (`ValidationError`, a `code`
+/// string, a sealed exception type), so the variants are few and stable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The input broke a rule; nothing was written.
+    #[error("invalid {field} {value:?}: {reason}")]
+    Validation {
+        /// The input field at fault, e.g. `email` or `fields.birthday`.
+        field: String,
+        /// The offending value as given (possibly shortened).
+        value: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The thing named does not exist (or is a deleted contact).
+    #[error("{what} {id:?} not found")]
+    NotFound {
+        /// What kind of thing: `contact`, `segment`, `category`, `field`.
+        what: String,
+        /// The id or key that was looked up.
+        id: String,
+    },
+    /// A unique value already belongs to something else.
+    #[error("{field} {value:?} already belongs to {existing}")]
+    Conflict {
+        /// The unique field, e.g. `email`.
+        field: String,
+        /// The value that clashed.
+        value: String,
+        /// Who holds it, e.g. `contact 0190…`.
+        existing: String,
+    },
+    /// The store failed or the file cannot be used; the operation was rolled back.
+    #[error("storage error: {reason}")]
+    Storage {
+        /// What the store reported.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// A validation error for `field` about `value`.
+    pub fn validation(
+        field: impl Into<String>,
+        value: impl AsRef<str>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::Validation {
+            field: field.into(),
+            value: shorten(value.as_ref()),
+            reason: reason.into(),
+        }
+    }
+
+    /// A not-found error for the thing `what` with `id`.
+    pub fn not_found(what: impl Into<String>, id: impl Into<String>) -> Self {
+        Error::NotFound {
+            what: what.into(),
+            id: id.into(),
+        }
+    }
+
+    /// A conflict on `field`/`value` held by `existing`.
+    pub fn conflict(
+        field: impl Into<String>,
+        value: impl AsRef<str>,
+        existing: impl Into<String>,
+    ) -> Self {
+        Error::Conflict {
+            field: field.into(),
+            value: shorten(value.as_ref()),
+            existing: existing.into(),
+        }
+    }
+
+    /// A storage error with the store's explanation.
+    pub fn storage(reason: impl Into<String>) -> Self {
+        Error::Storage {
+            reason: reason.into(),
+        }
+    }
+
+    /// The field at fault, where the variant has one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Validation { field, .. } | Error::Conflict { field, .. } => Some(field),
+            Error::NotFound { .. } | Error::Storage { .. } => None,
+        }
+    }
+
+    /// Prefixes the field name, so an error from a nested value reads
+    /// `fields.birthday` or `mobile_push[1].token`.
+    pub(crate) fn within(self, prefix: &str) -> Self {
+        match self {
+            Error::Validation {
+                field,
+                value,
+                reason,
+            } => Error::Validation {
+                field: join_field(prefix, &field),
+                value,
+                reason,
+            },
+            Error::Conflict {
+                field,
+                value,
+                existing,
+            } => Error::Conflict {
+                field: join_field(prefix, &field),
+                value,
+                existing,
+            },
+            other => other,
+        }
+    }
+}
+
+fn join_field(prefix: &str, field: &str) -> String {
+    if field.is_empty() {
+        prefix.to_string()
+    } else if field.starts_with('[') {
+        format!("{prefix}{field}")
+    } else {
+        format!("{prefix}.{field}")
+    }
+}
+
+/// Error messages quote the value at fault; a multi-kilobyte value would drown the
+/// message, so it is cut to a readable length.
+fn shorten(value: &str) -> String {
+    const MAX_CHARS: usize = 80;
+    if value.chars().count() <= MAX_CHARS {
+        value.to_string()
+    } else {
+        let head: String = value.chars().take(MAX_CHARS).collect();
+        format!("{head}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_names_field_and_value() {
+        let e = Error::validation("email", "not-an-email", "missing @");
+        assert_eq!(e.to_string(), "invalid email \"not-an-email\": missing @");
+        assert_eq!(e.field(), Some("email"));
+    }
+
+    #[test]
+    fn within_prefixes_nested_fields() {
+        let e = Error::validation("token", "", "empty").within("mobile_push[2]");
+        assert_eq!(e.field(), Some("mobile_push[2].token"));
+        let e = Error::validation("[0]", "x", "bad").within("fields.tags");
+        assert_eq!(e.field(), Some("fields.tags[0]"));
+    }
+
+    #[test]
+    fn long_values_are_shortened() {
+        let long = "x".repeat(500);
+        let Error::Validation { value, .. } = Error::validation("f", &long, "r") else {
+            unreachable!()
+        };
+        assert_eq!(value.chars().count(), 81);
+    }
+}

@@ -1,0 +1,20 @@
+//! Plain data: every type a caller sends or receives. No logic beyond naming and
+//! simple derived views; rules live in `validate` and `consent`, operations in `book`.
+
+mod activity;
+mod channel;
+mod consent;
+mod contact;
+mod field;
+mod patch;
+mod place;
+mod segment;
+
+pub use activity::*;
+pub use channel::*;
+pub use consent::*;
+pub use contact::*;
+pub use field::*;
+pub use patch::Patch;
+pub use place::*;
+pub use segment::*;

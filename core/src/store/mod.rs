@@ -1,0 +1,135 @@
+//! The storage seam. A [`Store`] persists and queries; it decides nothing (rules
+//! live in `validate`, `consent` and `book`). Every book operation runs inside one
+//! [`Store::unit_of_work`], which the store commits when the work succeeds and rolls
+//! back when it fails, so an operation applies fully or not at all.
+//!
+//! The trait mentions no database: the in-memory reference store, the SQLite store
+//! and a future server store implement the same calls.
+
+mod memory;
+
+pub use memory::MemoryStore;
+
+use crate::model::{
+    Activity, ActivityKind, Category, ContactRecord, FieldDefinition, Identifier, Segment,
+    SuppressionRecord,
+};
+use crate::Result;
+use chrono::{DateTime, Utc};
+
+/// A place contact books live in.
+pub trait Store: Send + Sync {
+    /// Runs `work` as one unit: everything it writes is committed if it returns
+    /// `Ok`, and nothing is if it returns `Err` (or panics).
+    fn unit_of_work(&self, work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>) -> Result<()>;
+}
+
+/// Reads and writes inside one unit of work.
+///
+/// Lookups of contacts by id or identifier include soft-deleted contacts (their
+/// identifiers stay reserved); listings return live contacts only.
+pub trait Transaction {
+    /// The contact with `id`, deleted or not.
+    fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>>;
+    /// The id of the contact holding `identifier`, deleted or not.
+    fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>>;
+    /// Inserts or replaces a contact, with its devices, subscriptions, categories,
+    /// segment memberships and field values.
+    fn put_contact(&mut self, contact: &ContactRecord) -> Result<()>;
+    /// Live contacts ordered by id, starting after `after_id`.
+    fn live_contacts(&mut self, after_id: Option<&str>, limit: usize)
+        -> Result<Vec<ContactRecord>>;
+    /// How many live contacts there are.
+    fn count_live_contacts(&mut self) -> Result<u64>;
+    /// Live members of a segment ordered by id, starting after `after_id`.
+    fn segment_members(
+        &mut self,
+        segment_id: &str,
+        after_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ContactRecord>>;
+
+    /// Every suppression record (any channel, lifted ones too) kept at `address`,
+    /// oldest first.
+    fn suppressions(&mut self, address: &str) -> Result<Vec<SuppressionRecord>>;
+    /// Replaces the records kept at `address`.
+    fn put_suppressions(&mut self, address: &str, records: &[SuppressionRecord]) -> Result<()>;
+
+    /// All categories, by key.
+    fn categories(&mut self) -> Result<Vec<Category>>;
+    /// The category with `key`.
+    fn category(&mut self, key: &str) -> Result<Option<Category>>;
+    /// Inserts or replaces a category.
+    fn put_category(&mut self, category: &Category) -> Result<()>;
+    /// All segments, by id.
+    fn segments(&mut self) -> Result<Vec<Segment>>;
+    /// The segment with `id`.
+    fn segment(&mut self, id: &str) -> Result<Option<Segment>>;
+    /// Inserts or replaces a segment.
+    fn put_segment(&mut self, segment: &Segment) -> Result<()>;
+    /// All field definitions, by key.
+    fn field_definitions(&mut self) -> Result<Vec<FieldDefinition>>;
+    /// Inserts or replaces a field definition.
+    fn put_field_definition(&mut self, definition: &FieldDefinition) -> Result<()>;
+
+    /// The campaign item of `contact_id` for `message_id`.
+    fn campaign(&mut self, contact_id: &str, message_id: &str) -> Result<Option<Activity>>;
+    /// The order with `external_id`, whoever placed it.
+    fn order(&mut self, external_id: &str) -> Result<Option<Activity>>;
+    /// Inserts or replaces a timeline item (by id).
+    fn put_activity(&mut self, activity: &Activity) -> Result<()>;
+    /// A contact's timeline items matching `filter`, newest first.
+    fn activities(&mut self, contact_id: &str, filter: &ActivityFilter) -> Result<Vec<Activity>>;
+}
+
+/// Which timeline items to return, newest first: ordered by `at` then `id`, both
+/// descending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityFilter {
+    /// Kinds to include.
+    pub kinds: Vec<ActivityKind>,
+    /// Items at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Items before this instant.
+    pub until: Option<DateTime<Utc>>,
+    /// Items strictly after this position in newest-first order (a page cursor).
+    pub after: Option<(DateTime<Utc>, String)>,
+    /// At most this many items; `None` for all.
+    pub limit: Option<usize>,
+}
+
+impl ActivityFilter {
+    /// Whether `activity` passes the filter (limit aside); stores may use it to
+    /// filter in memory and must agree with it when they filter in a query.
+    pub fn matches(&self, activity: &Activity) -> bool {
+        self.kinds.contains(&activity.kind())
+            && self.since.is_none_or(|since| activity.at >= since)
+            && self.until.is_none_or(|until| activity.at < until)
+            && self
+                .after
+                .as_ref()
+                .is_none_or(|(at, id)| (activity.at, activity.id.as_str()) < (*at, id.as_str()))
+    }
+}
+
+/// Every unique identifier a contact holds, for stores that index them.
+pub fn identifiers_of(contact: &ContactRecord) -> Vec<Identifier> {
+    let mut ids = Vec::new();
+    ids.extend(contact.email.clone().map(Identifier::Email));
+    ids.extend(contact.phone.clone().map(Identifier::Phone));
+    ids.extend(contact.external_id.clone().map(Identifier::ExternalId));
+    ids.extend(contact.contact_key.clone().map(Identifier::ContactKey));
+    ids.extend(
+        contact
+            .devices
+            .iter()
+            .filter_map(|d| d.token.clone().map(Identifier::PushToken)),
+    );
+    ids.extend(
+        contact
+            .web_push
+            .iter()
+            .map(|s| Identifier::WebPushEndpoint(s.endpoint.clone())),
+    );
+    ids
+}

@@ -1,0 +1,57 @@
+//! Validation and normalisation of every input value. Each function takes raw input
+//! and returns the canonical form or an `Error::Validation` naming the field and the
+//! value. The parsing itself is done by well-kept crates (email_address, phonenumber,
+//! chrono-tz, oxilangtag, celes, iso_currency, base64, url); this module only decides
+//! what the domain accepts.
+
+mod activity;
+mod email;
+mod field;
+mod locale;
+mod name;
+mod phone;
+mod push;
+
+pub use activity::{validate_event_name, validate_money};
+pub use email::normalize_email;
+pub use field::{parse_field_value, validate_definition};
+pub use locale::{normalize_country, normalize_currency, normalize_language, normalize_timezone};
+pub use name::validate_name;
+pub use phone::normalize_phone;
+pub use push::{validate_device, validate_web_push};
+
+use crate::{Error, Result};
+
+/// Trims `value` and checks it is non-empty and at most `max_chars` long.
+pub fn required_text(field: &str, value: &str, max_chars: usize) -> Result<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Error::validation(field, value, "must not be empty"));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(Error::validation(
+            field,
+            value,
+            format!("longer than {max_chars} characters"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Like [`required_text`] for optional values: `None` and blank become `None`.
+pub fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => required_text(field, text, max_chars).map(Some),
+    }
+}
+
+/// Longest identifier or free-text attribute the book accepts (ids, keys, tokens).
+pub const MAX_IDENTIFIER_CHARS: usize = 255;
+
+/// Checks a caller-given contact id is a UUID and returns it in canonical form.
+pub fn normalize_contact_id(value: &str) -> Result<String> {
+    uuid::Uuid::parse_str(value.trim())
+        .map(|id| id.hyphenated().to_string())
+        .map_err(|_| Error::validation("id", value, "not a UUID"))
+}
