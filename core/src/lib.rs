@@ -56,4 +56,9 @@ pub use book::{ContactBook, IntoImportRow};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use model::*;
-pub use store::{MemoryStore, Store, Transaction};
+pub use store::{Durability, MemoryStore, SqliteOptions, SqliteStore, Store, Transaction};
+
+/// The README's Rust sample, compiled and run as a doctest so it stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -70,9 +70,14 @@ impl Unit<'_> {
         apply_text(&mut record.contact_key, input.contact_key, |v| {
             required_text("contact_key", &v, MAX_IDENTIFIER_CHARS)
         })?;
-        apply_text(&mut record.address, input.address, |a| {
-            validate_address(&a).map_err(|e| e.within("address"))
-        })?;
+        let address = input
+            .address
+            .try_map(|a| validate_address(&a).map_err(|e| e.within("address")))?;
+        record.address = match address {
+            Patch::Keep => record.address,
+            Patch::Clear | Patch::Set(None) => None,
+            Patch::Set(Some(address)) => Some(address),
+        };
         apply_text(&mut record.timezone, input.timezone, |v| {
             validate::normalize_timezone(&v)
         })?;
@@ -494,11 +499,12 @@ fn upsert_web_push(
     }
 }
 
-fn validate_address(address: &Address) -> Result<Address> {
+/// Checks an address; an address with no part left is no address.
+fn validate_address(address: &Address) -> Result<Option<Address>> {
     let text = |field, value: &Option<String>| {
         optional_text(field, value.as_deref(), MAX_IDENTIFIER_CHARS)
     };
-    Ok(Address {
+    let checked = Address {
         country: address
             .country
             .as_deref()
@@ -508,11 +514,12 @@ fn validate_address(address: &Address) -> Result<Address> {
         town: text("town", &address.town)?,
         street_address: text("street_address", &address.street_address)?,
         postcode: text("postcode", &address.postcode)?,
-    })
+    };
+    Ok((checked != Address::default()).then_some(checked))
 }
 
 /// Checks an order's delivery address (shared with the timeline).
-pub(super) fn validated_address(address: &Address) -> Result<Address> {
+pub(super) fn validated_address(address: &Address) -> Result<Option<Address>> {
     validate_address(address)
 }
 

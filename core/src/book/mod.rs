@@ -21,7 +21,9 @@ pub use import::IntoImportRow;
 
 use crate::clock::{Clock, SystemClock};
 use crate::model::ContactRecord;
-use crate::store::{MemoryStore, Store, Transaction};
+#[cfg(doc)]
+use crate::store::Durability;
+use crate::store::{MemoryStore, SqliteOptions, SqliteStore, Store, Transaction};
 use crate::{validate, Error, Result};
 use chrono::{DateTime, Utc};
 use ids::IdGenerator;
@@ -49,6 +51,21 @@ impl ContactBook {
     /// A book kept in process memory (nothing survives the process).
     pub fn in_memory() -> Self {
         Self::with_store(Arc::new(MemoryStore::new()))
+    }
+
+    /// Opens (or creates) a book in the SQLite file at `path`: the embedded default.
+    /// A file that is not a ContactKit database, or comes from a newer version, is an
+    /// [`Error::Storage`] and is left untouched.
+    pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        Self::open_with(path, &SqliteOptions::default())
+    }
+
+    /// Like [`ContactBook::open`] with explicit settings (e.g. [`Durability::Full`]
+    /// to survive power cuts).
+    pub fn open_with(path: impl AsRef<std::path::Path>, options: &SqliteOptions) -> Result<Self> {
+        Ok(Self::with_store(Arc::new(SqliteStore::open(
+            path, options,
+        )?)))
     }
 
     /// A book over any store, with the system clock.

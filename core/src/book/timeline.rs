@@ -261,7 +261,8 @@ fn validate_order(input: &OrderInput) -> Result<Order> {
             .delivery_address
             .as_ref()
             .map(|a| validated_address(a).map_err(|e| e.within("delivery_address")))
-            .transpose()?,
+            .transpose()?
+            .flatten(),
     })
 }
 

@@ -7,8 +7,10 @@
 //! and a future server store implement the same calls.
 
 mod memory;
+pub mod sqlite;
 
 pub use memory::MemoryStore;
+pub use sqlite::{Durability, SqliteOptions, SqliteStore};
 
 use crate::model::{
     Activity, ActivityKind, Category, ContactRecord, FieldDefinition, Identifier, Segment,

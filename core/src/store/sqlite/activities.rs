@@ -1,0 +1,118 @@
+//! Timeline items: indexed columns for the queries (contact, kind, time, message,
+//! order id) and the item's detail as JSON.
+
+use super::codec::{self, instant, millis};
+use super::{decoded, storage_error};
+use crate::model::{Activity, ActivityDetail, ActivityKind};
+use crate::store::ActivityFilter;
+use crate::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+const COLUMNS: &str = "id, contact_id, at, detail";
+
+fn read(row: &Row<'_>) -> rusqlite::Result<Activity> {
+    Ok(Activity {
+        id: row.get(0)?,
+        contact_id: row.get(1)?,
+        at: decoded(instant(row.get(2)?))?,
+        detail: decoded(codec::from_json(&row.get::<_, String>(3)?))?,
+    })
+}
+
+/// The campaign item of a contact for a message.
+pub fn campaign(conn: &Connection, contact_id: &str, message_id: &str) -> Result<Option<Activity>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM activities WHERE contact_id = ?1 AND message_id = ?2"
+    ))
+    .and_then(|mut stmt| stmt.query_row([contact_id, message_id], read).optional())
+    .map_err(storage_error)
+}
+
+/// The order with an external id.
+pub fn order(conn: &Connection, external_id: &str) -> Result<Option<Activity>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM activities WHERE order_external_id = ?1"
+    ))
+    .and_then(|mut stmt| stmt.query_row([external_id], read).optional())
+    .map_err(storage_error)
+}
+
+/// Inserts or replaces an item.
+pub fn put(conn: &Connection, a: &Activity) -> Result<()> {
+    let (message_id, order_id) = match &a.detail {
+        ActivityDetail::Campaign(c) => (Some(c.message_id.as_str()), None),
+        ActivityDetail::Order(o) => (None, Some(o.external_id.as_str())),
+        ActivityDetail::Event(_) => (None, None),
+    };
+    conn.prepare_cached(
+        "INSERT INTO activities (id, contact_id, kind, at, message_id, order_external_id, detail) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET \
+         contact_id = excluded.contact_id, kind = excluded.kind, at = excluded.at, \
+         message_id = excluded.message_id, order_external_id = excluded.order_external_id, \
+         detail = excluded.detail",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            a.id,
+            a.contact_id,
+            a.kind().as_str(),
+            millis(a.at),
+            message_id,
+            order_id,
+            codec::to_json(&a.detail)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+        ])
+    })
+    .map(drop)
+    .map_err(storage_error)
+}
+
+/// A contact's items matching `filter`, newest first. A kind filter uses the
+/// (contact, kind, at, id) index; all kinds use (contact, at, id).
+pub fn query(
+    conn: &Connection,
+    contact_id: &str,
+    filter: &ActivityFilter,
+) -> Result<Vec<Activity>> {
+    let all_kinds = [
+        ActivityKind::Campaign,
+        ActivityKind::Event,
+        ActivityKind::Order,
+    ]
+    .iter()
+    .all(|k| filter.kinds.contains(k));
+    let kind_clause = if all_kinds {
+        ""
+    } else {
+        "AND kind IN (SELECT value FROM json_each(?7))"
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM activities WHERE contact_id = ?1 {kind_clause} \
+         AND at >= ?2 AND at < ?3 AND (?4 IS NULL OR (at, id) < (?4, ?5)) \
+         ORDER BY at DESC, id DESC LIMIT ?6"
+    );
+    let since = filter.since.map(millis).unwrap_or(i64::MIN);
+    let until = filter.until.map(millis).unwrap_or(i64::MAX);
+    let (after_at, after_id) = match &filter.after {
+        Some((at, id)) => (Some(millis(*at)), id.as_str()),
+        None => (None, ""),
+    };
+    let limit = filter
+        .limit
+        .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let mut stmt = conn.prepare_cached(&sql).map_err(storage_error)?;
+    let rows = if all_kinds {
+        stmt.query_map(
+            params![contact_id, since, until, after_at, after_id, limit],
+            read,
+        )
+    } else {
+        let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
+        let kinds = codec::to_json(&kinds)?;
+        stmt.query_map(
+            params![contact_id, since, until, after_at, after_id, limit, kinds],
+            read,
+        )
+    };
+    rows.and_then(|rows| rows.collect()).map_err(storage_error)
+}

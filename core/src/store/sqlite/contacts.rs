@@ -1,0 +1,357 @@
+//! Contacts and their child rows (devices, web push, categories, segment
+//! memberships, field values): one row set per contact, replaced whole on save.
+
+use super::codec::{self, instant, millis};
+use super::{decoded, storage_error};
+use crate::model::{
+    Address, ContactRecord, Identifier, MobilePushDevice, Telegram, WebPushSubscription,
+};
+use crate::Result;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+const CONTACT_COLUMNS: &str =
+    "id, external_id, contact_key, first_name, last_name, email, email_confirmed, \
+     phone, phone_confirmed, telegram_bot_id, telegram_chat_id, address_country, address_region, \
+     address_town, address_street, address_postcode, location, timezone, language, created_at, \
+     updated_at, source, deleted_at";
+
+/// The contact with `id`, with every child row.
+pub fn load(conn: &Connection, id: &str) -> Result<Option<ContactRecord>> {
+    let sql = format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = ?1");
+    let row = conn
+        .prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.query_row([id], read_contact_row).optional())
+        .map_err(storage_error)?;
+    row.map(|contact| with_children(conn, contact)).transpose()
+}
+
+/// Live contacts by id after `after_id`, or live members of `segment_id`.
+pub fn load_live(
+    conn: &Connection,
+    segment_id: Option<&str>,
+    after_id: Option<&str>,
+    limit: usize,
+) -> Result<Vec<ContactRecord>> {
+    let columns = CONTACT_COLUMNS
+        .split(", ")
+        .map(|c| format!("c.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = match segment_id {
+        None => format!(
+            "SELECT {columns} FROM contacts c WHERE c.deleted_at IS NULL AND c.id > ?1 \
+             ORDER BY c.id LIMIT ?2"
+        ),
+        Some(_) => format!(
+            "SELECT {columns} FROM segment_members m JOIN contacts c ON c.id = m.contact_id \
+             WHERE m.segment_id = ?3 AND c.deleted_at IS NULL AND c.id > ?1 ORDER BY c.id LIMIT ?2"
+        ),
+    };
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(&sql).map_err(storage_error)?;
+    let after = after_id.unwrap_or("");
+    let rows: Vec<ContactRecord> = match segment_id {
+        None => stmt.query_map(params![after, limit], read_contact_row),
+        Some(segment) => stmt.query_map(params![after, limit, segment], read_contact_row),
+    }
+    .and_then(|rows| rows.collect())
+    .map_err(storage_error)?;
+    rows.into_iter()
+        .map(|contact| with_children(conn, contact))
+        .collect()
+}
+
+/// How many contacts are not deleted.
+pub fn count_live(conn: &Connection) -> Result<u64> {
+    conn.prepare_cached("SELECT count(*) FROM contacts WHERE deleted_at IS NULL")
+        .and_then(|mut stmt| stmt.query_row([], |row| row.get::<_, i64>(0)))
+        .map(|n| n as u64)
+        .map_err(storage_error)
+}
+
+/// The id of the contact holding `identifier`.
+pub fn id_by(conn: &Connection, identifier: &Identifier) -> Result<Option<String>> {
+    let sql = match identifier {
+        Identifier::Email(_) => "SELECT id FROM contacts WHERE email = ?1",
+        Identifier::Phone(_) => "SELECT id FROM contacts WHERE phone = ?1",
+        Identifier::ExternalId(_) => "SELECT id FROM contacts WHERE external_id = ?1",
+        Identifier::ContactKey(_) => "SELECT id FROM contacts WHERE contact_key = ?1",
+        Identifier::PushToken(_) => "SELECT contact_id FROM devices WHERE token = ?1",
+        Identifier::WebPushEndpoint(_) => "SELECT contact_id FROM web_push WHERE endpoint = ?1",
+    };
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| {
+            stmt.query_row([identifier.value()], |row| row.get(0))
+                .optional()
+        })
+        .map_err(storage_error)
+}
+
+/// Inserts or replaces a contact and all its child rows.
+pub fn save(conn: &Connection, c: &ContactRecord) -> Result<()> {
+    let address = c.address.clone().unwrap_or_default();
+    let location = c.location.as_ref().map(codec::to_json).transpose()?;
+    let source = codec::name_of(&c.source)?;
+    let sql = format!(
+        "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES \
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) \
+         ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, \
+         contact_key = excluded.contact_key, first_name = excluded.first_name, \
+         last_name = excluded.last_name, email = excluded.email, \
+         email_confirmed = excluded.email_confirmed, phone = excluded.phone, \
+         phone_confirmed = excluded.phone_confirmed, telegram_bot_id = excluded.telegram_bot_id, \
+         telegram_chat_id = excluded.telegram_chat_id, address_country = excluded.address_country, \
+         address_region = excluded.address_region, address_town = excluded.address_town, \
+         address_street = excluded.address_street, address_postcode = excluded.address_postcode, \
+         location = excluded.location, timezone = excluded.timezone, language = excluded.language, \
+         created_at = excluded.created_at, updated_at = excluded.updated_at, \
+         source = excluded.source, deleted_at = excluded.deleted_at"
+    );
+    let inserted = conn.prepare_cached(&sql).and_then(|mut stmt| {
+        stmt.execute(params![
+            c.id,
+            c.external_id,
+            c.contact_key,
+            c.first_name,
+            c.last_name,
+            c.email,
+            c.email_confirmed,
+            c.phone,
+            c.phone_confirmed,
+            c.telegram.as_ref().map(|t| &t.bot_id),
+            c.telegram.as_ref().map(|t| &t.chat_id),
+            address.country,
+            address.region,
+            address.town,
+            address.street_address,
+            address.postcode,
+            location,
+            c.timezone,
+            c.language,
+            millis(c.created_at),
+            millis(c.updated_at),
+            source,
+            c.deleted_at.map(millis),
+        ])
+    });
+    inserted.map_err(storage_error)?;
+    replace_children(conn, c)
+}
+
+fn replace_children(conn: &Connection, c: &ContactRecord) -> Result<()> {
+    for table in [
+        "devices",
+        "web_push",
+        "contact_categories",
+        "segment_members",
+        "field_values",
+    ] {
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE contact_id = ?1"))
+            .and_then(|mut stmt| stmt.execute([&c.id]))
+            .map_err(storage_error)?;
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO devices (contact_id, position, app_id, device_id, token, platform, model, os, \
+             os_version, locale, app_version, active, registered_at, last_seen_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )
+        .map_err(storage_error)?;
+    for (position, d) in c.devices.iter().enumerate() {
+        let platform = codec::name_of(&d.platform)?;
+        stmt.execute(params![
+            c.id,
+            position as i64,
+            d.app_id,
+            d.device_id,
+            d.token,
+            platform,
+            d.model,
+            d.os,
+            d.os_version,
+            d.locale,
+            d.app_version,
+            d.active,
+            millis(d.registered_at),
+            millis(d.last_seen_at),
+        ])
+        .map_err(storage_error)?;
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO web_push (endpoint, contact_id, position, p256dh, auth, user_agent, language, \
+             os, subscription_page, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )
+        .map_err(storage_error)?;
+    for (position, s) in c.web_push.iter().enumerate() {
+        stmt.execute(params![
+            s.endpoint,
+            c.id,
+            position as i64,
+            s.p256dh,
+            s.auth,
+            s.user_agent,
+            s.language,
+            s.os,
+            s.subscription_page,
+            millis(s.created_at),
+        ])
+        .map_err(storage_error)?;
+    }
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO contact_categories (contact_id, category_key) VALUES (?1, ?2)")
+        .map_err(storage_error)?;
+    for key in &c.categories {
+        stmt.execute(params![c.id, key]).map_err(storage_error)?;
+    }
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO segment_members (segment_id, contact_id) VALUES (?1, ?2)")
+        .map_err(storage_error)?;
+    for segment in &c.segments {
+        stmt.execute(params![segment, c.id])
+            .map_err(storage_error)?;
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO field_values (contact_id, key, type, value) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(storage_error)?;
+    for (key, value) in &c.fields {
+        let (kind, text) = codec::encode_field(value)?;
+        stmt.execute(params![c.id, key, kind, text])
+            .map_err(storage_error)?;
+    }
+    Ok(())
+}
+
+/// Reads the contact columns; child collections are filled by `with_children`.
+fn read_contact_row(row: &Row<'_>) -> rusqlite::Result<ContactRecord> {
+    let address = Address {
+        country: row.get(11)?,
+        region: row.get(12)?,
+        town: row.get(13)?,
+        street_address: row.get(14)?,
+        postcode: row.get(15)?,
+    };
+    let location: Option<String> = row.get(16)?;
+    let telegram = match (row.get(9)?, row.get(10)?) {
+        (Some(bot_id), Some(chat_id)) => Some(Telegram { bot_id, chat_id }),
+        _ => None,
+    };
+    Ok(ContactRecord {
+        id: row.get(0)?,
+        external_id: row.get(1)?,
+        contact_key: row.get(2)?,
+        first_name: row.get(3)?,
+        last_name: row.get(4)?,
+        email: row.get(5)?,
+        email_confirmed: row.get(6)?,
+        phone: row.get(7)?,
+        phone_confirmed: row.get(8)?,
+        devices: Vec::new(),
+        web_push: Vec::new(),
+        telegram,
+        categories: Default::default(),
+        address: (address != Address::default()).then_some(address),
+        location: decoded(location.as_deref().map(codec::from_json).transpose())?,
+        timezone: row.get(17)?,
+        language: row.get(18)?,
+        segments: Default::default(),
+        fields: Default::default(),
+        created_at: decoded(instant(row.get(19)?))?,
+        updated_at: decoded(instant(row.get(20)?))?,
+        source: decoded(codec::parse_name(&row.get::<_, String>(21)?))?,
+        deleted_at: decoded(row.get::<_, Option<i64>>(22)?.map(instant).transpose())?,
+    })
+}
+
+fn read_device(row: &Row<'_>) -> rusqlite::Result<MobilePushDevice> {
+    Ok(MobilePushDevice {
+        app_id: row.get(0)?,
+        device_id: row.get(1)?,
+        token: row.get(2)?,
+        platform: decoded(codec::parse_name(&row.get::<_, String>(3)?))?,
+        model: row.get(4)?,
+        os: row.get(5)?,
+        os_version: row.get(6)?,
+        locale: row.get(7)?,
+        app_version: row.get(8)?,
+        active: row.get(9)?,
+        registered_at: decoded(instant(row.get(10)?))?,
+        last_seen_at: decoded(instant(row.get(11)?))?,
+    })
+}
+
+fn read_web_push(row: &Row<'_>) -> rusqlite::Result<WebPushSubscription> {
+    Ok(WebPushSubscription {
+        endpoint: row.get(0)?,
+        p256dh: row.get(1)?,
+        auth: row.get(2)?,
+        user_agent: row.get(3)?,
+        language: row.get(4)?,
+        os: row.get(5)?,
+        subscription_page: row.get(6)?,
+        created_at: decoded(instant(row.get(7)?))?,
+    })
+}
+
+fn with_children(conn: &Connection, mut c: ContactRecord) -> Result<ContactRecord> {
+    c.devices = query_list(
+        conn,
+        "SELECT app_id, device_id, token, platform, model, os, os_version, locale, app_version, \
+         active, registered_at, last_seen_at FROM devices WHERE contact_id = ?1 ORDER BY position",
+        &c.id,
+        read_device,
+    )?;
+    c.web_push = query_list(
+        conn,
+        "SELECT endpoint, p256dh, auth, user_agent, language, os, subscription_page, created_at \
+         FROM web_push WHERE contact_id = ?1 ORDER BY position",
+        &c.id,
+        read_web_push,
+    )?;
+    c.categories = query_list(
+        conn,
+        "SELECT category_key FROM contact_categories WHERE contact_id = ?1",
+        &c.id,
+        |row| row.get(0),
+    )?
+    .into_iter()
+    .collect();
+    c.segments = query_list(
+        conn,
+        "SELECT segment_id FROM segment_members WHERE contact_id = ?1",
+        &c.id,
+        |row| row.get(0),
+    )?
+    .into_iter()
+    .collect();
+    c.fields = query_list(
+        conn,
+        "SELECT key, type, value FROM field_values WHERE contact_id = ?1",
+        &c.id,
+        |row| {
+            let kind: String = row.get(1)?;
+            let value: String = row.get(2)?;
+            Ok((
+                row.get::<_, String>(0)?,
+                decoded(codec::decode_field(&kind, &value))?,
+            ))
+        },
+    )?
+    .into_iter()
+    .collect();
+    Ok(c)
+}
+
+/// Runs a one-parameter query and reads every row.
+fn query_list<T>(
+    conn: &Connection,
+    sql: &str,
+    param: &str,
+    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.query_map([param], read)?.collect())
+        .map_err(storage_error)
+}

@@ -1,0 +1,251 @@
+//! The embedded default store: one SQLite file (rusqlite, bundled SQLite).
+//!
+//! - WAL journal: readers never block the writer, and a killed process loses no
+//!   committed transaction.
+//! - `synchronous = NORMAL` by default: a committed transaction survives a killed
+//!   process; a power cut may lose the last few commits (never corrupts the file).
+//!   [`Durability::Full`] syncs every commit to survive a power cut too.
+//! - Every unit of work is one `BEGIN IMMEDIATE` transaction, so two writers queue on
+//!   the write lock (waiting up to the busy timeout) instead of failing mid-way.
+//! - Foreign keys on; prepared statements cached per connection.
+//!
+//! See `docs/storage.md` for the schema, its indexes and why.
+
+mod activities;
+mod catalog;
+mod codec;
+mod contacts;
+pub mod schema;
+
+use super::{ActivityFilter, Store, Transaction};
+use crate::model::{
+    Activity, Category, ContactRecord, FieldDefinition, Identifier, Segment, SuppressionRecord,
+};
+use crate::{Error, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// How hard a commit tries to reach the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Survives a killed process; a power cut may lose the latest commits.
+    #[default]
+    Normal,
+    /// Survives a power cut too, at the cost of an fsync per commit.
+    Full,
+}
+
+/// Settings for opening a SQLite file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Commit durability.
+    pub durability: Durability,
+    /// How long a write waits for another connection's write lock.
+    pub busy_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            durability: Durability::Normal,
+            busy_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A contact book kept in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+const STATEMENT_CACHE: usize = 64;
+
+impl SqliteStore {
+    /// Opens (or creates) the file at `path` and brings its schema up to date.
+    ///
+    /// A file that is not a SQLite database, or was written by a newer ContactKit, is
+    /// an [`Error::Storage`] and is left untouched.
+    pub fn open(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<Self> {
+        let path = path.as_ref();
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| Error::storage(format!("cannot open {}: {e}", path.display())))?;
+        Self::configure(conn, options)
+            .map_err(|e| Error::storage(format!("{}: {}", path.display(), reason_of(e))))
+    }
+
+    /// A private in-memory SQLite database (for tests and comparisons).
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory().map_err(storage_error)?;
+        Self::configure(conn, &SqliteOptions::default())
+    }
+
+    fn configure(mut conn: Connection, options: &SqliteOptions) -> Result<Self> {
+        conn.busy_timeout(options.busy_timeout)
+            .map_err(storage_error)?;
+        // Read-only checks first: a foreign or newer file must not be modified.
+        schema::check_not_newer(&conn)?;
+        let synchronous = match options.durability {
+            Durability::Normal => "NORMAL",
+            Durability::Full => "FULL",
+        };
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(storage_error)?;
+        conn.pragma_update(None, "synchronous", synchronous)
+            .map_err(storage_error)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(storage_error)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        schema::migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic inside a unit of work dropped its rusqlite transaction, which
+        // rolled back: the connection is usable.
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Store for SqliteStore {
+    fn unit_of_work(&self, work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage_error)?;
+        let mut unit = SqliteTransaction { conn: &tx };
+        work(&mut unit)?;
+        tx.commit().map_err(storage_error)
+    }
+}
+
+struct SqliteTransaction<'a> {
+    conn: &'a Connection,
+}
+
+impl Transaction for SqliteTransaction<'_> {
+    fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>> {
+        contacts::load(self.conn, id)
+    }
+
+    fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>> {
+        contacts::id_by(self.conn, identifier)
+    }
+
+    fn put_contact(&mut self, contact: &ContactRecord) -> Result<()> {
+        contacts::save(self.conn, contact)
+    }
+
+    fn live_contacts(
+        &mut self,
+        after_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ContactRecord>> {
+        contacts::load_live(self.conn, None, after_id, limit)
+    }
+
+    fn count_live_contacts(&mut self) -> Result<u64> {
+        contacts::count_live(self.conn)
+    }
+
+    fn segment_members(
+        &mut self,
+        segment_id: &str,
+        after_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ContactRecord>> {
+        contacts::load_live(self.conn, Some(segment_id), after_id, limit)
+    }
+
+    fn suppressions(&mut self, address: &str) -> Result<Vec<SuppressionRecord>> {
+        catalog::suppressions(self.conn, address)
+    }
+
+    fn put_suppressions(&mut self, address: &str, records: &[SuppressionRecord]) -> Result<()> {
+        catalog::put_suppressions(self.conn, address, records)
+    }
+
+    fn categories(&mut self) -> Result<Vec<Category>> {
+        catalog::categories(self.conn)
+    }
+
+    fn category(&mut self, key: &str) -> Result<Option<Category>> {
+        catalog::category(self.conn, key)
+    }
+
+    fn put_category(&mut self, category: &Category) -> Result<()> {
+        catalog::put_category(self.conn, category)
+    }
+
+    fn segments(&mut self) -> Result<Vec<Segment>> {
+        catalog::segments(self.conn)
+    }
+
+    fn segment(&mut self, id: &str) -> Result<Option<Segment>> {
+        catalog::segment(self.conn, id)
+    }
+
+    fn put_segment(&mut self, segment: &Segment) -> Result<()> {
+        catalog::put_segment(self.conn, segment)
+    }
+
+    fn field_definitions(&mut self) -> Result<Vec<FieldDefinition>> {
+        catalog::field_definitions(self.conn)
+    }
+
+    fn put_field_definition(&mut self, definition: &FieldDefinition) -> Result<()> {
+        catalog::put_field_definition(self.conn, definition)
+    }
+
+    fn campaign(&mut self, contact_id: &str, message_id: &str) -> Result<Option<Activity>> {
+        activities::campaign(self.conn, contact_id, message_id)
+    }
+
+    fn order(&mut self, external_id: &str) -> Result<Option<Activity>> {
+        activities::order(self.conn, external_id)
+    }
+
+    fn put_activity(&mut self, activity: &Activity) -> Result<()> {
+        activities::put(self.conn, activity)
+    }
+
+    fn activities(&mut self, contact_id: &str, filter: &ActivityFilter) -> Result<Vec<Activity>> {
+        activities::query(self.conn, contact_id, filter)
+    }
+}
+
+/// Any SQLite failure as the public storage error.
+fn storage_error(e: rusqlite::Error) -> Error {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(_, _, inner)
+        | rusqlite::Error::ToSqlConversionFailure(inner) => match inner.downcast::<Error>() {
+            Ok(error) => *error,
+            Err(other) => Error::storage(other.to_string()),
+        },
+        other => Error::storage(other.to_string()),
+    }
+}
+
+/// Carries a decoding error of ours through rusqlite's row-reading closures.
+fn decoded<T>(result: Result<T>) -> rusqlite::Result<T> {
+    result.map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn reason_of(e: Error) -> String {
+    match e {
+        Error::Storage { reason } => reason,
+        other => other.to_string(),
+    }
+}
