@@ -9,7 +9,7 @@ use crate::{Error, Result};
 /// Migration `i` brings a file from version `i` to `i + 1`. Append only: a shipped
 /// migration is never edited, so every file upgrades along the same path.
 const MIGRATIONS: &[&str] = &[
-    // 1: the initial schema.
+    // 1: contacts, channels, consent and catalogues.
     r#"
     CREATE TABLE contacts (
         id               TEXT PRIMARY KEY,
@@ -120,6 +120,9 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (address, position)
     ) WITHOUT ROWID;
 
+    "#,
+    // 2: the activity timeline.
+    r#"
     CREATE TABLE activities (
         id                TEXT PRIMARY KEY,
         contact_id        TEXT NOT NULL REFERENCES contacts (id),
