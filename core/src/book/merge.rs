@@ -3,7 +3,7 @@
 //! written, so a rejected input leaves the store untouched even inside a larger
 //! unit of work (an import batch).
 
-use super::Unit;
+use super::{FieldDefinitions, Unit};
 use crate::model::{
     Address, ContactInput, ContactRecord, DeviceInput, FieldInput, Identifier, Location,
     LocationInput, LocationSource, MobilePushDevice, Patch, Source, Telegram, WebPushInput,
@@ -314,55 +314,18 @@ impl Unit<'_> {
         if fields.is_empty() && !is_new {
             return Ok(());
         }
-        let definitions: BTreeMap<String, _> = self
-            .tx
-            .field_definitions()?
-            .into_iter()
-            .map(|d| (d.key.clone(), d))
-            .collect();
-        for (key, value) in fields {
-            let field = format!("fields.{key}");
-            let definition = definitions
-                .get(&key)
-                .ok_or_else(|| Error::validation(&field, &key, "no such field is defined"))?;
-            if definition.readonly && source == Source::Manual {
-                return Err(Error::validation(
-                    &field,
-                    &key,
-                    "readonly: set it by import or API",
-                ));
-            }
-            match value {
-                None if definition.required => {
-                    return Err(Error::validation(
-                        &field,
-                        "",
-                        "required: it cannot be cleared",
-                    ));
-                }
-                None => {
-                    record.fields.remove(&key);
-                }
-                Some(input) => {
-                    let value = validate::parse_field_value(definition, &input)
-                        .map_err(|e| e.within("fields"))?;
-                    record.fields.insert(key, value);
-                }
-            }
-        }
-        if is_new {
-            if let Some(missing) = definitions
-                .values()
-                .find(|d| d.required && !record.fields.contains_key(&d.key))
-            {
-                return Err(Error::validation(
-                    format!("fields.{}", missing.key),
-                    "",
-                    "required: a new contact must have a value",
-                ));
-            }
-        }
-        Ok(())
+        let definitions = match self.definitions.take() {
+            Some(cached) => cached,
+            None => self
+                .tx
+                .field_definitions()?
+                .into_iter()
+                .map(|d| (d.key.clone(), d))
+                .collect(),
+        };
+        let outcome = apply_field_values(record, fields, &definitions, source, is_new);
+        self.definitions = Some(definitions);
+        outcome
     }
 
     /// Checks every identifier `record` gained against other contacts: a lasting one
@@ -574,4 +537,57 @@ fn validate_telegram(telegram: &Telegram) -> Result<Telegram> {
         bot_id: required_text("bot_id", &telegram.bot_id, MAX_IDENTIFIER_CHARS)?,
         chat_id: required_text("chat_id", &telegram.chat_id, MAX_IDENTIFIER_CHARS)?,
     })
+}
+
+/// Parses each given value against its definition; checks readonly and required.
+fn apply_field_values(
+    record: &mut ContactRecord,
+    fields: BTreeMap<String, Option<FieldInput>>,
+    definitions: &FieldDefinitions,
+    source: Source,
+    is_new: bool,
+) -> Result<()> {
+    for (key, value) in fields {
+        let field = format!("fields.{key}");
+        let definition = definitions
+            .get(&key)
+            .ok_or_else(|| Error::validation(&field, &key, "no such field is defined"))?;
+        if definition.readonly && source == Source::Manual {
+            return Err(Error::validation(
+                &field,
+                &key,
+                "readonly: set it by import or API",
+            ));
+        }
+        match value {
+            None if definition.required => {
+                return Err(Error::validation(
+                    &field,
+                    "",
+                    "required: it cannot be cleared",
+                ));
+            }
+            None => {
+                record.fields.remove(&key);
+            }
+            Some(input) => {
+                let value = validate::parse_field_value(definition, &input)
+                    .map_err(|e| e.within("fields"))?;
+                record.fields.insert(key, value);
+            }
+        }
+    }
+    if is_new {
+        if let Some(missing) = definitions
+            .values()
+            .find(|d| d.required && !record.fields.contains_key(&d.key))
+        {
+            return Err(Error::validation(
+                format!("fields.{}", missing.key),
+                "",
+                "required: a new contact must have a value",
+            ));
+        }
+    }
+    Ok(())
 }

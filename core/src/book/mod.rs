@@ -130,7 +130,13 @@ struct Unit<'a> {
     book: &'a ContactBook,
     tx: &'a mut dyn Transaction,
     now: DateTime<Utc>,
+    /// Field definitions read once per unit of work: an import batch checks every
+    /// row against them, and only `define_field` (its own unit) changes them.
+    definitions: Option<FieldDefinitions>,
 }
+
+/// Field definitions by key.
+type FieldDefinitions = std::collections::BTreeMap<String, crate::model::FieldDefinition>;
 
 impl Unit<'_> {
     fn new_id(&self) -> String {

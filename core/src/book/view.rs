@@ -55,17 +55,17 @@ impl Unit<'_> {
     }
 
     /// Every suppression record that concerns the contact: those kept at its email
-    /// and phone (whoever held them when recorded) and its contact-level ones.
+    /// and phone (whoever held them when recorded) and those kept at its id (push and
+    /// Telegram channels), oldest first.
     fn suppressions_of(&mut self, record: &ContactRecord) -> Result<Vec<SuppressionRecord>> {
+        let addresses = [
+            record.email.as_deref(),
+            record.phone.as_deref(),
+            Some(record.id.as_str()),
+        ];
         let mut all = Vec::new();
-        for channel in [Channel::Email, Channel::Sms, Channel::MobilePush] {
-            if let Some(address) = consent::suppression_address(record, channel) {
-                let kept = self.tx.suppressions(address)?;
-                all.extend(
-                    kept.into_iter()
-                        .filter(|r| r.channel.is_addressed() == channel.is_addressed()),
-                );
-            }
+        for address in addresses.into_iter().flatten() {
+            all.extend(self.tx.suppressions(address)?);
         }
         all.sort_by(|a, b| (a.at, a.channel, a.kind).cmp(&(b.at, b.channel, b.kind)));
         Ok(all)
