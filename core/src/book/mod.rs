@@ -116,6 +116,7 @@ impl ContactBook {
                 book: self,
                 tx,
                 now,
+                definitions: None,
             };
             output = Some(work(&mut unit)?);
             Ok(())
