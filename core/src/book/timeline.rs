@@ -151,9 +151,8 @@ impl ContactBook {
     }
 
     /// The contact's timeline, newest first, by category and period, a page at a
-    /// time. The `orders` category always covers the full history (presets are
-    /// ignored, an explicit `since`/`until` still applies); in `all` the period
-    /// applies to every kind.
+    /// time. The `orders` category always covers the full history, whatever the
+    /// period (preset or `since`/`until`); in `all` the period applies to every kind.
     pub fn activity(&self, id: &str, query: &ActivityQuery) -> Result<Page<Activity>> {
         let limit = match query.limit.unwrap_or(DEFAULT_ACTIVITY_PAGE) {
             0 => return Err(Error::validation("limit", "0", "must be at least 1")),
@@ -179,15 +178,18 @@ impl ContactBook {
         self.atomic(|unit| {
             unit.live_contact(id)?;
             let explicit = query.since.is_some() || query.until.is_some();
-            let since = match (explicit, query.category) {
-                (true, _) => query.since,
-                (false, ActivityCategory::Orders) => None,
-                (false, _) => query.period.length().map(|length| unit.now - length),
+            let (since, until) = match (query.category, explicit) {
+                (ActivityCategory::Orders, _) => (None, None),
+                (_, true) => (query.since, query.until),
+                (_, false) => (
+                    query.period.length().map(|length| unit.now - length),
+                    None,
+                ),
             };
             let filter = ActivityFilter {
                 kinds: query.category.kinds().to_vec(),
                 since,
-                until: query.until,
+                until,
                 after: after.clone(),
                 limit: Some(limit + 1),
             };

@@ -423,7 +423,7 @@ pub enum ActivityCategory {
     Campaigns,
     /// Events only.
     Events,
-    /// Orders only: always the full history, whatever the period.
+    /// Orders only: always the full history, whatever the period or range.
     Orders,
 }
 
