@@ -1,0 +1,184 @@
+//! Rust values out: every output value becomes a real Python type (aware UTC
+//! `datetime`, `date`, `Decimal`, `bool`, `int`), enums become their lowercase
+//! names, and records become either their read-only class (attribute access) or a
+//! plain `dict` (`to_dict()`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use contactkit::{
+    ActivityKind, CampaignChannel, CampaignStatus, Channel, ChannelStatus, Color, FieldType,
+    FieldValue, LocationSource, OrderSource, OrderStatus, Platform, SendReason, Source,
+    SuppressionKind,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::IntoPyObjectExt;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// How a record is handed to Python.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// As its read-only class.
+    Object,
+    /// As a `dict` of plain Python values, nested records as dicts too.
+    Dict,
+}
+
+/// A value that can be handed to Python.
+pub trait ToPy {
+    /// The Python value of `self`, records in `shape`.
+    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>>;
+}
+
+impl<T: ToPy + ?Sized> ToPy for &T {
+    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
+        (**self).to_py(py, shape)
+    }
+}
+
+macro_rules! via_into_pyobject {
+    ($($ty:ty),*) => {$(
+        impl ToPy for $ty {
+            fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+                self.clone().into_bound_py_any(py)
+            }
+        }
+    )*};
+}
+
+via_into_pyobject!(
+    String,
+    bool,
+    u64,
+    i64,
+    u32,
+    f64,
+    Decimal,
+    DateTime<Utc>,
+    NaiveDate
+);
+
+impl ToPy for str {
+    fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self).into_any())
+    }
+}
+
+macro_rules! enum_names {
+    ($($ty:ty),*) => {$(
+        impl ToPy for $ty {
+            fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+                Ok(PyString::new(py, self.as_str()).into_any())
+            }
+        }
+    )*};
+}
+
+enum_names!(
+    ActivityKind,
+    CampaignChannel,
+    CampaignStatus,
+    Channel,
+    ChannelStatus,
+    Color,
+    FieldType,
+    OrderStatus,
+    SendReason,
+    Source,
+    SuppressionKind
+);
+
+/// Enums without an `as_str` in core: their serde name is the binding name.
+macro_rules! enum_serde_names {
+    ($($ty:ty),*) => {$(
+        impl ToPy for $ty {
+            fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+                match serde_json::to_value(self) {
+                    Ok(serde_json::Value::String(name)) => Ok(PyString::new(py, &name).into_any()),
+                    _ => Err(crate::errors::ContactKitError::new_err(
+                        concat!("cannot name a ", stringify!($ty), " value"),
+                    )),
+                }
+            }
+        }
+    )*};
+}
+
+enum_serde_names!(Platform, LocationSource, OrderSource);
+
+impl<T: ToPy> ToPy for Option<T> {
+    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(value) => value.to_py(py, shape),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+}
+
+impl<T: ToPy> ToPy for Vec<T> {
+    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
+        let items = self
+            .iter()
+            .map(|item| item.to_py(py, shape))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, items)?.into_any())
+    }
+}
+
+impl<T: ToPy> ToPy for BTreeMap<String, T> {
+    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
+        let dict = PyDict::new(py);
+        for (key, value) in self {
+            dict.set_item(key, value.to_py(py, shape)?)?;
+        }
+        Ok(dict.into_any())
+    }
+}
+
+impl ToPy for FieldValue {
+    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            FieldValue::Boolean(b) => b.to_py(py, shape),
+            FieldValue::Number(n) => n.to_py(py, shape),
+            FieldValue::Multilist(items) => items.to_py(py, shape),
+            FieldValue::Text(s) | FieldValue::Textarea(s) | FieldValue::List(s) => {
+                s.to_py(py, shape)
+            }
+            FieldValue::Decimal(d) => d.to_py(py, shape),
+            FieldValue::Date(d) => d.to_py(py, shape),
+            FieldValue::Datetime(t) => t.to_py(py, shape),
+        }
+    }
+}
+
+impl ToPy for serde_json::Value {
+    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
+        use serde_json::Value;
+        match self {
+            Value::Null => Ok(py.None().into_bound(py)),
+            Value::Bool(b) => b.to_py(py, shape),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    i.into_bound_py_any(py)
+                } else if let Some(u) = n.as_u64() {
+                    u.into_bound_py_any(py)
+                } else {
+                    n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)
+                }
+            }
+            Value::String(s) => s.to_py(py, shape),
+            Value::Array(items) => items.to_py(py, shape),
+            Value::Object(map) => map.to_py(py, shape),
+        }
+    }
+}
+
+impl ToPy for serde_json::Map<String, serde_json::Value> {
+    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
+        let dict = PyDict::new(py);
+        for (key, value) in self {
+            dict.set_item(key, value.to_py(py, shape)?)?;
+        }
+        Ok(dict.into_any())
+    }
+}

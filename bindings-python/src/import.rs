@@ -1,0 +1,108 @@
+//! `import_contacts` over any Python iterable, read lazily.
+//!
+//! The core pulls rows from a Rust iterator while the interpreter is detached; this
+//! iterator attaches to pull the next chunk of Python rows and convert each to a
+//! `Result<ContactInput>` (a row that does not convert is reported as rejected by the
+//! core, with its index and field). Rows are pulled a chunk at a time so the
+//! interpreter is re-entered once per chunk, not once per row.
+//!
+//! If the Python iterator raises (or a signal such as Ctrl-C arrives, or `progress`
+//! raises), the iterator yields one storage error: the core rolls back the batch in
+//! progress and stops, and the binding re-raises the original Python exception.
+
+use crate::de::from_py;
+use contactkit::{ContactInput, Error, Result};
+use pyo3::prelude::*;
+use pyo3::types::PyIterator;
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+/// Rows converted per re-entry into the interpreter.
+const CHUNK: usize = 256;
+
+/// The first Python exception raised while importing (by the input or by `progress`).
+#[derive(Default)]
+pub struct Failure(Mutex<Option<PyErr>>);
+
+impl Failure {
+    /// Keeps `err` unless an earlier one is kept.
+    pub fn set(&self, err: PyErr) {
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(err);
+        }
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    /// The kept exception, if any.
+    pub fn take(&self) -> Option<PyErr> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+/// The rows of a Python iterator as import rows.
+pub struct PyRows<'a> {
+    iter: &'a Py<PyIterator>,
+    failure: &'a Failure,
+    buffer: VecDeque<Result<ContactInput>>,
+    finished: bool,
+}
+
+impl<'a> PyRows<'a> {
+    /// Rows of `iter`; a Python exception is kept in `failure`.
+    pub fn new(iter: &'a Py<PyIterator>, failure: &'a Failure) -> Self {
+        PyRows {
+            iter,
+            failure,
+            buffer: VecDeque::with_capacity(CHUNK),
+            finished: false,
+        }
+    }
+
+    fn stop(&mut self) {
+        self.buffer.push_back(Err(Error::storage(
+            "the import was stopped by a Python exception",
+        )));
+        self.finished = true;
+    }
+
+    fn refill(&mut self) {
+        if self.failure.is_set() {
+            return self.stop();
+        }
+        Python::attach(|py| {
+            let mut iter = self.iter.bind(py).clone();
+            for _ in 0..CHUNK {
+                match iter.next() {
+                    None => {
+                        self.finished = true;
+                        return;
+                    }
+                    Some(Ok(row)) => self.buffer.push_back(from_py(&row, None)),
+                    Some(Err(err)) => {
+                        self.failure.set(err);
+                        return self.stop();
+                    }
+                }
+            }
+            if let Err(err) = py.check_signals() {
+                self.failure.set(err);
+                self.stop();
+            }
+        })
+    }
+}
+
+impl Iterator for PyRows<'_> {
+    type Item = Result<ContactInput>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.buffer.is_empty() && !self.finished {
+            self.refill();
+        }
+        self.buffer.pop_front()
+    }
+}
