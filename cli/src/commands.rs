@@ -1,0 +1,317 @@
+//! The reading commands: `show`, `activity`, `can-send` and `export`, and how a
+//! contact named on the command line is found.
+
+use crate::failure::{CliResult, Failure};
+use crate::profile;
+use crate::render::{self, Catalog, Style, Timeline};
+use crate::Context;
+use contactkit::{
+    Activity, ActivityCategory, ActivityQuery, Channel, Contact, ContactBook, ListQuery, Period,
+};
+use std::io::Write;
+use std::path::Path;
+
+/// The live contact `who` names: tried as an id, an email, a phone number, an
+/// external id and a contact key, in that order.
+pub fn find(book: &ContactBook, who: &str) -> CliResult<Option<Contact>> {
+    let who = who.trim();
+    if who.is_empty() {
+        return Err(Failure::bad(
+            "WHO: empty: give an id, email, phone, external id or contact key",
+        ));
+    }
+    if let Some(contact) = book.get(who)? {
+        return Ok(Some(contact));
+    }
+    let lookups: [fn(&ContactBook, &str) -> contactkit::Result<Option<Contact>>; 4] = [
+        ContactBook::find_by_email,
+        ContactBook::find_by_phone,
+        ContactBook::find_by_external_id,
+        ContactBook::find_by_key,
+    ];
+    for lookup in lookups {
+        match lookup(book, who) {
+            Ok(Some(contact)) => return Ok(Some(contact)),
+            Ok(None) => {}
+            // Not an email or not a phone number: try the next kind of identifier.
+            Err(contactkit::Error::Validation { .. }) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(None)
+}
+
+/// Like [`find`], but an unknown contact is bad input.
+pub fn require(book: &ContactBook, context: &Context, who: &str) -> CliResult<Contact> {
+    find(book, who)?.ok_or_else(|| {
+        Failure::bad(format!(
+            "{}: no live contact matches {who:?} (tried id, email, phone, external id and contact key)",
+            context.db.display()
+        ))
+    })
+}
+
+/// The book's catalogue, for names.
+pub fn catalog(book: &ContactBook) -> CliResult<Catalog> {
+    Ok(Catalog::new(
+        book.segments()?,
+        book.categories()?,
+        book.field_definitions()?,
+    ))
+}
+
+/// Prints the profile card (or its JSON line).
+pub fn show(
+    book: &ContactBook,
+    context: &Context,
+    who: &str,
+    json: bool,
+    period: Period,
+    limit: u32,
+) -> CliResult {
+    let contact = require(book, context, who)?;
+    let catalog = catalog(book)?;
+    if json {
+        let timeline = full_timeline(book, &contact.id)?;
+        let line = profile::export_line(&contact, &catalog, Some(&timeline));
+        return print(&format!("{line}\n"));
+    }
+    let text = card_text(
+        book,
+        &contact,
+        &catalog,
+        period,
+        limit,
+        Style {
+            color: context.color,
+        },
+    )?;
+    print(&text)
+}
+
+/// The card of `contact` with up to `limit` activity items from `period`.
+pub fn card_text(
+    book: &ContactBook,
+    contact: &Contact,
+    catalog: &Catalog,
+    period: Period,
+    limit: u32,
+    style: Style,
+) -> CliResult<String> {
+    let page = book.activity(
+        &contact.id,
+        &ActivityQuery {
+            category: ActivityCategory::All,
+            period,
+            limit: Some(limit),
+            ..Default::default()
+        },
+    )?;
+    let more = page.next_cursor.as_ref().map(|_| {
+        format!(
+            "… older items: contactkit activity {} --period {}",
+            contact.id,
+            period.as_str()
+        )
+    });
+    let timeline = Timeline {
+        items: &page.items,
+        scope: scope_text(ActivityCategory::All, period),
+        more,
+    };
+    Ok(render::card(contact, catalog, &timeline, style))
+}
+
+fn scope_text(category: ActivityCategory, period: Period) -> String {
+    let category = match category {
+        ActivityCategory::All => "all",
+        ActivityCategory::Campaigns => "campaigns",
+        ActivityCategory::Events => "events",
+        ActivityCategory::Orders => "orders",
+    };
+    let period = match (category, period) {
+        ("orders", _) | (_, Period::All) => "full history".to_string(),
+        (_, Period::Year) => "last year".to_string(),
+        (_, other) => format!(
+            "last {} days",
+            other.length().map(|d| d.num_days()).unwrap_or_default()
+        ),
+    };
+    format!("{category} · {period}")
+}
+
+/// Prints a contact's timeline.
+pub fn activity(
+    book: &ContactBook,
+    context: &Context,
+    who: &str,
+    category: ActivityCategory,
+    period: Period,
+    limit: u32,
+    json: bool,
+) -> CliResult {
+    let contact = require(book, context, who)?;
+    let page = book.activity(
+        &contact.id,
+        &ActivityQuery {
+            category,
+            period,
+            limit: Some(limit),
+            ..Default::default()
+        },
+    )?;
+    let mut text = String::new();
+    if json {
+        for item in &page.items {
+            text.push_str(&serde_json::to_string(item).unwrap_or_default());
+            text.push('\n');
+        }
+    } else {
+        let more = page
+            .next_cursor
+            .as_ref()
+            .map(|_| format!("… more: raise --limit (now {limit})"));
+        let timeline = Timeline {
+            items: &page.items,
+            scope: format!(
+                "{} · {}",
+                render::display_name(&contact),
+                scope_text(category, period)
+            ),
+            more,
+        };
+        render::activity_block(
+            &mut text,
+            &timeline,
+            Style {
+                color: context.color,
+            },
+        );
+    }
+    print(&text)
+}
+
+/// Prints whether a message may go to the contact on `channel`.
+pub fn can_send(
+    book: &ContactBook,
+    context: &Context,
+    who: &str,
+    channel: Channel,
+    category: Option<&str>,
+    json: bool,
+) -> CliResult {
+    // An unknown contact is an answer (`unknown_contact`), as in the library.
+    let contact = find(book, who)?;
+    let id = contact.as_ref().map(|c| c.id.as_str()).unwrap_or(who);
+    let decision = book
+        .can_send(id, channel, category)
+        .map_err(|e| Failure::from(e).context("--category"))?;
+    if json {
+        return print(&format!(
+            "{}\n",
+            serde_json::to_string(&decision).unwrap_or_default()
+        ));
+    }
+    let whom = contact
+        .as_ref()
+        .map(render::display_name)
+        .unwrap_or_else(|| who.to_string());
+    let scope = category
+        .map(|key| format!(" in category {key}"))
+        .unwrap_or_default();
+    let verdict = if decision.allowed {
+        "allowed"
+    } else {
+        "not allowed"
+    };
+    let _ = context;
+    print(&format!(
+        "{channel} to {whom}{scope}: {verdict} ({})\n",
+        decision.reason.as_str()
+    ))
+}
+
+/// Every activity item of a contact, newest first.
+pub fn full_timeline(book: &ContactBook, id: &str) -> CliResult<Vec<Activity>> {
+    let mut items = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = book.activity(
+            id,
+            &ActivityQuery {
+                category: ActivityCategory::All,
+                period: Period::All,
+                limit: Some(1000),
+                cursor,
+                ..Default::default()
+            },
+        )?;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// Writes the catalogue lines, then one profile line per live contact.
+pub fn export(
+    book: &ContactBook,
+    context: &Context,
+    output: Option<&Path>,
+    with_activity: bool,
+) -> CliResult {
+    let _ = context;
+    let (mut sink, name): (Box<dyn Write>, String) = match output {
+        Some(path) => (
+            Box::new(std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .map_err(|e| Failure::writing(&path.display().to_string(), &e))?,
+            )),
+            path.display().to_string(),
+        ),
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            "standard output".to_string(),
+        ),
+    };
+    let write_err = |e: std::io::Error| Failure::writing(&name, &e);
+    let catalog = catalog(book)?;
+    for line in profile::catalog_lines(&catalog) {
+        writeln!(sink, "{line}").map_err(write_err)?;
+    }
+    let mut cursor = None;
+    loop {
+        let page = book.list(&ListQuery {
+            limit: Some(500),
+            cursor,
+        })?;
+        for contact in &page.items {
+            let timeline = if with_activity {
+                Some(full_timeline(book, &contact.id)?)
+            } else {
+                None
+            };
+            let line = profile::export_line(contact, &catalog, timeline.as_deref());
+            writeln!(sink, "{line}").map_err(write_err)?;
+        }
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    sink.flush().map_err(write_err)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends quietly.
+pub fn print(text: &str) -> CliResult {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::writing("standard output", &e)),
+    }
+}

@@ -1,0 +1,595 @@
+//! The profile card in a terminal: the Contact information block and the Contact
+//! activity block, newest first, each row led by its colour bar (green campaigns
+//! with the channel's name, brown events with a flag, red orders with a bag).
+//!
+//! Colour is only escapes around the same text: with colour off (NO_COLOR, a pipe,
+//! `--color never`) the card is plain text with exactly the same layout, which is
+//! what the golden test compares.
+
+use chrono::{DateTime, Utc};
+use contactkit::{
+    Activity, ActivityDetail, Category, ChannelStatus, Color, Contact, FieldDefinition, Segment,
+    SuppressionKind, SuppressionRecord,
+};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Width of the label column in the information block.
+const LABEL: usize = 14;
+
+/// How text is drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Wrap text in ANSI colour escapes.
+    pub color: bool,
+}
+
+/// A piece of text and the escape that colours it.
+#[derive(Clone, Copy)]
+enum Tone {
+    Bold,
+    Dim,
+    Green,
+    Brown,
+    Red,
+    Yellow,
+}
+
+impl Tone {
+    fn escape(self) -> &'static str {
+        match self {
+            Tone::Bold => "\x1b[1m",
+            Tone::Dim => "\x1b[2m",
+            Tone::Green => "\x1b[32m",
+            // 256-colour palette 130 is a brown; 16-colour terminals show yellow.
+            Tone::Brown => "\x1b[38;5;130m",
+            Tone::Red => "\x1b[31m",
+            Tone::Yellow => "\x1b[33m",
+        }
+    }
+}
+
+impl Style {
+    fn paint(self, tone: Tone, text: &str) -> String {
+        if self.color {
+            format!("{}{text}\x1b[0m", tone.escape())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// What the card needs from the book besides the contact: names for ids.
+pub struct Catalog {
+    /// Segment names by id.
+    pub segments: BTreeMap<String, Segment>,
+    /// Category titles by key.
+    pub categories: BTreeMap<String, Category>,
+    /// Field definitions by key.
+    pub fields: BTreeMap<String, FieldDefinition>,
+}
+
+impl Catalog {
+    /// Gathers the catalogue from lists as the book returns them.
+    pub fn new(
+        segments: Vec<Segment>,
+        categories: Vec<Category>,
+        fields: Vec<FieldDefinition>,
+    ) -> Self {
+        Catalog {
+            segments: segments.into_iter().map(|s| (s.id.clone(), s)).collect(),
+            categories: categories.into_iter().map(|c| (c.key.clone(), c)).collect(),
+            fields: fields.into_iter().map(|f| (f.key.clone(), f)).collect(),
+        }
+    }
+
+    /// Names of the contact's static segments (category segments follow the
+    /// categories and are shown there), sorted.
+    pub fn static_segment_names(&self, contact: &Contact) -> Vec<String> {
+        let mut names: Vec<String> = contact
+            .segments
+            .iter()
+            .filter_map(|id| self.segments.get(id))
+            .filter(|s| s.category_key.is_none())
+            .map(|s| s.name.clone())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// The activity block's items and what they cover.
+pub struct Timeline<'a> {
+    /// Items, newest first.
+    pub items: &'a [Activity],
+    /// A sentence of what is shown, e.g. `all · last 30 days`.
+    pub scope: String,
+    /// A hint printed under the items when more exist.
+    pub more: Option<String>,
+}
+
+/// The whole card: a title, the information block, the activity block.
+pub fn card(contact: &Contact, catalog: &Catalog, timeline: &Timeline<'_>, style: Style) -> String {
+    let mut out = String::new();
+    let name = display_name(contact);
+    let _ = writeln!(out, "{}", style.paint(Tone::Bold, &name));
+    let _ = writeln!(
+        out,
+        "{}",
+        style.paint(
+            Tone::Dim,
+            &format!(
+                "created {} via {} · updated {}",
+                when(contact.created_at),
+                contact.source.as_str(),
+                when(contact.updated_at)
+            )
+        )
+    );
+    out.push('\n');
+    information(&mut out, contact, catalog, style);
+    out.push('\n');
+    activity_block(&mut out, timeline, style);
+    out
+}
+
+/// `First Last`, or the best identifier when the contact has no name.
+pub fn display_name(contact: &Contact) -> String {
+    let name = [contact.first_name.as_deref(), contact.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !name.is_empty() {
+        return name;
+    }
+    contact
+        .email
+        .clone()
+        .or_else(|| contact.phone.clone())
+        .or_else(|| contact.external_id.clone())
+        .unwrap_or_else(|| "(no name)".to_string())
+}
+
+/// The Contact information block.
+fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: Style) {
+    let _ = writeln!(out, "{}", style.paint(Tone::Bold, "Contact information"));
+    let mut row = |label: &str, value: String| {
+        let _ = writeln!(
+            out,
+            "  {}{}",
+            style.paint(Tone::Dim, &format!("{label:<LABEL$}")),
+            value
+        );
+    };
+    let indent = " ".repeat(2 + LABEL);
+
+    row("ID", contact.id.clone());
+    row("External ID", or_dash(contact.external_id.as_deref()));
+    row("Contact key", or_dash(contact.contact_key.as_deref()));
+
+    row(
+        "Email",
+        address_line(
+            contact.email.as_deref(),
+            contact.email_status,
+            &suppressions_of(contact, contactkit::Channel::Email),
+            &indent,
+            style,
+        ),
+    );
+    row(
+        "Phone",
+        address_line(
+            contact.phone.as_deref(),
+            contact.phone_status,
+            &suppressions_of(contact, contactkit::Channel::Sms),
+            &indent,
+            style,
+        ),
+    );
+
+    row("Mobile push", devices(contact, &indent));
+    let mut other = String::new();
+    for channel in [
+        contactkit::Channel::MobilePush,
+        contactkit::Channel::WebPush,
+        contactkit::Channel::Telegram,
+    ] {
+        for record in suppressions_of(contact, channel) {
+            let _ = write!(
+                other,
+                "\n{indent}  {} {}",
+                channel.as_str(),
+                suppression_text(&record, style)
+            );
+        }
+    }
+    row("Web push", web_push(contact, &indent));
+    row(
+        "Telegram",
+        match &contact.telegram {
+            Some(t) => format!("bot {} · chat {}", t.bot_id, t.chat_id),
+            None => "—".to_string(),
+        },
+    );
+    if !other.is_empty() {
+        row(
+            "Suppressed",
+            other.trim_start_matches('\n').trim().to_string(),
+        );
+    }
+    row(
+        "Categories",
+        list_or_dash(
+            contact
+                .categories
+                .iter()
+                .map(|key| match catalog.categories.get(key) {
+                    Some(c) if c.title != *key => format!("{} ({key})", c.title),
+                    _ => key.clone(),
+                }),
+        ),
+    );
+    row(
+        "Address",
+        match &contact.address {
+            Some(a) => list_or_dash(
+                [
+                    a.street_address.as_deref(),
+                    a.postcode.as_deref(),
+                    a.town.as_deref(),
+                    a.region.as_deref(),
+                    a.country.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .map(str::to_string),
+            ),
+            None => "—".to_string(),
+        },
+    );
+    row(
+        "Location",
+        match &contact.location {
+            Some(l) => {
+                let mut text = format!("{:.4}, {:.4}", l.latitude, l.longitude);
+                if let Some(accuracy) = l.accuracy {
+                    let _ = write!(text, " ±{accuracy} m");
+                }
+                let place = [l.city.as_deref(), l.region.as_deref(), l.country.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if !place.is_empty() {
+                    let _ = write!(text, " · {place}");
+                }
+                let source = serde_json::to_value(l.source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let _ = write!(text, " · {source} · {}", day(l.updated_at));
+                text
+            }
+            None => "—".to_string(),
+        },
+    );
+    row("Time zone", or_dash(contact.timezone.as_deref()));
+    row("Language", or_dash(contact.language.as_deref()));
+    row(
+        "Segments",
+        list_or_dash(catalog.static_segment_names(contact).into_iter()),
+    );
+    row("Fields", fields(contact, catalog, &indent));
+    let stats = &contact.order_stats;
+    row(
+        "Orders",
+        if stats.order_count == 0 {
+            "—".to_string()
+        } else {
+            let revenue = if stats.revenue.is_empty() {
+                "no delivered revenue".to_string()
+            } else {
+                stats
+                    .revenue
+                    .iter()
+                    .map(|(currency, amount)| format!("{amount} {currency}"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            let last = stats
+                .last_order_at
+                .map(|at| format!(" · last {}", day(at)))
+                .unwrap_or_default();
+            format!(
+                "{} order{} · delivered {revenue}{last}",
+                stats.order_count,
+                plural(stats.order_count as usize)
+            )
+        },
+    );
+}
+
+fn suppressions_of(contact: &Contact, channel: contactkit::Channel) -> Vec<SuppressionRecord> {
+    contact
+        .suppressions
+        .iter()
+        .filter(|r| r.channel == channel)
+        .cloned()
+        .collect()
+}
+
+/// An email or phone with its one status, then every suppression record with its
+/// date and reason.
+fn address_line(
+    address: Option<&str>,
+    status: Option<ChannelStatus>,
+    records: &[SuppressionRecord],
+    indent: &str,
+    style: Style,
+) -> String {
+    let Some(address) = address else {
+        return "—".to_string();
+    };
+    let status = status.unwrap_or(ChannelStatus::Active);
+    let tone = match status {
+        ChannelStatus::Active => Tone::Green,
+        ChannelStatus::Unconfirmed | ChannelStatus::Unsubscribed => Tone::Yellow,
+        ChannelStatus::SpamComplaint | ChannelStatus::Blacklisted => Tone::Red,
+    };
+    let mut text = format!("{address} · {}", style.paint(tone, status.as_str()));
+    for record in records {
+        let _ = write!(text, "\n{indent}  {}", suppression_text(record, style));
+    }
+    text
+}
+
+/// `blacklisted 2025-02-01 10:00 UTC · hard_bounce`, with the lifting if any.
+fn suppression_text(record: &SuppressionRecord, style: Style) -> String {
+    let tone = match record.kind {
+        SuppressionKind::Blacklisted | SuppressionKind::SpamComplaint => Tone::Red,
+        SuppressionKind::Unsubscribed => Tone::Yellow,
+    };
+    let mut text = format!(
+        "{} {}",
+        style.paint(tone, record.kind.as_str()),
+        when(record.at)
+    );
+    if let Some(reason) = &record.reason {
+        let _ = write!(text, " · {reason}");
+    }
+    if let Some(lifted) = record.lifted_at {
+        let _ = write!(text, " · lifted {}", when(lifted));
+        if let Some(note) = &record.lift_note {
+            let _ = write!(text, " ({note})");
+        }
+    }
+    text
+}
+
+/// Devices grouped by app: the app with its device count, then one line a device.
+fn devices(contact: &Contact, indent: &str) -> String {
+    if contact.applications.is_empty() {
+        return "—".to_string();
+    }
+    let mut text = String::new();
+    for (i, app) in contact.applications.iter().enumerate() {
+        if i > 0 {
+            let _ = write!(text, "\n{indent}");
+        }
+        let count = app.device_ids.len();
+        let _ = write!(text, "{} · {count} device{}", app.app_id, plural(count));
+        for device in contact.devices.iter().filter(|d| d.app_id == app.app_id) {
+            let platform = serde_json::to_value(device.platform)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let os = [device.os.as_deref(), device.os_version.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let details = [
+                Some(platform),
+                device.model.clone(),
+                (!os.is_empty()).then_some(os),
+                device.app_version.as_ref().map(|v| format!("v{v}")),
+                device.locale.clone(),
+                Some(
+                    match (device.active, device.token.is_some()) {
+                        (_, false) => "no push token",
+                        (true, true) => "active",
+                        (false, true) => "inactive",
+                    }
+                    .to_string(),
+                ),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            let _ = write!(text, "\n{indent}  {:<12} {details}", device.device_id);
+        }
+    }
+    text
+}
+
+/// One line a web push subscription: the push service, browser and since when.
+fn web_push(contact: &Contact, indent: &str) -> String {
+    if contact.web_push.is_empty() {
+        return "—".to_string();
+    }
+    contact
+        .web_push
+        .iter()
+        .map(|s| {
+            let host = s
+                .endpoint
+                .split("://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or(&s.endpoint)
+                .to_string();
+            [
+                Some(host),
+                s.user_agent.clone(),
+                s.os.clone(),
+                s.language.clone(),
+                Some(format!("since {}", day(s.created_at))),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ")
+        })
+        .collect::<Vec<_>>()
+        .join(&format!("\n{indent}"))
+}
+
+/// Additional fields: title and value, one a line, by key.
+fn fields(contact: &Contact, catalog: &Catalog, indent: &str) -> String {
+    if contact.fields.is_empty() {
+        return "—".to_string();
+    }
+    let titled: Vec<(String, String)> = contact
+        .fields
+        .iter()
+        .map(|(key, value)| {
+            let title = catalog
+                .fields
+                .get(key)
+                .map(|d| d.title.clone())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| key.clone());
+            let value = match value {
+                contactkit::FieldValue::Multilist(items) => items.join(", "),
+                other => other.to_platform_string(),
+            };
+            (title, value)
+        })
+        .collect();
+    let width = titled
+        .iter()
+        .map(|(t, _)| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    titled
+        .iter()
+        .map(|(title, value)| format!("{title:<width$}  {value}"))
+        .collect::<Vec<_>>()
+        .join(&format!("\n{indent}"))
+}
+
+/// The Contact activity block: a heading, then one row an item.
+pub fn activity_block(out: &mut String, timeline: &Timeline<'_>, style: Style) {
+    let _ = writeln!(
+        out,
+        "{} {}",
+        style.paint(Tone::Bold, "Contact activity"),
+        style.paint(Tone::Dim, &format!("· {} · newest first", timeline.scope))
+    );
+    if timeline.items.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            style.paint(Tone::Dim, "nothing in this period")
+        );
+    }
+    for item in timeline.items {
+        let _ = writeln!(out, "{}", activity_row(item, style));
+    }
+    if let Some(more) = &timeline.more {
+        let _ = writeln!(out, "  {}", style.paint(Tone::Dim, more));
+    }
+}
+
+/// `▌ 2025-05-30 09:12  email     Spring sale · read`: the bar in the item's colour,
+/// the time (UTC), the icon (a campaign's channel, a flag, a bag), then what it was.
+pub fn activity_row(item: &Activity, style: Style) -> String {
+    let tone = match item.color() {
+        Color::Green => Tone::Green,
+        Color::Brown => Tone::Brown,
+        Color::Red => Tone::Red,
+    };
+    // The icon column is 14 cells: a glyph (or nothing) and a label.
+    let icon = match &item.detail {
+        ActivityDetail::Campaign(c) => format!("{:<14}", c.channel.as_str()),
+        // U+2691 is one cell wide, U+1F45C two: pad each to the same width.
+        ActivityDetail::Event(_) => format!("{:<14}", "⚑ event"),
+        ActivityDetail::Order(_) => format!("{:<13}", "👜 order"),
+    };
+    let text = match &item.detail {
+        ActivityDetail::Campaign(c) => {
+            let mut text = format!(
+                "{} · {}",
+                c.message_name.as_deref().unwrap_or(&c.message_id),
+                c.status.as_str()
+            );
+            if let Some(description) = &c.status_description {
+                let _ = write!(text, " ({description})");
+            }
+            text
+        }
+        ActivityDetail::Event(e) => {
+            let mut text = e.name.clone();
+            if let Some(key) = &e.key_value {
+                let _ = write!(text, " · {key}");
+            }
+            if !e.workflows.is_empty() {
+                let _ = write!(text, " → {}", e.workflows.join(", "));
+            }
+            text
+        }
+        ActivityDetail::Order(o) => {
+            let mut text = format!(
+                "{} · {} {} · {}",
+                o.external_id,
+                o.amount,
+                o.currency,
+                o.status.as_str()
+            );
+            let count = o.items.len();
+            if count > 0 {
+                let _ = write!(text, " · {count} item{}", plural(count));
+            }
+            text
+        }
+    };
+    format!(
+        "{} {}  {}{}",
+        style.paint(tone, "▌"),
+        style.paint(Tone::Dim, &item.at.format("%Y-%m-%d %H:%M").to_string()),
+        style.paint(tone, &icon),
+        text
+    )
+}
+
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn day(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+fn or_dash(value: Option<&str>) -> String {
+    value.unwrap_or("—").to_string()
+}
+
+fn list_or_dash(items: impl Iterator<Item = String>) -> String {
+    let joined = items.collect::<Vec<_>>().join(", ");
+    if joined.is_empty() {
+        "—".to_string()
+    } else {
+        joined
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
