@@ -5,7 +5,8 @@
 //! What it accepts beyond plain JSON types, and why:
 //! - `decimal.Decimal` is read as its string form (exact), like the platform's API
 //!   sends decimals; an `int` is accepted wherever a string is expected, so money and
-//!   decimal fields take `Decimal`, `str` or `int` and ids may be integers.
+//!   decimal fields take `Decimal`, `str` or `int` and ids may be integers. A `float`
+//!   is refused where a string or decimal is expected (it would round money).
 //! - An aware `datetime` is read as its RFC 3339 form; a naive one is rejected as
 //!   ambiguous. A `date` is read as `YYYY-MM-DD`.
 //! - Tuples and sets are read like lists, any mapping like a dict.
@@ -316,6 +317,13 @@ impl<'de, 'py> de::Deserializer<'de> for PyDe<'py> {
         }
         if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
             return visitor.visit_string(text(value)?);
+        }
+        if value.is_instance_of::<PyFloat>() {
+            // Money and decimals travel as strings; a float would round them.
+            return Err(DeError(format!(
+                "a float is not exact: give a Decimal or a str (got {})",
+                text(value)?
+            )));
         }
         self.deserialize_any(visitor)
     }
