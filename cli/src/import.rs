@@ -455,8 +455,11 @@ fn serde_problem(error: &serde_path_to_error::Error<serde_json::Error>) -> (Stri
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some(end) = rest.find('`') {
             let name = &rest[..end];
+            // The path may or may not end with the unknown key already.
             let field = if path.is_empty() {
                 name.to_string()
+            } else if path == name || path.ends_with(&format!(".{name}")) {
+                path.clone()
             } else {
                 format!("{path}.{name}")
             };

@@ -235,16 +235,14 @@ fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: St
         "Address",
         match &contact.address {
             Some(a) => list_or_dash(
-                [
+                distinct([
                     a.street_address.as_deref(),
                     a.postcode.as_deref(),
                     a.town.as_deref(),
                     a.region.as_deref(),
                     a.country.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                .map(str::to_string),
+                ])
+                .into_iter(),
             ),
             None => "—".to_string(),
         },
@@ -257,11 +255,9 @@ fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: St
                 if let Some(accuracy) = l.accuracy {
                     let _ = write!(text, " ±{accuracy} m");
                 }
-                let place = [l.city.as_deref(), l.region.as_deref(), l.country.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let place =
+                    distinct([l.city.as_deref(), l.region.as_deref(), l.country.as_deref()])
+                        .join(", ");
                 if !place.is_empty() {
                     let _ = write!(text, " · {place}");
                 }
@@ -464,6 +460,7 @@ fn fields(contact: &Contact, catalog: &Catalog, indent: &str) -> String {
                 .unwrap_or_else(|| key.clone());
             let value = match value {
                 contactkit::FieldValue::Multilist(items) => items.join(", "),
+                contactkit::FieldValue::Datetime(at) => when(*at),
                 other => other.to_platform_string(),
             };
             (title, value)
@@ -571,6 +568,18 @@ fn when(at: DateTime<Utc>) -> String {
 
 fn day(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d").to_string()
+}
+
+/// The present parts, a part equal to the one before it left out ("Kyiv, Kyiv"
+/// reads "Kyiv").
+fn distinct<const N: usize>(parts: [Option<&str>; N]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in parts.into_iter().flatten() {
+        if out.last().map(String::as_str) != Some(part) {
+            out.push(part.to_string());
+        }
+    }
+    out
 }
 
 fn or_dash(value: Option<&str>) -> String {

@@ -1,0 +1,213 @@
+//! `show`, `activity`, `can-send`, `export` and `demo` end to end on a temporary book.
+
+mod common;
+
+use common::{golden_book, Book};
+
+#[test]
+fn show_json_is_the_export_line() {
+    let book = golden_book();
+    let shown = book.run(&["show", "ann.lee", "--json"]).expect(0).stdout;
+    let export = book.run(&["export"]).expect(0).stdout;
+    assert!(export.lines().any(|l| l == shown.trim_end()));
+    let value: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(
+        value["segments"],
+        serde_json::json!(["Beta testers", "VIP"])
+    );
+    assert_eq!(value["activity"].as_array().unwrap().len(), 7);
+}
+
+#[test]
+fn an_unknown_contact_is_bad_input() {
+    let book = golden_book();
+    let run = book.run(&["show", "nobody@example.com"]).expect(1);
+    assert!(
+        run.stderr
+            .contains("no live contact matches \"nobody@example.com\""),
+        "{}",
+        run.stderr
+    );
+    book.run(&["activity", "nobody"]).expect(1);
+}
+
+#[test]
+fn reading_a_missing_book_is_a_storage_error_and_creates_nothing() {
+    let book = Book::new();
+    let run = book.run(&["show", "ann@example.com"]).expect(2);
+    assert!(run.stderr.contains("no such book"), "{}", run.stderr);
+    assert!(!book.db.exists());
+}
+
+#[test]
+fn activity_by_category_and_period() {
+    let book = golden_book();
+    // The clock is 2025-06-01 12:00: 7 days back reaches 2025-05-25.
+    let recent = book
+        .run(&["activity", "ann.lee", "--period", "7d"])
+        .expect(0)
+        .stdout;
+    let rows: Vec<&str> = recent.lines().filter(|l| l.starts_with('▌')).collect();
+    assert_eq!(rows.len(), 3, "{recent}");
+    assert!(recent.starts_with("Contact activity · Ann Lee · all · last 7 days · newest first"));
+    // Orders always show their full history, whatever the period.
+    let orders = book
+        .run(&[
+            "activity",
+            "ann.lee",
+            "--category",
+            "orders",
+            "--period",
+            "7d",
+        ])
+        .expect(0)
+        .stdout;
+    let rows: Vec<&str> = orders.lines().filter(|l| l.starts_with('▌')).collect();
+    assert_eq!(rows.len(), 2, "{orders}");
+    assert!(rows[0].contains("ORD-1001") && rows[1].contains("ORD-0950"));
+    let events = book
+        .run(&[
+            "activity",
+            "ann.lee",
+            "--category",
+            "events",
+            "--period",
+            "1y",
+            "--json",
+        ])
+        .expect(0)
+        .stdout;
+    let items: Vec<serde_json::Value> = events
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["color"], "brown");
+    assert_eq!(items[0]["icon"], "flag");
+    let limited = book
+        .run(&["activity", "ann.lee", "--period", "all", "--limit", "2"])
+        .expect(0)
+        .stdout;
+    assert!(limited.contains("… more: raise --limit (now 2)"));
+    let run = book
+        .run(&["activity", "ann.lee", "--period", "2w"])
+        .expect(1);
+    assert!(run.stderr.contains("invalid value '2w' for '--period"));
+}
+
+#[test]
+fn can_send_answers_with_one_reason() {
+    let book = golden_book();
+    let answer = |args: &[&str]| book.run(args).expect(0).stdout;
+    assert_eq!(
+        answer(&["can-send", "ann.lee", "email"]),
+        "email to Ann Lee: allowed (ok)\n"
+    );
+    assert_eq!(
+        answer(&["can-send", "ann.lee", "sms"]),
+        "sms to Ann Lee: not allowed (unsubscribed)\n"
+    );
+    assert_eq!(
+        answer(&["can-send", "crm-2", "email", "--category", "weekly-news"]),
+        "email to Bob Stone in category weekly-news: not allowed (blacklisted)\n"
+    );
+    assert_eq!(
+        answer(&[
+            "can-send",
+            "ann.lee",
+            "mobile_push",
+            "--category",
+            "promotions",
+            "--json"
+        ]),
+        "{\"allowed\":true,\"reason\":\"ok\"}\n"
+    );
+    assert_eq!(
+        answer(&["can-send", "crm-2", "web_push", "--json"]),
+        "{\"allowed\":false,\"reason\":\"no_address\"}\n"
+    );
+    assert_eq!(
+        answer(&["can-send", "nobody@example.com", "email"]),
+        "email to nobody@example.com: not allowed (unknown_contact)\n"
+    );
+    let run = book
+        .run(&["can-send", "ann.lee", "email", "--category", "nope"])
+        .expect(1);
+    assert!(
+        run.stderr
+            .contains("--category: category \"nope\" not found"),
+        "{}",
+        run.stderr
+    );
+    let run = book.run(&["can-send", "ann.lee", "fax"]).expect(1);
+    assert!(run.stderr.contains("invalid value 'fax'"));
+}
+
+#[test]
+fn demo_builds_a_book_and_rerunning_changes_nothing() {
+    let book = Book::new();
+    let first = book.run(&["demo", "--contacts", "40"]).expect(0).stdout;
+    assert!(
+        first.contains("40 contacts (40 new, 0 refreshed)"),
+        "{first}"
+    );
+    assert!(first.contains("Olena Koval"));
+    assert!(first.contains("Contact information"));
+    assert!(first.contains("Contact activity"));
+    assert!(first.contains("unsubscribed 2025-05-23"), "{first}");
+    assert!(!first.contains('\x1b'));
+    let export = book.run(&["export"]).expect(0).stdout;
+    let again = book.run(&["demo", "--contacts", "40"]).expect(0).stdout;
+    assert!(
+        again.contains(
+            "40 contacts (0 new, 40 refreshed), 0 timeline items recorded, 40 live contacts"
+        ),
+        "{again}"
+    );
+    assert_eq!(book.run(&["export"]).expect(0).stdout, export);
+    // The addresses the domain asks for are there.
+    assert!(
+        export.contains("\"kind\":\"blacklisted\"")
+            && export.contains("\"reason\":\"hard_bounce\"")
+    );
+    assert!(export.contains("\"email_status\":\"unsubscribed\""));
+    assert!(export.contains("\"email_status\":\"spam_complaint\""));
+    assert!(export.contains("com.example.club") && export.contains("com.example.shop"));
+    assert!(export.contains("\"web_push\":[{"));
+}
+
+#[test]
+fn the_same_seed_builds_the_same_book() {
+    let a = Book::new();
+    let b = Book::new();
+    a.run(&["demo", "--contacts", "15", "--seed", "7"])
+        .expect(0);
+    b.run(&["demo", "--contacts", "15", "--seed", "7"])
+        .expect(0);
+    let strip_ids = |text: String| {
+        text.lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("id");
+                }
+                v.to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip_ids(a.run(&["export"]).expect(0).stdout),
+        strip_ids(b.run(&["export"]).expect(0).stdout)
+    );
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let book = Book::new();
+    let help = book.run(&["--help"]).expect(0).stdout;
+    for command in ["demo", "import", "show", "activity", "can-send", "export"] {
+        assert!(help.contains(command), "{command} missing from help");
+    }
+    book.run(&["--version"]).expect(0);
+    book.run(&["frobnicate"]).expect(1);
+}
