@@ -1,0 +1,107 @@
+"""A typed pipeline step: checked with `mypy --strict` in the test command, and run.
+
+It shows what the stubs give a type checker: attribute types of contacts, the string
+enums as Literal types, pages of contacts and of timeline items, narrowing a timeline
+item by its `kind`, and the error attributes.
+
+Run: python bindings-python/examples/typed_example.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Optional
+
+import contactkit
+from contactkit import (
+    Activity,
+    Channel,
+    ContactBook,
+    ContactInput,
+    ImportReport,
+    Page,
+    SendDecision,
+)
+
+
+def leads(n: int) -> Iterator[ContactInput]:
+    for i in range(n):
+        yield {"email": f"lead{i}@example.com", "first_name": "Lead", "external_id": f"crm-{i}"}
+
+
+def load(book: ContactBook, rows: Iterable[ContactInput]) -> ImportReport:
+    seen: list[int] = []
+    report = book.import_contacts(rows, dedupe_on="external_id", progress=seen.append)
+    assert seen[-1] == report.created + report.updated + len(report.rejected)
+    return report
+
+
+def reachable(book: ContactBook, channel: Channel, category: Optional[str] = None) -> list[str]:
+    emails: list[str] = []
+    cursor: Optional[str] = None
+    while True:
+        page: Page[contactkit.Contact] = book.list(limit=500, cursor=cursor)
+        for contact in page.items:
+            decision: SendDecision = book.can_send(contact.id, channel, category)
+            if decision.allowed and contact.email is not None:
+                emails.append(contact.email)
+        if page.next_cursor is None:
+            return emails
+        cursor = page.next_cursor
+
+
+def revenue(book: ContactBook, contact_id: str, currency: str) -> Decimal:
+    total = Decimal(0)
+    timeline: Page[Activity] = book.activity(contact_id, category="orders", period="all")
+    for item in timeline.items:
+        if item.kind == "order" and item.status == "delivered" and item.currency == currency:
+            total += item.amount
+    return total
+
+
+def describe(item: Activity) -> str:
+    if isinstance(item, contactkit.CampaignActivity):
+        return f"{item.channel} message {item.message_id} is {item.status}"
+    if isinstance(item, contactkit.EventActivity):
+        return f"event {item.name} started {len(item.workflows)} workflows"
+    return f"order {item.external_id}: {item.amount} {item.currency}"
+
+
+def main() -> None:
+    with ContactBook.in_memory() as book:
+        report = load(book, leads(1500))
+        assert (report.created, report.updated, report.rejected) == (1500, 0, [])
+
+        first: Optional[contactkit.Contact] = book.find_by_external_id("crm-0")
+        assert first is not None
+        created: dt.datetime = first.created_at
+        assert created.tzinfo is not None
+
+        book.unsubscribe(first.id, "email", reason="too many emails")
+        assert len(reachable(book, "email")) == 1499
+
+        book.record_order(
+            first.id,
+            {"external_id": "o-1", "amount": Decimal("10.50"), "currency": "EUR", "status": "delivered"},
+        )
+        book.record_order(first.id, {"external_id": "o-2", "amount": 4, "currency": "EUR", "status": "cancelled"})
+        assert revenue(book, first.id, "EUR") == Decimal("10.50")
+        book.record_event(first.id, {"name": "checkout", "workflows": ["thank_you"]})
+        for item in book.activity(first.id, period="all"):
+            print(describe(item))
+
+        try:
+            book.update(first.id, {"phone": "not a phone"})
+        except contactkit.ValidationError as error:
+            field: Optional[str] = error.field
+            assert field == "phone"
+        try:
+            book.delete("01900000-0000-7000-8000-000000000000")
+        except contactkit.NotFoundError as error:
+            assert error.what == "contact"
+
+
+if __name__ == "__main__":
+    main()
