@@ -120,7 +120,6 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         fields: options.map_fields.clone(),
         telegram_bot: options.telegram_bot.clone(),
     };
-    let started = std::time::Instant::now();
     let bar = options
         .progress
         .then(|| progress_bar(path, format))
@@ -171,12 +170,11 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     rejected.sort_by_key(|r| r.line);
 
     let mut text = format!(
-        "{name} → {}: {} created, {} updated, {} rejected ({:.1} s)\n",
+        "{name} → {}: {} created, {} updated, {} rejected\n",
         context.db.display(),
         report.created,
         report.updated,
         rejected.len(),
-        started.elapsed().as_secs_f64()
     );
     for r in rejected.iter().take(SHOWN_REJECTS) {
         let _ = writeln!(text, "  {}", describe(&name, r));

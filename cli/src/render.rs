@@ -487,11 +487,7 @@ pub fn activity_block(out: &mut String, timeline: &Timeline<'_>, style: Style) {
         style.paint(Tone::Dim, &format!("· {} · newest first", timeline.scope))
     );
     if timeline.items.is_empty() {
-        let _ = writeln!(
-            out,
-            "  {}",
-            style.paint(Tone::Dim, "nothing in this period")
-        );
+        let _ = writeln!(out, "  {}", style.paint(Tone::Dim, "no activity"));
     }
     for item in timeline.items {
         let _ = writeln!(out, "{}", activity_row(item, style));

@@ -62,3 +62,8 @@ pub use store::{Durability, MemoryStore, SqliteOptions, SqliteStore, Store, Tran
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The Rust guide's samples (`docs/rust.md`), compiled and run as doctests.
+#[doc = include_str!("../../docs/rust.md")]
+#[cfg(doctest)]
+pub struct RustGuideDoctests;
