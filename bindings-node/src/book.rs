@@ -1,0 +1,810 @@
+//! `ContactBook` for JavaScript: every operation of the vocabulary in camelCase.
+//! Each method reads its arguments, calls the core and converts the answer; no
+//! domain logic lives here. Every export is `catch_unwind`: a Rust panic is thrown as
+//! an `Error`, never a crashed process.
+
+use crate::convert::{from_js, options_from_js, read_string, Js};
+use crate::errors::{closed, Failure, Result};
+use crate::import::ImportTask;
+use chrono::{DateTime, Utc};
+use contactkit as core;
+use contactkit::{
+    Activity, ActivityQuery, CampaignInput, Category, Channel, Contact, ContactInput, DedupeOn,
+    DeviceInput, EventInput, FieldDefinition, FieldInput, ListQuery, ManualClock, OrderInput, Page,
+    Segment, SendDecision, SuppressionRecord, Telegram, WebPushInput,
+};
+use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::{Env, JsValue};
+use napi_derive::napi;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::sync::{Arc, RwLock};
+
+/// How a book is opened.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct BookOptions {
+    /// Region (ISO 3166-1 alpha-2) national phone numbers are read in.
+    default_region: Option<String>,
+    /// Starts a manual clock at this instant instead of the system clock.
+    clock: Option<DateTime<Utc>>,
+}
+
+/// `upsert`'s options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct UpsertOptions {
+    dedupe_on: Option<DedupeOn>,
+}
+
+/// A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
+/// (`ContactBook.inMemory()`). Every operation is synchronous, atomic and bounded by
+/// paging, except `importContacts`, which runs on the libuv thread pool.
+#[napi]
+pub struct ContactBook {
+    book: RwLock<Option<Arc<core::ContactBook>>>,
+    clock: Option<Arc<ManualClock>>,
+}
+
+impl ContactBook {
+    fn configured(book: core::ContactBook, options: BookOptions) -> Result<Self> {
+        let clock = options.clock.map(|at| Arc::new(ManualClock::new(at)));
+        let mut book = match &clock {
+            Some(clock) => book.with_clock(clock.clone()),
+            None => book,
+        };
+        if let Some(region) = &options.default_region {
+            book = book.with_default_region(region)?;
+        }
+        Ok(ContactBook {
+            book: RwLock::new(Some(Arc::new(book))),
+            clock,
+        })
+    }
+
+    /// The open book, shared (an import holds it while the book may be closed).
+    pub(crate) fn shared(&self) -> Result<Arc<core::ContactBook>> {
+        self.book
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .ok_or_else(|| closed().into())
+    }
+
+    /// Runs `work` on the open book, turning failures into thrown errors.
+    fn with<T>(
+        &self,
+        env: &Env,
+        work: impl FnOnce(&core::ContactBook) -> Result<T>,
+    ) -> napi::Result<T> {
+        self.shared()
+            .and_then(|book| work(&book))
+            .map_err(|failure| failure.into_napi(env))
+    }
+}
+
+/// Reads an input argument.
+fn arg<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, name: Option<&str>) -> Result<T> {
+    unsafe { from_js(env.raw(), value.raw(), name) }
+}
+
+/// Reads an optional options argument.
+fn options<T: DeserializeOwned + Default>(env: &Env, value: Option<Unknown<'_>>) -> Result<T> {
+    unsafe { options_from_js(env.raw(), value.map(|v| v.raw())) }
+}
+
+/// A channel from its name (`email`, `sms`, `mobile_push`, `web_push`, `telegram`).
+fn channel(name: &str) -> Result<Channel> {
+    Ok(name.parse()?)
+}
+
+fn thrown<T>(env: &Env, result: Result<T>) -> napi::Result<T> {
+    result.map_err(|failure| failure.into_napi(env))
+}
+
+#[napi]
+impl ContactBook {
+    /// Opens (or creates) the SQLite book at `path`. A file that is not a ContactKit
+    /// database is a `STORAGE` error and is left untouched.
+    #[napi(
+        factory,
+        catch_unwind,
+        ts_args_type = "path: string, options?: BookOptions | null"
+    )]
+    pub fn open(env: Env, path: String, options: Option<Unknown<'_>>) -> napi::Result<Self> {
+        thrown(&env, {
+            let options: Result<BookOptions> = self::options(&env, options);
+            options.and_then(|options| Self::configured(core::ContactBook::open(&path)?, options))
+        })
+    }
+
+    /// A book kept in process memory (nothing survives the process).
+    #[napi(factory, catch_unwind, ts_args_type = "options?: BookOptions | null")]
+    pub fn in_memory(env: Env, options: Option<Unknown<'_>>) -> napi::Result<Self> {
+        thrown(
+            &env,
+            self::options(&env, options)
+                .and_then(|options| Self::configured(core::ContactBook::in_memory(), options)),
+        )
+    }
+
+    /// Closes the book: later calls throw a `STORAGE` error. An import still running
+    /// finishes first; the file is released when it has.
+    #[napi(catch_unwind)]
+    pub fn close(&self) {
+        self.book
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+    }
+
+    /// True once `close()` was called.
+    #[napi(getter, catch_unwind)]
+    pub fn closed(&self) -> bool {
+        self.book
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_none()
+    }
+
+    /// The current time on the book's clock.
+    #[napi(catch_unwind, ts_return_type = "Date")]
+    pub fn now(&self, env: Env) -> napi::Result<Js<DateTime<Utc>>> {
+        self.with(&env, |book| Ok(Js(book.now())))
+    }
+
+    /// Sets the manual clock of a book opened with `{ clock }` (tests, simulations).
+    #[napi(catch_unwind, ts_args_type = "at: Date")]
+    pub fn set_clock(&self, env: Env, at: Unknown<'_>) -> napi::Result<()> {
+        thrown(&env, {
+            arg::<DateTime<Utc>>(&env, at, Some("at")).and_then(|at| match &self.clock {
+                Some(clock) => {
+                    clock.set(at);
+                    Ok(())
+                }
+                None => Err(Failure::Core(core::Error::validation(
+                    "clock",
+                    "",
+                    "the book was opened without { clock }: it follows the system clock",
+                ))),
+            })
+        })
+    }
+
+    // -- profile ------------------------------------------------------------
+
+    /// Creates a contact. A `CONFLICT` if its email, phone, external id or contact key
+    /// belongs to another contact.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "input: ContactInput",
+        ts_return_type = "Contact"
+    )]
+    pub fn create(&self, env: Env, input: Unknown<'_>) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.create(arg::<ContactInput>(&env, input, None)?)?))
+        })
+    }
+
+    /// Updates the contact matched by `dedupeOn` (default `email`), or creates one.
+    /// Keys absent from the input keep their values; keys given as `null` are cleared.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "input: ContactInput, options?: { dedupeOn?: DedupeOn } | null",
+        ts_return_type = "Contact"
+    )]
+    pub fn upsert(
+        &self,
+        env: Env,
+        input: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let input = arg::<ContactInput>(&env, input, None)?;
+            let options: UpsertOptions = self::options(&env, options)?;
+            Ok(Js(
+                book.upsert(input, options.dedupe_on.unwrap_or_default())?
+            ))
+        })
+    }
+
+    /// Adds a contact from a sign-up form: a new email or phone is `unconfirmed` until
+    /// `confirm`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "input: ContactInput",
+        ts_return_type = "Contact"
+    )]
+    pub fn sign_up(&self, env: Env, input: Unknown<'_>) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.sign_up(arg::<ContactInput>(&env, input, None)?)?))
+        })
+    }
+
+    /// Changes a live contact: absent keys stay, `null` keys are cleared.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, patch: ContactInput",
+        ts_return_type = "Contact"
+    )]
+    pub fn update(&self, env: Env, id: String, patch: Unknown<'_>) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(
+                book.update(&id, arg::<ContactInput>(&env, patch, None)?)?
+            ))
+        })
+    }
+
+    /// The live contact with `id`, or `null`.
+    #[napi(catch_unwind, ts_return_type = "Contact | null")]
+    pub fn get(&self, env: Env, id: String) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| Ok(Js(book.get(&id)?)))
+    }
+
+    /// The live contact with this email (normalised first), or `null`.
+    #[napi(catch_unwind, ts_return_type = "Contact | null")]
+    pub fn find_by_email(&self, env: Env, email: String) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| Ok(Js(book.find_by_email(&email)?)))
+    }
+
+    /// The live contact with this phone (international, or national in the default
+    /// region), or `null`.
+    #[napi(catch_unwind, ts_return_type = "Contact | null")]
+    pub fn find_by_phone(&self, env: Env, phone: String) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| Ok(Js(book.find_by_phone(&phone)?)))
+    }
+
+    /// The live contact with this contact key, or `null`.
+    #[napi(catch_unwind, ts_return_type = "Contact | null")]
+    pub fn find_by_key(&self, env: Env, contact_key: String) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| Ok(Js(book.find_by_key(&contact_key)?)))
+    }
+
+    /// The live contact with this external id, or `null`.
+    #[napi(catch_unwind, ts_return_type = "Contact | null")]
+    pub fn find_by_external_id(
+        &self,
+        env: Env,
+        external_id: String,
+    ) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| Ok(Js(book.find_by_external_id(&external_id)?)))
+    }
+
+    /// Soft-deletes a contact: hidden from `get`, the finders and lists until
+    /// restored; its email and phone stay reserved.
+    #[napi(catch_unwind)]
+    pub fn delete(&self, env: Env, id: String) -> napi::Result<()> {
+        self.with(&env, |book| Ok(book.delete(&id)?))
+    }
+
+    /// Brings back a soft-deleted contact.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn restore(&self, env: Env, id: String) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.restore(&id)?)))
+    }
+
+    /// Live contacts in creation order, a page at a time (`limit` 100 by default, at
+    /// most 1000; pass the previous page's `nextCursor` as `cursor`).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "query?: ListQuery | null",
+        ts_return_type = "Page<Contact>"
+    )]
+    pub fn list(&self, env: Env, query: Option<Unknown<'_>>) -> napi::Result<Js<Page<Contact>>> {
+        self.with(&env, |book| {
+            let query: ListQuery = options(&env, query)?;
+            Ok(Js(book.list(&query)?))
+        })
+    }
+
+    /// How many live contacts the book holds.
+    #[napi(catch_unwind)]
+    pub fn count(&self, env: Env) -> napi::Result<f64> {
+        self.with(&env, |book| Ok(book.count()? as f64))
+    }
+
+    /// Upserts every row on the libuv thread pool and resolves with the report;
+    /// `onProgress(done)` is called after every batch of 1000 rows. A rejected row
+    /// writes nothing and the import goes on; a storage failure (or an exception
+    /// thrown by `onProgress`) stops it and rejects the promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "rows: ContactInput[], options?: ImportOptions | null",
+        ts_return_type = "Promise<ImportReport>"
+    )]
+    pub fn import_contacts(
+        &self,
+        env: Env,
+        rows: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> napi::Result<AsyncTask<ImportTask>> {
+        let task = self
+            .shared()
+            .and_then(|book| ImportTask::new(&env, book, rows, options));
+        thrown(&env, task).map(AsyncTask::new)
+    }
+
+    // -- channels -----------------------------------------------------------
+
+    /// Registers (or refreshes) a push device; its token moves off any other contact.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, device: DeviceInput",
+        ts_return_type = "Contact"
+    )]
+    pub fn add_mobile_push(
+        &self,
+        env: Env,
+        id: String,
+        device: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let device = arg::<DeviceInput>(&env, device, Some("device"))?;
+            Ok(Js(book.add_mobile_push(&id, device)?))
+        })
+    }
+
+    /// Removes the device holding `token`.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn remove_mobile_push(
+        &self,
+        env: Env,
+        id: String,
+        token: String,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.remove_mobile_push(&id, &token)?)))
+    }
+
+    /// Records an app installed on a device, with or without a push token.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, device: DeviceInput",
+        ts_return_type = "Contact"
+    )]
+    pub fn register_app(
+        &self,
+        env: Env,
+        id: String,
+        device: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let device = arg::<DeviceInput>(&env, device, Some("device"))?;
+            Ok(Js(book.register_app(&id, device)?))
+        })
+    }
+
+    /// Removes an app: every device registered for it on this contact.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn remove_app(&self, env: Env, id: String, app_id: String) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.remove_app(&id, &app_id)?)))
+    }
+
+    /// Registers (or refreshes) a web push subscription (keys flat or nested under
+    /// `keys`, as `PushSubscription.toJSON()` gives them).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, subscription: WebPushInput",
+        ts_return_type = "Contact"
+    )]
+    pub fn add_web_push(
+        &self,
+        env: Env,
+        id: String,
+        subscription: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let subscription = arg::<WebPushInput>(&env, subscription, Some("subscription"))?;
+            Ok(Js(book.add_web_push(&id, subscription)?))
+        })
+    }
+
+    /// Removes the subscription with `endpoint`.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn remove_web_push(
+        &self,
+        env: Env,
+        id: String,
+        endpoint: String,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.remove_web_push(&id, &endpoint)?)))
+    }
+
+    /// Binds the contact to a Telegram chat, or unbinds it with `null`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, telegram: Telegram | null",
+        ts_return_type = "Contact"
+    )]
+    pub fn set_telegram(
+        &self,
+        env: Env,
+        id: String,
+        telegram: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let telegram = arg::<Option<Telegram>>(&env, telegram, Some("telegram"))?;
+            Ok(Js(book.set_telegram(&id, telegram)?))
+        })
+    }
+
+    // -- consent ------------------------------------------------------------
+
+    /// Blacklists the contact's address on `channel` (reason `manual` when none).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, channel: Channel, reason?: string | null",
+        ts_return_type = "Contact"
+    )]
+    pub fn blacklist(
+        &self,
+        env: Env,
+        id: String,
+        channel: String,
+        reason: Option<String>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.blacklist(
+                &id,
+                self::channel(&channel)?,
+                reason.as_deref(),
+            )?))
+        })
+    }
+
+    /// Lifts a blacklist; the note is required and kept on the record.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, channel: Channel, note: string",
+        ts_return_type = "Contact"
+    )]
+    pub fn unblacklist(
+        &self,
+        env: Env,
+        id: String,
+        channel: String,
+        note: String,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.unblacklist(
+                &id,
+                self::channel(&channel)?,
+                &note,
+            )?))
+        })
+    }
+
+    /// Records that the person opted out of `channel`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, channel: Channel, reason?: string | null",
+        ts_return_type = "Contact"
+    )]
+    pub fn unsubscribe(
+        &self,
+        env: Env,
+        id: String,
+        channel: String,
+        reason: Option<String>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.unsubscribe(
+                &id,
+                self::channel(&channel)?,
+                reason.as_deref(),
+            )?))
+        })
+    }
+
+    /// The person opts back in: lifts their unsubscribe and spam complaint.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, channel: Channel, note?: string | null",
+        ts_return_type = "Contact"
+    )]
+    pub fn resubscribe(
+        &self,
+        env: Env,
+        id: String,
+        channel: String,
+        note: Option<String>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.resubscribe(
+                &id,
+                self::channel(&channel)?,
+                note.as_deref(),
+            )?))
+        })
+    }
+
+    /// Records that the person reported a message on `channel` as spam.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, channel: Channel",
+        ts_return_type = "Contact"
+    )]
+    pub fn report_spam(&self, env: Env, id: String, channel: String) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.report_spam(&id, self::channel(&channel)?)?))
+        })
+    }
+
+    /// Confirms a signed-up email (`email`) or phone (`sms`).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, channel: Channel",
+        ts_return_type = "Contact"
+    )]
+    pub fn confirm(&self, env: Env, id: String, channel: String) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.confirm(&id, self::channel(&channel)?)?))
+        })
+    }
+
+    /// Every suppression record kept for `address` on `channel`, lifted ones too,
+    /// oldest first (for push and Telegram channels the address is the contact id).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "channel: Channel, address: string",
+        ts_return_type = "SuppressionRecord[]"
+    )]
+    pub fn suppressions(
+        &self,
+        env: Env,
+        channel: String,
+        address: String,
+    ) -> napi::Result<Js<Vec<SuppressionRecord>>> {
+        self.with(&env, |book| {
+            Ok(Js(book.suppressions(self::channel(&channel)?, &address)?))
+        })
+    }
+
+    /// May a message go to this contact on `channel` (and in `category`, a category
+    /// key)? An unknown contact is an answer (`unknown_contact`), not an error.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, channel: Channel, category?: string | null",
+        ts_return_type = "SendDecision"
+    )]
+    pub fn can_send(
+        &self,
+        env: Env,
+        id: String,
+        channel: String,
+        category: Option<String>,
+    ) -> napi::Result<Js<SendDecision>> {
+        self.with(&env, |book| {
+            Ok(Js(book.can_send(
+                &id,
+                self::channel(&channel)?,
+                category.as_deref(),
+            )?))
+        })
+    }
+
+    // -- categories and segments -----------------------------------------------
+
+    /// Defines a subscription category; its key is the slug of the title and a
+    /// segment of the same name is created with it.
+    #[napi(catch_unwind, ts_return_type = "Category")]
+    pub fn define_category(&self, env: Env, title: String) -> napi::Result<Js<Category>> {
+        self.with(&env, |book| Ok(Js(book.define_category(&title)?)))
+    }
+
+    /// Every category, by key.
+    #[napi(catch_unwind, ts_return_type = "Category[]")]
+    pub fn categories(&self, env: Env) -> napi::Result<Js<Vec<Category>>> {
+        self.with(&env, |book| Ok(Js(book.categories()?)))
+    }
+
+    /// Subscribes the contact to the category `key`.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn add_category(&self, env: Env, id: String, key: String) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.add_category(&id, &key)?)))
+    }
+
+    /// Unsubscribes the contact from the category `key`.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn remove_category(&self, env: Env, id: String, key: String) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.remove_category(&id, &key)?)))
+    }
+
+    /// Creates a static segment with a unique name.
+    #[napi(catch_unwind, ts_return_type = "Segment")]
+    pub fn create_segment(&self, env: Env, name: String) -> napi::Result<Js<Segment>> {
+        self.with(&env, |book| Ok(Js(book.create_segment(&name)?)))
+    }
+
+    /// Every segment (static and category-backed), in creation order.
+    #[napi(catch_unwind, ts_return_type = "Segment[]")]
+    pub fn segments(&self, env: Env) -> napi::Result<Js<Vec<Segment>>> {
+        self.with(&env, |book| Ok(Js(book.segments()?)))
+    }
+
+    /// Adds the contact to a static segment.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn add_to_segment(
+        &self,
+        env: Env,
+        id: String,
+        segment_id: String,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.add_to_segment(&id, &segment_id)?)))
+    }
+
+    /// Removes the contact from a static segment.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn remove_from_segment(
+        &self,
+        env: Env,
+        id: String,
+        segment_id: String,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            Ok(Js(book.remove_from_segment(&id, &segment_id)?))
+        })
+    }
+
+    /// Live members of a segment in creation order, a page at a time.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "segmentId: string, query?: ListQuery | null",
+        ts_return_type = "Page<Contact>"
+    )]
+    pub fn segment_members(
+        &self,
+        env: Env,
+        segment_id: String,
+        query: Option<Unknown<'_>>,
+    ) -> napi::Result<Js<Page<Contact>>> {
+        self.with(&env, |book| {
+            let query: ListQuery = options(&env, query)?;
+            Ok(Js(book.segment_members(&segment_id, &query)?))
+        })
+    }
+
+    // -- additional fields ------------------------------------------------------
+
+    /// Defines an additional field (the same definition again is a no-op).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "definition: FieldDefinitionInput",
+        ts_return_type = "FieldDefinition"
+    )]
+    pub fn define_field(
+        &self,
+        env: Env,
+        definition: Unknown<'_>,
+    ) -> napi::Result<Js<FieldDefinition>> {
+        self.with(&env, |book| {
+            let definition = arg::<FieldDefinition>(&env, definition, None)?;
+            Ok(Js(book.define_field(definition)?))
+        })
+    }
+
+    /// Every field definition, by key.
+    #[napi(catch_unwind, ts_return_type = "FieldDefinition[]")]
+    pub fn field_definitions(&self, env: Env) -> napi::Result<Js<Vec<FieldDefinition>>> {
+        self.with(&env, |book| Ok(Js(book.field_definitions()?)))
+    }
+
+    /// Sets one additional field, parsing `value` against its definition.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, key: string, value: FieldInputValue",
+        ts_return_type = "Contact"
+    )]
+    pub fn set_field(
+        &self,
+        env: Env,
+        id: String,
+        key: String,
+        value: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let field = format!("fields.{key}");
+            let value = arg::<FieldInput>(&env, value, Some(&field))?;
+            Ok(Js(book.set_field(&id, &key, value)?))
+        })
+    }
+
+    /// Clears one additional field.
+    #[napi(catch_unwind, ts_return_type = "Contact")]
+    pub fn clear_field(&self, env: Env, id: String, key: String) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.clear_field(&id, &key)?)))
+    }
+
+    // -- activity ---------------------------------------------------------------
+
+    /// Records a message sent to the contact, or a status update of one already
+    /// recorded (same `messageId`; the status only moves forward).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, input: CampaignInput",
+        ts_return_type = "CampaignActivity"
+    )]
+    pub fn record_campaign(
+        &self,
+        env: Env,
+        id: String,
+        input: Unknown<'_>,
+    ) -> napi::Result<Js<Activity>> {
+        self.with(&env, |book| {
+            let input = arg::<CampaignInput>(&env, input, None)?;
+            Ok(Js(book.record_campaign(&id, input)?))
+        })
+    }
+
+    /// Records an event the contact triggered.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, input: EventInput",
+        ts_return_type = "EventActivity"
+    )]
+    pub fn record_event(
+        &self,
+        env: Env,
+        id: String,
+        input: Unknown<'_>,
+    ) -> napi::Result<Js<Activity>> {
+        self.with(&env, |book| {
+            let input = arg::<EventInput>(&env, input, None)?;
+            Ok(Js(book.record_event(&id, input)?))
+        })
+    }
+
+    /// Records an order, or updates the order already recorded under its
+    /// `externalId`. Money crosses as decimal strings.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, input: OrderInput",
+        ts_return_type = "OrderActivity"
+    )]
+    pub fn record_order(
+        &self,
+        env: Env,
+        id: String,
+        input: Unknown<'_>,
+    ) -> napi::Result<Js<Activity>> {
+        self.with(&env, |book| {
+            let input = arg::<OrderInput>(&env, input, None)?;
+            Ok(Js(book.record_order(&id, input)?))
+        })
+    }
+
+    /// The contact's timeline, newest first: `category` (`all`), `period` (`30d`) or
+    /// an explicit `since`/`until`, `limit` (50) and `cursor` (a `nextCursor`).
+    /// Orders always cover the full history.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, query?: ActivityQuery | null",
+        ts_return_type = "Page<Activity>"
+    )]
+    pub fn activity(
+        &self,
+        env: Env,
+        id: String,
+        query: Option<Unknown<'_>>,
+    ) -> napi::Result<Js<Page<Activity>>> {
+        self.with(&env, |book| {
+            let query: ActivityQuery = options(&env, query)?;
+            Ok(Js(book.activity(&id, &query)?))
+        })
+    }
+}
+
+/// Reads a string argument that arrived as any JavaScript value (used for option
+/// values read by hand).
+///
+/// # Safety
+/// `value` must be a live handle of `env`.
+pub(crate) unsafe fn string_value(env: &Env, value: Unknown<'_>, field: &str) -> Result<String> {
+    match value.get_type()? {
+        napi::ValueType::String => Ok(unsafe { read_string(env.raw(), value.raw())? }),
+        other => Err(Failure::Core(core::Error::validation(
+            field,
+            other.to_string(),
+            "expected a string",
+        ))),
+    }
+}
