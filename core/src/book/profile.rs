@@ -194,8 +194,9 @@ impl Unit<'_> {
 
     /// The contact an upsert lands on: the one holding the dedupe key, else the one
     /// holding a push token or endpoint of the input (a profile started from an app
-    /// install). A key held by a deleted contact is a conflict (restore it first); a
-    /// token on a deleted contact simply moves.
+    /// install). An input that carries an existing contact's id lands on it. A key
+    /// held by a deleted contact is a conflict (restore it first); a token on a
+    /// deleted contact simply moves.
     fn match_existing(
         &mut self,
         input: &ContactInput,
@@ -221,9 +222,33 @@ impl Unit<'_> {
                 describe(record),
             ));
         }
-        match by_key {
-            Some(record) => Ok(Some(record)),
-            None => self.match_by_token(input),
+        // A caller-made id names its contact whatever the dedupe key: the input may
+        // not overwrite that contact with a new one, nor merge into another.
+        let by_id = match (&input.id, dedupe_on) {
+            (
+                Some(id),
+                DedupeOn::Email
+                | DedupeOn::Phone
+                | DedupeOn::EmailOrPhone
+                | DedupeOn::ContactKey
+                | DedupeOn::ExternalId,
+            ) => self.tx.contact(&validate::normalize_contact_id(id)?)?,
+            _ => None,
+        };
+        match (by_key, by_id) {
+            (Some(key_match), Some(id_match)) if key_match.id != id_match.id => {
+                Err(Error::conflict(
+                    dedupe_on.as_str(),
+                    dedupe_value(input, dedupe_on),
+                    describe(&key_match),
+                ))
+            }
+            (Some(record), _) => Ok(Some(record)),
+            (None, Some(record)) if record.deleted_at.is_some() => {
+                Err(Error::conflict("id", &record.id, describe(&record)))
+            }
+            (None, Some(record)) => Ok(Some(record)),
+            (None, None) => self.match_by_token(input),
         }
     }
 
