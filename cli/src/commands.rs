@@ -11,6 +11,9 @@ use contactkit::{
 use std::io::Write;
 use std::path::Path;
 
+/// One of the book's finders.
+type Lookup = fn(&ContactBook, &str) -> contactkit::Result<Option<Contact>>;
+
 /// The live contact `who` names: tried as an id, an email, a phone number, an
 /// external id and a contact key, in that order.
 pub fn find(book: &ContactBook, who: &str) -> CliResult<Option<Contact>> {
@@ -23,7 +26,7 @@ pub fn find(book: &ContactBook, who: &str) -> CliResult<Option<Contact>> {
     if let Some(contact) = book.get(who)? {
         return Ok(Some(contact));
     }
-    let lookups: [fn(&ContactBook, &str) -> contactkit::Result<Option<Contact>>; 4] = [
+    let lookups: [Lookup; 4] = [
         ContactBook::find_by_email,
         ContactBook::find_by_phone,
         ContactBook::find_by_external_id,

@@ -558,7 +558,7 @@ impl Person {
             telegram,
             address,
             location,
-            timezone: *rng.pick(country.timezones),
+            timezone: country.timezones[rng.below(country.timezones.len() as u64) as usize],
             fields,
             contact_key,
         }
