@@ -128,17 +128,12 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     let report = match format {
         Format::Csv => {
             let reader = CsvRows::open(path, book)?;
-            let rows = guarded(reader.rows(&state), book, options.dedupe_on, &state);
+            let rows = reader.rows(&state);
             book.import_contacts(rows, options.dedupe_on, |_| tick(&bar, &state))
         }
         _ => {
             let source = JsonSource::open(path)?;
-            let rows = guarded(
-                source.rows(book, &state, &mapping)?,
-                book,
-                options.dedupe_on,
-                &state,
-            );
+            let rows = source.rows(book, &state, &mapping)?;
             book.import_contacts(rows, options.dedupe_on, |_| tick(&bar, &state))
         }
     };
@@ -210,75 +205,6 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
             if rejected.len() == 1 { "" } else { "s" }
         )))
     }
-}
-
-/// Rejects a row that names the id of an existing contact which its dedupe key does
-/// not find: the library's upsert would create a new contact under that id, replacing
-/// the existing one. (`--dedupe-on id` updates it instead.)
-fn guarded<'a>(
-    rows: Box<dyn Iterator<Item = ContactInput> + 'a>,
-    book: &'a ContactBook,
-    dedupe_on: DedupeOn,
-    state: &'a RefCell<State>,
-) -> impl Iterator<Item = ContactInput> + 'a {
-    rows.filter(move |input| {
-        let Some(reason) = id_clash(book, dedupe_on, input) else {
-            return true;
-        };
-        let mut state = state.borrow_mut();
-        let line = state.lines.pop().unwrap_or(0);
-        let index = state.lines.len();
-        state.follow_ups.remove(&index);
-        state.reject(line, Some("id".into()), reason);
-        false
-    })
-}
-
-/// Why a row's `id` would replace another contact, if it would.
-fn id_clash(book: &ContactBook, dedupe_on: DedupeOn, input: &ContactInput) -> Option<String> {
-    let id = input.id.as_deref()?;
-    if dedupe_on == DedupeOn::Id
-        || input.mobile_push.as_set().is_some_and(|d| !d.is_empty())
-        || input.web_push.as_set().is_some_and(|s| !s.is_empty())
-    {
-        // Matched by id, or possibly by a token: the library decides.
-        return None;
-    }
-    book.get(id).ok().flatten()?;
-    let found =
-        |lookup: contactkit::Result<Option<contactkit::Contact>>| matches!(lookup, Ok(Some(_)));
-    let email = || {
-        input
-            .email
-            .as_set()
-            .is_some_and(|e| found(book.find_by_email(e)))
-    };
-    let phone = || {
-        input
-            .phone
-            .as_set()
-            .is_some_and(|p| found(book.find_by_phone(p)))
-    };
-    let matched = match dedupe_on {
-        DedupeOn::Id => true,
-        DedupeOn::Email => email(),
-        DedupeOn::Phone => phone(),
-        DedupeOn::EmailOrPhone => email() || phone(),
-        DedupeOn::ContactKey => input
-            .contact_key
-            .as_set()
-            .is_some_and(|k| found(book.find_by_key(k))),
-        DedupeOn::ExternalId => input
-            .external_id
-            .as_set()
-            .is_some_and(|k| found(book.find_by_external_id(k))),
-    };
-    (!matched).then(|| {
-        format!(
-            "contact {id} exists and no contact has this row's {}: import with --dedupe-on id to update it",
-            dedupe_on.as_str()
-        )
-    })
 }
 
 /// `contacts.csv:4: email: invalid email "bob@": …`

@@ -339,25 +339,21 @@ fn a_file_that_is_not_a_book_is_a_storage_error() {
 }
 
 #[test]
-fn an_id_the_dedupe_key_does_not_find_is_not_overwritten() {
+fn a_row_with_the_id_of_a_contact_updates_it() {
     let book = common::golden_book();
     let file = book.file(
         "over.jsonl",
         "{\"id\": \"01900000-0000-7000-8000-000000000002\", \"first_name\": \"Zed\"}\n",
     );
-    let run = book.run(&["import", file.to_str().unwrap()]).expect(1);
+    // The dedupe key (email) finds nothing; the id names the contact, which is
+    // updated, never replaced.
+    let run = book.run(&["import", file.to_str().unwrap()]).expect(0);
     assert!(
-        run.stdout.contains("id: contact 01900000-0000-7000-8000-000000000002 exists and no contact has this row's email: import with --dedupe-on id"),
+        run.stdout.contains("0 created, 1 updated, 0 rejected"),
         "{}",
         run.stdout
     );
-    assert!(book
-        .run(&["show", "bob@example.org"])
-        .expect(0)
-        .stdout
-        .starts_with("Bob Stone\n"));
-    book.run(&["import", file.to_str().unwrap(), "--dedupe-on", "id"])
-        .expect(0);
     let card = book.run(&["show", "bob@example.org"]).expect(0).stdout;
     assert!(card.starts_with("Zed Stone\n"), "{card}");
+    assert!(card.contains("blacklisted 2025-03-03 03:03 UTC · hard_bounce"));
 }
