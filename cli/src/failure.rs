@@ -13,6 +13,8 @@ pub enum Failure {
     BadInput(String),
     /// The book could not be used: exit code 2.
     Storage(String),
+    /// Standard output was closed by its reader (`| head`): stop quietly, exit 0.
+    ClosedOutput,
 }
 
 impl Failure {
@@ -32,13 +34,18 @@ impl Failure {
     }
 
     /// A failure to write an output file (or stdout): a storage failure, naming it.
+    /// A reader that closed the pipe is not a failure.
     pub fn writing(what: &str, error: &std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure::ClosedOutput;
+        }
         Failure::storage(format!("{what}: cannot write: {error}"))
     }
 
     /// The process exit code.
     pub fn exit_code(&self) -> i32 {
         match self {
+            Failure::ClosedOutput => 0,
             Failure::BadInput(_) => 1,
             Failure::Storage(_) => 2,
         }
@@ -49,6 +56,7 @@ impl Failure {
         match self {
             Failure::BadInput(m) => Failure::BadInput(format!("{prefix}: {m}")),
             Failure::Storage(m) => Failure::Storage(format!("{prefix}: {m}")),
+            Failure::ClosedOutput => Failure::ClosedOutput,
         }
     }
 }
@@ -57,6 +65,7 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::BadInput(m) | Failure::Storage(m) => f.write_str(m),
+            Failure::ClosedOutput => f.write_str("standard output was closed"),
         }
     }
 }

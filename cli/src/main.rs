@@ -277,9 +277,12 @@ fn main() {
             std::process::exit(code);
         }
     };
-    if let Err(failure) = run(cli) {
-        eprintln!("contactkit: {failure}");
-        std::process::exit(failure.exit_code());
+    match run(cli) {
+        Ok(()) | Err(Failure::ClosedOutput) => {}
+        Err(failure) => {
+            eprintln!("contactkit: {failure}");
+            std::process::exit(failure.exit_code());
+        }
     }
 }
 

@@ -211,3 +211,28 @@ fn help_and_version_exit_zero() {
     book.run(&["--version"]).expect(0);
     book.run(&["frobnicate"]).expect(1);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    let book = Book::new();
+    book.run(&["demo", "--contacts", "40"]).expect(0);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_contactkit"))
+        .arg("--db")
+        .arg(&book.db)
+        .arg("export")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, like `contactkit export | head -c 100`.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
