@@ -1,0 +1,356 @@
+//! Bulk import (DOMAIN.md, "bulk upsert ... with a per-row report"): counts, 0-based
+//! rejected rows with their field, nothing written for a rejected row, conflicts
+//! within one import, progress across batches, and caller-side row errors.
+
+mod common;
+
+use common::*;
+use contactkit::{
+    ChannelStatus, ContactBook, ContactInput, DedupeOn, Error, ListQuery, Result, Source,
+};
+use serde_json::json;
+
+fn rejected(report: &contactkit::ImportReport) -> Vec<(u64, Option<&str>)> {
+    report
+        .rejected
+        .iter()
+        .map(|r| (r.index, r.field.as_deref()))
+        .collect()
+}
+
+#[test]
+fn the_report_counts_created_updated_and_rejected_rows() {
+    let book = ContactBook::in_memory();
+    let existing = create(
+        &book,
+        json!({"email": "old@example.com", "first_name": "Old"}),
+    );
+    let rows = vec![
+        input(json!({"email": "a@example.com", "first_name": "Ann"})),
+        input(json!({"email": "not-an-email"})),
+        input(json!({"email": "old@example.com", "last_name": "Timer"})),
+        input(json!({"email": "b@example.com", "timezone": "Nowhere/Land"})),
+        input(json!({"email": "c@example.com", "phone": "+380 67 123 4567"})),
+        input(json!({"email": "d@example.com", "first_name": "Dav1234"})),
+    ];
+    let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+    assert_eq!(report.created, 2);
+    assert_eq!(report.updated, 1);
+    assert_eq!(
+        rejected(&report),
+        [
+            (1, Some("email")),
+            (3, Some("timezone")),
+            (5, Some("first_name"))
+        ]
+    );
+    for r in &report.rejected {
+        assert!(!r.reason.is_empty());
+    }
+    assert!(
+        report.rejected[1].reason.contains("Nowhere/Land"),
+        "{}",
+        report.rejected[1].reason
+    );
+
+    assert_eq!(book.count().unwrap(), 3);
+    let old = book.find_by_email("old@example.com").unwrap().unwrap();
+    assert_eq!(old.id, existing.id);
+    assert_eq!(old.first_name.as_deref(), Some("Old"), "absent keys keep");
+    assert_eq!(old.last_name.as_deref(), Some("Timer"));
+    let c = book.find_by_email("c@example.com").unwrap().unwrap();
+    assert_eq!(c.phone.as_deref(), Some("+380671234567"));
+    assert_eq!(c.source, Source::Import);
+    assert_eq!(c.email_status, Some(ChannelStatus::Active));
+    assert_eq!(c.phone_status, Some(ChannelStatus::Active));
+}
+
+#[test]
+fn a_rejected_row_writes_nothing() {
+    let book = ContactBook::in_memory();
+    let news = book.define_category("News").unwrap();
+    let existing = create(
+        &book,
+        json!({"email": "old@example.com", "first_name": "Old"}),
+    );
+    let rows = vec![
+        // Valid email and name, invalid phone: no contact is created.
+        input(json!({"email": "new@example.com", "first_name": "New", "phone": "+380 12"})),
+        // An update of an existing contact with one bad value: nothing changes.
+        input(
+            json!({"email": "old@example.com", "first_name": "Changed", "categories": ["news"], "language": "english"}),
+        ),
+        // A valid token with a bad device elsewhere in the list: the token is not claimed.
+        input(json!({
+            "email": "tok@example.com",
+            "mobile_push": [
+                {"app_id": "shop", "device_id": "d1", "token": "TOK"},
+                {"app_id": "", "device_id": "d2", "token": "TOK2"}
+            ]
+        })),
+    ];
+    let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+    assert_eq!(report.created, 0);
+    assert_eq!(report.updated, 0);
+    assert_eq!(
+        rejected(&report),
+        [
+            (0, Some("phone")),
+            (1, Some("language")),
+            (2, Some("mobile_push[1].app_id"))
+        ]
+    );
+    assert_eq!(book.count().unwrap(), 1);
+    assert!(book.find_by_email("new@example.com").unwrap().is_none());
+    assert!(book.find_by_email("tok@example.com").unwrap().is_none());
+    assert_eq!(get(&book, &existing.id), existing);
+    assert!(book
+        .segment_members(&news.segment_id, &ListQuery::default())
+        .unwrap()
+        .items
+        .is_empty());
+}
+
+#[test]
+fn rows_conflicting_with_earlier_rows_of_the_same_import() {
+    let book = ContactBook::in_memory();
+    let rows = vec![
+        input(json!({"external_id": "e1", "email": "a@example.com", "phone": "+380671111111"})),
+        // Same external id: the first row's contact is updated.
+        input(json!({"external_id": "e1", "first_name": "Ann"})),
+        // A new external id with the first row's email: conflict on email.
+        input(json!({"external_id": "e2", "email": "A@example.com"})),
+        // A new external id with the first row's phone: conflict on phone.
+        input(json!({"external_id": "e3", "phone": "+380 67 111 1111"})),
+        input(json!({"external_id": "e4", "email": "d@example.com", "contact_key": "k"})),
+        // Contact key taken by row 4.
+        input(json!({"external_id": "e5", "contact_key": "k"})),
+        // The rejected rows did not reserve anything: e2 is free.
+        input(json!({"external_id": "e2", "email": "b@example.com"})),
+    ];
+    let report = book
+        .import_contacts(rows, DedupeOn::ExternalId, |_| {})
+        .unwrap();
+    assert_eq!(report.created, 3);
+    assert_eq!(report.updated, 1);
+    assert_eq!(
+        rejected(&report),
+        [
+            (2, Some("email")),
+            (3, Some("phone")),
+            (5, Some("contact_key"))
+        ]
+    );
+    assert_eq!(book.count().unwrap(), 3);
+    let first = book.find_by_external_id("e1").unwrap().unwrap();
+    assert_eq!(first.email.as_deref(), Some("a@example.com"));
+    assert_eq!(first.first_name.as_deref(), Some("Ann"));
+    assert_eq!(
+        book.find_by_external_id("e2")
+            .unwrap()
+            .unwrap()
+            .email
+            .as_deref(),
+        Some("b@example.com")
+    );
+    assert!(book.find_by_external_id("e3").unwrap().is_none());
+    assert!(book.find_by_external_id("e5").unwrap().is_none());
+}
+
+#[test]
+fn duplicate_rows_in_one_import_update_the_contact_the_first_row_made() {
+    let book = ContactBook::in_memory();
+    let rows: Vec<ContactInput> = (0..5)
+        .map(|i| input(json!({"email": "same@example.com", "first_name": format!("Name{i}")})))
+        .collect();
+    let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+    assert_eq!((report.created, report.updated), (1, 4));
+    assert!(report.rejected.is_empty());
+    assert_eq!(book.count().unwrap(), 1);
+    assert_eq!(
+        book.find_by_email("same@example.com")
+            .unwrap()
+            .unwrap()
+            .first_name
+            .as_deref(),
+        Some("Name4")
+    );
+}
+
+#[test]
+fn progress_is_reported_per_batch_and_ends_at_the_row_count() {
+    let book = ContactBook::in_memory();
+    let total = 2_345usize;
+    let rows = (0..total).map(|i| {
+        let email = if i == 1500 {
+            "broken".to_string()
+        } else {
+            format!("user{i}@example.com")
+        };
+        input(json!({"email": email, "external_id": format!("x{i}")}))
+    });
+    let mut calls = Vec::new();
+    let report = book
+        .import_contacts(rows, DedupeOn::Email, |done| calls.push(done))
+        .unwrap();
+    assert!(calls.len() >= 2, "more than one batch: {calls:?}");
+    assert!(
+        calls.windows(2).all(|w| w[0] < w[1]),
+        "increasing: {calls:?}"
+    );
+    assert_eq!(*calls.last().unwrap(), total as u64);
+    assert_eq!(report.created, total as u64 - 1);
+    assert_eq!(
+        rejected(&report),
+        [(1500, Some("email"))],
+        "index is 0-based across batches"
+    );
+    assert_eq!(book.count().unwrap(), total as u64 - 1);
+    assert!(book.find_by_external_id("x1500").unwrap().is_none());
+    assert!(book.find_by_external_id("x2344").unwrap().is_some());
+
+    // Importing the same rows again updates every one.
+    let again = (0..total)
+        .filter(|i| *i != 1500)
+        .map(|i| input(json!({"email": format!("user{i}@example.com"), "first_name": "Re"})));
+    let report = book
+        .import_contacts(again, DedupeOn::Email, |_| {})
+        .unwrap();
+    assert_eq!((report.created, report.updated), (0, total as u64 - 1));
+    assert_eq!(book.count().unwrap(), total as u64 - 1);
+}
+
+#[test]
+fn an_empty_import_reports_nothing() {
+    let book = ContactBook::in_memory();
+    let mut calls = Vec::new();
+    let report = book
+        .import_contacts(Vec::<ContactInput>::new(), DedupeOn::Email, |n| {
+            calls.push(n)
+        })
+        .unwrap();
+    assert_eq!(report, contactkit::ImportReport::default());
+    assert!(calls.is_empty() || calls == [0], "{calls:?}");
+}
+
+#[test]
+fn caller_side_row_errors_are_rejected_with_their_index() {
+    let book = ContactBook::in_memory();
+    let rows: Vec<Result<ContactInput>> = vec![
+        Ok(input(json!({"email": "a@example.com"}))),
+        Err(Error::validation(
+            "email",
+            "a;b",
+            "row 2 of the CSV: bad quoting",
+        )),
+        serde_json::from_value::<ContactInput>(json!({"email": "b@example.com", "nickname": "x"}))
+            .map_err(|e| Error::validation("row", "", e.to_string())),
+        Ok(input(json!({"email": "c@example.com"}))),
+        Err(Error::not_found("row", "4")),
+    ];
+    let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+    assert_eq!(report.created, 2);
+    assert_eq!(
+        rejected(&report),
+        [(1, Some("email")), (2, Some("row")), (4, None)]
+    );
+    assert!(report.rejected[0].reason.contains("bad quoting"));
+    assert!(
+        report.rejected[1].reason.contains("nickname"),
+        "{}",
+        report.rejected[1].reason
+    );
+    assert_eq!(book.count().unwrap(), 2);
+}
+
+#[test]
+fn import_rows_may_carry_their_own_source() {
+    let book = ContactBook::in_memory();
+    let report = book
+        .import_contacts(
+            vec![
+                input(json!({"email": "a@example.com"})),
+                input(json!({"email": "b@example.com", "source": "sdk"})),
+            ],
+            DedupeOn::Email,
+            |_| {},
+        )
+        .unwrap();
+    assert_eq!(report.created, 2);
+    assert_eq!(
+        book.find_by_email("a@example.com").unwrap().unwrap().source,
+        Source::Import
+    );
+    assert_eq!(
+        book.find_by_email("b@example.com").unwrap().unwrap().source,
+        Source::Sdk
+    );
+}
+
+#[test]
+fn rows_matching_a_deleted_contact_are_rejected_not_duplicated() {
+    let book = ContactBook::in_memory();
+    let gone = create(
+        &book,
+        json!({"email": "gone@example.com", "external_id": "g1"}),
+    );
+    book.delete(&gone.id).unwrap();
+    let report = book
+        .import_contacts(
+            vec![
+                input(json!({"email": "gone@example.com", "first_name": "Back"})),
+                input(json!({"email": "fresh@example.com", "external_id": "g1"})),
+                input(json!({"email": "fresh@example.com"})),
+            ],
+            DedupeOn::Email,
+            |_| {},
+        )
+        .unwrap();
+    assert_eq!(report.created, 1);
+    assert_eq!(
+        rejected(&report),
+        [(0, Some("email")), (1, Some("external_id"))]
+    );
+    assert_eq!(book.count().unwrap(), 1);
+    let restored = book.restore(&gone.id).unwrap();
+    assert_eq!(
+        restored.first_name, None,
+        "the deleted contact was not changed"
+    );
+}
+
+#[test]
+fn a_required_field_missing_from_a_new_row_rejects_only_that_row() {
+    let book = ContactBook::in_memory();
+    assert_validation(
+        book.define_field(contactkit::FieldDefinition {
+            required: true,
+            ..contactkit::FieldDefinition::new("plan", contactkit::FieldType::List)
+        }),
+        "options",
+    );
+    book.define_field(contactkit::FieldDefinition {
+        required: true,
+        options: vec!["free".into(), "pro".into()],
+        ..contactkit::FieldDefinition::new("plan", contactkit::FieldType::List)
+    })
+    .unwrap();
+    let report = book
+        .import_contacts(
+            vec![
+                input(json!({"email": "a@example.com", "fields": {"plan": "pro"}})),
+                input(json!({"email": "b@example.com"})),
+                input(json!({"email": "c@example.com", "fields": {"plan": "gold"}})),
+                // An update of an existing contact does not need the field again.
+                input(json!({"email": "a@example.com", "first_name": "Ann"})),
+            ],
+            DedupeOn::Email,
+            |_| {},
+        )
+        .unwrap();
+    assert_eq!((report.created, report.updated), (1, 1));
+    assert_eq!(
+        rejected(&report),
+        [(1, Some("fields.plan")), (2, Some("fields.plan"))]
+    );
+}
