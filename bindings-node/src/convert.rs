@@ -98,7 +98,10 @@ pub fn deserialize<T: DeserializeOwned>(json: Value, name: Option<&str>) -> Resu
                 .strip_prefix(marker)
                 .and_then(|rest| rest.split('`').next())
             {
-                field = join(&field, key);
+                let named = field == key || field.ends_with(&format!(".{key}"));
+                if !named {
+                    field = join(&field, key);
+                }
                 if unknown {
                     value = key.to_string();
                 }
@@ -356,12 +359,17 @@ impl ToJs for Contact {
     }
 }
 
-/// Rejected rows name their field as JavaScript does (`mobilePush[0].token`).
+/// Rejected rows name their field as JavaScript does (`mobilePush[0].token`), or
+/// `null` when the row as a whole is at fault (not an object).
 impl ToJs for ImportReport {
     unsafe fn to_js(&self, env: sys::napi_env) -> napi::Result<sys::napi_value> {
         let mut report = self.clone();
         for row in &mut report.rejected {
-            row.field = row.field.as_deref().map(crate::names::camel_path);
+            row.field = row
+                .field
+                .as_deref()
+                .filter(|field| !field.is_empty())
+                .map(crate::names::camel_path);
         }
         unsafe { write_serialized(env, &report) }
     }

@@ -115,7 +115,11 @@ fn js_error(env: &Env, error: Error) -> napi::Result<napi::Error> {
         ],
         Error::Storage { reason } => vec![("reason", reason)],
     };
-    for (name, value) in properties {
+    // A row that is not an object at all has no field to name.
+    for (name, value) in properties
+        .into_iter()
+        .filter(|(n, v)| *n != "field" || !v.is_empty())
+    {
         object.set_named_property(name, value)?;
     }
     let unknown: Unknown<'_> = object.to_unknown();

@@ -309,23 +309,25 @@ fn read_chunk(env: &Env, rows: &RowsRef, start: u32, end: u32) -> Chunk {
         let mut row = ptr::null_mut();
         let status = unsafe { sys::napi_get_element(env.raw(), rows.raw(), index, &mut row) };
         if status != sys::Status::napi_ok {
-            return Err(take_exception(env, status));
+            let error = napi::Error::new(Status::from(status), "reading the rows failed");
+            return Err(take_exception(env, error));
         }
         match unsafe { from_js::<ContactInput>(env.raw(), row, None) } {
             Ok(input) => chunk.push(Ok(input)),
             Err(Failure::Core(error)) => chunk.push(Err(error)),
-            Err(Failure::Napi(error)) if error.status == Status::PendingException => {
-                return Err(take_exception(env, sys::Status::napi_pending_exception))
-            }
-            Err(Failure::Napi(error)) => return Err(error),
+            Err(Failure::Napi(error)) => return Err(take_exception(env, error)),
         }
     }
     Ok(chunk)
 }
 
-/// The pending JavaScript exception (cleared), or an error for a failed call.
-fn take_exception(env: &Env, status: sys::napi_status) -> napi::Error {
-    if status == sys::Status::napi_pending_exception {
+/// The pending JavaScript exception (cleared, so the event loop goes on), or `error`
+/// when none is pending. A throwing getter fails the N-API call that ran it with a
+/// status that is not always `napi_pending_exception`, so the check is explicit.
+fn take_exception(env: &Env, error: napi::Error) -> napi::Error {
+    let mut pending = false;
+    let status = unsafe { sys::napi_is_exception_pending(env.raw(), &mut pending) };
+    if status == sys::Status::napi_ok && pending {
         let mut exception = ptr::null_mut();
         let cleared = unsafe { sys::napi_get_and_clear_last_exception(env.raw(), &mut exception) };
         if cleared == sys::Status::napi_ok && !exception.is_null() {
@@ -334,7 +336,7 @@ fn take_exception(env: &Env, status: sys::napi_status) -> napi::Error {
             });
         }
     }
-    napi::Error::new(Status::from(status), "reading the rows failed")
+    error
 }
 
 fn check(status: sys::napi_status) -> napi::Result<()> {
