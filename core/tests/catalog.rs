@@ -130,7 +130,7 @@ fn a_categorys_segment_is_not_edited_on_its_own() {
     assert_eq!(c.segments, vec![news.segment_id.clone()]);
     assert_validation(
         book.update(&ann.id, input(json!({"segments": [news.segment_id]}))),
-        "segments.segment",
+        "segments",
     );
 }
 

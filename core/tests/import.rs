@@ -247,12 +247,16 @@ fn caller_side_row_errors_are_rejected_with_their_index() {
             .map_err(|e| Error::validation("row", "", e.to_string())),
         Ok(input(json!({"email": "c@example.com"}))),
         Err(Error::not_found("row", "4")),
+        Err(Error::storage(
+            "the caller's file could not be read at row 5",
+        )),
     ];
     let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
     assert_eq!(report.created, 2);
     assert_eq!(
         rejected(&report),
-        [(1, Some("email")), (2, Some("row")), (4, None)]
+        [(1, Some("email")), (2, Some("row")), (4, None), (5, None)],
+        "a caller's row error never stops the import, whatever its kind"
     );
     assert!(report.rejected[0].reason.contains("bad quoting"));
     assert!(

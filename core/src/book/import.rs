@@ -56,14 +56,21 @@ impl ContactBook {
             let batch_report = self.atomic(|unit| {
                 let mut batch_report = ImportReport::default();
                 for (index, row) in batch {
-                    let outcome = row.into_import_row().and_then(|input| {
-                        let source = input.source.unwrap_or(Source::Import);
-                        unit.upsert(input, dedupe_on, source)
-                    });
+                    // A row the caller could not read is rejected like a bad value;
+                    // only a failure of the store itself stops the import.
+                    let outcome = match row.into_import_row() {
+                        Ok(input) => {
+                            let source = input.source.unwrap_or(Source::Import);
+                            match unit.upsert(input, dedupe_on, source) {
+                                Err(e @ Error::Storage { .. }) => return Err(e),
+                                other => other,
+                            }
+                        }
+                        Err(e) => Err(e),
+                    };
                     match outcome {
                         Ok((_, Outcome::Created)) => batch_report.created += 1,
                         Ok((_, Outcome::Updated)) => batch_report.updated += 1,
-                        Err(e @ Error::Storage { .. }) => return Err(e),
                         Err(e) => batch_report.rejected.push(RejectedRow {
                             index: index as u64,
                             field: e.field().map(str::to_string),

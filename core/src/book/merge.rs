@@ -285,7 +285,8 @@ impl Unit<'_> {
         for id in ids {
             self.static_segment(id).map_err(|e| match e {
                 Error::NotFound { .. } => Error::validation("segments", id, "no such segment"),
-                other => other.within("segments"),
+                Error::Validation { reason, .. } => Error::validation("segments", id, reason),
+                other => other,
             })?;
             wanted.insert(id.clone());
         }
