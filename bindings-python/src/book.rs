@@ -2,7 +2,7 @@
 //! detached (the GIL released), converts results and errors. No domain logic lives here.
 
 use crate::de::from_py;
-use crate::errors::{detached, to_py_err, StorageError};
+use crate::errors::{detached, to_py_err};
 use crate::import::{Failure, PyRows};
 use crate::records::{
     Category, Contact, FieldDefinition, ImportReport, Page, Segment, SendDecision, Suppression,
@@ -69,17 +69,11 @@ impl ContactBook {
         }
     }
 
-    fn handle(&self) -> PyResult<Arc<core::ContactBook>> {
+    fn handle(&self, py: Python<'_>) -> PyResult<Arc<core::ContactBook>> {
         let slot = self.book.read().unwrap_or_else(|p| p.into_inner());
         match slot.as_ref() {
             Some(book) => Ok(Arc::clone(book)),
-            None => {
-                let err = StorageError::new_err("storage error: the book is closed");
-                Python::attach(|py| {
-                    let _ = err.value(py).setattr("reason", "the book is closed");
-                });
-                Err(err)
-            }
+            None => Err(to_py_err(py, core::Error::storage("the book is closed"))),
         }
     }
 
@@ -89,7 +83,7 @@ impl ContactBook {
         F: FnOnce(&core::ContactBook) -> core::Result<T> + Send,
         T: Send,
     {
-        let book = self.handle()?;
+        let book = self.handle(py)?;
         detached(py, move || work(&book))
     }
 

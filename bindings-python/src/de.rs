@@ -281,10 +281,10 @@ impl<'de, 'py> de::Deserializer<'de> for PyDe<'py> {
         if let Ok(s) = value.cast::<PyString>() {
             return visitor.visit_str(&s.to_cow()?);
         }
-        if let Some(s) = self.as_text()? {
-            return visitor.visit_string(s);
-        }
-        if let Some(entries) = self.entries()? {
+        // Containers before the typed scalars: most values of an input are dicts,
+        // lists or strings, and the mapping protocol check is the slowest.
+        if let Ok(dict) = value.cast::<PyDict>() {
+            let entries: Vec<Entry<'py>> = dict.iter().collect();
             return visitor.visit_map(MapAccess {
                 entries: entries.into_iter(),
                 value: None,
@@ -293,6 +293,15 @@ impl<'de, 'py> de::Deserializer<'de> for PyDe<'py> {
         if let Some(items) = self.items()? {
             return visitor.visit_seq(SeqAccess {
                 items: items.into_iter(),
+            });
+        }
+        if let Some(s) = self.as_text()? {
+            return visitor.visit_string(s);
+        }
+        if let Some(entries) = self.entries()? {
+            return visitor.visit_map(MapAccess {
+                entries: entries.into_iter(),
+                value: None,
             });
         }
         Err(DeError(format!(
