@@ -89,7 +89,11 @@ pub unsafe fn options_from_js<T: DeserializeOwned + Default>(
 pub fn deserialize<T: DeserializeOwned>(json: Value, name: Option<&str>) -> Result<T> {
     serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
-        let reason = e.inner().to_string();
+        // Money and decimals are strings in JavaScript: say so rather than serde's words.
+        let reason = e.inner().to_string().replace(
+            "expected a Decimal type representing a fixed-point number",
+            "expected a decimal string such as \"19.99\" (never a number)",
+        );
         let mut field = join(name.unwrap_or(""), if path == "." { "" } else { &path });
         let mut value = String::new();
         // serde reports unknown and missing keys at the enclosing object: name the key.

@@ -27,7 +27,8 @@ use std::ptr;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
-/// Rows converted per trip to the JavaScript thread.
+/// Rows converted per trip to the JavaScript thread: the core's batch size, so an
+/// import stopped between two chunks stops between two batches.
 const CHUNK: u32 = 1000;
 
 /// Converted rows, or the JavaScript exception that stopped the reading.
@@ -180,6 +181,12 @@ impl Task for ImportTask {
                 .import_contacts(Rows::new(this), this.dedupe_on, |done| this.report(done))
         }));
         match outcome {
+            // Stopped by a JavaScript exception: the rows iterator ended early, and
+            // `reject` hands that exception to the promise.
+            Ok(Ok(_)) if self.is_stopped() => Err(napi::Error::new(
+                Status::Cancelled,
+                "the import was stopped by a JavaScript exception",
+            )),
             Ok(Ok(report)) => Ok(report),
             Ok(Err(error)) => {
                 let message = error.to_string();
@@ -237,21 +244,28 @@ impl<'a> Rows<'a> {
         }
     }
 
+    /// Asks for the next chunk, if any is left. When the JavaScript thread cannot be
+    /// reached (the environment is shutting down) the import is marked stopped.
     fn request_next(&mut self) -> Option<Receiver<Chunk>> {
         if self.next >= self.task.total {
             return None;
         }
         let start = self.next;
         self.next = self.task.total.min(start.saturating_add(CHUNK));
-        self.task.request(start)
+        let receiver = self.task.request(start);
+        if receiver.is_none() {
+            self.task
+                .stop(lost("the JavaScript thread could not be reached"));
+        }
+        receiver
     }
 
-    /// Ends the import: the core rolls back the batch in progress and stops.
+    /// Ends the rows. The chunks are as long as the core's batches, so the rows end
+    /// on a batch boundary: every batch the core writes was reported to `onProgress`
+    /// before the exception, and nothing after it is written.
     fn stop(&mut self) -> Option<core::Result<ContactInput>> {
         self.finished = true;
-        Some(Err(core::Error::storage(
-            "the import was stopped by a JavaScript exception",
-        )))
+        None
     }
 }
 
@@ -259,40 +273,42 @@ impl Iterator for Rows<'_> {
     type Item = core::Result<ContactInput>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.finished {
-            return None;
-        }
-        if let Some(row) = self.current.next() {
-            return Some(row);
-        }
-        if self.task.is_stopped() {
-            return self.stop();
-        }
-        let receiver = match self.pending.take() {
-            Some(receiver) => receiver,
-            None if self.next >= self.task.total => {
-                self.finished = true;
+        loop {
+            if self.finished {
                 return None;
             }
-            None => match self.request_next() {
-                Some(receiver) => receiver,
-                // The JavaScript environment is going away.
-                None => return self.stop(),
-            },
-        };
-        match receiver.recv() {
-            Ok(Ok(chunk)) => {
-                self.current = chunk.into_iter();
-                self.pending = self.request_next();
-                self.next()
+            if let Some(row) = self.current.next() {
+                return Some(row);
             }
-            Ok(Err(exception)) => {
-                self.task.stop(exception);
-                self.stop()
+            if self.task.is_stopped() {
+                return self.stop();
             }
-            Err(_) => self.stop(),
+            let Some(receiver) = self.pending.take().or_else(|| self.request_next()) else {
+                return self.stop();
+            };
+            match receiver.recv() {
+                Ok(Ok(chunk)) => {
+                    self.current = chunk.into_iter();
+                    // Ask for the next chunk now: the JavaScript thread reads it while
+                    // this one is imported.
+                    self.pending = self.request_next();
+                }
+                Ok(Err(exception)) => {
+                    self.task.stop(exception);
+                    return self.stop();
+                }
+                Err(_) => {
+                    self.task.stop(lost("the rows stopped arriving"));
+                    return self.stop();
+                }
+            }
         }
     }
+}
+
+/// The error of an import whose rows can no longer be read.
+fn lost(reason: &str) -> napi::Error {
+    napi::Error::new(Status::Closing, reason)
 }
 
 /// Converts rows `start..end` on the JavaScript thread. A row that does not convert

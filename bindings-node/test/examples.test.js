@@ -1,0 +1,105 @@
+'use strict'
+// The examples run, print what docs/node.md says they print, and appear in
+// docs/node.md exactly as they are on disk (so the guide never drifts).
+
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+const PACKAGE = path.join(__dirname, '..')
+const EXAMPLES = path.join(PACKAGE, 'examples')
+const GUIDE = path.join(PACKAGE, '..', 'docs', 'node.md')
+
+function run(file, args = [], nodeArgs = []) {
+  const child = spawnSync(process.execPath, [...nodeArgs, path.join(EXAMPLES, file), ...args], {
+    cwd: PACKAGE,
+    encoding: 'utf8',
+  })
+  assert.equal(child.status, 0, `${file} failed:\n${child.stderr}`)
+  return child.stdout
+}
+
+const lines = (text) => text.trim().split('\n')
+
+test('the quick start runs against a SQLite file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactkit-quickstart-'))
+  try {
+    const out = run('quickstart.js', [path.join(dir, 'contacts.db')])
+    assert.deepEqual(lines(out), [
+      'ann@example.com +380671234567 true',
+      "{ allowed: false, reason: 'not_in_category' }",
+      "{ allowed: true, reason: 'ok' }",
+      'unsubscribed',
+      "49.90 true { EUR: '49.90' }",
+      'null',
+    ])
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('the TypeScript example runs (it is type-checked by tsc --noEmit -p examples)', () => {
+  const register = path.join(PACKAGE, 'test', 'support', 'ts-register.js')
+  const out = lines(run('typed.ts', [], ['-r', register]))
+  assert.equal(out[0], 'send it')
+  assert.match(out[1], /^order A-1: 19\.99 EUR \d{4}$/)
+  assert.deepEqual(out.slice(2), ['bad email', 'created 2'])
+})
+
+test('the Express-style handler answers canSend with statuses', () => {
+  assert.deepEqual(lines(run('can-send-handler.js')), [
+    '200 {"allowed":true,"reason":"ok"}',
+    '200 {"allowed":false,"reason":"not_in_category"}',
+    '400 {"error":"VALIDATION","field":"channel","message":"invalid channel \\"fax\\": expected one of email, sms, mobile_push, web_push, telegram"}',
+    '404 {"error":"NOT_FOUND","field":null,"message":"category \\"no-such-category\\" not found"}',
+  ])
+
+  // And as a module, with an unknown contact (an answer, not an error).
+  const { ContactBook } = require('contactkit')
+  const { canSendHandler } = require(path.join(EXAMPLES, 'can-send-handler.js'))
+  const handler = canSendHandler(ContactBook.inMemory())
+  let status
+  let body
+  const res = {
+    status(code) {
+      status = code
+      return this
+    },
+    json(value) {
+      body = value
+    },
+  }
+  handler({ params: { id: '01900000-0000-7000-8000-000000000000' }, query: {} }, res)
+  assert.equal(status, 200)
+  assert.deepEqual(body, { allowed: false, reason: 'unknown_contact' })
+})
+
+test('the bulk import example reports progress and rejected rows', () => {
+  const out = lines(run('bulk-import.js'))
+  assert.deepEqual(out.slice(0, 5), [1, 2, 3, 4, 5].map((k) => `imported ${k * 1000} of 5000`))
+  assert.equal(out[5], 'created 4998, updated 0, rejected 2')
+  assert.match(out[6], /^row 7 \(email\): invalid email "not-an-email"/)
+  assert.match(out[7], /^row 42 \(firstName\): invalid first_name "Agent 0070"/)
+})
+
+test('the error handling example shows every code', () => {
+  const out = lines(run('errors.js'))
+  assert.deepEqual(out.map((line) => line.split(':')[0]), ['email', 'nested', 'money', 'duplicate', 'unknown', 'closed'])
+  assert.equal(out[0], "email: bad email (Missing separator character '@'.)")
+  assert.equal(out[1], 'nested: bad address.country (not an ISO 3166-1 country code)')
+  assert.match(out[2], /^money: bad amount \(.*decimal string/)
+  assert.match(out[3], /^duplicate: email already belongs to contact /)
+  assert.equal(out[4], 'unknown: no contact 01900000-0000-7000-8000-000000000000')
+  assert.equal(out[5], 'closed: storage failed: storage error: the book is closed')
+})
+
+test('docs/node.md shows every example exactly as it is on disk', () => {
+  const guide = fs.readFileSync(GUIDE, 'utf8')
+  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'errors.js']) {
+    const source = fs.readFileSync(path.join(EXAMPLES, file), 'utf8').trimEnd()
+    assert.ok(guide.includes(source), `docs/node.md does not contain examples/${file} as it is`)
+  }
+})
