@@ -1,0 +1,474 @@
+//! `ContactBook` for Kotlin and Swift: every operation of the vocabulary in camelCase.
+//! Each method converts its arguments, calls the core and converts the answer, inside
+//! [`guard`] so a Rust panic reaches the caller as `ContactKitError.Internal`.
+//!
+//! Every call is synchronous and thread-safe: one book may be shared by any number of
+//! threads (the core serialises writes). Calls touch local storage, so apps run them
+//! off the main thread; see docs/mobile.md.
+
+use crate::error::{guard, Result};
+use crate::records::{
+    from_time, to_time, Activity, ActivityPage, ActivityQuery, CampaignInput, Contact,
+    ContactInput, ContactPage, DeviceInput, EventInput, FieldDefinition, FieldInput, OrderInput,
+    SuppressionRecord,
+};
+use contactkit as core;
+use contactkit::{
+    Category, Channel, DedupeOn, Durability, ImportReport, ListQuery, Segment, SendDecision,
+    SqliteOptions, Telegram, WebPushInput,
+};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// A clock that moves only when told to. Give it to a book (`BookOptions.clock`) to
+/// pin every stamp the book writes: tests, previews, simulations.
+#[derive(Debug, uniffi::Object)]
+pub struct ManualClock {
+    clock: Arc<core::ManualClock>,
+}
+
+#[uniffi::export]
+impl ManualClock {
+    /// A clock stopped at `start` (kept to the millisecond).
+    #[uniffi::constructor]
+    pub fn new(start: SystemTime) -> Arc<Self> {
+        Arc::new(ManualClock {
+            clock: Arc::new(core::ManualClock::new(from_time(start))),
+        })
+    }
+
+    /// Sets the time.
+    pub fn set(&self, at: SystemTime) {
+        self.clock.set(from_time(at));
+    }
+
+    /// Moves the time forward by `by`.
+    pub fn advance(&self, by: Duration) -> Result<()> {
+        guard(|| {
+            let by = chrono::Duration::from_std(by).map_err(|_| {
+                core::Error::validation("by", format!("{by:?}"), "too long a duration")
+            })?;
+            self.clock.advance(by);
+            Ok(())
+        })
+    }
+
+    /// The clock's time.
+    pub fn now(&self) -> SystemTime {
+        use contactkit::Clock;
+        to_time(self.clock.now())
+    }
+}
+
+/// How a book is set up. Every setting is optional.
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct BookOptions {
+    /// Region (ISO 3166-1 alpha-2, e.g. `UA`) national phone numbers are read in when a
+    /// contact has no address country.
+    #[uniffi(default)]
+    pub default_region: Option<String>,
+    /// Commit durability of a SQLite file; `NORMAL` when null. Ignored in memory.
+    #[uniffi(default)]
+    pub durability: Option<Durability>,
+    /// A manual clock for every stamp instead of the system clock.
+    #[uniffi(default)]
+    pub clock: Option<Arc<ManualClock>>,
+}
+
+/// Told how many rows an import has done after every batch of 1000 rows.
+#[uniffi::export(foreign)]
+pub trait ImportProgress: Send + Sync {
+    /// `done` rows of the input are written (or rejected) so far.
+    fn on_progress(&self, done: u64);
+}
+
+/// A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
+/// (`ContactBook.inMemory()`). Each operation is atomic: it applies fully or leaves the
+/// book exactly as it was, and bad input is a `Validation` error naming the field.
+#[derive(Debug, uniffi::Object)]
+pub struct ContactBook {
+    book: core::ContactBook,
+}
+
+impl ContactBook {
+    fn configured(book: core::ContactBook, options: BookOptions) -> Result<Arc<Self>> {
+        let mut book = match options.clock {
+            Some(clock) => book.with_clock(clock.clock.clone()),
+            None => book,
+        };
+        if let Some(region) = &options.default_region {
+            book = book.with_default_region(region)?;
+        }
+        Ok(Arc::new(ContactBook { book }))
+    }
+
+    /// The core book (Rust callers and tests).
+    pub fn core(&self) -> &core::ContactBook {
+        &self.book
+    }
+}
+
+#[uniffi::export]
+impl ContactBook {
+    /// Opens (or creates) a book in the SQLite file at `path`. A file that is not a
+    /// ContactKit database, or comes from a newer version, is a `Storage` error and is
+    /// left untouched.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Self>> {
+        guard(|| Self::configured(core::ContactBook::open(path)?, BookOptions::default()))
+    }
+
+    /// A book kept in process memory (nothing survives the process).
+    #[uniffi::constructor]
+    pub fn in_memory() -> Result<Arc<Self>> {
+        guard(|| Self::configured(core::ContactBook::in_memory(), BookOptions::default()))
+    }
+
+    /// Like `open`, with settings.
+    #[uniffi::constructor]
+    pub fn open_with(path: String, options: BookOptions) -> Result<Arc<Self>> {
+        guard(|| {
+            let sqlite = SqliteOptions {
+                durability: options.durability.unwrap_or_default(),
+                ..SqliteOptions::default()
+            };
+            Self::configured(core::ContactBook::open_with(path, &sqlite)?, options)
+        })
+    }
+
+    /// Like `inMemory`, with settings.
+    #[uniffi::constructor]
+    pub fn in_memory_with(options: BookOptions) -> Result<Arc<Self>> {
+        guard(|| Self::configured(core::ContactBook::in_memory(), options))
+    }
+
+    /// The current time on the book's clock.
+    pub fn now(&self) -> SystemTime {
+        to_time(self.book.now())
+    }
+
+    // --- profile ---------------------------------------------------------------------
+
+    /// Creates a contact; a unique value another contact holds is a `Conflict`.
+    pub fn create(&self, input: ContactInput) -> Result<Contact> {
+        guard(|| Ok(self.book.create(input.into_core()?)?.into()))
+    }
+
+    /// Creates or merges into the contact `dedupeOn` finds: given attributes set,
+    /// `clear`ed ones are removed, the rest stay.
+    pub fn upsert(&self, input: ContactInput, dedupe_on: DedupeOn) -> Result<Contact> {
+        guard(|| Ok(self.book.upsert(input.into_core()?, dedupe_on)?.into()))
+    }
+
+    /// Upserts from a sign-up form: new email and phone wait for `confirm` (double opt-in).
+    pub fn sign_up(&self, input: ContactInput) -> Result<Contact> {
+        guard(|| Ok(self.book.sign_up(input.into_core()?)?.into()))
+    }
+
+    /// Changes the contact `id` as `patch` says.
+    pub fn update(&self, id: String, patch: ContactInput) -> Result<Contact> {
+        guard(|| Ok(self.book.update(&id, patch.into_core()?)?.into()))
+    }
+
+    /// The live contact with `id`, or null.
+    pub fn get(&self, id: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.get(&id)?.map(Into::into)))
+    }
+
+    /// The live contact with this email (normalised first), or null.
+    pub fn find_by_email(&self, email: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_email(&email)?.map(Into::into)))
+    }
+
+    /// The live contact with this phone (normalised first), or null.
+    pub fn find_by_phone(&self, phone: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_phone(&phone)?.map(Into::into)))
+    }
+
+    /// The live contact with this contact key, or null.
+    pub fn find_by_key(&self, contact_key: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_key(&contact_key)?.map(Into::into)))
+    }
+
+    /// The live contact with this external id, or null.
+    pub fn find_by_external_id(&self, external_id: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_external_id(&external_id)?.map(Into::into)))
+    }
+
+    /// Soft-deletes the contact: hidden everywhere, keeps its email and phone.
+    pub fn delete(&self, id: String) -> Result<()> {
+        guard(|| Ok(self.book.delete(&id)?))
+    }
+
+    /// Brings back a soft-deleted contact.
+    pub fn restore(&self, id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.restore(&id)?.into()))
+    }
+
+    /// A page of live contacts in creation order.
+    #[uniffi::method(default(query))]
+    pub fn list(&self, query: ListQuery) -> Result<ContactPage> {
+        guard(|| Ok(self.book.list(&query)?.into()))
+    }
+
+    /// How many live contacts the book holds.
+    pub fn count(&self) -> Result<u64> {
+        guard(|| Ok(self.book.count()?))
+    }
+
+    /// Upserts every row matched by `dedupeOn` in batches of 1000 (each batch atomic)
+    /// and reports created, updated and rejected rows. A rejected row writes nothing and
+    /// the import goes on. Long: run it on a background thread.
+    #[uniffi::method(default(progress = None))]
+    pub fn import_contacts(
+        &self,
+        rows: Vec<ContactInput>,
+        dedupe_on: DedupeOn,
+        progress: Option<Arc<dyn ImportProgress>>,
+    ) -> Result<ImportReport> {
+        guard(|| {
+            // A row that does not convert is reported as rejected, like a bad value.
+            let rows = rows.into_iter().map(ContactInput::into_core);
+            let report = self.book.import_contacts(rows, dedupe_on, |done| {
+                if let Some(progress) = &progress {
+                    progress.on_progress(done);
+                }
+            })?;
+            Ok(report)
+        })
+    }
+
+    // --- channels --------------------------------------------------------------------
+
+    /// Registers (or refreshes) a mobile push device; the token moves here from any
+    /// other contact.
+    pub fn add_mobile_push(&self, id: String, device: DeviceInput) -> Result<Contact> {
+        guard(|| Ok(self.book.add_mobile_push(&id, device.into())?.into()))
+    }
+
+    /// Removes the device with this push token.
+    pub fn remove_mobile_push(&self, id: String, token: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_mobile_push(&id, &token)?.into()))
+    }
+
+    /// Registers an installed app (a token is optional).
+    pub fn register_app(&self, id: String, device: DeviceInput) -> Result<Contact> {
+        guard(|| Ok(self.book.register_app(&id, device.into())?.into()))
+    }
+
+    /// Removes every device of the app `appId`.
+    pub fn remove_app(&self, id: String, app_id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_app(&id, &app_id)?.into()))
+    }
+
+    /// Registers a web push subscription; the endpoint moves here from any other contact.
+    pub fn add_web_push(&self, id: String, subscription: WebPushInput) -> Result<Contact> {
+        guard(|| Ok(self.book.add_web_push(&id, subscription)?.into()))
+    }
+
+    /// Removes the web push subscription with this endpoint.
+    pub fn remove_web_push(&self, id: String, endpoint: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_web_push(&id, &endpoint)?.into()))
+    }
+
+    /// Binds a Telegram chat, or unbinds with null.
+    pub fn set_telegram(&self, id: String, telegram: Option<Telegram>) -> Result<Contact> {
+        guard(|| Ok(self.book.set_telegram(&id, telegram)?.into()))
+    }
+
+    // --- consent ---------------------------------------------------------------------
+
+    /// Blacklists the contact's address on `channel`.
+    #[uniffi::method(default(reason = None))]
+    pub fn blacklist(
+        &self,
+        id: String,
+        channel: Channel,
+        reason: Option<String>,
+    ) -> Result<Contact> {
+        guard(|| Ok(self.book.blacklist(&id, channel, reason.as_deref())?.into()))
+    }
+
+    /// Lifts a blacklist; `note` (required) says why.
+    pub fn unblacklist(&self, id: String, channel: Channel, note: String) -> Result<Contact> {
+        guard(|| Ok(self.book.unblacklist(&id, channel, &note)?.into()))
+    }
+
+    /// Records that the person opted out of `channel`.
+    #[uniffi::method(default(reason = None))]
+    pub fn unsubscribe(
+        &self,
+        id: String,
+        channel: Channel,
+        reason: Option<String>,
+    ) -> Result<Contact> {
+        guard(|| {
+            Ok(self
+                .book
+                .unsubscribe(&id, channel, reason.as_deref())?
+                .into())
+        })
+    }
+
+    /// Lifts an unsubscribe.
+    #[uniffi::method(default(note = None))]
+    pub fn resubscribe(
+        &self,
+        id: String,
+        channel: Channel,
+        note: Option<String>,
+    ) -> Result<Contact> {
+        guard(|| Ok(self.book.resubscribe(&id, channel, note.as_deref())?.into()))
+    }
+
+    /// Records a spam complaint on `channel`.
+    pub fn report_spam(&self, id: String, channel: Channel) -> Result<Contact> {
+        guard(|| Ok(self.book.report_spam(&id, channel)?.into()))
+    }
+
+    /// Confirms a signed-up address (double opt-in).
+    pub fn confirm(&self, id: String, channel: Channel) -> Result<Contact> {
+        guard(|| Ok(self.book.confirm(&id, channel)?.into()))
+    }
+
+    /// Every suppression record of `address` on `channel` (an email, a phone, or a
+    /// contact id for push and Telegram), lifted ones included, oldest first.
+    pub fn suppressions(
+        &self,
+        channel: Channel,
+        address: String,
+    ) -> Result<Vec<SuppressionRecord>> {
+        guard(|| {
+            Ok(self
+                .book
+                .suppressions(channel, &address)?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
+    /// May a message go to this contact on `channel` (and, if given, in the category
+    /// `category`)? An unknown contact is an answer (`UNKNOWN_CONTACT`), not an error.
+    #[uniffi::method(default(category = None))]
+    pub fn can_send(
+        &self,
+        id: String,
+        channel: Channel,
+        category: Option<String>,
+    ) -> Result<SendDecision> {
+        guard(|| Ok(self.book.can_send(&id, channel, category.as_deref())?))
+    }
+
+    // --- categories and segments -----------------------------------------------------
+
+    /// Defines a subscription category: its key is the title's slug, and a segment is
+    /// created to hold its subscribers.
+    pub fn define_category(&self, title: String) -> Result<Category> {
+        guard(|| Ok(self.book.define_category(&title)?))
+    }
+
+    /// Every category, by key.
+    pub fn categories(&self) -> Result<Vec<Category>> {
+        guard(|| Ok(self.book.categories()?))
+    }
+
+    /// Subscribes the contact to the category `key`.
+    pub fn add_category(&self, id: String, key: String) -> Result<Contact> {
+        guard(|| Ok(self.book.add_category(&id, &key)?.into()))
+    }
+
+    /// Unsubscribes the contact from the category `key`.
+    pub fn remove_category(&self, id: String, key: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_category(&id, &key)?.into()))
+    }
+
+    /// Creates a static segment.
+    pub fn create_segment(&self, name: String) -> Result<Segment> {
+        guard(|| Ok(self.book.create_segment(&name)?))
+    }
+
+    /// Every segment, in creation order.
+    pub fn segments(&self) -> Result<Vec<Segment>> {
+        guard(|| Ok(self.book.segments()?))
+    }
+
+    /// Adds the contact to a static segment.
+    pub fn add_to_segment(&self, id: String, segment_id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.add_to_segment(&id, &segment_id)?.into()))
+    }
+
+    /// Removes the contact from a static segment.
+    pub fn remove_from_segment(&self, id: String, segment_id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_from_segment(&id, &segment_id)?.into()))
+    }
+
+    /// A page of a segment's live members in creation order.
+    #[uniffi::method(default(query))]
+    pub fn segment_members(&self, segment_id: String, query: ListQuery) -> Result<ContactPage> {
+        guard(|| Ok(self.book.segment_members(&segment_id, &query)?.into()))
+    }
+
+    // --- additional fields -----------------------------------------------------------
+
+    /// Defines (or redefines) an additional field.
+    pub fn define_field(&self, definition: FieldDefinition) -> Result<FieldDefinition> {
+        guard(|| Ok(self.book.define_field(definition.into_core()?)?.into()))
+    }
+
+    /// Every field definition, by key.
+    pub fn field_definitions(&self) -> Result<Vec<FieldDefinition>> {
+        guard(|| {
+            Ok(self
+                .book
+                .field_definitions()?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
+    /// Sets the field `key`, parsing `value` against its definition.
+    pub fn set_field(&self, id: String, key: String, value: FieldInput) -> Result<Contact> {
+        guard(|| {
+            let value = value.into_core(&key)?;
+            Ok(self.book.set_field(&id, &key, value)?.into())
+        })
+    }
+
+    /// Removes the field `key` from the contact.
+    pub fn clear_field(&self, id: String, key: String) -> Result<Contact> {
+        guard(|| Ok(self.book.clear_field(&id, &key)?.into()))
+    }
+
+    // --- activity --------------------------------------------------------------------
+
+    /// Records a campaign message, or a status update of one (statuses move forward
+    /// only; spam, unsubscribed and hard bounces suppress the address).
+    pub fn record_campaign(&self, id: String, input: CampaignInput) -> Result<Activity> {
+        guard(|| Ok(self.book.record_campaign(&id, input.into())?.into()))
+    }
+
+    /// Records an event.
+    pub fn record_event(&self, id: String, input: EventInput) -> Result<Activity> {
+        guard(|| Ok(self.book.record_event(&id, input.into_core()?)?.into()))
+    }
+
+    /// Records an order, or updates the one with the same `externalId`.
+    pub fn record_order(&self, id: String, input: OrderInput) -> Result<Activity> {
+        guard(|| Ok(self.book.record_order(&id, input.into_core()?)?.into()))
+    }
+
+    /// A page of the contact's timeline, newest first.
+    #[uniffi::method(default(query))]
+    pub fn activity(&self, id: String, query: ActivityQuery) -> Result<ActivityPage> {
+        guard(|| Ok(self.book.activity(&id, &query.into())?.into()))
+    }
+
+    /// Test hook: panics inside Rust, so a test can check that a panic reaches the
+    /// caller as `ContactKitError.Internal` and the book stays usable. Never call it
+    /// from an app.
+    pub fn panic_for_test(&self) -> Result<()> {
+        guard(|| panic!("panicForTest: a deliberate panic inside ContactKit"))
+    }
+}
