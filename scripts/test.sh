@@ -12,7 +12,7 @@ cargo test --workspace --all-targets
 cargo test --workspace --doc
 cargo run --quiet -p contactkit --example quickstart > /dev/null
 
-echo "== Python: binding (bindings-python): sdist build, pytest, examples, stubtest, mypy --strict"
+echo "== Python: binding (bindings-python): pip install, pytest, examples, stubtest, mypy --strict"
 (
     # A venv of its own under target/ (created once, reused); tool versions are pinned in
     # bindings-python/requirements-dev.txt. Runs in a subshell so PATH stays local.
@@ -20,12 +20,12 @@ echo "== Python: binding (bindings-python): sdist build, pytest, examples, stubt
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
     export PATH="$venv/bin:$PATH"
     python -m pip install --quiet --disable-pip-version-check -r bindings-python/requirements-dev.txt
-    # Build the source distribution and install from it, as `pip install` of a release
-    # would (Rust dependencies compiled once in the workspace's target/).
-    rm -rf target/py-dist
-    maturin sdist --manifest-path bindings-python/Cargo.toml --out target/py-dist
-    CARGO_TARGET_DIR="$PWD/target" python -m pip install --quiet --disable-pip-version-check \
-        --no-build-isolation --force-reinstall --no-deps target/py-dist/contactkit-*.tar.gz
+    # `pip install ./bindings-python` as the docs say, through the maturin build backend
+    # (the pinned one: no build isolation). It builds in the workspace's target/, so
+    # Rust code is recompiled only when it changed. (Not from an sdist: maturin stamps
+    # sdist files with a fixed date, which would make a reused target/ look up to date.)
+    python -m pip install --quiet --disable-pip-version-check \
+        --no-build-isolation --force-reinstall --no-deps ./bindings-python
     (cd bindings-python && python -m pytest -p no:cacheprovider -q tests)
     python bindings-python/examples/quickstart.py > /dev/null
     python -m mypy.stubtest contactkit

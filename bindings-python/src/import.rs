@@ -6,12 +6,13 @@
 //! core, with its index and field). Rows are pulled a chunk at a time so the
 //! interpreter is re-entered once per chunk, not once per row.
 //!
-//! If the Python iterator raises (or a signal such as Ctrl-C arrives, or `progress`
-//! raises), the iterator yields one storage error: the core rolls back the batch in
-//! progress and stops, and the binding re-raises the original Python exception.
+//! If the Python iterator raises (or a signal such as Ctrl-C arrives), the rows read
+//! before it are still imported and then the iteration ends; if `progress` raises,
+//! the iteration ends at once (after the batch just reported). Either way the binding
+//! re-raises the Python exception when the core returns.
 
 use crate::de::from_py;
-use contactkit::{ContactInput, Error, Result};
+use contactkit::{ContactInput, Result};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 use std::collections::VecDeque;
@@ -62,17 +63,7 @@ impl<'a> PyRows<'a> {
         }
     }
 
-    fn stop(&mut self) {
-        self.buffer.push_back(Err(Error::storage(
-            "the import was stopped by a Python exception",
-        )));
-        self.finished = true;
-    }
-
     fn refill(&mut self) {
-        if self.failure.is_set() {
-            return self.stop();
-        }
         Python::attach(|py| {
             let mut iter = self.iter.bind(py).clone();
             for _ in 0..CHUNK {
@@ -84,13 +75,14 @@ impl<'a> PyRows<'a> {
                     Some(Ok(row)) => self.buffer.push_back(from_py(&row, None)),
                     Some(Err(err)) => {
                         self.failure.set(err);
-                        return self.stop();
+                        self.finished = true;
+                        return;
                     }
                 }
             }
             if let Err(err) = py.check_signals() {
                 self.failure.set(err);
-                self.stop();
+                self.finished = true;
             }
         })
     }
@@ -100,6 +92,10 @@ impl Iterator for PyRows<'_> {
     type Item = Result<ContactInput>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.failure.is_set() && !self.finished {
+            // `progress` raised: stop after the batch it reported.
+            return None;
+        }
         if self.buffer.is_empty() && !self.finished {
             self.refill();
         }

@@ -78,15 +78,15 @@ def test_accepts_any_iterable_and_dedupes(book: ContactBook) -> None:
     assert book.import_contacts([], dedupe_on="email").to_dict() == {"created": 0, "updated": 0, "rejected": []}
 
 
-def test_input_exception_propagates_and_keeps_finished_batches(book: ContactBook) -> None:
+def test_input_exception_propagates_after_importing_the_rows_before_it(book: ContactBook) -> None:
     def failing() -> Iterator[dict[str, Any]]:
         yield from rows(1500)
         raise KeyError("the CSV reader broke")
 
     with pytest.raises(KeyError, match="the CSV reader broke"):
         book.import_contacts(failing(), dedupe_on="email")
-    # The first batch of 1000 was written; the batch in progress was rolled back.
-    assert book.count() == 1000
+    # Every row read before the failure was imported, the last partial batch too.
+    assert book.count() == 1500
 
 
 def test_progress_exception_stops_the_import(book: ContactBook) -> None:
@@ -94,9 +94,19 @@ def test_progress_exception_stops_the_import(book: ContactBook) -> None:
         if done >= 1000:
             raise RuntimeError("stop here")
 
+    pulled = 0
+
+    def counting() -> Iterator[dict[str, Any]]:
+        nonlocal pulled
+        for row in rows(5000):
+            pulled += 1
+            yield row
+
     with pytest.raises(RuntimeError, match="stop here"):
-        book.import_contacts(rows(3000), progress=progress)
+        book.import_contacts(counting(), progress=progress)
+    # The import stopped after the batch whose progress raised, reading little more.
     assert book.count() == 1000
+    assert pulled < 2000
 
 
 def test_not_iterable_is_a_type_error(book: ContactBook) -> None:
