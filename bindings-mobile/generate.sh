@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds libcontactkit_mobile and generates its Kotlin and Swift bindings with the
+# workspace's uniffi-bindgen (library mode: the bindings come from the built library, so
+# they always match it). Settings are in bindings-mobile/uniffi.toml.
+#
+#   generate.sh kotlin OUT_DIR   Kotlin sources into OUT_DIR (not committed; Maven calls this)
+#   generate.sh swift            Swift sources into bindings-mobile/swift/ (committed)
+#   generate.sh check-swift      regenerate Swift into a temporary directory and fail if it
+#                                differs from what is committed (no Swift compiler needed)
+#
+# CONTACTKIT_PROFILE=release builds and reads target/release instead of target/debug.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+profile="${CONTACTKIT_PROFILE:-debug}"
+swift_dir="$here/swift"
+
+case "$(uname -s)" in
+    Darwin) library="$root/target/$profile/libcontactkit_mobile.dylib" ;;
+    *) library="$root/target/$profile/libcontactkit_mobile.so" ;;
+esac
+
+build() {
+    local flags=(--quiet -p contactkit-mobile -p uniffi-bindgen)
+    [ "$profile" = release ] && flags+=(--release)
+    (cd "$root" && cargo build "${flags[@]}")
+}
+
+bindgen() {
+    # --no-format: the output must not depend on whether ktlint or swift-format happen to
+    # be installed, or the drift check would fail on a machine that has them.
+    (cd "$root" && "$root/target/$profile/uniffi-bindgen" generate "$library" --no-format "$@")
+}
+
+# Writes the Swift bindings into $1 laid out as bindings-mobile/swift/ keeps them.
+swift_into() {
+    local out="$1" raw
+    raw="$(mktemp -d)"
+    bindgen --language swift --out-dir "$raw"
+    mkdir -p "$out/Sources/ContactKit" "$out/Headers"
+    cp "$raw/ContactKit.swift" "$out/Sources/ContactKit/ContactKit.swift"
+    cp "$raw/ContactKitFFI.h" "$out/Headers/ContactKitFFI.h"
+    # An XCFramework's Headers/ must hold a file named module.modulemap.
+    cp "$raw/ContactKitFFI.modulemap" "$out/Headers/module.modulemap"
+    rm -rf "$raw"
+}
+
+generated_swift=(Sources/ContactKit/ContactKit.swift Headers/ContactKitFFI.h Headers/module.modulemap)
+
+case "${1:-}" in
+    kotlin)
+        out="${2:?usage: generate.sh kotlin OUT_DIR}"
+        build
+        rm -rf "$out"
+        mkdir -p "$out"
+        bindgen --language kotlin --out-dir "$out"
+        ;;
+    swift)
+        build
+        swift_into "$swift_dir"
+        echo "Swift bindings written to $swift_dir"
+        ;;
+    check-swift)
+        build
+        fresh="$(mktemp -d)"
+        trap 'rm -rf "$fresh"' EXIT
+        swift_into "$fresh"
+        drift=0
+        for file in "${generated_swift[@]}"; do
+            if ! diff -u "$swift_dir/$file" "$fresh/$file" > "$fresh/diff.txt" 2>&1; then
+                echo "Swift binding out of date: bindings-mobile/swift/$file" >&2
+                head -n 40 "$fresh/diff.txt" >&2
+                drift=1
+            fi
+        done
+        if [ "$drift" -ne 0 ]; then
+            echo "The Rust API changed: run bindings-mobile/generate.sh swift and commit the result." >&2
+            exit 1
+        fi
+        echo "Swift bindings match the library (${#generated_swift[@]} files)."
+        ;;
+    *)
+        sed -n '2,12p' "$0" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,399 @@
+package dev.contactkit
+
+import org.json.JSONArray
+import org.json.JSONObject
+import java.math.BigDecimal
+import java.math.BigInteger
+import java.time.Instant
+import java.time.OffsetDateTime
+
+/** A scenario that cannot be run as written (bad shape, unknown key): not an expected error. */
+class BrokenScenario(message: String) : RuntimeException(message)
+
+/**
+ * The shared scenarios' JSON (tests/scenarios/README.md) to and from the binding's records.
+ * Inputs follow the serde forms of the Rust input types; results are turned into the JSON
+ * the Rust core serialises, so the same `expect` blocks match in every language.
+ */
+object ScenarioJson {
+    // ---- reading inputs -------------------------------------------------------------------
+
+    /** The keys of [o], failing on any that [allowed] does not list. */
+    private fun keys(o: JSONObject, what: String, allowed: Set<String>): Set<String> {
+        val unknown = o.keySet() - allowed
+        if (unknown.isNotEmpty()) throw BrokenScenario("$what: unknown keys $unknown")
+        return o.keySet()
+    }
+
+    /** Absent or null: not given. */
+    private fun JSONObject.given(key: String): Boolean = has(key) && !isNull(key)
+
+    private fun JSONObject.str(key: String): String? = if (given(key)) string(get(key), key) else null
+
+    private fun JSONObject.requireStr(key: String, what: String): String =
+        str(key) ?: throw BrokenScenario("$what: missing $key")
+
+    private fun JSONObject.bool(key: String): Boolean? =
+        if (given(key)) (get(key) as? Boolean ?: throw BrokenScenario("$key: not a boolean")) else null
+
+    private fun JSONObject.double(key: String): Double? =
+        if (given(key)) (get(key) as? Number ?: throw BrokenScenario("$key: not a number")).toDouble() else null
+
+    private fun JSONObject.uint(key: String): UInt? =
+        if (given(key)) (get(key) as? Number ?: throw BrokenScenario("$key: not a number")).toLong().toUInt() else null
+
+    private fun JSONObject.at(key: String): Instant? = str(key)?.let { instant(it) }
+
+    private fun JSONObject.strings(key: String): List<String>? =
+        if (given(key)) strings(getJSONArray(key)) else null
+
+    private fun JSONObject.obj(key: String): JSONObject? =
+        if (given(key)) (get(key) as? JSONObject ?: throw BrokenScenario("$key: not an object")) else null
+
+    fun string(value: Any, what: String): String =
+        value as? String ?: throw BrokenScenario("$what: not a string: $value")
+
+    fun strings(array: JSONArray): List<String> = (0 until array.length()).map { string(array.get(it), "array item") }
+
+    fun instant(text: String): Instant = OffsetDateTime.parse(text).toInstant()
+
+    /** A lowercase snake_case name as the Kotlin enum constant (`mobile_push` → `MOBILE_PUSH`). */
+    inline fun <reified T : Enum<T>> enumOf(name: String): T =
+        enumValues<T>().firstOrNull { it.name == name.uppercase() }
+            ?: throw BrokenScenario("unknown ${T::class.simpleName} $name")
+
+    private inline fun <reified T : Enum<T>> JSONObject.enum(key: String): T? = str(key)?.let { enumOf<T>(it) }
+
+    /** The Kotlin enum constant's JSON name (`MOBILE_PUSH` → `mobile_push`). */
+    fun name(value: Enum<*>): String = value.name.lowercase()
+
+    private val contactInputKeys = setOf(
+        "id", "external_id", "contact_key", "first_name", "last_name", "email", "phone", "mobile_push",
+        "web_push", "telegram", "categories", "segments", "address", "location", "timezone", "language",
+        "fields", "source",
+    )
+
+    /** A ContactInput: an absent key keeps, `null` clears (listed in `clear`), a value sets. */
+    fun contactInput(o: JSONObject): ContactInput {
+        keys(o, "ContactInput", contactInputKeys)
+        val clear = mutableListOf<ContactAttribute>()
+        for (key in o.keySet()) {
+            if (o.isNull(key) && key !in setOf("id", "fields", "source")) clear += enumOf<ContactAttribute>(key)
+        }
+        val fields = o.obj("fields")?.let { f -> f.keySet().associateWith { k -> if (f.isNull(k)) null else fieldInput(f.get(k)) } }
+        return ContactInput(
+            id = o.str("id"),
+            externalId = o.str("external_id"),
+            contactKey = o.str("contact_key"),
+            firstName = o.str("first_name"),
+            lastName = o.str("last_name"),
+            email = o.str("email"),
+            phone = o.str("phone"),
+            mobilePush = if (o.given("mobile_push")) o.getJSONArray("mobile_push").let { a -> (0 until a.length()).map { deviceInput(a.getJSONObject(it)) } } else null,
+            webPush = if (o.given("web_push")) o.getJSONArray("web_push").let { a -> (0 until a.length()).map { webPushInput(a.getJSONObject(it)) } } else null,
+            telegram = o.obj("telegram")?.let(::telegram),
+            categories = o.strings("categories"),
+            segments = o.strings("segments"),
+            address = o.obj("address")?.let(::address),
+            location = o.obj("location")?.let(::locationInput),
+            timezone = o.str("timezone"),
+            language = o.str("language"),
+            fields = fields ?: emptyMap(),
+            source = o.enum<Source>("source"),
+            clear = clear,
+        )
+    }
+
+    fun deviceInput(o: JSONObject): DeviceInput {
+        keys(o, "DeviceInput", setOf("app_id", "device_id", "token", "platform", "model", "os", "os_version", "locale", "app_version", "active"))
+        return DeviceInput(
+            appId = o.str("app_id") ?: "",
+            deviceId = o.str("device_id") ?: "",
+            token = o.str("token"),
+            platform = o.enum<Platform>("platform"),
+            model = o.str("model"),
+            os = o.str("os"),
+            osVersion = o.str("os_version"),
+            locale = o.str("locale"),
+            appVersion = o.str("app_version"),
+            active = o.bool("active"),
+        )
+    }
+
+    fun webPushInput(o: JSONObject): WebPushInput {
+        keys(o, "WebPushInput", setOf("endpoint", "p256dh", "auth", "keys", "user_agent", "language", "os", "subscription_page"))
+        return WebPushInput(
+            endpoint = o.str("endpoint") ?: "",
+            p256dh = o.str("p256dh"),
+            auth = o.str("auth"),
+            keys = o.obj("keys")?.let { k ->
+                keys(k, "WebPushKeys", setOf("p256dh", "auth"))
+                WebPushKeys(p256dh = k.str("p256dh") ?: "", auth = k.str("auth") ?: "")
+            },
+            userAgent = o.str("user_agent"),
+            language = o.str("language"),
+            os = o.str("os"),
+            subscriptionPage = o.str("subscription_page"),
+        )
+    }
+
+    fun telegram(o: JSONObject): Telegram {
+        keys(o, "Telegram", setOf("bot_id", "chat_id"))
+        return Telegram(botId = o.requireStr("bot_id", "Telegram"), chatId = o.requireStr("chat_id", "Telegram"))
+    }
+
+    fun address(o: JSONObject): Address {
+        keys(o, "Address", setOf("country", "region", "town", "street_address", "postcode"))
+        return Address(
+            country = o.str("country"),
+            region = o.str("region"),
+            town = o.str("town"),
+            streetAddress = o.str("street_address"),
+            postcode = o.str("postcode"),
+        )
+    }
+
+    fun locationInput(o: JSONObject): LocationInput {
+        keys(o, "LocationInput", setOf("latitude", "longitude", "accuracy", "country", "region", "city", "source"))
+        return LocationInput(
+            latitude = o.double("latitude") ?: 0.0,
+            longitude = o.double("longitude") ?: 0.0,
+            accuracy = o.double("accuracy"),
+            country = o.str("country"),
+            region = o.str("region"),
+            city = o.str("city"),
+            source = o.enum<LocationSource>("source"),
+        )
+    }
+
+    /** A field value: boolean, integer, number with a fraction, string or array of strings. */
+    fun fieldInput(value: Any): FieldInput = when (value) {
+        is Boolean -> FieldInput.Bool(value)
+        is Int, is Long -> FieldInput.Integer((value as Number).toLong())
+        is BigInteger -> if (value.bitLength() < 64) FieldInput.Integer(value.toLong()) else FieldInput.Float(value.toDouble())
+        is BigDecimal -> if (value.stripTrailingZeros().scale() <= 0 && value.abs() < BigDecimal("9.2e18")) FieldInput.Integer(value.toLong()) else FieldInput.Float(value.toDouble())
+        is Number -> FieldInput.Float(value.toDouble())
+        is String -> FieldInput.Text(value)
+        is JSONArray -> FieldInput.Choices(strings(value))
+        else -> throw BrokenScenario("not a field value: $value")
+    }
+
+    fun listQuery(o: JSONObject?): ListQuery {
+        if (o == null) return ListQuery()
+        keys(o, "ListQuery", setOf("limit", "cursor"))
+        return ListQuery(limit = o.uint("limit"), cursor = o.str("cursor"))
+    }
+
+    fun activityQuery(o: JSONObject?): ActivityQuery {
+        if (o == null) return ActivityQuery()
+        keys(o, "ActivityQuery", setOf("category", "period", "since", "until", "limit", "cursor"))
+        return ActivityQuery(
+            category = o.enum<ActivityCategory>("category"),
+            period = o.str("period")?.let { periodFromName(it) },
+            since = o.at("since"),
+            until = o.at("until"),
+            limit = o.uint("limit"),
+            cursor = o.str("cursor"),
+        )
+    }
+
+    fun fieldDefinition(o: JSONObject): FieldDefinition {
+        keys(o, "FieldDefinition", setOf("key", "title", "type", "required", "readonly", "options", "min", "max"))
+        return FieldDefinition(
+            key = o.requireStr("key", "FieldDefinition"),
+            fieldType = enumOf(o.requireStr("type", "FieldDefinition")),
+            title = o.str("title") ?: "",
+            required = o.bool("required") ?: false,
+            readonly = o.bool("readonly") ?: false,
+            options = o.strings("options") ?: emptyList(),
+            min = o.str("min"),
+            max = o.str("max"),
+        )
+    }
+
+    fun campaignInput(o: JSONObject): CampaignInput {
+        keys(o, "CampaignInput", setOf("message_id", "message_name", "channel", "status", "status_description", "at"))
+        return CampaignInput(
+            messageId = o.requireStr("message_id", "CampaignInput"),
+            channel = enumOf(o.requireStr("channel", "CampaignInput")),
+            status = enumOf(o.requireStr("status", "CampaignInput")),
+            messageName = o.str("message_name"),
+            statusDescription = o.str("status_description"),
+            at = o.at("at"),
+        )
+    }
+
+    fun eventInput(o: JSONObject): EventInput {
+        keys(o, "EventInput", setOf("name", "key_value", "params", "workflows", "at"))
+        return EventInput(
+            name = o.str("name") ?: "",
+            keyValue = o.str("key_value"),
+            paramsJson = o.obj("params")?.toString(),
+            workflows = o.strings("workflows") ?: emptyList(),
+            at = o.at("at"),
+        )
+    }
+
+    fun orderInput(o: JSONObject): OrderInput {
+        keys(o, "OrderInput", setOf("external_id", "amount", "currency", "status", "items", "shipping", "discount", "taxes", "store_id", "source", "delivery_address", "at"))
+        val items = if (o.given("items")) o.getJSONArray("items").let { a ->
+            (0 until a.length()).map { i ->
+                val item = a.getJSONObject(i)
+                keys(item, "OrderItem", setOf("product_id", "name", "quantity", "price"))
+                OrderItem(
+                    productId = item.requireStr("product_id", "OrderItem"),
+                    quantity = item.requireStr("quantity", "OrderItem"),
+                    price = item.requireStr("price", "OrderItem"),
+                    name = item.str("name"),
+                )
+            }
+        } else emptyList()
+        return OrderInput(
+            externalId = o.requireStr("external_id", "OrderInput"),
+            amount = o.requireStr("amount", "OrderInput"),
+            currency = o.requireStr("currency", "OrderInput"),
+            status = o.enum<OrderStatus>("status"),
+            items = items,
+            shipping = o.str("shipping"),
+            discount = o.str("discount"),
+            taxes = o.str("taxes"),
+            storeId = o.str("store_id"),
+            source = o.enum<OrderSource>("source"),
+            deliveryAddress = o.obj("delivery_address")?.let(::address),
+            at = o.at("at"),
+        )
+    }
+
+    // ---- writing results ------------------------------------------------------------------
+
+    private fun obj(vararg pairs: Pair<String, Any?>): JSONObject {
+        val o = JSONObject()
+        for ((k, v) in pairs) o.put(k, v ?: JSONObject.NULL)
+        return o
+    }
+
+    private fun <T> array(items: List<T>, convert: (T) -> Any?): JSONArray =
+        JSONArray().also { a -> items.forEach { a.put(convert(it) ?: JSONObject.NULL) } }
+
+    fun time(at: Instant?): String? = at?.toString()
+
+    fun address(a: Address?): JSONObject? = a?.let {
+        obj("country" to it.country, "region" to it.region, "town" to it.town, "street_address" to it.streetAddress, "postcode" to it.postcode)
+    }
+
+    fun suppression(s: SuppressionRecord): JSONObject = obj(
+        "channel" to name(s.channel), "address" to s.address, "kind" to name(s.kind), "at" to time(s.at),
+        "reason" to s.reason, "lifted_at" to time(s.liftedAt), "lift_note" to s.liftNote,
+    )
+
+    fun fieldValue(v: FieldValue): Any = when (v) {
+        is FieldValue.Text -> v.value
+        is FieldValue.Textarea -> v.value
+        is FieldValue.Number -> v.value
+        is FieldValue.Decimal -> v.value
+        is FieldValue.Date -> v.value
+        is FieldValue.Datetime -> v.value.toString()
+        is FieldValue.Bool -> v.value
+        is FieldValue.Choice -> v.value
+        is FieldValue.Choices -> JSONArray(v.values)
+    }
+
+    fun contact(c: Contact?): Any? = c?.let {
+        obj(
+            "id" to it.id,
+            "external_id" to it.externalId,
+            "contact_key" to it.contactKey,
+            "first_name" to it.firstName,
+            "last_name" to it.lastName,
+            "email" to it.email,
+            "email_status" to it.emailStatus?.let(::name),
+            "phone" to it.phone,
+            "phone_status" to it.phoneStatus?.let(::name),
+            "suppressions" to array(it.suppressions, ::suppression),
+            "devices" to array(it.devices) { d ->
+                obj(
+                    "app_id" to d.appId, "device_id" to d.deviceId, "token" to d.token, "platform" to name(d.platform),
+                    "model" to d.model, "os" to d.os, "os_version" to d.osVersion, "locale" to d.locale,
+                    "app_version" to d.appVersion, "active" to d.active, "registered_at" to time(d.registeredAt),
+                    "last_seen_at" to time(d.lastSeenAt),
+                )
+            },
+            "applications" to array(it.applications) { a -> obj("app_id" to a.appId, "device_ids" to JSONArray(a.deviceIds)) },
+            "web_push" to array(it.webPush) { w ->
+                obj(
+                    "endpoint" to w.endpoint, "p256dh" to w.p256dh, "auth" to w.auth, "user_agent" to w.userAgent,
+                    "language" to w.language, "os" to w.os, "subscription_page" to w.subscriptionPage,
+                    "created_at" to time(w.createdAt),
+                )
+            },
+            "telegram" to it.telegram?.let { t -> obj("bot_id" to t.botId, "chat_id" to t.chatId) },
+            "categories" to JSONArray(it.categories),
+            "address" to address(it.address),
+            "location" to it.location?.let { l ->
+                obj(
+                    "latitude" to l.latitude, "longitude" to l.longitude, "accuracy" to l.accuracy, "country" to l.country,
+                    "region" to l.region, "city" to l.city, "source" to name(l.source), "updated_at" to time(l.updatedAt),
+                )
+            },
+            "timezone" to it.timezone,
+            "language" to it.language,
+            "segments" to JSONArray(it.segments),
+            "fields" to JSONObject().also { f -> it.fields.forEach { (k, v) -> f.put(k, fieldValue(v)) } },
+            "created_at" to time(it.createdAt),
+            "updated_at" to time(it.updatedAt),
+            "source" to name(it.source),
+            "order_stats" to obj(
+                "order_count" to it.orderStats.orderCount.toLong(),
+                "revenue" to JSONObject(it.orderStats.revenue),
+                "last_order_at" to time(it.orderStats.lastOrderAt),
+            ),
+        )
+    }
+
+    fun contactPage(p: ContactPage): JSONObject = obj("items" to array(p.items, ::contact), "next_cursor" to p.nextCursor)
+
+    fun category(c: Category): JSONObject = obj("key" to c.key, "title" to c.title, "segment_id" to c.segmentId)
+
+    fun segment(s: Segment): JSONObject = obj("id" to s.id, "name" to s.name, "category_key" to s.categoryKey)
+
+    fun fieldDefinition(d: FieldDefinition): JSONObject = obj(
+        "key" to d.key, "title" to d.title, "type" to name(d.fieldType), "required" to d.required,
+        "readonly" to d.readonly, "options" to JSONArray(d.options), "min" to d.min, "max" to d.max,
+    )
+
+    fun sendDecision(d: SendDecision): JSONObject = obj("allowed" to d.allowed, "reason" to name(d.reason))
+
+    fun importReport(r: ImportReport): JSONObject = obj(
+        "created" to r.created.toLong(),
+        "updated" to r.updated.toLong(),
+        "rejected" to array(r.rejected) { row -> obj("index" to row.index.toLong(), "field" to row.field, "reason" to row.reason) },
+    )
+
+    /** An activity flattened as the core serialises it: common keys, then the detail's. */
+    fun activity(a: Activity): JSONObject {
+        val o = obj(
+            "id" to a.id, "contact_id" to a.contactId, "at" to time(a.at), "kind" to name(a.kind),
+            "color" to name(a.color), "icon" to a.icon,
+        )
+        a.campaign?.let { c ->
+            o.put("message_id", c.messageId).put("message_name", c.messageName ?: JSONObject.NULL)
+                .put("channel", name(c.channel)).put("status", name(c.status))
+                .put("status_description", c.statusDescription ?: JSONObject.NULL)
+        }
+        a.event?.let { e ->
+            o.put("name", e.name).put("key_value", e.keyValue ?: JSONObject.NULL)
+                .put("params", JSONObject(e.paramsJson)).put("workflows", JSONArray(e.workflows))
+        }
+        a.order?.let { r ->
+            o.put("external_id", r.externalId).put("amount", r.amount).put("currency", r.currency)
+                .put("status", name(r.status))
+                .put("items", array(r.items) { i -> obj("product_id" to i.productId, "name" to i.name, "quantity" to i.quantity, "price" to i.price) })
+                .put("shipping", r.shipping ?: JSONObject.NULL).put("discount", r.discount ?: JSONObject.NULL)
+                .put("taxes", r.taxes ?: JSONObject.NULL).put("store_id", r.storeId ?: JSONObject.NULL)
+                .put("source", name(r.source)).put("delivery_address", address(r.deliveryAddress) ?: JSONObject.NULL)
+        }
+        return o
+    }
+
+    fun activityPage(p: ActivityPage): JSONObject = obj("items" to array(p.items, ::activity), "next_cursor" to p.nextCursor)
+}
