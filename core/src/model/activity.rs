@@ -245,6 +245,7 @@ pub struct Campaign {
 
 /// What a caller sends to record a campaign message or a status update of one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CampaignInput {
     /// The message's id.
     pub message_id: String,
@@ -279,6 +280,7 @@ pub struct Event {
 /// What a caller sends to record an event.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct EventInput {
     /// Event name.
     pub name: String,
@@ -335,6 +337,7 @@ pub enum OrderSource {
 
 /// A line of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrderItem {
     /// The product's id in the customer's catalogue.
     pub product_id: String,
@@ -376,6 +379,7 @@ pub struct Order {
 
 /// What a caller sends to record (or update) an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrderInput {
     /// The order's id in the customer's system.
     pub external_id: String,
@@ -508,6 +512,7 @@ impl std::str::FromStr for Period {
 /// A query of a contact's timeline, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ActivityQuery {
     /// Which kinds.
     pub category: ActivityCategory,

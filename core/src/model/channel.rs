@@ -120,6 +120,7 @@ pub struct MobilePushDevice {
 /// What a caller sends to register (or refresh) a mobile push device.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct DeviceInput {
     /// The app the token belongs to.
     pub app_id: String,
@@ -176,6 +177,7 @@ pub struct WebPushSubscription {
 
 /// The keys of a push subscription, as `PushSubscription.toJSON()` nests them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WebPushKeys {
     /// The browser's public key.
     pub p256dh: String,
@@ -187,6 +189,7 @@ pub struct WebPushKeys {
 /// (`p256dh`, `auth`) or nested under `keys` as browsers serialise them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct WebPushInput {
     /// The push service URL.
     pub endpoint: String,
@@ -208,6 +211,7 @@ pub struct WebPushInput {
 
 /// A contact's Telegram binding: which bot talks to which chat.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Telegram {
     /// The bot's id.
     pub bot_id: String,

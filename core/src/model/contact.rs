@@ -330,6 +330,7 @@ impl Identifier {
 /// A page of contacts.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Page size; 100 when not given, at most 1000.
     pub limit: Option<u32>,

@@ -47,6 +47,7 @@ impl FieldType {
 
 /// The definition a field's values are checked against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldDefinition {
     /// Identifier used in inputs and outputs: lowercase letters, digits and `_`.
     pub key: String,

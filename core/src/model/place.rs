@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct Address {
     /// ISO 3166-1 alpha-2 code, upper case (`UA`).
     pub country: Option<String>,
@@ -57,6 +58,7 @@ pub struct Location {
 /// What a caller sends to set a location; the book stamps `updated_at`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct LocationInput {
     /// Degrees, -90 to 90.
     pub latitude: f64,
