@@ -303,6 +303,12 @@ export interface ActivityQuery {
   cursor?: string | null
 }
 
+/** `upsert` options. */
+export interface UpsertOptions {
+  /** `email` when not given. */
+  dedupeOn?: DedupeOn
+}
+
 /** `importContacts` options. */
 export interface ImportOptions {
   /** `email` when not given. */
@@ -599,7 +605,7 @@ export declare class ContactBook {
    * Updates the contact matched by `dedupeOn` (default `email`), or creates one.
    * Keys absent from the input keep their values; keys given as `null` are cleared.
    */
-  upsert(input: ContactInput, options?: { dedupeOn?: DedupeOn } | null): Contact
+  upsert(input: ContactInput, options?: UpsertOptions | null): Contact
   /**
    * Adds a contact from a sign-up form: a new email or phone is `unconfirmed` until
    * `confirm`.

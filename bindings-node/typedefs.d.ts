@@ -303,6 +303,12 @@ export interface ActivityQuery {
   cursor?: string | null
 }
 
+/** `upsert` options. */
+export interface UpsertOptions {
+  /** `email` when not given. */
+  dedupeOn?: DedupeOn
+}
+
 /** `importContacts` options. */
 export interface ImportOptions {
   /** `email` when not given. */

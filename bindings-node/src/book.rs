@@ -3,7 +3,7 @@
 //! domain logic lives here. Every export is `catch_unwind`: a Rust panic is thrown as
 //! an `Error`, never a crashed process.
 
-use crate::convert::{from_js, options_from_js, read_string, Js};
+use crate::convert::{from_js, options_from_js, text, Js};
 use crate::errors::{closed, Failure, Result};
 use crate::import::ImportTask;
 use chrono::{DateTime, Utc};
@@ -93,9 +93,26 @@ fn options<T: DeserializeOwned + Default>(env: &Env, value: Option<Unknown<'_>>)
     unsafe { options_from_js(env.raw(), value.map(|v| v.raw())) }
 }
 
+/// A string argument named `field` (camelCase in errors); anything else is a
+/// `VALIDATION` error naming it.
+fn string(env: &Env, value: Unknown<'_>, field: &str) -> Result<String> {
+    unsafe { text(env.raw(), value.raw(), field) }
+}
+
+/// An optional string argument: `undefined` and `null` are none.
+fn optional_string(env: &Env, value: Option<Unknown<'_>>, field: &str) -> Result<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(value) => match value.get_type()? {
+            napi::ValueType::Undefined | napi::ValueType::Null => Ok(None),
+            _ => string(env, value, field).map(Some),
+        },
+    }
+}
+
 /// A channel from its name (`email`, `sms`, `mobile_push`, `web_push`, `telegram`).
-fn channel(name: &str) -> Result<Channel> {
-    Ok(name.parse()?)
+fn channel(env: &Env, value: Unknown<'_>) -> Result<Channel> {
+    Ok(string(env, value, "channel")?.parse()?)
 }
 
 fn thrown<T>(env: &Env, result: Result<T>) -> napi::Result<T> {
@@ -111,10 +128,13 @@ impl ContactBook {
         catch_unwind,
         ts_args_type = "path: string, options?: BookOptions | null"
     )]
-    pub fn open(env: Env, path: String, options: Option<Unknown<'_>>) -> napi::Result<Self> {
+    pub fn open(env: Env, path: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<Self> {
         thrown(&env, {
-            let options: Result<BookOptions> = self::options(&env, options);
-            options.and_then(|options| Self::configured(core::ContactBook::open(&path)?, options))
+            let path = string(&env, path, "path");
+            let options = path.and_then(|path| Ok((path, self::options(&env, options)?)));
+            options.and_then(|(path, options)| {
+                Self::configured(core::ContactBook::open(&path)?, options)
+            })
         })
     }
 
@@ -190,7 +210,7 @@ impl ContactBook {
     /// Keys absent from the input keep their values; keys given as `null` are cleared.
     #[napi(
         catch_unwind,
-        ts_args_type = "input: ContactInput, options?: { dedupeOn?: DedupeOn } | null",
+        ts_args_type = "input: ContactInput, options?: UpsertOptions | null",
         ts_return_type = "Contact"
     )]
     pub fn upsert(
@@ -227,8 +247,14 @@ impl ContactBook {
         ts_args_type = "id: string, patch: ContactInput",
         ts_return_type = "Contact"
     )]
-    pub fn update(&self, env: Env, id: String, patch: Unknown<'_>) -> napi::Result<Js<Contact>> {
+    pub fn update(
+        &self,
+        env: Env,
+        id: Unknown<'_>,
+        patch: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             Ok(Js(
                 book.update(&id, arg::<ContactInput>(&env, patch, None)?)?
             ))
@@ -236,51 +262,88 @@ impl ContactBook {
     }
 
     /// The live contact with `id`, or `null`.
-    #[napi(catch_unwind, ts_return_type = "Contact | null")]
-    pub fn get(&self, env: Env, id: String) -> napi::Result<Js<Option<Contact>>> {
-        self.with(&env, |book| Ok(Js(book.get(&id)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string",
+        ts_return_type = "Contact | null"
+    )]
+    pub fn get(&self, env: Env, id: Unknown<'_>) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| Ok(Js(book.get(&string(&env, id, "id")?)?)))
     }
 
     /// The live contact with this email (normalised first), or `null`.
-    #[napi(catch_unwind, ts_return_type = "Contact | null")]
-    pub fn find_by_email(&self, env: Env, email: String) -> napi::Result<Js<Option<Contact>>> {
-        self.with(&env, |book| Ok(Js(book.find_by_email(&email)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "email: string",
+        ts_return_type = "Contact | null"
+    )]
+    pub fn find_by_email(&self, env: Env, email: Unknown<'_>) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| {
+            Ok(Js(book.find_by_email(&string(&env, email, "email")?)?))
+        })
     }
 
     /// The live contact with this phone (international, or national in the default
     /// region), or `null`.
-    #[napi(catch_unwind, ts_return_type = "Contact | null")]
-    pub fn find_by_phone(&self, env: Env, phone: String) -> napi::Result<Js<Option<Contact>>> {
-        self.with(&env, |book| Ok(Js(book.find_by_phone(&phone)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "phone: string",
+        ts_return_type = "Contact | null"
+    )]
+    pub fn find_by_phone(&self, env: Env, phone: Unknown<'_>) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| {
+            Ok(Js(book.find_by_phone(&string(&env, phone, "phone")?)?))
+        })
     }
 
     /// The live contact with this contact key, or `null`.
-    #[napi(catch_unwind, ts_return_type = "Contact | null")]
-    pub fn find_by_key(&self, env: Env, contact_key: String) -> napi::Result<Js<Option<Contact>>> {
-        self.with(&env, |book| Ok(Js(book.find_by_key(&contact_key)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "contactKey: string",
+        ts_return_type = "Contact | null"
+    )]
+    pub fn find_by_key(
+        &self,
+        env: Env,
+        contact_key: Unknown<'_>,
+    ) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| {
+            Ok(Js(book.find_by_key(&string(
+                &env,
+                contact_key,
+                "contact_key",
+            )?)?))
+        })
     }
 
     /// The live contact with this external id, or `null`.
-    #[napi(catch_unwind, ts_return_type = "Contact | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "externalId: string",
+        ts_return_type = "Contact | null"
+    )]
     pub fn find_by_external_id(
         &self,
         env: Env,
-        external_id: String,
+        external_id: Unknown<'_>,
     ) -> napi::Result<Js<Option<Contact>>> {
-        self.with(&env, |book| Ok(Js(book.find_by_external_id(&external_id)?)))
+        self.with(&env, |book| {
+            let external_id = string(&env, external_id, "external_id")?;
+            Ok(Js(book.find_by_external_id(&external_id)?))
+        })
     }
 
     /// Soft-deletes a contact: hidden from `get`, the finders and lists until
     /// restored; its email and phone stay reserved.
-    #[napi(catch_unwind)]
-    pub fn delete(&self, env: Env, id: String) -> napi::Result<()> {
-        self.with(&env, |book| Ok(book.delete(&id)?))
+    #[napi(catch_unwind, ts_args_type = "id: string")]
+    pub fn delete(&self, env: Env, id: Unknown<'_>) -> napi::Result<()> {
+        self.with(&env, |book| Ok(book.delete(&string(&env, id, "id")?)?))
     }
 
     /// Brings back a soft-deleted contact.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
-    pub fn restore(&self, env: Env, id: String) -> napi::Result<Js<Contact>> {
-        self.with(&env, |book| Ok(Js(book.restore(&id)?)))
+    #[napi(catch_unwind, ts_args_type = "id: string", ts_return_type = "Contact")]
+    pub fn restore(&self, env: Env, id: Unknown<'_>) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| Ok(Js(book.restore(&string(&env, id, "id")?)?)))
     }
 
     /// Live contacts in creation order, a page at a time (`limit` 100 by default, at
@@ -335,24 +398,32 @@ impl ContactBook {
     pub fn add_mobile_push(
         &self,
         env: Env,
-        id: String,
+        id: Unknown<'_>,
         device: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             let device = arg::<DeviceInput>(&env, device, Some("device"))?;
             Ok(Js(book.add_mobile_push(&id, device)?))
         })
     }
 
     /// Removes the device holding `token`.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, token: string",
+        ts_return_type = "Contact"
+    )]
     pub fn remove_mobile_push(
         &self,
         env: Env,
-        id: String,
-        token: String,
+        id: Unknown<'_>,
+        token: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
-        self.with(&env, |book| Ok(Js(book.remove_mobile_push(&id, &token)?)))
+        self.with(&env, |book| {
+            let (id, token) = (string(&env, id, "id")?, string(&env, token, "token")?);
+            Ok(Js(book.remove_mobile_push(&id, &token)?))
+        })
     }
 
     /// Records an app installed on a device, with or without a push token.
@@ -364,19 +435,32 @@ impl ContactBook {
     pub fn register_app(
         &self,
         env: Env,
-        id: String,
+        id: Unknown<'_>,
         device: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             let device = arg::<DeviceInput>(&env, device, Some("device"))?;
             Ok(Js(book.register_app(&id, device)?))
         })
     }
 
     /// Removes an app: every device registered for it on this contact.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
-    pub fn remove_app(&self, env: Env, id: String, app_id: String) -> napi::Result<Js<Contact>> {
-        self.with(&env, |book| Ok(Js(book.remove_app(&id, &app_id)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, appId: string",
+        ts_return_type = "Contact"
+    )]
+    pub fn remove_app(
+        &self,
+        env: Env,
+        id: Unknown<'_>,
+        app_id: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let (id, app_id) = (string(&env, id, "id")?, string(&env, app_id, "app_id")?);
+            Ok(Js(book.remove_app(&id, &app_id)?))
+        })
     }
 
     /// Registers (or refreshes) a web push subscription (keys flat or nested under
@@ -389,24 +473,33 @@ impl ContactBook {
     pub fn add_web_push(
         &self,
         env: Env,
-        id: String,
+        id: Unknown<'_>,
         subscription: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             let subscription = arg::<WebPushInput>(&env, subscription, Some("subscription"))?;
             Ok(Js(book.add_web_push(&id, subscription)?))
         })
     }
 
     /// Removes the subscription with `endpoint`.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, endpoint: string",
+        ts_return_type = "Contact"
+    )]
     pub fn remove_web_push(
         &self,
         env: Env,
-        id: String,
-        endpoint: String,
+        id: Unknown<'_>,
+        endpoint: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
-        self.with(&env, |book| Ok(Js(book.remove_web_push(&id, &endpoint)?)))
+        self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
+            let endpoint = string(&env, endpoint, "endpoint")?;
+            Ok(Js(book.remove_web_push(&id, &endpoint)?))
+        })
     }
 
     /// Binds the contact to a Telegram chat, or unbinds it with `null`.
@@ -418,10 +511,11 @@ impl ContactBook {
     pub fn set_telegram(
         &self,
         env: Env,
-        id: String,
+        id: Unknown<'_>,
         telegram: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             let telegram = arg::<Option<Telegram>>(&env, telegram, Some("telegram"))?;
             Ok(Js(book.set_telegram(&id, telegram)?))
         })
@@ -438,16 +532,14 @@ impl ContactBook {
     pub fn blacklist(
         &self,
         env: Env,
-        id: String,
-        channel: String,
-        reason: Option<String>,
+        id: Unknown<'_>,
+        channel: Unknown<'_>,
+        reason: Option<Unknown<'_>>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
-            Ok(Js(book.blacklist(
-                &id,
-                self::channel(&channel)?,
-                reason.as_deref(),
-            )?))
+            let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
+            let reason = optional_string(&env, reason, "reason")?;
+            Ok(Js(book.blacklist(&id, channel, reason.as_deref())?))
         })
     }
 
@@ -460,16 +552,14 @@ impl ContactBook {
     pub fn unblacklist(
         &self,
         env: Env,
-        id: String,
-        channel: String,
-        note: String,
+        id: Unknown<'_>,
+        channel: Unknown<'_>,
+        note: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
-            Ok(Js(book.unblacklist(
-                &id,
-                self::channel(&channel)?,
-                &note,
-            )?))
+            let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
+            let note = string(&env, note, "note")?;
+            Ok(Js(book.unblacklist(&id, channel, &note)?))
         })
     }
 
@@ -482,16 +572,14 @@ impl ContactBook {
     pub fn unsubscribe(
         &self,
         env: Env,
-        id: String,
-        channel: String,
-        reason: Option<String>,
+        id: Unknown<'_>,
+        channel: Unknown<'_>,
+        reason: Option<Unknown<'_>>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
-            Ok(Js(book.unsubscribe(
-                &id,
-                self::channel(&channel)?,
-                reason.as_deref(),
-            )?))
+            let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
+            let reason = optional_string(&env, reason, "reason")?;
+            Ok(Js(book.unsubscribe(&id, channel, reason.as_deref())?))
         })
     }
 
@@ -504,16 +592,14 @@ impl ContactBook {
     pub fn resubscribe(
         &self,
         env: Env,
-        id: String,
-        channel: String,
-        note: Option<String>,
+        id: Unknown<'_>,
+        channel: Unknown<'_>,
+        note: Option<Unknown<'_>>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
-            Ok(Js(book.resubscribe(
-                &id,
-                self::channel(&channel)?,
-                note.as_deref(),
-            )?))
+            let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
+            let note = optional_string(&env, note, "note")?;
+            Ok(Js(book.resubscribe(&id, channel, note.as_deref())?))
         })
     }
 
@@ -523,9 +609,15 @@ impl ContactBook {
         ts_args_type = "id: string, channel: Channel",
         ts_return_type = "Contact"
     )]
-    pub fn report_spam(&self, env: Env, id: String, channel: String) -> napi::Result<Js<Contact>> {
+    pub fn report_spam(
+        &self,
+        env: Env,
+        id: Unknown<'_>,
+        channel: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
-            Ok(Js(book.report_spam(&id, self::channel(&channel)?)?))
+            let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
+            Ok(Js(book.report_spam(&id, channel)?))
         })
     }
 
@@ -535,9 +627,15 @@ impl ContactBook {
         ts_args_type = "id: string, channel: Channel",
         ts_return_type = "Contact"
     )]
-    pub fn confirm(&self, env: Env, id: String, channel: String) -> napi::Result<Js<Contact>> {
+    pub fn confirm(
+        &self,
+        env: Env,
+        id: Unknown<'_>,
+        channel: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
-            Ok(Js(book.confirm(&id, self::channel(&channel)?)?))
+            let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
+            Ok(Js(book.confirm(&id, channel)?))
         })
     }
 
@@ -551,11 +649,13 @@ impl ContactBook {
     pub fn suppressions(
         &self,
         env: Env,
-        channel: String,
-        address: String,
+        channel: Unknown<'_>,
+        address: Unknown<'_>,
     ) -> napi::Result<Js<Vec<SuppressionRecord>>> {
         self.with(&env, |book| {
-            Ok(Js(book.suppressions(self::channel(&channel)?, &address)?))
+            let channel = self::channel(&env, channel)?;
+            let address = string(&env, address, "address")?;
+            Ok(Js(book.suppressions(channel, &address)?))
         })
     }
 
@@ -569,16 +669,14 @@ impl ContactBook {
     pub fn can_send(
         &self,
         env: Env,
-        id: String,
-        channel: String,
-        category: Option<String>,
+        id: Unknown<'_>,
+        channel: Unknown<'_>,
+        category: Option<Unknown<'_>>,
     ) -> napi::Result<Js<SendDecision>> {
         self.with(&env, |book| {
-            Ok(Js(book.can_send(
-                &id,
-                self::channel(&channel)?,
-                category.as_deref(),
-            )?))
+            let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
+            let category = optional_string(&env, category, "category")?;
+            Ok(Js(book.can_send(&id, channel, category.as_deref())?))
         })
     }
 
@@ -586,9 +684,15 @@ impl ContactBook {
 
     /// Defines a subscription category; its key is the slug of the title and a
     /// segment of the same name is created with it.
-    #[napi(catch_unwind, ts_return_type = "Category")]
-    pub fn define_category(&self, env: Env, title: String) -> napi::Result<Js<Category>> {
-        self.with(&env, |book| Ok(Js(book.define_category(&title)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "title: string",
+        ts_return_type = "Category"
+    )]
+    pub fn define_category(&self, env: Env, title: Unknown<'_>) -> napi::Result<Js<Category>> {
+        self.with(&env, |book| {
+            Ok(Js(book.define_category(&string(&env, title, "title")?)?))
+        })
     }
 
     /// Every category, by key.
@@ -598,21 +702,51 @@ impl ContactBook {
     }
 
     /// Subscribes the contact to the category `key`.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
-    pub fn add_category(&self, env: Env, id: String, key: String) -> napi::Result<Js<Contact>> {
-        self.with(&env, |book| Ok(Js(book.add_category(&id, &key)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, key: string",
+        ts_return_type = "Contact"
+    )]
+    pub fn add_category(
+        &self,
+        env: Env,
+        id: Unknown<'_>,
+        key: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let (id, key) = (string(&env, id, "id")?, string(&env, key, "key")?);
+            Ok(Js(book.add_category(&id, &key)?))
+        })
     }
 
     /// Unsubscribes the contact from the category `key`.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
-    pub fn remove_category(&self, env: Env, id: String, key: String) -> napi::Result<Js<Contact>> {
-        self.with(&env, |book| Ok(Js(book.remove_category(&id, &key)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, key: string",
+        ts_return_type = "Contact"
+    )]
+    pub fn remove_category(
+        &self,
+        env: Env,
+        id: Unknown<'_>,
+        key: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let (id, key) = (string(&env, id, "id")?, string(&env, key, "key")?);
+            Ok(Js(book.remove_category(&id, &key)?))
+        })
     }
 
     /// Creates a static segment with a unique name.
-    #[napi(catch_unwind, ts_return_type = "Segment")]
-    pub fn create_segment(&self, env: Env, name: String) -> napi::Result<Js<Segment>> {
-        self.with(&env, |book| Ok(Js(book.create_segment(&name)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "name: string",
+        ts_return_type = "Segment"
+    )]
+    pub fn create_segment(&self, env: Env, name: Unknown<'_>) -> napi::Result<Js<Segment>> {
+        self.with(&env, |book| {
+            Ok(Js(book.create_segment(&string(&env, name, "name")?)?))
+        })
     }
 
     /// Every segment (static and category-backed), in creation order.
@@ -622,25 +756,39 @@ impl ContactBook {
     }
 
     /// Adds the contact to a static segment.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, segmentId: string",
+        ts_return_type = "Contact"
+    )]
     pub fn add_to_segment(
         &self,
         env: Env,
-        id: String,
-        segment_id: String,
+        id: Unknown<'_>,
+        segment_id: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
-        self.with(&env, |book| Ok(Js(book.add_to_segment(&id, &segment_id)?)))
+        self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
+            let segment_id = string(&env, segment_id, "segment_id")?;
+            Ok(Js(book.add_to_segment(&id, &segment_id)?))
+        })
     }
 
     /// Removes the contact from a static segment.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, segmentId: string",
+        ts_return_type = "Contact"
+    )]
     pub fn remove_from_segment(
         &self,
         env: Env,
-        id: String,
-        segment_id: String,
+        id: Unknown<'_>,
+        segment_id: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
+            let segment_id = string(&env, segment_id, "segment_id")?;
             Ok(Js(book.remove_from_segment(&id, &segment_id)?))
         })
     }
@@ -654,10 +802,11 @@ impl ContactBook {
     pub fn segment_members(
         &self,
         env: Env,
-        segment_id: String,
+        segment_id: Unknown<'_>,
         query: Option<Unknown<'_>>,
     ) -> napi::Result<Js<Page<Contact>>> {
         self.with(&env, |book| {
+            let segment_id = string(&env, segment_id, "segment_id")?;
             let query: ListQuery = options(&env, query)?;
             Ok(Js(book.segment_members(&segment_id, &query)?))
         })
@@ -697,21 +846,33 @@ impl ContactBook {
     pub fn set_field(
         &self,
         env: Env,
-        id: String,
-        key: String,
+        id: Unknown<'_>,
+        key: Unknown<'_>,
         value: Unknown<'_>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
-            let field = format!("fields.{key}");
-            let value = arg::<FieldInput>(&env, value, Some(&field))?;
+            let (id, key) = (string(&env, id, "id")?, string(&env, key, "key")?);
+            let value = arg::<FieldInput>(&env, value, Some(&format!("fields.{key}")))?;
             Ok(Js(book.set_field(&id, &key, value)?))
         })
     }
 
     /// Clears one additional field.
-    #[napi(catch_unwind, ts_return_type = "Contact")]
-    pub fn clear_field(&self, env: Env, id: String, key: String) -> napi::Result<Js<Contact>> {
-        self.with(&env, |book| Ok(Js(book.clear_field(&id, &key)?)))
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, key: string",
+        ts_return_type = "Contact"
+    )]
+    pub fn clear_field(
+        &self,
+        env: Env,
+        id: Unknown<'_>,
+        key: Unknown<'_>,
+    ) -> napi::Result<Js<Contact>> {
+        self.with(&env, |book| {
+            let (id, key) = (string(&env, id, "id")?, string(&env, key, "key")?);
+            Ok(Js(book.clear_field(&id, &key)?))
+        })
     }
 
     // -- activity ---------------------------------------------------------------
@@ -726,10 +887,11 @@ impl ContactBook {
     pub fn record_campaign(
         &self,
         env: Env,
-        id: String,
+        id: Unknown<'_>,
         input: Unknown<'_>,
     ) -> napi::Result<Js<Activity>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             let input = arg::<CampaignInput>(&env, input, None)?;
             Ok(Js(book.record_campaign(&id, input)?))
         })
@@ -744,10 +906,11 @@ impl ContactBook {
     pub fn record_event(
         &self,
         env: Env,
-        id: String,
+        id: Unknown<'_>,
         input: Unknown<'_>,
     ) -> napi::Result<Js<Activity>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             let input = arg::<EventInput>(&env, input, None)?;
             Ok(Js(book.record_event(&id, input)?))
         })
@@ -763,10 +926,11 @@ impl ContactBook {
     pub fn record_order(
         &self,
         env: Env,
-        id: String,
+        id: Unknown<'_>,
         input: Unknown<'_>,
     ) -> napi::Result<Js<Activity>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             let input = arg::<OrderInput>(&env, input, None)?;
             Ok(Js(book.record_order(&id, input)?))
         })
@@ -783,28 +947,13 @@ impl ContactBook {
     pub fn activity(
         &self,
         env: Env,
-        id: String,
+        id: Unknown<'_>,
         query: Option<Unknown<'_>>,
     ) -> napi::Result<Js<Page<Activity>>> {
         self.with(&env, |book| {
+            let id = string(&env, id, "id")?;
             let query: ActivityQuery = options(&env, query)?;
             Ok(Js(book.activity(&id, &query)?))
         })
-    }
-}
-
-/// Reads a string argument that arrived as any JavaScript value (used for option
-/// values read by hand).
-///
-/// # Safety
-/// `value` must be a live handle of `env`.
-pub(crate) unsafe fn string_value(env: &Env, value: Unknown<'_>, field: &str) -> Result<String> {
-    match value.get_type()? {
-        napi::ValueType::String => Ok(unsafe { read_string(env.raw(), value.raw())? }),
-        other => Err(Failure::Core(core::Error::validation(
-            field,
-            other.to_string(),
-            "expected a string",
-        ))),
     }
 }

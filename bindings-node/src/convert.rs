@@ -261,6 +261,25 @@ impl Reader {
     }
 }
 
+/// A string argument named `field` (snake_case, as error fields are kept until they
+/// are thrown); anything but a string is a `VALIDATION` error naming it.
+///
+/// # Safety
+/// `env` and `value` must be live handles of the current call.
+pub unsafe fn text(env: sys::napi_env, value: sys::napi_value, field: &str) -> Result<String> {
+    let mut kind = 0;
+    check(unsafe { sys::napi_typeof(env, value, &mut kind) })?;
+    if kind == sys::ValueType::napi_string {
+        return Ok(unsafe { read_string(env, value)? });
+    }
+    let shown = ValueType::from(kind).to_string();
+    Err(Failure::Core(Error::validation(
+        field,
+        shown,
+        "expected a string",
+    )))
+}
+
 /// The UTF-8 contents of a JavaScript string.
 ///
 /// # Safety

@@ -12,8 +12,7 @@
 //! happens before the promise settles, and an exception it throws stops the import
 //! (the batches already reported stay) and rejects the promise with that exception.
 
-use crate::book::string_value;
-use crate::convert::{from_js, Js};
+use crate::convert::{from_js, text, Js};
 use crate::errors::{Failure, Result};
 use contactkit as core;
 use contactkit::{ContactInput, DedupeOn, ImportReport};
@@ -394,7 +393,7 @@ fn read_options<'env>(
         match key.as_str() {
             _ if absent => {}
             "dedupeOn" => {
-                dedupe_on = unsafe { string_value(env, value, "dedupe_on")? }.parse()?;
+                dedupe_on = unsafe { text(env.raw(), value.raw(), "dedupe_on")? }.parse()?;
             }
             "onProgress" => {
                 if value.get_type()? != ValueType::Function {

@@ -581,6 +581,24 @@ describe('errors', () => {
     assert.equal(book.count(), 0, 'nothing was written')
   })
 
+  test('an argument of the wrong type is a VALIDATION error naming the parameter', () => {
+    const book = fresh()
+    const c = book.create({ email: 'types@example.com' })
+    throwsCode(() => ContactBook.open(42), 'VALIDATION', 'path')
+    throwsCode(() => book.get(42), 'VALIDATION', 'id')
+    throwsCode(() => book.get(), 'VALIDATION', 'id')
+    throwsCode(() => book.findByKey(null), 'VALIDATION', 'contactKey')
+    throwsCode(() => book.findByExternalId({}), 'VALIDATION', 'externalId')
+    throwsCode(() => book.canSend(c.id, 42), 'VALIDATION', 'channel')
+    throwsCode(() => book.canSend(c.id, 'email', 7), 'VALIDATION', 'category')
+    throwsCode(() => book.blacklist(c.id, 'email', { why: 'x' }), 'VALIDATION', 'reason')
+    throwsCode(() => book.addToSegment(c.id, 1), 'VALIDATION', 'segmentId')
+    throwsCode(() => book.setField(c.id, Symbol('key'), 'x'), 'VALIDATION', 'key')
+    // Optional arguments may be left out or null.
+    assert.equal(book.blacklist(c.id, 'email', null).emailStatus, 'blacklisted')
+    assert.deepEqual(book.canSend(c.id, 'email', undefined), { allowed: false, reason: 'blacklisted' })
+  })
+
   test('a throwing getter in an input propagates its own exception', () => {
     const book = fresh()
     const failure = new RangeError('getter failed')
