@@ -6,7 +6,7 @@
 //! threads (the core serialises writes). Calls touch local storage, so apps run them
 //! off the main thread; see docs/mobile.md.
 
-use crate::error::{guard, Result};
+use crate::error::{guard, ContactKitError, Result};
 use crate::records::{
     from_time, to_time, Activity, ActivityPage, ActivityQuery, CampaignInput, Contact,
     ContactInput, ContactPage, DeviceInput, EventInput, FieldDefinition, FieldInput, OrderInput,
@@ -76,11 +76,19 @@ pub struct BookOptions {
 }
 
 /// Told how many rows an import has done after every batch of 1000 rows.
+///
+/// Throwing from `onProgress` cancels the import: the batches already reported stay
+/// written, the rest of the rows are not read, and `importContacts` throws what the
+/// callback threw (a `ContactKitException` as it is, anything else as `Internal`).
 #[uniffi::export(foreign)]
 pub trait ImportProgress: Send + Sync {
     /// `done` rows of the input are written (or rejected) so far.
-    fn on_progress(&self, done: u64);
+    fn on_progress(&self, done: u64) -> Result<()>;
 }
+
+/// Carries a progress callback's error out of the core's import loop, which has no way
+/// to stop early; `resume_unwind` skips the panic hook, so nothing is printed.
+struct CallbackStop(ContactKitError);
 
 /// A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
 /// (`ContactBook.inMemory()`). Each operation is atomic: it applies fully or leaves the
@@ -229,12 +237,23 @@ impl ContactBook {
         guard(|| {
             // A row that does not convert is reported as rejected, like a bad value.
             let rows = rows.into_iter().map(ContactInput::into_core);
-            let report = self.book.import_contacts(rows, dedupe_on, |done| {
-                if let Some(progress) = &progress {
-                    progress.on_progress(done);
-                }
-            })?;
-            Ok(report)
+            let import = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.book.import_contacts(rows, dedupe_on, |done| {
+                    if let Some(progress) = &progress {
+                        if let Err(error) = progress.on_progress(done) {
+                            std::panic::resume_unwind(Box::new(CallbackStop(error)));
+                        }
+                    }
+                })
+            }));
+            match import {
+                Ok(report) => Ok(report?),
+                Err(payload) => match payload.downcast::<CallbackStop>() {
+                    Ok(stop) => Err(stop.0),
+                    // A real panic: `guard` reports it.
+                    Err(payload) => std::panic::resume_unwind(payload),
+                },
+            }
         })
     }
 

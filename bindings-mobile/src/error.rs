@@ -116,6 +116,17 @@ impl From<core::Error> for ContactKitError {
     }
 }
 
+/// An exception thrown by an app's callback (e.g. `ImportProgress.onProgress`) that is not
+/// a `ContactKitException`: reported as `Internal` with the exception's first line.
+impl From<uniffi::UnexpectedUniFFICallbackError> for ContactKitError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        let first_line = error.reason.lines().next().unwrap_or_default();
+        ContactKitError::Internal {
+            reason: format!("a callback failed: {first_line}"),
+        }
+    }
+}
+
 /// The binding's result type.
 pub type Result<T, E = ContactKitError> = std::result::Result<T, E>;
 

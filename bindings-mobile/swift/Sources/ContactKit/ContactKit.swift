@@ -1756,17 +1756,25 @@ public func FfiConverterTypeContactBook_lower(_ value: ContactBook) -> UInt64 {
 
 /**
  * Told how many rows an import has done after every batch of 1000 rows.
+ *
+ * Throwing from `onProgress` cancels the import: the batches already reported stay
+ * written, the rest of the rows are not read, and `importContacts` throws what the
+ * callback threw (a `ContactKitException` as it is, anything else as `Internal`).
  */
 public protocol ImportProgress: AnyObject, Sendable {
     
     /**
      * `done` rows of the input are written (or rejected) so far.
      */
-    func onProgress(done: UInt64) 
+    func onProgress(done: UInt64) throws 
     
 }
 /**
  * Told how many rows an import has done after every batch of 1000 rows.
+ *
+ * Throwing from `onProgress` cancels the import: the batches already reported stay
+ * written, the rest of the rows are not read, and `importContacts` throws what the
+ * callback threw (a `ContactKitException` as it is, anything else as `Internal`).
  */
 open class ImportProgressImpl: ImportProgress, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1824,7 +1832,7 @@ open class ImportProgressImpl: ImportProgress, @unchecked Sendable {
     /**
      * `done` rows of the input are written (or rejected) so far.
      */
-open func onProgress(done: UInt64)  {try! rustCall() {
+open func onProgress(done: UInt64)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_importprogress_on_progress(
             self.uniffiCloneHandle(),
@@ -1872,17 +1880,18 @@ fileprivate struct UniffiCallbackInterfaceImportProgress {
                 guard let uniffiObj = try? FfiConverterTypeImportProgress.handleMap.get(handle: uniffiHandle) else {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
-                return uniffiObj.onProgress(
+                return try uniffiObj.onProgress(
                      done: try FfiConverterUInt64.lift(done)
                 )
             }
 
             
             let writeReturn = { () }
-            uniffiTraitInterfaceCall(
+            uniffiTraitInterfaceCallWithError(
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
-                writeReturn: writeReturn
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeContactKitError_lower
             )
         }
     )
@@ -9919,7 +9928,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 21414) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 42304) {
+    if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 55761) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_manualclock_advance() != 1048) {

@@ -1,0 +1,172 @@
+package dev.contactkit
+
+import dev.contactkit.Fixtures.clocked
+import dev.contactkit.Fixtures.NOBODY
+import dev.contactkit.Fixtures.START
+import org.json.JSONObject
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import java.time.Duration
+import java.time.Instant
+
+/** Campaigns, events, orders and the timeline query. */
+class ActivityTest {
+    private fun daysAgo(days: Long): Instant = START.minus(Duration.ofDays(days))
+
+    @Test
+    fun campaignsMoveForwardOnly() = clocked { t ->
+        val c = t.book.create(ContactInput(email = "camp@example.com"))
+        val sent = t.book.recordCampaign(
+            c.id,
+            CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.SENT, messageName = "Spring sale"),
+        )
+        assertEquals(ActivityKind.CAMPAIGN, sent.kind)
+        assertEquals(ActivityColor.GREEN, sent.color)
+        assertEquals("email", sent.icon)
+        assertEquals(START, sent.at)
+        assertEquals(c.id, sent.contactId)
+        assertEquals("Spring sale", sent.campaign?.messageName)
+        assertNull(sent.event)
+        assertNull(sent.order)
+
+        val read = t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.READ))
+        assertEquals(sent.id, read.id)
+        assertEquals(CampaignStatus.READ, read.campaign?.status)
+        val back = t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.DELIVERED))
+        assertEquals(CampaignStatus.READ, back.campaign?.status)
+        assertEquals(1, t.book.activity(c.id).items.size)
+    }
+
+    @Test
+    fun campaignOutcomesSuppressTheAddress() = clocked { t ->
+        val c = t.book.create(ContactInput(email = "bounce@example.com", phone = "+380671234567"))
+        val at = daysAgo(2)
+        t.book.recordCampaign(
+            c.id,
+            CampaignInput(
+                messageId = "m-b", channel = CampaignChannel.EMAIL, status = CampaignStatus.UNDELIVERED,
+                statusDescription = "hard_bounce", at = at,
+            ),
+        )
+        val bounced = t.book.get(c.id)!!
+        assertEquals(ChannelStatus.BLACKLISTED, bounced.emailStatus)
+        assertEquals(at, bounced.suppressions.single().at)
+        t.book.recordCampaign(c.id, CampaignInput(messageId = "m-s", channel = CampaignChannel.SMS, status = CampaignStatus.SPAM))
+        assertEquals(ChannelStatus.SPAM_COMPLAINT, t.book.get(c.id)!!.phoneStatus)
+    }
+
+    @Test
+    fun eventsCarryJsonParams() = clocked { t ->
+        val c = t.book.create(ContactInput(email = "ev@example.com"))
+        val event = t.book.recordEvent(
+            c.id,
+            EventInput(
+                name = "added_to_cart", keyValue = "sku-42", paramsJson = """{"quantity": 2, "price": "19.99", "tags": ["a"]}""",
+                workflows = listOf("cart-reminder"),
+            ),
+        )
+        assertEquals(ActivityKind.EVENT, event.kind)
+        assertEquals(ActivityColor.BROWN, event.color)
+        assertEquals("flag", event.icon)
+        val params = JSONObject(event.event!!.paramsJson)
+        assertEquals(2, params.getInt("quantity"))
+        assertEquals("19.99", params.getString("price"))
+        assertEquals(listOf("cart-reminder"), event.event!!.workflows)
+        assertEquals("{}", t.book.recordEvent(c.id, EventInput(name = "login")).event!!.paramsJson)
+
+        assertEquals("params", assertThrows<ContactKitException.Validation> {
+            t.book.recordEvent(c.id, EventInput(name = "x", paramsJson = "[1, 2]"))
+        }.field)
+        for (bad in listOf("what?", "a,b", "e".repeat(101))) {
+            assertEquals("name", assertThrows<ContactKitException.Validation> { t.book.recordEvent(c.id, EventInput(name = bad)) }.field)
+        }
+        assertThrows<ContactKitException.NotFound> { t.book.recordEvent(NOBODY, EventInput(name = "login")) }
+    }
+
+    @Test
+    fun ordersUpdateByExternalIdAndCountDeliveredRevenue() = clocked { t ->
+        val c = t.book.create(ContactInput(email = "buyer@example.com"))
+        val placed = t.book.recordOrder(
+            c.id,
+            OrderInput(
+                externalId = "o-1", amount = "250.00", currency = "UAH",
+                items = listOf(OrderItem(productId = "sku-42", quantity = "2", price = "125.00", name = "Mug")),
+                shipping = "50", deliveryAddress = Address(country = "UA", town = "Lviv"),
+            ),
+        )
+        assertEquals(ActivityKind.ORDER, placed.kind)
+        assertEquals(ActivityColor.RED, placed.color)
+        assertEquals("shopping_bag", placed.icon)
+        val order = placed.order!!
+        assertEquals(OrderStatus.INITIALIZED, order.status)
+        assertEquals(OrderSource.ONLINE, order.source)
+        assertEquals("250.00", order.amount)
+        assertEquals("50", order.shipping)
+        assertEquals(OrderItem(productId = "sku-42", quantity = "2", price = "125.00", name = "Mug"), order.items.single())
+        // The delivery address fills an empty contact address.
+        assertEquals("Lviv", t.book.get(c.id)!!.address?.town)
+        assertEquals(0, t.book.get(c.id)!!.orderStats.revenue.size)
+
+        t.advance(Duration.ofDays(1))
+        val delivered = t.book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = "250.00", currency = "UAH", status = OrderStatus.DELIVERED))
+        assertEquals(placed.id, delivered.id)
+        t.book.recordOrder(c.id, OrderInput(externalId = "o-2", amount = "99.50", currency = "UAH", status = OrderStatus.CANCELLED))
+        val stats = t.book.get(c.id)!!.orderStats
+        assertEquals(2uL, stats.orderCount)
+        assertEquals(0, java.math.BigDecimal("250").compareTo(java.math.BigDecimal(stats.revenue["UAH"])))
+        assertEquals(START.plus(Duration.ofDays(1)), stats.lastOrderAt)
+
+        assertEquals("amount", assertThrows<ContactKitException.Validation> {
+            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = "ten", currency = "UAH"))
+        }.field)
+        assertEquals("items[0].price", assertThrows<ContactKitException.Validation> {
+            t.book.recordOrder(
+                c.id,
+                OrderInput(externalId = "o-3", amount = "1", currency = "UAH", items = listOf(OrderItem(productId = "p", quantity = "1", price = "1,5"))),
+            )
+        }.field)
+        assertEquals("currency", assertThrows<ContactKitException.Validation> {
+            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = "10", currency = "XYZ"))
+        }.field)
+    }
+
+    @Test
+    fun timelineQueries() = clocked { t ->
+        val c = t.book.create(ContactInput(email = "tl@example.com"))
+        t.book.recordEvent(c.id, EventInput(name = "old_event", at = daysAgo(400)))
+        t.book.recordOrder(c.id, OrderInput(externalId = "o-old", amount = "100", currency = "UAH", at = daysAgo(380)))
+        t.book.recordCampaign(c.id, CampaignInput(messageId = "m-60", channel = CampaignChannel.SMS, status = CampaignStatus.SENT, at = daysAgo(60)))
+        t.book.recordEvent(c.id, EventInput(name = "recent", at = daysAgo(3)))
+        t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.MOBILE_PUSH, status = CampaignStatus.SENT, at = daysAgo(1)))
+
+        fun kinds(q: ActivityQuery) = t.book.activity(c.id, q).items.map { it.event?.name ?: it.campaign?.messageId ?: it.order?.externalId }
+
+        // Default: every kind over the last 30 days, newest first.
+        assertEquals(listOf("m-1", "recent"), kinds(ActivityQuery()))
+        assertEquals(listOf("m-1"), kinds(ActivityQuery(period = Period.DAYS7, category = ActivityCategory.CAMPAIGNS)))
+        assertEquals(listOf("recent"), kinds(ActivityQuery(period = Period.DAYS7, category = ActivityCategory.EVENTS)))
+        assertEquals(listOf("m-1", "recent", "m-60"), kinds(ActivityQuery(period = Period.DAYS90)))
+        assertEquals(listOf("m-1", "recent", "m-60", "o-old", "old_event"), kinds(ActivityQuery(period = Period.ALL)))
+        // The orders category is always the full history, whatever the period.
+        assertEquals(listOf("o-old"), kinds(ActivityQuery(category = ActivityCategory.ORDERS, period = Period.DAYS7)))
+        // An explicit range: since inclusive, until exclusive.
+        assertEquals(listOf("m-60"), kinds(ActivityQuery(since = daysAgo(60), until = daysAgo(3))))
+        assertEquals(listOf("m-60", "o-old", "old_event"), kinds(ActivityQuery(since = daysAgo(400), until = daysAgo(4))))
+
+        // Paging with a cursor.
+        val seen = mutableListOf<String>()
+        var cursor: String? = null
+        do {
+            val page = t.book.activity(c.id, ActivityQuery(period = Period.ALL, limit = 2u, cursor = cursor))
+            assertTrue(page.items.size <= 2)
+            seen += page.items.map { it.id }
+            cursor = page.nextCursor
+        } while (cursor != null)
+        assertEquals(t.book.activity(c.id, ActivityQuery(period = Period.ALL)).items.map { it.id }, seen)
+        assertEquals(5, seen.size)
+        assertThrows<ContactKitException.NotFound> { t.book.activity(NOBODY) }
+    }
+}
