@@ -1379,3 +1379,118 @@ impl From<core::Page<core::Activity>> for ActivityPage {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(error: core::Error) -> String {
+        error.field().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn contact_input_keeps_sets_and_clears() {
+        let input = ContactInput {
+            email: Some("a@example.com".into()),
+            clear: vec![ContactAttribute::Phone, ContactAttribute::MobilePush],
+            fields: HashMap::from([
+                ("age".to_string(), Some(FieldInput::Integer { value: 3 })),
+                ("gone".to_string(), None),
+            ]),
+            ..Default::default()
+        }
+        .into_core()
+        .unwrap();
+        assert_eq!(input.email, Patch::Set("a@example.com".to_string()));
+        assert_eq!(input.phone, Patch::Clear);
+        assert_eq!(input.mobile_push, Patch::Clear);
+        assert_eq!(input.first_name, Patch::Keep);
+        assert_eq!(input.fields["age"], Some(core::FieldInput::Integer(3)));
+        assert_eq!(input.fields["gone"], None);
+    }
+
+    #[test]
+    fn set_and_clear_together_is_a_validation_error() {
+        let error = ContactInput {
+            timezone: Some("UTC".into()),
+            clear: vec![ContactAttribute::Timezone],
+            ..Default::default()
+        }
+        .into_core()
+        .unwrap_err();
+        assert_eq!(field_of(error), "timezone");
+    }
+
+    #[test]
+    fn decimals_and_dates_that_do_not_parse_name_their_field() {
+        let error = FieldInput::Decimal {
+            value: "ten".into(),
+        }
+        .into_core("credit")
+        .unwrap_err();
+        assert_eq!(field_of(error), "fields.credit");
+        let error = FieldInput::Date {
+            value: "09.03.1990".into(),
+        }
+        .into_core("birthday")
+        .unwrap_err();
+        assert_eq!(field_of(error), "fields.birthday");
+        let order = OrderInput {
+            external_id: "o".into(),
+            amount: "1".into(),
+            currency: "UAH".into(),
+            status: None,
+            items: vec![OrderItem {
+                product_id: "p".into(),
+                quantity: "1".into(),
+                price: "1,5".into(),
+                name: None,
+            }],
+            shipping: None,
+            discount: None,
+            taxes: None,
+            store_id: None,
+            source: None,
+            delivery_address: None,
+            at: None,
+        };
+        assert_eq!(field_of(order.into_core().unwrap_err()), "items[0].price");
+    }
+
+    #[test]
+    fn event_params_must_be_a_json_object() {
+        let event = |params: &str| EventInput {
+            name: "e".into(),
+            key_value: None,
+            params_json: Some(params.into()),
+            workflows: vec![],
+            at: None,
+        };
+        assert_eq!(field_of(event("[1]").into_core().unwrap_err()), "params");
+        let params = event(r#"{"a": 1}"#).into_core().unwrap().params;
+        assert_eq!(params["a"], serde_json::json!(1));
+    }
+
+    #[test]
+    fn stored_values_convert_back_to_inputs() {
+        let value: FieldValue =
+            core::FieldValue::Date(NaiveDate::from_ymd_opt(1990, 3, 9).unwrap()).into();
+        assert_eq!(
+            value,
+            FieldValue::Date {
+                value: "1990-03-09".into()
+            }
+        );
+        assert_eq!(
+            FieldInput::from(value).into_core("d").unwrap(),
+            core::FieldInput::Date(NaiveDate::from_ymd_opt(1990, 3, 9).unwrap())
+        );
+        let decimal: FieldValue = core::FieldValue::Decimal(Decimal::new(1999, 2)).into();
+        assert_eq!(
+            decimal,
+            FieldValue::Decimal {
+                value: "19.99".into()
+            }
+        );
+    }
+}
