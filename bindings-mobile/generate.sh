@@ -3,7 +3,8 @@
 # workspace's uniffi-bindgen (library mode: the bindings come from the built library, so
 # they always match it). Settings are in bindings-mobile/uniffi.toml.
 #
-#   generate.sh kotlin OUT_DIR   Kotlin sources into OUT_DIR (not committed; Maven calls this)
+#   generate.sh kotlin OUT_DIR   Kotlin for the desktop JVM into OUT_DIR (Maven calls this)
+#   generate.sh android OUT_DIR  Kotlin for Android into OUT_DIR (see docs/mobile.md)
 #   generate.sh swift            Swift sources into bindings-mobile/swift/ (committed)
 #   generate.sh check-swift      regenerate Swift into a temporary directory and fail if it
 #                                differs from what is committed (no Swift compiler needed)
@@ -56,6 +57,13 @@ case "${1:-}" in
         mkdir -p "$out"
         bindgen --language kotlin --out-dir "$out"
         ;;
+    android)
+        out="${2:?usage: generate.sh android OUT_DIR}"
+        build
+        mkdir -p "$out"
+        rm -f "$out/dev/contactkit/contactkit_mobile.kt"
+        bindgen --language kotlin --config "$here/uniffi-android.toml" --out-dir "$out"
+        ;;
     swift)
         build
         swift_into "$swift_dir"
@@ -81,7 +89,7 @@ case "${1:-}" in
         echo "Swift bindings match the library (${#generated_swift[@]} files)."
         ;;
     *)
-        sed -n '2,12p' "$0" >&2
+        sed -n '2,13p' "$0" >&2
         exit 2
         ;;
 esac

@@ -45,3 +45,31 @@ echo "== Node: binding (bindings-node): npm ci, build, generated files up to dat
     npm test
     npx tsc --noEmit -p examples
 )
+
+echo "== Kotlin and Swift: mobile binding (bindings-mobile): Swift drift check, JVM tests"
+(
+    # Both builds the cdylib and runs the workspace's uniffi-bindgen on it (library mode).
+    # Swift: generated sources are committed (no Swift compiler here); regenerate them into
+    # a temporary directory and fail on any difference.
+    bindings-mobile/generate.sh check-swift
+    # Kotlin: Maven's generate-sources phase runs `generate.sh kotlin` into its target/, then
+    # compiles it and runs the JUnit 5 tests on the JVM, JNA loading target/debug's .so.
+    # Every plugin and dependency comes from Maven Central.
+    cd bindings-mobile/kotlin
+    rm -rf target/surefire-reports
+    mvn -q -B test
+    # -q hides Surefire's summary: report the counts from its XML reports (on a line of
+    # their own: Maven leaves a colour reset behind without a newline).
+    echo
+    python3 - <<'PY'
+import glob, re
+totals = dict(tests=0, failures=0, errors=0, skipped=0)
+for report in glob.glob("target/surefire-reports/TEST-*.xml"):
+    head = re.search(r"<testsuite [^>]*>", open(report, encoding="utf-8").read()).group(0)
+    for key in totals:
+        totals[key] += int(re.search(rf'\b{key}="(\d+)"', head).group(1))
+failed = totals["failures"] + totals["errors"]
+passed = totals["tests"] - failed - totals["skipped"]
+print(f"kotlin: {passed} passed, {failed} failed, {totals['skipped']} skipped")
+PY
+)
