@@ -128,8 +128,10 @@ impl ContactBook {
 
     /// A book kept in process memory (nothing survives the process).
     #[uniffi::constructor]
-    pub fn in_memory() -> Result<Arc<Self>> {
-        guard(|| Self::configured(core::ContactBook::in_memory(), BookOptions::default()))
+    pub fn in_memory() -> Arc<Self> {
+        Arc::new(ContactBook {
+            book: core::ContactBook::in_memory(),
+        })
     }
 
     /// Like `open`, with settings.

@@ -993,8 +993,8 @@ open class ContactBook: ContactBookProtocol, @unchecked Sendable {
     /**
      * A book kept in process memory (nothing survives the process).
      */
-public static func inMemory()throws  -> ContactBook  {
-    return try  FfiConverterTypeContactBook_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+public static func inMemory() -> ContactBook  {
+    return try!  FfiConverterTypeContactBook_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_constructor_contactbook_in_memory(uniffiCallStatus
     )
@@ -9940,7 +9940,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_manualclock_set() != 65320) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_constructor_contactbook_in_memory() != 16472) {
+    if (uniffi_contactkit_mobile_checksum_constructor_contactbook_in_memory() != 49678) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_constructor_contactbook_in_memory_with() != 49809) {
