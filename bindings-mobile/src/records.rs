@@ -468,8 +468,8 @@ impl From<core::SuppressionRecord> for SuppressionRecord {
 
 /// A stored value of an additional field, typed by the field's definition.
 ///
-/// `LIST` fields hold a `Choice`, `MULTILIST` fields `Choices` (the names `List` and
-/// `Boolean` would shadow Kotlin's own types inside the generated sealed class).
+/// `LIST` fields hold a `Choice`, `MULTILIST` fields `Choices` (a variant named `List`
+/// would shadow Kotlin's `List` inside the generated sealed class).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum FieldValue {
     /// `TEXT`.

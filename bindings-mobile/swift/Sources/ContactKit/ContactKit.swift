@@ -7522,8 +7522,8 @@ public func FfiConverterTypeFieldType_lower(_ value: FieldType) -> RustBuffer {
 /**
  * A stored value of an additional field, typed by the field's definition.
  *
- * `LIST` fields hold a `Choice`, `MULTILIST` fields `Choices` (the names `List` and
- * `Boolean` would shadow Kotlin's own types inside the generated sealed class).
+ * `LIST` fields hold a `Choice`, `MULTILIST` fields `Choices` (a variant named `List`
+ * would shadow Kotlin's `List` inside the generated sealed class).
  */
 
 public enum FieldValue: Equatable, Hashable {
