@@ -9,17 +9,54 @@ use crate::model::{
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-const CONTACT_COLUMNS: &str =
-    "id, external_id, contact_key, first_name, last_name, email, email_confirmed, \
-     phone, phone_confirmed, telegram_bot_id, telegram_chat_id, address_country, address_region, \
-     address_town, address_street, address_postcode, location, timezone, language, created_at, \
-     updated_at, source, deleted_at";
+/// The contact columns, as a literal so the statements below are constants (built
+/// once at compile time rather than formatted on every call).
+macro_rules! contact_columns {
+    () => {
+        "id, external_id, contact_key, first_name, last_name, email, email_confirmed, \
+         phone, phone_confirmed, telegram_bot_id, telegram_chat_id, address_country, \
+         address_region, address_town, address_street, address_postcode, location, timezone, \
+         language, created_at, updated_at, source, deleted_at"
+    };
+}
+
+const CONTACT_COLUMNS: &str = contact_columns!();
+
+const SELECT_CONTACT: &str = concat!(
+    "SELECT ",
+    contact_columns!(),
+    " FROM contacts WHERE id = ?1"
+);
+
+/// Inserts a new contact; an existing id is left for `UPDATE_CONTACT` (no row changes).
+const INSERT_CONTACT: &str = concat!(
+    "INSERT INTO contacts (",
+    contact_columns!(),
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+     ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT (id) DO NOTHING"
+);
+
+/// Rewrites every column of an existing contact (same parameters as `INSERT_CONTACT`).
+const UPDATE_CONTACT: &str = "UPDATE contacts SET external_id = ?2, contact_key = ?3, \
+     first_name = ?4, last_name = ?5, email = ?6, email_confirmed = ?7, phone = ?8, \
+     phone_confirmed = ?9, telegram_bot_id = ?10, telegram_chat_id = ?11, address_country = ?12, \
+     address_region = ?13, address_town = ?14, address_street = ?15, address_postcode = ?16, \
+     location = ?17, timezone = ?18, language = ?19, created_at = ?20, updated_at = ?21, \
+     source = ?22, deleted_at = ?23 WHERE id = ?1";
+
+/// Clears a contact's child rows before they are written again.
+const DELETE_CHILDREN: [&str; 5] = [
+    "DELETE FROM devices WHERE contact_id = ?1",
+    "DELETE FROM web_push WHERE contact_id = ?1",
+    "DELETE FROM contact_categories WHERE contact_id = ?1",
+    "DELETE FROM segment_members WHERE contact_id = ?1",
+    "DELETE FROM field_values WHERE contact_id = ?1",
+];
 
 /// The contact with `id`, with every child row.
 pub fn load(conn: &Connection, id: &str) -> Result<Option<ContactRecord>> {
-    let sql = format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = ?1");
     let row = conn
-        .prepare_cached(&sql)
+        .prepare_cached(SELECT_CONTACT)
         .and_then(|mut stmt| stmt.query_row([id], read_contact_row).optional())
         .map_err(storage_error)?;
     row.map(|contact| with_children(conn, contact)).transpose()
@@ -92,64 +129,51 @@ pub fn save(conn: &Connection, c: &ContactRecord) -> Result<()> {
     let address = c.address.clone().unwrap_or_default();
     let location = c.location.as_ref().map(codec::to_json).transpose()?;
     let source = codec::name_of(&c.source)?;
-    let sql = format!(
-        "INSERT INTO contacts ({CONTACT_COLUMNS}) VALUES \
-         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) \
-         ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, \
-         contact_key = excluded.contact_key, first_name = excluded.first_name, \
-         last_name = excluded.last_name, email = excluded.email, \
-         email_confirmed = excluded.email_confirmed, phone = excluded.phone, \
-         phone_confirmed = excluded.phone_confirmed, telegram_bot_id = excluded.telegram_bot_id, \
-         telegram_chat_id = excluded.telegram_chat_id, address_country = excluded.address_country, \
-         address_region = excluded.address_region, address_town = excluded.address_town, \
-         address_street = excluded.address_street, address_postcode = excluded.address_postcode, \
-         location = excluded.location, timezone = excluded.timezone, language = excluded.language, \
-         created_at = excluded.created_at, updated_at = excluded.updated_at, \
-         source = excluded.source, deleted_at = excluded.deleted_at"
-    );
-    let inserted = conn.prepare_cached(&sql).and_then(|mut stmt| {
-        stmt.execute(params![
-            c.id,
-            c.external_id,
-            c.contact_key,
-            c.first_name,
-            c.last_name,
-            c.email,
-            c.email_confirmed,
-            c.phone,
-            c.phone_confirmed,
-            c.telegram.as_ref().map(|t| &t.bot_id),
-            c.telegram.as_ref().map(|t| &t.chat_id),
-            address.country,
-            address.region,
-            address.town,
-            address.street_address,
-            address.postcode,
-            location,
-            c.timezone,
-            c.language,
-            millis(c.created_at),
-            millis(c.updated_at),
-            source,
-            c.deleted_at.map(millis),
-        ])
-    });
-    inserted.map_err(storage_error)?;
-    replace_children(conn, c)
+    let values = params![
+        c.id,
+        c.external_id,
+        c.contact_key,
+        c.first_name,
+        c.last_name,
+        c.email,
+        c.email_confirmed,
+        c.phone,
+        c.phone_confirmed,
+        c.telegram.as_ref().map(|t| &t.bot_id),
+        c.telegram.as_ref().map(|t| &t.chat_id),
+        address.country,
+        address.region,
+        address.town,
+        address.street_address,
+        address.postcode,
+        location,
+        c.timezone,
+        c.language,
+        millis(c.created_at),
+        millis(c.updated_at),
+        source,
+        c.deleted_at.map(millis),
+    ];
+    let inserted = conn
+        .prepare_cached(INSERT_CONTACT)
+        .and_then(|mut stmt| stmt.execute(values))
+        .map_err(storage_error)?;
+    // A new contact has no child rows yet (foreign keys are always on): only an
+    // existing one is updated and has its children cleared.
+    if inserted == 0 {
+        conn.prepare_cached(UPDATE_CONTACT)
+            .and_then(|mut stmt| stmt.execute(values))
+            .map_err(storage_error)?;
+        for sql in DELETE_CHILDREN {
+            conn.prepare_cached(sql)
+                .and_then(|mut stmt| stmt.execute([&c.id]))
+                .map_err(storage_error)?;
+        }
+    }
+    insert_children(conn, c)
 }
 
-fn replace_children(conn: &Connection, c: &ContactRecord) -> Result<()> {
-    for table in [
-        "devices",
-        "web_push",
-        "contact_categories",
-        "segment_members",
-        "field_values",
-    ] {
-        conn.prepare_cached(&format!("DELETE FROM {table} WHERE contact_id = ?1"))
-            .and_then(|mut stmt| stmt.execute([&c.id]))
-            .map_err(storage_error)?;
-    }
+fn insert_children(conn: &Connection, c: &ContactRecord) -> Result<()> {
     let mut stmt = conn
         .prepare_cached(
             "INSERT INTO devices (contact_id, position, app_id, device_id, token, platform, model, os, \

@@ -22,6 +22,7 @@ use crate::model::{
     Activity, Category, ContactRecord, FieldDefinition, Identifier, Segment, SuppressionRecord,
 };
 use crate::{Error, Result};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -100,6 +101,11 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", synchronous)
             .map_err(storage_error)?;
         conn.pragma_update(None, "foreign_keys", true)
+            .map_err(storage_error)?;
+        // Plans must not depend on bound values: SQLite marks a statement whose
+        // planner peeked at a parameter (any `col = ?` it costed), and the statement
+        // cache's `clear_bindings` then forces a full re-prepare on every reuse.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(storage_error)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         schema::migrate(&mut conn)?;
