@@ -181,10 +181,7 @@ impl ContactBook {
             let (since, until) = match (query.category, explicit) {
                 (ActivityCategory::Orders, _) => (None, None),
                 (_, true) => (query.since, query.until),
-                (_, false) => (
-                    query.period.length().map(|length| unit.now - length),
-                    None,
-                ),
+                (_, false) => (query.period.length().map(|length| unit.now - length), None),
             };
             let filter = ActivityFilter {
                 kinds: query.category.kinds().to_vec(),
