@@ -6,6 +6,7 @@ use super::{decoded, storage_error};
 use crate::model::{Activity, ActivityDetail, ActivityKind};
 use crate::store::ActivityFilter;
 use crate::Result;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const COLUMNS: &str = "id, contact_id, at, detail";
@@ -17,6 +18,16 @@ fn read(row: &Row<'_>) -> rusqlite::Result<Activity> {
         at: decoded(instant(row.get(2)?))?,
         detail: decoded(codec::from_json(&row.get::<_, String>(3)?))?,
     })
+}
+
+/// Milliseconds since the epoch, rounded up to the next whole millisecond.
+fn millis_up(at: DateTime<Utc>) -> i64 {
+    let floor = millis(at);
+    if at.timestamp_subsec_nanos().is_multiple_of(1_000_000) {
+        floor
+    } else {
+        floor.saturating_add(1)
+    }
 }
 
 /// The campaign item of a contact for a message.
@@ -91,9 +102,15 @@ pub fn query(
          AND at >= ?2 AND at < ?3 AND (?4 IS NULL OR (at, id) < (?4, ?5)) \
          ORDER BY at DESC, id DESC LIMIT ?6"
     );
-    let since = filter.since.map(millis).unwrap_or(i64::MIN);
-    let until = filter.until.map(millis).unwrap_or(i64::MAX);
+    // Stored times are whole milliseconds, but a caller's bounds may not be: round
+    // them up so the integer comparisons agree with `ActivityFilter::matches`
+    // (`at >= since` ⟺ `at_ms >= ⌈since⌉`, `at < until` ⟺ `at_ms < ⌈until⌉`).
+    let since = filter.since.map(millis_up).unwrap_or(i64::MIN);
+    let until = filter.until.map(millis_up).unwrap_or(i64::MAX);
     let (after_at, after_id) = match &filter.after {
+        // Between two milliseconds no stored item ties with the cursor, so
+        // `(at, id) < (cursor, id)` ⟺ `at_ms < ⌈cursor⌉` ⟺ `(at_ms, id) < (⌈cursor⌉, "")`.
+        Some((at, _)) if millis(*at) != millis_up(*at) => (Some(millis_up(*at)), ""),
         Some((at, id)) => (Some(millis(*at)), id.as_str()),
         None => (None, ""),
     };

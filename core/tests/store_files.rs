@@ -1,0 +1,443 @@
+//! Bad files and schema versions (issue 3, "Proof: bad files").
+//!
+//! - A file that is not SQLite (text, random bytes) is an `Error::Storage`, never a
+//!   panic, and its bytes are unchanged.
+//! - A file from a newer schema version (`PRAGMA user_version = 99`) is an
+//!   `Error::Storage` naming the version, and its bytes are unchanged.
+//! - A file made by schema version 1 is upgraded by `ContactBook::open`: its contact is
+//!   still there, the timeline (migration 2) works, and `user_version` is current.
+//! - An operation that fails on a SQLite book (conflict, not found, validation)
+//!   leaves the file exactly as it was.
+
+use chrono::{TimeZone, Utc};
+use contactkit::store::sqlite::schema;
+use contactkit::{
+    ActivityQuery, Channel, ContactBook, ContactInput, DedupeOn, Error, EventInput,
+    FieldDefinition, FieldType, ManualClock, OrderInput, Period,
+};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Every file in `dir` with its bytes, sorted by name: what "unchanged" compares.
+fn dir_snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[track_caller]
+fn assert_storage_error(result: contactkit::Result<ContactBook>) -> String {
+    match result {
+        Err(Error::Storage { reason }) => reason,
+        Err(other) => panic!("expected Error::Storage, got {other:?}"),
+        Ok(_) => panic!("expected Error::Storage, the file opened"),
+    }
+}
+
+/// Opens `path` as a book, expecting a storage error, and checks that neither the
+/// file nor anything beside it (no -wal, -shm or journal left behind) changed.
+#[track_caller]
+fn refuses_untouched(path: &Path) -> String {
+    let dir = path.parent().unwrap();
+    let before = dir_snapshot(dir);
+    let reason = assert_storage_error(ContactBook::open(path));
+    // Twice: a first failed open must not leave anything that changes the second.
+    let again = assert_storage_error(ContactBook::open(path));
+    assert_eq!(reason, again);
+    let after = dir_snapshot(dir);
+    assert_eq!(
+        before.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        after.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        "files beside the database appeared or vanished"
+    );
+    assert!(before == after, "the file's bytes changed");
+    reason
+}
+
+#[test]
+fn a_text_file_is_a_storage_error_and_stays_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    let text = "name,email\nAnn,ann@example.com\n".repeat(200);
+    std::fs::write(&path, &text).unwrap();
+    let reason = refuses_untouched(&path);
+    assert!(
+        reason.contains("notes.txt") && reason.contains("not a database"),
+        "the reason names the file and the problem: {reason}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn a_random_bytes_file_is_a_storage_error_and_stays_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("noise.bin");
+    // xorshift64*: deterministic noise, several pages long.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes: Vec<u8> = (0..16_384)
+        .map(|_| {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
+        })
+        .collect();
+    std::fs::write(&path, &bytes).unwrap();
+    let reason = refuses_untouched(&path);
+    assert!(reason.contains("noise.bin"), "{reason}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn a_file_from_a_newer_schema_is_a_storage_error_and_stays_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE contacts (id TEXT PRIMARY KEY, hologram BLOB);
+             INSERT INTO contacts VALUES ('x', x'00ff');
+             PRAGMA user_version = 99;",
+        )
+        .unwrap();
+    }
+    let reason = refuses_untouched(&path);
+    assert!(
+        reason.contains("99") && reason.contains(&schema::CURRENT_VERSION.to_string()),
+        "the reason names the file's version and ours: {reason}"
+    );
+    let conn = Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 99);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete", "the journal mode was not switched to WAL");
+}
+
+const OLD_ID: &str = "01900000-0000-7000-8000-000000000001";
+
+#[test]
+fn a_version_1_file_is_upgraded_and_keeps_its_contacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    let created = Utc.with_ymd_and_hms(2025, 6, 1, 9, 30, 0).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        for sql in schema::migrations_up_to(1) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 1").unwrap();
+        conn.execute(
+            "INSERT INTO contacts (id, external_id, first_name, email, email_confirmed, phone, \
+             phone_confirmed, address_country, address_town, created_at, updated_at, source) \
+             VALUES (?1, 'crm-7', 'Olena', 'olena@example.com', 1, '+380671234567', 0, 'UA', \
+             'Lviv', ?2, ?2, 'import')",
+            rusqlite::params![OLD_ID, created.timestamp_millis()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO suppressions (address, position, channel, kind, at, reason) \
+             VALUES ('olena@example.com', 0, 'email', 'unsubscribed', ?1, 'too many')",
+            [created.timestamp_millis()],
+        )
+        .unwrap();
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'activities'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0, "a version 1 file has no timeline yet");
+    }
+
+    let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+    let book = ContactBook::open(&path)
+        .unwrap()
+        .with_clock(Arc::new(ManualClock::new(now)));
+    let olena = book
+        .find_by_email("Olena@Example.com")
+        .unwrap()
+        .expect("the old contact is found by email");
+    assert_eq!(olena.id, OLD_ID);
+    assert_eq!(olena.first_name.as_deref(), Some("Olena"));
+    assert_eq!(olena.external_id.as_deref(), Some("crm-7"));
+    assert_eq!(olena.phone.as_deref(), Some("+380671234567"));
+    assert_eq!(olena.created_at, created);
+    assert_eq!(
+        olena.address.as_ref().and_then(|a| a.town.as_deref()),
+        Some("Lviv")
+    );
+    assert_eq!(
+        olena.email_status,
+        Some(contactkit::ChannelStatus::Unsubscribed)
+    );
+    assert_eq!(
+        olena.phone_status,
+        Some(contactkit::ChannelStatus::Unconfirmed)
+    );
+    assert_eq!(
+        book.find_by_external_id("crm-7").unwrap().map(|c| c.id),
+        Some(OLD_ID.to_string())
+    );
+
+    let event = book
+        .record_event(
+            OLD_ID,
+            EventInput {
+                name: "migrated".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let page = book
+        .activity(
+            OLD_ID,
+            &ActivityQuery {
+                period: Period::All,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(page.items, vec![event]);
+    drop(book);
+
+    let conn = Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, schema::CURRENT_VERSION);
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    drop(conn);
+
+    // Opening an up-to-date file again migrates nothing and keeps everything.
+    let book = ContactBook::open(&path).unwrap();
+    assert_eq!(book.count().unwrap(), 1);
+    assert_eq!(
+        book.activity(
+            OLD_ID,
+            &ActivityQuery {
+                period: Period::All,
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .items
+        .len(),
+        1
+    );
+}
+
+/// Every row of every table (and the schema version), through a separate
+/// connection: the logical content of the file.
+fn logical_snapshot(path: &Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    let mut snapshot = vec![format!("user_version {version}")];
+    let tables: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (table, sql) in tables {
+        snapshot.push(sql);
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let columns = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |row| {
+                let values = (0..columns)
+                    .map(|i| row.get::<_, rusqlite::types::Value>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(format!("{table}: {values:?}"))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        rows.sort();
+        snapshot.extend(rows);
+    }
+    snapshot
+}
+
+/// The bytes of the database file and its write-ahead log.
+fn file_bytes(path: &Path) -> (Vec<u8>, Option<Vec<u8>>) {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    (std::fs::read(path).unwrap(), std::fs::read(wal).ok())
+}
+
+fn contact(json: serde_json::Value) -> ContactInput {
+    serde_json::from_value(json).unwrap()
+}
+
+#[test]
+fn a_failed_operation_leaves_the_file_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+    ));
+    let book = ContactBook::open(&path).unwrap().with_clock(clock.clone());
+    let ann = book
+        .create(contact(serde_json::json!({
+            "email": "ann@example.com", "external_id": "ext-ann",
+            "mobile_push": [{"app_id": "shop", "device_id": "d1", "token": "tok-ann"}]
+        })))
+        .unwrap();
+    let bob = book
+        .create(contact(serde_json::json!({
+            "email": "bob@example.com", "phone": "+380671234567",
+            "mobile_push": [{"app_id": "shop", "device_id": "d2", "token": "tok-bob"}]
+        })))
+        .unwrap();
+    book.define_category("Weekly news").unwrap();
+    book.define_field(FieldDefinition::new("age", FieldType::Number))
+        .unwrap();
+    book.record_order(
+        &ann.id,
+        OrderInput {
+            external_id: "o-1".into(),
+            amount: "10.50".parse().unwrap(),
+            currency: "UAH".into(),
+            status: Default::default(),
+            items: vec![],
+            shipping: None,
+            discount: None,
+            taxes: None,
+            store_id: None,
+            source: Default::default(),
+            delivery_address: None,
+            at: None,
+        },
+    )
+    .unwrap();
+    clock.advance(chrono::Duration::seconds(5));
+
+    let logical = logical_snapshot(&path);
+    let bytes = file_bytes(&path);
+
+    let failures: Vec<(&str, contactkit::Result<serde_json::Value>)> = vec![
+        (
+            // The token would move from Bob before the email conflict is found.
+            "create with a taken email",
+            book.create(contact(serde_json::json!({
+                "email": "ANN@example.com",
+                "mobile_push": [{"app_id": "shop", "device_id": "d9", "token": "tok-bob"}]
+            })))
+            .map(|c| serde_json::to_value(c).unwrap()),
+        ),
+        (
+            "update with a taken phone and a moved token",
+            book.update(
+                &ann.id,
+                contact(serde_json::json!({
+                    "phone": "+380671234567", "first_name": "Anna",
+                    "mobile_push": [{"app_id": "shop", "device_id": "d1", "token": "tok-bob"}]
+                })),
+            )
+            .map(|c| serde_json::to_value(c).unwrap()),
+        ),
+        (
+            "upsert on a taken external id",
+            book.upsert(
+                contact(serde_json::json!({"email": "bob@example.com", "external_id": "ext-ann"})),
+                DedupeOn::Email,
+            )
+            .map(|c| serde_json::to_value(c).unwrap()),
+        ),
+        (
+            "an order of another contact",
+            book.record_order(
+                &bob.id,
+                OrderInput {
+                    external_id: "o-1".into(),
+                    amount: "1".parse().unwrap(),
+                    currency: "UAH".into(),
+                    status: Default::default(),
+                    items: vec![],
+                    shipping: None,
+                    discount: None,
+                    taxes: None,
+                    store_id: None,
+                    source: Default::default(),
+                    delivery_address: Some(contactkit::Address {
+                        town: Some("Kyiv".into()),
+                        ..Default::default()
+                    }),
+                    at: None,
+                },
+            )
+            .map(|a| serde_json::to_value(a).unwrap()),
+        ),
+        (
+            "a category defined twice",
+            book.define_category("weekly NEWS")
+                .map(|c| serde_json::to_value(c).unwrap()),
+        ),
+        (
+            "a conflicting field definition",
+            book.define_field(FieldDefinition::new("age", FieldType::Text))
+                .map(|d| serde_json::to_value(d).unwrap()),
+        ),
+        (
+            "a field value of the wrong type",
+            book.set_field(&ann.id, "age", "old".into())
+                .map(|c| serde_json::to_value(c).unwrap()),
+        ),
+        (
+            "unblacklist without a blacklist",
+            book.unblacklist(&ann.id, Channel::Email, "oops")
+                .map(|c| serde_json::to_value(c).unwrap()),
+        ),
+        (
+            "delete of an unknown contact",
+            book.delete("01900000-0000-7000-8000-00000000dead")
+                .map(|()| serde_json::Value::Null),
+        ),
+        (
+            "create with an unknown segment",
+            book.create(contact(serde_json::json!({
+                "email": "cy@example.com", "segments": ["no-such-segment"]
+            })))
+            .map(|c| serde_json::to_value(c).unwrap()),
+        ),
+    ];
+    for (what, result) in failures {
+        assert!(result.is_err(), "{what} should fail: {result:?}");
+        assert_eq!(
+            logical_snapshot(&path),
+            logical,
+            "{what} changed the book's content"
+        );
+        assert!(
+            file_bytes(&path) == bytes,
+            "{what} changed the file's or the log's bytes"
+        );
+    }
+    // The book still works, and the state is the one before the failures.
+    assert_eq!(book.count().unwrap(), 2);
+    let ann_now = book.get(&ann.id).unwrap().unwrap();
+    assert_eq!(ann_now.first_name, None);
+    assert_eq!(ann_now.devices[0].token.as_deref(), Some("tok-ann"));
+    let bob_now = book.get(&bob.id).unwrap().unwrap();
+    assert_eq!(bob_now.devices[0].token.as_deref(), Some("tok-bob"));
+    assert_eq!(bob_now.address, None);
+    assert!(book.find_by_email("cy@example.com").unwrap().is_none());
+}
