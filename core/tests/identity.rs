@@ -1129,3 +1129,22 @@ fn a_manual_location_is_not_overwritten_by_a_detected_one() {
         "location.latitude",
     );
 }
+
+#[test]
+fn upsert_on_phone_reads_a_national_number_in_the_inputs_address_country() {
+    let book = ContactBook::in_memory();
+    let row = || -> ContactInput {
+        serde_json::from_value(serde_json::json!({
+            "phone": "067 123 4567", "address": {"country": "ua"}
+        }))
+        .unwrap()
+    };
+    let first = book.upsert(row(), DedupeOn::Phone).unwrap();
+    assert_eq!(first.phone.as_deref(), Some("+380671234567"));
+    let again = book.upsert(row(), DedupeOn::Phone).unwrap();
+    assert_eq!(
+        again.id, first.id,
+        "the second upsert found the first contact"
+    );
+    assert_eq!(book.count().unwrap(), 1);
+}

@@ -261,11 +261,13 @@ impl Unit<'_> {
                 .transpose()
         };
         let phone = || -> Result<Option<Identifier>> {
-            let region = input
+            // A bad country is reported by the merge, naming `address.country`.
+            let country = input
                 .address
                 .as_set()
                 .and_then(|a| a.country.as_deref())
-                .or(self.book.default_region.as_deref());
+                .and_then(|c| validate::normalize_country("country", c).ok());
+            let region = country.as_deref().or(self.book.default_region.as_deref());
             input
                 .phone
                 .as_set()
