@@ -1,7 +1,9 @@
 //! Channel operations: mobile push devices, installed apps, web push, Telegram.
 
 use super::ContactBook;
-use crate::model::{Contact, ContactInput, DeviceInput, Patch, Telegram, WebPushInput};
+use crate::model::{
+    Contact, ContactInput, ContactRecord, DeviceInput, Patch, Telegram, WebPushInput,
+};
 use crate::{Error, Result};
 
 impl ContactBook {
@@ -18,15 +20,10 @@ impl ContactBook {
 
     /// Removes the device holding `token`.
     pub fn remove_mobile_push(&self, id: &str, token: &str) -> Result<Contact> {
-        self.atomic(|unit| {
-            let mut record = unit.live_contact(id)?;
+        self.remove_from(id, "mobile push token", token, |record| {
             let before = record.devices.len();
             record.devices.retain(|d| d.token.as_deref() != Some(token));
-            if record.devices.len() == before {
-                return Err(Error::not_found("mobile push token", token));
-            }
-            let record = unit.save(record)?;
-            unit.view(record)
+            record.devices.len() != before
         })
     }
 
@@ -44,15 +41,10 @@ impl ContactBook {
 
     /// Removes an app: every device registered for it on this contact.
     pub fn remove_app(&self, id: &str, app_id: &str) -> Result<Contact> {
-        self.atomic(|unit| {
-            let mut record = unit.live_contact(id)?;
+        self.remove_from(id, "app", app_id, |record| {
             let before = record.devices.len();
             record.devices.retain(|d| d.app_id != app_id);
-            if record.devices.len() == before {
-                return Err(Error::not_found("app", app_id));
-            }
-            let record = unit.save(record)?;
-            unit.view(record)
+            record.devices.len() != before
         })
     }
 
@@ -70,20 +62,15 @@ impl ContactBook {
 
     /// Removes the subscription with `endpoint`.
     pub fn remove_web_push(&self, id: &str, endpoint: &str) -> Result<Contact> {
-        self.atomic(|unit| {
-            let mut record = unit.live_contact(id)?;
+        let canonical = url::Url::parse(endpoint.trim())
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        self.remove_from(id, "web push endpoint", endpoint, |record| {
             let before = record.web_push.len();
-            let wanted = url::Url::parse(endpoint.trim())
-                .map(|u| u.to_string())
-                .unwrap_or_default();
             record
                 .web_push
-                .retain(|s| s.endpoint != endpoint && s.endpoint != wanted);
-            if record.web_push.len() == before {
-                return Err(Error::not_found("web push endpoint", endpoint));
-            }
-            let record = unit.save(record)?;
-            unit.view(record)
+                .retain(|s| s.endpoint != endpoint && s.endpoint != canonical);
+            record.web_push.len() != before
         })
     }
 
@@ -96,5 +83,26 @@ impl ContactBook {
                 ..Default::default()
             },
         )
+    }
+}
+
+impl ContactBook {
+    /// Applies `remove` to a live contact and saves it; not-found (naming `what` and
+    /// `key`) when `remove` reports that nothing matched.
+    fn remove_from(
+        &self,
+        id: &str,
+        what: &str,
+        key: &str,
+        remove: impl FnOnce(&mut ContactRecord) -> bool,
+    ) -> Result<Contact> {
+        self.atomic(|unit| {
+            let mut record = unit.live_contact(id)?;
+            if !remove(&mut record) {
+                return Err(Error::not_found(what, key));
+            }
+            let record = unit.save(record)?;
+            unit.view(record)
+        })
     }
 }

@@ -463,8 +463,9 @@ fn upsert_web_push(
     }
 }
 
-/// Checks an address; an address with no part left is no address.
-fn validate_address(address: &Address) -> Result<Option<Address>> {
+/// Checks an address (a contact's, or an order's delivery address); an address
+/// with no part left is no address.
+pub(super) fn validate_address(address: &Address) -> Result<Option<Address>> {
     let text = |field, value: &Option<String>| {
         optional_text(field, value.as_deref(), MAX_IDENTIFIER_CHARS)
     };
@@ -480,11 +481,6 @@ fn validate_address(address: &Address) -> Result<Option<Address>> {
         postcode: text("postcode", &address.postcode)?,
     };
     Ok((checked != Address::default()).then_some(checked))
-}
-
-/// Checks an order's delivery address (shared with the timeline).
-pub(super) fn validated_address(address: &Address) -> Result<Option<Address>> {
-    validate_address(address)
 }
 
 fn validate_location(

@@ -8,9 +8,9 @@ use crate::model::{
 use crate::{validate, Error, Result};
 
 /// Page size of `list` and `segment_members` when none is asked for.
-const DEFAULT_PAGE: u32 = 100;
+pub(super) const DEFAULT_PAGE: u32 = 100;
 /// Largest page a caller may ask for.
-pub(super) const MAX_PAGE: u32 = 1000;
+const MAX_PAGE: u32 = 1000;
 
 /// Whether an upsert made a new contact or changed an existing one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +133,7 @@ impl ContactBook {
 
     /// Live contacts in id (creation) order, a page at a time.
     pub fn list(&self, query: &ListQuery) -> Result<Page<Contact>> {
-        let limit = page_size(query.limit)?;
+        let limit = page_size(query.limit, DEFAULT_PAGE)?;
         self.atomic(|unit| {
             let records = unit.tx.live_contacts(query.cursor.as_deref(), limit + 1)?;
             unit.page_of_contacts(records, limit)
@@ -146,9 +146,9 @@ impl ContactBook {
     }
 }
 
-/// Checks a requested page size.
-pub(super) fn page_size(limit: Option<u32>) -> Result<usize> {
-    match limit.unwrap_or(DEFAULT_PAGE) {
+/// Checks a requested page size; `default` when none is asked for.
+pub(super) fn page_size(limit: Option<u32>, default: u32) -> Result<usize> {
+    match limit.unwrap_or(default) {
         0 => Err(Error::validation("limit", "0", "must be at least 1")),
         n if n > MAX_PAGE => Err(Error::validation(
             "limit",

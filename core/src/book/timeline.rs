@@ -1,7 +1,8 @@
 //! The activity timeline: recording campaigns, events and orders, and querying them
 //! newest first.
 
-use super::merge::validated_address;
+use super::merge::validate_address;
+use super::profile::page_size;
 use super::{ContactBook, Unit};
 use crate::clock::to_millis;
 use crate::model::{
@@ -15,7 +16,6 @@ use crate::{consent, Error, Result};
 use chrono::{DateTime, Utc};
 
 const DEFAULT_ACTIVITY_PAGE: u32 = 50;
-const MAX_ACTIVITY_PAGE: u32 = 1000;
 /// The provider detail that turns an `undelivered` campaign into a blacklist.
 const HARD_BOUNCE: &str = "hard_bounce";
 
@@ -154,17 +154,7 @@ impl ContactBook {
     /// time. The `orders` category always covers the full history, whatever the
     /// period (preset or `since`/`until`); in `all` the period applies to every kind.
     pub fn activity(&self, id: &str, query: &ActivityQuery) -> Result<Page<Activity>> {
-        let limit = match query.limit.unwrap_or(DEFAULT_ACTIVITY_PAGE) {
-            0 => return Err(Error::validation("limit", "0", "must be at least 1")),
-            n if n > MAX_ACTIVITY_PAGE => {
-                return Err(Error::validation(
-                    "limit",
-                    n.to_string(),
-                    "must be at most 1000",
-                ))
-            }
-            n => n as usize,
-        };
+        let limit = page_size(query.limit, DEFAULT_ACTIVITY_PAGE)?;
         let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
         if let (Some(since), Some(until)) = (query.since, query.until) {
             if since > until {
@@ -259,7 +249,7 @@ fn validate_order(input: &OrderInput) -> Result<Order> {
         delivery_address: input
             .delivery_address
             .as_ref()
-            .map(|a| validated_address(a).map_err(|e| e.within("delivery_address")))
+            .map(|a| validate_address(a).map_err(|e| e.within("delivery_address")))
             .transpose()?
             .flatten(),
     })
