@@ -1,7 +1,7 @@
 //! The book's catalogues: subscription categories, static segments and additional
 //! field definitions, and the operations that put contacts in them.
 
-use super::profile::{page_size, DEFAULT_PAGE};
+use super::profile::{contact_cursor, page_size, DEFAULT_PAGE};
 use super::{ContactBook, Unit};
 use crate::model::{
     Category, Contact, ContactInput, FieldDefinition, FieldInput, ListQuery, Page, Segment,
@@ -123,13 +123,14 @@ impl ContactBook {
     /// Live members of a segment in id order, a page at a time.
     pub fn segment_members(&self, segment_id: &str, query: &ListQuery) -> Result<Page<Contact>> {
         let limit = page_size(query.limit, DEFAULT_PAGE)?;
+        let after = contact_cursor(query.cursor.as_deref())?;
         self.atomic(|unit| {
             if unit.tx.segment(segment_id)?.is_none() {
                 return Err(Error::not_found("segment", segment_id));
             }
-            let records =
-                unit.tx
-                    .segment_members(segment_id, query.cursor.as_deref(), limit + 1)?;
+            let records = unit
+                .tx
+                .segment_members(segment_id, after.as_deref(), limit + 1)?;
             unit.page_of_contacts(records, limit)
         })
     }

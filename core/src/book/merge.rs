@@ -57,6 +57,17 @@ impl Unit<'_> {
         source: Source,
         is_new: bool,
     ) -> Result<ContactRecord> {
+        let size = validate::limits::json_size(&input);
+        if size > validate::limits::MAX_IMPORT_ROW_BYTES {
+            return Err(Error::validation(
+                "input",
+                format!("{size} bytes of JSON"),
+                format!(
+                    "larger than {} bytes",
+                    validate::limits::MAX_IMPORT_ROW_BYTES
+                ),
+            ));
+        }
         let mut record = before.clone();
         apply_text(&mut record.first_name, input.first_name, |v| {
             validate::validate_name("first_name", &v)

@@ -134,8 +134,9 @@ impl ContactBook {
     /// Live contacts in id (creation) order, a page at a time.
     pub fn list(&self, query: &ListQuery) -> Result<Page<Contact>> {
         let limit = page_size(query.limit, DEFAULT_PAGE)?;
+        let after = contact_cursor(query.cursor.as_deref())?;
         self.atomic(|unit| {
-            let records = unit.tx.live_contacts(query.cursor.as_deref(), limit + 1)?;
+            let records = unit.tx.live_contacts(after.as_deref(), limit + 1)?;
             unit.page_of_contacts(records, limit)
         })
     }
@@ -157,6 +158,18 @@ pub(super) fn page_size(limit: Option<u32>, default: u32) -> Result<usize> {
         )),
         n => Ok(n as usize),
     }
+}
+
+/// A contact page's cursor is the id of the last contact shown: anything that is not
+/// an id is refused, so a garbled cursor cannot pass for an empty last page.
+pub(super) fn contact_cursor(cursor: Option<&str>) -> Result<Option<String>> {
+    cursor
+        .map(|cursor| {
+            validate::normalize_contact_id(cursor).map_err(|_| {
+                Error::validation("cursor", cursor, "not a cursor this book returned")
+            })
+        })
+        .transpose()
 }
 
 impl Unit<'_> {

@@ -11,7 +11,7 @@ use crate::model::{
     SuppressionKind,
 };
 use crate::store::ActivityFilter;
-use crate::validate::{self, optional_text, required_text, MAX_IDENTIFIER_CHARS};
+use crate::validate::{self, limits, optional_text, required_text, MAX_IDENTIFIER_CHARS};
 use crate::{consent, Error, Result};
 use chrono::{DateTime, Utc};
 
@@ -36,9 +36,10 @@ impl ContactBook {
             input.status_description.as_deref(),
             MAX_IDENTIFIER_CHARS,
         )?;
+        let at = checked_at(input.at)?;
         self.atomic(|unit| {
             let record = unit.live_contact(id)?;
-            let at = unit.stamp(input.at);
+            let at = unit.stamp(at);
             let previous = unit.tx.campaign(id, &message_id)?;
             let activity = match previous {
                 Some(mut activity) => {
@@ -88,6 +89,9 @@ impl ContactBook {
 
     /// Records an event the contact triggered.
     pub fn record_event(&self, id: &str, input: EventInput) -> Result<Activity> {
+        limits::check_event_params(&input.params)?;
+        limits::check_count("workflows", input.workflows.len(), limits::MAX_WORKFLOWS)?;
+        let at = checked_at(input.at)?;
         let event = Event {
             name: validate::validate_event_name(&input.name)?,
             key_value: optional_text(
@@ -107,7 +111,7 @@ impl ContactBook {
             let activity = Activity {
                 id: unit.new_id(),
                 contact_id: id.to_string(),
-                at: unit.stamp(input.at),
+                at: unit.stamp(at),
                 detail: ActivityDetail::Event(event),
             };
             unit.tx.put_activity(&activity)?;
@@ -119,6 +123,7 @@ impl ContactBook {
     /// `external_id`. A delivery address fills the contact's address if it has none.
     pub fn record_order(&self, id: &str, input: OrderInput) -> Result<Activity> {
         let order = validate_order(&input)?;
+        let at = checked_at(input.at)?;
         self.atomic(|unit| {
             let mut record = unit.live_contact(id)?;
             let existing = unit.tx.order(&order.external_id)?;
@@ -130,8 +135,8 @@ impl ContactBook {
                         format!("an order of contact {}", existing.contact_id),
                     ));
                 }
-                Some(existing) => (existing.id, input.at.map(to_millis).unwrap_or(existing.at)),
-                None => (unit.new_id(), unit.stamp(input.at)),
+                Some(existing) => (existing.id, at.map(to_millis).unwrap_or(existing.at)),
+                None => (unit.new_id(), unit.stamp(at)),
             };
             if record.address.is_none() {
                 if let Some(delivery) = &order.delivery_address {
@@ -156,6 +161,9 @@ impl ContactBook {
     pub fn activity(&self, id: &str, query: &ActivityQuery) -> Result<Page<Activity>> {
         let limit = page_size(query.limit, DEFAULT_ACTIVITY_PAGE)?;
         let after = query.cursor.as_deref().map(parse_cursor).transpose()?;
+        for (field, at) in [("since", query.since), ("until", query.until)] {
+            at.map(|at| limits::check_instant(field, at)).transpose()?;
+        }
         if let (Some(since), Some(until)) = (query.since, query.until) {
             if since > until {
                 return Err(Error::validation(
@@ -198,6 +206,11 @@ impl Unit<'_> {
     }
 }
 
+/// A caller's `at`, refused outside the years every binding can read back.
+fn checked_at(at: Option<DateTime<Utc>>) -> Result<Option<DateTime<Utc>>> {
+    at.map(|at| limits::check_instant("at", at)).transpose()
+}
+
 /// The suppression a campaign status records, if any.
 fn suppression_for(status: CampaignStatus, description: Option<&str>) -> Option<SuppressionKind> {
     match status {
@@ -229,6 +242,7 @@ fn validate_order(input: &OrderInput) -> Result<Order> {
             .map(|v| validate::validate_money(field, v))
             .transpose()
     };
+    limits::check_count("items", input.items.len(), limits::MAX_ORDER_ITEMS)?;
     let items = input
         .items
         .iter()
@@ -281,5 +295,6 @@ fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, String)> {
     let (millis, id) = cursor.split_once('_').ok_or_else(invalid)?;
     let millis: i64 = millis.parse().map_err(|_| invalid())?;
     let at = DateTime::from_timestamp_millis(millis).ok_or_else(invalid)?;
-    Ok((at, id.to_string()))
+    let id = uuid::Uuid::parse_str(id).map_err(|_| invalid())?;
+    Ok((at, id.hyphenated().to_string()))
 }

@@ -1,11 +1,10 @@
 //! Additional-field definitions and the parsing of values against them.
 
-use super::required_text;
+use super::{limits, required_text};
 use crate::model::{FieldDefinition, FieldInput, FieldType, FieldValue};
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 const MAX_TEXT_CHARS: usize = 255;
 const MAX_TEXTAREA_CHARS: usize = 10_000;
@@ -107,8 +106,12 @@ pub fn parse_field_value(def: &FieldDefinition, input: &FieldInput) -> Result<Fi
         }
         (FieldType::Decimal, FieldInput::Decimal(d)) => FieldValue::Decimal(*d),
         (FieldType::Decimal, FieldInput::Integer(n)) => FieldValue::Decimal(Decimal::from(*n)),
-        (FieldType::Decimal, FieldInput::Float(f)) => {
-            FieldValue::Decimal(Decimal::from_str(&f.to_string()).map_err(|_| wrong_type())?)
+        (FieldType::Decimal, FieldInput::Float(_)) => {
+            return Err(Error::validation(
+                key,
+                &shown,
+                "a binary float is not exact: give a decimal, a string or an integer",
+            ))
         }
         (FieldType::Decimal, FieldInput::Text(s)) => FieldValue::Decimal(
             Decimal::from_str_exact(s.trim())
@@ -148,6 +151,11 @@ pub fn parse_field_value(def: &FieldDefinition, input: &FieldInput) -> Result<Fi
         _ => return Err(wrong_type()),
     };
     check_range(def, &value, &shown)?;
+    match value {
+        FieldValue::Date(date) => _ = limits::check_date(key, date)?,
+        FieldValue::Datetime(at) => _ = limits::check_instant(key, at)?,
+        _ => {}
+    }
     Ok(value)
 }
 

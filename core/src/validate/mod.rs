@@ -7,6 +7,7 @@
 mod activity;
 mod email;
 mod field;
+pub mod limits;
 mod locale;
 mod name;
 mod phone;

@@ -38,6 +38,28 @@ pub enum Durability {
     Full,
 }
 
+impl Durability {
+    /// The lowercase name used in every binding and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Durability::Normal => "normal",
+            Durability::Full => "full",
+        }
+    }
+}
+
+impl std::str::FromStr for Durability {
+    type Err = Error;
+
+    /// `normal` or `full`, as every binding and the CLI spell it.
+    fn from_str(name: &str) -> Result<Self> {
+        [Durability::Normal, Durability::Full]
+            .into_iter()
+            .find(|durability| durability.as_str() == name)
+            .ok_or_else(|| Error::validation("durability", name, "expected normal or full"))
+    }
+}
+
 /// Settings for opening a SQLite file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SqliteOptions {
