@@ -241,9 +241,10 @@ pub fn to_input(value: Value, mapping: &Mapping) -> Result<ContactInput, Mapping
         let value = match field.value {
             Value::Null => None,
             Value::Bool(b) => Some(FieldInput::Bool(b)),
+            // A JSON number is decimal text: an exact decimal field keeps it as written.
             Value::Number(n) => Some(match n.as_i64() {
                 Some(i) => FieldInput::Integer(i),
-                None => FieldInput::Float(n.as_f64().unwrap_or_default()),
+                None => FieldInput::Text(n.to_string()),
             }),
             Value::String(s) => Some(FieldInput::Text(s)),
             Value::Array(items) => Some(FieldInput::List(

@@ -267,10 +267,11 @@ fn every_field_type_takes_typed_and_string_values() {
         ),
         FieldValue::Decimal(Decimal::new(5, 1))
     );
-    assert_eq!(
-        set(&book, id, "balance", FieldInput::Float(0.1)),
-        FieldValue::Decimal(Decimal::new(1, 1))
-    );
+    // A binary float is not exact: refused, naming the field.
+    let error = book
+        .set_field(id, "balance", FieldInput::Float(0.1 + 0.2))
+        .unwrap_err();
+    assert_eq!(error.field(), Some("fields.balance"));
     assert_eq!(
         set(&book, id, "balance", FieldInput::Integer(3)),
         FieldValue::Decimal(Decimal::from(3))

@@ -434,7 +434,6 @@ fn fitting() -> Vec<(&'static str, FieldInput)> {
         ("age", text(" 7 ")),
         ("score", text("10.50")),
         ("score", FieldInput::Decimal(dec("-0.250"))),
-        ("score", FieldInput::Float(0.1)),
         ("birthday", text("1990-03-09")),
         (
             "birthday",

@@ -51,7 +51,7 @@ impl ContactBook {
 
     /// Every category, by key.
     pub fn categories(&self) -> Result<Vec<Category>> {
-        self.atomic(|unit| unit.tx.categories())
+        self.read(|unit| unit.tx.categories())
     }
 
     /// Subscribes the contact to the category `key` (once; again is a no-op).
@@ -94,7 +94,7 @@ impl ContactBook {
 
     /// Every segment (static and category-backed), by id.
     pub fn segments(&self) -> Result<Vec<Segment>> {
-        self.atomic(|unit| unit.tx.segments())
+        self.read(|unit| unit.tx.segments())
     }
 
     /// Adds the contact to a static segment (a category's segment follows the
@@ -124,7 +124,7 @@ impl ContactBook {
     pub fn segment_members(&self, segment_id: &str, query: &ListQuery) -> Result<Page<Contact>> {
         let limit = page_size(query.limit, DEFAULT_PAGE)?;
         let after = contact_cursor(query.cursor.as_deref())?;
-        self.atomic(|unit| {
+        self.read(|unit| {
             if unit.tx.segment(segment_id)?.is_none() {
                 return Err(Error::not_found("segment", segment_id));
             }
@@ -162,7 +162,7 @@ impl ContactBook {
 
     /// Every field definition, by key.
     pub fn field_definitions(&self) -> Result<Vec<FieldDefinition>> {
-        self.atomic(|unit| unit.tx.field_definitions())
+        self.read(|unit| unit.tx.field_definitions())
     }
 
     /// Sets one additional field, parsing `value` against its definition.

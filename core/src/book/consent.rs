@@ -93,7 +93,7 @@ impl ContactBook {
                 address.trim().to_string()
             }
         };
-        self.atomic(|unit| {
+        self.read(|unit| {
             let mut records = unit.tx.suppressions(&address)?;
             records.retain(|r| r.channel == channel);
             Ok(records)
@@ -109,7 +109,7 @@ impl ContactBook {
         channel: Channel,
         category: Option<&str>,
     ) -> Result<SendDecision> {
-        self.atomic(|unit| {
+        self.read(|unit| {
             if let Some(key) = category {
                 if unit.tx.category(key)?.is_none() {
                     return Err(Error::not_found("category", key));

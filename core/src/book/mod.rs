@@ -23,7 +23,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::model::ContactRecord;
 #[cfg(doc)]
 use crate::store::Durability;
-use crate::store::{MemoryStore, SqliteOptions, SqliteStore, Store, Transaction};
+use crate::store::{Access, MemoryStore, SqliteOptions, SqliteStore, Store, Transaction};
 use crate::{validate, Error, Result};
 use chrono::{DateTime, Utc};
 use ids::IdGenerator;
@@ -103,12 +103,22 @@ impl ContactBook {
         self.clock.now()
     }
 
-    /// Runs `work` as one unit of work with one timestamp.
+    /// Runs `work` as one unit of work that may write, with one timestamp.
     fn atomic<R>(&self, work: impl FnOnce(&mut Unit<'_>) -> Result<R>) -> Result<R> {
+        self.unit(Access::Write, work)
+    }
+
+    /// Runs `work` as one read-only unit of work: it reads one snapshot and does not
+    /// wait for writers.
+    fn read<R>(&self, work: impl FnOnce(&mut Unit<'_>) -> Result<R>) -> Result<R> {
+        self.unit(Access::Read, work)
+    }
+
+    fn unit<R>(&self, access: Access, work: impl FnOnce(&mut Unit<'_>) -> Result<R>) -> Result<R> {
         let now = self.clock.now();
         let mut work = Some(work);
         let mut output = None;
-        self.store.unit_of_work(&mut |tx| {
+        self.store.unit_of_work(access, &mut |tx| {
             let work = work
                 .take()
                 .ok_or_else(|| Error::storage("the store ran a unit of work twice"))?;

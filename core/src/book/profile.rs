@@ -71,7 +71,7 @@ impl ContactBook {
 
     /// The live contact with `id`, or `None`.
     pub fn get(&self, id: &str) -> Result<Option<Contact>> {
-        self.atomic(|unit| match unit.tx.contact(id)? {
+        self.read(|unit| match unit.tx.contact(id)? {
             Some(record) if record.deleted_at.is_none() => unit.view(record).map(Some),
             _ => Ok(None),
         })
@@ -101,7 +101,7 @@ impl ContactBook {
     }
 
     fn find_by(&self, identifier: Identifier) -> Result<Option<Contact>> {
-        self.atomic(|unit| match unit.find_live(&identifier)? {
+        self.read(|unit| match unit.find_live(&identifier)? {
             Some(record) => unit.view(record).map(Some),
             None => Ok(None),
         })
@@ -135,7 +135,7 @@ impl ContactBook {
     pub fn list(&self, query: &ListQuery) -> Result<Page<Contact>> {
         let limit = page_size(query.limit, DEFAULT_PAGE)?;
         let after = contact_cursor(query.cursor.as_deref())?;
-        self.atomic(|unit| {
+        self.read(|unit| {
             let records = unit.tx.live_contacts(after.as_deref(), limit + 1)?;
             unit.page_of_contacts(records, limit)
         })
@@ -143,7 +143,7 @@ impl ContactBook {
 
     /// How many live contacts the book holds.
     pub fn count(&self) -> Result<u64> {
-        self.atomic(|unit| unit.tx.count_live_contacts())
+        self.read(|unit| unit.tx.count_live_contacts())
     }
 }
 
@@ -165,9 +165,8 @@ pub(super) fn page_size(limit: Option<u32>, default: u32) -> Result<usize> {
 pub(super) fn contact_cursor(cursor: Option<&str>) -> Result<Option<String>> {
     cursor
         .map(|cursor| {
-            validate::normalize_contact_id(cursor).map_err(|_| {
-                Error::validation("cursor", cursor, "not a cursor this book returned")
-            })
+            validate::normalize_contact_id(cursor)
+                .map_err(|_| Error::validation("cursor", cursor, "not a cursor this book returned"))
         })
         .transpose()
 }

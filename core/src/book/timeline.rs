@@ -173,7 +173,7 @@ impl ContactBook {
                 ));
             }
         }
-        self.atomic(|unit| {
+        self.read(|unit| {
             unit.live_contact(id)?;
             let explicit = query.since.is_some() || query.until.is_some();
             let (since, until) = match (query.category, explicit) {

@@ -4,12 +4,12 @@
 //! work fails (or panics) the log is replayed backwards, so a rollback costs what the
 //! work changed, not a copy of the whole book.
 
-use super::{identifiers_of, ActivityFilter, Store, Transaction};
+use super::{identifiers_of, Access, ActivityFilter, Store, Transaction};
 use crate::model::{
     Activity, ActivityDetail, Category, ContactRecord, FieldDefinition, Identifier, Segment,
     SuppressionRecord,
 };
-use crate::Result;
+use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
@@ -36,13 +36,23 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
-    fn unit_of_work(&self, work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>) -> Result<()> {
+    fn unit_of_work(
+        &self,
+        access: Access,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
+    ) -> Result<()> {
         let mut state = self.lock();
         let mut tx = MemoryTransaction {
             state: &mut state,
             undo: Vec::new(),
         };
-        let outcome = work(&mut tx);
+        let outcome = match work(&mut tx) {
+            // Like a read-only SQLite connection: a read that wrote keeps nothing.
+            Ok(()) if access == Access::Read && !tx.undo.is_empty() => {
+                Err(Error::storage("a read-only unit of work tried to write"))
+            }
+            other => other,
+        };
         if outcome.is_ok() {
             tx.undo.clear();
         }

@@ -23,7 +23,24 @@ use chrono::{DateTime, Utc};
 pub trait Store: Send + Sync {
     /// Runs `work` as one unit: everything it writes is committed if it returns
     /// `Ok`, and nothing is if it returns `Err` (or panics).
-    fn unit_of_work(&self, work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>) -> Result<()>;
+    ///
+    /// A [`Access::Read`] unit sees one consistent snapshot and must not wait for a
+    /// writer (a store with many connections runs it beside a write); a write inside
+    /// it is refused with [`crate::Error::Storage`] and nothing is kept.
+    fn unit_of_work(
+        &self,
+        access: Access,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
+    ) -> Result<()>;
+}
+
+/// What a unit of work does, so a store can run reads beside a writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Only reads: a snapshot, never waiting on the write lock.
+    Read,
+    /// Reads and writes: one writer at a time.
+    Write,
 }
 
 /// Reads and writes inside one unit of work.

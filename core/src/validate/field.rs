@@ -308,9 +308,14 @@ mod tests {
             FieldValue::Decimal(Decimal::new(1999, 2))
         );
         assert_eq!(
-            parse(&d, FieldInput::Float(0.1)).unwrap(),
-            FieldValue::Decimal(Decimal::new(1, 1))
+            parse(&d, FieldInput::Integer(7)).unwrap(),
+            FieldValue::Decimal(Decimal::new(7, 0))
         );
+        // A binary float is not exact (0.1 + 0.2 is 0.30000000000000004): refused.
+        for float in [0.1, 0.1 + 0.2, 2.0] {
+            let error = parse(&d, FieldInput::Float(float)).unwrap_err();
+            assert_eq!(error.field(), Some(d.key.as_str()), "{float}");
+        }
         assert!(parse(&d, "ten".into()).is_err());
     }
 

@@ -5,8 +5,12 @@
 //! - `synchronous = NORMAL` by default: a committed transaction survives a killed
 //!   process; a power cut may lose the last few commits (never corrupts the file).
 //!   [`Durability::Full`] syncs every commit to survive a power cut too.
-//! - Every unit of work is one `BEGIN IMMEDIATE` transaction, so two writers queue on
-//!   the write lock (waiting up to the busy timeout) instead of failing mid-way.
+//! - A unit of work that writes is one `BEGIN IMMEDIATE` transaction on the writer
+//!   connection, so two writers queue on the write lock (waiting up to the busy
+//!   timeout) instead of failing mid-way. A read-only one is a deferred transaction on
+//!   a read-only connection of its own: it never waits for a writer.
+//! - A path is a file name, never a URI; a foreign or newer file is refused before
+//!   anything writes to it, and books carry an `application_id` to tell them apart.
 //! - Foreign keys on; prepared statements cached per connection.
 //!
 //! See `docs/storage.md` for the schema, its indexes and why.
@@ -17,7 +21,7 @@ mod codec;
 mod contacts;
 pub mod schema;
 
-use super::{ActivityFilter, Store, Transaction};
+use super::{Access, ActivityFilter, Store, Transaction};
 use crate::model::{
     Activity, Category, ContactRecord, FieldDefinition, Identifier, Segment, SuppressionRecord,
 };
@@ -81,7 +85,11 @@ impl Default for SqliteOptions {
 /// A contact book kept in one SQLite file.
 #[derive(Debug)]
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    /// The one connection that writes: units of work that write queue on it.
+    writer: Mutex<Connection>,
+    /// Connections for read-only units of work; `None` for an in-memory database,
+    /// which only its one connection can see.
+    readers: Option<Readers>,
 }
 
 const STATEMENT_CACHE: usize = 64;
@@ -89,31 +97,43 @@ const STATEMENT_CACHE: usize = 64;
 impl SqliteStore {
     /// Opens (or creates) the file at `path` and brings its schema up to date.
     ///
-    /// A file that is not a SQLite database, or was written by a newer ContactKit, is
-    /// an [`Error::Storage`] and is left untouched.
+    /// `path` is always a file name, never an SQLite URI (`file:x.db?mode=memory` is a
+    /// file of that name). A file that is not a ContactKit book (not SQLite, or another
+    /// application's database) or that a newer ContactKit wrote is an
+    /// [`Error::Storage`], and is left as it was: it is inspected through a read-only
+    /// connection before anything opens it for writing.
     pub fn open(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<Self> {
-        let path = path.as_ref();
+        let path = std::path::absolute(path.as_ref())
+            .map_err(|e| Error::storage(format!("cannot open {}: {e}", path.as_ref().display())))?;
+        let in_file = |e: Error| Error::storage(format!("{}: {}", path.display(), reason_of(e)));
+        schema::inspect(&path).map_err(in_file)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags)
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags)
             .map_err(|e| Error::storage(format!("cannot open {}: {e}", path.display())))?;
-        Self::configure(conn, options)
-            .map_err(|e| Error::storage(format!("{}: {}", path.display(), reason_of(e))))
+        let writer = Self::configure_writer(conn, options).map_err(in_file)?;
+        Ok(SqliteStore {
+            writer: Mutex::new(writer),
+            readers: Some(Readers {
+                path,
+                options: options.clone(),
+                idle: Mutex::new(Vec::new()),
+            }),
+        })
     }
 
     /// A private in-memory SQLite database (for tests and comparisons).
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory().map_err(storage_error)?;
-        Self::configure(conn, &SqliteOptions::default())
+        Ok(SqliteStore {
+            writer: Mutex::new(Self::configure_writer(conn, &SqliteOptions::default())?),
+            readers: None,
+        })
     }
 
-    fn configure(mut conn: Connection, options: &SqliteOptions) -> Result<Self> {
-        conn.busy_timeout(options.busy_timeout)
-            .map_err(storage_error)?;
-        // Read-only checks first: a foreign or newer file must not be modified.
-        schema::check_not_newer(&conn)?;
+    fn configure_writer(mut conn: Connection, options: &SqliteOptions) -> Result<Connection> {
+        configure_connection(&conn, options)?;
         let synchronous = match options.durability {
             Durability::Normal => "NORMAL",
             Durability::Full => "FULL",
@@ -124,37 +144,110 @@ impl SqliteStore {
             .map_err(storage_error)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(storage_error)?;
-        // Plans must not depend on bound values: SQLite marks a statement whose
-        // planner peeked at a parameter (any `col = ?` it costed), and the statement
-        // cache's `clear_bindings` then forces a full re-prepare on every reuse.
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
-            .map_err(storage_error)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         schema::migrate(&mut conn)?;
-        Ok(SqliteStore {
-            conn: Mutex::new(conn),
-        })
+        Ok(conn)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    fn lock_writer(&self) -> MutexGuard<'_, Connection> {
         // A panic inside a unit of work dropped its rusqlite transaction, which
         // rolled back: the connection is usable.
-        self.conn
+        self.writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Settings every connection of a store shares.
+fn configure_connection(conn: &Connection, options: &SqliteOptions) -> Result<()> {
+    conn.busy_timeout(options.busy_timeout)
+        .map_err(storage_error)?;
+    // Plans must not depend on bound values: SQLite marks a statement whose
+    // planner peeked at a parameter (any `col = ?` it costed), and the statement
+    // cache's `clear_bindings` then forces a full re-prepare on every reuse.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+        .map_err(storage_error)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
+}
+
+/// Read-only connections to the book's file, opened as reads need them. Under WAL a
+/// reader works on a snapshot while the writer commits, so a `can_send` never queues
+/// behind an import; read-only, so a read that tried to write would fail.
+#[derive(Debug)]
+struct Readers {
+    path: std::path::PathBuf,
+    options: SqliteOptions,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// Idle readers kept for reuse (each holds its own page and statement caches).
+const IDLE_READERS: usize = 8;
+
+impl Readers {
+    fn take(&self) -> Result<Connection> {
+        if let Some(conn) = self.lock().pop() {
+            return Ok(conn);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(storage_error)?;
+        configure_connection(&conn, &self.options)?;
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut idle = self.lock();
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<Connection>> {
+        // The list only ever holds whole connections: a poisoned lock is still valid.
+        self.idle
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl Store for SqliteStore {
-    fn unit_of_work(&self, work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>) -> Result<()> {
-        let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(storage_error)?;
-        let mut unit = SqliteTransaction { conn: &tx };
-        work(&mut unit)?;
-        tx.commit().map_err(storage_error)
+    fn unit_of_work(
+        &self,
+        access: Access,
+        work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
+    ) -> Result<()> {
+        match (access, &self.readers) {
+            (Access::Read, Some(readers)) => {
+                let mut conn = readers.take()?;
+                let outcome = run(&mut conn, TransactionBehavior::Deferred, work);
+                readers.give_back(conn);
+                outcome
+            }
+            (Access::Read, None) => {
+                run(&mut self.lock_writer(), TransactionBehavior::Deferred, work)
+            }
+            (Access::Write, _) => run(
+                &mut self.lock_writer(),
+                TransactionBehavior::Immediate,
+                work,
+            ),
+        }
     }
+}
+
+/// One transaction: a read is deferred (a snapshot, no lock taken up front); a write
+/// is immediate, so two writers queue on the write lock (waiting up to the busy
+/// timeout) instead of failing mid-way.
+fn run(
+    conn: &mut Connection,
+    behavior: TransactionBehavior,
+    work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
+) -> Result<()> {
+    let tx = conn
+        .transaction_with_behavior(behavior)
+        .map_err(storage_error)?;
+    let mut unit = SqliteTransaction { conn: &tx };
+    work(&mut unit)?;
+    tx.commit().map_err(storage_error)
 }
 
 struct SqliteTransaction<'a> {

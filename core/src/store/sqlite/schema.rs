@@ -2,7 +2,8 @@
 //! migrations applied; opening a file runs the missing ones in one transaction, and
 //! refuses a file made by a newer ContactKit without touching it.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::Path;
 
 use crate::{Error, Result};
 
@@ -142,19 +143,112 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// `PRAGMA application_id` of every ContactKit book ("CtKt"): tells our files apart
+/// from other applications' SQLite databases.
+pub const APPLICATION_ID: i32 = 0x4374_4b74;
+
+/// The tables the migrations create. A file without an application id (a book from
+/// before it was set, or an empty database) is ours only if it holds these alone.
+const TABLES: &[&str] = &[
+    "activities",
+    "categories",
+    "contact_categories",
+    "contacts",
+    "devices",
+    "field_definitions",
+    "field_values",
+    "segment_members",
+    "segments",
+    "suppressions",
+    "web_push",
+];
+
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
 /// The schema version of an open file (0 for a new, empty one).
 pub fn version(conn: &Connection) -> Result<i64> {
-    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(|e| {
-            Error::storage(format!(
-                "cannot read the file as a ContactKit database: {e}"
-            ))
-        })
+    pragma(conn, "user_version")
 }
 
-/// Refuses a file written by a newer ContactKit, before anything touches it.
-pub fn check_not_newer(conn: &Connection) -> Result<()> {
-    let found = version(conn)?;
+fn pragma(conn: &Connection, name: &str) -> Result<i64> {
+    conn.query_row(&format!("PRAGMA {name}"), [], |row| row.get(0))
+        .map_err(|e| Error::storage(format!("cannot read the file as a ContactKit book: {e}")))
+}
+
+/// Checks, without changing a byte of it or of its WAL, that the file at `path` can
+/// be opened as a book: absent or empty (a new book), or a ContactKit book no newer
+/// than this build. Another application's database, a file that is not SQLite and a
+/// newer book are refused.
+pub fn inspect(path: &Path) -> Result<()> {
+    let mut header = [0u8; 16];
+    match std::fs::File::open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::storage(format!("cannot read the file: {e}"))),
+        Ok(mut file) => {
+            let read = read_up_to(&mut file, &mut header)
+                .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
+            if read == 0 {
+                return Ok(());
+            }
+            if read < header.len() || &header != SQLITE_HEADER {
+                return Err(Error::storage(
+                    "not a ContactKit book: not a database (no SQLite header)",
+                ));
+            }
+        }
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
+    let application_id = pragma(&conn, "application_id")?;
+    let version = version(&conn)?;
+    let tables = table_names(&conn)?;
+    let ours = match application_id {
+        id if id == i64::from(APPLICATION_ID) => true,
+        0 if version == 0 => tables.is_empty(),
+        0 => {
+            tables.iter().any(|table| table == "contacts")
+                && tables.iter().all(|table| TABLES.contains(&table.as_str()))
+        }
+        _ => false,
+    };
+    if !ours {
+        return Err(Error::storage(format!(
+            "not a ContactKit book (application id {application_id}, tables: {}); another application's database is left as it is",
+            tables.join(", ")
+        )));
+    }
+    refuse_newer(version)
+}
+
+/// Reads until `buffer` is full or the file ends; how many bytes were read.
+fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn table_names(conn: &Connection) -> Result<Vec<String>> {
+    let read = || -> rusqlite::Result<Vec<String>> {
+        let mut statement = conn.prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        let names = statement.query_map([], |row| row.get(0))?;
+        names.collect()
+    };
+    read().map_err(|e| Error::storage(format!("cannot read the file's tables: {e}")))
+}
+
+fn refuse_newer(found: i64) -> Result<()> {
     if found > CURRENT_VERSION {
         return Err(Error::storage(format!(
             "the file has schema version {found}, newer than this ContactKit supports ({CURRENT_VERSION}); upgrade ContactKit to open it"
@@ -164,22 +258,22 @@ pub fn check_not_newer(conn: &Connection) -> Result<()> {
 }
 
 /// Applies the missing migrations in one immediate transaction (so two processes
-/// opening a new file at once do not both migrate).
+/// opening a new file at once do not both migrate), and marks the file as a book.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(super::storage_error)?;
     let found = version(&tx)?;
-    if found > CURRENT_VERSION {
-        return Err(Error::storage(format!(
-            "the file has schema version {found}, newer than this ContactKit supports ({CURRENT_VERSION})"
-        )));
-    }
+    refuse_newer(found)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.execute_batch(sql).map_err(|e| {
             Error::storage(format!("migration to version {} failed: {e}", index + 1))
         })?;
         tx.pragma_update(None, "user_version", index as i64 + 1)
+            .map_err(super::storage_error)?;
+    }
+    if pragma(&tx, "application_id")? != i64::from(APPLICATION_ID) {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(super::storage_error)?;
     }
     tx.commit().map_err(super::storage_error)
@@ -189,4 +283,20 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 #[doc(hidden)]
 pub fn migrations_up_to(version: usize) -> &'static [&'static str] {
     &MIGRATIONS[..version.min(MIGRATIONS.len())]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_list_is_what_the_migrations_create() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(table_names(&conn).unwrap(), TABLES);
+        assert_eq!(
+            pragma(&conn, "application_id").unwrap(),
+            i64::from(APPLICATION_ID)
+        );
+    }
 }
