@@ -1,0 +1,116 @@
+//! Reads do not take the write lock (issue 10): on a SQLite book, a read-only
+//! operation runs in a deferred transaction on a read-only connection, so it answers
+//! while another connection (another process, or an import on another thread) holds
+//! the write lock. No timing is asserted: the book's busy timeout is zero, so an
+//! operation that needed the write lock fails at once with `Error::Storage`.
+
+use contactkit::{
+    ActivityQuery, Channel, ContactBook, ContactInput, DedupeOn, Durability, Error, EventInput,
+    ListQuery, SqliteOptions,
+};
+use rusqlite::Connection;
+use std::time::Duration;
+
+fn contact(json: serde_json::Value) -> ContactInput {
+    serde_json::from_value(json).unwrap()
+}
+
+#[test]
+fn reads_answer_while_another_connection_holds_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let options = SqliteOptions {
+        durability: Durability::Full,
+        busy_timeout: Duration::ZERO,
+    };
+    let book = ContactBook::open_with(&path, &options).unwrap();
+    let ann = book
+        .upsert(
+            contact(serde_json::json!({"email": "ann@example.com"})),
+            DedupeOn::Email,
+        )
+        .unwrap();
+    book.record_event(
+        &ann.id,
+        EventInput {
+            name: "opened".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let segment = book.create_segment("VIP").unwrap();
+
+    // Another writer (as another process would) takes the write lock and keeps it.
+    let other = Connection::open(&path).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; DELETE FROM segment_members;")
+        .unwrap();
+
+    assert_eq!(
+        book.get(&ann.id).unwrap().map(|c| c.id),
+        Some(ann.id.clone())
+    );
+    assert!(book.find_by_email("ann@example.com").unwrap().is_some());
+    assert!(
+        book.can_send(&ann.id, Channel::Email, None)
+            .unwrap()
+            .allowed
+    );
+    assert_eq!(book.count().unwrap(), 1);
+    assert_eq!(book.list(&ListQuery::default()).unwrap().items.len(), 1);
+    assert_eq!(
+        book.activity(&ann.id, &ActivityQuery::default())
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    assert_eq!(book.segments().unwrap().len(), 1);
+    assert!(book
+        .segment_members(&segment.id, &ListQuery::default())
+        .unwrap()
+        .items
+        .is_empty());
+    assert!(book.categories().unwrap().is_empty());
+    assert!(book.field_definitions().unwrap().is_empty());
+    assert!(book
+        .suppressions(Channel::Email, "ann@example.com")
+        .unwrap()
+        .is_empty());
+
+    // A write does need the lock: with no busy timeout it fails at once, writing nothing.
+    let write = book.upsert(
+        contact(serde_json::json!({"email": "bo@example.com"})),
+        DedupeOn::Email,
+    );
+    assert!(matches!(write, Err(Error::Storage { .. })), "{write:?}");
+
+    other.execute_batch("ROLLBACK;").unwrap();
+    assert_eq!(book.count().unwrap(), 1);
+    book.upsert(
+        contact(serde_json::json!({"email": "bo@example.com"})),
+        DedupeOn::Email,
+    )
+    .unwrap();
+    assert_eq!(book.count().unwrap(), 2, "a read sees the latest commit");
+}
+
+#[test]
+fn a_read_sees_one_snapshot_and_then_the_next_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let book = ContactBook::open(&path).unwrap();
+    let second = ContactBook::open(&path).unwrap();
+    for i in 0..3 {
+        book.upsert(
+            contact(serde_json::json!({"email": format!("c{i}@example.com")})),
+            DedupeOn::Email,
+        )
+        .unwrap();
+        assert_eq!(
+            second.count().unwrap(),
+            i + 1,
+            "the other book reads each commit"
+        );
+    }
+}
