@@ -77,7 +77,7 @@ pub fn show(
     if json {
         let timeline = full_timeline(book, &contact.id)?;
         let line = profile::export_line(&contact, &catalog, Some(&timeline));
-        return print(&format!("{line}\n"));
+        return print(&format!("{}\n", render::json_line(&line)));
     }
     let text = card_text(
         book,
@@ -166,7 +166,7 @@ pub fn activity(
     let mut text = String::new();
     if json {
         for item in &page.items {
-            text.push_str(&serde_json::to_string(item).unwrap_or_default());
+            text.push_str(&render::json_line(item));
             text.push('\n');
         }
     } else {
@@ -210,17 +210,14 @@ pub fn can_send(
         .can_send(id, channel, category)
         .map_err(|e| Failure::from(e).context("--category"))?;
     if json {
-        return print(&format!(
-            "{}\n",
-            serde_json::to_string(&decision).unwrap_or_default()
-        ));
+        return print(&format!("{}\n", render::json_line(&decision)));
     }
     let whom = contact
         .as_ref()
         .map(render::display_name)
-        .unwrap_or_else(|| who.to_string());
+        .unwrap_or_else(|| render::escape(who).into_owned());
     let scope = category
-        .map(|key| format!(" in category {key}"))
+        .map(|key| format!(" in category {}", render::escape(key)))
         .unwrap_or_default();
     let verdict = if decision.allowed {
         "allowed"
@@ -281,7 +278,7 @@ pub fn export(
     let write_err = |e: std::io::Error| Failure::writing(&name, &e);
     let catalog = catalog(book)?;
     for line in profile::catalog_lines(&catalog) {
-        writeln!(sink, "{line}").map_err(write_err)?;
+        writeln!(sink, "{}", render::json_line(&line)).map_err(write_err)?;
     }
     let mut cursor = None;
     loop {
@@ -296,7 +293,7 @@ pub fn export(
                 None
             };
             let line = profile::export_line(contact, &catalog, timeline.as_deref());
-            writeln!(sink, "{line}").map_err(write_err)?;
+            writeln!(sink, "{}", render::json_line(&line)).map_err(write_err)?;
         }
         match page.next_cursor {
             Some(next) => cursor = Some(next),

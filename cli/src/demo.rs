@@ -14,7 +14,7 @@
 
 use crate::commands::{self, print};
 use crate::failure::CliResult;
-use crate::render::Style;
+use crate::render::{escape, Style};
 use crate::Context;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use contactkit::{
@@ -335,9 +335,11 @@ pub fn run(book: &ContactBook, context: &Context, contacts: usize, seed: u64) ->
         recorded += person.record_timeline(book, &contact.id, anchor, seed)?;
     }
     let showcase = commands::require(book, context, SHOWCASE)?;
+    // The book's path as given on the command line, shown escaped like any text.
+    let db = escape(&context.db.display().to_string()).into_owned();
     let mut text = format!(
         "Demo book {}: {} contacts ({} new, {} refreshed), {} timeline items recorded, {} live contacts in the book ({:.1} s)\n\n",
-        context.db.display(),
+        db,
         contacts,
         report.created,
         report.updated,
@@ -356,7 +358,6 @@ pub fn run(book: &ContactBook, context: &Context, contacts: usize, seed: u64) ->
         },
     )?;
     text.push_str(&card);
-    let db = context.db.display();
     let db_flag = if context.db.as_os_str() == "contacts.db" {
         String::new()
     } else {

@@ -13,6 +13,7 @@ use crate::commands::print;
 use crate::failure::{CliResult, Failure};
 use crate::platform;
 use crate::profile::{self, FollowUp};
+use crate::render::{escape, json_line};
 use crate::Context;
 use clap::ValueEnum;
 use contactkit::{Address, ContactBook, ContactInput, DedupeOn, FieldInput, Patch, Telegram};
@@ -170,8 +171,9 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     rejected.sort_by_key(|r| r.line);
 
     let mut text = format!(
-        "{name} → {}: {} created, {} updated, {} rejected\n",
-        context.db.display(),
+        "{} → {}: {} created, {} updated, {} rejected\n",
+        escape(&name),
+        escape(&context.db.display().to_string()),
         report.created,
         report.updated,
         rejected.len(),
@@ -193,7 +195,11 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     }
     if let Some(out) = &options.rejects {
         write_rejects(out, path, format, &name, &rejected)?;
-        let _ = writeln!(text, "rejected rows written to {}", out.display());
+        let _ = writeln!(
+            text,
+            "rejected rows written to {}",
+            escape(&out.display().to_string())
+        );
     }
     print(&text)?;
     if rejected.is_empty() {
@@ -207,12 +213,14 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     }
 }
 
-/// `contacts.csv:4: email: invalid email "bob@": …`
+/// `contacts.csv:4: email: invalid email "bob@": …`, escaped: the reason may quote
+/// the row's text.
 fn describe(name: &str, r: &Rejected) -> String {
-    match &r.field {
+    let line = match &r.field {
         Some(field) => format!("{name}:{}: {field}: {}", r.line, r.reason),
         None => format!("{name}:{}: {}", r.line, r.reason),
-    }
+    };
+    escape(&line).into_owned()
 }
 
 fn resolve_format(path: &Path, format: Format) -> CliResult<Format> {
@@ -769,7 +777,8 @@ fn write_rejects(
             "reason": r.reason,
             "input": inputs.get(&r.line),
         });
-        writeln!(sink, "{line}").map_err(|e| Failure::writing(&out.display().to_string(), &e))?;
+        writeln!(sink, "{}", json_line(&line))
+            .map_err(|e| Failure::writing(&out.display().to_string(), &e))?;
     }
     sink.flush()
         .map_err(|e| Failure::writing(&out.display().to_string(), &e))

@@ -3,24 +3,28 @@
 //! and timelines, answers `can_send`, and exports a book as JSON lines.
 //!
 //! Every command works on one SQLite file (`--db`, default `contacts.db`) through
-//! `ContactBook::open`. Exit codes: 0 ok, 1 bad input, 2 storage error.
+//! `ContactBook::open_with` (`--durability`, `--busy-timeout`). Exit codes: 0 ok,
+//! 1 bad input, 2 storage error.
 
 mod commands;
 mod demo;
 mod failure;
 mod import;
+mod outputs;
 mod platform;
 mod profile;
 mod render;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use contactkit::{
-    ActivityCategory, Channel, ContactBook, DedupeOn, ManualClock, Period, SqliteOptions,
+    ActivityCategory, Channel, ContactBook, DedupeOn, Durability, ManualClock, Period,
+    SqliteOptions,
 };
 use failure::{CliResult, Failure};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Contact profiles in a SQLite file: demo, import, show, activity, can-send, export.
 #[derive(Debug, Parser)]
@@ -41,6 +45,15 @@ struct Cli {
     /// Colour the output: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Commit durability: normal survives a killed process, full also a power cut
+    /// (an fsync per commit).
+    #[arg(long, global = true, default_value = "normal", value_name = "MODE", value_parser = parse_durability)]
+    durability: Durability,
+    /// How long to wait for another process's write lock on the book, in
+    /// milliseconds, before failing.
+    #[arg(long, global = true, default_value_t = 30_000, value_name = "MS",
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(i32::MAX)))]
+    busy_timeout: u32,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,6 +72,22 @@ enum Command {
     CanSend(CanSendArgs),
     /// Write every live contact as JSON lines (re-importable with `import`).
     Export(ExportArgs),
+}
+
+impl Command {
+    /// The files the command creates or truncates, each with the option naming it.
+    fn outputs(&self) -> Vec<(&'static str, &Path)> {
+        match self {
+            Command::Import(ImportArgs {
+                rejects: Some(path),
+                ..
+            }) => vec![("--rejects", path)],
+            Command::Export(ExportArgs {
+                output: Some(path), ..
+            }) => vec![("--output", path)],
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -259,6 +288,11 @@ fn parse_mapping(raw: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `--durability`: the library's names (`normal`, `full`) and its message.
+fn parse_durability(raw: &str) -> Result<Durability, String> {
+    raw.parse().map_err(|e: contactkit::Error| e.to_string())
+}
+
 /// Settings every command shares.
 pub struct Context {
     /// The book's file, for messages.
@@ -280,7 +314,7 @@ fn main() {
     match run(cli) {
         Ok(()) | Err(Failure::ClosedOutput) => {}
         Err(failure) => {
-            eprintln!("contactkit: {failure}");
+            eprintln!("contactkit: {}", render::escape(&failure.to_string()));
             std::process::exit(failure.exit_code());
         }
     }
@@ -299,8 +333,16 @@ fn run(cli: Cli) -> CliResult {
         db: cli.db.clone(),
         color,
     };
+    // Before the book is opened: a refused output leaves every file as it was.
+    for (option, path) in cli.command.outputs() {
+        outputs::refuse_book(option, path, &cli.db)?;
+    }
     let creates = matches!(cli.command, Command::Demo(_) | Command::Import(_));
-    let book = open_book(&cli.db, cli.region.as_deref(), creates)?;
+    let options = SqliteOptions {
+        durability: cli.durability,
+        busy_timeout: Duration::from_millis(cli.busy_timeout.into()),
+    };
+    let book = open_book(&cli.db, &options, cli.region.as_deref(), creates)?;
     match cli.command {
         Command::Demo(args) => demo::run(&book, &context, args.contacts as usize, args.seed),
         Command::Import(args) => {
@@ -346,11 +388,13 @@ fn run(cli: Cli) -> CliResult {
     }
 }
 
-/// Opens the book. Reading commands refuse a missing file rather than create an
-/// empty book by accident. `CONTACTKIT_NOW` (RFC 3339) pins the book's clock, so
-/// docs and tests get the same output on every run.
+/// Opens the book with the global `--durability` and `--busy-timeout`. Reading
+/// commands refuse a missing file rather than create an empty book by accident.
+/// `CONTACTKIT_NOW` (RFC 3339) pins the book's clock, so docs and tests get the same
+/// output on every run.
 fn open_book(
-    path: &std::path::Path,
+    path: &Path,
+    options: &SqliteOptions,
     region: Option<&str>,
     creates: bool,
 ) -> CliResult<ContactBook> {
@@ -360,7 +404,7 @@ fn open_book(
             path.display()
         )));
     }
-    let mut book = ContactBook::open_with(path, &SqliteOptions::default())
+    let mut book = ContactBook::open_with(path, options)
         .map_err(|e| Failure::from(e).context(path.display()))?;
     if let Some(region) = region {
         book = book

@@ -5,12 +5,17 @@
 //! Colour is only escapes around the same text: with colour off (NO_COLOR, a pipe,
 //! `--color never`) the card is plain text with exactly the same layout, which is
 //! what the golden test compares.
+//!
+//! Stored text never reaches the terminal raw: every value from the book passes
+//! [`escape`] where it joins the card, so the only escapes in the output are the
+//! card's own colours.
 
 use chrono::{DateTime, Utc};
 use contactkit::{
     Activity, ActivityDetail, Category, ChannelStatus, Color, Contact, FieldDefinition, Segment,
     SuppressionKind, SuppressionRecord,
 };
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -57,6 +62,54 @@ impl Style {
             text.to_string()
         }
     }
+}
+
+/// Text as a terminal may show it: each character that could act on the terminal
+/// (a C0 or C1 control, DEL) or rearrange what it shows (a bidirectional embedding,
+/// override or isolate; a line or paragraph separator) written as its Rust escape
+/// (`\u{1b}`, `\n`). Stored data thus cannot clear the screen, retitle the window,
+/// move the cursor, fake a line or reorder a row. Text without such characters is
+/// returned as it is, and escaping twice changes nothing.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(acts_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts_on_terminal(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A value as one JSON line that is as safe to show: serde_json escapes the C0
+/// controls, and the other characters [`escape`] writes out (DEL, C1, the
+/// bidirectional and separator marks) are escaped the JSON way (`\u009b`), so the
+/// line still reads back as the same value.
+pub fn json_line(value: &impl serde::Serialize) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    if !json.chars().any(acts_on_terminal) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if acts_on_terminal(c) {
+            // Only ever inside a JSON string, and every such character is in the BMP.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The characters [`escape`] and [`json_line`] write out.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// What the card needs from the book besides the contact: names for ids.
@@ -133,7 +186,7 @@ pub fn card(contact: &Contact, catalog: &Catalog, timeline: &Timeline<'_>, style
     out
 }
 
-/// `First Last`, or the best identifier when the contact has no name.
+/// `First Last`, or the best identifier when the contact has no name; escaped.
 pub fn display_name(contact: &Contact) -> String {
     let name = [contact.first_name.as_deref(), contact.last_name.as_deref()]
         .into_iter()
@@ -141,14 +194,15 @@ pub fn display_name(contact: &Contact) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     if !name.is_empty() {
-        return name;
+        return escape(&name).into_owned();
     }
-    contact
+    let identifier = contact
         .email
-        .clone()
-        .or_else(|| contact.phone.clone())
-        .or_else(|| contact.external_id.clone())
-        .unwrap_or_else(|| "(no name)".to_string())
+        .as_deref()
+        .or(contact.phone.as_deref())
+        .or(contact.external_id.as_deref())
+        .unwrap_or("(no name)");
+    escape(identifier).into_owned()
 }
 
 /// The Contact information block.
@@ -164,7 +218,7 @@ fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: St
     };
     let indent = " ".repeat(2 + LABEL);
 
-    row("ID", contact.id.clone());
+    row("ID", escape(&contact.id).into_owned());
     row("External ID", or_dash(contact.external_id.as_deref()));
     row("Contact key", or_dash(contact.contact_key.as_deref()));
 
@@ -209,7 +263,7 @@ fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: St
     row(
         "Telegram",
         match &contact.telegram {
-            Some(t) => format!("bot {} · chat {}", t.bot_id, t.chat_id),
+            Some(t) => format!("bot {} · chat {}", escape(&t.bot_id), escape(&t.chat_id)),
             None => "—".to_string(),
         },
     );
@@ -259,7 +313,7 @@ fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: St
                     distinct([l.city.as_deref(), l.region.as_deref(), l.country.as_deref()])
                         .join(", ");
                 if !place.is_empty() {
-                    let _ = write!(text, " · {place}");
+                    let _ = write!(text, " · {}", escape(&place));
                 }
                 let source = serde_json::to_value(l.source)
                     .ok()
@@ -290,7 +344,7 @@ fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: St
                 stats
                     .revenue
                     .iter()
-                    .map(|(currency, amount)| format!("{amount} {currency}"))
+                    .map(|(currency, amount)| format!("{amount} {}", escape(currency)))
                     .collect::<Vec<_>>()
                     .join(" + ")
             };
@@ -334,7 +388,11 @@ fn address_line(
         ChannelStatus::Unconfirmed | ChannelStatus::Unsubscribed => Tone::Yellow,
         ChannelStatus::SpamComplaint | ChannelStatus::Blacklisted => Tone::Red,
     };
-    let mut text = format!("{address} · {}", style.paint(tone, status.as_str()));
+    let mut text = format!(
+        "{} · {}",
+        escape(address),
+        style.paint(tone, status.as_str())
+    );
     for record in records {
         let _ = write!(text, "\n{indent}  {}", suppression_text(record, style));
     }
@@ -353,12 +411,12 @@ fn suppression_text(record: &SuppressionRecord, style: Style) -> String {
         when(record.at)
     );
     if let Some(reason) = &record.reason {
-        let _ = write!(text, " · {reason}");
+        let _ = write!(text, " · {}", escape(reason));
     }
     if let Some(lifted) = record.lifted_at {
         let _ = write!(text, " · lifted {}", when(lifted));
         if let Some(note) = &record.lift_note {
-            let _ = write!(text, " ({note})");
+            let _ = write!(text, " ({})", escape(note));
         }
     }
     text
@@ -375,7 +433,12 @@ fn devices(contact: &Contact, indent: &str) -> String {
             let _ = write!(text, "\n{indent}");
         }
         let count = app.device_ids.len();
-        let _ = write!(text, "{} · {count} device{}", app.app_id, plural(count));
+        let _ = write!(
+            text,
+            "{} · {count} device{}",
+            escape(&app.app_id),
+            plural(count)
+        );
         for device in contact.devices.iter().filter(|d| d.app_id == app.app_id) {
             let platform = serde_json::to_value(device.platform)
                 .ok()
@@ -405,7 +468,12 @@ fn devices(contact: &Contact, indent: &str) -> String {
             .flatten()
             .collect::<Vec<_>>()
             .join(" · ");
-            let _ = write!(text, "\n{indent}  {:<12} {details}", device.device_id);
+            let _ = write!(
+                text,
+                "\n{indent}  {:<12} {}",
+                escape(&device.device_id),
+                escape(&details)
+            );
         }
     }
     text
@@ -427,7 +495,7 @@ fn web_push(contact: &Contact, indent: &str) -> String {
                 .and_then(|rest| rest.split('/').next())
                 .unwrap_or(&s.endpoint)
                 .to_string();
-            [
+            let line = [
                 Some(host),
                 s.user_agent.clone(),
                 s.os.clone(),
@@ -437,7 +505,8 @@ fn web_push(contact: &Contact, indent: &str) -> String {
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
-            .join(" · ")
+            .join(" · ");
+            escape(&line).into_owned()
         })
         .collect::<Vec<_>>()
         .join(&format!("\n{indent}"))
@@ -463,7 +532,7 @@ fn fields(contact: &Contact, catalog: &Catalog, indent: &str) -> String {
                 contactkit::FieldValue::Datetime(at) => when(*at),
                 other => other.to_platform_string(),
             };
-            (title, value)
+            (escape(&title).into_owned(), escape(&value).into_owned())
         })
         .collect();
     let width = titled
@@ -478,13 +547,17 @@ fn fields(contact: &Contact, catalog: &Catalog, indent: &str) -> String {
         .join(&format!("\n{indent}"))
 }
 
-/// The Contact activity block: a heading, then one row an item.
+/// The Contact activity block: a heading, then one row an item. The scope and the
+/// hint may quote stored text (a name, an id), so they are escaped here.
 pub fn activity_block(out: &mut String, timeline: &Timeline<'_>, style: Style) {
     let _ = writeln!(
         out,
         "{} {}",
         style.paint(Tone::Bold, "Contact activity"),
-        style.paint(Tone::Dim, &format!("· {} · newest first", timeline.scope))
+        style.paint(
+            Tone::Dim,
+            &format!("· {} · newest first", escape(&timeline.scope))
+        )
     );
     if timeline.items.is_empty() {
         let _ = writeln!(out, "  {}", style.paint(Tone::Dim, "no activity"));
@@ -493,7 +566,7 @@ pub fn activity_block(out: &mut String, timeline: &Timeline<'_>, style: Style) {
         let _ = writeln!(out, "{}", activity_row(item, style));
     }
     if let Some(more) = &timeline.more {
-        let _ = writeln!(out, "  {}", style.paint(Tone::Dim, more));
+        let _ = writeln!(out, "  {}", style.paint(Tone::Dim, &escape(more)));
     }
 }
 
@@ -554,7 +627,7 @@ pub fn activity_row(item: &Activity, style: Style) -> String {
         style.paint(tone, "▌"),
         style.paint(Tone::Dim, &item.at.format("%Y-%m-%d %H:%M").to_string()),
         style.paint(tone, &icon),
-        text
+        escape(&text)
     )
 }
 
@@ -578,16 +651,18 @@ fn distinct<const N: usize>(parts: [Option<&str>; N]) -> Vec<String> {
     out
 }
 
+/// A stored value, escaped, or a dash when there is none.
 fn or_dash(value: Option<&str>) -> String {
-    value.unwrap_or("—").to_string()
+    escape(value.unwrap_or("—")).into_owned()
 }
 
+/// Stored values joined with commas, escaped, or a dash when there are none.
 fn list_or_dash(items: impl Iterator<Item = String>) -> String {
     let joined = items.collect::<Vec<_>>().join(", ");
     if joined.is_empty() {
         "—".to_string()
     } else {
-        joined
+        escape(&joined).into_owned()
     }
 }
 
