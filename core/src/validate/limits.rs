@@ -48,7 +48,12 @@ pub fn cycle(field: &str) -> Error {
 /// Refuses a JSON value nested deeper than [`MAX_NESTING`]. Walks with an explicit
 /// stack, so a hostile value cannot overflow ours.
 pub fn check_nesting(field: &str, value: &Value) -> Result<()> {
-    let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
+    check_nesting_within(field, value, 0)
+}
+
+/// Like [`check_nesting`] for a value already inside `enclosing` containers.
+fn check_nesting_within(field: &str, value: &Value, enclosing: usize) -> Result<()> {
+    let mut pending: Vec<(&Value, usize)> = vec![(value, enclosing)];
     while let Some((value, depth)) = pending.pop() {
         let children: Box<dyn Iterator<Item = &Value>> = match value {
             Value::Array(items) => Box::new(items.iter()),
@@ -63,11 +68,11 @@ pub fn check_nesting(field: &str, value: &Value) -> Result<()> {
     Ok(())
 }
 
-/// Checks event params: nesting first (so measuring them cannot recurse too deep),
-/// then their size as compact JSON.
+/// Checks event params (an object: the first of the 32 levels): nesting first, so
+/// measuring them cannot recurse too deep, then their size as compact JSON.
 pub fn check_event_params(params: &serde_json::Map<String, Value>) -> Result<()> {
     for value in params.values() {
-        check_nesting("params", value)?;
+        check_nesting_within("params", value, 1)?;
     }
     let size = json_size(params);
     if size > MAX_EVENT_PARAMS_BYTES {
