@@ -104,6 +104,17 @@ export interface BookOptions {
   clock?: Date | null
 }
 
+/** SQLite commit durability: `normal` survives a killed process (a power cut may lose the latest commits); `full` survives a power cut too, at the cost of an fsync per commit. */
+export type Durability = 'normal' | 'full'
+
+/** How a SQLite book is opened: the book's options and the file's settings. */
+export interface OpenOptions extends BookOptions {
+  /** Commit durability; `normal` by default. */
+  durability?: Durability | null
+  /** How long a write waits for another connection's write lock, in milliseconds (a whole number up to 2^32 - 1); 30000 by default. */
+  busyTimeoutMs?: number | null
+}
+
 /** A postal address as given. */
 export interface AddressInput {
   /** ISO 3166-1 alpha-2 code. */
@@ -173,7 +184,9 @@ export interface Telegram {
 /**
  * An additional field value as given: typed, or in the platform's string form
  * (`"42"`, `"19.99"`, `"1990-03-09"`, `"true"`); parsed against the field's
- * definition. Decimals as strings; a `Date` for a `datetime`.
+ * definition. Exact values only: a decimal as a string, an integer or a bigint
+ * (a number with a fraction is refused); a `number` field beyond 2^53 as a bigint
+ * or a string; a `Date` for a `datetime`.
  */
 export type FieldInputValue = boolean | number | bigint | string | string[] | Date
 
@@ -398,10 +411,11 @@ export interface OrderStats {
 
 /**
  * An additional field value: text, textarea and list as strings, number as a
- * number, decimal as a decimal string, date as `YYYY-MM-DD`, datetime as a `Date`,
- * boolean, multilist as an array of strings.
+ * number (a bigint beyond ±(2^53 - 1), where a number would round), decimal as a
+ * decimal string, date as `YYYY-MM-DD`, datetime as a `Date`, boolean, multilist as
+ * an array of strings.
  */
-export type FieldValue = string | number | boolean | string[] | Date
+export type FieldValue = string | number | bigint | boolean | string[] | Date
 
 /** The profile card. */
 export interface Contact {
@@ -580,9 +594,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class ContactBook {
   /**
    * Opens (or creates) the SQLite book at `path`. A file that is not a ContactKit
-   * database is a `STORAGE` error and is left untouched.
+   * database is a `STORAGE` error and is left untouched. `durability` (`normal`,
+   * `full`) and `busyTimeoutMs` set the file's commit durability and how long a
+   * write waits for another connection's lock.
    */
-  static open(path: string, options?: BookOptions | null): ContactBook
+  static open(path: string, options?: OpenOptions | null): ContactBook
   /** A book kept in process memory (nothing survives the process). */
   static inMemory(options?: BookOptions | null): ContactBook
   /**

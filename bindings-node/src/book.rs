@@ -11,7 +11,7 @@ use contactkit as core;
 use contactkit::{
     Activity, ActivityQuery, CampaignInput, Category, Channel, Contact, ContactInput, DedupeOn,
     DeviceInput, EventInput, FieldDefinition, FieldInput, ListQuery, ManualClock, OrderInput, Page,
-    Segment, SendDecision, SuppressionRecord, Telegram, WebPushInput,
+    Segment, SendDecision, SqliteOptions, SuppressionRecord, Telegram, WebPushInput,
 };
 use napi::bindgen_prelude::{AsyncTask, Unknown};
 use napi::{Env, JsValue};
@@ -19,6 +19,7 @@ use napi_derive::napi;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 /// How a book is opened.
 #[derive(Debug, Default, Deserialize)]
@@ -28,6 +29,36 @@ struct BookOptions {
     default_region: Option<String>,
     /// Starts a manual clock at this instant instead of the system clock.
     clock: Option<DateTime<Utc>>,
+}
+
+/// How a SQLite book is opened: [`BookOptions`] and the file's settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct OpenOptions {
+    default_region: Option<String>,
+    clock: Option<DateTime<Utc>>,
+    /// `normal` (the default) or `full`: whether a commit survives power loss.
+    durability: Option<String>,
+    /// How long a write waits for another connection's write lock (30 s by default).
+    busy_timeout_ms: Option<u32>,
+}
+
+impl OpenOptions {
+    /// The book's options and the file's settings, the durability checked by name.
+    fn split(self) -> Result<(BookOptions, SqliteOptions)> {
+        let mut sqlite = SqliteOptions::default();
+        if let Some(durability) = &self.durability {
+            sqlite.durability = durability.parse()?;
+        }
+        if let Some(millis) = self.busy_timeout_ms {
+            sqlite.busy_timeout = Duration::from_millis(millis.into());
+        }
+        let book = BookOptions {
+            default_region: self.default_region,
+            clock: self.clock,
+        };
+        Ok((book, sqlite))
+    }
 }
 
 /// `upsert`'s options.
@@ -122,18 +153,23 @@ fn thrown<T>(env: &Env, result: Result<T>) -> napi::Result<T> {
 #[napi]
 impl ContactBook {
     /// Opens (or creates) the SQLite book at `path`. A file that is not a ContactKit
-    /// database is a `STORAGE` error and is left untouched.
+    /// database is a `STORAGE` error and is left untouched. `durability` (`normal`,
+    /// `full`) and `busyTimeoutMs` set the file's commit durability and how long a
+    /// write waits for another connection's lock.
     #[napi(
         factory,
         catch_unwind,
-        ts_args_type = "path: string, options?: BookOptions | null"
+        ts_args_type = "path: string, options?: OpenOptions | null"
     )]
     pub fn open(env: Env, path: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<Self> {
         thrown(&env, {
             let path = string(&env, path, "path");
-            let options = path.and_then(|path| Ok((path, self::options(&env, options)?)));
-            options.and_then(|(path, options)| {
-                Self::configured(core::ContactBook::open(&path)?, options)
+            let options = path.and_then(|path| {
+                let options: OpenOptions = self::options(&env, options)?;
+                Ok((path, options.split()?))
+            });
+            options.and_then(|(path, (options, sqlite))| {
+                Self::configured(core::ContactBook::open_with(&path, &sqlite)?, options)
             })
         })
     }
