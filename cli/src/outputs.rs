@@ -103,7 +103,7 @@ fn same_inode(_: &Metadata, _: &Metadata) -> bool {
     false
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

@@ -71,18 +71,7 @@ impl Style {
 /// move the cursor, fake a line or reorder a row. Text without such characters is
 /// returned as it is, and escaping twice changes nothing.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(acts_on_terminal) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if acts_on_terminal(c) {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    replace_acting(text, |out, c| out.extend(c.escape_debug()))
 }
 
 /// A value as one JSON line that is as safe to show: serde_json escapes the C0
@@ -91,19 +80,28 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// line still reads back as the same value.
 pub fn json_line(value: &impl serde::Serialize) -> String {
     let json = serde_json::to_string(value).unwrap_or_default();
-    if !json.chars().any(acts_on_terminal) {
-        return json;
+    // Such a character is only ever inside a JSON string, and each is in the BMP.
+    replace_acting(&json, |out, c| {
+        let _ = write!(out, "\\u{:04x}", u32::from(c));
+    })
+    .into_owned()
+}
+
+/// `text` with each character that [`acts_on_terminal`] replaced by what `write`
+/// writes for it.
+fn replace_acting(text: &str, write: impl Fn(&mut String, char)) -> Cow<'_, str> {
+    if !text.chars().any(acts_on_terminal) {
+        return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
         if acts_on_terminal(c) {
-            // Only ever inside a JSON string, and every such character is in the BMP.
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
+            write(&mut out, c);
         } else {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The characters [`escape`] and [`json_line`] write out.
@@ -671,5 +669,30 @@ fn plural(count: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_bidi_marks_and_separators_are_escaped_once() {
+        let stored = "Kyiv\u{1b}[2J\u{7f}\u{9b}\u{202e}\u{2028}\tend";
+        let shown = r"Kyiv\u{1b}[2J\u{7f}\u{9b}\u{202e}\u{2028}\tend";
+        assert_eq!(escape(stored), shown);
+        assert_eq!(escape(shown), shown, "escaping twice changes nothing");
+        assert!(matches!(
+            escape("Київ · 👜 \"quoted\" \\"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn json_lines_escape_the_same_characters_and_read_back() {
+        let stored = "a\u{1b}\u{85}\u{2066}b";
+        let line = json_line(&stored);
+        assert_eq!(line, r#""a\u001b\u0085\u2066b""#);
+        assert_eq!(serde_json::from_str::<String>(&line).unwrap(), stored);
     }
 }

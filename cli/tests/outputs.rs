@@ -1,6 +1,7 @@
 //! An output file (`import --rejects`, `export --output`) that is the open book, by
 //! any spelling, link or companion file, is refused before anything is opened, and
-//! the book stays byte-for-byte as it was.
+//! the book stays byte-for-byte as it was. (Symlinks and hard links: Unix only.)
+#![cfg(unix)]
 
 mod common;
 
