@@ -17,11 +17,10 @@
 use crate::render::Catalog;
 use chrono::{DateTime, Utc};
 use contactkit::{
-    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Address, CampaignInput, Category,
-    Channel, ChannelStatus, Contact, ContactBook, ContactInput, DeviceInput, EventInput,
-    FieldDefinition, FieldInput, Location, LocationInput, MobilePushDevice, OrderInput, Patch,
-    Period, Source, SuppressionKind, SuppressionRecord, Telegram, WebPushInput,
-    WebPushSubscription,
+    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Address, CampaignInput, Channel,
+    ChannelStatus, Contact, ContactBook, ContactInput, DeviceInput, EventInput, FieldDefinition,
+    FieldInput, Location, LocationInput, MobilePushDevice, OrderInput, Patch, Period, Source,
+    SuppressionKind, SuppressionRecord, Telegram, WebPushInput, WebPushSubscription,
 };
 use serde::de::IgnoredAny;
 use serde::Deserialize;
@@ -145,15 +144,17 @@ pub fn apply_catalog(
             Ok(None)
         }
         CatalogLine::Category(category) => {
-            let existing: Vec<Category> = book.categories()?;
-            let wanted = category.key.clone();
-            if let Some(key) = &wanted {
-                if existing.iter().any(|c| &c.key == key) {
-                    return Ok(None);
-                }
+            // An entry already there (by its key, or by its title when the line gives
+            // no key) is left as it is.
+            let exists = book.categories()?.iter().any(|c| match &category.key {
+                Some(key) => c.key == *key,
+                None => c.title == category.title,
+            });
+            if exists {
+                return Ok(None);
             }
             let defined = book.define_category(&category.title)?;
-            if let Some(key) = wanted {
+            if let Some(key) = category.key {
                 if defined.key != key {
                     return Err(contactkit::Error::validation(
                         "category.key",

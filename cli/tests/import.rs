@@ -357,3 +357,22 @@ fn a_row_with_the_id_of_a_contact_updates_it() {
     assert!(card.starts_with("Zed Stone\n"), "{card}");
     assert!(card.contains("blacklisted 2025-03-03 03:03 UTC · hard_bounce"));
 }
+
+#[test]
+fn a_catalogue_imported_again_is_left_as_it_is() {
+    let book = Book::new();
+    book.file(
+        "catalog.jsonl",
+        concat!(
+            "{\"field_definition\": {\"key\": \"birthday\", \"title\": \"Birthday\", \"type\": \"date\"}}\n",
+            "{\"category\": {\"title\": \"Weekly news\"}}\n",
+            "{\"category\": {\"key\": \"promotions\", \"title\": \"Promotions\"}}\n",
+            "{\"segment\": {\"name\": \"VIP\"}}\n",
+        ),
+    );
+    book.run(&["import", "catalog.jsonl"]).expect(0);
+    let first = book.run(&["export"]).expect(0).stdout;
+    let again = book.run(&["import", "catalog.jsonl"]).expect(0);
+    assert!(again.stdout.contains("0 rejected"), "{}", again.stdout);
+    assert_eq!(book.run(&["export"]).expect(0).stdout, first);
+}
