@@ -1,0 +1,4 @@
+#![no_main]
+//! `cargo fuzz run cursor`: see contactkit_fuzz::cursor.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| contactkit_fuzz::cursor(data));
