@@ -114,3 +114,33 @@ fn a_read_sees_one_snapshot_and_then_the_next_commit() {
         );
     }
 }
+
+#[test]
+fn opening_an_up_to_date_book_does_not_wait_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    drop(ContactBook::open(&path).unwrap());
+    let other = Connection::open(&path).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; DELETE FROM segments;")
+        .unwrap();
+    let options = SqliteOptions {
+        durability: Durability::Normal,
+        busy_timeout: Duration::ZERO,
+    };
+    let book = ContactBook::open_with(&path, &options).expect("opens beside a writer");
+    assert_eq!(book.count().unwrap(), 0);
+    other.execute_batch("ROLLBACK;").unwrap();
+}
+
+#[test]
+fn a_busy_timeout_sqlite_cannot_take_is_a_validation_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = SqliteOptions {
+        durability: Durability::Normal,
+        busy_timeout: SqliteOptions::MAX_BUSY_TIMEOUT + Duration::from_millis(1),
+    };
+    let error = ContactBook::open_with(dir.path().join("book.db"), &options).unwrap_err();
+    assert_eq!(error.field(), Some("busy_timeout"));
+    assert!(!dir.path().join("book.db").exists(), "nothing was created");
+}

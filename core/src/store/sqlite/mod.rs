@@ -73,6 +73,23 @@ pub struct SqliteOptions {
     pub busy_timeout: Duration,
 }
 
+impl SqliteOptions {
+    /// The longest busy timeout SQLite takes (`i32::MAX` milliseconds, 24.8 days).
+    pub const MAX_BUSY_TIMEOUT: Duration = Duration::from_millis(i32::MAX as u64);
+
+    /// Refuses settings SQLite cannot take, naming the setting.
+    pub fn check(&self) -> Result<()> {
+        if self.busy_timeout > Self::MAX_BUSY_TIMEOUT {
+            return Err(Error::validation(
+                "busy_timeout",
+                format!("{} ms", self.busy_timeout.as_millis()),
+                format!("longer than {} ms", Self::MAX_BUSY_TIMEOUT.as_millis()),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for SqliteOptions {
     fn default() -> Self {
         SqliteOptions {
@@ -105,6 +122,7 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<Self> {
         let path = std::path::absolute(path.as_ref())
             .map_err(|e| Error::storage(format!("cannot open {}: {e}", path.as_ref().display())))?;
+        options.check()?;
         let in_file = |e: Error| Error::storage(format!("{}: {}", path.display(), reason_of(e)));
         schema::inspect(&path).map_err(in_file)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -159,6 +177,7 @@ impl SqliteStore {
 
 /// Settings every connection of a store shares.
 fn configure_connection(conn: &Connection, options: &SqliteOptions) -> Result<()> {
+    options.check()?;
     conn.busy_timeout(options.busy_timeout)
         .map_err(storage_error)?;
     // Plans must not depend on bound values: SQLite marks a statement whose

@@ -258,8 +258,15 @@ fn refuse_newer(found: i64) -> Result<()> {
 }
 
 /// Applies the missing migrations in one immediate transaction (so two processes
-/// opening a new file at once do not both migrate), and marks the file as a book.
+/// opening a new file at once do not both migrate), and marks the file as a book. A
+/// book already up to date is only read.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    // An up-to-date book needs no write: opening it must not wait for a writer.
+    if version(conn)? == CURRENT_VERSION
+        && pragma(conn, "application_id")? == i64::from(APPLICATION_ID)
+    {
+        return Ok(());
+    }
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(super::storage_error)?;
