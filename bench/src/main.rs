@@ -10,12 +10,14 @@
 //!
 //! Other flags: `--reps N` (import repetitions, best kept), `--lookups N`,
 //! `--decisions N`, `--activities N` (timeline items), `--only a,b` (workloads:
-//! sqlite_import, email_lookup, can_send, activity_query, memory_import).
+//! sqlite_import, email_lookup, can_send, reads_beside_writer, activity_query,
+//! memory_import).
 //! Output: a markdown table, one `RATIO <workload> <ratio>` line per workload (ours
 //! relative to the baseline, higher is better) and, for several sizes, how import
 //! and lookup scale.
 
 mod activity;
+mod beside_writer;
 mod can_send;
 mod data;
 mod import;
@@ -130,9 +132,14 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut rows = Vec::new();
     let mut scaling = Vec::new();
-    let import_needed = ["sqlite_import", "email_lookup", "can_send"]
-        .iter()
-        .any(|w| config.wants(w));
+    let import_needed = [
+        "sqlite_import",
+        "email_lookup",
+        "can_send",
+        "reads_beside_writer",
+    ]
+    .iter()
+    .any(|w| config.wants(w));
     for &n in config.sizes.iter().filter(|_| import_needed) {
         let size_dir = tempfile::tempdir_in(dir.path()).expect("temp dir");
         let mut size_rows = Vec::new();
@@ -143,6 +150,9 @@ fn main() {
             .then(|| lookup::run(&imported.ours, n, config.lookups, &mut size_rows));
         if config.wants("can_send") {
             can_send::run(&imported.ours, &ids, config.decisions, &mut size_rows);
+        }
+        if config.wants("reads_beside_writer") {
+            beside_writer::run(&imported.ours, &ids, config.decisions, n, &mut size_rows);
         }
         scaling.push(Scale {
             n,
