@@ -1,4 +1,4 @@
 #![no_main]
-//! `cargo fuzz run contact_input`: see contactkit_fuzz::contact_input.
+//! `cargo fuzz run contact_input`: see contactkit_fuzz::core_targets::contact_input.
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| contactkit_fuzz::contact_input(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| contactkit_fuzz::core_targets::contact_input(data));

@@ -1,4 +1,4 @@
 #![no_main]
-//! `cargo fuzz run web_push_keys`: see contactkit_fuzz::web_push_keys.
+//! `cargo fuzz run web_push_keys`: see contactkit_fuzz::core_targets::web_push_keys.
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| contactkit_fuzz::web_push_keys(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| contactkit_fuzz::core_targets::web_push_keys(data));
