@@ -1,7 +1,8 @@
 //! `ContactBook` for Python: converts arguments, calls the core with the interpreter
 //! detached (the GIL released), converts results and errors. No domain logic lives here.
 
-use crate::de::from_py;
+use crate::args::{self, optional_text, text, Limit};
+use crate::de::{from_py, Name};
 use crate::errors::{detached, to_py_err};
 use crate::import::{Failure, PyRows};
 use crate::records::{
@@ -11,29 +12,55 @@ use chrono::{DateTime, Utc};
 use contactkit as core;
 use contactkit::{
     ActivityCategory, ActivityQuery, CampaignInput, Channel, ContactInput, DedupeOn, DeviceInput,
-    EventInput, FieldInput, ListQuery, OrderInput, Period, Telegram, WebPushInput,
+    EventInput, FieldInput, ListQuery, OrderInput, Period, SqliteOptions, Telegram, WebPushInput,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyIterator, PyType};
+use pyo3::types::{PyInt, PyIterator, PyString, PyType};
 use serde::de::{DeserializeOwned, IntoDeserializer};
-use std::path::PathBuf;
+use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
 
-/// Reads an input (a dict, or a scalar named `field`) or raises `ValidationError`.
+/// Reads an input named `name` or raises `ValidationError`.
 fn input<T: DeserializeOwned>(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
-    field: Option<&str>,
+    name: Name<'_>,
 ) -> PyResult<T> {
-    from_py(value, field).map_err(|e| to_py_err(py, e))
+    from_py(value, name).map_err(|e| to_py_err(py, e))
 }
 
 /// Reads an enum from its lowercase name or raises `ValidationError` naming `field`.
-fn name<T: DeserializeOwned>(py: Python<'_>, field: &str, value: &str) -> PyResult<T> {
+fn name<T: DeserializeOwned>(
+    py: Python<'_>,
+    field: &str,
+    value: &Bound<'_, PyString>,
+) -> PyResult<T> {
+    let value = text(py, value, field)?;
     let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-        value.into_deserializer();
-    T::deserialize(de)
-        .map_err(|e| to_py_err(py, core::Error::validation(field, value, e.to_string())))
+        value.as_ref().into_deserializer();
+    T::deserialize(de).map_err(|e| {
+        to_py_err(
+            py,
+            core::Error::validation(field, value.as_ref(), e.to_string()),
+        )
+    })
+}
+
+/// Like [`name`] for an argument whose default is the name `default`.
+///
+/// Such arguments default to `None` in Rust, so they are read as a Python `str`
+/// (whose lone surrogates are a `ValidationError`, not pyo3's `UnicodeEncodeError`);
+/// each method's `text_signature` shows Python the real default.
+fn name_or<T: DeserializeOwned>(
+    py: Python<'_>,
+    field: &str,
+    value: Option<&Bound<'_, PyString>>,
+    default: &str,
+) -> PyResult<T> {
+    match value {
+        Some(value) => name(py, field, value),
+        None => name(py, field, &PyString::new(py, default)),
+    }
 }
 
 /// Reads an optional aware datetime (or RFC 3339 string) named `field`.
@@ -43,15 +70,14 @@ fn instant(
     field: &str,
 ) -> PyResult<Option<DateTime<Utc>>> {
     match value {
-        Some(v) if !v.is_none() => input(py, v, Some(field)).map(Some),
+        Some(v) if !v.is_none() => input(py, v, Name::Value(field)).map(Some),
         _ => Ok(None),
     }
 }
 
-/// A page size as the core takes it. Out-of-range sizes are clamped into `u32` so
-/// the core's own range check reports them.
-fn page_size(limit: Option<i64>) -> Option<u32> {
-    limit.map(|n| u32::try_from(n.max(0)).unwrap_or(u32::MAX))
+/// The `cursor` argument, owned for the core's query.
+fn cursor(py: Python<'_>, value: Option<&Bound<'_, PyString>>) -> PyResult<Option<String>> {
+    Ok(optional_text(py, value, "cursor")?.map(Cow::into_owned))
 }
 
 /// A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
@@ -103,12 +129,29 @@ impl ContactBook {
     }
 }
 
+/// The SQLite settings given to `open`; core's defaults for those not given.
+fn sqlite_options(
+    py: Python<'_>,
+    durability: Option<&Bound<'_, PyString>>,
+    busy_timeout: Option<&Bound<'_, PyAny>>,
+) -> PyResult<SqliteOptions> {
+    let mut options = SqliteOptions::default();
+    if let Some(durability) = optional_text(py, durability, "durability")? {
+        options.durability = durability.parse().map_err(|e| to_py_err(py, e))?;
+    }
+    if let Some(seconds) = busy_timeout {
+        options.busy_timeout = args::busy_timeout(py, seconds)?;
+    }
+    Ok(options)
+}
+
+/// `book` reading national phones in `default_region`, ready for Python.
 fn configured(
     py: Python<'_>,
     book: core::ContactBook,
-    default_region: Option<&str>,
+    default_region: Option<&Bound<'_, PyString>>,
 ) -> PyResult<ContactBook> {
-    let book = match default_region {
+    let book = match optional_text(py, default_region, "default_region")?.as_deref() {
         Some(region) => book
             .with_default_region(region)
             .map_err(|e| to_py_err(py, e))?,
@@ -122,16 +165,29 @@ impl ContactBook {
     // ---- open -------------------------------------------------------------------
 
     /// Opens (or creates) the SQLite book at `path`. `default_region` (ISO 3166-1
-    /// alpha-2) reads national phone numbers of contacts without an address country.
+    /// alpha-2) reads national phone numbers of contacts without an address country;
+    /// `durability` is `"normal"` or `"full"` (an fsync per commit, to survive a power
+    /// cut); `busy_timeout` is how many seconds a write waits for another
+    /// connection's write lock, as in `sqlite3.connect(timeout=)`.
+    ///
+    /// `durability` and `busy_timeout` default to core's `SqliteOptions::default()`,
+    /// which `text_signature` spells out for Python.
     #[classmethod]
-    #[pyo3(signature = (path, *, default_region = None))]
+    #[pyo3(
+        signature = (path, *, default_region = None, durability = None, busy_timeout = None),
+        text_signature = "($cls, path, *, default_region=None, durability='normal', busy_timeout=30.0)"
+    )]
     fn open(
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
-        path: PathBuf,
-        default_region: Option<&str>,
+        path: &Bound<'_, PyAny>,
+        default_region: Option<&Bound<'_, PyString>>,
+        durability: Option<&Bound<'_, PyString>>,
+        busy_timeout: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let book = detached(py, move || core::ContactBook::open(path))?;
+        let path = args::path(py, path)?;
+        let options = sqlite_options(py, durability, busy_timeout)?;
+        let book = detached(py, move || core::ContactBook::open_with(path, &options))?;
         configured(py, book, default_region)
     }
 
@@ -141,7 +197,7 @@ impl ContactBook {
     fn in_memory(
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
-        default_region: Option<&str>,
+        default_region: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Self> {
         configured(py, core::ContactBook::in_memory(), default_region)
     }
@@ -190,79 +246,118 @@ impl ContactBook {
 
     /// Creates a contact from a dict of its attributes.
     fn create(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Contact> {
-        let input: ContactInput = self::input(py, input, None)?;
+        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
         self.contact(py, move |b| b.create(input))
     }
 
     /// Updates the contact matched by `dedupe_on`, or creates one. Absent keys keep
     /// their values; keys set to `None` are cleared.
-    #[pyo3(signature = (input, dedupe_on = "email"))]
+    #[pyo3(
+        signature = (input, dedupe_on = None),
+        text_signature = "($self, input, dedupe_on='email')"
+    )]
     fn upsert(
         &self,
         py: Python<'_>,
         input: &Bound<'_, PyAny>,
-        dedupe_on: &str,
+        dedupe_on: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Contact> {
-        let dedupe_on: DedupeOn = name(py, "dedupe_on", dedupe_on)?;
-        let input: ContactInput = self::input(py, input, None)?;
+        let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
+        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
         self.contact(py, move |b| b.upsert(input, dedupe_on))
     }
 
     /// Adds a contact from a sign-up form: new email/phone stay `unconfirmed`.
     fn sign_up(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Contact> {
-        let input: ContactInput = self::input(py, input, None)?;
+        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
         self.contact(py, move |b| b.sign_up(input))
     }
 
     /// Changes a live contact: absent keys stay, keys set to `None` are cleared.
-    fn update(&self, py: Python<'_>, id: &str, patch: &Bound<'_, PyAny>) -> PyResult<Contact> {
-        let patch: ContactInput = self::input(py, patch, None)?;
-        self.contact(py, move |b| b.update(id, patch))
+    fn update(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        patch: &Bound<'_, PyAny>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let patch: ContactInput = self::input(py, patch, Name::Attributes("patch"))?;
+        self.contact(py, move |b| b.update(&id, patch))
     }
 
     /// The live contact with `id`, or `None`.
-    fn get(&self, py: Python<'_>, id: &str) -> PyResult<Option<Contact>> {
-        self.maybe_contact(py, move |b| b.get(id))
+    fn get(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Option<Contact>> {
+        let id = text(py, id, "id")?;
+        self.maybe_contact(py, move |b| b.get(&id))
     }
 
     /// The live contact with this email, or `None`.
-    fn find_by_email(&self, py: Python<'_>, email: &str) -> PyResult<Option<Contact>> {
-        self.maybe_contact(py, move |b| b.find_by_email(email))
+    fn find_by_email(
+        &self,
+        py: Python<'_>,
+        email: &Bound<'_, PyString>,
+    ) -> PyResult<Option<Contact>> {
+        let email = text(py, email, "email")?;
+        self.maybe_contact(py, move |b| b.find_by_email(&email))
     }
 
     /// The live contact with this phone, or `None`.
-    fn find_by_phone(&self, py: Python<'_>, phone: &str) -> PyResult<Option<Contact>> {
-        self.maybe_contact(py, move |b| b.find_by_phone(phone))
+    fn find_by_phone(
+        &self,
+        py: Python<'_>,
+        phone: &Bound<'_, PyString>,
+    ) -> PyResult<Option<Contact>> {
+        let phone = text(py, phone, "phone")?;
+        self.maybe_contact(py, move |b| b.find_by_phone(&phone))
     }
 
     /// The live contact with this contact key, or `None`.
-    fn find_by_key(&self, py: Python<'_>, contact_key: &str) -> PyResult<Option<Contact>> {
-        self.maybe_contact(py, move |b| b.find_by_key(contact_key))
+    fn find_by_key(
+        &self,
+        py: Python<'_>,
+        contact_key: &Bound<'_, PyString>,
+    ) -> PyResult<Option<Contact>> {
+        let contact_key = text(py, contact_key, "contact_key")?;
+        self.maybe_contact(py, move |b| b.find_by_key(&contact_key))
     }
 
     /// The live contact with this external id, or `None`.
-    fn find_by_external_id(&self, py: Python<'_>, external_id: &str) -> PyResult<Option<Contact>> {
-        self.maybe_contact(py, move |b| b.find_by_external_id(external_id))
+    fn find_by_external_id(
+        &self,
+        py: Python<'_>,
+        external_id: &Bound<'_, PyString>,
+    ) -> PyResult<Option<Contact>> {
+        let external_id = text(py, external_id, "external_id")?;
+        self.maybe_contact(py, move |b| b.find_by_external_id(&external_id))
     }
 
     /// Soft-deletes a contact (restorable; its email and phone stay reserved).
-    fn delete(&self, py: Python<'_>, id: &str) -> PyResult<()> {
-        self.run(py, move |b| b.delete(id))
+    fn delete(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<()> {
+        let id = text(py, id, "id")?;
+        self.run(py, move |b| b.delete(&id))
     }
 
     /// Brings back a soft-deleted contact.
-    fn restore(&self, py: Python<'_>, id: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.restore(id))
+    fn restore(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        self.contact(py, move |b| b.restore(&id))
     }
 
     /// Live contacts in creation order, a page at a time.
     #[pyo3(signature = (limit = None, cursor = None))]
-    fn list(&self, py: Python<'_>, limit: Option<i64>, cursor: Option<String>) -> PyResult<Page> {
+    fn list(
+        &self,
+        py: Python<'_>,
+        limit: Option<&Bound<'_, PyInt>>,
+        cursor: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<Page> {
+        let limit = Limit::read(limit)?;
         let query = ListQuery {
-            limit: page_size(limit),
-            cursor,
+            limit: limit.size,
+            cursor: self::cursor(py, cursor)?,
         };
-        self.run(py, move |b| b.list(&query)).map(Page::of_contacts)
+        self.run(py, move |b| limit.quoted(b.list(&query)))
+            .map(Page::of_contacts)
     }
 
     /// How many live contacts the book holds.
@@ -275,15 +370,18 @@ impl ContactBook {
     /// Upserts every row of any iterable of dicts, read lazily and written in
     /// batches; `progress(done)` is called after each batch. Bad rows are reported,
     /// not raised.
-    #[pyo3(signature = (rows, dedupe_on = "email", progress = None))]
+    #[pyo3(
+        signature = (rows, dedupe_on = None, progress = None),
+        text_signature = "($self, rows, dedupe_on='email', progress=None)"
+    )]
     fn import_contacts(
         &self,
         py: Python<'_>,
         rows: &Bound<'_, PyAny>,
-        dedupe_on: &str,
+        dedupe_on: Option<&Bound<'_, PyString>>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<ImportReport> {
-        let dedupe_on: DedupeOn = name(py, "dedupe_on", dedupe_on)?;
+        let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
         let iter: Py<PyIterator> = rows.try_iter()?.unbind();
         let failure = Failure::default();
         let outcome = {
@@ -312,32 +410,48 @@ impl ContactBook {
     fn add_mobile_push(
         &self,
         py: Python<'_>,
-        id: &str,
+        id: &Bound<'_, PyString>,
         device: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
-        let device: DeviceInput = input(py, device, None)?;
-        self.contact(py, move |b| b.add_mobile_push(id, device))
+        let id = text(py, id, "id")?;
+        let device: DeviceInput = input(py, device, Name::Attributes("device"))?;
+        self.contact(py, move |b| b.add_mobile_push(&id, device))
     }
 
     /// Removes the device holding `token`.
-    fn remove_mobile_push(&self, py: Python<'_>, id: &str, token: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.remove_mobile_push(id, token))
+    fn remove_mobile_push(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        token: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let token = text(py, token, "token")?;
+        self.contact(py, move |b| b.remove_mobile_push(&id, &token))
     }
 
     /// Registers (or refreshes) a web push subscription (keys flat or under `keys`).
     fn add_web_push(
         &self,
         py: Python<'_>,
-        id: &str,
+        id: &Bound<'_, PyString>,
         subscription: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
-        let subscription: WebPushInput = input(py, subscription, None)?;
-        self.contact(py, move |b| b.add_web_push(id, subscription))
+        let id = text(py, id, "id")?;
+        let subscription: WebPushInput = input(py, subscription, Name::Attributes("subscription"))?;
+        self.contact(py, move |b| b.add_web_push(&id, subscription))
     }
 
     /// Removes the web push subscription with `endpoint`.
-    fn remove_web_push(&self, py: Python<'_>, id: &str, endpoint: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.remove_web_push(id, endpoint))
+    fn remove_web_push(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        endpoint: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let endpoint = text(py, endpoint, "endpoint")?;
+        self.contact(py, move |b| b.remove_web_push(&id, &endpoint))
     }
 
     /// Binds the contact to a Telegram chat (`{"bot_id": ..., "chat_id": ...}`), or
@@ -345,27 +459,36 @@ impl ContactBook {
     fn set_telegram(
         &self,
         py: Python<'_>,
-        id: &str,
+        id: &Bound<'_, PyString>,
         telegram: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
-        let telegram: Option<Telegram> = input(py, telegram, None)?;
-        self.contact(py, move |b| b.set_telegram(id, telegram))
+        let id = text(py, id, "id")?;
+        let telegram: Option<Telegram> = input(py, telegram, Name::Attributes("telegram"))?;
+        self.contact(py, move |b| b.set_telegram(&id, telegram))
     }
 
     /// Records an app installed on a device, with or without a push token.
     fn register_app(
         &self,
         py: Python<'_>,
-        id: &str,
+        id: &Bound<'_, PyString>,
         device: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
-        let device: DeviceInput = input(py, device, None)?;
-        self.contact(py, move |b| b.register_app(id, device))
+        let id = text(py, id, "id")?;
+        let device: DeviceInput = input(py, device, Name::Attributes("device"))?;
+        self.contact(py, move |b| b.register_app(&id, device))
     }
 
     /// Removes every device of the app `app_id` from the contact.
-    fn remove_app(&self, py: Python<'_>, id: &str, app_id: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.remove_app(id, app_id))
+    fn remove_app(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        app_id: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let app_id = text(py, app_id, "app_id")?;
+        self.contact(py, move |b| b.remove_app(&id, &app_id))
     }
 
     // ---- consent ----------------------------------------------------------------
@@ -375,24 +498,28 @@ impl ContactBook {
     fn blacklist(
         &self,
         py: Python<'_>,
-        id: &str,
-        channel: &str,
-        reason: Option<&str>,
+        id: &Bound<'_, PyString>,
+        channel: &Bound<'_, PyString>,
+        reason: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let reason = optional_text(py, reason, "reason")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.blacklist(id, channel, reason))
+        self.contact(py, move |b| b.blacklist(&id, channel, reason.as_deref()))
     }
 
     /// Lifts a blacklist; the note is required and kept on the record.
     fn unblacklist(
         &self,
         py: Python<'_>,
-        id: &str,
-        channel: &str,
-        note: &str,
+        id: &Bound<'_, PyString>,
+        channel: &Bound<'_, PyString>,
+        note: &Bound<'_, PyString>,
     ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let note = text(py, note, "note")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.unblacklist(id, channel, note))
+        self.contact(py, move |b| b.unblacklist(&id, channel, &note))
     }
 
     /// Records that the person opted out of `channel`.
@@ -400,12 +527,14 @@ impl ContactBook {
     fn unsubscribe(
         &self,
         py: Python<'_>,
-        id: &str,
-        channel: &str,
-        reason: Option<&str>,
+        id: &Bound<'_, PyString>,
+        channel: &Bound<'_, PyString>,
+        reason: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let reason = optional_text(py, reason, "reason")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.unsubscribe(id, channel, reason))
+        self.contact(py, move |b| b.unsubscribe(&id, channel, reason.as_deref()))
     }
 
     /// The person opts back in: lifts their unsubscribe and spam complaint.
@@ -413,35 +542,50 @@ impl ContactBook {
     fn resubscribe(
         &self,
         py: Python<'_>,
-        id: &str,
-        channel: &str,
-        note: Option<&str>,
+        id: &Bound<'_, PyString>,
+        channel: &Bound<'_, PyString>,
+        note: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let note = optional_text(py, note, "note")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.resubscribe(id, channel, note))
+        self.contact(py, move |b| b.resubscribe(&id, channel, note.as_deref()))
     }
 
     /// Records that the person reported a message on `channel` as spam.
-    fn report_spam(&self, py: Python<'_>, id: &str, channel: &str) -> PyResult<Contact> {
+    fn report_spam(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        channel: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.report_spam(id, channel))
+        self.contact(py, move |b| b.report_spam(&id, channel))
     }
 
     /// Confirms a signed-up email (`email`) or phone (`sms`).
-    fn confirm(&self, py: Python<'_>, id: &str, channel: &str) -> PyResult<Contact> {
+    fn confirm(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        channel: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.confirm(id, channel))
+        self.contact(py, move |b| b.confirm(&id, channel))
     }
 
     /// Every suppression record kept for `address` on `channel`, lifted ones too.
     fn suppressions(
         &self,
         py: Python<'_>,
-        channel: &str,
-        address: &str,
+        channel: &Bound<'_, PyString>,
+        address: &Bound<'_, PyString>,
     ) -> PyResult<Vec<Suppression>> {
+        let address = text(py, address, "address")?;
         let channel: Channel = name(py, "channel", channel)?;
-        let records = self.run(py, move |b| b.suppressions(channel, address))?;
+        let records = self.run(py, move |b| b.suppressions(channel, &address))?;
         Ok(records
             .into_iter()
             .map(|inner| Suppression { inner })
@@ -451,8 +595,9 @@ impl ContactBook {
     // ---- categories -------------------------------------------------------------
 
     /// Defines a subscription category; its key is the slug of the title.
-    fn define_category(&self, py: Python<'_>, title: &str) -> PyResult<Category> {
-        self.run(py, move |b| b.define_category(title))
+    fn define_category(&self, py: Python<'_>, title: &Bound<'_, PyString>) -> PyResult<Category> {
+        let title = text(py, title, "title")?;
+        self.run(py, move |b| b.define_category(&title))
             .map(|inner| Category { inner })
     }
 
@@ -463,13 +608,27 @@ impl ContactBook {
     }
 
     /// Subscribes the contact to the category `key`.
-    fn add_category(&self, py: Python<'_>, id: &str, key: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.add_category(id, key))
+    fn add_category(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        key: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let key = text(py, key, "key")?;
+        self.contact(py, move |b| b.add_category(&id, &key))
     }
 
     /// Unsubscribes the contact from the category `key`.
-    fn remove_category(&self, py: Python<'_>, id: &str, key: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.remove_category(id, key))
+    fn remove_category(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        key: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let key = text(py, key, "key")?;
+        self.contact(py, move |b| b.remove_category(&id, &key))
     }
 
     /// May a message go to the contact on `channel` (and in `category`, if given)?
@@ -477,20 +636,23 @@ impl ContactBook {
     fn can_send(
         &self,
         py: Python<'_>,
-        id: &str,
-        channel: &str,
-        category: Option<&str>,
+        id: &Bound<'_, PyString>,
+        channel: &Bound<'_, PyString>,
+        category: Option<&Bound<'_, PyString>>,
     ) -> PyResult<SendDecision> {
+        let id = text(py, id, "id")?;
+        let category = optional_text(py, category, "category")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.run(py, move |b| b.can_send(id, channel, category))
+        self.run(py, move |b| b.can_send(&id, channel, category.as_deref()))
             .map(|inner| SendDecision { inner })
     }
 
     // ---- segments ---------------------------------------------------------------
 
     /// Creates a static segment with a unique name.
-    fn create_segment(&self, py: Python<'_>, name: &str) -> PyResult<Segment> {
-        self.run(py, move |b| b.create_segment(name))
+    fn create_segment(&self, py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Segment> {
+        let name = text(py, name, "name")?;
+        self.run(py, move |b| b.create_segment(&name))
             .map(|inner| Segment { inner })
     }
 
@@ -501,13 +663,27 @@ impl ContactBook {
     }
 
     /// Adds the contact to a static segment.
-    fn add_to_segment(&self, py: Python<'_>, id: &str, segment_id: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.add_to_segment(id, segment_id))
+    fn add_to_segment(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        segment_id: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let segment_id = text(py, segment_id, "segment_id")?;
+        self.contact(py, move |b| b.add_to_segment(&id, &segment_id))
     }
 
     /// Removes the contact from a static segment.
-    fn remove_from_segment(&self, py: Python<'_>, id: &str, segment_id: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.remove_from_segment(id, segment_id))
+    fn remove_from_segment(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        segment_id: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let segment_id = text(py, segment_id, "segment_id")?;
+        self.contact(py, move |b| b.remove_from_segment(&id, &segment_id))
     }
 
     /// Live members of a segment in id order, a page at a time.
@@ -515,16 +691,20 @@ impl ContactBook {
     fn segment_members(
         &self,
         py: Python<'_>,
-        segment_id: &str,
-        limit: Option<i64>,
-        cursor: Option<String>,
+        segment_id: &Bound<'_, PyString>,
+        limit: Option<&Bound<'_, PyInt>>,
+        cursor: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Page> {
+        let segment_id = text(py, segment_id, "segment_id")?;
+        let limit = Limit::read(limit)?;
         let query = ListQuery {
-            limit: page_size(limit),
-            cursor,
+            limit: limit.size,
+            cursor: self::cursor(py, cursor)?,
         };
-        self.run(py, move |b| b.segment_members(segment_id, &query))
-            .map(Page::of_contacts)
+        self.run(py, move |b| {
+            limit.quoted(b.segment_members(&segment_id, &query))
+        })
+        .map(Page::of_contacts)
     }
 
     // ---- fields -----------------------------------------------------------------
@@ -536,7 +716,8 @@ impl ContactBook {
         py: Python<'_>,
         definition: &Bound<'_, PyAny>,
     ) -> PyResult<FieldDefinition> {
-        let definition: core::FieldDefinition = input(py, definition, None)?;
+        let definition: core::FieldDefinition =
+            input(py, definition, Name::Attributes("definition"))?;
         self.run(py, move |b| b.define_field(definition))
             .map(|inner| FieldDefinition { inner })
     }
@@ -554,17 +735,26 @@ impl ContactBook {
     fn set_field(
         &self,
         py: Python<'_>,
-        id: &str,
-        key: &str,
+        id: &Bound<'_, PyString>,
+        key: &Bound<'_, PyString>,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
-        let value: FieldInput = input(py, value, Some(&format!("fields.{key}")))?;
-        self.contact(py, move |b| b.set_field(id, key, value))
+        let id = text(py, id, "id")?;
+        let key = text(py, key, "key")?;
+        let value: FieldInput = input(py, value, Name::Value(&format!("fields.{key}")))?;
+        self.contact(py, move |b| b.set_field(&id, &key, value))
     }
 
     /// Clears one additional field.
-    fn clear_field(&self, py: Python<'_>, id: &str, key: &str) -> PyResult<Contact> {
-        self.contact(py, move |b| b.clear_field(id, key))
+    fn clear_field(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        key: &Bound<'_, PyString>,
+    ) -> PyResult<Contact> {
+        let id = text(py, id, "id")?;
+        let key = text(py, key, "key")?;
+        self.contact(py, move |b| b.clear_field(&id, &key))
     }
 
     // ---- activity ---------------------------------------------------------------
@@ -573,11 +763,12 @@ impl ContactBook {
     fn record_campaign(
         &self,
         py: Python<'_>,
-        id: &str,
+        id: &Bound<'_, PyString>,
         campaign: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let campaign: CampaignInput = input(py, campaign, None)?;
-        let activity = self.run(py, move |b| b.record_campaign(id, campaign))?;
+        let id = text(py, id, "id")?;
+        let campaign: CampaignInput = input(py, campaign, Name::Attributes("campaign"))?;
+        let activity = self.run(py, move |b| b.record_campaign(&id, campaign))?;
         activity_object(py, &activity)
     }
 
@@ -585,11 +776,12 @@ impl ContactBook {
     fn record_event(
         &self,
         py: Python<'_>,
-        id: &str,
+        id: &Bound<'_, PyString>,
         event: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let event: EventInput = input(py, event, None)?;
-        let activity = self.run(py, move |b| b.record_event(id, event))?;
+        let id = text(py, id, "id")?;
+        let event: EventInput = input(py, event, Name::Attributes("event"))?;
+        let activity = self.run(py, move |b| b.record_event(&id, event))?;
         activity_object(py, &activity)
     }
 
@@ -597,40 +789,46 @@ impl ContactBook {
     fn record_order(
         &self,
         py: Python<'_>,
-        id: &str,
+        id: &Bound<'_, PyString>,
         order: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let order: OrderInput = input(py, order, None)?;
-        let activity = self.run(py, move |b| b.record_order(id, order))?;
+        let id = text(py, id, "id")?;
+        let order: OrderInput = input(py, order, Name::Attributes("order"))?;
+        let activity = self.run(py, move |b| b.record_order(&id, order))?;
         activity_object(py, &activity)
     }
 
     /// The contact's timeline, newest first, by category and period, a page at a time.
-    #[pyo3(signature = (
-        id, category = "all", period = "30d", since = None, until = None, limit = None,
-        cursor = None
-    ))]
+    #[pyo3(
+        signature = (
+            id, category = None, period = None, since = None, until = None, limit = None,
+            cursor = None
+        ),
+        text_signature = "($self, id, category='all', period='30d', since=None, until=None, limit=None, cursor=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn activity(
         &self,
         py: Python<'_>,
-        id: &str,
-        category: &str,
-        period: &str,
+        id: &Bound<'_, PyString>,
+        category: Option<&Bound<'_, PyString>>,
+        period: Option<&Bound<'_, PyString>>,
         since: Option<&Bound<'_, PyAny>>,
         until: Option<&Bound<'_, PyAny>>,
-        limit: Option<i64>,
-        cursor: Option<String>,
+        limit: Option<&Bound<'_, PyInt>>,
+        cursor: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Page> {
+        let id = text(py, id, "id")?;
+        let limit = Limit::read(limit)?;
         let query = ActivityQuery {
-            category: name::<ActivityCategory>(py, "category", category)?,
-            period: name::<Period>(py, "period", period)?,
+            category: name_or::<ActivityCategory>(py, "category", category, "all")?,
+            period: name_or::<Period>(py, "period", period, "30d")?,
             since: instant(py, since, "since")?,
             until: instant(py, until, "until")?,
-            limit: page_size(limit),
-            cursor,
+            limit: limit.size,
+            cursor: self::cursor(py, cursor)?,
         };
-        self.run(py, move |b| b.activity(id, &query))
+        self.run(py, move |b| limit.quoted(b.activity(&id, &query)))
             .map(Page::of_activities)
     }
 }
@@ -651,7 +849,7 @@ pub struct ManualClock {
 impl ManualClock {
     #[new]
     fn new(py: Python<'_>, start: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let start: DateTime<Utc> = input(py, start, Some("start"))?;
+        let start: DateTime<Utc> = input(py, start, Name::Value("start"))?;
         Ok(ManualClock {
             clock: Arc::new(core::ManualClock::new(start)),
         })
@@ -659,20 +857,22 @@ impl ManualClock {
 
     /// Sets the clock to `at` (an aware datetime or RFC 3339 string).
     fn set(&self, py: Python<'_>, at: &Bound<'_, PyAny>) -> PyResult<()> {
-        let at: DateTime<Utc> = input(py, at, Some("at"))?;
+        let at: DateTime<Utc> = input(py, at, Name::Value("at"))?;
         self.clock.set(at);
         Ok(())
     }
 
     /// Moves the clock forward by `seconds`.
-    fn advance(&self, seconds: i64) {
-        self.clock.advance(chrono::Duration::seconds(seconds));
+    fn advance(&self, py: Python<'_>, seconds: &Bound<'_, PyInt>) -> PyResult<()> {
+        self.clock.advance(args::seconds(py, seconds)?);
+        Ok(())
     }
 
     /// The clock's time.
-    fn now(&self) -> DateTime<Utc> {
+    fn now<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        use crate::convert::{Shape, ToPy};
         use contactkit::Clock;
-        self.clock.now()
+        self.clock.now().to_py(py, Shape::Object)
     }
 }
 
@@ -682,7 +882,7 @@ impl ManualClock {
 pub fn _in_memory_with_clock(
     py: Python<'_>,
     clock: &ManualClock,
-    default_region: Option<&str>,
+    default_region: Option<&Bound<'_, PyString>>,
 ) -> PyResult<ContactBook> {
     let book = core::ContactBook::in_memory().with_clock(clock.clock.clone());
     configured(py, book, default_region)

@@ -2,7 +2,13 @@
 //! `datetime`, `date`, `Decimal`, `bool`, `int`), enums become their lowercase
 //! names, and records become either their read-only class (attribute access) or a
 //! plain `dict` (`to_dict()`).
+//!
+//! Reading back never raises anything but a ContactKit error: a stored value Python
+//! cannot hold (an instant or date past the year 9999, which an older book may have
+//! kept) is a `StorageError` naming it, and JSON values (event params) are converted
+//! with a bounded depth, never an unbounded recursion.
 
+use crate::errors::to_py_err;
 use chrono::{DateTime, NaiveDate, Utc};
 use contactkit::{
     ActivityKind, CampaignChannel, CampaignStatus, Channel, ChannelStatus, Color, FieldType,
@@ -46,17 +52,32 @@ macro_rules! via_into_pyobject {
     )*};
 }
 
-via_into_pyobject!(
-    String,
-    bool,
-    u64,
-    i64,
-    u32,
-    f64,
-    Decimal,
-    DateTime<Utc>,
-    NaiveDate
-);
+via_into_pyobject!(String, bool, u64, i64, u32, f64, Decimal);
+
+/// The error for a stored value Python cannot hold: a ContactKit error, never the
+/// `ValueError` of `datetime`.
+fn unreadable(py: Python<'_>, reason: String) -> PyErr {
+    to_py_err(py, contactkit::Error::storage(reason))
+}
+
+/// Why a stored instant or date past what Python's types hold cannot be read.
+fn out_of_python_range(what: &str, value: impl std::fmt::Display) -> String {
+    format!("cannot read the stored {what} {value}: Python holds the years 1 to 9999 only")
+}
+
+impl ToPy for DateTime<Utc> {
+    fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+        self.into_bound_py_any(py)
+            .map_err(|_| unreadable(py, out_of_python_range("instant", self.to_rfc3339())))
+    }
+}
+
+impl ToPy for NaiveDate {
+    fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+        self.into_bound_py_any(py)
+            .map_err(|_| unreadable(py, out_of_python_range("date", self)))
+    }
+}
 
 impl ToPy for str {
     fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
@@ -151,34 +172,76 @@ impl ToPy for FieldValue {
     }
 }
 
+/// Deepest stored JSON value converted. Core refuses input deeper than
+/// `limits::MAX_NESTING`; an older book may hold values up to the 128 levels its JSON
+/// decoder allows. Deeper than this is an error, not a deeper recursion.
+const MAX_STORED_DEPTH: usize = 128;
+
 impl ToPy for serde_json::Value {
-    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
-        use serde_json::Value;
-        match self {
-            Value::Null => Ok(py.None().into_bound(py)),
-            Value::Bool(b) => b.to_py(py, shape),
-            Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    i.into_bound_py_any(py)
-                } else if let Some(u) = n.as_u64() {
-                    u.into_bound_py_any(py)
-                } else {
-                    n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)
-                }
-            }
-            Value::String(s) => s.to_py(py, shape),
-            Value::Array(items) => items.to_py(py, shape),
-            Value::Object(map) => map.to_py(py, shape),
-        }
+    fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, self, 0)
     }
 }
 
 impl ToPy for serde_json::Map<String, serde_json::Value> {
-    fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {
-        let dict = PyDict::new(py);
-        for (key, value) in self {
-            dict.set_item(key, value.to_py(py, shape)?)?;
-        }
-        Ok(dict.into_any())
+    fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+        json_object_to_py(py, self, 0)
     }
+}
+
+/// A JSON value `depth` containers deep as its Python value.
+fn json_to_py<'py>(
+    py: Python<'py>,
+    value: &serde_json::Value,
+    depth: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    use serde_json::Value;
+    match value {
+        Value::Null => Ok(py.None().into_bound(py)),
+        Value::Bool(b) => b.into_bound_py_any(py),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_bound_py_any(py)
+            } else if let Some(u) = n.as_u64() {
+                u.into_bound_py_any(py)
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)
+            }
+        }
+        Value::String(s) => Ok(PyString::new(py, s).into_any()),
+        Value::Array(items) => {
+            let depth = deeper(py, depth)?;
+            let items = items
+                .iter()
+                .map(|item| json_to_py(py, item, depth))
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(PyList::new(py, items)?.into_any())
+        }
+        Value::Object(map) => json_object_to_py(py, map, depth),
+    }
+}
+
+/// A JSON object `depth` containers deep as a `dict`.
+fn json_object_to_py<'py>(
+    py: Python<'py>,
+    map: &serde_json::Map<String, serde_json::Value>,
+    depth: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let depth = deeper(py, depth)?;
+    let dict = PyDict::new(py);
+    for (key, value) in map {
+        dict.set_item(key, json_to_py(py, value, depth)?)?;
+    }
+    Ok(dict.into_any())
+}
+
+/// The depth inside a container at `depth`, or an error past [`MAX_STORED_DEPTH`].
+fn deeper(py: Python<'_>, depth: usize) -> PyResult<usize> {
+    if depth >= MAX_STORED_DEPTH {
+        return Err(unreadable(
+            py,
+            format!("cannot read a stored value nested deeper than {MAX_STORED_DEPTH} levels"),
+        ));
+    }
+    Ok(depth + 1)
 }

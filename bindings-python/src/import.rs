@@ -11,7 +11,7 @@
 //! the iteration ends at once (after the batch just reported). Either way the binding
 //! re-raises the Python exception when the core returns.
 
-use crate::de::from_py;
+use crate::de::{from_py, Name};
 use contactkit::{ContactInput, Result};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
@@ -72,7 +72,9 @@ impl<'a> PyRows<'a> {
                         self.finished = true;
                         return;
                     }
-                    Some(Ok(row)) => self.buffer.push_back(from_py(&row, None)),
+                    Some(Ok(row)) => self
+                        .buffer
+                        .push_back(from_py(&row, Name::Attributes("input"))),
                     Some(Err(err)) => {
                         self.failure.set(err);
                         self.finished = true;

@@ -1,12 +1,13 @@
 //! Python binding of ContactKit: the extension module `contactkit._native`, which the
 //! Python package `contactkit` re-exports.
 //!
-//! The crate only converts: Python values in (`de`), Python values out (`convert`,
-//! `records`), errors and panics to exceptions (`errors`), and a lazy row iterator
-//! for imports (`import`). Every rule lives in the `contactkit` core crate.
+//! The crate only converts: Python values in (`de` for dicts and values, `args` for
+//! plain arguments), Python values out (`convert`, `records`), errors and panics to
+//! exceptions (`errors`), and a lazy row iterator for imports (`import`). Every rule lives in the `contactkit` core crate.
 
 use pyo3::prelude::*;
 
+mod args;
 mod book;
 mod convert;
 mod de;

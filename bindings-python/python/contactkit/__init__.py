@@ -84,6 +84,7 @@ OrderStatus = _one_of("initialized", "in_progress", "delivered", "cancelled", "a
 OrderSource = _one_of("online", "offline")
 ActivityCategory = _one_of("all", "campaigns", "events", "orders")
 Period = _one_of("7d", "30d", "90d", "1y", "all")
+Durability = _one_of("normal", "full")
 
 FieldInput = Union[bool, int, float, str, _Decimal, _datetime.date, _datetime.datetime, Sequence[str]]
 FieldValue = Union[bool, int, str, _Decimal, _datetime.date, _datetime.datetime, list[str]]
@@ -120,6 +121,7 @@ __all__ = [
     "DedupeOn",
     "Device",
     "DeviceInput",
+    "Durability",
     "EventActivity",
     "EventInput",
     "FieldDefinition",

@@ -33,6 +33,7 @@ __all__ = [
     "DedupeOn",
     "Device",
     "DeviceInput",
+    "Durability",
     "EventActivity",
     "EventInput",
     "FieldDefinition",
@@ -98,6 +99,8 @@ OrderStatus: TypeAlias = Literal["initialized", "in_progress", "delivered", "can
 OrderSource: TypeAlias = Literal["online", "offline"]
 ActivityCategory: TypeAlias = Literal["all", "campaigns", "events", "orders"]
 Period: TypeAlias = Literal["7d", "30d", "90d", "1y", "all"]
+#: How hard a commit of a SQLite book tries to reach the disk (``full``: survives a power cut).
+Durability: TypeAlias = Literal["normal", "full"]
 
 # ---- inputs ----------------------------------------------------------------------------
 
@@ -529,7 +532,14 @@ class ContactBook:
     """
 
     @classmethod
-    def open(cls, path: Union[str, os.PathLike[str]], *, default_region: Optional[str] = None) -> ContactBook: ...
+    def open(
+        cls,
+        path: Union[str, os.PathLike[str]],
+        *,
+        default_region: Optional[str] = None,
+        durability: Durability = "normal",
+        busy_timeout: float = 30.0,
+    ) -> ContactBook: ...
     @classmethod
     def in_memory(cls, *, default_region: Optional[str] = None) -> ContactBook: ...
     def close(self) -> None: ...
