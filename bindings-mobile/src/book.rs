@@ -13,6 +13,7 @@ use crate::records::{
     SuppressionRecord,
 };
 use contactkit as core;
+use contactkit::validate::limits;
 use contactkit::{
     Category, Channel, DedupeOn, Durability, ImportReport, ListQuery, Segment, SendDecision,
     SqliteOptions, Telegram, WebPushInput,
@@ -29,25 +30,46 @@ pub struct ManualClock {
 
 #[uniffi::export]
 impl ManualClock {
-    /// A clock stopped at `start` (kept to the millisecond).
+    /// A clock stopped at `start` (kept to the millisecond), within the years 1 to 9999
+    /// like every instant a book stamps.
     #[uniffi::constructor]
-    pub fn new(start: SystemTime) -> Arc<Self> {
-        Arc::new(ManualClock {
-            clock: Arc::new(core::ManualClock::new(from_time(start))),
+    pub fn new(start: SystemTime) -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(Arc::new(ManualClock {
+                clock: Arc::new(core::ManualClock::new(from_time("start", start)?)),
+            }))
         })
     }
 
-    /// Sets the time.
-    pub fn set(&self, at: SystemTime) {
-        self.clock.set(from_time(at));
+    /// Sets the time (within the years 1 to 9999).
+    pub fn set(&self, at: SystemTime) -> Result<()> {
+        guard(|| {
+            self.clock.set(from_time("at", at)?);
+            Ok(())
+        })
     }
 
-    /// Moves the time forward by `by`.
+    /// Moves the time forward by `by`, as far as the end of the year 9999.
     pub fn advance(&self, by: Duration) -> Result<()> {
+        use contactkit::Clock;
         guard(|| {
-            let by = chrono::Duration::from_std(by).map_err(|_| {
-                core::Error::validation("by", format!("{by:?}"), "too long a duration")
-            })?;
+            let too_long = || {
+                core::Error::validation(
+                    "by",
+                    format!("{by:?}"),
+                    "moves the clock past the year 9999",
+                )
+            };
+            let by = chrono::Duration::from_std(by).map_err(|_| too_long())?;
+            // Checked here because the core's clock adds without a check (and would
+            // panic on overflow). A concurrent advance may add at most as much again,
+            // which stays far within what chrono holds.
+            let next = self
+                .clock
+                .now()
+                .checked_add_signed(by)
+                .ok_or_else(too_long)?;
+            limits::check_instant("by", next).map_err(|_| too_long())?;
             self.clock.advance(by);
             Ok(())
         })
@@ -70,6 +92,11 @@ pub struct BookOptions {
     /// Commit durability of a SQLite file; `NORMAL` when null. Ignored in memory.
     #[uniffi(default)]
     pub durability: Option<Durability>,
+    /// How long a write waits, in milliseconds, for the write lock another connection or
+    /// process holds on the SQLite file before failing with `Storage`; 30,000 when null,
+    /// at most 2,147,483,647 (SQLite's limit). Ignored in memory.
+    #[uniffi(default)]
+    pub busy_timeout_ms: Option<u32>,
     /// A manual clock for every stamp instead of the system clock.
     #[uniffi(default)]
     pub clock: Option<Arc<ManualClock>>,
@@ -110,6 +137,18 @@ impl ContactBook {
         Ok(Arc::new(ContactBook { book }))
     }
 
+    /// The core's SQLite settings from `options`; the core refuses a busy timeout SQLite
+    /// cannot take.
+    fn sqlite_options(options: &BookOptions) -> SqliteOptions {
+        let defaults = SqliteOptions::default();
+        SqliteOptions {
+            durability: options.durability.unwrap_or(defaults.durability),
+            busy_timeout: options
+                .busy_timeout_ms
+                .map_or(defaults.busy_timeout, |ms| Duration::from_millis(ms.into())),
+        }
+    }
+
     /// The core book (Rust callers and tests).
     pub fn core(&self) -> &core::ContactBook {
         &self.book
@@ -138,10 +177,7 @@ impl ContactBook {
     #[uniffi::constructor]
     pub fn open_with(path: String, options: BookOptions) -> Result<Arc<Self>> {
         guard(|| {
-            let sqlite = SqliteOptions {
-                durability: options.durability.unwrap_or_default(),
-                ..SqliteOptions::default()
-            };
+            let sqlite = Self::sqlite_options(&options);
             Self::configured(core::ContactBook::open_with(path, &sqlite)?, options)
         })
     }
@@ -467,7 +503,7 @@ impl ContactBook {
     /// Records a campaign message, or a status update of one (statuses move forward
     /// only; spam, unsubscribed and hard bounces suppress the address).
     pub fn record_campaign(&self, id: String, input: CampaignInput) -> Result<Activity> {
-        guard(|| Ok(self.book.record_campaign(&id, input.into())?.into()))
+        guard(|| Ok(self.book.record_campaign(&id, input.into_core()?)?.into()))
     }
 
     /// Records an event.
@@ -483,7 +519,7 @@ impl ContactBook {
     /// A page of the contact's timeline, newest first.
     #[uniffi::method(default(query))]
     pub fn activity(&self, id: String, query: ActivityQuery) -> Result<ActivityPage> {
-        guard(|| Ok(self.book.activity(&id, &query.into())?.into()))
+        guard(|| Ok(self.book.activity(&id, &query.into_core()?)?.into()))
     }
 
     /// Test hook: panics inside Rust, so a test can check that a panic reaches the

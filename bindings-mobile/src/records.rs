@@ -20,6 +20,7 @@
 use crate::enums::ActivityColor;
 use chrono::{DateTime, NaiveDate, Utc};
 use contactkit as core;
+use contactkit::validate::limits;
 use contactkit::Result;
 use contactkit::{
     ActivityCategory, ActivityKind, Address, Application, CampaignChannel, CampaignStatus,
@@ -30,19 +31,55 @@ use contactkit::{
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
-use std::time::SystemTime;
+use std::time::{Duration as StdDuration, SystemTime};
 
 // ---------------------------------------------------------------------------------------
 // Conversions shared by the records.
 
-/// A core instant as a uniffi timestamp.
+/// A core instant as a uniffi timestamp. Every instant the book holds is within the years
+/// 1 to 9999, which `SystemTime`, `java.time.Instant` and Swift's `Date` all hold.
 pub(crate) fn to_time(at: DateTime<Utc>) -> SystemTime {
     at.into()
 }
 
-/// A uniffi timestamp as a core instant.
-pub(crate) fn from_time(at: SystemTime) -> DateTime<Utc> {
-    at.into()
+/// A uniffi timestamp given for `field` as a core instant.
+///
+/// uniffi carries any `java.time.Instant` (years ±1,000,000,000) or Swift `Date`, but
+/// chrono holds only about ±262,000 years (its `From<SystemTime>` panics beyond) and the
+/// book only the years 1 to 9999: anything outside is a validation error on `field`.
+pub(crate) fn from_time(field: &str, at: SystemTime) -> Result<DateTime<Utc>> {
+    let (offset, before_epoch) = match at.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => (after, false),
+        Err(before) => (before.duration(), true),
+    };
+    match chrono_instant(offset, before_epoch) {
+        Some(at) => limits::check_instant(field, at),
+        None => {
+            let side = if before_epoch { "before" } else { "after" };
+            Err(core::Error::validation(
+                field,
+                format!("{} s {side} 1970-01-01T00:00:00Z", offset.as_secs()),
+                "outside the years 1 to 9999 (in UTC)",
+            ))
+        }
+    }
+}
+
+/// The instant `offset` after (or before) the Unix epoch, if chrono can hold it.
+fn chrono_instant(offset: StdDuration, before_epoch: bool) -> Option<DateTime<Utc>> {
+    let seconds = i64::try_from(offset.as_secs()).ok()?;
+    let nanos = offset.subsec_nanos();
+    match (before_epoch, nanos) {
+        (false, _) => DateTime::from_timestamp(seconds, nanos),
+        (true, 0) => DateTime::from_timestamp(-seconds, 0),
+        // chrono counts nanoseconds forward: 1.25 s before is 2 s before plus 0.75 s.
+        (true, _) => DateTime::from_timestamp(-seconds - 1, 1_000_000_000 - nanos),
+    }
+}
+
+/// An optional timestamp given for `field`, see [`from_time`].
+fn from_optional_time(field: &str, at: Option<SystemTime>) -> Result<Option<DateTime<Utc>>> {
+    at.map(|at| from_time(field, at)).transpose()
 }
 
 /// Reads a decimal string for `field`; anything else is a validation error on it.
@@ -553,7 +590,9 @@ pub enum FieldInput {
         /// The number.
         value: i64,
     },
-    /// A number with a fraction; read through its shortest decimal form.
+    /// A binary floating-point number, as a JSON number with a fraction arrives. It is
+    /// not exact, so a `DECIMAL` field refuses it: give money and quantities as
+    /// `Decimal` or `Text`.
     Float {
         /// The number.
         value: f64,
@@ -604,7 +643,9 @@ impl FieldInput {
                     |_| core::Error::validation(field(), &value, "expected a date as YYYY-MM-DD"),
                 )?)
             }
-            FieldInput::Datetime { value } => core::FieldInput::Datetime(from_time(value)),
+            FieldInput::Datetime { value } => {
+                core::FieldInput::Datetime(from_time(&field(), value)?)
+            }
         })
     }
 }
@@ -1038,16 +1079,16 @@ pub struct CampaignInput {
     pub at: Option<SystemTime>,
 }
 
-impl From<CampaignInput> for core::CampaignInput {
-    fn from(c: CampaignInput) -> Self {
-        core::CampaignInput {
-            message_id: c.message_id,
-            message_name: c.message_name,
-            channel: c.channel,
-            status: c.status,
-            status_description: c.status_description,
-            at: c.at.map(from_time),
-        }
+impl CampaignInput {
+    pub(crate) fn into_core(self) -> Result<core::CampaignInput> {
+        Ok(core::CampaignInput {
+            at: from_optional_time("at", self.at)?,
+            message_id: self.message_id,
+            message_name: self.message_name,
+            channel: self.channel,
+            status: self.status,
+            status_description: self.status_description,
+        })
     }
 }
 
@@ -1072,27 +1113,77 @@ pub struct EventInput {
 
 impl EventInput {
     pub(crate) fn into_core(self) -> Result<core::EventInput> {
-        let params = match self.params_json {
-            None => serde_json::Map::new(),
-            Some(text) => match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(serde_json::Value::Object(map)) => map,
-                _ => {
-                    return Err(core::Error::validation(
-                        "params",
-                        &text,
-                        "expected a JSON object",
-                    ))
-                }
-            },
-        };
         Ok(core::EventInput {
+            params: match self.params_json {
+                None => serde_json::Map::new(),
+                Some(text) => parse_params(&text)?,
+            },
+            at: from_optional_time("at", self.at)?,
             name: self.name,
             key_value: self.key_value,
-            params,
             workflows: self.workflows,
-            at: self.at.map(from_time),
         })
     }
+}
+
+/// Reads event params given as JSON text. The text's size and nesting are checked before
+/// it is parsed, so hostile text costs one linear scan: 100 MB of params are not parsed
+/// only to be refused, and text nested 10,000 deep is refused as too deep like text
+/// nested 40 deep, not with serde_json's own recursion limit (128). The core checks the
+/// parsed params again (nesting, size as compact JSON).
+fn parse_params(text: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+    if text.len() > limits::MAX_EVENT_PARAMS_BYTES {
+        return Err(core::Error::validation(
+            "params",
+            format!("{} bytes of JSON", text.len()),
+            format!("larger than {} bytes", limits::MAX_EVENT_PARAMS_BYTES),
+        ));
+    }
+    // The params object is the first of the MAX_NESTING levels, as the core counts.
+    if json_depth(text) > limits::MAX_NESTING {
+        return Err(limits::too_deep("params"));
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) => Err(core::Error::validation(
+            "params",
+            text,
+            "expected a JSON object",
+        )),
+        Err(error) => Err(core::Error::validation(
+            "params",
+            text,
+            format!("not valid JSON: {error}"),
+        )),
+    }
+}
+
+/// How deep arrays and objects nest in JSON text, brackets inside strings not counted.
+/// Malformed text gets a figure all the same; the parser reports what is wrong with it.
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    deepest
 }
 
 /// A line of an order (given and returned).
@@ -1188,7 +1279,7 @@ impl OrderInput {
             store_id: self.store_id,
             source: self.source.unwrap_or_default(),
             delivery_address: self.delivery_address,
-            at: self.at.map(from_time),
+            at: from_optional_time("at", self.at)?,
         })
     }
 }
@@ -1349,16 +1440,16 @@ pub struct ActivityQuery {
     pub cursor: Option<String>,
 }
 
-impl From<ActivityQuery> for core::ActivityQuery {
-    fn from(q: ActivityQuery) -> Self {
-        core::ActivityQuery {
-            category: q.category.unwrap_or_default(),
-            period: q.period.unwrap_or_default(),
-            since: q.since.map(from_time),
-            until: q.until.map(from_time),
-            limit: q.limit,
-            cursor: q.cursor,
-        }
+impl ActivityQuery {
+    pub(crate) fn into_core(self) -> Result<core::ActivityQuery> {
+        Ok(core::ActivityQuery {
+            category: self.category.unwrap_or_default(),
+            period: self.period.unwrap_or_default(),
+            since: from_optional_time("since", self.since)?,
+            until: from_optional_time("until", self.until)?,
+            limit: self.limit,
+            cursor: self.cursor,
+        })
     }
 }
 
@@ -1469,6 +1560,68 @@ mod tests {
         assert_eq!(field_of(event("[1]").into_core().unwrap_err()), "params");
         let params = event(r#"{"a": 1}"#).into_core().unwrap().params;
         assert_eq!(params["a"], serde_json::json!(1));
+    }
+
+    #[test]
+    fn instants_outside_the_years_1_to_9999_are_refused_not_a_panic() {
+        let after = |secs: u64| SystemTime::UNIX_EPOCH + StdDuration::from_secs(secs);
+        let before = |secs: u64| SystemTime::UNIX_EPOCH - StdDuration::from_secs(secs);
+        // java.time.Instant.MAX and MIN: far beyond what chrono holds.
+        let error = from_time("at", after(31_556_889_864_403_199)).unwrap_err();
+        assert_eq!(field_of(error.clone()), "at");
+        assert!(
+            error.to_string().contains("31556889864403199 s after"),
+            "{error}"
+        );
+        let error = from_time("since", before(31_557_014_167_219_200)).unwrap_err();
+        assert_eq!(field_of(error), "since");
+        // Within chrono's range, outside the book's: 10000-01-01 and 0000-12-31.
+        assert!(from_time("at", after(253_402_300_800)).is_err());
+        assert!(from_time("at", before(62_135_596_801)).is_err());
+        // The first and last instants of the range cross exactly.
+        let last = after(253_402_300_799) + StdDuration::from_nanos(999_999_999);
+        assert_eq!(to_time(from_time("at", last).unwrap()), last);
+        assert_eq!(
+            from_time("at", before(62_135_596_800))
+                .unwrap()
+                .to_rfc3339(),
+            "0001-01-01T00:00:00+00:00"
+        );
+        // Before the epoch with a fraction: 1.25 s before is 2 s before plus 0.75 s.
+        let at = from_time("at", before(1) - StdDuration::from_millis(250)).unwrap();
+        assert_eq!(at.to_rfc3339(), "1969-12-31T23:59:58.750+00:00");
+    }
+
+    #[test]
+    fn json_depth_skips_brackets_in_strings() {
+        assert_eq!(json_depth("{}"), 1);
+        assert_eq!(json_depth(r#"{"a": [[1], {"b": []}]}"#), 4);
+        assert_eq!(json_depth(r#"{"a": "[[[[\"]]]]"}"#), 1);
+        assert_eq!(json_depth(&"[".repeat(10_000)), 10_000);
+        assert_eq!(json_depth("]]]{"), 1);
+    }
+
+    #[test]
+    fn event_params_are_bounded_before_they_are_parsed() {
+        let nested =
+            |depth: usize| format!(r#"{{"a": {}{}}}"#, "[".repeat(depth), "]".repeat(depth));
+        assert!(parse_params(&nested(limits::MAX_NESTING - 1)).is_ok());
+        for depth in [limits::MAX_NESTING, 200, 10_000] {
+            let error = parse_params(&nested(depth)).unwrap_err();
+            assert_eq!(error, limits::too_deep("params"), "depth {depth}");
+        }
+        let big = format!(
+            r#"{{"blob": "{}"}}"#,
+            "x".repeat(limits::MAX_EVENT_PARAMS_BYTES)
+        );
+        let error = parse_params(&big).unwrap_err();
+        assert_eq!(field_of(error.clone()), "params");
+        assert!(
+            error.to_string().contains("larger than 65536 bytes"),
+            "{error}"
+        );
+        let error = parse_params(r#"{"a": "#).unwrap_err();
+        assert!(error.to_string().contains("not valid JSON"), "{error}");
     }
 
     #[test]

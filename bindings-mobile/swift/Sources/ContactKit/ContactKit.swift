@@ -1980,7 +1980,7 @@ public func FfiConverterTypeImportProgress_lower(_ value: ImportProgress) -> UIn
 public protocol ManualClockProtocol: AnyObject, Sendable {
     
     /**
-     * Moves the time forward by `by`.
+     * Moves the time forward by `by`, as far as the end of the year 9999.
      */
     func advance(by: TimeInterval) throws 
     
@@ -1990,9 +1990,9 @@ public protocol ManualClockProtocol: AnyObject, Sendable {
     func now()  -> Date
     
     /**
-     * Sets the time.
+     * Sets the time (within the years 1 to 9999).
      */
-    func set(at: Date) 
+    func set(at: Date) throws 
     
 }
 /**
@@ -2039,11 +2039,12 @@ open class ManualClock: ManualClockProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_contactkit_mobile_fn_clone_manualclock(self.handle, $0) }
     }
     /**
-     * A clock stopped at `start` (kept to the millisecond).
+     * A clock stopped at `start` (kept to the millisecond), within the years 1 to 9999
+     * like every instant a book stamps.
      */
-public convenience init(start: Date) {
+public convenience init(start: Date)throws  {
     let handle =
-        try! rustCall() {
+        try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_constructor_manualclock_new(
         FfiConverterTimestamp.lower(start),uniffiCallStatus
@@ -2065,7 +2066,7 @@ public convenience init(start: Date) {
 
     
     /**
-     * Moves the time forward by `by`.
+     * Moves the time forward by `by`, as far as the end of the year 9999.
      */
 open func advance(by: TimeInterval)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
@@ -2089,9 +2090,9 @@ open func now() -> Date  {
 }
     
     /**
-     * Sets the time.
+     * Sets the time (within the years 1 to 9999).
      */
-open func set(at: Date)  {try! rustCall() {
+open func set(at: Date)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_manualclock_set(
             self.uniffiCloneHandle(),
@@ -2648,6 +2649,12 @@ public struct BookOptions {
      */
     public var durability: Durability?
     /**
+     * How long a write waits, in milliseconds, for the write lock another connection or
+     * process holds on the SQLite file before failing with `Storage`; 30,000 when null,
+     * at most 2,147,483,647 (SQLite's limit). Ignored in memory.
+     */
+    public var busyTimeoutMs: UInt32?
+    /**
      * A manual clock for every stamp instead of the system clock.
      */
     public var clock: ManualClock?
@@ -2663,10 +2670,16 @@ public struct BookOptions {
          * Commit durability of a SQLite file; `NORMAL` when null. Ignored in memory.
          */durability: Durability? = nil, 
         /**
+         * How long a write waits, in milliseconds, for the write lock another connection or
+         * process holds on the SQLite file before failing with `Storage`; 30,000 when null,
+         * at most 2,147,483,647 (SQLite's limit). Ignored in memory.
+         */busyTimeoutMs: UInt32? = nil, 
+        /**
          * A manual clock for every stamp instead of the system clock.
          */clock: ManualClock? = nil) {
         self.defaultRegion = defaultRegion
         self.durability = durability
+        self.busyTimeoutMs = busyTimeoutMs
         self.clock = clock
     }
 
@@ -2688,6 +2701,7 @@ public struct FfiConverterTypeBookOptions: FfiConverterRustBuffer {
             try BookOptions(
                 defaultRegion: FfiConverterOptionString.read(from: &buf), 
                 durability: FfiConverterOptionTypeDurability.read(from: &buf), 
+                busyTimeoutMs: FfiConverterOptionUInt32.read(from: &buf), 
                 clock: FfiConverterOptionTypeManualClock.read(from: &buf)
         )
     }
@@ -2695,6 +2709,7 @@ public struct FfiConverterTypeBookOptions: FfiConverterRustBuffer {
     public static func write(_ value: BookOptions, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.defaultRegion, into: &buf)
         FfiConverterOptionTypeDurability.write(value.durability, into: &buf)
+        FfiConverterOptionUInt32.write(value.busyTimeoutMs, into: &buf)
         FfiConverterOptionTypeManualClock.write(value.clock, into: &buf)
     }
 }
@@ -7213,7 +7228,9 @@ public enum FieldInput: Equatable, Hashable {
          */value: Int64
     )
     /**
-     * A number with a fraction; read through its shortest decimal form.
+     * A binary floating-point number, as a JSON number with a fraction arrives. It is
+     * not exact, so a `DECIMAL` field refuses it: give money and quantities as
+     * `Decimal` or `Text`.
      */
     case float(
         /**
@@ -9931,13 +9948,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 55761) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_manualclock_advance() != 1048) {
+    if (uniffi_contactkit_mobile_checksum_method_manualclock_advance() != 52578) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_manualclock_now() != 60357) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_manualclock_set() != 65320) {
+    if (uniffi_contactkit_mobile_checksum_method_manualclock_set() != 5233) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_constructor_contactbook_in_memory() != 49678) {
@@ -9952,7 +9969,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_constructor_contactbook_open_with() != 63943) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_constructor_manualclock_new() != 45072) {
+    if (uniffi_contactkit_mobile_checksum_constructor_manualclock_new() != 21833) {
         return InitializationResult.apiChecksumMismatch
     }
 
