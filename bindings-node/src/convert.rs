@@ -124,7 +124,10 @@ fn reason_for(reason: &str, given: Option<&Value>) -> String {
     let unsafe_integer = given
         .and_then(Value::as_f64)
         .is_some_and(|n| n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER);
-    if unsafe_integer && reason.starts_with("invalid type: floating point") {
+    let integer_expected = ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"]
+        .iter()
+        .any(|integer| reason.ends_with(&format!("expected {integer}")));
+    if unsafe_integer && integer_expected && reason.starts_with("invalid type: floating point") {
         format!("{reason}: an integer beyond 2^53 is not exact as a JavaScript number, pass a bigint")
     } else {
         reason
@@ -167,9 +170,9 @@ fn join(prefix: &str, key: &str) -> String {
 enum Keys {
     /// The core's vocabulary: camelCase in JavaScript, snake_case for the core.
     Vocabulary,
-    /// A data map (`fields`, `params`): its keys are data, kept as written, and each
-    /// of its values is nested afresh, as the core counts each event param and field
-    /// value on its own.
+    /// A data map (`fields`, `params`): its keys are data, kept as written, and its
+    /// nesting is counted afresh from it, as the core counts event params (the map
+    /// is the first of the 32 levels).
     DataMap,
     /// Below a data map: keys kept as written.
     Data,
@@ -194,10 +197,10 @@ impl Keys {
 /// Walks a JavaScript value, keeping the snake_case path of where it is for errors.
 ///
 /// The walk is bounded: a container nested deeper than [`limits::MAX_NESTING`] (from
-/// the argument, and afresh in each value of a data map, which happens once on any
-/// path, so it recurses at most twice that deep), an object that is its own
-/// ancestor, and an argument larger than [`MAX_ARGUMENT_BYTES`] are refused before
-/// anything more is read.
+/// the argument, and afresh from a data map, which happens once on any path, so it
+/// recurses at most twice that deep), an object that is its own ancestor, and an
+/// argument larger than [`MAX_ARGUMENT_BYTES`] are refused before anything more is
+/// read.
 struct Reader {
     env: sys::napi_env,
     path: String,
@@ -316,15 +319,18 @@ impl Reader {
         }
     }
 
+    /// A `Date` as RFC 3339, which has four-digit years: one outside the years 1 to
+    /// 9999 (in UTC) is refused, as the core refuses such instants, wherever it is
+    /// (in event params it would become a string no `Date` parses).
     unsafe fn date(&self, value: sys::napi_value) -> Result<Value> {
         let mut millis = 0.0;
         check(unsafe { sys::napi_get_date_value(self.env, value, &mut millis) })?;
-        match DateTime::from_timestamp_millis(millis as i64).filter(|_| millis.is_finite()) {
-            Some(at) => Ok(Value::String(
-                at.to_rfc3339_opts(SecondsFormat::Millis, true),
-            )),
-            None => Err(self.invalid("Invalid Date", "expected a valid Date")),
-        }
+        let Some(at) = DateTime::from_timestamp_millis(millis as i64).filter(|_| millis.is_finite())
+        else {
+            return Err(self.invalid("Invalid Date", "expected a valid Date"));
+        };
+        let at = limits::check_instant(&self.path, at)?;
+        Ok(Value::String(at.to_rfc3339_opts(SecondsFormat::Millis, true)))
     }
 
     /// Reads the container `value` one level deeper, after checking that the level
@@ -346,7 +352,7 @@ impl Reader {
             }
         }
         let outer = self.depth;
-        self.depth = if keys == Keys::DataMap { 0 } else { outer + 1 };
+        self.depth = if keys == Keys::DataMap { 1 } else { outer + 1 };
         self.ancestors.push(value);
         let read = read(self);
         self.ancestors.pop();
