@@ -61,9 +61,10 @@ impl ManualClock {
                 )
             };
             let by = chrono::Duration::from_std(by).map_err(|_| too_long())?;
-            // Checked here because the core's clock adds without a check (and would
-            // panic on overflow). A concurrent advance may add at most as much again,
-            // which stays far within what chrono holds.
+            // Checked here because the core's clock adds without a check, and chrono
+            // panics on overflow. Between this check and the add another thread may
+            // advance too, but each advance is under 10,000 years and chrono holds
+            // 262,000, so only dozens of racing advances could still overflow.
             let next = self
                 .clock
                 .now()

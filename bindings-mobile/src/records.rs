@@ -6,7 +6,8 @@
 //! thin records here, because a field changes form at the boundary:
 //!
 //! - instants (`DateTime<Utc>`) cross as uniffi timestamps: `java.time.Instant` in Kotlin,
-//!   `Date` in Swift;
+//!   `Date` in Swift; one given outside the years 1 to 9999 is a `Validation` error on its
+//!   field, never a panic;
 //! - decimals (money, quantities, field bounds) cross as strings (`"120.50"`), read with
 //!   `rust_decimal` and reported as a `Validation` error naming the field when they are not
 //!   decimals;
@@ -36,8 +37,9 @@ use std::time::{Duration as StdDuration, SystemTime};
 // ---------------------------------------------------------------------------------------
 // Conversions shared by the records.
 
-/// A core instant as a uniffi timestamp. Every instant the book holds is within the years
-/// 1 to 9999, which `SystemTime`, `java.time.Instant` and Swift's `Date` all hold.
+/// A core instant as a uniffi timestamp. It cannot fail: `SystemTime` holds every chrono
+/// instant, and the book keeps only the years 1 to 9999, which `java.time.Instant` and
+/// Swift's `Date` hold too.
 pub(crate) fn to_time(at: DateTime<Utc>) -> SystemTime {
     at.into()
 }
