@@ -10,7 +10,8 @@
 //! `PRAGMA integrity_check` says `ok`, and every acknowledged email is found with its
 //! event: a write acknowledged to the caller survives a killed process.
 //!
-//! The seed is printed; `CONTACTKIT_CRASH_SEED=<n>` replays a run. Unix only
+//! The seed is printed; `CONTACTKIT_CRASH_SEED=<n>` replays a run and
+//! `CONTACTKIT_CRASH_ROUNDS=<n>` runs more rounds. Unix only
 //! (SIGKILL).
 
 #![cfg(unix)]
@@ -23,6 +24,7 @@ use std::time::{Duration, Instant};
 
 const DB_ENV: &str = "CONTACTKIT_CRASH_DB";
 const ROUND_ENV: &str = "CONTACTKIT_CRASH_ROUND";
+/// Rounds per run; `CONTACTKIT_CRASH_ROUNDS=<n>` runs more (docs/reliability.md).
 const ROUNDS: usize = 5;
 
 /// The child: writes until killed. Ignored, so it never runs on its own; without
@@ -141,7 +143,11 @@ fn crash_after_sigkill_keeps_every_acknowledged_write() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crash.db");
     let mut all_acked: Vec<String> = Vec::new();
-    for round in 0..ROUNDS {
+    let rounds = std::env::var("CONTACTKIT_CRASH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(ROUNDS);
+    for round in 0..rounds {
         let acks_wanted = rng.between(5, 200);
         let pause = Duration::from_micros(rng.between(0, 1000));
         let acked = run_and_kill(&path, round, acks_wanted, pause);

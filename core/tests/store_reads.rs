@@ -144,3 +144,40 @@ fn a_busy_timeout_sqlite_cannot_take_is_a_validation_error() {
     assert_eq!(error.field(), Some("busy_timeout"));
     assert!(!dir.path().join("book.db").exists(), "nothing was created");
 }
+
+/// Opening a second book on a file must not drop the locks of the first: closing
+/// any descriptor of a file drops every POSIX lock the process holds on it, and
+/// another process then takes the WAL for unused and resets it ("disk I/O error" on
+/// every later read, found through the Kotlin binding). The other process is Python's
+/// `sqlite3` (the system SQLite), with which the loss showed; the test command needs
+/// Python anyway.
+#[test]
+fn a_second_book_on_the_file_keeps_the_first_ones_locks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let first = ContactBook::open(&path).unwrap();
+    first
+        .upsert(
+            contact(serde_json::json!({"email": "ann@example.com"})),
+            DedupeOn::Email,
+        )
+        .unwrap();
+    let second = ContactBook::open(&path).unwrap();
+    let read = "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM contacts').fetchone()[0])";
+    let child = std::process::Command::new("python3")
+        .args(["-c", read])
+        .arg(&path)
+        .output()
+        .expect("python3 runs (the test command needs it)");
+    assert!(child.status.success(), "{child:?}");
+    assert_eq!(String::from_utf8_lossy(&child.stdout).trim(), "1");
+    first
+        .upsert(
+            contact(serde_json::json!({"email": "bo@example.com"})),
+            DedupeOn::Email,
+        )
+        .unwrap();
+    assert_eq!(first.count().unwrap(), 2);
+    assert_eq!(second.count().unwrap(), 2);
+    assert_eq!(ContactBook::open(&path).unwrap().count().unwrap(), 2);
+}

@@ -163,9 +163,6 @@ const TABLES: &[&str] = &[
     "web_push",
 ];
 
-/// The first bytes of every SQLite database file.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-
 /// The schema version of an open file (0 for a new, empty one).
 pub fn version(conn: &Connection) -> Result<i64> {
     pragma(conn, "user_version")
@@ -180,30 +177,23 @@ fn pragma(conn: &Connection, name: &str) -> Result<i64> {
 /// be opened as a book: absent or empty (a new book), or a ContactKit book no newer
 /// than this build. Another application's database, a file that is not SQLite and a
 /// newer book are refused.
+///
+/// The file is read only through SQLite, never opened with `std::fs`: closing any
+/// descriptor of a file drops every POSIX lock this process holds on it, which would
+/// silently unlock the other books this process has open on the same file.
 pub fn inspect(path: &Path) -> Result<()> {
-    let mut header = [0u8; 16];
-    match std::fs::File::open(path) {
+    match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::storage(format!("cannot read the file: {e}"))),
-        Ok(mut file) => {
-            let read = read_up_to(&mut file, &mut header)
-                .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
-            if read == 0 {
-                return Ok(());
-            }
-            if read < header.len() || &header != SQLITE_HEADER {
-                return Err(Error::storage(
-                    "not a ContactKit book: not a database (no SQLite header)",
-                ));
-            }
-        }
+        Ok(metadata) if metadata.len() == 0 => return Ok(()),
+        Ok(_) => {}
     }
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
-    let application_id = pragma(&conn, "application_id")?;
+    let application_id = pragma(&conn, "application_id").map_err(not_a_book)?;
     let version = version(&conn)?;
     let tables = table_names(&conn)?;
     let ours = match application_id {
@@ -224,17 +214,12 @@ pub fn inspect(path: &Path) -> Result<()> {
     refuse_newer(version)
 }
 
-/// Reads until `buffer` is full or the file ends; how many bytes were read.
-fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
-    use std::io::Read;
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
+/// SQLite's first read of a file that is not a database ("file is not a database").
+fn not_a_book(error: Error) -> Error {
+    match error {
+        Error::Storage { reason } => Error::storage(format!("not a ContactKit book: {reason}")),
+        other => other,
     }
-    Ok(filled)
 }
 
 fn table_names(conn: &Connection) -> Result<Vec<String>> {
