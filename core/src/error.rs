@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The input broke a rule; nothing was written.
-    #[error("invalid {field} {value:?}: {reason}")]
+    #[error("invalid {field} {}: {reason}", quoted(value))]
     Validation {
         /// The input field at fault, e.g. `email` or `fields.birthday`.
         field: String,
@@ -21,7 +21,7 @@ pub enum Error {
         reason: String,
     },
     /// The thing named does not exist (or is a deleted contact).
-    #[error("{what} {id:?} not found")]
+    #[error("{what} {} not found", quoted(id))]
     NotFound {
         /// What kind of thing: `contact`, `segment`, `category`, `field`.
         what: String,
@@ -29,7 +29,7 @@ pub enum Error {
         id: String,
     },
     /// A unique value already belongs to something else.
-    #[error("{field} {value:?} already belongs to {existing}")]
+    #[error("{field} {} already belongs to {existing}", quoted(value))]
     Conflict {
         /// The unique field, e.g. `email`.
         field: String,
@@ -133,6 +133,28 @@ fn join_field(prefix: &str, field: &str) -> String {
     }
 }
 
+/// A value in double quotes as given: letters of every script, combining marks and
+/// emoji stay as they are (Rust's `{:?}` would print `"शर\u{94d}मा"`); only quotes,
+/// backslashes and control characters are escaped, so a message stays one line and
+/// cannot carry a terminal escape sequence.
+fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Error messages quote the value at fault; a multi-kilobyte value would drown the
 /// message, so it is cut to a readable length.
 fn shorten(value: &str) -> String {
@@ -162,6 +184,19 @@ mod tests {
         assert_eq!(e.field(), Some("mobile_push[2].token"));
         let e = Error::validation("[0]", "x", "bad").within("fields.tags");
         assert_eq!(e.field(), Some("fields.tags[0]"));
+    }
+
+    #[test]
+    fn values_are_quoted_as_given() {
+        let e = Error::validation("last_name", "शर्मा", "bad");
+        assert_eq!(e.to_string(), "invalid last_name \"शर्मा\": bad");
+        let e = Error::validation("town", "a\"b\\c\n\u{1b}[2J", "bad");
+        assert_eq!(
+            e.to_string(),
+            "invalid town \"a\\\"b\\\\c\\n\\u{1b}[2J\": bad"
+        );
+        let e = Error::not_found("contact", "x");
+        assert_eq!(e.to_string(), "contact \"x\" not found");
     }
 
     #[test]
