@@ -5,12 +5,11 @@
 
 use super::{FieldDefinitions, Unit};
 use crate::model::{
-    Address, ContactInput, ContactRecord, DeviceInput, FieldInput, Identifier, Location,
-    LocationInput, LocationSource, MobilePushDevice, Patch, Source, Telegram, WebPushInput,
-    WebPushSubscription,
+    ContactInput, ContactRecord, DeviceInput, FieldInput, Identifier, LocationInput,
+    LocationSource, MobilePushDevice, Patch, Source, WebPushInput, WebPushSubscription,
 };
 use crate::store::identifiers_of;
-use crate::validate::{self, optional_text, required_text, MAX_IDENTIFIER_CHARS};
+use crate::validate::{self, required_text, MAX_IDENTIFIER_CHARS};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -83,7 +82,7 @@ impl Unit<'_> {
         })?;
         let address = input
             .address
-            .try_map(|a| validate_address(&a).map_err(|e| e.within("address")))?;
+            .try_map(|a| validate::validate_address(&a).map_err(|e| e.within("address")))?;
         record.address = match address {
             Patch::Keep => record.address,
             Patch::Clear | Patch::Set(None) => None,
@@ -96,7 +95,7 @@ impl Unit<'_> {
             validate::normalize_language(&v)
         })?;
         apply_text(&mut record.telegram, input.telegram, |t| {
-            validate_telegram(&t).map_err(|e| e.within("telegram"))
+            validate::validate_telegram(&t).map_err(|e| e.within("telegram"))
         })?;
         self.apply_email(&mut record, input.email, source)?;
         self.apply_phone(&mut record, input.phone, source)?;
@@ -204,8 +203,8 @@ impl Unit<'_> {
             Patch::Keep => {}
             Patch::Clear => record.location = None,
             Patch::Set(input) => {
-                let location =
-                    validate_location(&input, self.now).map_err(|e| e.within("location"))?;
+                let location = validate::validate_location(&input, self.now)
+                    .map_err(|e| e.within("location"))?;
                 let manual_kept = record.location.as_ref().is_some_and(|current| {
                     current.source == LocationSource::Manual
                         && location.source != LocationSource::Manual
@@ -472,79 +471,6 @@ fn upsert_web_push(
         }
         None => subscriptions.push(subscription),
     }
-}
-
-/// Checks an address (a contact's, or an order's delivery address); an address
-/// with no part left is no address.
-pub(super) fn validate_address(address: &Address) -> Result<Option<Address>> {
-    let text = |field, value: &Option<String>| {
-        optional_text(field, value.as_deref(), MAX_IDENTIFIER_CHARS)
-    };
-    let checked = Address {
-        country: address
-            .country
-            .as_deref()
-            .map(|c| validate::normalize_country("country", c))
-            .transpose()?,
-        region: text("region", &address.region)?,
-        town: text("town", &address.town)?,
-        street_address: text("street_address", &address.street_address)?,
-        postcode: text("postcode", &address.postcode)?,
-    };
-    Ok((checked != Address::default()).then_some(checked))
-}
-
-fn validate_location(
-    input: &LocationInput,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Location> {
-    if !(-90.0..=90.0).contains(&input.latitude) {
-        return Err(Error::validation(
-            "latitude",
-            input.latitude.to_string(),
-            "must be between -90 and 90",
-        ));
-    }
-    if !(-180.0..=180.0).contains(&input.longitude) {
-        return Err(Error::validation(
-            "longitude",
-            input.longitude.to_string(),
-            "must be between -180 and 180",
-        ));
-    }
-    if let Some(accuracy) = input.accuracy {
-        if !accuracy.is_finite() || accuracy < 0.0 {
-            return Err(Error::validation(
-                "accuracy",
-                accuracy.to_string(),
-                "must be a distance in metres",
-            ));
-        }
-    }
-    let text = |field, value: &Option<String>| {
-        optional_text(field, value.as_deref(), MAX_IDENTIFIER_CHARS)
-    };
-    Ok(Location {
-        latitude: input.latitude,
-        longitude: input.longitude,
-        accuracy: input.accuracy,
-        country: input
-            .country
-            .as_deref()
-            .map(|c| validate::normalize_country("country", c))
-            .transpose()?,
-        region: text("region", &input.region)?,
-        city: text("city", &input.city)?,
-        source: input.source,
-        updated_at: now,
-    })
-}
-
-fn validate_telegram(telegram: &Telegram) -> Result<Telegram> {
-    Ok(Telegram {
-        bot_id: required_text("bot_id", &telegram.bot_id, MAX_IDENTIFIER_CHARS)?,
-        chat_id: required_text("chat_id", &telegram.chat_id, MAX_IDENTIFIER_CHARS)?,
-    })
 }
 
 /// Parses each given value against its definition; checks readonly and required.

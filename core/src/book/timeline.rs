@@ -1,14 +1,12 @@
 //! The activity timeline: recording campaigns, events and orders, and querying them
 //! newest first.
 
-use super::merge::validate_address;
 use super::profile::page_size;
 use super::{ContactBook, Unit};
 use crate::clock::to_millis;
 use crate::model::{
     Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignChannel,
-    CampaignInput, CampaignStatus, Channel, Event, EventInput, Order, OrderInput, OrderItem, Page,
-    SuppressionKind,
+    CampaignInput, CampaignStatus, Channel, Event, EventInput, OrderInput, Page, SuppressionKind,
 };
 use crate::store::ActivityFilter;
 use crate::validate::{self, limits, optional_text, required_text, MAX_IDENTIFIER_CHARS};
@@ -122,7 +120,7 @@ impl ContactBook {
     /// Records an order, or updates the order already recorded under its
     /// `external_id`. A delivery address fills the contact's address if it has none.
     pub fn record_order(&self, id: &str, input: OrderInput) -> Result<Activity> {
-        let order = validate_order(&input)?;
+        let order = validate::validate_order(&input)?;
         let at = checked_at(input.at)?;
         self.atomic(|unit| {
             let mut record = unit.live_contact(id)?;
@@ -234,55 +232,6 @@ fn consent_channel(channel: CampaignChannel) -> Option<Channel> {
         CampaignChannel::Telegram => Some(Channel::Telegram),
         CampaignChannel::Viber | CampaignChannel::AppInbox => None,
     }
-}
-
-fn validate_order(input: &OrderInput) -> Result<Order> {
-    let money = |field: &str, value: Option<rust_decimal::Decimal>| {
-        value
-            .map(|v| validate::validate_money(field, v))
-            .transpose()
-    };
-    limits::check_count("items", input.items.len(), limits::MAX_ORDER_ITEMS)?;
-    let items = input
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| validate_item(item).map_err(|e| e.within(&format!("items[{i}]"))))
-        .collect::<Result<_>>()?;
-    Ok(Order {
-        external_id: required_text("external_id", &input.external_id, MAX_IDENTIFIER_CHARS)?,
-        amount: validate::validate_money("amount", input.amount)?,
-        currency: validate::normalize_currency(&input.currency)?,
-        status: input.status,
-        items,
-        shipping: money("shipping", input.shipping)?,
-        discount: money("discount", input.discount)?,
-        taxes: money("taxes", input.taxes)?,
-        store_id: optional_text("store_id", input.store_id.as_deref(), MAX_IDENTIFIER_CHARS)?,
-        source: input.source,
-        delivery_address: input
-            .delivery_address
-            .as_ref()
-            .map(|a| validate_address(a).map_err(|e| e.within("delivery_address")))
-            .transpose()?
-            .flatten(),
-    })
-}
-
-fn validate_item(item: &OrderItem) -> Result<OrderItem> {
-    if item.quantity <= rust_decimal::Decimal::ZERO {
-        return Err(Error::validation(
-            "quantity",
-            item.quantity.to_string(),
-            "must be positive",
-        ));
-    }
-    Ok(OrderItem {
-        product_id: required_text("product_id", &item.product_id, MAX_IDENTIFIER_CHARS)?,
-        name: optional_text("name", item.name.as_deref(), MAX_IDENTIFIER_CHARS)?,
-        quantity: item.quantity,
-        price: validate::validate_money("price", item.price)?,
-    })
 }
 
 /// A cursor is the position of the last item shown: its time and id.

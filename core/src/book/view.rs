@@ -8,7 +8,7 @@ use crate::model::{
     OrderStatus, SuppressionRecord,
 };
 use crate::store::ActivityFilter;
-use crate::Result;
+use crate::{Error, Result};
 
 impl Unit<'_> {
     /// The profile card of `record`: statuses from suppressions, applications from
@@ -87,7 +87,16 @@ impl Unit<'_> {
             stats.order_count += 1;
             stats.last_order_at = stats.last_order_at.max(Some(activity.at));
             if order.status == OrderStatus::Delivered {
-                *stats.revenue.entry(order.currency.clone()).or_default() += order.amount;
+                let total = stats.revenue.entry(order.currency.clone()).or_default();
+                // Exact: amounts are at most 10^15 with 6 places (validate_money), so a
+                // Decimal holds some 79 million of the largest; beyond, an error, never a
+                // rounded or wrapped total.
+                *total = total.checked_add(order.amount).ok_or_else(|| {
+                    Error::storage(format!(
+                        "the revenue in {} of contact {contact_id} is beyond what a decimal holds",
+                        order.currency
+                    ))
+                })?;
             }
         }
         Ok(stats)

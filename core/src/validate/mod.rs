@@ -1,25 +1,27 @@
 //! Validation and normalisation of every input value. Each function takes raw input
 //! and returns the canonical form or an `Error::Validation` naming the field and the
-//! value. The parsing itself is done by well-kept crates (email_address, phonenumber,
-//! chrono-tz, oxilangtag, celes, iso_currency, base64, url); this module only decides
-//! what the domain accepts.
+//! value. The parsing itself is done by well-kept crates (email_address,
+//! rlibphonenumber, chrono-tz, oxilangtag, celes, iso_currency, base64, url,
+//! unicode-normalization); this module only decides what the domain accepts.
 
 mod activity;
+mod channel;
 mod email;
 mod field;
 pub mod limits;
 mod locale;
 mod name;
 mod phone;
-mod push;
+mod place;
 
-pub use activity::{validate_event_name, validate_money};
+pub use activity::{validate_event_name, validate_money, validate_order, MAX_MONEY, MONEY_PLACES};
+pub use channel::{validate_device, validate_telegram, validate_web_push};
 pub use email::normalize_email;
 pub use field::{parse_field_value, validate_definition};
 pub use locale::{normalize_country, normalize_currency, normalize_language, normalize_timezone};
 pub use name::validate_name;
 pub use phone::normalize_phone;
-pub use push::{validate_device, validate_web_push};
+pub use place::{validate_address, validate_location};
 
 use crate::{Error, Result};
 

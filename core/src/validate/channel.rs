@@ -1,7 +1,8 @@
-//! Mobile push devices and W3C web push subscriptions.
+//! The changeable identifiers of a contact's channels: mobile push devices, W3C web
+//! push subscriptions and the Telegram binding.
 
 use super::{optional_text, required_text, MAX_IDENTIFIER_CHARS};
-use crate::model::{DeviceInput, MobilePushDevice, WebPushInput, WebPushSubscription};
+use crate::model::{DeviceInput, MobilePushDevice, Telegram, WebPushInput, WebPushSubscription};
 use crate::{Error, Result};
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
@@ -121,6 +122,14 @@ fn decode_key(field: &str, value: &str, expected_len: usize) -> Result<Vec<u8>> 
         ));
     }
     Ok(bytes)
+}
+
+/// Checks a Telegram binding: a bot id and a chat id.
+pub fn validate_telegram(telegram: &Telegram) -> Result<Telegram> {
+    Ok(Telegram {
+        bot_id: required_text("bot_id", &telegram.bot_id, MAX_IDENTIFIER_CHARS)?,
+        chat_id: required_text("chat_id", &telegram.chat_id, MAX_IDENTIFIER_CHARS)?,
+    })
 }
 
 #[cfg(test)]
