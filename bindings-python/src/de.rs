@@ -216,13 +216,38 @@ fn value_at(root: &Bound<'_, PyAny>, path: &Path) -> String {
             Err(_) => break,
         }
     }
-    match current.cast::<PyString>() {
-        Ok(s) => utf8(s).map(Cow::into_owned).unwrap_or_else(|_| escaped(s)),
-        Err(_) => current
-            .str()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+    if let Ok(s) = current.cast::<PyString>() {
+        return utf8(s).map(Cow::into_owned).unwrap_or_else(|_| escaped(s));
     }
+    // `str()` of a container walks all of it: 16 million shared leaves take seconds
+    // and a deep one raises. `reprlib` writes a few items of a few levels.
+    let quoted = if is_container(&current) {
+        short_repr(&current)
+    } else {
+        current.str()
+    };
+    quoted
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `value` holds other values (so quoting it whole could be huge).
+fn is_container(value: &Bound<'_, PyAny>) -> bool {
+    value.is_instance_of::<PyList>()
+        || value.is_instance_of::<PyTuple>()
+        || value.is_instance_of::<PyDict>()
+        || value.is_instance_of::<PySet>()
+        || value.is_instance_of::<PyFrozenSet>()
+        || value.cast::<PyMapping>().is_ok()
+}
+
+/// `reprlib.repr(value)`: the first items of the first levels, cycles marked.
+fn short_repr<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    static REPR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let repr = REPR.get_or_try_init(value.py(), || {
+        Ok::<_, PyErr>(value.py().import("reprlib")?.getattr("repr")?.unbind())
+    })?;
+    repr.bind(value.py()).call1((value,))?.str()
 }
 
 /// The UTF-8 text of a Python string; a lone surrogate is [`DeError::NotUnicode`].

@@ -451,6 +451,12 @@ def test_a_bad_durability_is_refused(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_bad_default_region_creates_no_file(tmp_path: Path) -> None:
+    for region in ("ZZZ", "\ud800"):
+        assert refused(lambda: ContactBook.open(tmp_path / "x.db", default_region=region)).field == "default_region"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_options_of_the_wrong_type_are_type_errors(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         ContactBook.open(tmp_path / "x.db", busy_timeout="30")  # type: ignore[arg-type]
