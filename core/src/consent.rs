@@ -2,8 +2,12 @@
 //! an address shows, and whether a message may be sent.
 
 use crate::model::{
-    Channel, ChannelStatus, ContactRecord, SendReason, SuppressionKind, SuppressionRecord,
+    Campaign, CampaignChannel, CampaignStatus, Channel, ChannelStatus, ContactRecord, SendReason,
+    SuppressionKind, SuppressionRecord,
 };
+
+/// The provider detail that turns an `undelivered` campaign into a blacklist.
+pub const HARD_BOUNCE: &str = "hard_bounce";
 
 /// Where suppressions for `channel` are kept for this contact: the email or phone
 /// itself (so they follow the address to any contact that later holds it), or the
@@ -15,6 +19,60 @@ pub fn suppression_address(contact: &ContactRecord, channel: Channel) -> Option<
         Channel::Sms => contact.phone.as_deref(),
         Channel::MobilePush | Channel::WebPush | Channel::Telegram => Some(&contact.id),
     }
+}
+
+/// The consent channel a campaign channel answers to. Viber and the app inbox have
+/// no consent channel of their own in the model, so their statuses suppress nothing.
+pub fn consent_channel(channel: CampaignChannel) -> Option<Channel> {
+    match channel {
+        CampaignChannel::Email => Some(Channel::Email),
+        CampaignChannel::Sms => Some(Channel::Sms),
+        CampaignChannel::MobilePush => Some(Channel::MobilePush),
+        CampaignChannel::WebPush => Some(Channel::WebPush),
+        CampaignChannel::Telegram => Some(Channel::Telegram),
+        CampaignChannel::Viber | CampaignChannel::AppInbox => None,
+    }
+}
+
+/// The suppression a campaign in this state records: `unsubscribed` and `spam`
+/// record theirs; `undelivered` with `hard_bounce` blacklists.
+pub fn campaign_suppression(campaign: &Campaign) -> Option<SuppressionKind> {
+    match campaign.status {
+        CampaignStatus::Unsubscribed => Some(SuppressionKind::Unsubscribed),
+        CampaignStatus::Spam => Some(SuppressionKind::SpamComplaint),
+        CampaignStatus::Undelivered
+            if campaign.status_description.as_deref() == Some(HARD_BOUNCE) =>
+        {
+            Some(SuppressionKind::Blacklisted)
+        }
+        _ => None,
+    }
+}
+
+/// The address a new message on `channel` goes to, recorded on the campaign: the
+/// contact's email or phone now. Push and Telegram suppressions are the contact's own.
+pub fn sent_to(contact: &ContactRecord, channel: CampaignChannel) -> Option<String> {
+    match consent_channel(channel)? {
+        channel @ (Channel::Email | Channel::Sms) => {
+            suppression_address(contact, channel).map(str::to_string)
+        }
+        Channel::MobilePush | Channel::WebPush | Channel::Telegram => None,
+    }
+}
+
+/// Where a campaign's suppression lands: on its own channel, at the address the
+/// message was sent to (a campaign recorded before that was kept falls back to the
+/// contact's address now).
+pub fn campaign_address<'a>(
+    contact: &'a ContactRecord,
+    campaign: &'a Campaign,
+) -> Option<(Channel, &'a str)> {
+    let channel = consent_channel(campaign.channel)?;
+    let address = campaign
+        .sent_to
+        .as_deref()
+        .or_else(|| suppression_address(contact, channel))?;
+    Some((channel, address))
 }
 
 /// The most severe suppression in force on `channel` among `records`.

@@ -4,7 +4,10 @@
 mod common;
 
 use common::{assert_validation, input};
-use contactkit::{ContactBook, OrderInput, OrderStatus};
+use contactkit::{
+    Activity, ActivityDetail, CampaignInput, CampaignStatus, Channel, ContactBook, OrderInput,
+    OrderStatus, SuppressionKind,
+};
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -59,5 +62,114 @@ fn order_amounts_and_totals_never_overflow() {
             book.get(&ann.id).unwrap().unwrap().order_stats.order_count,
             4
         );
+    });
+}
+
+fn campaign(
+    message_id: &str,
+    channel: &str,
+    status: &str,
+    description: Option<&str>,
+) -> CampaignInput {
+    serde_json::from_value(json!({
+        "message_id": message_id, "channel": channel, "status": status,
+        "status_description": description,
+    }))
+    .unwrap()
+}
+
+fn kinds(book: &ContactBook, channel: Channel, address: &str) -> Vec<SuppressionKind> {
+    book.suppressions(channel, address)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.is_active())
+        .map(|r| r.kind)
+        .collect()
+}
+
+#[test]
+fn a_campaigns_suppression_lands_on_its_channel_and_the_address_it_was_sent_to() {
+    on_every_store(|book| {
+        let ann = book
+            .create(input(json!({"email": "x@a.com", "phone": "+380671234567"})))
+            .unwrap();
+        book.record_campaign(&ann.id, campaign("m1", "email", "sent", None))
+            .unwrap();
+        book.update(&ann.id, input(json!({"email": "y@a.com"})))
+            .unwrap();
+        book.record_campaign(
+            &ann.id,
+            campaign("m1", "email", "undelivered", Some("hard_bounce")),
+        )
+        .unwrap();
+        assert_eq!(
+            kinds(book, Channel::Email, "x@a.com"),
+            [SuppressionKind::Blacklisted]
+        );
+        assert!(
+            kinds(book, Channel::Email, "y@a.com").is_empty(),
+            "the new address is clean"
+        );
+        assert!(
+            book.can_send(&ann.id, Channel::Email, None)
+                .unwrap()
+                .allowed
+        );
+
+        // A status for the same message on another channel is refused, suppressing nothing.
+        let sms = book.record_campaign(&ann.id, campaign("m1", "sms", "spam", None));
+        assert_validation(sms, "channel");
+        assert!(kinds(book, Channel::Sms, "+380671234567").is_empty());
+    });
+}
+
+#[test]
+fn a_status_never_moves_back_and_undelivered_may_learn_of_a_hard_bounce() {
+    on_every_store(|book| {
+        let ann = book
+            .create(input(json!({"email": "ann@example.com"})))
+            .unwrap();
+        let status_of = |activity: Activity| match activity.detail {
+            ActivityDetail::Campaign(c) => (c.status, c.status_description),
+            other => panic!("not a campaign: {other:?}"),
+        };
+        book.record_campaign(&ann.id, campaign("m1", "email", "delivered", None))
+            .unwrap();
+        let after = book
+            .record_campaign(
+                &ann.id,
+                campaign("m1", "email", "undelivered", Some("hard_bounce")),
+            )
+            .unwrap();
+        assert_eq!(
+            status_of(after),
+            (CampaignStatus::Delivered, None),
+            "delivered stays"
+        );
+        assert!(kinds(book, Channel::Email, "ann@example.com").is_empty());
+
+        book.record_campaign(&ann.id, campaign("m2", "email", "undelivered", None))
+            .unwrap();
+        let bounced = book
+            .record_campaign(
+                &ann.id,
+                campaign("m2", "email", "undelivered", Some("hard_bounce")),
+            )
+            .unwrap();
+        assert_eq!(
+            status_of(bounced),
+            (CampaignStatus::Undelivered, Some("hard_bounce".to_string()))
+        );
+        assert_eq!(
+            kinds(book, Channel::Email, "ann@example.com"),
+            [SuppressionKind::Blacklisted]
+        );
+        // Read and clicked after delivered still move forward; spam after read too.
+        for status in ["read", "clicked", "spam"] {
+            book.record_campaign(&ann.id, campaign("m1", "email", status, None))
+                .unwrap();
+        }
+        assert!(kinds(book, Channel::Email, "ann@example.com")
+            .contains(&SuppressionKind::SpamComplaint));
     });
 }

@@ -5,8 +5,8 @@ use super::profile::page_size;
 use super::{ContactBook, Unit};
 use crate::clock::to_millis;
 use crate::model::{
-    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignChannel,
-    CampaignInput, CampaignStatus, Channel, Event, EventInput, OrderInput, Page, SuppressionKind,
+    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignInput, Event,
+    EventInput, OrderInput, Page,
 };
 use crate::store::ActivityFilter;
 use crate::validate::{self, limits, optional_text, required_text, MAX_IDENTIFIER_CHARS};
@@ -14,8 +14,6 @@ use crate::{consent, Error, Result};
 use chrono::{DateTime, Utc};
 
 const DEFAULT_ACTIVITY_PAGE: u32 = 50;
-/// The provider detail that turns an `undelivered` campaign into a blacklist.
-const HARD_BOUNCE: &str = "hard_bounce";
 
 impl ContactBook {
     /// Records a message sent to the contact, or a status update of one already
@@ -38,8 +36,7 @@ impl ContactBook {
         self.atomic(|unit| {
             let record = unit.live_contact(id)?;
             let at = unit.stamp(at);
-            let previous = unit.tx.campaign(id, &message_id)?;
-            let activity = match previous {
+            let activity = match unit.tx.campaign(id, &message_id)? {
                 Some(mut activity) => {
                     let ActivityDetail::Campaign(campaign) = &mut activity.detail else {
                         return Err(Error::storage(format!(
@@ -47,7 +44,22 @@ impl ContactBook {
                             activity.id
                         )));
                     };
-                    if !campaign.status.can_advance_to(input.status) {
+                    if campaign.channel != input.channel {
+                        return Err(Error::validation(
+                            "channel",
+                            input.channel.as_str(),
+                            format!(
+                                "message {message_id} was recorded on {}",
+                                campaign.channel.as_str()
+                            ),
+                        ));
+                    }
+                    let advances = campaign.status.can_advance_to(input.status);
+                    // `undelivered` may learn its cause later (a hard bounce).
+                    let explained = input.status == campaign.status
+                        && description.is_some()
+                        && description != campaign.status_description;
+                    if !advances && !explained {
                         return Ok(activity);
                     }
                     campaign.status = input.status;
@@ -66,20 +78,21 @@ impl ContactBook {
                         channel: input.channel,
                         status: input.status,
                         status_description: description.clone(),
+                        sent_to: consent::sent_to(&record, input.channel),
                     }),
                 },
             };
             unit.tx.put_activity(&activity)?;
-            if let (Some(kind), Some(channel)) = (
-                suppression_for(input.status, description.as_deref()),
-                consent_channel(input.channel),
-            ) {
-                if let Some(address) = consent::suppression_address(&record, channel) {
-                    let reason = description
-                        .clone()
-                        .or_else(|| Some(format!("campaign {message_id}")));
-                    unit.suppress(channel, address, kind, at, reason)?;
-                }
+            let suppression = match &activity.detail {
+                ActivityDetail::Campaign(campaign) => consent::campaign_suppression(campaign)
+                    .zip(consent::campaign_address(&record, campaign)),
+                _ => None,
+            };
+            if let Some((kind, (channel, address))) = suppression {
+                let reason = description
+                    .clone()
+                    .or_else(|| Some(format!("campaign {message_id}")));
+                unit.suppress(channel, address, kind, at, reason)?;
             }
             Ok(activity)
         })
@@ -207,31 +220,6 @@ impl Unit<'_> {
 /// A caller's `at`, refused outside the years every binding can read back.
 fn checked_at(at: Option<DateTime<Utc>>) -> Result<Option<DateTime<Utc>>> {
     at.map(|at| limits::check_instant("at", at)).transpose()
-}
-
-/// The suppression a campaign status records, if any.
-fn suppression_for(status: CampaignStatus, description: Option<&str>) -> Option<SuppressionKind> {
-    match status {
-        CampaignStatus::Unsubscribed => Some(SuppressionKind::Unsubscribed),
-        CampaignStatus::Spam => Some(SuppressionKind::SpamComplaint),
-        CampaignStatus::Undelivered if description == Some(HARD_BOUNCE) => {
-            Some(SuppressionKind::Blacklisted)
-        }
-        _ => None,
-    }
-}
-
-/// The consent channel a campaign channel answers to. Viber and the app inbox have
-/// no consent channel of their own in the model, so their statuses suppress nothing.
-fn consent_channel(channel: CampaignChannel) -> Option<Channel> {
-    match channel {
-        CampaignChannel::Email => Some(Channel::Email),
-        CampaignChannel::Sms => Some(Channel::Sms),
-        CampaignChannel::MobilePush => Some(Channel::MobilePush),
-        CampaignChannel::WebPush => Some(Channel::WebPush),
-        CampaignChannel::Telegram => Some(Channel::Telegram),
-        CampaignChannel::Viber | CampaignChannel::AppInbox => None,
-    }
 }
 
 /// A cursor is the position of the last item shown: its time and id.

@@ -221,10 +221,19 @@ impl CampaignStatus {
         }
     }
 
-    /// Whether a message in this status may move to `next`: only forward, and never
-    /// out of a terminal status.
+    /// Whether a message in this status may move to `next`: forward along `sent` →
+    /// `delivered` → `read` → `clicked`; to `undelivered` only from `sent` (a message
+    /// that arrived cannot become undelivered); to `unsubscribed` or `spam` from any
+    /// status that is not terminal; never out of a terminal status.
     pub fn can_advance_to(self, next: CampaignStatus) -> bool {
-        !self.is_terminal() && next.rank() > self.rank()
+        if self.is_terminal() {
+            return false;
+        }
+        match next {
+            CampaignStatus::Undelivered => self == CampaignStatus::Sent,
+            CampaignStatus::Unsubscribed | CampaignStatus::Spam => true,
+            _ => next.rank() > self.rank(),
+        }
     }
 }
 
@@ -241,6 +250,11 @@ pub struct Campaign {
     pub status: CampaignStatus,
     /// Provider's detail, e.g. `hard_bounce`.
     pub status_description: Option<String>,
+    /// The email or phone the message went to, as the contact held it when the
+    /// message was first recorded: a later bounce or complaint suppresses that
+    /// address, even after the contact changed theirs. `None` for push and Telegram.
+    #[serde(default)]
+    pub sent_to: Option<String>,
 }
 
 /// What a caller sends to record a campaign message or a status update of one.
