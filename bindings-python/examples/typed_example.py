@@ -10,8 +10,10 @@ Run: python bindings-python/examples/typed_example.py
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Optional
 
 import contactkit
@@ -69,6 +71,11 @@ def describe(item: Activity) -> str:
     return f"order {item.external_id}: {item.amount} {item.currency}"
 
 
+def open_durable(path: Path) -> ContactBook:
+    """A book whose commits survive a power cut; a write waits up to 5 s for another."""
+    return contactkit.ContactBook.open(path, durability="full", busy_timeout=5.0)
+
+
 def main() -> None:
     with ContactBook.in_memory() as book:
         report = load(book, leads(1500))
@@ -101,6 +108,10 @@ def main() -> None:
             book.delete("01900000-0000-7000-8000-000000000000")
         except contactkit.NotFoundError as error:
             assert error.what == "contact"
+
+    with tempfile.TemporaryDirectory() as folder, open_durable(Path(folder) / "durable.db") as durable:
+        durable.create({"email": "ann@example.com"})
+        assert durable.count() == 1
 
 
 if __name__ == "__main__":

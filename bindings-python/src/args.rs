@@ -63,7 +63,7 @@ impl Limit {
         let clamped = if value.lt(0)? { 0 } else { u32::MAX };
         Ok(Limit {
             size: Some(clamped),
-            given: Some(value.str()?.to_string_lossy().into_owned()),
+            given: Some(int_text(value)),
         })
     }
 
@@ -117,10 +117,18 @@ pub fn seconds(py: Python<'_>, value: &Bound<'_, PyInt>) -> PyResult<chrono::Dur
         .ok()
         .and_then(chrono::Duration::try_seconds)
         .ok_or_else(|| {
-            let given = value
-                .str()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            to_py_err(py, Error::validation("seconds", given, "out of range"))
+            to_py_err(
+                py,
+                Error::validation("seconds", int_text(value), "out of range"),
+            )
         })
+}
+
+/// The decimal form of an integer argument, for an error; `…` for one too long for
+/// Python to print (`str()` refuses more than 4,300 digits).
+fn int_text(value: &Bound<'_, PyInt>) -> String {
+    value
+        .str()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "…".to_string())
 }

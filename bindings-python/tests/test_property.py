@@ -82,12 +82,14 @@ def _put(container: Any, value: Any) -> None:
 
 @dataclass(frozen=True)
 class Huge:
-    """A long string, list or dict."""
+    """A long string, list or dict, or an integer of `size` digits."""
 
     kind: str
     size: int
 
     def build(self) -> Any:
+        if self.kind == "int":
+            return 10 ** (self.size - 1)
         if self.kind == "str":
             return "x" * self.size
         if self.kind == "list":
@@ -159,6 +161,7 @@ recipes = st.one_of(
     st.builds(Deep, st.sampled_from(["list", "dict"]), st.sampled_from([30, 31, 32, 33, 126, 9000])),
     st.builds(Cycle, st.sampled_from(["list", "dict"]), st.integers(0, 3)),
     st.builds(Huge, st.sampled_from(["str", "list", "dict"]), st.sampled_from([70_000, 300_000, 1_200_000])),
+    st.just(Huge("int", 5000)),
     st.builds(Shared, st.sampled_from([10, 24, 40])),
 )
 hostile = st.recursive(
@@ -299,7 +302,9 @@ def names(*valid: str) -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(valid), surrogate_text)
 
 
-limits = st.one_of(st.none(), st.sampled_from([1, 2, 1000, 0, -1, 1001, 2**32, 2**70, -(2**70)]))
+limits = st.one_of(
+    st.none(), st.sampled_from([1, 2, 1000, 0, -1, 1001, 2**32, 2**70, -(2**70)]), st.just(Huge("int", 5000))
+)
 channels = names("email", "sms", "mobile_push", "web_push", "telegram")
 dedupe = names("id", "email", "phone", "email_or_phone", "contact_key", "external_id")
 NO_SUCH_ID = "01900000-0000-7000-8000-000000000000"
