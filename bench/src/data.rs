@@ -83,7 +83,7 @@ pub fn input(i: usize, segment_id: &str) -> ContactInput {
         app_id: APP_ID.into(),
         device_id: device_id(i, k),
         token: Some(token(i, k)),
-        platform: platform(k),
+        platform: Some(platform(k)),
         ..Default::default()
     };
     ContactInput {

@@ -265,7 +265,7 @@ pub struct DeviceInput {
     /// The push token; required by `addMobilePush`, optional for `registerApp`.
     #[uniffi(default)]
     pub token: Option<String>,
-    /// The device's OS family; `OTHER` when null.
+    /// The device's OS family; `OTHER` for a new device when null, kept on a known one.
     #[uniffi(default)]
     pub platform: Option<Platform>,
     /// Device model, e.g. `Pixel 8`.
@@ -294,7 +294,7 @@ impl From<DeviceInput> for core::DeviceInput {
             app_id: d.app_id,
             device_id: d.device_id,
             token: d.token,
-            platform: d.platform.unwrap_or_default(),
+            platform: d.platform,
             model: d.model,
             os: d.os,
             os_version: d.os_version,

@@ -570,20 +570,20 @@ impl Person {
         let country = &COUNTRIES[0];
         let mut shop_phone = device(rng, SHOP_APP, 0, 0);
         shop_phone.device_id = "pixel-8".into();
-        shop_phone.platform = Platform::Android;
+        shop_phone.platform = Some(Platform::Android);
         shop_phone.model = Some("Pixel 8".into());
         shop_phone.os = Some("Android".into());
         shop_phone.os_version = Some("14".into());
         let mut shop_tablet = device(rng, SHOP_APP, 0, 1);
         shop_tablet.device_id = "ipad-air".into();
-        shop_tablet.platform = Platform::Ios;
+        shop_tablet.platform = Some(Platform::Ios);
         shop_tablet.model = Some("iPad13,16".into());
         shop_tablet.os = Some("iPadOS".into());
         shop_tablet.os_version = Some("17.5".into());
         shop_tablet.active = Some(false);
         let mut club_phone = device(rng, CLUB_APP, 0, 2);
         club_phone.device_id = "pixel-8".into();
-        club_phone.platform = Platform::Android;
+        club_phone.platform = Some(Platform::Android);
         club_phone.model = Some("Pixel 8".into());
         club_phone.os = Some("Android".into());
         club_phone.os_version = Some("14".into());
@@ -926,7 +926,7 @@ fn device(rng: &mut Rng, app: &str, index: usize, slot: usize) -> DeviceInput {
         app_id: app.into(),
         device_id: format!("dev-{index:05}-{slot}"),
         token: Some(token),
-        platform,
+        platform: Some(platform),
         model: Some(model.into()),
         os: Some(os.into()),
         os_version: Some(version.into()),

@@ -276,9 +276,11 @@ fn set(value: Option<String>) -> Patch<String> {
     }
 }
 
-fn platform_of(os: Option<&str>) -> Platform {
-    let os = os.unwrap_or_default().to_ascii_lowercase();
-    if os.contains("android") {
+/// The platform a device's OS name tells; `None` without one, so a device registered
+/// again keeps the platform it had.
+fn platform_of(os: Option<&str>) -> Option<Platform> {
+    let os = os?.to_ascii_lowercase();
+    Some(if os.contains("android") {
         Platform::Android
     } else if os.contains("ios") || os.contains("ipados") {
         Platform::Ios
@@ -286,7 +288,7 @@ fn platform_of(os: Option<&str>) -> Platform {
         Platform::Huawei
     } else {
         Platform::Other
-    }
+    })
 }
 
 #[cfg(test)]
@@ -321,7 +323,7 @@ mod tests {
         let devices = input.mobile_push.as_set().unwrap();
         assert_eq!(devices[0].app_id, "shop");
         assert_eq!(devices[0].device_id, "tok-1");
-        assert_eq!(devices[0].platform, Platform::Ios);
+        assert_eq!(devices[0].platform, Some(Platform::Ios));
         assert_eq!(
             input.telegram,
             Patch::Set(Telegram {

@@ -334,7 +334,7 @@ fn device_input(device: MobilePushDevice) -> DeviceInput {
         app_id: device.app_id,
         device_id: device.device_id,
         token: device.token,
-        platform: device.platform,
+        platform: Some(device.platform),
         model: device.model,
         os: device.os,
         os_version: device.os_version,

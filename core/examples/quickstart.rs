@@ -26,7 +26,7 @@ fn main() -> contactkit::Result<()> {
                 app_id: "shop".into(),
                 device_id: "pixel-8".into(),
                 token: Some("fcm-token-1".into()),
-                platform: Platform::Android,
+                platform: Some(Platform::Android),
                 ..Default::default()
             }]),
             fields: [("loyalty_tier".to_string(), Some("gold".into()))].into(),

@@ -6,7 +6,7 @@ mod common;
 use common::{assert_validation, input};
 use contactkit::{
     Activity, ActivityDetail, CampaignInput, CampaignStatus, Channel, ContactBook, OrderInput,
-    OrderStatus, SuppressionKind,
+    OrderStatus, Platform, SuppressionKind,
 };
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -171,5 +171,38 @@ fn a_status_never_moves_back_and_undelivered_may_learn_of_a_hard_bounce() {
         }
         assert!(kinds(book, Channel::Email, "ann@example.com")
             .contains(&SuppressionKind::SpamComplaint));
+    });
+}
+
+#[test]
+fn registering_a_device_again_updates_only_the_parts_given() {
+    on_every_store(|book| {
+        let ann = book
+            .create(input(json!({"email": "ann@example.com"})))
+            .unwrap();
+        let first = json!({
+            "app_id": "shop", "device_id": "d1", "token": "t1", "platform": "ios",
+            "model": "iPhone 15", "active": false,
+        });
+        book.add_mobile_push(&ann.id, serde_json::from_value(first).unwrap())
+            .unwrap();
+        let again = json!({"app_id": "shop", "device_id": "d1", "token": "t2"});
+        let after = book
+            .add_mobile_push(&ann.id, serde_json::from_value(again).unwrap())
+            .unwrap();
+        let device = &after.devices[0];
+        assert_eq!(after.devices.len(), 1);
+        assert_eq!(device.token.as_deref(), Some("t2"));
+        assert_eq!(device.platform, Platform::Ios, "the platform is kept");
+        assert_eq!(device.model.as_deref(), Some("iPhone 15"));
+        assert!(!device.active, "active is kept");
+        // Given parts do change.
+        let android =
+            json!({"app_id": "shop", "device_id": "d1", "platform": "android", "active": true});
+        let changed = book
+            .register_app(&ann.id, serde_json::from_value(android).unwrap())
+            .unwrap();
+        assert_eq!(changed.devices[0].platform, Platform::Android);
+        assert!(changed.devices[0].active);
     });
 }

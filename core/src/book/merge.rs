@@ -229,7 +229,7 @@ impl Unit<'_> {
         for (i, input) in inputs.iter().enumerate() {
             let device = validate::validate_device(input, token_required, self.now)
                 .map_err(|e| e.within(&format!("{field}[{i}]")))?;
-            upsert_device(&mut record.devices, device);
+            upsert_device(&mut record.devices, device, input);
         }
         Ok(())
     }
@@ -433,9 +433,14 @@ fn patch_list(patch: Patch<Vec<String>>) -> Option<Vec<String>> {
 }
 
 /// Inserts a device or refreshes the one with the same app and device id, keeping its
-/// registration date and any detail the new registration leaves out. A token now on
-/// this device is dropped from any other device of the contact.
-fn upsert_device(devices: &mut Vec<MobilePushDevice>, mut device: MobilePushDevice) {
+/// registration date and every part the new registration (`input`) leaves out: token,
+/// platform, model, OS, locale, app version, active. A token now on this device is
+/// dropped from any other device of the contact.
+fn upsert_device(
+    devices: &mut Vec<MobilePushDevice>,
+    mut device: MobilePushDevice,
+    input: &DeviceInput,
+) {
     let same = |d: &MobilePushDevice| d.app_id == device.app_id && d.device_id == device.device_id;
     if let Some(token) = &device.token {
         devices.retain(|d| d.token.as_ref() != Some(token) || same(d));
@@ -449,6 +454,12 @@ fn upsert_device(devices: &mut Vec<MobilePushDevice>, mut device: MobilePushDevi
             device.os_version = device.os_version.or(existing.os_version.take());
             device.locale = device.locale.or(existing.locale.take());
             device.app_version = device.app_version.or(existing.app_version.take());
+            if input.platform.is_none() {
+                device.platform = existing.platform;
+            }
+            if input.active.is_none() {
+                device.active = existing.active;
+            }
             *existing = device;
         }
         None => devices.push(device),

@@ -128,8 +128,9 @@ pub struct DeviceInput {
     pub device_id: String,
     /// The push token; required by `add_mobile_push`, optional for `register_app`.
     pub token: Option<String>,
-    /// The device's OS family; `other` when not given.
-    pub platform: Platform,
+    /// The device's OS family; `other` for a new device when not given, and kept as it
+    /// was when a known device registers again without it.
+    pub platform: Option<Platform>,
     /// Device model.
     pub model: Option<String>,
     /// OS name.
@@ -140,7 +141,8 @@ pub struct DeviceInput {
     pub locale: Option<String>,
     /// App version.
     pub app_version: Option<String>,
-    /// Whether the device receives pushes; true when not given.
+    /// Whether the device receives pushes; true for a new device when not given, and
+    /// kept as it was when a known device registers again without it.
     pub active: Option<bool>,
 }
 

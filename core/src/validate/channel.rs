@@ -46,7 +46,7 @@ pub fn validate_device(
         app_id: required_text("app_id", &input.app_id, MAX_IDENTIFIER_CHARS)?,
         device_id: required_text("device_id", &input.device_id, MAX_IDENTIFIER_CHARS)?,
         token,
-        platform: input.platform,
+        platform: input.platform.unwrap_or_default(),
         model: text("model", &input.model)?,
         os: text("os", &input.os)?,
         os_version: text("os_version", &input.os_version)?,

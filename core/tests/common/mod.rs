@@ -58,7 +58,7 @@ pub fn device(app: &str, device: &str, token: Option<&str>) -> DeviceInput {
         app_id: app.into(),
         device_id: device.into(),
         token: token.map(Into::into),
-        platform: Platform::Android,
+        platform: Some(Platform::Android),
         ..Default::default()
     }
 }
