@@ -249,7 +249,8 @@ def value_for(key: str) -> st.SearchStrategy[Any]:
     plausible = PLAUSIBLE.get(key)
     if plausible is None:
         return hostile
-    return st.one_of(st.sampled_from(plausible), st.sampled_from(plausible), hostile)
+    # Mostly plausible, so that whole inputs often pass and calls write.
+    return st.one_of(*[st.sampled_from(plausible)] * 5, hostile)
 
 
 def an_input(kind: str) -> st.SearchStrategy[Any]:
@@ -263,9 +264,10 @@ def an_input(kind: str) -> st.SearchStrategy[Any]:
     chosen = st.builds(
         lambda required, extra: required + extra,
         st.one_of(st.just(REQUIRED.get(kind, [])), st.lists(st.sampled_from(INPUT_KEYS[kind]), unique=True)),
-        st.lists(st.sampled_from(optional + ["junk"]), unique=True, max_size=3),
+        st.lists(st.sampled_from(optional + ["junk"]), unique=True, max_size=2),
     )
-    return st.one_of(chosen.map(lambda keys: list(dict.fromkeys(keys))).flatmap(with_keys), hostile)
+    dicts = chosen.map(lambda keys: list(dict.fromkeys(keys))).flatmap(with_keys)
+    return st.one_of(dicts, dicts, dicts, hostile)
 
 
 # ---- the book and what is known of it ------------------------------------------------------
@@ -295,11 +297,12 @@ class World:
 def known(values: list[str], *more: str) -> st.SearchStrategy[Any]:
     """One of `values` (what the book gave out) or `more`, or a hostile string."""
     choices = values + list(more)
-    return st.one_of(st.sampled_from(choices), st.sampled_from(choices), surrogate_text) if choices else surrogate_text
+    return st.one_of(*[st.sampled_from(choices)] * 4, surrogate_text) if choices else surrogate_text
 
 
 def names(*valid: str) -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(valid), surrogate_text)
+    """Mostly one of the `valid` names, else any string."""
+    return st.one_of(*[st.sampled_from(valid)] * 4, surrogate_text)
 
 
 limits = st.one_of(
