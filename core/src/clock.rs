@@ -2,7 +2,7 @@
 //! suppression dates, registered_at) comes from a [`Clock`], so tests can pin time
 //! and assert that "the date is recorded automatically".
 
-use chrono::{DateTime, Duration, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Duration, Utc};
 use std::sync::Mutex;
 
 /// A source of the current time.
@@ -12,9 +12,11 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 }
 
-/// Truncates to whole milliseconds: the precision every surface can represent.
+/// Truncates to whole milliseconds: the precision every surface can represent. A
+/// leap second (`23:59:60`, which chrono keeps and no store or binding can) becomes
+/// the instant a millisecond count names, as every store reads it back.
 pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
-    at.duration_trunc(TimeDelta::milliseconds(1)).unwrap_or(at)
+    DateTime::from_timestamp_millis(at.timestamp_millis()).unwrap_or(at)
 }
 
 /// The operating system's clock.

@@ -290,3 +290,38 @@ fn a_contact_input_above_1_mib_is_refused_and_an_import_rejects_that_row_alone()
         assert!(book.find_by_email("big@example.com").unwrap().is_none());
     });
 }
+
+#[test]
+fn a_leap_second_is_stored_as_every_store_reads_it_back() {
+    on_every_store(|book| {
+        let ann = book
+            .create(input(json!({"email": "ann@example.com"})))
+            .unwrap();
+        let leap = DateTime::parse_from_rfc3339("2016-12-31T23:59:60.250Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let event = book
+            .record_event(
+                &ann.id,
+                EventInput {
+                    name: "leap".into(),
+                    at: Some(leap),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(event.at.to_rfc3339(), "2017-01-01T00:00:00.250+00:00");
+        assert_eq!(all_activity(book, &ann.id), vec![event]);
+        // Found by the event_params fuzz target: 23:59:60 with an offset, late in 9999.
+        let late = DateTime::parse_from_rfc3339("9999-12-31T23:59:60-00:01").unwrap();
+        let refused = book.record_event(
+            &ann.id,
+            EventInput {
+                name: "late".into(),
+                at: Some(late.with_timezone(&Utc)),
+                ..Default::default()
+            },
+        );
+        assert_validation(refused, "at");
+    });
+}

@@ -1,18 +1,18 @@
 //! The replay of fuzz targets on stable, for the test command: every seed of
-//! `fuzz/corpus/<target>/`, then a bounded, repeatable stream of hostile inputs made
+//! `fuzz/seeds/<target>/`, then a bounded, repeatable stream of hostile inputs made
 //! from them (bytes flipped, cut, repeated, and fragments a hostile caller sends
 //! spliced in: deep nesting, numbers past 2^53 and 2^63, out-of-range dates, lone
 //! surrogates, control characters).
 //!
 //! `CONTACTKIT_FUZZ_REPLAY=<n>` sets the generated inputs per target (default 150).
-//! A failing input is printed so it can be added to the corpus. Compiled into the
+//! A failing input is printed so it can be added to the seeds. Compiled into the
 //! crates' tests with `#[path]`, so `env!("CARGO_MANIFEST_DIR")` is the test's crate
 //! (`core/` or `cli/`), a sibling of `fuzz/`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-/// Replays every target of `targets` over its corpus and the generated stream.
+/// Replays every target of `targets` over its seeds and the generated stream.
 pub fn replay(targets: &[(&str, fn(&[u8]))]) {
     let per_target: usize = std::env::var("CONTACTKIT_FUZZ_REPLAY")
         .ok()
@@ -108,10 +108,10 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 
 fn seeds(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
+        .join("../fuzz/seeds")
         .join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("seed corpus {}: {e}", dir.display()))
+        .unwrap_or_else(|e| panic!("seeds {}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())
         .collect();
     files.sort();

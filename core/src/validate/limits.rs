@@ -97,8 +97,10 @@ pub fn check_count(field: &str, count: usize, max: usize) -> Result<()> {
     Ok(())
 }
 
-/// Refuses an instant outside the years 1 to 9999 (in UTC, where it is stored).
+/// Refuses an instant outside the years 1 to 9999 (in UTC, where it is stored), as
+/// it is stored: in whole milliseconds, a leap second as the next one.
 pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let at = crate::clock::to_millis(at);
     if YEARS.contains(&at.year()) {
         Ok(at)
     } else {
@@ -200,6 +202,11 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         assert!(check_instant("at", ok).is_ok());
+        // A leap second in the last second of 9999 is year 10000 as stored.
+        let leap = DateTime::parse_from_rfc3339("9999-12-31T23:59:60.5Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert!(check_instant("at", leap).is_err());
         assert!(check_date("birthday", NaiveDate::from_ymd_opt(10000, 1, 1).unwrap()).is_err());
         assert!(check_date("birthday", NaiveDate::from_ymd_opt(0, 12, 31).unwrap()).is_err());
     }
