@@ -934,7 +934,12 @@ fn op() -> BoxedStrategy<Op> {
         ),
         (
             2,
-            (w(), own(), mostly_email(), pool((&["support ticket 7"], &[" "])))
+            (
+                w(),
+                own(),
+                mostly_email(),
+                pool((&["support ticket 7"], &[" "])),
+            )
                 .prop_map(|(w, o, c, n)| Op::Unblacklist(w, o, c, n))
                 .boxed(),
         ),
