@@ -875,8 +875,9 @@ impl ManualClock {
 
     /// Moves the clock forward by `seconds`.
     fn advance(&self, py: Python<'_>, seconds: &Bound<'_, PyInt>) -> PyResult<()> {
-        self.clock.advance(args::seconds(py, seconds)?);
-        Ok(())
+        self.clock
+            .advance(args::seconds(py, seconds)?)
+            .map_err(|e| to_py_err(py, e))
     }
 
     /// The clock's time.

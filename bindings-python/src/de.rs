@@ -504,6 +504,13 @@ impl<'de, 'a, 'py> de::Deserializer<'de> for PyDe<'a, 'py> {
             )));
         }
         if let Ok(f) = value.cast::<PyFloat>() {
+            // JSON has no NaN or infinity: event params would store them as null.
+            if !f.value().is_finite() {
+                return Err(DeError::Invalid(format!(
+                    "{} is not a finite number",
+                    f.value()
+                )));
+            }
             return visitor.visit_f64(f.value());
         }
         if let Ok(s) = value.cast::<PyString>() {

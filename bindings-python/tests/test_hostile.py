@@ -465,3 +465,13 @@ def test_options_of_the_wrong_type_are_type_errors(tmp_path: Path) -> None:
         ContactBook.open(tmp_path / "x.db", busy_timeout="30")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         ContactBook.open(tmp_path / "x.db", durability=1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_nan_and_infinity_in_event_params_are_refused_not_stored_as_null(
+    book: ContactBook, ann: contactkit.Contact, number: float
+) -> None:
+    before = snapshot(book)
+    error = refused(lambda: book.record_event(ann.id, {"name": "viewed", "params": {"score": number}}))
+    assert error.field.startswith("params")
+    assert snapshot(book) == before

@@ -48,10 +48,15 @@ impl ManualClock {
         *self.lock() = to_millis(at);
     }
 
-    /// Moves the time forward by `by`.
-    pub fn advance(&self, by: Duration) {
+    /// Moves the time forward by `by`; refused (naming `by`) when that would leave the
+    /// years every binding holds (1 to 9999), checked under the clock's lock.
+    pub fn advance(&self, by: Duration) -> crate::Result<()> {
         let mut now = self.lock();
-        *now += by;
+        let next = now.checked_add_signed(by).ok_or_else(|| {
+            crate::Error::validation("by", by.to_string(), "moves the clock out of range")
+        })?;
+        *now = crate::validate::limits::check_instant("by", next)?;
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, DateTime<Utc>> {
@@ -78,7 +83,7 @@ mod tests {
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
         let first = clock.now();
         assert_eq!(clock.now(), first);
-        clock.advance(Duration::days(2));
+        clock.advance(Duration::days(2)).unwrap();
         assert_eq!(clock.now() - first, Duration::days(2));
     }
 

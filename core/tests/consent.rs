@@ -33,7 +33,7 @@ fn email_status_precedence_blacklisted_spam_unsubscribed_unconfirmed_active() {
     assert_eq!(c.email_status, Some(ChannelStatus::Unconfirmed));
     assert_eq!(c.phone_status, None, "no phone, no status");
 
-    clock.advance(Duration::minutes(1));
+    clock.advance(Duration::minutes(1)).unwrap();
     let c = book.unsubscribe(&c.id, Channel::Email, None).unwrap();
     assert_eq!(
         c.email_status,
@@ -41,7 +41,7 @@ fn email_status_precedence_blacklisted_spam_unsubscribed_unconfirmed_active() {
         "unsubscribed > unconfirmed"
     );
 
-    clock.advance(Duration::minutes(1));
+    clock.advance(Duration::minutes(1)).unwrap();
     let c = book.report_spam(&c.id, Channel::Email).unwrap();
     assert_eq!(
         c.email_status,
@@ -49,7 +49,7 @@ fn email_status_precedence_blacklisted_spam_unsubscribed_unconfirmed_active() {
         "spam > unsubscribed"
     );
 
-    clock.advance(Duration::minutes(1));
+    clock.advance(Duration::minutes(1)).unwrap();
     let c = book
         .blacklist(&c.id, Channel::Email, Some("hard_bounce"))
         .unwrap();
@@ -60,12 +60,12 @@ fn email_status_precedence_blacklisted_spam_unsubscribed_unconfirmed_active() {
     );
 
     // Lifting in reverse order walks the precedence back down.
-    clock.advance(Duration::minutes(1));
+    clock.advance(Duration::minutes(1)).unwrap();
     let c = book
         .unblacklist(&c.id, Channel::Email, "address verified")
         .unwrap();
     assert_eq!(c.email_status, Some(ChannelStatus::SpamComplaint));
-    clock.advance(Duration::minutes(1));
+    clock.advance(Duration::minutes(1)).unwrap();
     let c = book.resubscribe(&c.id, Channel::Email, None).unwrap();
     assert_eq!(
         c.email_status,
@@ -121,15 +121,15 @@ fn suppression_records_carry_the_clock_date_and_the_reason() {
         &book,
         json!({"email": "ann@example.com", "phone": "+380671234567"}),
     );
-    clock.advance(Duration::hours(1));
+    clock.advance(Duration::hours(1)).unwrap();
     book.blacklist(&c.id, Channel::Email, Some("hard_bounce"))
         .unwrap();
-    clock.advance(Duration::hours(1));
+    clock.advance(Duration::hours(1)).unwrap();
     book.unsubscribe(&c.id, Channel::Sms, Some("from the unsubscribe page"))
         .unwrap();
-    clock.advance(Duration::hours(1));
+    clock.advance(Duration::hours(1)).unwrap();
     book.blacklist(&c.id, Channel::Sms, None).unwrap();
-    clock.advance(Duration::hours(1));
+    clock.advance(Duration::hours(1)).unwrap();
     let c = book.report_spam(&c.id, Channel::Email).unwrap();
 
     let shown: Vec<_> = c
@@ -185,7 +185,7 @@ fn suppression_records_carry_the_clock_date_and_the_reason() {
         .all(|r| r.lifted_at.is_none() && r.lift_note.is_none()));
 
     // A second blacklist while one is in force keeps the first date and reason.
-    clock.advance(Duration::hours(1));
+    clock.advance(Duration::hours(1)).unwrap();
     book.blacklist(&c.id, Channel::Email, Some("inactive_address"))
         .unwrap();
     let records = book
@@ -265,7 +265,7 @@ fn a_blacklist_follows_the_address_to_the_next_contact_holding_it() {
     let a = create(&book, json!({"email": "a@x.com"}));
     book.blacklist(&a.id, Channel::Email, Some("hard_bounce"))
         .unwrap();
-    clock.advance(Duration::days(1));
+    clock.advance(Duration::days(1)).unwrap();
     // A changes email: the old address is free, its record stays with it.
     let a = book
         .update(&a.id, input(json!({"email": "a2@x.com"})))
@@ -335,7 +335,7 @@ fn unblacklist_needs_a_note_and_the_lifted_record_stays() {
         Some(ChannelStatus::Blacklisted)
     );
 
-    clock.advance(Duration::days(2));
+    clock.advance(Duration::days(2)).unwrap();
     let c = book
         .unblacklist(&c.id, Channel::Email, " mailbox exists again ")
         .unwrap();
@@ -360,7 +360,7 @@ fn unblacklist_needs_a_note_and_the_lifted_record_stays() {
         "blacklisted record",
     );
     // Blacklisting again adds a new record; the old one keeps its history.
-    clock.advance(Duration::days(1));
+    clock.advance(Duration::days(1)).unwrap();
     let c = book.blacklist(&c.id, Channel::Email, None).unwrap();
     assert_eq!(c.suppressions.len(), 2);
     assert_eq!(c.suppressions[1].at, t0() + Duration::days(3));
@@ -377,7 +377,7 @@ fn resubscribe_lifts_unsubscribe_and_spam_but_not_a_blacklist() {
         reason(&book, &c.id, Channel::Email, None),
         SendReason::Unsubscribed
     );
-    clock.advance(Duration::hours(5));
+    clock.advance(Duration::hours(5)).unwrap();
     let c = book.resubscribe(&c.id, Channel::Email, None).unwrap();
     assert_eq!(c.email_status, Some(ChannelStatus::Active));
     assert_eq!(c.suppressions[0].lifted_at, Some(t0() + Duration::hours(5)));
@@ -419,7 +419,7 @@ fn resubscribe_lifts_unsubscribe_and_spam_but_not_a_blacklist() {
 fn report_spam_records_a_complaint() {
     let (book, clock) = clocked();
     let c = create(&book, json!({"email": "ann@example.com"}));
-    clock.advance(Duration::minutes(30));
+    clock.advance(Duration::minutes(30)).unwrap();
     let c = book.report_spam(&c.id, Channel::Email).unwrap();
     assert_eq!(c.email_status, Some(ChannelStatus::SpamComplaint));
     assert_eq!(c.suppressions[0].kind, SuppressionKind::SpamComplaint);

@@ -1056,7 +1056,9 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
     let mut model = Model::default();
     let mut before = snapshot(&book, &model.ids)?;
     for (n, step) in steps.iter().enumerate() {
-        clock.advance(Duration::milliseconds(step.advance_ms));
+        clock
+            .advance(Duration::milliseconds(step.advance_ms))
+            .unwrap();
         let op = step.op.clone();
         let outcome = apply(&book, &model.ids, &op);
         let after = snapshot(&book, &model.ids)?;

@@ -381,7 +381,8 @@ impl Runner {
             ));
         }
         self.clock
-            .advance(Duration::days(days.unwrap_or(0)) + Duration::seconds(seconds.unwrap_or(0)));
+            .advance(Duration::days(days.unwrap_or(0)) + Duration::seconds(seconds.unwrap_or(0)))
+            .unwrap();
         Ok(Value::Null)
     }
 }

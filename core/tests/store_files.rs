@@ -328,7 +328,7 @@ fn a_failed_operation_leaves_the_file_unchanged() {
         },
     )
     .unwrap();
-    clock.advance(chrono::Duration::seconds(5));
+    clock.advance(chrono::Duration::seconds(5)).unwrap();
 
     let logical = logical_snapshot(&path);
     let bytes = file_bytes(&path);

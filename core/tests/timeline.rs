@@ -210,7 +210,7 @@ fn period_boundary_is_inclusive() {
         ["event:edge"]
     );
     // The window moves with the clock.
-    clock.advance(Duration::days(2));
+    clock.advance(Duration::days(2)).unwrap();
     assert!(activity(&book, &c.id, &query(ActivityCategory::All, Period::Days7)).is_empty());
     assert_eq!(
         activity(&book, &c.id, &query(ActivityCategory::All, Period::Days30)).len(),
@@ -491,7 +491,7 @@ fn campaign_status_moves_forward_only() {
         .record_campaign(&c.id, campaign("m1", CampaignStatus::Sent, None))
         .unwrap();
     assert_eq!(sent.at, t0());
-    clock.advance(Duration::hours(1));
+    clock.advance(Duration::hours(1)).unwrap();
     let read = book
         .record_campaign(&c.id, campaign("m1", CampaignStatus::Read, None))
         .unwrap();
@@ -744,7 +744,7 @@ fn recording_an_order_again_updates_it_and_another_contact_cannot_take_its_id() 
             order("ORD-1", "100.00", "UAH", OrderStatus::InProgress, placed_at),
         )
         .unwrap();
-    clock.advance(Duration::hours(3));
+    clock.advance(Duration::hours(3)).unwrap();
     let updated = book
         .record_order(
             &ann.id,
@@ -999,7 +999,7 @@ fn event_names_are_checked() {
 fn items_without_a_date_are_stamped_by_the_clock() {
     let (book, clock) = clocked();
     let c = create(&book, json!({"email": "ann@example.com"}));
-    clock.advance(Duration::minutes(5));
+    clock.advance(Duration::minutes(5)).unwrap();
     let e = book
         .record_event(
             &c.id,
