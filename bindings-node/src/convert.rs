@@ -107,7 +107,11 @@ pub fn deserialize<T: DeserializeOwned>(json: Value, name: Option<&str>) -> Resu
                 if !named {
                     field = join(&field, key);
                 }
-                value = if unknown { key.to_string() } else { String::new() };
+                value = if unknown {
+                    key.to_string()
+                } else {
+                    String::new()
+                };
             }
         }
         Failure::Core(Error::validation(field, value, reason))
@@ -128,7 +132,9 @@ fn reason_for(reason: &str, given: Option<&Value>) -> String {
         .iter()
         .any(|integer| reason.ends_with(&format!("expected {integer}")));
     if unsafe_integer && integer_expected && reason.starts_with("invalid type: floating point") {
-        format!("{reason}: an integer beyond 2^53 is not exact as a JavaScript number, pass a bigint")
+        format!(
+            "{reason}: an integer beyond 2^53 is not exact as a JavaScript number, pass a bigint"
+        )
     } else {
         reason
     }
@@ -325,12 +331,15 @@ impl Reader {
     unsafe fn date(&self, value: sys::napi_value) -> Result<Value> {
         let mut millis = 0.0;
         check(unsafe { sys::napi_get_date_value(self.env, value, &mut millis) })?;
-        let Some(at) = DateTime::from_timestamp_millis(millis as i64).filter(|_| millis.is_finite())
+        let Some(at) =
+            DateTime::from_timestamp_millis(millis as i64).filter(|_| millis.is_finite())
         else {
             return Err(self.invalid("Invalid Date", "expected a valid Date"));
         };
         let at = limits::check_instant(&self.path, at)?;
-        Ok(Value::String(at.to_rfc3339_opts(SecondsFormat::Millis, true)))
+        Ok(Value::String(
+            at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        ))
     }
 
     /// Reads the container `value` one level deeper, after checking that the level
@@ -542,7 +551,9 @@ unsafe fn read_string(
 /// `value` must be a string handle of `env`.
 unsafe fn lone_surrogate(env: sys::napi_env, value: sys::napi_value) -> Result<Option<String>> {
     let mut length = 0;
-    check(unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut length) })?;
+    check(unsafe {
+        sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut length)
+    })?;
     let mut units = vec![0u16; length + 1];
     check(unsafe {
         sys::napi_get_value_string_utf16(env, value, units.as_mut_ptr(), length + 1, &mut length)
