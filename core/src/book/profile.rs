@@ -5,12 +5,12 @@ use super::{ContactBook, Unit};
 use crate::model::{
     Contact, ContactInput, ContactRecord, DedupeOn, Identifier, ListQuery, Page, Patch, Source,
 };
-use crate::{validate, Error, Result};
+use crate::validate::{self, limits};
+use crate::{Error, Result};
 
 /// Page size of `list` and `segment_members` when none is asked for.
 pub(super) const DEFAULT_PAGE: u32 = 100;
 /// Largest page a caller may ask for.
-const MAX_PAGE: u32 = 1000;
 
 /// Whether an upsert made a new contact or changed an existing one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,10 +151,10 @@ impl ContactBook {
 pub(super) fn page_size(limit: Option<u32>, default: u32) -> Result<usize> {
     match limit.unwrap_or(default) {
         0 => Err(Error::validation("limit", "0", "must be at least 1")),
-        n if n > MAX_PAGE => Err(Error::validation(
+        n if n > limits::MAX_PAGE => Err(Error::validation(
             "limit",
             n.to_string(),
-            "must be at most 1000",
+            format!("must be at most {}", limits::MAX_PAGE),
         )),
         n => Ok(n as usize),
     }

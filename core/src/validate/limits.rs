@@ -27,6 +27,9 @@ pub const MAX_ORDER_ITEMS: usize = 1_000;
 /// Largest import row, as compact JSON; a larger one is a rejected row.
 pub const MAX_IMPORT_ROW_BYTES: usize = 1024 * 1024;
 
+/// Largest page a listing returns (`limit`): contacts, segment members, timeline items.
+pub const MAX_PAGE: u32 = 1_000;
+
 /// The years every binding's date types hold (Python's `datetime`, Kotlin's
 /// `Instant` formatting, JavaScript `Date` strings in four-digit years).
 pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
