@@ -5,8 +5,8 @@ mod common;
 
 use common::{assert_validation, input};
 use contactkit::{
-    Activity, ActivityDetail, CampaignInput, CampaignStatus, Channel, ContactBook, OrderInput,
-    OrderStatus, Platform, SuppressionKind,
+    Activity, ActivityDetail, CampaignInput, CampaignStatus, Channel, ContactBook, DedupeOn,
+    OrderInput, OrderStatus, Platform, SuppressionKind,
 };
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -204,5 +204,110 @@ fn registering_a_device_again_updates_only_the_parts_given() {
             .unwrap();
         assert_eq!(changed.devices[0].platform, Platform::Android);
         assert!(changed.devices[0].active);
+    });
+}
+
+#[test]
+fn identity_by_token_never_rewrites_a_lasting_id() {
+    on_every_store(|book| {
+        let device = |token: &str| json!([{"app_id": "shop", "device_id": "d1", "token": token}]);
+        let crm1 = book
+            .upsert(
+                input(json!({"external_id": "crm-1", "mobile_push": device("tok")})),
+                DedupeOn::ExternalId,
+            )
+            .unwrap();
+        // Another key value with the same token: a new contact, and the token moves.
+        let crm2 = book
+            .upsert(
+                input(json!({"external_id": "crm-2", "mobile_push": device("tok")})),
+                DedupeOn::ExternalId,
+            )
+            .unwrap();
+        assert_ne!(crm2.id, crm1.id);
+        let kept = book
+            .find_by_external_id("crm-1")
+            .unwrap()
+            .expect("crm-1 keeps its id");
+        assert!(kept.devices.is_empty(), "the token moved off crm-1");
+        assert_eq!(
+            book.find_by_push_token("tok").unwrap().map(|c| c.id),
+            Some(crm2.id.clone())
+        );
+
+        // An anonymous app profile (no external id) is the one the sign-in lands on.
+        let anonymous = book
+            .upsert(
+                input(json!({"mobile_push": device("anon-tok")})),
+                DedupeOn::ExternalId,
+            )
+            .unwrap();
+        let signed_in = book
+            .upsert(
+                input(json!({"external_id": "crm-3", "mobile_push": device("anon-tok")})),
+                DedupeOn::ExternalId,
+            )
+            .unwrap();
+        assert_eq!(signed_in.id, anonymous.id);
+        assert_eq!(signed_in.external_id.as_deref(), Some("crm-3"));
+    });
+}
+
+#[test]
+fn the_telegram_chat_is_a_changeable_identifier() {
+    on_every_store(|book| {
+        let chat = json!({"bot_id": "bot", "chat_id": "chat-7"});
+        let ann = book
+            .create(input(json!({"email": "ann@example.com", "telegram": chat})))
+            .unwrap();
+        // Registered on another contact, it moves there.
+        let bo = book
+            .create(input(json!({"email": "bo@example.com"})))
+            .unwrap();
+        let bo = book
+            .set_telegram(&bo.id, Some(serde_json::from_value(chat.clone()).unwrap()))
+            .unwrap();
+        assert_eq!(
+            bo.telegram.as_ref().map(|t| t.chat_id.as_str()),
+            Some("chat-7")
+        );
+        assert_eq!(book.get(&ann.id).unwrap().unwrap().telegram, None);
+        // An upsert carrying the chat (and no email) lands on its holder.
+        let again = book
+            .upsert(
+                input(json!({"first_name": "Bo", "telegram": chat})),
+                DedupeOn::Email,
+            )
+            .unwrap();
+        assert_eq!(again.id, bo.id);
+        assert_eq!(book.count().unwrap(), 2);
+    });
+}
+
+#[test]
+fn contacts_are_found_by_push_token_and_web_push_endpoint() {
+    on_every_store(|book| {
+        let ann = book
+            .create(input(json!({
+                "email": "ann@example.com",
+                "mobile_push": [{"app_id": "shop", "device_id": "d1", "token": "tok-1"}],
+                "web_push": [{"endpoint": "https://push.example.com/a", "p256dh": common::P256DH, "auth": common::AUTH}],
+            })))
+            .unwrap();
+        assert_eq!(
+            book.find_by_push_token(" tok-1 ").unwrap().map(|c| c.id),
+            Some(ann.id.clone())
+        );
+        let by_endpoint = book
+            .find_by_web_push_endpoint("HTTPS://push.example.com/a")
+            .unwrap();
+        assert_eq!(by_endpoint.map(|c| c.id), Some(ann.id.clone()));
+        assert!(book.find_by_push_token("nope").unwrap().is_none());
+        assert_validation(book.find_by_web_push_endpoint("not a url"), "endpoint");
+        book.delete(&ann.id).unwrap();
+        assert!(
+            book.find_by_push_token("tok-1").unwrap().is_none(),
+            "deleted contacts are not found"
+        );
     });
 }

@@ -635,3 +635,46 @@ fn an_empty_file_becomes_a_new_book() {
     let book = ContactBook::open(&path).unwrap();
     assert_eq!(book.count().unwrap(), 0);
 }
+
+#[test]
+fn a_version_2_file_whose_contacts_share_a_telegram_chat_keeps_it_on_the_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for sql in schema::migrations_up_to(2) {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 2").unwrap();
+        for (id, email, updated) in [
+            (
+                "01900000-0000-7000-8000-00000000000a",
+                "old@example.com",
+                1_000,
+            ),
+            (
+                "01900000-0000-7000-8000-00000000000b",
+                "new@example.com",
+                2_000,
+            ),
+        ] {
+            conn.execute(
+                "INSERT INTO contacts (id, email, email_confirmed, phone_confirmed, \
+                 telegram_bot_id, telegram_chat_id, created_at, updated_at, source) \
+                 VALUES (?1, ?2, 1, 1, 'bot', 'chat-7', 0, ?3, 'api')",
+                rusqlite::params![id, email, updated],
+            )
+            .unwrap();
+        }
+    }
+    let book = ContactBook::open(&path).unwrap();
+    let chat = |email: &str| {
+        book.find_by_email(email)
+            .unwrap()
+            .unwrap()
+            .telegram
+            .map(|t| t.chat_id)
+    };
+    assert_eq!(chat("new@example.com").as_deref(), Some("chat-7"));
+    assert_eq!(chat("old@example.com"), None);
+}

@@ -4,7 +4,7 @@ use super::ContactBook;
 use crate::model::{
     Contact, ContactInput, ContactRecord, DeviceInput, Patch, Telegram, WebPushInput,
 };
-use crate::{Error, Result};
+use crate::{validate, Error, Result};
 
 impl ContactBook {
     /// Registers (or refreshes) a push device; its token moves off any other contact.
@@ -62,9 +62,7 @@ impl ContactBook {
 
     /// Removes the subscription with `endpoint`.
     pub fn remove_web_push(&self, id: &str, endpoint: &str) -> Result<Contact> {
-        let canonical = url::Url::parse(endpoint.trim())
-            .map(|u| u.to_string())
-            .unwrap_or_default();
+        let canonical = validate::normalize_endpoint(endpoint).unwrap_or_default();
         self.remove_from(id, "web push endpoint", endpoint, |record| {
             let before = record.web_push.len();
             record

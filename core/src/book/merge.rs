@@ -8,7 +8,6 @@ use crate::model::{
     ContactInput, ContactRecord, DeviceInput, FieldInput, Identifier, LocationInput,
     LocationSource, MobilePushDevice, Patch, Source, WebPushInput, WebPushSubscription,
 };
-use crate::store::identifiers_of;
 use crate::validate::{self, required_text, MAX_IDENTIFIER_CHARS};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -340,16 +339,17 @@ impl Unit<'_> {
     }
 
     /// Checks every identifier `record` gained against other contacts: a lasting one
-    /// held elsewhere is a conflict; a push token or endpoint held elsewhere moves here.
+    /// held elsewhere is a conflict; a push token, endpoint or Telegram chat held
+    /// elsewhere moves here.
     /// Returns the contacts to save without the moved tokens.
     fn claim_identifiers(
         &mut self,
         record: &ContactRecord,
         before: &ContactRecord,
     ) -> Result<Vec<ContactRecord>> {
-        let held_before = identifiers_of(before);
+        let held_before = before.identifiers();
         let mut displaced: BTreeMap<String, ContactRecord> = BTreeMap::new();
-        for identifier in identifiers_of(record) {
+        for identifier in record.identifiers() {
             if held_before.contains(&identifier) {
                 continue;
             }
@@ -380,6 +380,10 @@ impl Unit<'_> {
                         .into_iter()
                         .filter(|s| &s.endpoint != endpoint)
                         .collect(),
+                    ..owner
+                },
+                Identifier::TelegramChat(_) => ContactRecord {
+                    telegram: None,
                     ..owner
                 },
                 lasting => {

@@ -100,6 +100,18 @@ impl ContactBook {
         self.find_by(Identifier::ExternalId(external_id.trim().to_string()))
     }
 
+    /// The live contact holding this mobile push token, or `None`.
+    pub fn find_by_push_token(&self, token: &str) -> Result<Option<Contact>> {
+        self.find_by(Identifier::PushToken(token.trim().to_string()))
+    }
+
+    /// The live contact holding the web push subscription with this endpoint
+    /// (normalised first, as it is stored), or `None`.
+    pub fn find_by_web_push_endpoint(&self, endpoint: &str) -> Result<Option<Contact>> {
+        let endpoint = validate::normalize_endpoint(endpoint)?;
+        self.find_by(Identifier::WebPushEndpoint(endpoint))
+    }
+
     fn find_by(&self, identifier: Identifier) -> Result<Option<Contact>> {
         self.read(|unit| match unit.find_live(&identifier)? {
             Some(record) => unit.view(record).map(Some),
@@ -214,12 +226,13 @@ impl Unit<'_> {
         input: &ContactInput,
         dedupe_on: DedupeOn,
     ) -> Result<Option<ContactRecord>> {
-        let by_key = match self.dedupe_key(input, dedupe_on)? {
-            DedupeKey::Id(id) => self.tx.contact(&id)?,
+        let key = self.dedupe_key(input, dedupe_on)?;
+        let by_key = match &key {
+            DedupeKey::Id(id) => self.tx.contact(id)?,
             DedupeKey::Identifiers(identifiers) => {
                 let mut found = None;
                 for identifier in identifiers {
-                    if let Some(id) = self.tx.contact_id_by(&identifier)? {
+                    if let Some(id) = self.tx.contact_id_by(identifier)? {
                         found = self.tx.contact(&id)?;
                         break;
                     }
@@ -260,7 +273,7 @@ impl Unit<'_> {
                 Err(Error::conflict("id", &record.id, describe(&record)))
             }
             (None, Some(record)) => Ok(Some(record)),
-            (None, None) => self.match_by_token(input),
+            (None, None) => self.match_by_token(input, &key),
         }
     }
 
@@ -312,7 +325,16 @@ impl Unit<'_> {
         })
     }
 
-    fn match_by_token(&mut self, input: &ContactInput) -> Result<Option<ContactRecord>> {
+    /// The contact holding a changeable identifier of the input (a push token, web
+    /// push endpoint or Telegram chat), when the upsert may land on it: only if it
+    /// has no value for the dedupe key, or the same one. A token never rewrites a
+    /// lasting id: a holder with another value keeps it, and the token moves to the
+    /// new contact instead.
+    fn match_by_token(
+        &mut self,
+        input: &ContactInput,
+        key: &DedupeKey,
+    ) -> Result<Option<ContactRecord>> {
         let tokens = input
             .mobile_push
             .as_set()
@@ -325,11 +347,17 @@ impl Unit<'_> {
             .as_set()
             .into_iter()
             .flatten()
-            .filter_map(|s| url::Url::parse(s.endpoint.trim()).ok())
-            .map(|url| Identifier::WebPushEndpoint(url.to_string()));
-        for identifier in tokens.chain(endpoints).collect::<Vec<_>>() {
+            .filter_map(|s| validate::normalize_endpoint(&s.endpoint).ok())
+            .map(Identifier::WebPushEndpoint);
+        let chats = input
+            .telegram
+            .as_set()
+            .map(|t| Identifier::TelegramChat(t.chat_id.trim().to_string()));
+        for identifier in tokens.chain(endpoints).chain(chats).collect::<Vec<_>>() {
             if let Some(record) = self.find_live(&identifier)? {
-                return Ok(Some(record));
+                if key.fits(&record) {
+                    return Ok(Some(record));
+                }
             }
         }
         Ok(None)
@@ -354,9 +382,31 @@ impl Unit<'_> {
     }
 }
 
+/// The input's value of the dedupe key, normalised as stored.
 enum DedupeKey {
     Id(String),
     Identifiers(Vec<Identifier>),
+}
+
+impl DedupeKey {
+    /// Whether `holder` may be the input's contact by this key: it holds no value of
+    /// each kind the input gives, or the same value.
+    fn fits(&self, holder: &ContactRecord) -> bool {
+        match self {
+            DedupeKey::Id(id) => &holder.id == id,
+            DedupeKey::Identifiers(given) => {
+                let held = holder.identifiers();
+                given.iter().all(|identifier| {
+                    let same_kind = |other: &&Identifier| {
+                        std::mem::discriminant(*other) == std::mem::discriminant(identifier)
+                    };
+                    held.iter()
+                        .filter(same_kind)
+                        .all(|value| value == identifier)
+                })
+            }
+        }
+    }
 }
 
 fn dedupe_value(input: &ContactInput, dedupe_on: DedupeOn) -> String {

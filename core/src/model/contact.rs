@@ -94,6 +94,34 @@ pub struct ContactRecord {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
+impl ContactRecord {
+    /// Every unique identifier the contact holds: the lasting ones, then its push
+    /// tokens, web push endpoints and Telegram chat.
+    pub fn identifiers(&self) -> Vec<Identifier> {
+        let mut ids = Vec::new();
+        ids.extend(self.email.clone().map(Identifier::Email));
+        ids.extend(self.phone.clone().map(Identifier::Phone));
+        ids.extend(self.external_id.clone().map(Identifier::ExternalId));
+        ids.extend(self.contact_key.clone().map(Identifier::ContactKey));
+        ids.extend(
+            self.devices
+                .iter()
+                .filter_map(|d| d.token.clone().map(Identifier::PushToken)),
+        );
+        ids.extend(
+            self.web_push
+                .iter()
+                .map(|s| Identifier::WebPushEndpoint(s.endpoint.clone())),
+        );
+        ids.extend(
+            self.telegram
+                .as_ref()
+                .map(|t| Identifier::TelegramChat(t.chat_id.clone())),
+        );
+        ids
+    }
+}
+
 /// Order figures derived from a contact's orders.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct OrderStats {
@@ -299,6 +327,8 @@ pub enum Identifier {
     PushToken(String),
     /// Web push endpoint.
     WebPushEndpoint(String),
+    /// Telegram chat id.
+    TelegramChat(String),
 }
 
 impl Identifier {
@@ -311,7 +341,21 @@ impl Identifier {
             Identifier::ContactKey(_) => "contact_key",
             Identifier::PushToken(_) => "mobile_push.token",
             Identifier::WebPushEndpoint(_) => "web_push.endpoint",
+            Identifier::TelegramChat(_) => "telegram.chat_id",
         }
+    }
+
+    /// Lasting identifiers (email, phone, external id, contact key) are a conflict
+    /// when another contact holds them; changeable ones (push tokens, web push
+    /// endpoints, Telegram chats) move to the contact that registers them.
+    pub fn is_lasting(&self) -> bool {
+        matches!(
+            self,
+            Identifier::Email(_)
+                | Identifier::Phone(_)
+                | Identifier::ExternalId(_)
+                | Identifier::ContactKey(_)
+        )
     }
 
     /// The identifier's value.
@@ -322,7 +366,8 @@ impl Identifier {
             | Identifier::ExternalId(v)
             | Identifier::ContactKey(v)
             | Identifier::PushToken(v)
-            | Identifier::WebPushEndpoint(v) => v,
+            | Identifier::WebPushEndpoint(v)
+            | Identifier::TelegramChat(v) => v,
         }
     }
 }

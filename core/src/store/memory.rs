@@ -4,7 +4,7 @@
 //! work fails (or panics) the log is replayed backwards, so a rollback costs what the
 //! work changed, not a copy of the whole book.
 
-use super::{identifiers_of, Access, ActivityFilter, Store, Transaction};
+use super::{Access, ActivityFilter, Store, Transaction};
 use crate::model::{
     Activity, ActivityDetail, Category, ContactRecord, FieldDefinition, Identifier, Segment,
     SuppressionRecord,
@@ -88,7 +88,7 @@ impl State {
     fn replace_contact(&mut self, id: &str, new: Option<ContactRecord>) -> Option<ContactRecord> {
         let old = match new {
             Some(record) => {
-                for identifier in identifiers_of(&record) {
+                for identifier in record.identifiers() {
                     self.by_identifier.insert(identifier, id.to_string());
                 }
                 self.contacts.insert(id.to_string(), record)
@@ -99,9 +99,9 @@ impl State {
             let current = self
                 .contacts
                 .get(id)
-                .map(identifiers_of)
+                .map(ContactRecord::identifiers)
                 .unwrap_or_default();
-            for identifier in identifiers_of(old) {
+            for identifier in old.identifiers() {
                 if !current.contains(&identifier)
                     && self.by_identifier.get(&identifier).map(String::as_str) == Some(id)
                 {

@@ -130,25 +130,3 @@ impl ActivityFilter {
                 .is_none_or(|(at, id)| (activity.at, activity.id.as_str()) < (*at, id.as_str()))
     }
 }
-
-/// Every unique identifier a contact holds, for stores that index them.
-pub fn identifiers_of(contact: &ContactRecord) -> Vec<Identifier> {
-    let mut ids = Vec::new();
-    ids.extend(contact.email.clone().map(Identifier::Email));
-    ids.extend(contact.phone.clone().map(Identifier::Phone));
-    ids.extend(contact.external_id.clone().map(Identifier::ExternalId));
-    ids.extend(contact.contact_key.clone().map(Identifier::ContactKey));
-    ids.extend(
-        contact
-            .devices
-            .iter()
-            .filter_map(|d| d.token.clone().map(Identifier::PushToken)),
-    );
-    ids.extend(
-        contact
-            .web_push
-            .iter()
-            .map(|s| Identifier::WebPushEndpoint(s.endpoint.clone())),
-    );
-    ids
-}

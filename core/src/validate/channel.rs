@@ -61,7 +61,7 @@ pub fn validate_device(
 /// Checks a web push subscription (https endpoint, a 65-byte P-256 point and a
 /// 16-byte secret, flat or under `keys`); stamps `created_at` with `now`.
 pub fn validate_web_push(input: &WebPushInput, now: DateTime<Utc>) -> Result<WebPushSubscription> {
-    let endpoint = validate_endpoint(&input.endpoint)?;
+    let endpoint = normalize_endpoint(&input.endpoint)?;
     let nested = input.keys.as_ref();
     let p256dh = input
         .p256dh
@@ -100,7 +100,9 @@ pub fn validate_web_push(input: &WebPushInput, now: DateTime<Utc>) -> Result<Web
     })
 }
 
-fn validate_endpoint(raw: &str) -> Result<String> {
+/// A web push endpoint in its one canonical form (an https URL as the `url` crate
+/// writes it), the form it is stored, looked up and removed by.
+pub fn normalize_endpoint(raw: &str) -> Result<String> {
     let text = required_text("endpoint", raw, MAX_ENDPOINT_CHARS)?;
     let url = url::Url::parse(&text)
         .map_err(|e| Error::validation("endpoint", raw, format!("not a URL: {e}")))?;

@@ -15,7 +15,7 @@ mod phone;
 mod place;
 
 pub use activity::{validate_event_name, validate_money, validate_order, MAX_MONEY, MONEY_PLACES};
-pub use channel::{validate_device, validate_telegram, validate_web_push};
+pub use channel::{normalize_endpoint, validate_device, validate_telegram, validate_web_push};
 pub use email::normalize_email;
 pub use field::{parse_field_value, validate_definition};
 pub use locale::{normalize_country, normalize_currency, normalize_language, normalize_timezone};

@@ -115,6 +115,7 @@ pub fn id_by(conn: &Connection, identifier: &Identifier) -> Result<Option<String
         Identifier::ContactKey(_) => "SELECT id FROM contacts WHERE contact_key = ?1",
         Identifier::PushToken(_) => "SELECT contact_id FROM devices WHERE token = ?1",
         Identifier::WebPushEndpoint(_) => "SELECT contact_id FROM web_push WHERE endpoint = ?1",
+        Identifier::TelegramChat(_) => "SELECT id FROM contacts WHERE telegram_chat_id = ?1",
     };
     conn.prepare_cached(sql)
         .and_then(|mut stmt| {

@@ -138,6 +138,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX activities_campaign_message ON activities (contact_id, message_id)
         WHERE message_id IS NOT NULL;
     "#,
+    // 3: the Telegram chat is a changeable identifier, unique in the book. A chat that
+    // several contacts held (version 2 let them) stays with the one changed last.
+    r#"
+    UPDATE contacts SET telegram_bot_id = NULL, telegram_chat_id = NULL
+    WHERE telegram_chat_id IS NOT NULL AND EXISTS (
+        SELECT 1 FROM contacts AS later
+        WHERE later.telegram_chat_id = contacts.telegram_chat_id
+          AND (later.updated_at > contacts.updated_at
+               OR (later.updated_at = contacts.updated_at AND later.id > contacts.id))
+    );
+    CREATE UNIQUE INDEX contacts_telegram_chat ON contacts (telegram_chat_id)
+        WHERE telegram_chat_id IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
