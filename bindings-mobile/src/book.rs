@@ -363,7 +363,7 @@ impl ContactBook {
 
     /// Records a spam complaint on `channel`.
     pub fn report_spam(&self, id: String, channel: Channel) -> Result<Contact> {
-        guard(|| Ok(self.book.report_spam(&id, channel)?.into()))
+        guard(|| Ok(self.book.report_spam(&id, channel, None)?.into()))
     }
 
     /// Confirms a signed-up address (double opt-in).

@@ -653,7 +653,7 @@ impl ContactBook {
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
             let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
-            Ok(Js(book.report_spam(&id, channel)?))
+            Ok(Js(book.report_spam(&id, channel, None)?))
         })
     }
 

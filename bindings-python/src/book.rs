@@ -572,7 +572,7 @@ impl ContactBook {
     ) -> PyResult<Contact> {
         let id = text(py, id, "id")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.report_spam(&id, channel))
+        self.contact(py, move |b| b.report_spam(&id, channel, None))
     }
 
     /// Confirms a signed-up email (`email`) or phone (`sms`).

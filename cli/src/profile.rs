@@ -572,7 +572,7 @@ fn reconcile_suppressions(
             match record.kind {
                 SuppressionKind::Blacklisted => book.blacklist(id, record.channel, reason),
                 SuppressionKind::Unsubscribed => book.unsubscribe(id, record.channel, reason),
-                SuppressionKind::SpamComplaint => book.report_spam(id, record.channel),
+                SuppressionKind::SpamComplaint => book.report_spam(id, record.channel, reason),
             }
             .map_err(|e| prefixed(e, &field))?;
         }

@@ -42,7 +42,7 @@ fn email_status_precedence_blacklisted_spam_unsubscribed_unconfirmed_active() {
     );
 
     clock.advance(Duration::minutes(1)).unwrap();
-    let c = book.report_spam(&c.id, Channel::Email).unwrap();
+    let c = book.report_spam(&c.id, Channel::Email, None).unwrap();
     assert_eq!(
         c.email_status,
         Some(ChannelStatus::SpamComplaint),
@@ -98,7 +98,7 @@ fn phone_status_follows_the_same_precedence_and_channels_are_independent() {
         .blacklist(&c.id, Channel::Sms, Some("invalid_number"))
         .unwrap();
     assert_eq!(c.phone_status, Some(ChannelStatus::Blacklisted));
-    let c = book.report_spam(&c.id, Channel::Sms).unwrap();
+    let c = book.report_spam(&c.id, Channel::Sms, None).unwrap();
     assert_eq!(
         c.phone_status,
         Some(ChannelStatus::Blacklisted),
@@ -130,7 +130,7 @@ fn suppression_records_carry_the_clock_date_and_the_reason() {
     clock.advance(Duration::hours(1)).unwrap();
     book.blacklist(&c.id, Channel::Sms, None).unwrap();
     clock.advance(Duration::hours(1)).unwrap();
-    let c = book.report_spam(&c.id, Channel::Email).unwrap();
+    let c = book.report_spam(&c.id, Channel::Email, None).unwrap();
 
     let shown: Vec<_> = c
         .suppressions
@@ -384,7 +384,7 @@ fn resubscribe_lifts_unsubscribe_and_spam_but_not_a_blacklist() {
     assert_eq!(c.suppressions[0].reason.as_deref(), Some("too many emails"));
     assert_eq!(reason(&book, &c.id, Channel::Email, None), SendReason::Ok);
 
-    book.report_spam(&c.id, Channel::Email).unwrap();
+    book.report_spam(&c.id, Channel::Email, None).unwrap();
     assert_eq!(
         reason(&book, &c.id, Channel::Email, None),
         SendReason::SpamComplaint
@@ -420,7 +420,7 @@ fn report_spam_records_a_complaint() {
     let (book, clock) = clocked();
     let c = create(&book, json!({"email": "ann@example.com"}));
     clock.advance(Duration::minutes(30)).unwrap();
-    let c = book.report_spam(&c.id, Channel::Email).unwrap();
+    let c = book.report_spam(&c.id, Channel::Email, None).unwrap();
     assert_eq!(c.email_status, Some(ChannelStatus::SpamComplaint));
     assert_eq!(c.suppressions[0].kind, SuppressionKind::SpamComplaint);
     assert_eq!(c.suppressions[0].at, t0() + Duration::minutes(30));
@@ -597,7 +597,7 @@ fn can_send_returns_every_suppression_reason() {
     let black = make("black@example.com");
     book.blacklist(&black, Channel::Email, None).unwrap();
     let spam = make("spam@example.com");
-    book.report_spam(&spam, Channel::Email).unwrap();
+    book.report_spam(&spam, Channel::Email, None).unwrap();
     let unsub = make("unsub@example.com");
     book.unsubscribe(&unsub, Channel::Email, None).unwrap();
     let pending = book

@@ -5,8 +5,9 @@ mod common;
 
 use common::{assert_validation, input};
 use contactkit::{
-    Activity, ActivityDetail, CampaignInput, CampaignStatus, Channel, ContactBook, DedupeOn,
-    OrderInput, OrderStatus, Platform, SuppressionKind,
+    Activity, ActivityDetail, ActivityQuery, CampaignInput, CampaignStatus, Channel, ContactBook,
+    DedupeOn, EventInput, FieldDefinition, FieldInput, FieldType, FieldUpdate, OrderInput,
+    OrderStatus, Period, Platform, SendReason, SuppressionKind,
 };
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -308,6 +309,247 @@ fn contacts_are_found_by_push_token_and_web_push_endpoint() {
         assert!(
             book.find_by_push_token("tok-1").unwrap().is_none(),
             "deleted contacts are not found"
+        );
+    });
+}
+
+#[test]
+fn categories_segments_and_fields_are_renamed_and_deleted_with_what_they_hold() {
+    on_every_store(|book| {
+        let news = book.define_category("Weekly news").unwrap();
+        let vip = book.create_segment("VIP").unwrap();
+        book.define_field(FieldDefinition::new("nickname", FieldType::Text))
+            .unwrap();
+        let mut tier = FieldDefinition::new("tier", FieldType::List);
+        tier.options = vec!["gold".into()];
+        book.define_field(tier).unwrap();
+        let ann = book
+            .create(input(json!({
+                "email": "ann@example.com", "categories": [news.key], "segments": [vip.id],
+                "fields": {"nickname": "Annie", "tier": "gold"},
+            })))
+            .unwrap();
+
+        let renamed = book.update_category(&news.key, "Daily news").unwrap();
+        assert_eq!(
+            (renamed.key.as_str(), renamed.title.as_str()),
+            ("weekly-news", "Daily news")
+        );
+        let segment_names: Vec<String> = book
+            .segments()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert!(
+            segment_names.contains(&"Daily news".to_string()),
+            "{segment_names:?}"
+        );
+        assert_eq!(
+            book.update_segment(&vip.id, "V.I.P.").unwrap().name,
+            "V.I.P."
+        );
+        assert_validation(book.update_segment(&renamed.segment_id, "x"), "segment");
+        assert_validation(book.delete_segment(&renamed.segment_id), "segment");
+
+        let update = FieldUpdate {
+            title: Some("Tier".into()),
+            add_options: vec!["platinum".into()],
+        };
+        let tier = book.update_field("tier", update).unwrap();
+        assert_eq!(tier.options, ["gold", "platinum"]);
+        book.set_field(&ann.id, "tier", FieldInput::Text("platinum".into()))
+            .unwrap();
+        let twice = FieldUpdate {
+            add_options: vec!["gold".into()],
+            ..Default::default()
+        };
+        assert_validation(book.update_field("tier", twice), "options");
+
+        book.delete_category(&news.key).unwrap();
+        book.delete_segment(&vip.id).unwrap();
+        book.delete_field("nickname").unwrap();
+        let after = book.get(&ann.id).unwrap().unwrap();
+        assert!(after.categories.is_empty());
+        assert!(
+            after.segments.is_empty(),
+            "the category's segment went too: {:?}",
+            after.segments
+        );
+        assert_eq!(after.fields.keys().collect::<Vec<_>>(), ["tier"]);
+        assert!(book.categories().unwrap().is_empty());
+        assert!(book.segments().unwrap().is_empty());
+        common::assert_not_found(book.delete_category(&news.key), "category");
+        common::assert_not_found(book.delete_field("nickname"), "field");
+        // The name is free again.
+        book.create_segment("VIP").unwrap();
+    });
+}
+
+#[test]
+fn multilist_options_may_not_contain_a_comma() {
+    let book = ContactBook::in_memory();
+    let mut colours = FieldDefinition::new("colours", FieldType::Multilist);
+    colours.options = vec!["red, dark".into(), "blue".into()];
+    assert_validation(book.define_field(colours), "options");
+    // A list (one value) may: its string form is the option itself.
+    let mut shade = FieldDefinition::new("shade", FieldType::List);
+    shade.options = vec!["red, dark".into()];
+    book.define_field(shade).unwrap();
+}
+
+#[test]
+fn ids_compare_case_insensitively() {
+    on_every_store(|book| {
+        let id = "0190A5C2-0000-7000-8000-00000000ABCD";
+        let ann = book
+            .create(input(json!({"id": id, "email": "ann@example.com"})))
+            .unwrap();
+        assert_eq!(ann.id, id.to_lowercase());
+        assert_eq!(book.get(id).unwrap().map(|c| c.id), Some(ann.id.clone()));
+        book.record_event(
+            id,
+            EventInput {
+                name: "opened".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let items = book.activity(
+            id,
+            &ActivityQuery {
+                period: Period::All,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            items.unwrap().items[0].contact_id,
+            ann.id,
+            "stored under the canonical id"
+        );
+        assert!(book.can_send(id, Channel::Email, None).unwrap().allowed);
+    });
+}
+
+#[test]
+fn readonly_fields_are_set_only_by_import_and_api() {
+    on_every_store(|book| {
+        let mut score = FieldDefinition::new("score", FieldType::Number);
+        score.readonly = true;
+        book.define_field(score).unwrap();
+        let api = book
+            .create(input(
+                json!({"email": "a@example.com", "fields": {"score": 1}}),
+            ))
+            .unwrap();
+        assert_eq!(api.fields["score"], contactkit::FieldValue::Number(1));
+        for source in ["subscription_form", "sdk", "order", "manual"] {
+            let row =
+                input(json!({"email": "b@example.com", "source": source, "fields": {"score": 2}}));
+            assert_validation(book.upsert(row, DedupeOn::Email), "fields.score");
+        }
+        let signed = book.sign_up(input(
+            json!({"email": "c@example.com", "fields": {"score": 3}}),
+        ));
+        assert_validation(signed, "fields.score");
+        let report = book
+            .import_contacts(
+                vec![input(
+                    json!({"email": "d@example.com", "fields": {"score": 4}}),
+                )],
+                DedupeOn::Email,
+                |_| {},
+            )
+            .unwrap();
+        assert_eq!(report.created, 1);
+    });
+}
+
+#[test]
+fn can_send_takes_any_identifier_and_many_at_once() {
+    on_every_store(|book| {
+        let ann = book
+            .create(input(json!({
+                "email": "ann@example.com", "phone": "+380671234567",
+                "external_id": "crm-1", "contact_key": "key-1",
+            })))
+            .unwrap();
+        book.unsubscribe(&ann.id, Channel::Email, None).unwrap();
+        for who in [
+            ann.id.as_str(),
+            "ANN@example.com",
+            "+380 67 123 4567",
+            "crm-1",
+            "key-1",
+        ] {
+            let decision = book.can_send(who, Channel::Email, None).unwrap();
+            assert_eq!(decision.reason, SendReason::Unsubscribed, "{who}");
+        }
+        let many = book
+            .can_send_many(
+                &["ann@example.com", "nobody@example.com", "crm-1"],
+                Channel::Sms,
+                None,
+            )
+            .unwrap();
+        let reasons: Vec<SendReason> = many.into_iter().map(|d| d.reason).collect();
+        assert_eq!(
+            reasons,
+            [SendReason::Ok, SendReason::UnknownContact, SendReason::Ok]
+        );
+        common::assert_not_found(
+            book.can_send_many(&["crm-1"], Channel::Email, Some("nope")),
+            "category",
+        );
+    });
+}
+
+#[test]
+fn an_address_no_contact_holds_can_be_suppressed() {
+    on_every_store(|book| {
+        let records = book
+            .suppress_address(
+                Channel::Email,
+                " Later@Example.com ",
+                SuppressionKind::Unsubscribed,
+                Some("list import"),
+            )
+            .unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].address, "later@example.com");
+        let later = book
+            .create(input(json!({"email": "later@example.com"})))
+            .unwrap();
+        let decision = book.can_send(&later.id, Channel::Email, None).unwrap();
+        assert_eq!(decision.reason, SendReason::Unsubscribed);
+        assert_validation(
+            book.suppress_address(
+                Channel::MobilePush,
+                "tok",
+                SuppressionKind::Blacklisted,
+                None,
+            ),
+            "channel",
+        );
+        assert_validation(
+            book.suppress_address(
+                Channel::Sms,
+                "not a phone",
+                SuppressionKind::Blacklisted,
+                None,
+            ),
+            "phone",
+        );
+        let spam = book
+            .report_spam(&later.id, Channel::Email, Some("abuse report"))
+            .unwrap();
+        let complaint = spam
+            .suppressions
+            .iter()
+            .find(|r| r.kind == SuppressionKind::SpamComplaint);
+        assert_eq!(
+            complaint.and_then(|r| r.reason.as_deref()),
+            Some("abuse report")
         );
     });
 }

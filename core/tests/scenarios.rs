@@ -330,7 +330,11 @@ impl Runner {
             "resubscribe" => {
                 out(b.resubscribe(&a.text("id")?, a.channel()?, a.opt_text("note")?.as_deref()))
             }
-            "report_spam" => out(b.report_spam(&a.text("id")?, a.channel()?)),
+            "report_spam" => out(b.report_spam(
+                &a.text("id")?,
+                a.channel()?,
+                a.opt_text("reason")?.as_deref(),
+            )),
             "confirm" => out(b.confirm(&a.text("id")?, a.channel()?)),
             "suppressions" => out(b.suppressions(a.channel()?, &a.text("address")?)),
             "can_send" => out(b.can_send(

@@ -1434,7 +1434,7 @@ impl Harness {
             }
             Op::ReportSpam(who, channel) => {
                 let id = self.who(who);
-                self.both(op, |b| b.report_spam(&id, *channel))?
+                self.both(op, |b| b.report_spam(&id, *channel, None))?
             }
             Op::Confirm(who, channel) => {
                 let id = self.who(who);

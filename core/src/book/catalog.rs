@@ -4,7 +4,8 @@
 use super::profile::{contact_cursor, page_size, DEFAULT_PAGE};
 use super::{ContactBook, Unit};
 use crate::model::{
-    Category, Contact, ContactInput, FieldDefinition, FieldInput, ListQuery, Page, Segment,
+    Category, Contact, ContactInput, FieldDefinition, FieldInput, FieldUpdate, ListQuery, Page,
+    Segment,
 };
 use crate::validate::{self, required_text};
 use crate::{Error, Result};
@@ -32,7 +33,7 @@ impl ContactBook {
                     format!("category {:?}", existing.title),
                 ));
             }
-            unit.check_segment_name_free(&title)?;
+            unit.check_segment_name_free(&title, None)?;
             let segment = Segment {
                 id: unit.new_id(),
                 name: title.clone(),
@@ -46,6 +47,34 @@ impl ContactBook {
             unit.tx.put_segment(&segment)?;
             unit.tx.put_category(&category)?;
             Ok(category)
+        })
+    }
+
+    /// Renames the category `key` (its key stays: integrations use it); its segment
+    /// takes the new title too.
+    pub fn update_category(&self, key: &str, title: &str) -> Result<Category> {
+        let title = required_text("title", title, MAX_TITLE_CHARS)?;
+        self.atomic(|unit| {
+            let mut category = unit.category(key)?;
+            let mut segment = unit
+                .tx
+                .segment(&category.segment_id)?
+                .ok_or_else(|| Error::storage(format!("category {key} has no segment")))?;
+            unit.check_segment_name_free(&title, Some(&segment.id))?;
+            category.title = title.clone();
+            segment.name = title.clone();
+            unit.tx.put_segment(&segment)?;
+            unit.tx.put_category(&category)?;
+            Ok(category)
+        })
+    }
+
+    /// Deletes the category `key`, its segment, and every contact's subscription.
+    pub fn delete_category(&self, key: &str) -> Result<()> {
+        self.atomic(|unit| {
+            let category = unit.category(key)?;
+            unit.tx.delete_category(&category.key)?;
+            unit.tx.delete_segment(&category.segment_id)
         })
     }
 
@@ -81,7 +110,7 @@ impl ContactBook {
     pub fn create_segment(&self, name: &str) -> Result<Segment> {
         let name = required_text("name", name, MAX_TITLE_CHARS)?;
         self.atomic(|unit| {
-            unit.check_segment_name_free(&name)?;
+            unit.check_segment_name_free(&name, None)?;
             let segment = Segment {
                 id: unit.new_id(),
                 name: name.clone(),
@@ -89,6 +118,27 @@ impl ContactBook {
             };
             unit.tx.put_segment(&segment)?;
             Ok(segment)
+        })
+    }
+
+    /// Renames a static segment (a category's segment is renamed with its category).
+    pub fn update_segment(&self, id: &str, name: &str) -> Result<Segment> {
+        let name = required_text("name", name, MAX_TITLE_CHARS)?;
+        self.atomic(|unit| {
+            let mut segment = unit.static_segment(id)?;
+            unit.check_segment_name_free(&name, Some(&segment.id))?;
+            segment.name = name.clone();
+            unit.tx.put_segment(&segment)?;
+            Ok(segment)
+        })
+    }
+
+    /// Deletes a static segment and every membership in it (a category's segment goes
+    /// with its category: `delete_category`).
+    pub fn delete_segment(&self, id: &str) -> Result<()> {
+        self.atomic(|unit| {
+            let segment = unit.static_segment(id)?;
+            unit.tx.delete_segment(&segment.id)
         })
     }
 
@@ -160,6 +210,31 @@ impl ContactBook {
         })
     }
 
+    /// Renames a field and adds options to a list or multilist field; what contacts
+    /// hold stays valid, since no option is taken away.
+    pub fn update_field(&self, key: &str, update: FieldUpdate) -> Result<FieldDefinition> {
+        self.atomic(|unit| {
+            let mut definition = unit.field_definition(key)?;
+            if let Some(title) = &update.title {
+                definition.title = required_text("title", title, MAX_TITLE_CHARS)?;
+            }
+            definition
+                .options
+                .extend(update.add_options.iter().cloned());
+            let definition = validate::validate_definition(&definition)?;
+            unit.tx.put_field_definition(&definition)?;
+            Ok(definition)
+        })
+    }
+
+    /// Deletes the field `key` and every contact's value of it.
+    pub fn delete_field(&self, key: &str) -> Result<()> {
+        self.atomic(|unit| {
+            let definition = unit.field_definition(key)?;
+            unit.tx.delete_field_definition(&definition.key)
+        })
+    }
+
     /// Every field definition, by key.
     pub fn field_definitions(&self) -> Result<Vec<FieldDefinition>> {
         self.read(|unit| unit.tx.field_definitions())
@@ -201,12 +276,28 @@ impl Unit<'_> {
         }
     }
 
-    fn check_segment_name_free(&mut self, name: &str) -> Result<()> {
+    fn category(&mut self, key: &str) -> Result<Category> {
+        self.tx
+            .category(key)?
+            .ok_or_else(|| Error::not_found("category", key))
+    }
+
+    fn field_definition(&mut self, key: &str) -> Result<FieldDefinition> {
+        self.tx
+            .field_definitions()?
+            .into_iter()
+            .find(|d| d.key == key)
+            .ok_or_else(|| Error::not_found("field", key))
+    }
+
+    /// Refuses a segment name another segment has (in any case); `renaming` is the
+    /// segment being renamed, which may keep or re-case its own name.
+    fn check_segment_name_free(&mut self, name: &str, renaming: Option<&str>) -> Result<()> {
         match self
             .tx
             .segments()?
             .into_iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name))
+            .find(|s| s.name.eq_ignore_ascii_case(name) && Some(s.id.as_str()) != renaming)
         {
             Some(existing) => Err(Error::conflict(
                 "name",

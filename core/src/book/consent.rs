@@ -5,7 +5,7 @@ use crate::consent;
 use crate::model::{
     Channel, Contact, ContactRecord, SendDecision, SendReason, SuppressionKind, SuppressionRecord,
 };
-use crate::validate::{self, optional_text, required_text};
+use crate::validate::{self, limits, optional_text, required_text};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 
@@ -50,9 +50,39 @@ impl ContactBook {
         )
     }
 
-    /// Records that the person reported a message on `channel` as spam.
-    pub fn report_spam(&self, id: &str, channel: Channel) -> Result<Contact> {
-        self.suppress(id, channel, SuppressionKind::SpamComplaint, None)
+    /// Records that the person reported a message on `channel` as spam, with the
+    /// reason if one is known (a feedback loop's report type, say).
+    pub fn report_spam(&self, id: &str, channel: Channel, reason: Option<&str>) -> Result<Contact> {
+        let reason = optional_text("reason", reason, MAX_REASON_CHARS)?;
+        self.suppress(id, channel, SuppressionKind::SpamComplaint, reason)
+    }
+
+    /// Records a suppression on an email or phone that no contact may hold yet
+    /// (another sender's suppression list, an import of unsubscribes): a contact that
+    /// takes the address later is suppressed. Recording the same kind again is a
+    /// no-op. Returns the records now kept for the address on `channel`.
+    pub fn suppress_address(
+        &self,
+        channel: Channel,
+        address: &str,
+        kind: SuppressionKind,
+        reason: Option<&str>,
+    ) -> Result<Vec<SuppressionRecord>> {
+        if !matches!(channel, Channel::Email | Channel::Sms) {
+            return Err(Error::validation(
+                "channel",
+                channel.as_str(),
+                "only email and sms addresses are suppressed by address; push and Telegram suppressions belong to a contact",
+            ));
+        }
+        let address = self.suppression_key(channel, address)?;
+        let reason = optional_text("reason", reason, MAX_REASON_CHARS)?;
+        self.atomic(|unit| {
+            unit.suppress(channel, &address, kind, unit.now, reason)?;
+            let mut records = unit.tx.suppressions(&address)?;
+            records.retain(|r| r.channel == channel);
+            Ok(records)
+        })
     }
 
     /// Confirms a signed-up email (`email`) or phone (`sms`): double opt-in done.
@@ -86,13 +116,7 @@ impl ContactBook {
     /// oldest first. The address is normalised like an email or phone; for push and
     /// Telegram channels it is the contact id.
     pub fn suppressions(&self, channel: Channel, address: &str) -> Result<Vec<SuppressionRecord>> {
-        let address = match channel {
-            Channel::Email => validate::normalize_email(address)?,
-            Channel::Sms => validate::normalize_phone(address, self.default_region.as_deref())?,
-            Channel::MobilePush | Channel::WebPush | Channel::Telegram => {
-                address.trim().to_string()
-            }
-        };
+        let address = self.suppression_key(channel, address)?;
         self.read(|unit| {
             let mut records = unit.tx.suppressions(&address)?;
             records.retain(|r| r.channel == channel);
@@ -101,29 +125,35 @@ impl ContactBook {
     }
 
     /// May a message go to this contact on `channel` (and, if given, in `category`)?
-    /// An unknown or deleted contact is an answer (`unknown_contact`), not an error;
-    /// an undefined category is an error.
+    /// `who` is any identifier a lookup takes: the contact's id (any case), email,
+    /// phone, external id or contact key. An unknown or deleted contact is an answer
+    /// (`unknown_contact`), not an error; an undefined category is an error.
     pub fn can_send(
         &self,
-        id: &str,
+        who: &str,
         channel: Channel,
         category: Option<&str>,
     ) -> Result<SendDecision> {
         self.read(|unit| {
-            if let Some(key) = category {
-                if unit.tx.category(key)?.is_none() {
-                    return Err(Error::not_found("category", key));
-                }
-            }
-            let record = match unit.tx.contact(id)? {
-                Some(record) if record.deleted_at.is_none() => record,
-                _ => return Ok(SendReason::UnknownContact.into()),
-            };
-            let records = match consent::suppression_address(&record, channel) {
-                Some(address) => unit.tx.suppressions(address)?,
-                None => Vec::new(),
-            };
-            Ok(consent::decide(&record, channel, &records, category).into())
+            unit.require_category(category)?;
+            unit.decide(who, channel, category)
+        })
+    }
+
+    /// [`ContactBook::can_send`] for many recipients in one read (one snapshot of the
+    /// book): one decision per entry of `who`, in order.
+    pub fn can_send_many<S: AsRef<str>>(
+        &self,
+        who: &[S],
+        channel: Channel,
+        category: Option<&str>,
+    ) -> Result<Vec<SendDecision>> {
+        limits::check_count("who", who.len(), limits::MAX_PAGE as usize)?;
+        self.read(|unit| {
+            unit.require_category(category)?;
+            who.iter()
+                .map(|one| unit.decide(one.as_ref(), channel, category))
+                .collect()
         })
     }
 
@@ -191,7 +221,45 @@ fn require_address(record: &ContactRecord, channel: Channel) -> Result<String> {
         })
 }
 
+impl ContactBook {
+    /// An address as suppressions are kept under it: a normalised email or phone, or
+    /// for push and Telegram channels the contact id.
+    fn suppression_key(&self, channel: Channel, address: &str) -> Result<String> {
+        match channel {
+            Channel::Email => validate::normalize_email(address),
+            Channel::Sms => validate::normalize_phone(address, self.default_region.as_deref()),
+            Channel::MobilePush | Channel::WebPush | Channel::Telegram => {
+                Ok(validate::canonical_contact_id(address))
+            }
+        }
+    }
+}
+
 impl Unit<'_> {
+    fn require_category(&mut self, category: Option<&str>) -> Result<()> {
+        match category {
+            Some(key) if self.tx.category(key)?.is_none() => Err(Error::not_found("category", key)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The `can_send` answer for the live contact `who` names.
+    fn decide(
+        &mut self,
+        who: &str,
+        channel: Channel,
+        category: Option<&str>,
+    ) -> Result<SendDecision> {
+        let Some(record) = self.live_contact_named(who)? else {
+            return Ok(SendReason::UnknownContact.into());
+        };
+        let records = match consent::suppression_address(&record, channel) {
+            Some(address) => self.tx.suppressions(address)?,
+            None => Vec::new(),
+        };
+        Ok(consent::decide(&record, channel, &records, category).into())
+    }
+
     /// Records a suppression at `address` unless one of the same kind is already in
     /// force there (the first date and reason stand).
     pub(super) fn suppress(

@@ -501,13 +501,7 @@ fn apply_field_values(
         let definition = definitions
             .get(&key)
             .ok_or_else(|| Error::validation(&field, &key, "no such field is defined"))?;
-        if definition.readonly && source == Source::Manual {
-            return Err(Error::validation(
-                &field,
-                &key,
-                "readonly: set it by import or API",
-            ));
-        }
+        validate::check_writable(definition, source).map_err(|e| e.within("fields"))?;
         match value {
             None if definition.required => {
                 return Err(Error::validation(

@@ -154,9 +154,14 @@ impl Unit<'_> {
         self.book.ids.next(self.now)
     }
 
+    /// The contact with `id` in any case, deleted or not.
+    fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>> {
+        self.tx.contact(&validate::canonical_contact_id(id))
+    }
+
     /// The live contact with `id`, or not-found (deleted contacts are invisible).
     fn live_contact(&mut self, id: &str) -> Result<ContactRecord> {
-        match self.tx.contact(id)? {
+        match self.contact(id)? {
             Some(record) if record.deleted_at.is_none() => Ok(record),
             _ => Err(Error::not_found("contact", id)),
         }

@@ -71,7 +71,7 @@ impl ContactBook {
 
     /// The live contact with `id`, or `None`.
     pub fn get(&self, id: &str) -> Result<Option<Contact>> {
-        self.read(|unit| match unit.tx.contact(id)? {
+        self.read(|unit| match unit.contact(id)? {
             Some(record) if record.deleted_at.is_none() => unit.view(record).map(Some),
             _ => Ok(None),
         })
@@ -133,7 +133,6 @@ impl ContactBook {
     pub fn restore(&self, id: &str) -> Result<Contact> {
         self.atomic(|unit| {
             let mut record = unit
-                .tx
                 .contact(id)?
                 .ok_or_else(|| Error::not_found("contact", id))?;
             if record.deleted_at.take().is_some() {
@@ -184,6 +183,31 @@ pub(super) fn contact_cursor(cursor: Option<&str>) -> Result<Option<String>> {
 }
 
 impl Unit<'_> {
+    /// The live contact a caller names by any identifier a lookup takes, tried in
+    /// this order: its id (any case), email, phone (national numbers in the book's
+    /// default region), external id, contact key.
+    pub(super) fn live_contact_named(&mut self, who: &str) -> Result<Option<ContactRecord>> {
+        if let Some(record) = self.contact(who)?.filter(|r| r.deleted_at.is_none()) {
+            return Ok(Some(record));
+        }
+        let text = who.trim().to_string();
+        let mut identifiers = Vec::new();
+        identifiers.extend(validate::normalize_email(who).ok().map(Identifier::Email));
+        identifiers.extend(
+            validate::normalize_phone(who, self.book.default_region.as_deref())
+                .ok()
+                .map(Identifier::Phone),
+        );
+        identifiers.push(Identifier::ExternalId(text.clone()));
+        identifiers.push(Identifier::ContactKey(text));
+        for identifier in identifiers {
+            if let Some(record) = self.find_live(&identifier)? {
+                return Ok(Some(record));
+            }
+        }
+        Ok(None)
+    }
+
     /// The live contact holding `identifier`.
     fn find_live(&mut self, identifier: &Identifier) -> Result<Option<ContactRecord>> {
         let Some(id) = self.tx.contact_id_by(identifier)? else {

@@ -36,7 +36,7 @@ impl ContactBook {
         self.atomic(|unit| {
             let record = unit.live_contact(id)?;
             let at = unit.stamp(at);
-            let activity = match unit.tx.campaign(id, &message_id)? {
+            let activity = match unit.tx.campaign(&record.id, &message_id)? {
                 Some(mut activity) => {
                     let ActivityDetail::Campaign(campaign) = &mut activity.detail else {
                         return Err(Error::storage(format!(
@@ -118,10 +118,10 @@ impl ContactBook {
                 .collect::<Result<_>>()?,
         };
         self.atomic(|unit| {
-            unit.live_contact(id)?;
+            let record = unit.live_contact(id)?;
             let activity = Activity {
                 id: unit.new_id(),
-                contact_id: id.to_string(),
+                contact_id: record.id,
                 at: unit.stamp(at),
                 detail: ActivityDetail::Event(event),
             };
@@ -139,7 +139,7 @@ impl ContactBook {
             let mut record = unit.live_contact(id)?;
             let existing = unit.tx.order(&order.external_id)?;
             let (activity_id, at) = match existing {
-                Some(existing) if existing.contact_id != id => {
+                Some(existing) if existing.contact_id != record.id => {
                     return Err(Error::conflict(
                         "external_id",
                         &order.external_id,
@@ -149,6 +149,7 @@ impl ContactBook {
                 Some(existing) => (existing.id, at.map(to_millis).unwrap_or(existing.at)),
                 None => (unit.new_id(), unit.stamp(at)),
             };
+            let contact_id = record.id.clone();
             if record.address.is_none() {
                 if let Some(delivery) = &order.delivery_address {
                     record.address = Some(delivery.clone());
@@ -157,7 +158,7 @@ impl ContactBook {
             }
             let activity = Activity {
                 id: activity_id,
-                contact_id: id.to_string(),
+                contact_id,
                 at,
                 detail: ActivityDetail::Order(order.clone()),
             };
@@ -185,7 +186,7 @@ impl ContactBook {
             }
         }
         self.read(|unit| {
-            unit.live_contact(id)?;
+            let record = unit.live_contact(id)?;
             let explicit = query.since.is_some() || query.until.is_some();
             let (since, until) = match (query.category, explicit) {
                 (ActivityCategory::Orders, _) => (None, None),
@@ -199,7 +200,7 @@ impl ContactBook {
                 after: after.clone(),
                 limit: Some(limit + 1),
             };
-            let mut items = unit.tx.activities(id, &filter)?;
+            let mut items = unit.tx.activities(&record.id, &filter)?;
             let has_more = items.len() > limit;
             items.truncate(limit);
             let next_cursor = has_more

@@ -45,6 +45,17 @@ impl FieldType {
     }
 }
 
+/// A change to a field definition: a new title, and options added to a list or
+/// multilist (options are never taken away: stored values may hold them).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FieldUpdate {
+    /// The new title; unchanged when `None`.
+    pub title: Option<String>,
+    /// Options to add at the end of a list or multilist field's options.
+    pub add_options: Vec<String>,
+}
+
 /// The definition a field's values are checked against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -204,6 +204,31 @@ struct MemoryTransaction<'a> {
     undo: Vec<Undo>,
 }
 
+impl MemoryTransaction<'_> {
+    /// Applies `edit` to every contact (deleted ones too) that `affected` picks,
+    /// keeping each previous version in the undo log.
+    fn edit_contacts(
+        &mut self,
+        affected: impl Fn(&ContactRecord) -> bool,
+        edit: impl Fn(&mut ContactRecord),
+    ) {
+        let ids: Vec<String> = self
+            .state
+            .contacts
+            .values()
+            .filter(|record| affected(record))
+            .map(|record| record.id.clone())
+            .collect();
+        for id in ids {
+            if let Some(mut record) = self.state.contacts.get(&id).cloned() {
+                edit(&mut record);
+                let old = self.state.replace_contact(&id, Some(record));
+                self.undo.push(Undo::Contact(id, old));
+            }
+        }
+    }
+}
+
 impl Drop for MemoryTransaction<'_> {
     /// Rolls back whatever is still in the undo log: a failed or panicking unit of work.
     fn drop(&mut self) {
@@ -324,6 +349,42 @@ impl Transaction for MemoryTransaction<'_> {
             .fields
             .insert(definition.key.clone(), definition.clone());
         self.undo.push(Undo::Field(definition.key.clone(), old));
+        Ok(())
+    }
+
+    fn delete_category(&mut self, key: &str) -> Result<()> {
+        self.edit_contacts(
+            |record| record.categories.contains(key),
+            |record| {
+                record.categories.remove(key);
+            },
+        );
+        let old = self.state.categories.remove(key);
+        self.undo.push(Undo::Category(key.to_string(), old));
+        Ok(())
+    }
+
+    fn delete_segment(&mut self, id: &str) -> Result<()> {
+        self.edit_contacts(
+            |record| record.segments.contains(id),
+            |record| {
+                record.segments.remove(id);
+            },
+        );
+        let old = self.state.segments.remove(id);
+        self.undo.push(Undo::Segment(id.to_string(), old));
+        Ok(())
+    }
+
+    fn delete_field_definition(&mut self, key: &str) -> Result<()> {
+        self.edit_contacts(
+            |record| record.fields.contains_key(key),
+            |record| {
+                record.fields.remove(key);
+            },
+        );
+        let old = self.state.fields.remove(key);
+        self.undo.push(Undo::Field(key.to_string(), old));
         Ok(())
     }
 

@@ -90,6 +90,13 @@ pub trait Transaction {
     fn field_definitions(&mut self) -> Result<Vec<FieldDefinition>>;
     /// Inserts or replaces a field definition.
     fn put_field_definition(&mut self, definition: &FieldDefinition) -> Result<()>;
+    /// Removes the category `key` and every contact's subscription to it (its
+    /// segment is removed with [`Transaction::delete_segment`]).
+    fn delete_category(&mut self, key: &str) -> Result<()>;
+    /// Removes the segment `id` and every membership in it.
+    fn delete_segment(&mut self, id: &str) -> Result<()>;
+    /// Removes the field definition `key` and every contact's value of it.
+    fn delete_field_definition(&mut self, key: &str) -> Result<()>;
 
     /// The campaign item of `contact_id` for `message_id`.
     fn campaign(&mut self, contact_id: &str, message_id: &str) -> Result<Option<Activity>>;

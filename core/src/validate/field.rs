@@ -1,7 +1,7 @@
 //! Additional-field definitions and the parsing of values against them.
 
 use super::{limits, required_text};
-use crate::model::{FieldDefinition, FieldInput, FieldType, FieldValue};
+use crate::model::{FieldDefinition, FieldInput, FieldType, FieldValue, Source};
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -9,6 +9,22 @@ use rust_decimal::Decimal;
 const MAX_TEXT_CHARS: usize = 255;
 const MAX_TEXTAREA_CHARS: usize = 10_000;
 const MAX_KEY_CHARS: usize = 64;
+
+/// Refuses a value for a readonly field unless it comes by import or API (`source`
+/// `import` or `api`): a sign-up form, an SDK, an order or a manual edit may not set it.
+pub fn check_writable(definition: &FieldDefinition, source: Source) -> Result<()> {
+    if definition.readonly && !matches!(source, Source::Api | Source::Import) {
+        return Err(Error::validation(
+            &definition.key,
+            &definition.key,
+            format!(
+                "readonly: set it by import or API, not from source {}",
+                source.as_str()
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// Checks a field definition and returns it normalised (title defaults to the key).
 pub fn validate_definition(def: &FieldDefinition) -> Result<FieldDefinition> {
@@ -34,6 +50,14 @@ pub fn validate_definition(def: &FieldDefinition) -> Result<FieldDefinition> {
     let mut options = Vec::new();
     for option in &def.options {
         let option = required_text("options", option, MAX_TEXT_CHARS)?;
+        // The platform's string form of a multilist separates values with commas.
+        if def.field_type == FieldType::Multilist && option.contains(',') {
+            return Err(Error::validation(
+                "options",
+                &option,
+                "a multilist option may not contain a comma",
+            ));
+        }
         if options.contains(&option) {
             return Err(Error::validation("options", &option, "listed twice"));
         }

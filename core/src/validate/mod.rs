@@ -17,7 +17,7 @@ mod place;
 pub use activity::{validate_event_name, validate_money, validate_order, MAX_MONEY, MONEY_PLACES};
 pub use channel::{normalize_endpoint, validate_device, validate_telegram, validate_web_push};
 pub use email::normalize_email;
-pub use field::{parse_field_value, validate_definition};
+pub use field::{check_writable, parse_field_value, validate_definition};
 pub use locale::{normalize_country, normalize_currency, normalize_language, normalize_timezone};
 pub use name::validate_name;
 pub use phone::normalize_phone;
@@ -51,6 +51,16 @@ pub fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Resu
 
 /// Longest identifier or free-text attribute the book accepts (ids, keys, tokens).
 pub const MAX_IDENTIFIER_CHARS: usize = 255;
+
+/// A contact id as the book stores it (a lowercase hyphenated UUID), so ids compare
+/// case-insensitively: `0190A5C2-…` finds `0190a5c2-…`. Text that is not a UUID comes
+/// back trimmed; it names no contact.
+pub fn canonical_contact_id(value: &str) -> String {
+    match uuid::Uuid::parse_str(value.trim()) {
+        Ok(id) => id.hyphenated().to_string(),
+        Err(_) => value.trim().to_string(),
+    }
+}
 
 /// Checks a caller-given contact id is a UUID and returns it in canonical form.
 pub fn normalize_contact_id(value: &str) -> Result<String> {

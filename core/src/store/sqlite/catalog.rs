@@ -152,6 +152,32 @@ pub fn put_field_definition(conn: &Connection, d: &FieldDefinition) -> Result<()
     )
 }
 
+/// Removes the category and every subscription to it.
+pub fn delete_category(conn: &Connection, key: &str) -> Result<()> {
+    execute(
+        conn,
+        "DELETE FROM contact_categories WHERE category_key = ?1",
+        [key],
+    )?;
+    execute(conn, "DELETE FROM categories WHERE key = ?1", [key])
+}
+
+/// Removes the segment and every membership in it.
+pub fn delete_segment(conn: &Connection, id: &str) -> Result<()> {
+    execute(
+        conn,
+        "DELETE FROM segment_members WHERE segment_id = ?1",
+        [id],
+    )?;
+    execute(conn, "DELETE FROM segments WHERE id = ?1", [id])
+}
+
+/// Removes the field definition and every value of it.
+pub fn delete_field_definition(conn: &Connection, key: &str) -> Result<()> {
+    execute(conn, "DELETE FROM field_values WHERE key = ?1", [key])?;
+    execute(conn, "DELETE FROM field_definitions WHERE key = ?1", [key])
+}
+
 fn rows<T, P: Params>(
     conn: &Connection,
     sql: &str,

@@ -347,6 +347,18 @@ impl Transaction for SqliteTransaction<'_> {
         catalog::put_field_definition(self.conn, definition)
     }
 
+    fn delete_category(&mut self, key: &str) -> Result<()> {
+        catalog::delete_category(self.conn, key)
+    }
+
+    fn delete_segment(&mut self, id: &str) -> Result<()> {
+        catalog::delete_segment(self.conn, id)
+    }
+
+    fn delete_field_definition(&mut self, key: &str) -> Result<()> {
+        catalog::delete_field_definition(self.conn, key)
+    }
+
     fn campaign(&mut self, contact_id: &str, message_id: &str) -> Result<Option<Activity>> {
         activities::campaign(self.conn, contact_id, message_id)
     }
