@@ -299,6 +299,8 @@ impl Runner {
             "find_by_phone" => out(b.find_by_phone(&a.text("phone")?)),
             "find_by_key" => out(b.find_by_key(&a.text("contact_key")?)),
             "find_by_external_id" => out(b.find_by_external_id(&a.text("external_id")?)),
+            "find_by_push_token" => out(b.find_by_push_token(&a.text("token")?)),
+            "find_by_web_push_endpoint" => out(b.find_by_web_push_endpoint(&a.text("endpoint")?)),
             "delete" => out(b.delete(&a.text("id")?)),
             "restore" => out(b.restore(&a.text("id")?)),
             "list" => out(b.list(&a.opt("query")?.unwrap_or_default())),
@@ -342,13 +344,28 @@ impl Runner {
                 a.channel()?,
                 a.opt_text("category")?.as_deref(),
             )),
+            "can_send_many" => out(b.can_send_many(
+                &a.req::<Vec<String>>("ids")?,
+                a.channel()?,
+                a.opt_text("category")?.as_deref(),
+            )),
+            "suppress_address" => out(b.suppress_address(
+                a.channel()?,
+                &a.text("address")?,
+                a.req("kind")?,
+                a.opt_text("reason")?.as_deref(),
+            )),
             // categories and segments
             "define_category" => out(b.define_category(&a.text("title")?)),
             "categories" => out(b.categories()),
+            "update_category" => out(b.update_category(&a.text("key")?, &a.text("title")?)),
+            "delete_category" => out(b.delete_category(&a.text("key")?)),
             "add_category" => out(b.add_category(&a.text("id")?, &a.text("key")?)),
             "remove_category" => out(b.remove_category(&a.text("id")?, &a.text("key")?)),
             "create_segment" => out(b.create_segment(&a.text("name")?)),
             "segments" => out(b.segments()),
+            "update_segment" => out(b.update_segment(&a.text("id")?, &a.text("name")?)),
+            "delete_segment" => out(b.delete_segment(&a.text("id")?)),
             "add_to_segment" => out(b.add_to_segment(&a.text("id")?, &a.text("segment_id")?)),
             "remove_from_segment" => {
                 out(b.remove_from_segment(&a.text("id")?, &a.text("segment_id")?))
@@ -359,6 +376,8 @@ impl Runner {
             // additional fields
             "define_field" => out(b.define_field(a.req("definition")?)),
             "field_definitions" => out(b.field_definitions()),
+            "update_field" => out(b.update_field(&a.text("key")?, a.req("update")?)),
+            "delete_field" => out(b.delete_field(&a.text("key")?)),
             "set_field" => out(b.set_field(&a.text("id")?, &a.text("key")?, a.req("value")?)),
             "clear_field" => out(b.clear_field(&a.text("id")?, &a.text("key")?)),
             // activity
