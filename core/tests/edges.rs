@@ -553,3 +553,28 @@ fn an_address_no_contact_holds_can_be_suppressed() {
         );
     });
 }
+
+#[test]
+fn phones_written_with_an_international_prefix_parse_like_plus() {
+    on_every_store(|book| {
+        let ua = book
+            .create(input(
+                json!({"phone": "00380671234567", "address": {"country": "UA"}}),
+            ))
+            .unwrap();
+        assert_eq!(ua.phone.as_deref(), Some("+380671234567"));
+    });
+    let gb = ContactBook::in_memory().with_default_region("GB").unwrap();
+    let contact = gb
+        .create(input(json!({"phone": "0044 20 7946 0958"})))
+        .unwrap();
+    assert_eq!(contact.phone.as_deref(), Some("+442079460958"));
+    assert_eq!(
+        gb.find_by_phone("020 7946 0958").unwrap().map(|c| c.id),
+        Some(contact.id)
+    );
+    assert_validation(
+        gb.create(input(json!({"phone": "+44 20 7946 0958 x123"}))),
+        "phone",
+    );
+}

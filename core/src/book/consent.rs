@@ -227,7 +227,7 @@ impl ContactBook {
     fn suppression_key(&self, channel: Channel, address: &str) -> Result<String> {
         match channel {
             Channel::Email => validate::normalize_email(address),
-            Channel::Sms => validate::normalize_phone(address, self.default_region.as_deref()),
+            Channel::Sms => validate::normalize_phone(address, self.phone_region(None)),
             Channel::MobilePush | Channel::WebPush | Channel::Telegram => {
                 Ok(validate::canonical_contact_id(address))
             }

@@ -171,7 +171,8 @@ impl Unit<'_> {
                 record.phone_confirmed = true;
             }
             Patch::Set(raw) => {
-                let phone = validate::normalize_phone(&raw, self.phone_region(record))?;
+                let country = record.address.as_ref().and_then(|a| a.country.as_deref());
+                let phone = validate::normalize_phone(&raw, self.book.phone_region(country))?;
                 if record.phone.as_deref() != Some(phone.as_str()) {
                     record.phone_confirmed = source != Source::SubscriptionForm;
                     record.phone = Some(phone);
@@ -179,16 +180,6 @@ impl Unit<'_> {
             }
         }
         Ok(())
-    }
-
-    /// The region national phone numbers are read in: the contact's address country,
-    /// else the book's default region.
-    pub(super) fn phone_region<'r>(&'r self, record: &'r ContactRecord) -> Option<&'r str> {
-        record
-            .address
-            .as_ref()
-            .and_then(|a| a.country.as_deref())
-            .or(self.book.default_region.as_deref())
     }
 
     /// Sets the location, except that a manual location is never overwritten by a

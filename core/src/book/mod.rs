@@ -91,6 +91,13 @@ impl ContactBook {
         Ok(self)
     }
 
+    /// The region a national phone number is read in: the contact's address
+    /// `country` when it has one, else the book's default region (the one home of
+    /// that rule).
+    fn phone_region<'a>(&'a self, country: Option<&'a str>) -> Option<&'a str> {
+        country.or(self.default_region.as_deref())
+    }
+
     /// Makes generated ids depend only on the clock and `seed`, so two books fed the
     /// same operations and times produce the same ids (used by model tests).
     pub fn with_id_seed(mut self, seed: u32) -> Self {

@@ -86,7 +86,7 @@ impl ContactBook {
     /// The live contact with this phone (international form, or national in the
     /// book's default region), or `None`.
     pub fn find_by_phone(&self, phone: &str) -> Result<Option<Contact>> {
-        let phone = validate::normalize_phone(phone, self.default_region.as_deref())?;
+        let phone = validate::normalize_phone(phone, self.phone_region(None))?;
         self.find_by(Identifier::Phone(phone))
     }
 
@@ -194,7 +194,7 @@ impl Unit<'_> {
         let mut identifiers = Vec::new();
         identifiers.extend(validate::normalize_email(who).ok().map(Identifier::Email));
         identifiers.extend(
-            validate::normalize_phone(who, self.book.default_region.as_deref())
+            validate::normalize_phone(who, self.book.phone_region(None))
                 .ok()
                 .map(Identifier::Phone),
         );
@@ -316,7 +316,7 @@ impl Unit<'_> {
                 .as_set()
                 .and_then(|a| a.country.as_deref())
                 .and_then(|c| validate::normalize_country("country", c).ok());
-            let region = country.as_deref().or(self.book.default_region.as_deref());
+            let region = self.book.phone_region(country.as_deref());
             input
                 .phone
                 .as_set()
