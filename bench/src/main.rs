@@ -10,8 +10,8 @@
 //!
 //! Other flags: `--reps N` (import repetitions, best kept), `--lookups N`,
 //! `--decisions N`, `--activities N` (timeline items), `--only a,b` (workloads:
-//! sqlite_import, email_lookup, can_send, reads_beside_writer, activity_query,
-//! memory_import).
+//! sqlite_import, email_lookup, can_send, reads_beside_writer, mixed_import,
+//! activity_query, memory_import).
 //! Output: a markdown table, one `RATIO <workload> <ratio>` line per workload (ours
 //! relative to the baseline, higher is better) and, for several sizes, how import
 //! and lookup scale.
@@ -23,6 +23,7 @@ mod data;
 mod import;
 mod lookup;
 mod memory;
+mod mixed;
 mod report;
 
 use report::{note, number, Row};
@@ -161,6 +162,9 @@ fn main() {
             bytes: imported.bytes_per_contact,
         });
         rows = size_rows;
+    }
+    if config.wants("mixed_import") {
+        mixed::run(dir.path(), config.reps, &mut rows);
     }
     if config.wants("activity_query") {
         activity::run(
