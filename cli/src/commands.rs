@@ -7,6 +7,7 @@ use crate::render::{self, Catalog, Style, Timeline};
 use crate::Context;
 use contactkit::{
     Activity, ActivityCategory, ActivityQuery, Channel, Contact, ContactBook, ListQuery, Period,
+    SendReason,
 };
 use std::io::Write;
 use std::path::Path;
@@ -14,15 +15,21 @@ use std::path::Path;
 /// One of the book's finders.
 type Lookup = fn(&ContactBook, &str) -> contactkit::Result<Option<Contact>>;
 
-/// The live contact `who` names: tried as an id, an email, a phone number, an
-/// external id and a contact key, in that order.
-pub fn find(book: &ContactBook, who: &str) -> CliResult<Option<Contact>> {
+/// `who` trimmed; an empty one is bad input.
+fn named(who: &str) -> CliResult<&str> {
     let who = who.trim();
     if who.is_empty() {
         return Err(Failure::bad(
             "WHO: empty: give an id, email, phone, external id or contact key",
         ));
     }
+    Ok(who)
+}
+
+/// The live contact `who` names: tried as an id, an email, a phone number, an
+/// external id and a contact key, in that order (the order `can_send` resolves in).
+pub fn find(book: &ContactBook, who: &str) -> CliResult<Option<Contact>> {
+    let who = named(who)?;
     if let Some(contact) = book.get(who)? {
         return Ok(Some(contact));
     }
@@ -194,24 +201,29 @@ pub fn activity(
     print(&text)
 }
 
-/// Prints whether a message may go to the contact on `channel`.
+/// Prints whether a message may go to the contact `who` names on `channel`. The book
+/// resolves `who` itself (id, email, phone, external id, contact key); an unknown
+/// contact is an answer (`unknown_contact`), as in the library.
 pub fn can_send(
     book: &ContactBook,
-    context: &Context,
     who: &str,
     channel: Channel,
     category: Option<&str>,
     json: bool,
 ) -> CliResult {
-    // An unknown contact is an answer (`unknown_contact`), as in the library.
-    let contact = find(book, who)?;
-    let id = contact.as_ref().map(|c| c.id.as_str()).unwrap_or(who);
-    let decision = book
-        .can_send(id, channel, category)
-        .map_err(|e| Failure::from(e).context("--category"))?;
+    let who = named(who)?;
+    let decision = book.can_send(who, channel, category).map_err(|e| match e {
+        contactkit::Error::Storage { .. } => Failure::from(e),
+        other => Failure::from(other).context("--category"),
+    })?;
     if json {
         return print(&format!("{}\n", render::json_line(&decision)));
     }
+    // The sentence names the contact by name, which the answer does not carry.
+    let contact = match decision.reason {
+        SendReason::UnknownContact => None,
+        _ => find(book, who)?,
+    };
     let whom = contact
         .as_ref()
         .map(render::display_name)
@@ -224,7 +236,6 @@ pub fn can_send(
     } else {
         "not allowed"
     };
-    let _ = context;
     print(&format!(
         "{channel} to {whom}{scope}: {verdict} ({})\n",
         decision.reason.as_str()

@@ -56,15 +56,15 @@ pub struct Options {
     pub progress: bool,
 }
 
-/// A row that was not imported.
+/// A row that was not imported (or, for `suppress`, not recorded).
 #[derive(Debug, Clone)]
-struct Rejected {
+pub(crate) struct Rejected {
     /// 1-based line in the file where the row starts.
-    line: u64,
+    pub(crate) line: u64,
     /// The field at fault, where one is known.
-    field: Option<String>,
+    pub(crate) field: Option<String>,
     /// Why.
-    reason: String,
+    pub(crate) reason: String,
 }
 
 /// State shared by the row reader and the progress callback.
@@ -123,7 +123,7 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     };
     let bar = options
         .progress
-        .then(|| progress_bar(path, format))
+        .then(|| progress_bar(path, format, "importing"))
         .transpose()?;
 
     let report = match format {
@@ -168,9 +168,7 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
             });
         }
     }
-    rejected.sort_by_key(|r| r.line);
-
-    let mut text = format!(
+    let text = format!(
         "{} → {}: {} created, {} updated, {} rejected\n",
         escape(&name),
         escape(&context.db.display().to_string()),
@@ -178,6 +176,30 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         report.updated,
         rejected.len(),
     );
+    finish_report(
+        text,
+        path,
+        format,
+        rejected,
+        options.rejects.as_deref(),
+        "imported",
+    )
+}
+
+/// Ends a per-row report (`import`, `suppress`): prints `text` (its summary line)
+/// followed by the rejected rows in file order, up to [`SHOWN_REJECTS`] of them (all
+/// go to `rejects`, written as JSON lines with each row's original text). Any rejected
+/// row makes the exit code 1, with a message saying the other rows were `done`.
+pub(crate) fn finish_report(
+    mut text: String,
+    path: &Path,
+    format: Format,
+    mut rejected: Vec<Rejected>,
+    rejects: Option<&Path>,
+    done: &str,
+) -> CliResult {
+    let name = path.display().to_string();
+    rejected.sort_by_key(|r| r.line);
     for r in rejected.iter().take(SHOWN_REJECTS) {
         let _ = writeln!(text, "  {}", describe(&name, r));
     }
@@ -186,14 +208,14 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
             text,
             "  … and {} more{}",
             rejected.len() - SHOWN_REJECTS,
-            if options.rejects.is_some() {
+            if rejects.is_some() {
                 ""
             } else {
                 " (pass --rejects FILE to keep them all)"
             }
         );
     }
-    if let Some(out) = &options.rejects {
+    if let Some(out) = rejects {
         write_rejects(out, path, format, &name, &rejected)?;
         let _ = writeln!(
             text,
@@ -206,7 +228,7 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         Ok(())
     } else {
         Err(Failure::bad(format!(
-            "{name}: {} row{} rejected; the others were imported",
+            "{name}: {} row{} rejected; the others were {done}",
             rejected.len(),
             if rejected.len() == 1 { "" } else { "s" }
         )))
@@ -251,8 +273,13 @@ fn resolve_format(path: &Path, format: Format) -> CliResult<Format> {
     })
 }
 
-/// A progress bar over the file's rows: position, rate and ETA, on stderr.
-fn progress_bar(path: &Path, format: Format) -> CliResult<indicatif::ProgressBar> {
+/// A progress bar over the file's rows, headed by `doing` (`importing`): position,
+/// rate and ETA, on stderr.
+pub(crate) fn progress_bar(
+    path: &Path,
+    format: Format,
+    doing: &str,
+) -> CliResult<indicatif::ProgressBar> {
     let file = std::fs::File::open(path).map_err(|e| Failure::reading(path, &e))?;
     let mut total = 0u64;
     for line in BufReader::new(file).split(b'\n') {
@@ -265,9 +292,9 @@ fn progress_bar(path: &Path, format: Format) -> CliResult<indicatif::ProgressBar
         total = total.saturating_sub(1);
     }
     let bar = indicatif::ProgressBar::new(total);
-    let style = indicatif::ProgressStyle::with_template(
-        "{spinner} importing [{bar:32}] {pos}/{len} rows · {rate} · ETA {eta}",
-    )
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {doing} [{{bar:32}}] {{pos}}/{{len}} rows · {{rate}} · ETA {{eta}}"
+    ))
     .map(|s| {
         s.progress_chars("=> ").with_key(
             "rate",
@@ -600,37 +627,28 @@ impl CsvRows {
     /// Opens the file and checks its header: every column must be a contact column
     /// or a defined field, once. A wrong header stops the import before any row.
     fn open(path: &Path, book: &ContactBook) -> CliResult<Self> {
-        let file = std::fs::File::open(path).map_err(|e| Failure::reading(path, &e))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .flexible(false)
-            .from_reader(file);
-        let headers = reader
-            .headers()
-            .map_err(|e| {
-                Failure::bad(format!("{}:1: cannot read the header: {e}", path.display()))
-            })?
-            .clone();
+        let (reader, headers) = open_csv(path)?;
         let fields: BTreeSet<String> = book
             .field_definitions()?
             .into_iter()
             .map(|d| d.key)
             .collect();
-        let mut columns = Vec::new();
-        for (i, header) in headers.iter().enumerate() {
-            let name = header.trim().trim_start_matches('\u{feff}');
-            let key = name.to_ascii_lowercase();
-            let column = CONTACT_COLUMNS
-                .iter()
-                .find(|(n, _)| *n == key)
-                .map(|(_, c)| c.clone())
-                .or_else(|| {
-                    let field = key.strip_prefix("fields.").unwrap_or(&key);
-                    fields
-                        .contains(field)
-                        .then(|| Column::Field(field.to_string()))
-                });
-            let Some(column) = column else {
+        let columns = header_columns(
+            path,
+            &headers,
+            |key| {
+                CONTACT_COLUMNS
+                    .iter()
+                    .find(|(n, _)| *n == key)
+                    .map(|(_, c)| c.clone())
+                    .or_else(|| {
+                        let field = key.strip_prefix("fields.").unwrap_or(key);
+                        fields
+                            .contains(field)
+                            .then(|| Column::Field(field.to_string()))
+                    })
+            },
+            || {
                 let known = CONTACT_COLUMNS
                     .iter()
                     .map(|(n, _)| *n)
@@ -644,21 +662,9 @@ impl CsvRows {
                         fields.iter().cloned().collect::<Vec<_>>().join(", ")
                     )
                 };
-                return Err(Failure::bad(format!(
-                    "{}:1: column {} {name:?}: unknown column: expected one of {known}, {defined}",
-                    path.display(),
-                    i + 1
-                )));
-            };
-            if let Some((first, _)) = columns.iter().find(|(_, c)| *c == column) {
-                return Err(Failure::bad(format!(
-                    "{}:1: column {} {name:?}: the same column as {first:?}",
-                    path.display(),
-                    i + 1
-                )));
-            }
-            columns.push((name.to_string(), column));
-        }
+                format!("expected one of {known}, {defined}")
+            },
+        )?;
         Ok(CsvRows { reader, columns })
     }
 
@@ -671,23 +677,86 @@ impl CsvRows {
             let record = match record {
                 Ok(record) => record,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    let reason = match e.kind() {
-                        csv::ErrorKind::UnequalLengths { len, .. } => {
-                            format!("expected {expected} columns as in the header, found {len}")
-                        }
-                        _ => e.to_string(),
-                    };
-                    state.reject(line, None, reason);
+                    state.rejected.push(unreadable(&e, expected));
                     return None;
                 }
             };
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = record_line(&record);
             let input = csv_input(&columns, &record, &state);
             state.lines.push(line);
             Some(input)
         }))
     }
+}
+
+/// Opens a CSV file as `import` and `suppress` read it (cells trimmed, every record
+/// as long as the header) and reads its header: the column names as given, trimmed,
+/// without a byte order mark.
+pub(crate) fn open_csv(path: &Path) -> CliResult<(csv::Reader<std::fs::File>, Vec<String>)> {
+    let file = std::fs::File::open(path).map_err(|e| Failure::reading(path, &e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(file);
+    let headers = reader
+        .headers()
+        .map_err(|e| Failure::bad(format!("{}:1: cannot read the header: {e}", path.display())))?
+        .iter()
+        .map(|header| header.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    Ok((reader, headers))
+}
+
+/// The column each header names, by `column` of its lower-case name. A header that
+/// names none (`expected` says what would do) or the same column as an earlier one
+/// is an error naming the column as given.
+pub(crate) fn header_columns<C: PartialEq>(
+    path: &Path,
+    headers: &[String],
+    column: impl Fn(&str) -> Option<C>,
+    expected: impl FnOnce() -> String,
+) -> CliResult<Vec<(String, C)>> {
+    let mut columns: Vec<(String, C)> = Vec::new();
+    for (i, name) in headers.iter().enumerate() {
+        let Some(found) = column(&name.to_ascii_lowercase()) else {
+            return Err(Failure::bad(format!(
+                "{}:1: column {} {name:?}: unknown column: {}",
+                path.display(),
+                i + 1,
+                expected()
+            )));
+        };
+        if let Some((first, _)) = columns.iter().find(|(_, c)| *c == found) {
+            return Err(Failure::bad(format!(
+                "{}:1: column {} {name:?}: the same column as {first:?}",
+                path.display(),
+                i + 1
+            )));
+        }
+        columns.push((name.clone(), found));
+    }
+    Ok(columns)
+}
+
+/// A CSV record that could not be read (a wrong number of cells, bad UTF-8), as a
+/// rejected row; `expected` is the header's number of columns.
+pub(crate) fn unreadable(error: &csv::Error, expected: usize) -> Rejected {
+    let reason = match error.kind() {
+        csv::ErrorKind::UnequalLengths { len, .. } => {
+            format!("expected {expected} columns as in the header, found {len}")
+        }
+        _ => error.to_string(),
+    };
+    Rejected {
+        line: error.position().map(|p| p.line()).unwrap_or(0),
+        field: None,
+        reason,
+    }
+}
+
+/// The 1-based line on which a CSV record starts.
+pub(crate) fn record_line(record: &csv::StringRecord) -> u64 {
+    record.position().map(|p| p.line()).unwrap_or(0)
 }
 
 /// A CSV record as an input: an empty cell leaves the attribute as it is.

@@ -1,6 +1,7 @@
 //! `contactkit`: the command-line face of ContactKit. It builds a demo book, imports
-//! files of contacts (JSON lines, CSV, the seed platform's JSON), shows profile cards
-//! and timelines, answers `can_send`, and exports a book as JSON lines.
+//! files of contacts (JSON lines, CSV, the seed platform's JSON) and suppression lists
+//! (CSV), shows profile cards and timelines, answers `can_send`, and exports a book as
+//! JSON lines.
 //!
 //! Every command works on one SQLite file (`--db`, default `contacts.db`) through
 //! `ContactBook::open_with` (`--durability`, `--busy-timeout`). Exit codes: 0 ok,
@@ -17,6 +18,7 @@ mod outputs;
 mod platform;
 mod profile;
 mod render;
+mod suppress;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use contactkit::{
@@ -29,7 +31,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Contact profiles in a SQLite file: demo, import, show, activity, can-send, export.
+/// Contact profiles in a SQLite file: demo, import, suppress, show, activity, can-send,
+/// export.
 #[derive(Debug, Parser)]
 #[command(name = "contactkit", version, about, long_about = None)]
 struct Cli {
@@ -67,6 +70,9 @@ enum Command {
     Demo(DemoArgs),
     /// Upsert contacts from a JSON lines, JSON or CSV file, with a per-row report.
     Import(ImportArgs),
+    /// Record another sender's suppression list (CSV: channel, address, kind, reason),
+    /// with a per-row report.
+    Suppress(SuppressArgs),
     /// Print a contact's profile card (by id, email, phone, external id or contact key).
     Show(ShowArgs),
     /// Print a contact's timeline, newest first.
@@ -82,6 +88,10 @@ impl Command {
     fn outputs(&self) -> Vec<(&'static str, &Path)> {
         match self {
             Command::Import(ImportArgs {
+                rejects: Some(path),
+                ..
+            })
+            | Command::Suppress(SuppressArgs {
                 rejects: Some(path),
                 ..
             }) => vec![("--rejects", path)],
@@ -122,6 +132,20 @@ struct ImportArgs {
     /// Seed platform JSON: the Telegram bot id of `telegram` channels that name none.
     #[arg(long, value_name = "BOT_ID")]
     telegram_bot: Option<String>,
+    /// No progress bar, even on a terminal.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct SuppressArgs {
+    /// The CSV file: columns channel (email or sms, default email), address, kind
+    /// (blacklisted, unsubscribed, spam_complaint or an export's word such as cleaned;
+    /// default unsubscribed) and reason.
+    file: PathBuf,
+    /// Also write every rejected row (line, field, reason, input) to FILE as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
     /// No progress bar, even on a terminal.
     #[arg(long)]
     quiet: bool,
@@ -342,7 +366,10 @@ fn run(cli: Cli) -> CliResult {
     for (option, path) in cli.command.outputs() {
         outputs::refuse_book(option, path, &cli.db)?;
     }
-    let creates = matches!(cli.command, Command::Demo(_) | Command::Import(_));
+    let creates = matches!(
+        cli.command,
+        Command::Demo(_) | Command::Import(_) | Command::Suppress(_)
+    );
     let options = SqliteOptions {
         durability: cli.durability,
         busy_timeout: Duration::from_millis(cli.busy_timeout.into()),
@@ -361,6 +388,14 @@ fn run(cli: Cli) -> CliResult {
                 progress: !args.quiet && std::io::stderr().is_terminal(),
             };
             import::run(&book, &context, &options)
+        }
+        Command::Suppress(args) => {
+            let options = suppress::Options {
+                file: args.file,
+                rejects: args.rejects,
+                progress: !args.quiet && std::io::stderr().is_terminal(),
+            };
+            suppress::run(&book, &context, &options)
         }
         Command::Show(args) => commands::show(
             &book,
@@ -381,7 +416,6 @@ fn run(cli: Cli) -> CliResult {
         ),
         Command::CanSend(args) => commands::can_send(
             &book,
-            &context,
             &args.who,
             args.channel.into(),
             args.category.as_deref(),

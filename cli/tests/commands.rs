@@ -144,6 +144,39 @@ fn can_send_answers_with_one_reason() {
 }
 
 #[test]
+fn can_send_takes_any_identifier_the_book_resolves() {
+    let book = golden_book();
+    // Ann's id, her email in another case, phone, external id, contact key.
+    for who in [
+        "01900000-0000-7000-8000-000000000001",
+        "ANN@EXAMPLE.COM",
+        "+380671234567",
+        "crm-1",
+        " ann.lee ",
+    ] {
+        let run = book.run(&["can-send", who, "sms"]).expect(0);
+        assert_eq!(
+            run.stdout, "sms to Ann Lee: not allowed (unsubscribed)\n",
+            "{who}"
+        );
+    }
+    let run = book.run(&["can-send", "", "email"]).expect(1);
+    assert!(run.stderr.contains("WHO: empty"), "{}", run.stderr);
+    // An id compares in any case.
+    book.file(
+        "zed.csv",
+        "id,email,first_name\n0190a5c2-0000-7000-8000-0000000000ab,zed@example.com,Zed\n",
+    );
+    book.run(&["import", "zed.csv"]).expect(0);
+    assert_eq!(
+        book.run(&["can-send", "0190A5C2-0000-7000-8000-0000000000AB", "email"])
+            .expect(0)
+            .stdout,
+        "email to Zed: allowed (ok)\n"
+    );
+}
+
+#[test]
 fn demo_builds_a_book_and_rerunning_changes_nothing() {
     let book = Book::new();
     let first = book.run(&["demo", "--contacts", "40"]).expect(0).stdout;
@@ -205,7 +238,9 @@ fn the_same_seed_builds_the_same_book() {
 fn help_and_version_exit_zero() {
     let book = Book::new();
     let help = book.run(&["--help"]).expect(0).stdout;
-    for command in ["demo", "import", "show", "activity", "can-send", "export"] {
+    for command in [
+        "demo", "import", "suppress", "show", "activity", "can-send", "export",
+    ] {
         assert!(help.contains(command), "{command} missing from help");
     }
     book.run(&["--version"]).expect(0);

@@ -47,9 +47,12 @@ fn every_command_takes_both_options_anywhere_on_the_line() {
     let book = Book::new();
     let rows = book.file("rows.jsonl", "{\"email\": \"ann@example.com\"}\n");
     let rows = rows.to_str().unwrap();
-    let commands: [&[&str]; 6] = [
+    let list = book.file("list.csv", "address,kind\nold@example.com,cleaned\n");
+    let list = list.to_str().unwrap();
+    let commands: [&[&str]; 7] = [
         &["demo", "--contacts", "2"],
         &["import", rows],
+        &["suppress", list],
         &["show", "ann@example.com"],
         &["activity", "ann@example.com"],
         &["can-send", "ann@example.com", "email"],

@@ -1,4 +1,4 @@
-//! An output file (`import --rejects`, `export --output`) that is the open book, by
+//! An output file (`import --rejects`, `suppress --rejects`, `export --output`) that is the open book, by
 //! any spelling, link or companion file, is refused before anything is opened, and
 //! the book stays byte-for-byte as it was. (Symlinks and hard links: Unix only.)
 #![cfg(unix)]
@@ -24,10 +24,20 @@ fn snapshot(book: &Book) -> Vec<(String, Option<Vec<u8>>)> {
 /// Rows that would change the book (a new contact) and write a report (a rejected row).
 const ROWS: &str = "{\"email\": \"new@example.com\"}\n{\"email\": \"bad@\"}\n";
 
+/// A suppression list with a row that would change the book and one rejected.
+const LIST: &str = "address\nnew@example.com\nbad@\n";
+
+/// Writes the inputs of [`writing_commands`] into the book's directory.
+fn inputs(book: &Book) {
+    book.file("rows.jsonl", ROWS);
+    book.file("list.csv", LIST);
+}
+
 /// Every command that writes a file, with the option naming it and `path` as its value.
-fn writing_commands(path: &str) -> [(&'static str, Vec<&str>); 3] {
+fn writing_commands(path: &str) -> [(&'static str, Vec<&str>); 4] {
     [
         ("--rejects", vec!["import", "rows.jsonl", "--rejects", path]),
+        ("--rejects", vec!["suppress", "list.csv", "--rejects", path]),
         ("--output", vec!["export", "--output", path]),
         ("--output", vec!["export", "-o", path]),
     ]
@@ -49,7 +59,7 @@ fn assert_refused(book: &Book, db: &Path, path: &str) {
 #[test]
 fn every_spelling_of_the_book_is_refused_and_the_book_is_unchanged() {
     let book = golden_book();
-    book.file("rows.jsonl", ROWS);
+    inputs(&book);
     std::fs::create_dir(book.path("sub")).unwrap();
     symlink("contacts.db", book.path("link.db")).unwrap();
     symlink(book.dir.path(), book.path("dirlink")).unwrap();
@@ -71,7 +81,7 @@ fn every_spelling_of_the_book_is_refused_and_the_book_is_unchanged() {
 #[test]
 fn the_book_is_recognised_however_db_is_spelled() {
     let book = golden_book();
-    book.file("rows.jsonl", ROWS);
+    inputs(&book);
     symlink("contacts.db", book.path("link.db")).unwrap();
     std::fs::create_dir(book.path("sub")).unwrap();
     for db in ["./contacts.db", "link.db", "sub/../contacts.db"] {
@@ -82,7 +92,7 @@ fn the_book_is_recognised_however_db_is_spelled() {
 #[test]
 fn the_books_companion_files_are_refused_and_not_created() {
     let book = golden_book();
-    book.file("rows.jsonl", ROWS);
+    inputs(&book);
     for (path, what) in [
         ("contacts.db-wal", "the book's write-ahead log"),
         ("contacts.db-shm", "the book's shared-memory index"),
@@ -97,30 +107,30 @@ fn the_books_companion_files_are_refused_and_not_created() {
 #[test]
 fn a_book_not_created_yet_is_refused_too_and_stays_absent() {
     let book = Book::new();
-    book.file("rows.jsonl", ROWS);
+    inputs(&book);
     symlink("contacts.db", book.path("future.db")).unwrap();
     for path in ["contacts.db", "./contacts.db", "future.db"] {
-        let run = book
-            .run(&["import", "rows.jsonl", "--rejects", path])
-            .expect(1);
-        assert!(
-            run.stderr
-                .contains(&format!("--rejects {path:?} is the book itself")),
-            "{}",
-            run.stderr
-        );
-        assert_eq!(
-            snapshot(&book).iter().filter(|(_, b)| b.is_some()).count(),
-            0,
-            "no book file may be created"
-        );
+        for (command, input) in [("import", "rows.jsonl"), ("suppress", "list.csv")] {
+            let run = book.run(&[command, input, "--rejects", path]).expect(1);
+            assert!(
+                run.stderr
+                    .contains(&format!("--rejects {path:?} is the book itself")),
+                "{command}: {}",
+                run.stderr
+            );
+            assert_eq!(
+                snapshot(&book).iter().filter(|(_, b)| b.is_some()).count(),
+                0,
+                "{command}: no book file may be created"
+            );
+        }
     }
 }
 
 #[test]
 fn another_file_is_written_even_with_the_books_name_elsewhere() {
     let book = golden_book();
-    book.file("rows.jsonl", ROWS);
+    inputs(&book);
     std::fs::create_dir(book.path("elsewhere")).unwrap();
     let run = book
         .run(&["import", "rows.jsonl", "--rejects", "elsewhere/contacts.db"])
