@@ -578,3 +578,27 @@ fn phones_written_with_an_international_prefix_parse_like_plus() {
         "phone",
     );
 }
+
+#[test]
+fn a_contact_is_found_by_any_identifier() {
+    on_every_store(|book| {
+        let ann = book
+            .create(input(
+                json!({"email": "ann@example.com", "external_id": "crm-1", "contact_key": "k-1"}),
+            ))
+            .unwrap();
+        for who in [
+            ann.id.to_uppercase().as_str(),
+            "Ann@Example.com",
+            "crm-1",
+            " k-1 ",
+        ] {
+            assert_eq!(
+                book.find(who).unwrap().map(|c| c.id),
+                Some(ann.id.clone()),
+                "{who}"
+            );
+        }
+        assert!(book.find("nobody").unwrap().is_none());
+    });
+}

@@ -100,6 +100,15 @@ impl ContactBook {
         self.find_by(Identifier::ExternalId(external_id.trim().to_string()))
     }
 
+    /// The live contact `who` names by any identifier a lookup takes, tried in this
+    /// order: id (any case), email, phone, external id, contact key; or `None`.
+    pub fn find(&self, who: &str) -> Result<Option<Contact>> {
+        self.read(|unit| match unit.live_contact_named(who)? {
+            Some(record) => unit.view(record).map(Some),
+            None => Ok(None),
+        })
+    }
+
     /// The live contact holding this mobile push token, or `None`.
     pub fn find_by_push_token(&self, token: &str) -> Result<Option<Contact>> {
         self.find_by(Identifier::PushToken(token.trim().to_string()))
