@@ -12,9 +12,6 @@ use contactkit::{
 use std::io::Write;
 use std::path::Path;
 
-/// One of the book's finders.
-type Lookup = fn(&ContactBook, &str) -> contactkit::Result<Option<Contact>>;
-
 /// `who` trimmed; an empty one is bad input.
 fn named(who: &str) -> CliResult<&str> {
     let who = who.trim();
@@ -26,29 +23,10 @@ fn named(who: &str) -> CliResult<&str> {
     Ok(who)
 }
 
-/// The live contact `who` names: tried as an id, an email, a phone number, an
-/// external id and a contact key, in that order (the order `can_send` resolves in).
+/// The live contact `who` names (id, email, phone, external id or contact key:
+/// resolved by the book, in the order `can_send` uses).
 pub fn find(book: &ContactBook, who: &str) -> CliResult<Option<Contact>> {
-    let who = named(who)?;
-    if let Some(contact) = book.get(who)? {
-        return Ok(Some(contact));
-    }
-    let lookups: [Lookup; 4] = [
-        ContactBook::find_by_email,
-        ContactBook::find_by_phone,
-        ContactBook::find_by_external_id,
-        ContactBook::find_by_key,
-    ];
-    for lookup in lookups {
-        match lookup(book, who) {
-            Ok(Some(contact)) => return Ok(Some(contact)),
-            Ok(None) => {}
-            // Not an email or not a phone number: try the next kind of identifier.
-            Err(contactkit::Error::Validation { .. }) => {}
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Ok(None)
+    Ok(book.find(named(who)?)?)
 }
 
 /// Like [`find`], but an unknown contact is bad input.
