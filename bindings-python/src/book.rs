@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 use contactkit as core;
 use contactkit::{
     ActivityCategory, ActivityQuery, CampaignInput, Channel, ContactInput, DedupeOn, DeviceInput,
-    EventInput, FieldInput, ListQuery, OrderInput, Period, SqliteOptions, Telegram, WebPushInput,
+    EventInput, FieldInput, FieldUpdate, ListQuery, OrderInput, Period, SqliteOptions,
+    SuppressionKind, Telegram, WebPushInput,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyIterator, PyString, PyType};
@@ -342,6 +343,28 @@ impl ContactBook {
         self.maybe_contact(py, move |b| b.find_by_external_id(&external_id))
     }
 
+    /// The live contact holding the mobile push `token`, or `None`.
+    fn find_by_push_token(
+        &self,
+        py: Python<'_>,
+        token: &Bound<'_, PyString>,
+    ) -> PyResult<Option<Contact>> {
+        let token = text(py, token, "token")?;
+        self.maybe_contact(py, move |b| b.find_by_push_token(&token))
+    }
+
+    /// The live contact holding the web push subscription with `endpoint` (compared
+    /// as stored: scheme and host in any case), or `None`. An endpoint that is not
+    /// an https URL is a `ValidationError` on `endpoint`.
+    fn find_by_web_push_endpoint(
+        &self,
+        py: Python<'_>,
+        endpoint: &Bound<'_, PyString>,
+    ) -> PyResult<Option<Contact>> {
+        let endpoint = text(py, endpoint, "endpoint")?;
+        self.maybe_contact(py, move |b| b.find_by_web_push_endpoint(&endpoint))
+    }
+
     /// Soft-deletes a contact (restorable; its email and phone stay reserved).
     fn delete(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<()> {
         let id = text(py, id, "id")?;
@@ -563,16 +586,47 @@ impl ContactBook {
         self.contact(py, move |b| b.resubscribe(&id, channel, note.as_deref()))
     }
 
-    /// Records that the person reported a message on `channel` as spam.
+    /// Records that the person reported a message on `channel` as spam, with the
+    /// reason if one is known (a feedback loop's report type, say).
+    #[pyo3(signature = (id, channel, reason = None))]
     fn report_spam(
         &self,
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
+        reason: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Contact> {
         let id = text(py, id, "id")?;
+        let reason = optional_text(py, reason, "reason")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.report_spam(&id, channel, None))
+        self.contact(py, move |b| b.report_spam(&id, channel, reason.as_deref()))
+    }
+
+    /// Records a suppression (`kind`: `"blacklisted"`, `"unsubscribed"` or
+    /// `"spam_complaint"`) on an email or phone that no contact may hold yet, as from
+    /// another sender's suppression list: a contact taking the address later is
+    /// suppressed. Only the `email` and `sms` channels. Returns every record now kept
+    /// for the address on `channel`, oldest first.
+    #[pyo3(signature = (channel, address, kind, reason = None))]
+    fn suppress_address(
+        &self,
+        py: Python<'_>,
+        channel: &Bound<'_, PyString>,
+        address: &Bound<'_, PyString>,
+        kind: &Bound<'_, PyString>,
+        reason: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<Vec<Suppression>> {
+        let channel: Channel = name(py, "channel", channel)?;
+        let address = text(py, address, "address")?;
+        let kind: SuppressionKind = name(py, "kind", kind)?;
+        let reason = optional_text(py, reason, "reason")?;
+        let records = self.run(py, move |b| {
+            b.suppress_address(channel, &address, kind, reason.as_deref())
+        })?;
+        Ok(records
+            .into_iter()
+            .map(|inner| Suppression { inner })
+            .collect())
     }
 
     /// Confirms a signed-up email (`email`) or phone (`sms`).
@@ -612,6 +666,26 @@ impl ContactBook {
             .map(|inner| Category { inner })
     }
 
+    /// Gives the category `key` a new title, which its segment takes too; the key
+    /// stays (integrations use it).
+    fn update_category(
+        &self,
+        py: Python<'_>,
+        key: &Bound<'_, PyString>,
+        title: &Bound<'_, PyString>,
+    ) -> PyResult<Category> {
+        let key = text(py, key, "key")?;
+        let title = text(py, title, "title")?;
+        self.run(py, move |b| b.update_category(&key, &title))
+            .map(|inner| Category { inner })
+    }
+
+    /// Deletes the category `key`, its segment and every contact's subscription to it.
+    fn delete_category(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<()> {
+        let key = text(py, key, "key")?;
+        self.run(py, move |b| b.delete_category(&key))
+    }
+
     /// Every category, by key.
     fn categories(&self, py: Python<'_>) -> PyResult<Vec<Category>> {
         let all = self.run(py, |b| b.categories())?;
@@ -643,6 +717,9 @@ impl ContactBook {
     }
 
     /// May a message go to the contact on `channel` (and in `category`, if given)?
+    /// `id` is any identifier a lookup takes: the contact's id (any case), email,
+    /// phone, external id or contact key. An unknown or deleted contact is an answer
+    /// (`reason="unknown_contact"`), not an error; an undefined category is an error.
     #[pyo3(signature = (id, channel, category = None))]
     fn can_send(
         &self,
@@ -658,6 +735,29 @@ impl ContactBook {
             .map(|inner| SendDecision { inner })
     }
 
+    /// `can_send` for many recipients (a list or tuple of identifiers, at most 1000) in
+    /// one read of the book: one decision per entry of `ids`, in order. Errors about
+    /// the recipients name `who`, as the core does.
+    #[pyo3(signature = (ids, channel, category = None))]
+    fn can_send_many(
+        &self,
+        py: Python<'_>,
+        ids: &Bound<'_, PyAny>,
+        channel: &Bound<'_, PyString>,
+        category: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<Vec<SendDecision>> {
+        let who: Vec<String> = input(py, ids, Name::Value("who"))?;
+        let category = optional_text(py, category, "category")?;
+        let channel: Channel = name(py, "channel", channel)?;
+        let decisions = self.run(py, move |b| {
+            b.can_send_many(&who, channel, category.as_deref())
+        })?;
+        Ok(decisions
+            .into_iter()
+            .map(|inner| SendDecision { inner })
+            .collect())
+    }
+
     // ---- segments ---------------------------------------------------------------
 
     /// Creates a static segment with a unique name.
@@ -665,6 +765,25 @@ impl ContactBook {
         let name = text(py, name, "name")?;
         self.run(py, move |b| b.create_segment(&name))
             .map(|inner| Segment { inner })
+    }
+
+    /// Renames a static segment (a category's segment is renamed with its category).
+    fn update_segment(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        name: &Bound<'_, PyString>,
+    ) -> PyResult<Segment> {
+        let id = text(py, id, "id")?;
+        let name = text(py, name, "name")?;
+        self.run(py, move |b| b.update_segment(&id, &name))
+            .map(|inner| Segment { inner })
+    }
+
+    /// Deletes a static segment and every contact's membership of it.
+    fn delete_segment(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<()> {
+        let id = text(py, id, "id")?;
+        self.run(py, move |b| b.delete_segment(&id))
     }
 
     /// Every segment (static and category-backed), by id.
@@ -731,6 +850,35 @@ impl ContactBook {
             input(py, definition, Name::Attributes("definition"))?;
         self.run(py, move |b| b.define_field(definition))
             .map(|inner| FieldDefinition { inner })
+    }
+
+    /// Changes the field `key`: a new `title`, and `add_options` appended to a list or
+    /// multilist field's options (options are never taken away). What is not given
+    /// stays as it is.
+    #[pyo3(signature = (key, *, title = None, add_options = None))]
+    fn update_field(
+        &self,
+        py: Python<'_>,
+        key: &Bound<'_, PyString>,
+        title: Option<&Bound<'_, PyString>>,
+        add_options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<FieldDefinition> {
+        let key = text(py, key, "key")?;
+        let update = FieldUpdate {
+            title: optional_text(py, title, "title")?.map(Cow::into_owned),
+            add_options: match add_options {
+                Some(options) => input(py, options, Name::Value("add_options"))?,
+                None => Vec::new(),
+            },
+        };
+        self.run(py, move |b| b.update_field(&key, update))
+            .map(|inner| FieldDefinition { inner })
+    }
+
+    /// Deletes the field definition `key` and every contact's value of it.
+    fn delete_field(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<()> {
+        let key = text(py, key, "key")?;
+        self.run(py, move |b| b.delete_field(&key))
     }
 
     /// Every field definition, by key.

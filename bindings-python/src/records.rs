@@ -327,8 +327,9 @@ record! {
         channel => r.detail.channel,
         status => r.detail.status,
         status_description => r.detail.status_description,
+        sent_to => r.detail.sent_to,
     }
-    repr [kind, at, message_id, message_name, channel, status, status_description]
+    repr [kind, at, message_id, message_name, channel, status, status_description, sent_to]
 }
 
 record! {

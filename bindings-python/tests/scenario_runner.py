@@ -4,9 +4,10 @@ nothing of its own.
 
 Each file runs on a fresh in-memory book whose clock is a manual clock (the binding's
 private ``_ManualClock``). Arguments are the Rust API's names; this runner maps them to
-the Python signatures (``query`` objects become keyword arguments, ``input`` of the
-``record_*`` operations is the positional input) and turns results into the JSON the
-core would serialise (datetimes to RFC 3339, Decimals and dates to strings).
+the Python signatures (``query`` objects and the ``update`` of ``update_field`` become
+keyword arguments, ``input`` of the ``record_*`` operations is the positional input)
+and turns results into the JSON the core would serialise (datetimes to RFC 3339,
+Decimals and dates to strings).
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "find_by_phone": (("phone",), ()),
     "find_by_key": (("contact_key",), ()),
     "find_by_external_id": (("external_id",), ()),
+    "find_by_push_token": (("token",), ()),
+    "find_by_web_push_endpoint": (("endpoint",), ()),
     "delete": (("id",), ()),
     "restore": (("id",), ()),
     "list": ((), ("query",)),
@@ -65,21 +68,29 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "unblacklist": (("id", "channel", "note"), ()),
     "unsubscribe": (("id", "channel"), ("reason",)),
     "resubscribe": (("id", "channel"), ("note",)),
-    "report_spam": (("id", "channel"), ()),
+    "report_spam": (("id", "channel"), ("reason",)),
+    "suppress_address": (("channel", "address", "kind"), ("reason",)),
     "confirm": (("id", "channel"), ()),
     "suppressions": (("channel", "address"), ()),
     "can_send": (("id", "channel"), ("category",)),
+    "can_send_many": (("ids", "channel"), ("category",)),
     "define_category": (("title",), ()),
+    "update_category": (("key", "title"), ()),
+    "delete_category": (("key",), ()),
     "categories": ((), ()),
     "add_category": (("id", "key"), ()),
     "remove_category": (("id", "key"), ()),
     "create_segment": (("name",), ()),
     "segments": ((), ()),
+    "update_segment": (("id", "name"), ()),
+    "delete_segment": (("id",), ()),
     "add_to_segment": (("id", "segment_id"), ()),
     "remove_from_segment": (("id", "segment_id"), ()),
     "segment_members": (("segment_id",), ("query",)),
     "define_field": (("definition",), ()),
     "field_definitions": ((), ()),
+    "update_field": (("key", "update"), ()),
+    "delete_field": (("key",), ()),
     "set_field": (("id", "key", "value"), ()),
     "clear_field": (("id", "key"), ()),
     "record_campaign": (("id", "input"), ()),
@@ -90,6 +101,7 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 LIST_QUERY = ("limit", "cursor")
 ACTIVITY_QUERY = ("category", "period", "since", "until", "limit", "cursor")
+FIELD_UPDATE = ("title", "add_options")
 
 
 def call(book: Book, op: str, args: dict[str, Any]) -> Any:
@@ -115,6 +127,12 @@ def call(book: Book, op: str, args: dict[str, Any]) -> Any:
             kwargs[name] = value
     if op in ("record_campaign", "record_event", "record_order"):
         return getattr(book, op)(kwargs["id"], kwargs["input"])
+    if op == "update_field":
+        update = kwargs.pop("update")
+        extra = set(update) - set(FIELD_UPDATE)
+        if extra:
+            raise BrokenScenario(f"{op} update takes no key {sorted(extra)}")
+        kwargs.update({k: v for k, v in update.items() if v is not None})
     return getattr(book, op)(**kwargs)
 
 

@@ -337,6 +337,8 @@ def operations(w: World) -> dict[str, st.SearchStrategy[Call]]:
         "find_by_phone": call(names("+380671234567", "067 123 4567")),
         "find_by_key": call(names("key-1")),
         "find_by_external_id": call(names("crm-1", "42")),
+        "find_by_push_token": call(names("t1", "t2")),
+        "find_by_web_push_endpoint": call(names("https://push.example.com/1", "HTTPS://push.example.com/1")),
         "delete": call(ids),
         "restore": call(ids),
         "list": call(limit=limits, cursor=cursors),
@@ -353,21 +355,42 @@ def operations(w: World) -> dict[str, st.SearchStrategy[Call]]:
         "unblacklist": call(ids, channels, names("checked")),
         "unsubscribe": call(ids, channels, reason=st.one_of(st.none(), surrogate_text)),
         "resubscribe": call(ids, channels, note=st.one_of(st.none(), surrogate_text)),
-        "report_spam": call(ids, channels),
+        "report_spam": call(ids, channels, reason=st.one_of(st.none(), surrogate_text)),
+        "suppress_address": call(
+            channels,
+            names("ann@example.com", "later@example.com", "+380671234567"),
+            names("blacklisted", "unsubscribed", "spam_complaint"),
+            reason=st.one_of(st.none(), surrogate_text),
+        ),
         "confirm": call(ids, channels),
         "suppressions": call(channels, names("ann@example.com", "+380671234567")),
         "define_category": call(names("Weekly news", "Offers")),
+        "update_category": call(categories, names("Daily news", "vip")),
+        "delete_category": call(categories),
         "categories": call(),
         "add_category": call(ids, categories),
         "remove_category": call(ids, categories),
         "can_send": call(ids, channels, category=st.one_of(st.none(), categories)),
+        "can_send_many": call(
+            st.one_of(st.lists(st.one_of(ids, names("ann@example.com", "crm-1")), max_size=4), hostile),
+            channels,
+            category=st.one_of(st.none(), categories),
+        ),
         "create_segment": call(names("vip", "new")),
+        "update_segment": call(segments, names("vip", "renamed", "Weekly news")),
+        "delete_segment": call(segments),
         "segments": call(),
         "add_to_segment": call(ids, segments),
         "remove_from_segment": call(ids, segments),
         "segment_members": call(segments, limit=limits, cursor=cursors),
         "define_field": call(an_input("definition")),
         "field_definitions": call(),
+        "update_field": call(
+            field_keys,
+            title=st.one_of(st.none(), names("Score", "")),
+            add_options=st.one_of(st.none(), st.sampled_from([["c"], ["d, e"], []]), hostile),
+        ),
+        "delete_field": call(field_keys),
         "set_field": call(ids, field_keys, st.one_of(hostile, st.sampled_from(["7", 7, ["a"], "2024-01-01"]))),
         "clear_field": call(ids, field_keys),
         "record_campaign": call(ids, an_input("campaign")),
@@ -403,6 +426,10 @@ def snapshot(book: ContactBook, w: World) -> list[Any]:
         [s.to_dict() for s in book.segments()],
         [c.to_dict() for c in book.categories()],
         [f.to_dict() for f in book.field_definitions()],
+        [
+            [r.to_dict() for r in book.suppressions(channel, address)]
+            for channel, address in (("email", "ann@example.com"), ("email", "later@example.com"), ("sms", "+380671234567"))
+        ],
     ]
 
 
