@@ -14,8 +14,8 @@ use crate::records::{
 };
 use contactkit as core;
 use contactkit::{
-    Category, Channel, DedupeOn, Durability, ImportReport, ListQuery, Segment, SendDecision,
-    SqliteOptions, Telegram, WebPushInput,
+    Category, Channel, DedupeOn, Durability, FieldUpdate, ImportReport, ListQuery, Segment,
+    SendDecision, SqliteOptions, SuppressionKind, Telegram, WebPushInput,
 };
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -224,6 +224,25 @@ impl ContactBook {
         guard(|| Ok(self.book.find_by_external_id(&external_id)?.map(Into::into)))
     }
 
+    /// The live contact holding the mobile push device with this token, or null: whom
+    /// a push provider's feedback about a token is about.
+    pub fn find_by_push_token(&self, token: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_push_token(&token)?.map(Into::into)))
+    }
+
+    /// The live contact holding the web push subscription with this endpoint, or null.
+    /// The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
+    /// finds `https://push.example.com/a`); one that is not an https URL is a
+    /// `Validation` error on `endpoint`.
+    pub fn find_by_web_push_endpoint(&self, endpoint: String) -> Result<Option<Contact>> {
+        guard(|| {
+            Ok(self
+                .book
+                .find_by_web_push_endpoint(&endpoint)?
+                .map(Into::into))
+        })
+    }
+
     /// Soft-deletes the contact: hidden everywhere, keeps its email and phone.
     pub fn delete(&self, id: String) -> Result<()> {
         guard(|| Ok(self.book.delete(&id)?))
@@ -361,9 +380,21 @@ impl ContactBook {
         guard(|| Ok(self.book.resubscribe(&id, channel, note.as_deref())?.into()))
     }
 
-    /// Records a spam complaint on `channel`.
-    pub fn report_spam(&self, id: String, channel: Channel) -> Result<Contact> {
-        guard(|| Ok(self.book.report_spam(&id, channel, None)?.into()))
+    /// Records a spam complaint on `channel`, with its `reason` if one is known (a
+    /// feedback loop's report type, say; kept on the suppression record).
+    #[uniffi::method(default(reason = None))]
+    pub fn report_spam(
+        &self,
+        id: String,
+        channel: Channel,
+        reason: Option<String>,
+    ) -> Result<Contact> {
+        guard(|| {
+            Ok(self
+                .book
+                .report_spam(&id, channel, reason.as_deref())?
+                .into())
+        })
     }
 
     /// Confirms a signed-up address (double opt-in).
@@ -388,16 +419,59 @@ impl ContactBook {
         })
     }
 
+    /// Suppresses an email (`EMAIL`) or phone (`SMS`) that no contact may hold yet:
+    /// another sender's suppression list, an import of unsubscribes. A contact that takes
+    /// the address later is suppressed; recording the same kind again changes nothing.
+    /// Returns every record now kept for the address on `channel`, oldest first. Another
+    /// channel is a `Validation` error on `channel` (push and Telegram suppressions belong
+    /// to a contact), a malformed address one on `email` or `phone`.
+    #[uniffi::method(default(reason = None))]
+    pub fn suppress_address(
+        &self,
+        channel: Channel,
+        address: String,
+        kind: SuppressionKind,
+        reason: Option<String>,
+    ) -> Result<Vec<SuppressionRecord>> {
+        guard(|| {
+            Ok(self
+                .book
+                .suppress_address(channel, &address, kind, reason.as_deref())?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
     /// May a message go to this contact on `channel` (and, if given, in the category
-    /// `category`)? An unknown contact is an answer (`UNKNOWN_CONTACT`), not an error.
+    /// `category`)? `who` is any identifier a lookup takes: the contact id (any case),
+    /// email, phone, external id or contact key. An unknown contact is an answer
+    /// (`UNKNOWN_CONTACT`), not an error; an undefined category is `NotFound`.
     #[uniffi::method(default(category = None))]
     pub fn can_send(
         &self,
-        id: String,
+        who: String,
         channel: Channel,
         category: Option<String>,
     ) -> Result<SendDecision> {
-        guard(|| Ok(self.book.can_send(&id, channel, category.as_deref())?))
+        guard(|| Ok(self.book.can_send(&who, channel, category.as_deref())?))
+    }
+
+    /// `canSend` for a list of recipients (each any identifier `canSend` takes), read
+    /// from one snapshot of the book: one decision per entry of `ids`, in order. At most
+    /// 1000 ids per call (more is a `Validation` error).
+    #[uniffi::method(default(category = None))]
+    pub fn can_send_many(
+        &self,
+        ids: Vec<String>,
+        channel: Channel,
+        category: Option<String>,
+    ) -> Result<Vec<SendDecision>> {
+        guard(|| {
+            Ok(self
+                .book
+                .can_send_many(&ids, channel, category.as_deref())?)
+        })
     }
 
     // --- categories and segments -----------------------------------------------------
@@ -411,6 +485,17 @@ impl ContactBook {
     /// Every category, by key.
     pub fn categories(&self) -> Result<Vec<Category>> {
         guard(|| Ok(self.book.categories()?))
+    }
+
+    /// Renames the category `key`; the key stays (integrations use it) and its segment
+    /// takes the new title too, so a title another segment has is a `Conflict`.
+    pub fn update_category(&self, key: String, title: String) -> Result<Category> {
+        guard(|| Ok(self.book.update_category(&key, &title)?))
+    }
+
+    /// Deletes the category `key`, its segment, and every contact's subscription to it.
+    pub fn delete_category(&self, key: String) -> Result<()> {
+        guard(|| Ok(self.book.delete_category(&key)?))
     }
 
     /// Subscribes the contact to the category `key`.
@@ -431,6 +516,20 @@ impl ContactBook {
     /// Every segment, in creation order.
     pub fn segments(&self) -> Result<Vec<Segment>> {
         guard(|| Ok(self.book.segments()?))
+    }
+
+    /// Renames a static segment; a name another segment has is a `Conflict` on `name`. A
+    /// category's segment is renamed with its category (`updateCategory`): renaming it
+    /// here is a `Validation` error on `segment`.
+    pub fn update_segment(&self, id: String, name: String) -> Result<Segment> {
+        guard(|| Ok(self.book.update_segment(&id, &name)?))
+    }
+
+    /// Deletes a static segment and every membership in it. A category's segment goes
+    /// with its category (`deleteCategory`): deleting it here is a `Validation` error on
+    /// `segment`.
+    pub fn delete_segment(&self, id: String) -> Result<()> {
+        guard(|| Ok(self.book.delete_segment(&id)?))
     }
 
     /// Adds the contact to a static segment.
@@ -466,6 +565,17 @@ impl ContactBook {
                 .map(Into::into)
                 .collect())
         })
+    }
+
+    /// Renames the field `key` and adds options at the end of a `LIST` or `MULTILIST`
+    /// field's options. Options are never taken away, so every stored value stays valid.
+    pub fn update_field(&self, key: String, update: FieldUpdate) -> Result<FieldDefinition> {
+        guard(|| Ok(self.book.update_field(&key, update)?.into()))
+    }
+
+    /// Deletes the field definition `key` and every contact's value of it.
+    pub fn delete_field(&self, key: String) -> Result<()> {
+        guard(|| Ok(self.book.delete_field(&key)?))
     }
 
     /// Sets the field `key`, parsing `value` against its definition.

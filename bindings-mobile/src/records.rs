@@ -6,8 +6,8 @@
 //! thin records here, because a field changes form at the boundary:
 //!
 //! - instants (`DateTime<Utc>`) cross as uniffi timestamps: `java.time.Instant` in Kotlin,
-//!   `Date` in Swift; one given outside the years 1 to 9999 is a `Validation` error on its
-//!   field, never a panic;
+//!   `Date` in Swift, kept to the millisecond as the book stores them; one given outside
+//!   the years 1 to 9999 is a `Validation` error on its field, never a panic;
 //! - decimals (money, quantities, field bounds) cross as strings (`"120.50"`), read with
 //!   `rust_decimal` and reported as a `Validation` error naming the field when they are not
 //!   decimals;
@@ -25,7 +25,7 @@ use contactkit::validate::limits;
 use contactkit::Result;
 use contactkit::{
     ActivityCategory, ActivityKind, Address, Application, CampaignChannel, CampaignStatus,
-    Category, Channel, ChannelStatus, Durability, FieldType, ImportReport, ListQuery,
+    Category, Channel, ChannelStatus, Durability, FieldType, FieldUpdate, ImportReport, ListQuery,
     LocationSource, OrderSource, OrderStatus, Patch, Period, Platform, RejectedRow, Segment,
     SendDecision, SendReason, Source, SuppressionKind, Telegram, WebPushInput, WebPushKeys,
 };
@@ -243,6 +243,18 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
+/// A change to a field definition (`updateField`): a new title and options added to a
+/// list or multilist. Options are never taken away: stored values may hold them.
+#[uniffi::remote(Record)]
+pub struct FieldUpdate {
+    /// The new title; unchanged when null.
+    #[uniffi(default)]
+    pub title: Option<String>,
+    /// Options to add at the end of a `LIST` or `MULTILIST` field's options.
+    #[uniffi(default)]
+    pub add_options: Vec<String>,
+}
+
 /// How a book stores commits (SQLite files only).
 #[uniffi::remote(Enum)]
 pub enum Durability {
@@ -265,7 +277,8 @@ pub struct DeviceInput {
     /// The push token; required by `addMobilePush`, optional for `registerApp`.
     #[uniffi(default)]
     pub token: Option<String>,
-    /// The device's OS family; `OTHER` for a new device when null, kept on a known one.
+    /// The device's OS family; `OTHER` for a new device when null, and kept as it was
+    /// when a known device registers again without it (a token refresh need not know it).
     #[uniffi(default)]
     pub platform: Option<Platform>,
     /// Device model, e.g. `Pixel 8`.
@@ -283,7 +296,8 @@ pub struct DeviceInput {
     /// Version of the app on the device.
     #[uniffi(default)]
     pub app_version: Option<String>,
-    /// Whether the device receives pushes; true when null.
+    /// Whether the device receives pushes; true for a new device when null, and kept as
+    /// it was when a known device registers again without it.
     #[uniffi(default)]
     pub active: Option<bool>,
 }
@@ -1299,6 +1313,10 @@ pub struct Campaign {
     pub status: CampaignStatus,
     /// Provider's detail, e.g. `hard_bounce`.
     pub status_description: Option<String>,
+    /// The email or phone the message went to, as the contact held it when the message
+    /// was first recorded: a later bounce or complaint suppresses that address, even
+    /// after the contact changed theirs. Null for push and Telegram.
+    pub sent_to: Option<String>,
 }
 
 /// Something the contact did.
@@ -1379,6 +1397,7 @@ impl From<core::Activity> for Activity {
                     channel: c.channel,
                     status: c.status,
                     status_description: c.status_description,
+                    sent_to: c.sent_to,
                 })
             }
             core::ActivityDetail::Event(e) => {
@@ -1580,9 +1599,13 @@ mod tests {
         // Within chrono's range, outside the book's: 10000-01-01 and 0000-12-31.
         assert!(from_time("at", after(253_402_300_800)).is_err());
         assert!(from_time("at", before(62_135_596_801)).is_err());
-        // The first and last instants of the range cross exactly.
-        let last = after(253_402_300_799) + StdDuration::from_nanos(999_999_999);
+        // The first and last instants of the range cross, kept to the millisecond as the
+        // book stores every instant: the last nanoseconds of 9999 are the year's last
+        // millisecond, not an error.
+        let last = after(253_402_300_799) + StdDuration::from_millis(999);
         assert_eq!(to_time(from_time("at", last).unwrap()), last);
+        let last_nano = last + StdDuration::from_nanos(999_999);
+        assert_eq!(to_time(from_time("at", last_nano).unwrap()), last);
         assert_eq!(
             from_time("at", before(62_135_596_800))
                 .unwrap()

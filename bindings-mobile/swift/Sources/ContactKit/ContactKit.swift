@@ -716,9 +716,18 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     
     /**
      * May a message go to this contact on `channel` (and, if given, in the category
-     * `category`)? An unknown contact is an answer (`UNKNOWN_CONTACT`), not an error.
+     * `category`)? `who` is any identifier a lookup takes: the contact id (any case),
+     * email, phone, external id or contact key. An unknown contact is an answer
+     * (`UNKNOWN_CONTACT`), not an error; an undefined category is `NotFound`.
      */
-    func canSend(id: String, channel: Channel, category: String?) throws  -> SendDecision
+    func canSend(who: String, channel: Channel, category: String?) throws  -> SendDecision
+    
+    /**
+     * `canSend` for a list of recipients (each any identifier `canSend` takes), read
+     * from one snapshot of the book: one decision per entry of `ids`, in order. At most
+     * 1000 ids per call (more is a `Validation` error).
+     */
+    func canSendMany(ids: [String], channel: Channel, category: String?) throws  -> [SendDecision]
     
     /**
      * Every category, by key.
@@ -767,6 +776,23 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func delete(id: String) throws 
     
     /**
+     * Deletes the category `key`, its segment, and every contact's subscription to it.
+     */
+    func deleteCategory(key: String) throws 
+    
+    /**
+     * Deletes the field definition `key` and every contact's value of it.
+     */
+    func deleteField(key: String) throws 
+    
+    /**
+     * Deletes a static segment and every membership in it. A category's segment goes
+     * with its category (`deleteCategory`): deleting it here is a `Validation` error on
+     * `segment`.
+     */
+    func deleteSegment(id: String) throws 
+    
+    /**
      * Every field definition, by key.
      */
     func fieldDefinitions() throws  -> [FieldDefinition]
@@ -790,6 +816,20 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
      * The live contact with this phone (normalised first), or null.
      */
     func findByPhone(phone: String) throws  -> Contact?
+    
+    /**
+     * The live contact holding the mobile push device with this token, or null: whom
+     * a push provider's feedback about a token is about.
+     */
+    func findByPushToken(token: String) throws  -> Contact?
+    
+    /**
+     * The live contact holding the web push subscription with this endpoint, or null.
+     * The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
+     * finds `https://push.example.com/a`); one that is not an https URL is a
+     * `Validation` error on `endpoint`.
+     */
+    func findByWebPushEndpoint(endpoint: String) throws  -> Contact?
     
     /**
      * The live contact with `id`, or null.
@@ -867,9 +907,10 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func removeWebPush(id: String, endpoint: String) throws  -> Contact
     
     /**
-     * Records a spam complaint on `channel`.
+     * Records a spam complaint on `channel`, with its `reason` if one is known (a
+     * feedback loop's report type, say; kept on the suppression record).
      */
-    func reportSpam(id: String, channel: Channel) throws  -> Contact
+    func reportSpam(id: String, channel: Channel, reason: String?) throws  -> Contact
     
     /**
      * Brings back a soft-deleted contact.
@@ -907,6 +948,16 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func signUp(input: ContactInput) throws  -> Contact
     
     /**
+     * Suppresses an email (`EMAIL`) or phone (`SMS`) that no contact may hold yet:
+     * another sender's suppression list, an import of unsubscribes. A contact that takes
+     * the address later is suppressed; recording the same kind again changes nothing.
+     * Returns every record now kept for the address on `channel`, oldest first. Another
+     * channel is a `Validation` error on `channel` (push and Telegram suppressions belong
+     * to a contact), a malformed address one on `email` or `phone`.
+     */
+    func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String?) throws  -> [SuppressionRecord]
+    
+    /**
      * Every suppression record of `address` on `channel` (an email, a phone, or a
      * contact id for push and Telegram), lifted ones included, oldest first.
      */
@@ -926,6 +977,25 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
      * Changes the contact `id` as `patch` says.
      */
     func update(id: String, patch: ContactInput) throws  -> Contact
+    
+    /**
+     * Renames the category `key`; the key stays (integrations use it) and its segment
+     * takes the new title too, so a title another segment has is a `Conflict`.
+     */
+    func updateCategory(key: String, title: String) throws  -> Category
+    
+    /**
+     * Renames the field `key` and adds options at the end of a `LIST` or `MULTILIST`
+     * field's options. Options are never taken away, so every stored value stays valid.
+     */
+    func updateField(key: String, update: FieldUpdate) throws  -> FieldDefinition
+    
+    /**
+     * Renames a static segment; a name another segment has is a `Conflict` on `name`. A
+     * category's segment is renamed with its category (`updateCategory`): renaming it
+     * here is a `Validation` error on `segment`.
+     */
+    func updateSegment(id: String, name: String) throws  -> Segment
     
     /**
      * Creates or merges into the contact `dedupeOn` finds: given attributes set,
@@ -1130,14 +1200,33 @@ open func blacklist(id: String, channel: Channel, reason: String? = nil)throws  
     
     /**
      * May a message go to this contact on `channel` (and, if given, in the category
-     * `category`)? An unknown contact is an answer (`UNKNOWN_CONTACT`), not an error.
+     * `category`)? `who` is any identifier a lookup takes: the contact id (any case),
+     * email, phone, external id or contact key. An unknown contact is an answer
+     * (`UNKNOWN_CONTACT`), not an error; an undefined category is `NotFound`.
      */
-open func canSend(id: String, channel: Channel, category: String? = nil)throws  -> SendDecision  {
+open func canSend(who: String, channel: Channel, category: String? = nil)throws  -> SendDecision  {
     return try  FfiConverterTypeSendDecision_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_can_send(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),
+        FfiConverterString.lower(who),
+        FfiConverterTypeChannel_lower(channel),
+        FfiConverterOptionString.lower(category),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `canSend` for a list of recipients (each any identifier `canSend` takes), read
+     * from one snapshot of the book: one decision per entry of `ids`, in order. At most
+     * 1000 ids per call (more is a `Validation` error).
+     */
+open func canSendMany(ids: [String], channel: Channel, category: String? = nil)throws  -> [SendDecision]  {
+    return try  FfiConverterSequenceTypeSendDecision.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_can_send_many(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceString.lower(ids),
         FfiConverterTypeChannel_lower(channel),
         FfiConverterOptionString.lower(category),uniffiCallStatus
     )
@@ -1262,6 +1351,44 @@ open func delete(id: String)throws   {try rustCallWithError(FfiConverterTypeCont
 }
     
     /**
+     * Deletes the category `key`, its segment, and every contact's subscription to it.
+     */
+open func deleteCategory(key: String)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_delete_category(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes the field definition `key` and every contact's value of it.
+     */
+open func deleteField(key: String)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_delete_field(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes a static segment and every membership in it. A category's segment goes
+     * with its category (`deleteCategory`): deleting it here is a `Validation` error on
+     * `segment`.
+     */
+open func deleteSegment(id: String)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_delete_segment(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Every field definition, by key.
      */
 open func fieldDefinitions()throws  -> [FieldDefinition]  {
@@ -1321,6 +1448,36 @@ open func findByPhone(phone: String)throws  -> Contact?  {
     uniffi_contactkit_mobile_fn_method_contactbook_find_by_phone(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(phone),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The live contact holding the mobile push device with this token, or null: whom
+     * a push provider's feedback about a token is about.
+     */
+open func findByPushToken(token: String)throws  -> Contact?  {
+    return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_find_by_push_token(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The live contact holding the web push subscription with this endpoint, or null.
+     * The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
+     * finds `https://push.example.com/a`); one that is not an https URL is a
+     * `Validation` error on `endpoint`.
+     */
+open func findByWebPushEndpoint(endpoint: String)throws  -> Contact?  {
+    return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_find_by_web_push_endpoint(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(endpoint),uniffiCallStatus
     )
 })
 }
@@ -1521,15 +1678,17 @@ open func removeWebPush(id: String, endpoint: String)throws  -> Contact  {
 }
     
     /**
-     * Records a spam complaint on `channel`.
+     * Records a spam complaint on `channel`, with its `reason` if one is known (a
+     * feedback loop's report type, say; kept on the suppression record).
      */
-open func reportSpam(id: String, channel: Channel)throws  -> Contact  {
+open func reportSpam(id: String, channel: Channel, reason: String? = nil)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_report_spam(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),
-        FfiConverterTypeChannel_lower(channel),uniffiCallStatus
+        FfiConverterTypeChannel_lower(channel),
+        FfiConverterOptionString.lower(reason),uniffiCallStatus
     )
 })
 }
@@ -1631,6 +1790,27 @@ open func signUp(input: ContactInput)throws  -> Contact  {
 }
     
     /**
+     * Suppresses an email (`EMAIL`) or phone (`SMS`) that no contact may hold yet:
+     * another sender's suppression list, an import of unsubscribes. A contact that takes
+     * the address later is suppressed; recording the same kind again changes nothing.
+     * Returns every record now kept for the address on `channel`, oldest first. Another
+     * channel is a `Validation` error on `channel` (push and Telegram suppressions belong
+     * to a contact), a malformed address one on `email` or `phone`.
+     */
+open func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String? = nil)throws  -> [SuppressionRecord]  {
+    return try  FfiConverterSequenceTypeSuppressionRecord.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_suppress_address(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeChannel_lower(channel),
+        FfiConverterString.lower(address),
+        FfiConverterTypeSuppressionKind_lower(kind),
+        FfiConverterOptionString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Every suppression record of `address` on `channel` (an email, a phone, or a
      * contact id for push and Telegram), lifted ones included, oldest first.
      */
@@ -1685,6 +1865,52 @@ open func update(id: String, patch: ContactInput)throws  -> Contact  {
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),
         FfiConverterTypeContactInput_lower(patch),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Renames the category `key`; the key stays (integrations use it) and its segment
+     * takes the new title too, so a title another segment has is a `Conflict`.
+     */
+open func updateCategory(key: String, title: String)throws  -> Category  {
+    return try  FfiConverterTypeCategory_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_update_category(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),
+        FfiConverterString.lower(title),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Renames the field `key` and adds options at the end of a `LIST` or `MULTILIST`
+     * field's options. Options are never taken away, so every stored value stays valid.
+     */
+open func updateField(key: String, update: FieldUpdate)throws  -> FieldDefinition  {
+    return try  FfiConverterTypeFieldDefinition_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_update_field(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),
+        FfiConverterTypeFieldUpdate_lower(update),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Renames a static segment; a name another segment has is a `Conflict` on `name`. A
+     * category's segment is renamed with its category (`updateCategory`): renaming it
+     * here is a `Validation` error on `segment`.
+     */
+open func updateSegment(id: String, name: String)throws  -> Segment  {
+    return try  FfiConverterTypeSegment_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_update_segment(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterString.lower(name),uniffiCallStatus
     )
 })
 }
@@ -2754,6 +2980,12 @@ public struct Campaign: Equatable, Hashable {
      * Provider's detail, e.g. `hard_bounce`.
      */
     public var statusDescription: String?
+    /**
+     * The email or phone the message went to, as the contact held it when the message
+     * was first recorded: a later bounce or complaint suppresses that address, even
+     * after the contact changed theirs. Null for push and Telegram.
+     */
+    public var sentTo: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2772,12 +3004,18 @@ public struct Campaign: Equatable, Hashable {
          */status: CampaignStatus, 
         /**
          * Provider's detail, e.g. `hard_bounce`.
-         */statusDescription: String?) {
+         */statusDescription: String?, 
+        /**
+         * The email or phone the message went to, as the contact held it when the message
+         * was first recorded: a later bounce or complaint suppresses that address, even
+         * after the contact changed theirs. Null for push and Telegram.
+         */sentTo: String?) {
         self.messageId = messageId
         self.messageName = messageName
         self.channel = channel
         self.status = status
         self.statusDescription = statusDescription
+        self.sentTo = sentTo
     }
 
     
@@ -2800,7 +3038,8 @@ public struct FfiConverterTypeCampaign: FfiConverterRustBuffer {
                 messageName: FfiConverterOptionString.read(from: &buf), 
                 channel: FfiConverterTypeCampaignChannel.read(from: &buf), 
                 status: FfiConverterTypeCampaignStatus.read(from: &buf), 
-                statusDescription: FfiConverterOptionString.read(from: &buf)
+                statusDescription: FfiConverterOptionString.read(from: &buf), 
+                sentTo: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2810,6 +3049,7 @@ public struct FfiConverterTypeCampaign: FfiConverterRustBuffer {
         FfiConverterTypeCampaignChannel.write(value.channel, into: &buf)
         FfiConverterTypeCampaignStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.statusDescription, into: &buf)
+        FfiConverterOptionString.write(value.sentTo, into: &buf)
     }
 }
 
@@ -3653,7 +3893,8 @@ public struct DeviceInput: Equatable, Hashable {
      */
     public var token: String?
     /**
-     * The device's OS family; `OTHER` when null.
+     * The device's OS family; `OTHER` for a new device when null, and kept as it was
+     * when a known device registers again without it (a token refresh need not know it).
      */
     public var platform: Platform?
     /**
@@ -3677,7 +3918,8 @@ public struct DeviceInput: Equatable, Hashable {
      */
     public var appVersion: String?
     /**
-     * Whether the device receives pushes; true when null.
+     * Whether the device receives pushes; true for a new device when null, and kept as
+     * it was when a known device registers again without it.
      */
     public var active: Bool?
 
@@ -3694,7 +3936,8 @@ public struct DeviceInput: Equatable, Hashable {
          * The push token; required by `addMobilePush`, optional for `registerApp`.
          */token: String? = nil, 
         /**
-         * The device's OS family; `OTHER` when null.
+         * The device's OS family; `OTHER` for a new device when null, and kept as it was
+         * when a known device registers again without it (a token refresh need not know it).
          */platform: Platform? = nil, 
         /**
          * Device model, e.g. `Pixel 8`.
@@ -3712,7 +3955,8 @@ public struct DeviceInput: Equatable, Hashable {
          * Version of the app on the device.
          */appVersion: String? = nil, 
         /**
-         * Whether the device receives pushes; true when null.
+         * Whether the device receives pushes; true for a new device when null, and kept as
+         * it was when a known device registers again without it.
          */active: Bool? = nil) {
         self.appId = appId
         self.deviceId = deviceId
@@ -4099,6 +4343,76 @@ public func FfiConverterTypeFieldDefinition_lift(_ buf: RustBuffer) throws -> Fi
 #endif
 public func FfiConverterTypeFieldDefinition_lower(_ value: FieldDefinition) -> RustBuffer {
     return FfiConverterTypeFieldDefinition.lower(value)
+}
+
+
+/**
+ * A change to a field definition (`updateField`): a new title and options added to a
+ * list or multilist. Options are never taken away: stored values may hold them.
+ */
+public struct FieldUpdate: Equatable, Hashable {
+    /**
+     * The new title; unchanged when null.
+     */
+    public var title: String?
+    /**
+     * Options to add at the end of a `LIST` or `MULTILIST` field's options.
+     */
+    public var addOptions: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The new title; unchanged when null.
+         */title: String? = nil, 
+        /**
+         * Options to add at the end of a `LIST` or `MULTILIST` field's options.
+         */addOptions: [String] = []) {
+        self.title = title
+        self.addOptions = addOptions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FieldUpdate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldUpdate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldUpdate {
+        return
+            try FieldUpdate(
+                title: FfiConverterOptionString.read(from: &buf), 
+                addOptions: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FieldUpdate, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.title, into: &buf)
+        FfiConverterSequenceString.write(value.addOptions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldUpdate_lift(_ buf: RustBuffer) throws -> FieldUpdate {
+    return try FfiConverterTypeFieldUpdate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldUpdate_lower(_ value: FieldUpdate) -> RustBuffer {
+    return FfiConverterTypeFieldUpdate.lower(value)
 }
 
 
@@ -9536,6 +9850,31 @@ fileprivate struct FfiConverterSequenceTypeSegment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSendDecision: FfiConverterRustBuffer {
+    typealias SwiftType = [SendDecision]
+
+    public static func write(_ value: [SendDecision], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSendDecision.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SendDecision] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SendDecision]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSendDecision.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSuppressionRecord: FfiConverterRustBuffer {
     typealias SwiftType = [SuppressionRecord]
 
@@ -9819,7 +10158,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_blacklist() != 42298) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send() != 27716) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send() != 14664) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send_many() != 48921) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_categories() != 48730) {
@@ -9849,6 +10191,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_delete() != 13418) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_category() != 25220) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_field() != 33066) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 20884) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 509) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9862,6 +10213,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_phone() != 44560) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_push_token() != 52763) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_web_push_endpoint() != 59209) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_get() != 33749) {
@@ -9906,7 +10263,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_web_push() != 4284) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_report_spam() != 2138) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_report_spam() != 11490) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_restore() != 29055) {
@@ -9930,6 +10287,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_sign_up() != 8574) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppress_address() != 21556) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_suppressions() != 48857) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9940,6 +10300,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_update() != 62418) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_category() != 64934) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_field() != 1641) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 48291) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 21414) {

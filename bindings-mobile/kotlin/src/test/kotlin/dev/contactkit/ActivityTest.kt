@@ -59,6 +59,30 @@ class ActivityTest {
     }
 
     @Test
+    fun aBounceSuppressesTheAddressTheMessageWentTo() = clocked { t ->
+        val c = t.book.create(ContactInput(email = "x@example.com", phone = "+380671234567"))
+        val email = CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.SENT)
+        assertEquals("x@example.com", t.book.recordCampaign(c.id, email).campaign?.sentTo)
+        val sms = CampaignInput(messageId = "m-2", channel = CampaignChannel.SMS, status = CampaignStatus.SENT)
+        assertEquals("+380671234567", t.book.recordCampaign(c.id, sms).campaign?.sentTo)
+        t.book.addMobilePush(c.id, Fixtures.device("tok"))
+        val push = CampaignInput(messageId = "m-3", channel = CampaignChannel.MOBILE_PUSH, status = CampaignStatus.SENT)
+        assertNull(t.book.recordCampaign(c.id, push).campaign?.sentTo)
+
+        // The contact changes address before the bounce arrives: the old one is blacklisted.
+        t.advance(Duration.ofHours(1))
+        t.book.update(c.id, ContactInput(email = "y@example.com"))
+        val bounce = t.book.recordCampaign(
+            c.id,
+            email.copy(status = CampaignStatus.UNDELIVERED, statusDescription = "hard_bounce"),
+        )
+        assertEquals("x@example.com", bounce.campaign?.sentTo)
+        assertEquals(ChannelStatus.ACTIVE, t.book.get(c.id)!!.emailStatus)
+        assertEquals(SuppressionKind.BLACKLISTED, t.book.suppressions(Channel.EMAIL, "x@example.com").single().kind)
+        assertTrue(t.book.suppressions(Channel.EMAIL, "y@example.com").isEmpty())
+    }
+
+    @Test
     fun eventsCarryJsonParams() = clocked { t ->
         val c = t.book.create(ContactInput(email = "ev@example.com"))
         val event = t.book.recordEvent(

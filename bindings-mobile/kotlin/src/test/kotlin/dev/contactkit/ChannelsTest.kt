@@ -56,6 +56,46 @@ class ChannelsTest {
     }
 
     @Test
+    fun registeringAgainWithoutPlatformOrActiveKeepsThem() = clocked { t ->
+        val c = t.book.create(ContactInput(email = "keep@example.com"))
+        t.book.addMobilePush(c.id, device("tok-1", platform = Platform.IOS).copy(active = false, model = "iPhone 15"))
+        t.advance(Duration.ofDays(1))
+        // A token refresh that knows only the ids and the new token.
+        val refreshed = t.book.addMobilePush(c.id, device("tok-2", platform = null)).devices.single()
+        assertEquals("tok-2", refreshed.token)
+        assertEquals(Platform.IOS, refreshed.platform)
+        assertFalse(refreshed.active)
+        assertEquals(START.plus(Duration.ofDays(1)), refreshed.lastSeenAt)
+        // registerApp without them keeps them too.
+        val again = t.book.registerApp(c.id, DeviceInput(appId = "news", deviceId = "pixel-8")).devices.single()
+        assertEquals(Platform.IOS, again.platform)
+        assertFalse(again.active)
+        // Given, they change.
+        assertEquals(Platform.ANDROID, t.book.addMobilePush(c.id, device("tok-2")).devices.single().platform)
+    }
+
+    @Test
+    fun findByPushTokenAndWebPushEndpoint() = clocked { t ->
+        val a = t.book.create(ContactInput(email = "a@example.com", mobilePush = listOf(device("tok-a"))))
+        val b = t.book.create(ContactInput(email = "b@example.com", webPush = listOf(webPush())))
+        assertEquals(a.id, t.book.findByPushToken("tok-a")?.id)
+        assertNull(t.book.findByPushToken("tok-unknown"))
+        assertEquals(b.id, t.book.findByWebPushEndpoint(ENDPOINT)?.id)
+        // Normalised as stored: scheme and host in any case.
+        assertEquals(b.id, t.book.findByWebPushEndpoint(ENDPOINT.replace("https://updates.push", "HTTPS://Updates.Push"))?.id)
+        assertNull(t.book.findByWebPushEndpoint("https://push.example.com/nobody"))
+        for (bad in listOf("not a url", "http://updates.push.services.mozilla.com/wpush/v2/abc", "")) {
+            assertEquals("endpoint", assertThrows<ContactKitException.Validation>(bad) { t.book.findByWebPushEndpoint(bad) }.field)
+        }
+        // A token that moves is found on its new holder; a deleted holder is nobody.
+        t.book.addMobilePush(b.id, device("tok-a"))
+        assertEquals(b.id, t.book.findByPushToken("tok-a")?.id)
+        t.book.delete(b.id)
+        assertNull(t.book.findByPushToken("tok-a"))
+        assertNull(t.book.findByWebPushEndpoint(ENDPOINT))
+    }
+
+    @Test
     fun addMobilePushNeedsAToken() = clocked { t ->
         val c = t.book.create(ContactInput(email = "t@example.com"))
         assertThrows<ContactKitException.Validation> { t.book.addMobilePush(c.id, device(null)) }

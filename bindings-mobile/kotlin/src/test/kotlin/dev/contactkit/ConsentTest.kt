@@ -112,6 +112,90 @@ class ConsentTest {
     }
 
     @Test
+    fun aSpamComplaintKeepsItsReason() = clocked { t ->
+        val c = t.book.create(ContactInput(email = "fbl@example.com", phone = "+380671234567"))
+        assertEquals(ChannelStatus.SPAM_COMPLAINT, t.book.reportSpam(c.id, Channel.EMAIL, "abuse report").emailStatus)
+        assertEquals("abuse report", t.book.suppressions(Channel.EMAIL, "fbl@example.com").single().reason)
+        // The reason is optional.
+        t.book.reportSpam(c.id, Channel.SMS)
+        assertNull(t.book.suppressions(Channel.SMS, "+380671234567").single().reason)
+        val tooLong = assertThrows<ContactKitException.Validation> { t.book.reportSpam(c.id, Channel.EMAIL, "x".repeat(100_000)) }
+        assertEquals("reason", tooLong.field)
+    }
+
+    @Test
+    fun suppressAddressReachesTheContactThatTakesItLater() = clocked { t ->
+        val records = t.book.suppressAddress(Channel.EMAIL, " Later@Example.com ", SuppressionKind.UNSUBSCRIBED, "list import")
+        val record = records.single()
+        assertEquals("later@example.com", record.address)
+        assertEquals(Channel.EMAIL, record.channel)
+        assertEquals(SuppressionKind.UNSUBSCRIBED, record.kind)
+        assertEquals("list import", record.reason)
+        assertEquals(START, record.at)
+        // The same kind again changes nothing; another kind adds a record.
+        t.advance(Duration.ofDays(1))
+        assertEquals(records, t.book.suppressAddress(Channel.EMAIL, "later@example.com", SuppressionKind.UNSUBSCRIBED, null))
+        val both = t.book.suppressAddress(Channel.EMAIL, "later@example.com", SuppressionKind.BLACKLISTED, null)
+        assertEquals(listOf(SuppressionKind.UNSUBSCRIBED, SuppressionKind.BLACKLISTED), both.map { it.kind })
+
+        val later = t.book.create(ContactInput(email = "later@example.com"))
+        assertEquals(ChannelStatus.BLACKLISTED, later.emailStatus)
+        assertEquals(SendReason.BLACKLISTED, t.book.canSend(later.id, Channel.EMAIL).reason)
+
+        // A phone is normalised to E.164 as a contact's is.
+        val sms = t.book.suppressAddress(Channel.SMS, "+380 67 123 4567", SuppressionKind.SPAM_COMPLAINT, null)
+        assertEquals("+380671234567", sms.single().address)
+        // Only email and sms are suppressed by address; a bad address names its field.
+        for (channel in listOf(Channel.MOBILE_PUSH, Channel.WEB_PUSH, Channel.TELEGRAM)) {
+            val e = assertThrows<ContactKitException.Validation> { t.book.suppressAddress(channel, "x", SuppressionKind.BLACKLISTED, null) }
+            assertEquals("channel", e.field)
+        }
+        val badEmail = assertThrows<ContactKitException.Validation> {
+            t.book.suppressAddress(Channel.EMAIL, "not an email", SuppressionKind.BLACKLISTED, null)
+        }
+        assertEquals("email", badEmail.field)
+        val badPhone = assertThrows<ContactKitException.Validation> {
+            t.book.suppressAddress(Channel.SMS, "call me", SuppressionKind.BLACKLISTED, null)
+        }
+        assertEquals("phone", badPhone.field)
+    }
+
+    @Test
+    fun canSendTakesAnyIdentifier() = clocked { t ->
+        val c = t.book.create(
+            ContactInput(email = "any@example.com", phone = "+380671234567", externalId = "crm-7", contactKey = "key-7"),
+        )
+        for (who in listOf(c.id, c.id.uppercase(), "ANY@example.com", "+380671234567", "crm-7", "key-7")) {
+            assertEquals(SendDecision(true, SendReason.OK), t.book.canSend(who, Channel.EMAIL), who)
+        }
+        t.book.unsubscribe(c.id, Channel.SMS)
+        assertEquals(SendReason.UNSUBSCRIBED, t.book.canSend("crm-7", Channel.SMS).reason)
+        assertEquals(SendReason.UNKNOWN_CONTACT, t.book.canSend("nobody@example.com", Channel.EMAIL).reason)
+    }
+
+    @Test
+    fun canSendManyAnswersEachRecipientInOrder() = clocked { t ->
+        val news = t.book.defineCategory("News")
+        val reader = t.book.create(ContactInput(email = "reader@example.com", categories = listOf(news.key)))
+        val other = t.book.create(ContactInput(email = "other@example.com"))
+        val phoneOnly = t.book.create(ContactInput(phone = "+380671234567"))
+        t.book.blacklist(other.id, Channel.EMAIL)
+        val ids = listOf(reader.id, "other@example.com", phoneOnly.id, NOBODY)
+        assertEquals(
+            listOf(SendReason.OK, SendReason.BLACKLISTED, SendReason.NO_ADDRESS, SendReason.UNKNOWN_CONTACT),
+            t.book.canSendMany(ids, Channel.EMAIL).map { it.reason },
+        )
+        // Each answer is the one canSend gives.
+        assertEquals(ids.map { t.book.canSend(it, Channel.EMAIL, news.key) }, t.book.canSendMany(ids, Channel.EMAIL, news.key))
+        assertEquals(SendReason.NOT_IN_CATEGORY, t.book.canSendMany(listOf(phoneOnly.id), Channel.SMS, news.key).single().reason)
+        assertTrue(t.book.canSendMany(emptyList(), Channel.EMAIL).isEmpty())
+        assertThrows<ContactKitException.NotFound> { t.book.canSendMany(ids, Channel.EMAIL, "no-such") }
+        // At most 1000 recipients a call.
+        assertEquals(1000, t.book.canSendMany(List(1000) { reader.id }, Channel.EMAIL).size)
+        assertThrows<ContactKitException.Validation> { t.book.canSendMany(List(1001) { reader.id }, Channel.EMAIL) }
+    }
+
+    @Test
     fun namesReadAndWrittenAsEveryBindingDoes() {
         assertEquals(Channel.MOBILE_PUSH, channelFromName("mobile_push"))
         assertEquals("web_push", channelName(Channel.WEB_PUSH))

@@ -6,8 +6,9 @@ import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.util.concurrent.Executors
 
-// The quick start of docs/mobile.md, run as a test: the text between the markers must
-// appear in the guide exactly as it is here (checked below).
+// The quick start of docs/mobile.md and its section on push feedback, suppression lists and
+// catalog edits, run as tests: the text between each pair of markers must appear in the
+// guide exactly as it is here (checked below).
 
 // quick start begin
 fun quickStart(filesDir: File): Contact {
@@ -47,6 +48,35 @@ fun quickStart(filesDir: File): Contact {
 }
 // quick start end
 
+// push feedback begin
+fun pushFeedbackAndCatalog(book: ContactBook) {
+    // Whose token or subscription is this? A provider's feedback names only the token.
+    val ann = book.findByPushToken("fcm-token-1") ?: return
+    check(book.findByWebPushEndpoint("https://fcm.googleapis.com/fcm/send/gone") == null)
+
+    // A complaint with its reason; another sender's suppression list (email and sms only):
+    // whoever takes one of its addresses later is suppressed.
+    book.reportSpam(ann.id, Channel.EMAIL, reason = "abuse report")
+    book.suppressAddress(Channel.EMAIL, "gone@example.com", SuppressionKind.UNSUBSCRIBED, reason = "list import")
+
+    // canSend takes any identifier: the id (any case), email, phone, external id, contact key.
+    // canSendMany answers up to 1000 recipients, in order, from one read of the book.
+    check(book.canSend("ann@example.com", Channel.EMAIL).reason == SendReason.SPAM_COMPLAINT)
+    val decisions = book.canSendMany(listOf(ann.id.uppercase(), "gone@example.com"), Channel.EMAIL)
+    check(decisions.map { it.reason } == listOf(SendReason.SPAM_COMPLAINT, SendReason.UNKNOWN_CONTACT))
+
+    // Renames keep keys and ids; deletes take memberships and values with them.
+    val news = book.defineCategory("Weekly news")
+    check(book.updateCategory(news.key, "Monthly news").key == "weekly-news")
+    book.deleteCategory(news.key) // its segment and every subscription too
+    val vip = book.updateSegment(book.createSegment("VIP").id, "V.I.P.")
+    book.deleteSegment(vip.id)
+    book.defineField(FieldDefinition(key = "tier", fieldType = FieldType.LIST, options = listOf("gold")))
+    book.updateField("tier", FieldUpdate(title = "Loyalty tier", addOptions = listOf("platinum")))
+    book.deleteField("tier") // every contact's value too
+}
+// push feedback end
+
 class QuickStartTest {
     @Test
     fun quickStartRuns(@TempDir dir: File) {
@@ -62,12 +92,30 @@ class QuickStartTest {
     }
 
     @Test
-    fun theGuideShowsThisQuickStart() {
+    fun pushFeedbackAndCatalogEditsAsTheGuideShows() {
+        val clock = ManualClock(Fixtures.START)
+        val book = ContactBook.inMemoryWith(BookOptions(clock = clock))
+        val ann = book.create(ContactInput(email = "ann@example.com", mobilePush = listOf(Fixtures.device("fcm-token-1"))))
+        pushFeedbackAndCatalog(book)
+        assertEquals(ChannelStatus.SPAM_COMPLAINT, book.get(ann.id)!!.emailStatus)
+        assertEquals("list import", book.suppressions(Channel.EMAIL, "gone@example.com").single().reason)
+        assertEquals(ChannelStatus.UNSUBSCRIBED, book.create(ContactInput(email = "gone@example.com")).emailStatus)
+        assertEquals(emptyList<Category>(), book.categories())
+        assertEquals(emptyList<Segment>(), book.segments())
+        assertEquals(emptyList<FieldDefinition>(), book.fieldDefinitions())
+        book.close()
+        clock.close()
+    }
+
+    @Test
+    fun theGuideShowsTheseExamples() {
         val source = File("src/test/kotlin/dev/contactkit/QuickStartTest.kt").readText()
-        val code = source.substringAfter("// quick start begin\n").substringBefore("// quick start end")
         val guide = File("../../docs/mobile.md").readText()
-        check(guide.contains("```kotlin\n$code```")) {
-            "docs/mobile.md must show the Kotlin quick start exactly as QuickStartTest.kt runs it"
+        for (example in listOf("quick start", "push feedback")) {
+            val code = source.substringAfter("// $example begin\n").substringBefore("// $example end")
+            check(guide.contains("```kotlin\n$code```")) {
+                "docs/mobile.md must show the Kotlin $example example exactly as QuickStartTest.kt runs it"
+            }
         }
     }
 

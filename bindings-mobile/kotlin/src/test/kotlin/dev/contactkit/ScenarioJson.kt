@@ -211,6 +211,11 @@ object ScenarioJson {
         )
     }
 
+    fun fieldUpdate(o: JSONObject): FieldUpdate {
+        keys(o, "FieldUpdate", setOf("title", "add_options"))
+        return FieldUpdate(title = o.str("title"), addOptions = o.strings("add_options") ?: emptyList())
+    }
+
     fun campaignInput(o: JSONObject): CampaignInput {
         keys(o, "CampaignInput", setOf("message_id", "message_name", "channel", "status", "status_description", "at"))
         return CampaignInput(
@@ -379,6 +384,7 @@ object ScenarioJson {
             o.put("message_id", c.messageId).put("message_name", c.messageName ?: JSONObject.NULL)
                 .put("channel", name(c.channel)).put("status", name(c.status))
                 .put("status_description", c.statusDescription ?: JSONObject.NULL)
+                .put("sent_to", c.sentTo ?: JSONObject.NULL)
         }
         a.event?.let { e ->
             o.put("name", e.name).put("key_value", e.keyValue ?: JSONObject.NULL)

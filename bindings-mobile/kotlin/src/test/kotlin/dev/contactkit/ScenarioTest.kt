@@ -42,20 +42,25 @@ private val OP_ARGS: Map<String, Set<String>> = mapOf(
     "create" to setOf("input"), "upsert" to setOf("input", "dedupe_on"), "sign_up" to setOf("input"),
     "update" to setOf("id", "patch"), "get" to setOf("id"), "find_by_email" to setOf("email"),
     "find_by_phone" to setOf("phone"), "find_by_key" to setOf("contact_key"),
-    "find_by_external_id" to setOf("external_id"), "delete" to setOf("id"), "restore" to setOf("id"),
+    "find_by_external_id" to setOf("external_id"), "find_by_push_token" to setOf("token"),
+    "find_by_web_push_endpoint" to setOf("endpoint"), "delete" to setOf("id"), "restore" to setOf("id"),
     "list" to setOf("query"), "count" to setOf(), "import_contacts" to setOf("rows", "dedupe_on"),
     "add_mobile_push" to setOf("id", "device"), "remove_mobile_push" to setOf("id", "token"),
     "register_app" to setOf("id", "device"), "remove_app" to setOf("id", "app_id"),
     "add_web_push" to setOf("id", "subscription"), "remove_web_push" to setOf("id", "endpoint"),
     "set_telegram" to setOf("id", "telegram"), "blacklist" to setOf("id", "channel", "reason"),
     "unblacklist" to setOf("id", "channel", "note"), "unsubscribe" to setOf("id", "channel", "reason"),
-    "resubscribe" to setOf("id", "channel", "note"), "report_spam" to setOf("id", "channel"),
+    "resubscribe" to setOf("id", "channel", "note"), "report_spam" to setOf("id", "channel", "reason"),
+    "suppress_address" to setOf("channel", "address", "kind", "reason"),
     "confirm" to setOf("id", "channel"), "suppressions" to setOf("channel", "address"),
-    "can_send" to setOf("id", "channel", "category"), "define_category" to setOf("title"),
-    "categories" to setOf(), "add_category" to setOf("id", "key"), "remove_category" to setOf("id", "key"),
-    "create_segment" to setOf("name"), "segments" to setOf(), "add_to_segment" to setOf("id", "segment_id"),
+    "can_send" to setOf("id", "channel", "category"), "can_send_many" to setOf("ids", "channel", "category"),
+    "define_category" to setOf("title"), "categories" to setOf(), "update_category" to setOf("key", "title"),
+    "delete_category" to setOf("key"), "add_category" to setOf("id", "key"), "remove_category" to setOf("id", "key"),
+    "create_segment" to setOf("name"), "segments" to setOf(), "update_segment" to setOf("id", "name"),
+    "delete_segment" to setOf("id"), "add_to_segment" to setOf("id", "segment_id"),
     "remove_from_segment" to setOf("id", "segment_id"), "segment_members" to setOf("segment_id", "query"),
-    "define_field" to setOf("definition"), "field_definitions" to setOf(), "set_field" to setOf("id", "key", "value"),
+    "define_field" to setOf("definition"), "field_definitions" to setOf(),
+    "update_field" to setOf("key", "update"), "delete_field" to setOf("key"), "set_field" to setOf("id", "key", "value"),
     "clear_field" to setOf("id", "key"), "record_campaign" to setOf("id", "input"),
     "record_event" to setOf("id", "input"), "record_order" to setOf("id", "input"),
     "activity" to setOf("id", "query"), "advance_clock" to setOf("days", "seconds"), "set_clock" to setOf("at"),
@@ -196,6 +201,8 @@ private class ScenarioRun(private val file: File) {
             "find_by_phone" -> j.contact(book.findByPhone(a.str("phone")))
             "find_by_key" -> j.contact(book.findByKey(a.str("contact_key")))
             "find_by_external_id" -> j.contact(book.findByExternalId(a.str("external_id")))
+            "find_by_push_token" -> j.contact(book.findByPushToken(a.str("token")))
+            "find_by_web_push_endpoint" -> j.contact(book.findByWebPushEndpoint(a.str("endpoint")))
             "delete" -> { book.delete(id); null }
             "restore" -> j.contact(book.restore(id))
             "list" -> j.contactPage(book.list(j.listQuery(a.optObj("query"))))
@@ -216,21 +223,34 @@ private class ScenarioRun(private val file: File) {
             "unblacklist" -> j.contact(book.unblacklist(id, a.channel(), a.str("note")))
             "unsubscribe" -> j.contact(book.unsubscribe(id, a.channel(), a.opt("reason")))
             "resubscribe" -> j.contact(book.resubscribe(id, a.channel(), a.opt("note")))
-            "report_spam" -> j.contact(book.reportSpam(id, a.channel()))
+            "report_spam" -> j.contact(book.reportSpam(id, a.channel(), a.opt("reason")))
             "confirm" -> j.contact(book.confirm(id, a.channel()))
             "suppressions" -> JSONArray(book.suppressions(a.channel(), a.str("address")).map(j::suppression))
+            "suppress_address" -> JSONArray(
+                book.suppressAddress(a.channel(), a.str("address"), j.enumOf(a.str("kind")), a.opt("reason"))
+                    .map(j::suppression),
+            )
             "can_send" -> j.sendDecision(book.canSend(id, a.channel(), a.opt("category")))
+            "can_send_many" -> JSONArray(
+                book.canSendMany(j.strings(a.array("ids")), a.channel(), a.opt("category")).map(j::sendDecision),
+            )
             "define_category" -> j.category(book.defineCategory(a.str("title")))
             "categories" -> JSONArray(book.categories().map(j::category))
+            "update_category" -> j.category(book.updateCategory(a.str("key"), a.str("title")))
+            "delete_category" -> { book.deleteCategory(a.str("key")); null }
             "add_category" -> j.contact(book.addCategory(id, a.str("key")))
             "remove_category" -> j.contact(book.removeCategory(id, a.str("key")))
             "create_segment" -> j.segment(book.createSegment(a.str("name")))
             "segments" -> JSONArray(book.segments().map(j::segment))
+            "update_segment" -> j.segment(book.updateSegment(id, a.str("name")))
+            "delete_segment" -> { book.deleteSegment(id); null }
             "add_to_segment" -> j.contact(book.addToSegment(id, a.str("segment_id")))
             "remove_from_segment" -> j.contact(book.removeFromSegment(id, a.str("segment_id")))
             "segment_members" -> j.contactPage(book.segmentMembers(a.str("segment_id"), j.listQuery(a.optObj("query"))))
             "define_field" -> j.fieldDefinition(book.defineField(j.fieldDefinition(a.obj("definition"))))
             "field_definitions" -> JSONArray(book.fieldDefinitions().map { j.fieldDefinition(it) })
+            "update_field" -> j.fieldDefinition(book.updateField(a.str("key"), j.fieldUpdate(a.obj("update"))))
+            "delete_field" -> { book.deleteField(a.str("key")); null }
             "set_field" -> j.contact(book.setField(id, a.str("key"), j.fieldInput(a.raw("value"))))
             "clear_field" -> j.contact(book.clearField(id, a.str("key")))
             "record_campaign" -> j.activity(book.recordCampaign(id, j.campaignInput(a.obj("input"))))

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.assertThrows
 import java.time.Duration
 import java.time.Instant
 
-/** Static segments and typed additional fields. */
+/** Static segments, renaming and deleting categories and segments, and typed additional fields. */
 class SegmentsAndFieldsTest {
     @Test
     fun staticSegments() = clocked { t ->
@@ -40,6 +40,78 @@ class SegmentsAndFieldsTest {
         assertEquals("segment", missing.what)
         // Segments given in an input replace the set.
         assertEquals(listOf(wholesale.id), t.book.update(ids[1], ContactInput(segments = listOf(wholesale.id))).segments)
+    }
+
+    @Test
+    fun renameAndDeleteCategoriesAndSegments() = clocked { t ->
+        val news = t.book.defineCategory("Weekly news")
+        val vip = t.book.createSegment("VIP")
+        val c = t.book.create(ContactInput(email = "s@example.com", categories = listOf(news.key), segments = listOf(vip.id)))
+
+        // A category keeps its key; its segment takes the new title.
+        val renamed = t.book.updateCategory(news.key, "Monthly news")
+        assertEquals(Category(key = "weekly-news", title = "Monthly news", segmentId = news.segmentId), renamed)
+        assertEquals(listOf(renamed), t.book.categories())
+        assertEquals("Monthly news", t.book.segments().single { it.id == news.segmentId }.name)
+        assertEquals(listOf("weekly-news"), t.book.get(c.id)!!.categories)
+        assertThrows<ContactKitException.Conflict> { t.book.updateCategory(news.key, "vip") }
+        assertEquals("title", assertThrows<ContactKitException.Validation> { t.book.updateCategory(news.key, " ") }.field)
+        assertThrows<ContactKitException.NotFound> { t.book.updateCategory("no-such", "X") }
+
+        assertEquals(Segment(id = vip.id, name = "V.I.P.", categoryKey = null), t.book.updateSegment(vip.id, "V.I.P."))
+        assertEquals("name", assertThrows<ContactKitException.Conflict> { t.book.updateSegment(vip.id, "Monthly news") }.field)
+        // A category's segment goes with its category.
+        assertEquals("segment", assertThrows<ContactKitException.Validation> { t.book.updateSegment(news.segmentId, "x") }.field)
+        assertEquals("segment", assertThrows<ContactKitException.Validation> { t.book.deleteSegment(news.segmentId) }.field)
+
+        t.book.deleteSegment(vip.id)
+        assertEquals(listOf(news.segmentId), t.book.get(c.id)!!.segments)
+        assertThrows<ContactKitException.NotFound> { t.book.deleteSegment(vip.id) }
+        t.book.deleteCategory(news.key)
+        assertTrue(t.book.categories().isEmpty())
+        assertTrue(t.book.segments().isEmpty())
+        val left = t.book.get(c.id)!!
+        assertTrue(left.categories.isEmpty())
+        assertTrue(left.segments.isEmpty())
+        assertThrows<ContactKitException.NotFound> { t.book.canSend(c.id, Channel.EMAIL, news.key) }
+        assertThrows<ContactKitException.NotFound> { t.book.deleteCategory(news.key) }
+    }
+
+    @Test
+    fun updateAndDeleteFields() = clocked { t ->
+        t.book.defineField(FieldDefinition(key = "tier", fieldType = FieldType.LIST, options = listOf("gold")))
+        t.book.defineField(FieldDefinition(key = "nickname", fieldType = FieldType.TEXT))
+        val c = t.book.create(
+            ContactInput(email = "f@example.com", fields = mapOf("tier" to FieldInput.Text("gold"), "nickname" to FieldInput.Text("Fi"))),
+        )
+        // Options are added at the end; the title is kept unless given.
+        val added = t.book.updateField("tier", FieldUpdate(addOptions = listOf("platinum")))
+        assertEquals(listOf("gold", "platinum"), added.options)
+        assertEquals("tier", added.title)
+        assertEquals(FieldValue.Choice("platinum"), t.book.setField(c.id, "tier", FieldInput.Text("platinum")).fields["tier"])
+        val titled = t.book.updateField("tier", FieldUpdate(title = "Loyalty tier"))
+        assertEquals("Loyalty tier", titled.title)
+        assertEquals(listOf("gold", "platinum"), titled.options)
+        assertEquals(titled, t.book.fieldDefinitions().single { it.key == "tier" })
+        // An option the field has already is refused, and nothing changes.
+        val twice = assertThrows<ContactKitException.Validation> {
+            t.book.updateField("tier", FieldUpdate(title = "Tier", addOptions = listOf("silver", "gold")))
+        }
+        assertEquals("options", twice.field)
+        assertEquals(titled, t.book.fieldDefinitions().single { it.key == "tier" })
+        // A multilist option with a comma could never be set (values are joined with commas).
+        t.book.defineField(FieldDefinition(key = "interests", fieldType = FieldType.MULTILIST, options = listOf("books")))
+        val comma = assertThrows<ContactKitException.Validation> {
+            t.book.updateField("interests", FieldUpdate(addOptions = listOf("arts, crafts")))
+        }
+        assertEquals("options", comma.field)
+        assertThrows<ContactKitException.NotFound> { t.book.updateField("shoe_size", FieldUpdate(title = "Shoe size")) }
+
+        t.book.deleteField("tier")
+        assertEquals(listOf("interests", "nickname"), t.book.fieldDefinitions().map { it.key })
+        assertEquals(setOf("nickname"), t.book.get(c.id)!!.fields.keys)
+        assertEquals("fields.tier", assertThrows<ContactKitException.Validation> { t.book.setField(c.id, "tier", FieldInput.Text("gold")) }.field)
+        assertThrows<ContactKitException.NotFound> { t.book.deleteField("tier") }
     }
 
     private fun defineAll(book: ContactBook) {
