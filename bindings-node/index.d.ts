@@ -146,13 +146,14 @@ export interface DeviceInput {
   deviceId: string
   /** Required by `addMobilePush`, optional for `registerApp`. */
   token?: string | null
-  platform?: Platform
+  /** `other` for a new device when not given; a known device registered again without it keeps its platform. */
+  platform?: Platform | null
   model?: string | null
   os?: string | null
   osVersion?: string | null
   locale?: string | null
   appVersion?: string | null
-  /** True when not given. */
+  /** True for a new device when not given; a known device registered again without it keeps its flag. */
   active?: boolean | null
 }
 
@@ -245,6 +246,14 @@ export interface FieldDefinitionInput {
   /** Bounds of a `number` or `decimal`. */
   min?: DecimalString | null
   max?: DecimalString | null
+}
+
+/** What `updateField` changes: absent keys stay as they are. */
+export interface FieldUpdate {
+  /** The new title. */
+  title?: string | null
+  /** Options added at the end of a `list` or `multilist` field's options (none is ever taken away). */
+  addOptions?: string[]
 }
 
 /** A campaign message (or a status update of one already recorded). */
@@ -534,6 +543,8 @@ export interface CampaignActivity extends ActivityBase {
   channel: CampaignChannel
   status: CampaignStatus
   statusDescription: string | null
+  /** The email or E.164 phone the message went to, as the contact held it when it was first recorded (a later bounce or complaint suppresses that address, even after the contact changed theirs); `null` for push and Telegram messages, whose suppressions are the contact's own, and when the contact had no such address. */
+  sentTo: string | null
 }
 
 /** Something the contact did. */
@@ -642,6 +653,15 @@ export declare class ContactBook {
   findByKey(contactKey: string): Contact | null
   /** The live contact with this external id, or `null`. */
   findByExternalId(externalId: string): Contact | null
+  /** The live contact holding a mobile push device with this token, or `null`. */
+  findByPushToken(token: string): Contact | null
+  /**
+   * The live contact holding the web push subscription with this endpoint
+   * (normalised as it is stored: `HTTPS://Push.example.com/a` finds
+   * `https://push.example.com/a`), or `null`. A value that is not an https URL is a
+   * `VALIDATION` error on `endpoint`.
+   */
+  findByWebPushEndpoint(endpoint: string): Contact | null
   /**
    * Soft-deletes a contact: hidden from `get`, the finders and lists until
    * restored; its email and phone stay reserved.
@@ -688,8 +708,20 @@ export declare class ContactBook {
   unsubscribe(id: string, channel: Channel, reason?: string | null): Contact
   /** The person opts back in: lifts their unsubscribe and spam complaint. */
   resubscribe(id: string, channel: Channel, note?: string | null): Contact
-  /** Records that the person reported a message on `channel` as spam. */
-  reportSpam(id: string, channel: Channel): Contact
+  /**
+   * Records that the person reported a message on `channel` as spam, with the
+   * complaint's `reason` (a feedback loop's report type, free text) when given.
+   */
+  reportSpam(id: string, channel: Channel, reason?: string | null): Contact
+  /**
+   * Records a suppression of an email (`email`) or phone (`sms`) that no contact
+   * may hold yet: another sender's suppression list, an import of unsubscribes. A
+   * contact that takes the address later is suppressed. Recording the same kind
+   * again is a no-op (the first date and reason stand). Returns every record now
+   * kept for the address on `channel`, oldest first. Push and Telegram channels are
+   * a `VALIDATION` error on `channel`: their suppressions belong to a contact.
+   */
+  suppressAddress(channel: Channel, address: string, kind: SuppressionKind, reason?: string | null): SuppressionRecord[]
   /** Confirms a signed-up email (`email`) or phone (`sms`). */
   confirm(id: string, channel: Channel): Contact
   /**
@@ -699,9 +731,17 @@ export declare class ContactBook {
   suppressions(channel: Channel, address: string): SuppressionRecord[]
   /**
    * May a message go to this contact on `channel` (and in `category`, a category
-   * key)? An unknown contact is an answer (`unknown_contact`), not an error.
+   * key)? `who` is any identifier a lookup takes: the contact's id (any case),
+   * email, phone, external id or contact key. An unknown or deleted contact is an
+   * answer (`unknown_contact`), not an error; an undefined category is `NOT_FOUND`.
    */
-  canSend(id: string, channel: Channel, category?: string | null): SendDecision
+  canSend(who: string, channel: Channel, category?: string | null): SendDecision
+  /**
+   * `canSend` for many recipients in one read (one snapshot of the book): one
+   * decision per identifier, in order. At most 1000 identifiers (a longer list is
+   * a `VALIDATION` error on `ids`); each may be any identifier `canSend` takes.
+   */
+  canSendMany(ids: string[], channel: Channel, category?: string | null): SendDecision[]
   /**
    * Defines a subscription category; its key is the slug of the title and a
    * segment of the same name is created with it.
@@ -709,12 +749,29 @@ export declare class ContactBook {
   defineCategory(title: string): Category
   /** Every category, by key. */
   categories(): Category[]
+  /**
+   * Renames the category `key`; its key stays (integrations use it) and its
+   * segment takes the new title too. A title another segment has is a `CONFLICT`.
+   */
+  updateCategory(key: string, title: string): Category
+  /** Deletes the category `key`, its segment and every contact's subscription to it. */
+  deleteCategory(key: string): void
   /** Subscribes the contact to the category `key`. */
   addCategory(id: string, key: string): Contact
   /** Unsubscribes the contact from the category `key`. */
   removeCategory(id: string, key: string): Contact
   /** Creates a static segment with a unique name. */
   createSegment(name: string): Segment
+  /**
+   * Renames a static segment (a category's segment is renamed with its category:
+   * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`).
+   */
+  updateSegment(id: string, name: string): Segment
+  /**
+   * Deletes a static segment and every membership in it (a category's segment
+   * goes with its category: `deleteCategory`).
+   */
+  deleteSegment(id: string): void
   /** Every segment (static and category-backed), in creation order. */
   segments(): Segment[]
   /** Adds the contact to a static segment. */
@@ -725,6 +782,14 @@ export declare class ContactBook {
   segmentMembers(segmentId: string, query?: ListQuery | null): Page<Contact>
   /** Defines an additional field (the same definition again is a no-op). */
   defineField(definition: FieldDefinitionInput): FieldDefinition
+  /**
+   * Renames a field (`title`) and adds options at the end of a list or multilist
+   * field's (`addOptions`); no option is ever taken away, so what contacts hold
+   * stays valid.
+   */
+  updateField(key: string, update: FieldUpdate): FieldDefinition
+  /** Deletes a field definition and every contact's value of it. */
+  deleteField(key: string): void
   /** Every field definition, by key. */
   fieldDefinitions(): FieldDefinition[]
   /** Sets one additional field, parsing `value` against its definition. */

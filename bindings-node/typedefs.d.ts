@@ -146,13 +146,14 @@ export interface DeviceInput {
   deviceId: string
   /** Required by `addMobilePush`, optional for `registerApp`. */
   token?: string | null
-  platform?: Platform
+  /** `other` for a new device when not given; a known device registered again without it keeps its platform. */
+  platform?: Platform | null
   model?: string | null
   os?: string | null
   osVersion?: string | null
   locale?: string | null
   appVersion?: string | null
-  /** True when not given. */
+  /** True for a new device when not given; a known device registered again without it keeps its flag. */
   active?: boolean | null
 }
 
@@ -245,6 +246,14 @@ export interface FieldDefinitionInput {
   /** Bounds of a `number` or `decimal`. */
   min?: DecimalString | null
   max?: DecimalString | null
+}
+
+/** What `updateField` changes: absent keys stay as they are. */
+export interface FieldUpdate {
+  /** The new title. */
+  title?: string | null
+  /** Options added at the end of a `list` or `multilist` field's options (none is ever taken away). */
+  addOptions?: string[]
 }
 
 /** A campaign message (or a status update of one already recorded). */
@@ -534,6 +543,8 @@ export interface CampaignActivity extends ActivityBase {
   channel: CampaignChannel
   status: CampaignStatus
   statusDescription: string | null
+  /** The email or E.164 phone the message went to, as the contact held it when it was first recorded (a later bounce or complaint suppresses that address, even after the contact changed theirs); `null` for push and Telegram messages, whose suppressions are the contact's own, and when the contact had no such address. */
+  sentTo: string | null
 }
 
 /** Something the contact did. */

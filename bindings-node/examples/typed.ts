@@ -7,6 +7,7 @@ import {
   type ContactKitError,
   type ImportReport,
   type SendDecision,
+  type SuppressionRecord,
 } from 'contactkit'
 
 const book = ContactBook.inMemory({ defaultRegion: 'UA' })
@@ -18,17 +19,24 @@ const channel: Channel = 'sms'
 const decision: SendDecision = book.canSend(ann.id, channel)
 console.log(decision.allowed ? 'send it' : `hold: ${decision.reason}`)
 
+// Another sender's suppression list: addresses no contact holds yet.
+const records: SuppressionRecord[] = book.suppressAddress('email', 'bo@example.com', 'unsubscribed', 'old provider')
+// A batch of recipients by any identifier, answered in order from one read.
+const batch: SendDecision[] = book.canSendMany([ann.id, 'bo@example.com'], 'email')
+console.log(records[0].kind, batch.map((d) => d.reason).join(' '))
+
 // A timeline item narrows on `kind`; money is a decimal string, `at` a Date.
 function describe(activity: Activity): string {
   switch (activity.kind) {
     case 'campaign':
-      return `${activity.channel} message ${activity.messageId} is ${activity.status}`
+      return `${activity.channel} message ${activity.messageId} to ${activity.sentTo ?? 'the contact'} is ${activity.status}`
     case 'event':
       return `event ${activity.name}`
     case 'order':
       return `order ${activity.externalId}: ${activity.amount} ${activity.currency}`
   }
 }
+book.recordCampaign(ann.id, { messageId: 'm-1', channel: 'sms', status: 'delivered', at: new Date(Date.now() - 60_000) })
 book.recordOrder(ann.id, { externalId: 'A-1', amount: '19.99', currency: 'EUR', at: new Date() })
 for (const item of book.activity(ann.id, { category: 'all', period: '7d' }).items) {
   console.log(describe(item), item.at.toISOString().slice(0, 4))
@@ -53,6 +61,15 @@ function mistakes(): void {
   book.recordOrder(ann.id, { externalId: 'A-2', amount: 12.5, currency: 'EUR' })
   // @ts-expect-error not a channel
   book.canSend(ann.id, 'fax')
+  // @ts-expect-error not a suppression kind
+  book.suppressAddress('email', 'x@example.com', 'bounced')
+  // @ts-expect-error canSendMany takes an array of identifiers
+  book.canSendMany(ann.id, 'email')
+  // @ts-expect-error updateField adds options, it never sets them
+  book.updateField('tier', { options: ['gold'] })
+  // @ts-expect-error a delete returns nothing
+  const gone: boolean = book.deleteSegment('segment-id')
+  void gone
   // @ts-expect-error keys are camelCase
   book.create({ first_name: 'Ann' })
   // @ts-expect-error get may return null

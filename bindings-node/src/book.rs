@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use contactkit as core;
 use contactkit::{
     Activity, ActivityQuery, CampaignInput, Category, Channel, Contact, ContactInput, DedupeOn,
-    DeviceInput, EventInput, FieldDefinition, FieldInput, ListQuery, ManualClock, OrderInput, Page,
-    Segment, SendDecision, SqliteOptions, SuppressionRecord, Telegram, WebPushInput,
+    DeviceInput, EventInput, FieldDefinition, FieldInput, FieldUpdate, ListQuery, ManualClock,
+    OrderInput, Page, Segment, SendDecision, SqliteOptions, SuppressionKind, SuppressionRecord,
+    Telegram, WebPushInput,
 };
 use napi::bindgen_prelude::{AsyncTask, Unknown};
 use napi::{Env, JsValue};
@@ -369,6 +370,42 @@ impl ContactBook {
         })
     }
 
+    /// The live contact holding a mobile push device with this token, or `null`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "token: string",
+        ts_return_type = "Contact | null"
+    )]
+    pub fn find_by_push_token(
+        &self,
+        env: Env,
+        token: Unknown<'_>,
+    ) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| {
+            Ok(Js(book.find_by_push_token(&string(&env, token, "token")?)?))
+        })
+    }
+
+    /// The live contact holding the web push subscription with this endpoint
+    /// (normalised as it is stored: `HTTPS://Push.example.com/a` finds
+    /// `https://push.example.com/a`), or `null`. A value that is not an https URL is a
+    /// `VALIDATION` error on `endpoint`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "endpoint: string",
+        ts_return_type = "Contact | null"
+    )]
+    pub fn find_by_web_push_endpoint(
+        &self,
+        env: Env,
+        endpoint: Unknown<'_>,
+    ) -> napi::Result<Js<Option<Contact>>> {
+        self.with(&env, |book| {
+            let endpoint = string(&env, endpoint, "endpoint")?;
+            Ok(Js(book.find_by_web_push_endpoint(&endpoint)?))
+        })
+    }
+
     /// Soft-deletes a contact: hidden from `get`, the finders and lists until
     /// restored; its email and phone stay reserved.
     #[napi(catch_unwind, ts_args_type = "id: string")]
@@ -639,10 +676,11 @@ impl ContactBook {
         })
     }
 
-    /// Records that the person reported a message on `channel` as spam.
+    /// Records that the person reported a message on `channel` as spam, with the
+    /// complaint's `reason` (a feedback loop's report type, free text) when given.
     #[napi(
         catch_unwind,
-        ts_args_type = "id: string, channel: Channel",
+        ts_args_type = "id: string, channel: Channel, reason?: string | null",
         ts_return_type = "Contact"
     )]
     pub fn report_spam(
@@ -650,10 +688,45 @@ impl ContactBook {
         env: Env,
         id: Unknown<'_>,
         channel: Unknown<'_>,
+        reason: Option<Unknown<'_>>,
     ) -> napi::Result<Js<Contact>> {
         self.with(&env, |book| {
             let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
-            Ok(Js(book.report_spam(&id, channel, None)?))
+            let reason = optional_string(&env, reason, "reason")?;
+            Ok(Js(book.report_spam(&id, channel, reason.as_deref())?))
+        })
+    }
+
+    /// Records a suppression of an email (`email`) or phone (`sms`) that no contact
+    /// may hold yet: another sender's suppression list, an import of unsubscribes. A
+    /// contact that takes the address later is suppressed. Recording the same kind
+    /// again is a no-op (the first date and reason stand). Returns every record now
+    /// kept for the address on `channel`, oldest first. Push and Telegram channels are
+    /// a `VALIDATION` error on `channel`: their suppressions belong to a contact.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "channel: Channel, address: string, kind: SuppressionKind, reason?: string | null",
+        ts_return_type = "SuppressionRecord[]"
+    )]
+    pub fn suppress_address(
+        &self,
+        env: Env,
+        channel: Unknown<'_>,
+        address: Unknown<'_>,
+        kind: Unknown<'_>,
+        reason: Option<Unknown<'_>>,
+    ) -> napi::Result<Js<Vec<SuppressionRecord>>> {
+        self.with(&env, |book| {
+            let channel = self::channel(&env, channel)?;
+            let address = string(&env, address, "address")?;
+            let kind = arg::<SuppressionKind>(&env, kind, Some("kind"))?;
+            let reason = optional_string(&env, reason, "reason")?;
+            Ok(Js(book.suppress_address(
+                channel,
+                &address,
+                kind,
+                reason.as_deref(),
+            )?))
         })
     }
 
@@ -696,23 +769,63 @@ impl ContactBook {
     }
 
     /// May a message go to this contact on `channel` (and in `category`, a category
-    /// key)? An unknown contact is an answer (`unknown_contact`), not an error.
+    /// key)? `who` is any identifier a lookup takes: the contact's id (any case),
+    /// email, phone, external id or contact key. An unknown or deleted contact is an
+    /// answer (`unknown_contact`), not an error; an undefined category is `NOT_FOUND`.
     #[napi(
         catch_unwind,
-        ts_args_type = "id: string, channel: Channel, category?: string | null",
+        ts_args_type = "who: string, channel: Channel, category?: string | null",
         ts_return_type = "SendDecision"
     )]
     pub fn can_send(
         &self,
         env: Env,
-        id: Unknown<'_>,
+        who: Unknown<'_>,
         channel: Unknown<'_>,
         category: Option<Unknown<'_>>,
     ) -> napi::Result<Js<SendDecision>> {
         self.with(&env, |book| {
-            let (id, channel) = (string(&env, id, "id")?, self::channel(&env, channel)?);
+            let (who, channel) = (string(&env, who, "who")?, self::channel(&env, channel)?);
             let category = optional_string(&env, category, "category")?;
-            Ok(Js(book.can_send(&id, channel, category.as_deref())?))
+            Ok(Js(book.can_send(&who, channel, category.as_deref())?))
+        })
+    }
+
+    /// `canSend` for many recipients in one read (one snapshot of the book): one
+    /// decision per identifier, in order. At most 1000 identifiers (a longer list is
+    /// a `VALIDATION` error on `ids`); each may be any identifier `canSend` takes.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "ids: string[], channel: Channel, category?: string | null",
+        ts_return_type = "SendDecision[]"
+    )]
+    pub fn can_send_many(
+        &self,
+        env: Env,
+        ids: Unknown<'_>,
+        channel: Unknown<'_>,
+        category: Option<Unknown<'_>>,
+    ) -> napi::Result<Js<Vec<SendDecision>>> {
+        self.with(&env, |book| {
+            let ids = arg::<Vec<String>>(&env, ids, Some("ids"))?;
+            let channel = self::channel(&env, channel)?;
+            let category = optional_string(&env, category, "category")?;
+            // The core names the list `who`; JavaScript callers pass it as `ids`.
+            let decisions = book
+                .can_send_many(&ids, channel, category.as_deref())
+                .map_err(|error| match error {
+                    core::Error::Validation {
+                        field,
+                        value,
+                        reason,
+                    } if field == "who" => core::Error::Validation {
+                        field: "ids".to_string(),
+                        value,
+                        reason,
+                    },
+                    other => other,
+                })?;
+            Ok(Js(decisions))
         })
     }
 
@@ -735,6 +848,33 @@ impl ContactBook {
     #[napi(catch_unwind, ts_return_type = "Category[]")]
     pub fn categories(&self, env: Env) -> napi::Result<Js<Vec<Category>>> {
         self.with(&env, |book| Ok(Js(book.categories()?)))
+    }
+
+    /// Renames the category `key`; its key stays (integrations use it) and its
+    /// segment takes the new title too. A title another segment has is a `CONFLICT`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "key: string, title: string",
+        ts_return_type = "Category"
+    )]
+    pub fn update_category(
+        &self,
+        env: Env,
+        key: Unknown<'_>,
+        title: Unknown<'_>,
+    ) -> napi::Result<Js<Category>> {
+        self.with(&env, |book| {
+            let (key, title) = (string(&env, key, "key")?, string(&env, title, "title")?);
+            Ok(Js(book.update_category(&key, &title)?))
+        })
+    }
+
+    /// Deletes the category `key`, its segment and every contact's subscription to it.
+    #[napi(catch_unwind, ts_args_type = "key: string")]
+    pub fn delete_category(&self, env: Env, key: Unknown<'_>) -> napi::Result<()> {
+        self.with(&env, |book| {
+            Ok(book.delete_category(&string(&env, key, "key")?)?)
+        })
     }
 
     /// Subscribes the contact to the category `key`.
@@ -782,6 +922,34 @@ impl ContactBook {
     pub fn create_segment(&self, env: Env, name: Unknown<'_>) -> napi::Result<Js<Segment>> {
         self.with(&env, |book| {
             Ok(Js(book.create_segment(&string(&env, name, "name")?)?))
+        })
+    }
+
+    /// Renames a static segment (a category's segment is renamed with its category:
+    /// `updateCategory`; renaming it here is a `VALIDATION` error on `segment`).
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, name: string",
+        ts_return_type = "Segment"
+    )]
+    pub fn update_segment(
+        &self,
+        env: Env,
+        id: Unknown<'_>,
+        name: Unknown<'_>,
+    ) -> napi::Result<Js<Segment>> {
+        self.with(&env, |book| {
+            let (id, name) = (string(&env, id, "id")?, string(&env, name, "name")?);
+            Ok(Js(book.update_segment(&id, &name)?))
+        })
+    }
+
+    /// Deletes a static segment and every membership in it (a category's segment
+    /// goes with its category: `deleteCategory`).
+    #[napi(catch_unwind, ts_args_type = "id: string")]
+    pub fn delete_segment(&self, env: Env, id: Unknown<'_>) -> napi::Result<()> {
+        self.with(&env, |book| {
+            Ok(book.delete_segment(&string(&env, id, "id")?)?)
         })
     }
 
@@ -864,6 +1032,35 @@ impl ContactBook {
         self.with(&env, |book| {
             let definition = arg::<FieldDefinition>(&env, definition, None)?;
             Ok(Js(book.define_field(definition)?))
+        })
+    }
+
+    /// Renames a field (`title`) and adds options at the end of a list or multilist
+    /// field's (`addOptions`); no option is ever taken away, so what contacts hold
+    /// stays valid.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "key: string, update: FieldUpdate",
+        ts_return_type = "FieldDefinition"
+    )]
+    pub fn update_field(
+        &self,
+        env: Env,
+        key: Unknown<'_>,
+        update: Unknown<'_>,
+    ) -> napi::Result<Js<FieldDefinition>> {
+        self.with(&env, |book| {
+            let key = string(&env, key, "key")?;
+            let update = arg::<FieldUpdate>(&env, update, None)?;
+            Ok(Js(book.update_field(&key, update)?))
+        })
+    }
+
+    /// Deletes a field definition and every contact's value of it.
+    #[napi(catch_unwind, ts_args_type = "key: string")]
+    pub fn delete_field(&self, env: Env, key: Unknown<'_>) -> napi::Result<()> {
+        self.with(&env, |book| {
+            Ok(book.delete_field(&string(&env, key, "key")?)?)
         })
     }
 

@@ -45,21 +45,25 @@ test('the TypeScript example runs (it is type-checked by tsc --noEmit -p example
   const register = path.join(PACKAGE, 'test', 'support', 'ts-register.js')
   const out = lines(run('typed.ts', [], ['-r', register]))
   assert.equal(out[0], 'send it')
-  assert.match(out[1], /^order A-1: 19\.99 EUR \d{4}$/)
-  assert.deepEqual(out.slice(2), ['bad email', 'created 2'])
+  assert.equal(out[1], 'unsubscribed ok unknown_contact')
+  assert.match(out[2], /^order A-1: 19\.99 EUR \d{4}$/)
+  assert.match(out[3], /^sms message m-1 to \+380671234567 is delivered \d{4}$/)
+  assert.deepEqual(out.slice(4), ['bad email', 'created 2'])
 })
 
-test('the Express-style handler answers canSend with statuses', () => {
+test('the Express-style handlers answer canSend and canSendMany with statuses', () => {
   assert.deepEqual(lines(run('can-send-handler.js')), [
     '200 {"allowed":true,"reason":"ok"}',
     '200 {"allowed":false,"reason":"not_in_category"}',
     '400 {"error":"VALIDATION","field":"channel","message":"invalid channel \\"fax\\": expected one of email, sms, mobile_push, web_push, telegram"}',
     '404 {"error":"NOT_FOUND","field":null,"message":"category \\"no-such-category\\" not found"}',
+    '200 [{"id":"ann@example.com","allowed":true,"reason":"ok"},{"id":"bob@example.com","allowed":false,"reason":"unsubscribed"},{"id":"nobody@example.com","allowed":false,"reason":"unknown_contact"}]',
+    '400 {"error":"VALIDATION","field":"ids","message":"invalid ids \\"ann@example.com\\": invalid type: string \\"ann@example.com\\", expected a sequence"}',
   ])
 
   // And as a module, with an unknown contact (an answer, not an error).
   const { ContactBook } = require('contactkit')
-  const { canSendHandler } = require(path.join(EXAMPLES, 'can-send-handler.js'))
+  const { canSendHandler, canSendManyHandler } = require(path.join(EXAMPLES, 'can-send-handler.js'))
   const handler = canSendHandler(ContactBook.inMemory())
   let status
   let body
@@ -75,6 +79,11 @@ test('the Express-style handler answers canSend with statuses', () => {
   handler({ params: { id: '01900000-0000-7000-8000-000000000000' }, query: {} }, res)
   assert.equal(status, 200)
   assert.deepEqual(body, { allowed: false, reason: 'unknown_contact' })
+
+  // A batch of more than 1000 recipients is refused naming `ids`.
+  canSendManyHandler(ContactBook.inMemory())({ body: { ids: new Array(1001).fill('a@example.com') } }, res)
+  assert.equal(status, 400)
+  assert.deepEqual([body.error, body.field], ['VALIDATION', 'ids'])
 })
 
 test('the bulk import example reports progress and rejected rows', () => {

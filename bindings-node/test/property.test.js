@@ -331,6 +331,21 @@ const campaign = input(
   },
   ['messageId', 'channel', 'status'],
 )
+const fieldUpdate = input({
+  title: text,
+  addOptions: fc.array(mostly(fc.constantFrom('c', 'w', 'a'), 'x,y', ''), { maxLength: 2 }),
+})
+/** Addresses `suppressAddress` records and the snapshot reads back: no contact need hold them. */
+const SUPPRESSED = [
+  ['email', 'ann@example.com'],
+  ['email', 'new@example.com'],
+  ['sms', '+380501234567'],
+  ['sms', '+12025550123'],
+]
+const suppressedAddress = mostly(fc.constantFrom(...SUPPRESSED.map(([, address]) => address)), 'bad@', '12')
+const suppressionKind = mostly(fc.constantFrom('blacklisted', 'unsubscribed', 'spam_complaint'), 'bounced')
+const endpoint = mostly(fc.constantFrom('https://push.example.com/1', 'HTTPS://PUSH.example.com/1', 'https://push.example.com/2'), 'http://x', 'nope')
+
 const definition = input(
   {
     key: mostly(fc.constantFrom('extra', 'n', 'score'), 'Bad Key'),
@@ -355,6 +370,8 @@ const OPERATIONS = {
   findByPhone: [phone],
   findByKey: [text],
   findByExternalId: [text],
+  findByPushToken: [mostly(fc.constantFrom('tok-1', 'tok-2'), '')],
+  findByWebPushEndpoint: [endpoint],
   delete: [id],
   restore: [id],
   list: [listQuery],
@@ -371,21 +388,29 @@ const OPERATIONS = {
   unblacklist: [id, channel, text],
   unsubscribe: [id, channel, fc.option(text)],
   resubscribe: [id, channel, fc.option(text)],
-  reportSpam: [id, channel],
+  reportSpam: [id, channel, fc.option(text)],
+  suppressAddress: [mostly(fc.constantFrom('email', 'sms'), 'mobile_push', 'fax'), suppressedAddress, suppressionKind, fc.option(text)],
   confirm: [id, channel],
   suppressions: [channel, email],
-  canSend: [fc.oneof(contactId, email), channel, fc.option(categoryKey)],
+  canSend: [fc.oneof(contactId, email, phone), channel, fc.option(categoryKey)],
+  canSendMany: [fc.array(fc.oneof(contactId, email, phone), { maxLength: 4 }), channel, fc.option(categoryKey)],
   defineCategory: [text],
   categories: [],
+  updateCategory: [categoryKey, text],
+  deleteCategory: [categoryKey],
   addCategory: [id, categoryKey],
   removeCategory: [id, categoryKey],
   createSegment: [text],
   segments: [],
+  updateSegment: [segmentId, text],
+  deleteSegment: [segmentId],
   addToSegment: [id, segmentId],
   removeFromSegment: [id, segmentId],
   segmentMembers: [segmentId, listQuery],
   defineField: [definition],
   fieldDefinitions: [],
+  updateField: [fieldName, fieldUpdate],
+  deleteField: [fieldName],
   setField: [id, fieldName, fc.oneof(fieldValue, validFields.map((f) => Object.values(f)[0]))],
   clearField: [id, fieldName],
   recordCampaign: [id, campaign],
@@ -424,7 +449,9 @@ function seeded(book) {
   book.addMobilePush(ann.id, { appId: 'app', deviceId: 'd1', token: 'tok-1', platform: 'ios' })
   book.addWebPush(ann.id, { endpoint: 'https://push.example.com/1', p256dh: P256DH, auth: AUTH })
   book.unsubscribe(ann.id, 'sms')
+  book.reportSpam(ann.id, 'email', 'abuse report')
   book.blacklist(bob.id, 'email')
+  book.unsubscribe(bob.id, 'email')
   return { ids: [ann.id, bob.id], emails: ['ann@example.com', 'bob@example.com'] }
 }
 
@@ -439,6 +466,7 @@ function snapshot(book) {
     members: book.segments().map((s) => pages((cursor) => book.segmentMembers(s.id, { limit: 1000, cursor }))),
     categories: book.categories(),
     fields: book.fieldDefinitions(),
+    suppressed: SUPPRESSED.map(([channel, address]) => book.suppressions(channel, address)),
   }
 }
 
@@ -511,6 +539,30 @@ function readsBack(ctx, op, given, result, before, after) {
   if (op === 'defineField') assert.deepEqual(after.fields.find((f) => f.key === result.key), result)
   if (op === 'defineCategory') assert.deepEqual(after.categories.find((c) => c.key === result.key), result)
   if (op === 'createSegment') assert.deepEqual(after.segments.find((s) => s.id === result.id), result)
+  if (op === 'updateField') assert.deepEqual(after.fields.find((f) => f.key === result.key), result)
+  if (op === 'updateCategory') {
+    assert.deepEqual(after.categories.find((c) => c.key === result.key), result)
+    assert.equal(after.segments.find((s) => s.id === result.segmentId).name, result.title, 'the category segment is renamed too')
+  }
+  if (op === 'updateSegment') assert.deepEqual(after.segments.find((s) => s.id === result.id), result)
+  if (op === 'deleteCategory') {
+    const gone = before.categories.find((c) => c.key === given[0])
+    assert.ok(gone && !after.categories.some((c) => c.key === gone.key), 'the category is gone')
+    assert.ok(!after.segments.some((s) => s.id === gone.segmentId), 'its segment is gone')
+    assert.ok(after.contacts.every((c) => !c.categories.includes(gone.key) && !c.segments.includes(gone.segmentId)))
+  }
+  if (op === 'deleteSegment') {
+    assert.ok(!after.segments.some((s) => s.id === given[0]), 'the segment is gone')
+    assert.ok(after.contacts.every((c) => !c.segments.includes(given[0])), 'no contact is in it')
+  }
+  if (op === 'deleteField') {
+    assert.ok(!after.fields.some((f) => f.key === given[0]), 'the definition is gone')
+    assert.ok(after.contacts.every((c) => !(given[0] in c.fields)), 'no contact holds a value of it')
+  }
+  if (op === 'suppressAddress') assert.deepEqual(book.suppressions(given[0], given[1]), result, 'the records read back')
+  if (op === 'canSendMany') {
+    assert.deepEqual(result, given[0].map((who) => book.canSend(who, given[1], given[2])), 'each answer is canSend')
+  }
   if (op === 'importContacts') {
     assert.equal(result.created + result.updated + result.rejected.length, given[0].length)
     assert.equal(after.count - before.count, result.created)
