@@ -6,8 +6,8 @@ mod common;
 use common::{assert_validation, input};
 use contactkit::{
     Activity, ActivityDetail, ActivityQuery, CampaignInput, CampaignStatus, Channel, ContactBook,
-    DedupeOn, EventInput, FieldDefinition, FieldInput, FieldType, FieldUpdate, OrderInput,
-    OrderStatus, Period, Platform, SendReason, SuppressionKind,
+    DedupeOn, EventInput, FieldDefinition, FieldInput, FieldType, FieldUpdate, ListQuery,
+    OrderInput, OrderStatus, Period, Platform, SendReason, SuppressionKind,
 };
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -428,6 +428,17 @@ fn ids_compare_case_insensitively() {
             "stored under the canonical id"
         );
         assert!(book.can_send(id, Channel::Email, None).unwrap().allowed);
+        let vip = book.create_segment("VIP").unwrap();
+        let upper = vip.id.to_uppercase();
+        let joined = book.add_to_segment(id, &upper).unwrap();
+        assert_eq!(
+            joined.segments,
+            [vip.id.clone()],
+            "stored under the canonical id"
+        );
+        assert_eq!(book.update_segment(&upper, "V.I.P.").unwrap().id, vip.id);
+        let members = book.segment_members(&upper, &ListQuery::default()).unwrap();
+        assert_eq!(members.items.len(), 1);
     });
 }
 

@@ -151,9 +151,9 @@ impl ContactBook {
     /// category: use `add_category`).
     pub fn add_to_segment(&self, id: &str, segment_id: &str) -> Result<Contact> {
         self.atomic(|unit| {
-            unit.static_segment(segment_id)?;
+            let segment = unit.static_segment(segment_id)?;
             let mut record = unit.live_contact(id)?;
-            record.segments.insert(segment_id.to_string());
+            record.segments.insert(segment.id);
             let record = unit.save(record)?;
             unit.view(record)
         })
@@ -162,9 +162,9 @@ impl ContactBook {
     /// Removes the contact from a static segment.
     pub fn remove_from_segment(&self, id: &str, segment_id: &str) -> Result<Contact> {
         self.atomic(|unit| {
-            unit.static_segment(segment_id)?;
+            let segment = unit.static_segment(segment_id)?;
             let mut record = unit.live_contact(id)?;
-            record.segments.remove(segment_id);
+            record.segments.remove(&segment.id);
             let record = unit.save(record)?;
             unit.view(record)
         })
@@ -175,12 +175,13 @@ impl ContactBook {
         let limit = page_size(query.limit, DEFAULT_PAGE)?;
         let after = contact_cursor(query.cursor.as_deref())?;
         self.read(|unit| {
-            if unit.tx.segment(segment_id)?.is_none() {
+            let segment_id = validate::canonical_id(segment_id);
+            if unit.tx.segment(&segment_id)?.is_none() {
                 return Err(Error::not_found("segment", segment_id));
             }
             let records = unit
                 .tx
-                .segment_members(segment_id, after.as_deref(), limit + 1)?;
+                .segment_members(&segment_id, after.as_deref(), limit + 1)?;
             unit.page_of_contacts(records, limit)
         })
     }
@@ -264,7 +265,7 @@ impl Unit<'_> {
     pub(super) fn static_segment(&mut self, id: &str) -> Result<Segment> {
         let segment = self
             .tx
-            .segment(id)?
+            .segment(&validate::canonical_id(id))?
             .ok_or_else(|| Error::not_found("segment", id))?;
         match &segment.category_key {
             Some(key) => Err(Error::validation(

@@ -229,7 +229,7 @@ impl ContactBook {
             Channel::Email => validate::normalize_email(address),
             Channel::Sms => validate::normalize_phone(address, self.phone_region(None)),
             Channel::MobilePush | Channel::WebPush | Channel::Telegram => {
-                Ok(validate::canonical_contact_id(address))
+                Ok(validate::canonical_id(address))
             }
         }
     }

@@ -283,12 +283,12 @@ impl Unit<'_> {
     fn set_static_segments(&mut self, record: &mut ContactRecord, ids: &[String]) -> Result<()> {
         let mut wanted = BTreeSet::new();
         for id in ids {
-            self.static_segment(id).map_err(|e| match e {
+            let segment = self.static_segment(id).map_err(|e| match e {
                 Error::NotFound { .. } => Error::validation("segments", id, "no such segment"),
                 Error::Validation { reason, .. } => Error::validation("segments", id, reason),
                 other => other,
             })?;
-            wanted.insert(id.clone());
+            wanted.insert(segment.id);
         }
         let mut kept = BTreeSet::new();
         for id in &record.segments {

@@ -163,7 +163,7 @@ impl Unit<'_> {
 
     /// The contact with `id` in any case, deleted or not.
     fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>> {
-        self.tx.contact(&validate::canonical_contact_id(id))
+        self.tx.contact(&validate::canonical_id(id))
     }
 
     /// The live contact with `id`, or not-found (deleted contacts are invisible).

@@ -52,10 +52,10 @@ pub fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Resu
 /// Longest identifier or free-text attribute the book accepts (ids, keys, tokens).
 pub const MAX_IDENTIFIER_CHARS: usize = 255;
 
-/// A contact id as the book stores it (a lowercase hyphenated UUID), so ids compare
-/// case-insensitively: `0190A5C2-…` finds `0190a5c2-…`. Text that is not a UUID comes
-/// back trimmed; it names no contact.
-pub fn canonical_contact_id(value: &str) -> String {
+/// An id (of a contact or a segment) as the book stores it: a lowercase hyphenated
+/// UUID, so ids compare case-insensitively (`0190A5C2-…` finds `0190a5c2-…`). Text that
+/// is not a UUID comes back trimmed; it names nothing.
+pub fn canonical_id(value: &str) -> String {
     match uuid::Uuid::parse_str(value.trim()) {
         Ok(id) => id.hyphenated().to_string(),
         Err(_) => value.trim().to_string(),
