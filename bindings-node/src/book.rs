@@ -810,21 +810,7 @@ impl ContactBook {
             let ids = arg::<Vec<String>>(&env, ids, Some("ids"))?;
             let channel = self::channel(&env, channel)?;
             let category = optional_string(&env, category, "category")?;
-            // The core names the list `who`; JavaScript callers pass it as `ids`.
-            let decisions = book
-                .can_send_many(&ids, channel, category.as_deref())
-                .map_err(|error| match error {
-                    core::Error::Validation {
-                        field,
-                        value,
-                        reason,
-                    } if field == "who" => core::Error::Validation {
-                        field: "ids".to_string(),
-                        value,
-                        reason,
-                    },
-                    other => other,
-                })?;
+            let decisions = book.can_send_many(&ids, channel, category.as_deref())?;
             Ok(Js(decisions))
         })
     }

@@ -737,7 +737,7 @@ impl ContactBook {
 
     /// `can_send` for many recipients (a list or tuple of identifiers, at most 1000) in
     /// one read of the book: one decision per entry of `ids`, in order. Errors about
-    /// the recipients name `who`, as the core does.
+    /// the recipients name `ids`, as the core does.
     #[pyo3(signature = (ids, channel, category = None))]
     fn can_send_many(
         &self,
@@ -746,11 +746,11 @@ impl ContactBook {
         channel: &Bound<'_, PyString>,
         category: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Vec<SendDecision>> {
-        let who: Vec<String> = input(py, ids, Name::Value("who"))?;
+        let ids: Vec<String> = input(py, ids, Name::Value("ids"))?;
         let category = optional_text(py, category, "category")?;
         let channel: Channel = name(py, "channel", channel)?;
         let decisions = self.run(py, move |b| {
-            b.can_send_many(&who, channel, category.as_deref())
+            b.can_send_many(&ids, channel, category.as_deref())
         })?;
         Ok(decisions
             .into_iter()

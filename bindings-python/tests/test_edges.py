@@ -195,16 +195,16 @@ def test_can_send_many_takes_at_most_1000(book: ContactBook) -> None:
     assert len(book.can_send_many(["x"] * 1000, "email")) == 1000
     with pytest.raises(contactkit.ValidationError) as caught:
         book.can_send_many(["x"] * 1001, "email")
-    assert caught.value.field == "who"
+    assert caught.value.field == "ids"
 
 
 @pytest.mark.parametrize(
     ("ids", "channel", "category", "field"),
     [
         (["a@example.com"], "fax", None, "channel"),
-        ("a@example.com", "email", None, "who"),
-        (["a@example.com", 1.5], "email", None, "who[1]"),
-        (["\ud800"], "email", None, "who[0]"),
+        ("a@example.com", "email", None, "ids"),
+        (["a@example.com", 1.5], "email", None, "ids[1]"),
+        (["\ud800"], "email", None, "ids[0]"),
     ],
 )
 def test_can_send_many_refusals_name_the_field(

@@ -141,17 +141,17 @@ impl ContactBook {
     }
 
     /// [`ContactBook::can_send`] for many recipients in one read (one snapshot of the
-    /// book): one decision per entry of `who`, in order.
+    /// book): one decision per entry of `ids` (any identifiers), in order.
     pub fn can_send_many<S: AsRef<str>>(
         &self,
-        who: &[S],
+        ids: &[S],
         channel: Channel,
         category: Option<&str>,
     ) -> Result<Vec<SendDecision>> {
-        limits::check_count("who", who.len(), limits::MAX_PAGE as usize)?;
+        limits::check_count("ids", ids.len(), limits::MAX_PAGE as usize)?;
         self.read(|unit| {
             unit.require_category(category)?;
-            who.iter()
+            ids.iter()
                 .map(|one| unit.decide(one.as_ref(), channel, category))
                 .collect()
         })
