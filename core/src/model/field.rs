@@ -159,7 +159,8 @@ pub enum FieldInput {
     Bool(bool),
     /// An integer.
     Integer(i64),
-    /// A number with a fraction; converted through its shortest decimal form.
+    /// A number with a fraction. Not exact, so refused for a decimal field (give a
+    /// decimal, a string or an integer).
     Float(f64),
     /// Any value in its string form.
     Text(String),
