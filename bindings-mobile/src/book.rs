@@ -161,7 +161,9 @@ impl ContactBook {
     pub fn open_with(path: String, options: BookOptions) -> Result<Arc<Self>> {
         guard(|| {
             let sqlite = Self::sqlite_options(&options);
-            Self::configured(core::ContactBook::open_with(path, &sqlite)?, options)
+            let region = options.default_region.as_deref();
+            let book = core::ContactBook::open_in_region(path, &sqlite, region)?;
+            Self::configured(book, options)
         })
     }
 

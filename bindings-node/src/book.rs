@@ -170,7 +170,9 @@ impl ContactBook {
                 Ok((path, options.split()?))
             });
             options.and_then(|(path, (options, sqlite))| {
-                Self::configured(core::ContactBook::open_with(&path, &sqlite)?, options)
+                let region = options.default_region.as_deref();
+                let book = core::ContactBook::open_in_region(&path, &sqlite, region)?;
+                Self::configured(book, options)
             })
         })
     }

@@ -8,30 +8,10 @@
 
 const { test, describe } = require('node:test')
 const assert = require('node:assert/strict')
-const { ContactBook } = require('contactkit')
+const { T0, later, UNKNOWN_ID, fresh, throwsCode } = require('./support/book')
 
-const T0 = new Date('2026-03-01T10:00:00.000Z')
-const DAY = 86_400_000
-const later = (days) => new Date(T0.getTime() + days * DAY)
-const UNKNOWN_ID = '01900000-0000-7000-8000-000000000000'
 const P256DH = 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM'
 const AUTH = 'tBHItJI5svbpez7KI4CCXg'
-
-const fresh = () => ContactBook.inMemory({ clock: T0, defaultRegion: 'UA' })
-
-/** Asserts that `call` throws a ContactKit error with `code` (and `field`). */
-function throwsCode(call, code, field) {
-  let error
-  try {
-    call()
-  } catch (e) {
-    error = e
-  }
-  assert.ok(error instanceof Error, `expected a ${code} error`)
-  assert.equal(error.code, code, error.message)
-  if (field !== undefined) assert.equal(error.field, field, error.message)
-  return error
-}
 
 /** What the book shows of its catalogue and contacts: a refused call leaves it as it was. */
 function snapshot(book, addresses = []) {

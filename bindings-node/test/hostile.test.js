@@ -335,6 +335,7 @@ describe('opening a file', () => {
       [{ busyTimeoutMs: 2 ** 32 }, 'busyTimeoutMs'],
       [{ busyTimeoutMs: NaN }, 'busyTimeoutMs'],
       [{ busyTimeout: 5 }, 'busyTimeout'],
+      [{ defaultRegion: 'Atlantis' }, 'defaultRegion'],
     ]) {
       refused(() => ContactBook.open(fresh, options), field)
       assert.equal(fs.existsSync(fresh), false)

@@ -146,16 +146,6 @@ fn sqlite_options(
     Ok(options)
 }
 
-/// Refuses a bad `default_region` before `open` touches the file, so a refused call
-/// creates nothing; with core's own check, the one `with_default_region` makes.
-fn check_region(py: Python<'_>, default_region: Option<&Bound<'_, PyString>>) -> PyResult<()> {
-    if let Some(region) = optional_text(py, default_region, "default_region")? {
-        core::validate::normalize_country("default_region", &region)
-            .map_err(|e| to_py_err(py, e))?;
-    }
-    Ok(())
-}
-
 /// `book` reading national phones in `default_region`, ready for Python.
 fn configured(
     py: Python<'_>,
@@ -198,9 +188,11 @@ impl ContactBook {
     ) -> PyResult<Self> {
         let path = args::path(py, path)?;
         let options = sqlite_options(py, durability, busy_timeout)?;
-        check_region(py, default_region)?;
-        let book = detached(py, move || core::ContactBook::open_with(path, &options))?;
-        configured(py, book, default_region)
+        let region = optional_text(py, default_region, "default_region")?;
+        let book = detached(py, move || {
+            core::ContactBook::open_in_region(path, &options, region.as_deref())
+        })?;
+        Ok(ContactBook::wrap(book))
     }
 
     /// A book kept in memory (nothing survives the process).

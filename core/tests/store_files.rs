@@ -678,3 +678,17 @@ fn a_version_2_file_whose_contacts_share_a_telegram_chat_keeps_it_on_the_latest(
     assert_eq!(chat("new@example.com").as_deref(), Some("chat-7"));
     assert_eq!(chat("old@example.com"), None);
 }
+
+#[test]
+fn a_refused_default_region_creates_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let refused = ContactBook::open_in_region(&path, &Default::default(), Some("Atlantis"));
+    assert_eq!(refused.unwrap_err().field(), Some("default_region"));
+    assert!(!path.exists(), "nothing was created");
+    let book = ContactBook::open_in_region(&path, &Default::default(), Some("ua")).unwrap();
+    let ann = book
+        .create(contact(serde_json::json!({"phone": "067 123 4567"})))
+        .unwrap();
+    assert_eq!(ann.phone.as_deref(), Some("+380671234567"));
+}

@@ -68,6 +68,22 @@ impl ContactBook {
         )?)))
     }
 
+    /// Like [`ContactBook::open_with`], reading national phone numbers in
+    /// `default_region`; a bad region is refused before the file is touched, so a
+    /// refused open creates nothing.
+    pub fn open_in_region(
+        path: impl AsRef<std::path::Path>,
+        options: &SqliteOptions,
+        default_region: Option<&str>,
+    ) -> Result<Self> {
+        let region = default_region
+            .map(|region| validate::normalize_country("default_region", region))
+            .transpose()?;
+        let mut book = Self::open_with(path, options)?;
+        book.default_region = region;
+        Ok(book)
+    }
+
     /// A book over any store, with the system clock.
     pub fn with_store(store: Arc<dyn Store>) -> Self {
         ContactBook {

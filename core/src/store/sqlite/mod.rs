@@ -124,7 +124,7 @@ impl SqliteStore {
             .map_err(|e| Error::storage(format!("cannot open {}: {e}", path.as_ref().display())))?;
         options.check()?;
         let in_file = |e: Error| Error::storage(format!("{}: {}", path.display(), reason_of(e)));
-        schema::inspect(&path).map_err(in_file)?;
+        schema::inspect(&path, options.busy_timeout).map_err(in_file)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;

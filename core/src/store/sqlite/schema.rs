@@ -194,7 +194,10 @@ fn pragma(conn: &Connection, name: &str) -> Result<i64> {
 /// The file is read only through SQLite, never opened with `std::fs`: closing any
 /// descriptor of a file drops every POSIX lock this process holds on it, which would
 /// silently unlock the other books this process has open on the same file.
-pub fn inspect(path: &Path) -> Result<()> {
+///
+/// `busy_timeout` is how long to wait for another process that is creating or
+/// migrating the same file (the header and tables are read under its lock).
+pub fn inspect(path: &Path, busy_timeout: std::time::Duration) -> Result<()> {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::storage(format!("cannot read the file: {e}"))),
@@ -206,6 +209,8 @@ pub fn inspect(path: &Path) -> Result<()> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
+    conn.busy_timeout(busy_timeout)
+        .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
     let application_id = pragma(&conn, "application_id").map_err(not_a_book)?;
     let version = version(&conn)?;
     let tables = table_names(&conn)?;
