@@ -5,6 +5,7 @@ use crate::model::{
     Campaign, CampaignChannel, CampaignStatus, Channel, ChannelStatus, ContactRecord, SendReason,
     SuppressionKind, SuppressionRecord,
 };
+use crate::store::Parts;
 
 /// The provider detail that turns an `undelivered` campaign into a blacklist.
 pub const HARD_BOUNCE: &str = "hard_bounce";
@@ -121,6 +122,17 @@ fn confirmed(contact: &ContactRecord, channel: Channel) -> bool {
         Channel::Email => contact.email_confirmed,
         Channel::Sms => contact.phone_confirmed,
         Channel::MobilePush | Channel::WebPush | Channel::Telegram => true,
+    }
+}
+
+/// The parts of a contact [`decide`] looks at for `channel` and `category`, so a
+/// decision reads no more than it needs (the contact's own columns always come).
+pub fn parts_deciding(channel: Channel, category: Option<&str>) -> Parts {
+    Parts {
+        devices: channel == Channel::MobilePush,
+        web_push: channel == Channel::WebPush,
+        categories: category.is_some(),
+        ..Parts::NONE
     }
 }
 

@@ -56,7 +56,9 @@ pub use book::{ContactBook, IntoImportRow};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use model::*;
-pub use store::{Access, Durability, MemoryStore, SqliteOptions, SqliteStore, Store, Transaction};
+pub use store::{
+    Access, Durability, MemoryStore, Parts, SqliteOptions, SqliteStore, Store, Transaction,
+};
 
 /// The README's Rust sample, compiled and run as a doctest so it stays true.
 #[doc = include_str!("../../README.md")]

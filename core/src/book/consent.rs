@@ -250,7 +250,8 @@ impl Unit<'_> {
         channel: Channel,
         category: Option<&str>,
     ) -> Result<SendDecision> {
-        let Some(record) = self.live_contact_named(who)? else {
+        let parts = consent::parts_deciding(channel, category);
+        let Some(record) = self.live_contact_named(who, parts)? else {
             return Ok(SendReason::UnknownContact.into());
         };
         let records = match consent::suppression_address(&record, channel) {

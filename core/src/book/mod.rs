@@ -23,7 +23,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::model::ContactRecord;
 #[cfg(doc)]
 use crate::store::Durability;
-use crate::store::{Access, MemoryStore, SqliteOptions, SqliteStore, Store, Transaction};
+use crate::store::{Access, MemoryStore, Parts, SqliteOptions, SqliteStore, Store, Transaction};
 use crate::{validate, Error, Result};
 use chrono::{DateTime, Utc};
 use ids::IdGenerator;
@@ -184,7 +184,14 @@ impl Unit<'_> {
 
     /// The live contact with `id`, or not-found (deleted contacts are invisible).
     fn live_contact(&mut self, id: &str) -> Result<ContactRecord> {
-        match self.contact(id)? {
+        self.live_contact_with(id, Parts::ALL)
+    }
+
+    /// [`Unit::live_contact`] reading only the child rows `parts` names: for work
+    /// that needs the contact's own columns (its id, email, phone) and never saves
+    /// the record.
+    fn live_contact_with(&mut self, id: &str, parts: Parts) -> Result<ContactRecord> {
+        match self.tx.contact_with(&validate::canonical_id(id), parts)? {
             Some(record) if record.deleted_at.is_none() => Ok(record),
             _ => Err(Error::not_found("contact", id)),
         }

@@ -5,6 +5,7 @@ use super::{ContactBook, Unit};
 use crate::model::{
     Contact, ContactInput, ContactRecord, DedupeOn, Identifier, ListQuery, Page, Patch, Source,
 };
+use crate::store::Parts;
 use crate::validate::{self, limits};
 use crate::{Error, Result};
 
@@ -103,7 +104,7 @@ impl ContactBook {
     /// The live contact `who` names by any identifier a lookup takes, tried in this
     /// order: id (any case), email, phone, external id, contact key; or `None`.
     pub fn find(&self, who: &str) -> Result<Option<Contact>> {
-        self.read(|unit| match unit.live_contact_named(who)? {
+        self.read(|unit| match unit.live_contact_named(who, Parts::ALL)? {
             Some(record) => unit.view(record).map(Some),
             None => Ok(None),
         })
@@ -122,7 +123,7 @@ impl ContactBook {
     }
 
     fn find_by(&self, identifier: Identifier) -> Result<Option<Contact>> {
-        self.read(|unit| match unit.find_live(&identifier)? {
+        self.read(|unit| match unit.find_live(&identifier, Parts::ALL)? {
             Some(record) => unit.view(record).map(Some),
             None => Ok(None),
         })
@@ -194,9 +195,18 @@ pub(super) fn contact_cursor(cursor: Option<&str>) -> Result<Option<String>> {
 impl Unit<'_> {
     /// The live contact a caller names by any identifier a lookup takes, tried in
     /// this order: its id (any case), email, phone (national numbers in the book's
-    /// default region), external id, contact key.
-    pub(super) fn live_contact_named(&mut self, who: &str) -> Result<Option<ContactRecord>> {
-        if let Some(record) = self.contact(who)?.filter(|r| r.deleted_at.is_none()) {
+    /// default region), external id, contact key. Only the child rows `parts` names
+    /// are read.
+    pub(super) fn live_contact_named(
+        &mut self,
+        who: &str,
+        parts: Parts,
+    ) -> Result<Option<ContactRecord>> {
+        let by_id = self
+            .tx
+            .contact_with(&validate::canonical_id(who), parts)?
+            .filter(|r| r.deleted_at.is_none());
+        if let Some(record) = by_id {
             return Ok(Some(record));
         }
         let text = who.trim().to_string();
@@ -210,21 +220,25 @@ impl Unit<'_> {
         identifiers.push(Identifier::ExternalId(text.clone()));
         identifiers.push(Identifier::ContactKey(text));
         for identifier in identifiers {
-            if let Some(record) = self.find_live(&identifier)? {
+            if let Some(record) = self.find_live(&identifier, parts)? {
                 return Ok(Some(record));
             }
         }
         Ok(None)
     }
 
-    /// The live contact holding `identifier`.
-    fn find_live(&mut self, identifier: &Identifier) -> Result<Option<ContactRecord>> {
+    /// The live contact holding `identifier`, with the child rows `parts` names.
+    fn find_live(
+        &mut self,
+        identifier: &Identifier,
+        parts: Parts,
+    ) -> Result<Option<ContactRecord>> {
         let Some(id) = self.tx.contact_id_by(identifier)? else {
             return Ok(None);
         };
         Ok(self
             .tx
-            .contact(&id)?
+            .contact_with(&id, parts)?
             .filter(|record| record.deleted_at.is_none()))
     }
 
@@ -387,7 +401,7 @@ impl Unit<'_> {
             .as_set()
             .map(|t| Identifier::TelegramChat(t.chat_id.trim().to_string()));
         for identifier in tokens.chain(endpoints).chain(chats).collect::<Vec<_>>() {
-            if let Some(record) = self.find_live(&identifier)? {
+            if let Some(record) = self.find_live(&identifier, Parts::ALL)? {
                 if key.fits(&record) {
                     return Ok(Some(record));
                 }

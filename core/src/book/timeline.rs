@@ -8,7 +8,7 @@ use crate::model::{
     Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignInput, Event,
     EventInput, OrderInput, Page,
 };
-use crate::store::ActivityFilter;
+use crate::store::{ActivityFilter, Parts};
 use crate::validate::{self, limits, optional_text, required_text, MAX_IDENTIFIER_CHARS};
 use crate::{consent, Error, Result};
 use chrono::{DateTime, Utc};
@@ -34,7 +34,7 @@ impl ContactBook {
         )?;
         let at = checked_at(input.at)?;
         self.atomic(|unit| {
-            let record = unit.live_contact(id)?;
+            let record = unit.live_contact_with(id, Parts::NONE)?;
             let at = unit.stamp(at);
             let activity = match unit.tx.campaign(&record.id, &message_id)? {
                 Some(mut activity) => {
@@ -118,7 +118,7 @@ impl ContactBook {
                 .collect::<Result<_>>()?,
         };
         self.atomic(|unit| {
-            let record = unit.live_contact(id)?;
+            let record = unit.live_contact_with(id, Parts::NONE)?;
             let activity = Activity {
                 id: unit.new_id(),
                 contact_id: record.id,
@@ -186,7 +186,7 @@ impl ContactBook {
             }
         }
         self.read(|unit| {
-            let record = unit.live_contact(id)?;
+            let record = unit.live_contact_with(id, Parts::NONE)?;
             let explicit = query.since.is_some() || query.until.is_some();
             let (since, until) = match (query.category, explicit) {
                 (ActivityCategory::Orders, _) => (None, None),

@@ -4,7 +4,7 @@
 //! work fails (or panics) the log is replayed backwards, so a rollback costs what the
 //! work changed, not a copy of the whole book.
 
-use super::{Access, ActivityFilter, Store, Transaction};
+use super::{Access, ActivityFilter, Parts, Store, Transaction};
 use crate::model::{
     Activity, ActivityDetail, Category, ContactRecord, FieldDefinition, Identifier, Segment,
     SuppressionRecord,
@@ -239,8 +239,12 @@ impl Drop for MemoryTransaction<'_> {
 }
 
 impl Transaction for MemoryTransaction<'_> {
-    fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>> {
-        Ok(self.state.contacts.get(id).cloned())
+    fn contact_with(&mut self, id: &str, parts: Parts) -> Result<Option<ContactRecord>> {
+        let mut record = self.state.contacts.get(id).cloned();
+        if let Some(record) = &mut record {
+            parts.trim(record);
+        }
+        Ok(record)
     }
 
     fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>> {

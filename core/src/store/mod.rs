@@ -48,8 +48,15 @@ pub enum Access {
 /// Lookups of contacts by id or identifier include soft-deleted contacts (their
 /// identifiers stay reserved); listings return live contacts only.
 pub trait Transaction {
-    /// The contact with `id`, deleted or not.
-    fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>>;
+    /// The contact with `id`, deleted or not, with every part.
+    fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>> {
+        self.contact_with(id, Parts::ALL)
+    }
+    /// The contact with `id`, deleted or not, with only the child collections `parts`
+    /// names (the others are left empty): a read that needs one channel or only the
+    /// live check does not load the rest. Such a record is for reading; saving it
+    /// would drop the parts left out.
+    fn contact_with(&mut self, id: &str, parts: Parts) -> Result<Option<ContactRecord>>;
     /// The id of the contact holding `identifier`, deleted or not.
     fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>>;
     /// Inserts or replaces a contact, with its devices, subscriptions, categories,
@@ -106,6 +113,61 @@ pub trait Transaction {
     fn put_activity(&mut self, activity: &Activity) -> Result<()>;
     /// A contact's timeline items matching `filter`, newest first.
     fn activities(&mut self, contact_id: &str, filter: &ActivityFilter) -> Result<Vec<Activity>>;
+}
+
+/// Which of a contact's child collections a read loads: the contact's own columns
+/// always come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// Mobile push devices and installed apps.
+    pub devices: bool,
+    /// Web push subscriptions.
+    pub web_push: bool,
+    /// Subscription categories.
+    pub categories: bool,
+    /// Static segment memberships.
+    pub segments: bool,
+    /// Additional field values.
+    pub fields: bool,
+}
+
+impl Parts {
+    /// The whole contact.
+    pub const ALL: Parts = Parts {
+        devices: true,
+        web_push: true,
+        categories: true,
+        segments: true,
+        fields: true,
+    };
+    /// The contact's own columns only (enough to know whether it is live).
+    pub const NONE: Parts = Parts {
+        devices: false,
+        web_push: false,
+        categories: false,
+        segments: false,
+        fields: false,
+    };
+
+    /// Empties the collections of `record` these parts leave out (for stores that
+    /// hold whole records).
+    pub fn trim(self, record: &mut ContactRecord) {
+        if !self.devices {
+            record.devices.clear();
+        }
+        if !self.web_push {
+            record.web_push.clear();
+        }
+        if !self.categories {
+            record.categories.clear();
+        }
+        if !self.segments {
+            record.segments.clear();
+        }
+        if !self.fields {
+            record.fields.clear();
+        }
+    }
 }
 
 /// Which timeline items to return, newest first: ordered by `at` then `id`, both

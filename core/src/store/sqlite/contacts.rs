@@ -6,6 +6,7 @@ use super::{decoded, storage_error};
 use crate::model::{
     Address, ContactRecord, Identifier, MobilePushDevice, Telegram, WebPushSubscription,
 };
+use crate::store::Parts;
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -53,13 +54,14 @@ const DELETE_CHILDREN: [&str; 5] = [
     "DELETE FROM field_values WHERE contact_id = ?1",
 ];
 
-/// The contact with `id`, with every child row.
-pub fn load(conn: &Connection, id: &str) -> Result<Option<ContactRecord>> {
+/// The contact with `id`, with the child rows `parts` names.
+pub fn load(conn: &Connection, id: &str, parts: Parts) -> Result<Option<ContactRecord>> {
     let row = conn
         .prepare_cached(SELECT_CONTACT)
         .and_then(|mut stmt| stmt.query_row([id], read_contact_row).optional())
         .map_err(storage_error)?;
-    row.map(|contact| with_children(conn, contact)).transpose()
+    row.map(|contact| with_children(conn, contact, parts))
+        .transpose()
 }
 
 /// Live contacts by id after `after_id`, or live members of `segment_id`.
@@ -94,7 +96,7 @@ pub fn load_live(
     .and_then(|rows| rows.collect())
     .map_err(storage_error)?;
     rows.into_iter()
-        .map(|contact| with_children(conn, contact))
+        .map(|contact| with_children(conn, contact, Parts::ALL))
         .collect()
 }
 
@@ -320,52 +322,63 @@ fn read_web_push(row: &Row<'_>) -> rusqlite::Result<WebPushSubscription> {
     })
 }
 
-fn with_children(conn: &Connection, mut c: ContactRecord) -> Result<ContactRecord> {
-    c.devices = query_list(
-        conn,
-        "SELECT app_id, device_id, token, platform, model, os, os_version, locale, app_version, \
-         active, registered_at, last_seen_at FROM devices WHERE contact_id = ?1 ORDER BY position",
-        &c.id,
-        read_device,
-    )?;
-    c.web_push = query_list(
-        conn,
-        "SELECT endpoint, p256dh, auth, user_agent, language, os, subscription_page, created_at \
-         FROM web_push WHERE contact_id = ?1 ORDER BY position",
-        &c.id,
-        read_web_push,
-    )?;
-    c.categories = query_list(
-        conn,
-        "SELECT category_key FROM contact_categories WHERE contact_id = ?1",
-        &c.id,
-        |row| row.get(0),
-    )?
-    .into_iter()
-    .collect();
-    c.segments = query_list(
-        conn,
-        "SELECT segment_id FROM segment_members WHERE contact_id = ?1",
-        &c.id,
-        |row| row.get(0),
-    )?
-    .into_iter()
-    .collect();
-    c.fields = query_list(
-        conn,
-        "SELECT key, type, value FROM field_values WHERE contact_id = ?1",
-        &c.id,
-        |row| {
-            let kind: String = row.get(1)?;
-            let value: String = row.get(2)?;
-            Ok((
-                row.get::<_, String>(0)?,
-                decoded(codec::decode_field(&kind, &value))?,
-            ))
-        },
-    )?
-    .into_iter()
-    .collect();
+fn with_children(conn: &Connection, mut c: ContactRecord, parts: Parts) -> Result<ContactRecord> {
+    if parts.devices {
+        c.devices = query_list(
+            conn,
+            "SELECT app_id, device_id, token, platform, model, os, os_version, locale, \
+             app_version, active, registered_at, last_seen_at FROM devices WHERE contact_id = ?1 \
+             ORDER BY position",
+            &c.id,
+            read_device,
+        )?;
+    }
+    if parts.web_push {
+        c.web_push = query_list(
+            conn,
+            "SELECT endpoint, p256dh, auth, user_agent, language, os, subscription_page, \
+             created_at FROM web_push WHERE contact_id = ?1 ORDER BY position",
+            &c.id,
+            read_web_push,
+        )?;
+    }
+    if parts.categories {
+        c.categories = query_list(
+            conn,
+            "SELECT category_key FROM contact_categories WHERE contact_id = ?1",
+            &c.id,
+            |row| row.get(0),
+        )?
+        .into_iter()
+        .collect();
+    }
+    if parts.segments {
+        c.segments = query_list(
+            conn,
+            "SELECT segment_id FROM segment_members WHERE contact_id = ?1",
+            &c.id,
+            |row| row.get(0),
+        )?
+        .into_iter()
+        .collect();
+    }
+    if parts.fields {
+        c.fields = query_list(
+            conn,
+            "SELECT key, type, value FROM field_values WHERE contact_id = ?1",
+            &c.id,
+            |row| {
+                let kind: String = row.get(1)?;
+                let value: String = row.get(2)?;
+                Ok((
+                    row.get::<_, String>(0)?,
+                    decoded(codec::decode_field(&kind, &value))?,
+                ))
+            },
+        )?
+        .into_iter()
+        .collect();
+    }
     Ok(c)
 }
 

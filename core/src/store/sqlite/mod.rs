@@ -21,13 +21,13 @@ mod codec;
 mod contacts;
 pub mod schema;
 
-use super::{Access, ActivityFilter, Store, Transaction};
+use super::{Access, ActivityFilter, Parts, Store, Transaction};
 use crate::model::{
     Activity, Category, ContactRecord, FieldDefinition, Identifier, Segment, SuppressionRecord,
 };
 use crate::{Error, Result};
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -236,19 +236,12 @@ impl Store for SqliteStore {
     ) -> Result<()> {
         match (access, &self.readers) {
             (Access::Read, Some(readers)) => {
-                let mut conn = readers.take()?;
-                let outcome = run(&mut conn, TransactionBehavior::Deferred, work);
+                let conn = readers.take()?;
+                let outcome = run(&conn, access, work);
                 readers.give_back(conn);
                 outcome
             }
-            (Access::Read, None) => {
-                run(&mut self.lock_writer(), TransactionBehavior::Deferred, work)
-            }
-            (Access::Write, _) => run(
-                &mut self.lock_writer(),
-                TransactionBehavior::Immediate,
-                work,
-            ),
+            (Access::Read, None) | (Access::Write, _) => run(&self.lock_writer(), access, work),
         }
     }
 }
@@ -256,17 +249,44 @@ impl Store for SqliteStore {
 /// One transaction: a read is deferred (a snapshot, no lock taken up front); a write
 /// is immediate, so two writers queue on the write lock (waiting up to the busy
 /// timeout) instead of failing mid-way.
+///
+/// `BEGIN` and `COMMIT` go through the statement cache: rusqlite's `Transaction`
+/// parses them again on every call, which costs a `can_send` as much as its queries.
 fn run(
-    conn: &mut Connection,
-    behavior: TransactionBehavior,
+    conn: &Connection,
+    access: Access,
     work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
 ) -> Result<()> {
-    let tx = conn
-        .transaction_with_behavior(behavior)
-        .map_err(storage_error)?;
-    let mut unit = SqliteTransaction { conn: &tx };
-    work(&mut unit)?;
-    tx.commit().map_err(storage_error)
+    let begin = match access {
+        Access::Read => "BEGIN DEFERRED",
+        Access::Write => "BEGIN IMMEDIATE",
+    };
+    execute_cached(conn, begin)?;
+    let _rollback_unless_committed = OpenTransaction { conn };
+    work(&mut SqliteTransaction { conn })?;
+    execute_cached(conn, "COMMIT")
+}
+
+fn execute_cached(conn: &Connection, sql: &str) -> Result<()> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.execute([]))
+        .map(drop)
+        .map_err(storage_error)
+}
+
+/// Rolls back the transaction still open when it is dropped: after an error or a
+/// panic inside the work, or a failed `COMMIT`.
+struct OpenTransaction<'c> {
+    conn: &'c Connection,
+}
+
+impl Drop for OpenTransaction<'_> {
+    fn drop(&mut self) {
+        if !self.conn.is_autocommit() {
+            // A failed rollback leaves nothing to undo: SQLite rolled back already.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 struct SqliteTransaction<'a> {
@@ -274,8 +294,8 @@ struct SqliteTransaction<'a> {
 }
 
 impl Transaction for SqliteTransaction<'_> {
-    fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>> {
-        contacts::load(self.conn, id)
+    fn contact_with(&mut self, id: &str, parts: Parts) -> Result<Option<ContactRecord>> {
+        contacts::load(self.conn, id, parts)
     }
 
     fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>> {
