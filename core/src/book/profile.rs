@@ -11,7 +11,6 @@ use crate::{Error, Result};
 
 /// Page size of `list` and `segment_members` when none is asked for.
 pub(super) const DEFAULT_PAGE: u32 = 100;
-/// Largest page a caller may ask for.
 
 /// Whether an upsert made a new contact or changed an existing one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
