@@ -67,7 +67,7 @@ impl Unit<'_> {
         for address in addresses.into_iter().flatten() {
             all.extend(self.tx.suppressions(address)?);
         }
-        all.sort_by(|a, b| (a.at, a.channel, a.kind).cmp(&(b.at, b.channel, b.kind)));
+        all.sort_by_key(|r| (r.at, r.channel, r.kind));
         Ok(all)
     }
 
