@@ -264,8 +264,7 @@ impl Unit<'_> {
     /// category's segment (it is edited through the category).
     pub(super) fn static_segment(&mut self, id: &str) -> Result<Segment> {
         let segment = self
-            .tx
-            .segment(&validate::canonical_id(id))?
+            .read_segment(&validate::canonical_id(id))?
             .ok_or_else(|| Error::not_found("segment", id))?;
         match &segment.category_key {
             Some(key) => Err(Error::validation(

@@ -1,10 +1,13 @@
-//! Bulk import: streams any number of rows through batched units of work, with a
-//! progress callback and a per-row report.
+//! Bulk import: streams any number of rows through batched units of work, checking
+//! one batch while the one before is written, with a progress callback and a
+//! per-row report.
 
+use super::checked::CheckedInput;
 use super::profile::Outcome;
-use super::ContactBook;
+use super::{ContactBook, Unit};
 use crate::model::{ContactInput, DedupeOn, ImportReport, RejectedRow, Source};
 use crate::{Error, Result};
+use std::sync::mpsc;
 
 /// Rows written per unit of work: large enough to amortise a commit, small enough
 /// that only one batch of input is held in memory at a time.
@@ -33,10 +36,16 @@ impl ContactBook {
     /// Upserts every row, matched by `dedupe_on`, and reports what happened to each.
     ///
     /// Rows are read lazily and written in batches of 1000, each batch one unit of
-    /// work; `progress` is called with the number of rows done after every batch. A
-    /// rejected row (bad value, conflict) writes nothing and the import goes on. A
-    /// storage failure stops the import with an error: batches already reported
-    /// through `progress` are kept, the failing batch is rolled back.
+    /// work, in a pipeline: while a writer thread applies one batch, the caller's
+    /// thread reads and checks the next (names, email, phone and every other value
+    /// that needs no store), so the checks run beside SQLite's own work. The input
+    /// is read at most two batches ahead of the last batch written.
+    ///
+    /// `progress` is called on the caller's thread with the number of rows written,
+    /// in order, once per batch. A rejected row (bad value, conflict) writes nothing
+    /// and the import goes on. A storage failure stops the import with an error:
+    /// batches already reported through `progress` are kept, the failing batch is
+    /// rolled back.
     pub fn import_contacts<I>(
         &self,
         rows: I,
@@ -48,43 +57,100 @@ impl ContactBook {
         I::Item: IntoImportRow,
     {
         let mut rows = rows.into_iter().enumerate().peekable();
+        std::thread::scope(|scope| {
+            // A rendezvous channel: the writer takes the next batch only when it is
+            // done with the last, so at most one batch waits beside the one written.
+            let (to_writer, batches) = mpsc::sync_channel::<CheckedBatch>(0);
+            let (written_tx, written) = mpsc::channel::<u64>();
+            let writer = scope.spawn(move || self.write_batches(batches, dedupe_on, written_tx));
+            while rows.peek().is_some() {
+                written.try_iter().for_each(&mut progress);
+                let batch: CheckedBatch = rows
+                    .by_ref()
+                    .take(BATCH_ROWS)
+                    .map(|(index, row)| {
+                        let checked = row
+                            .into_import_row()
+                            .and_then(|input| self.check_input(input));
+                        (index, checked)
+                    })
+                    .collect();
+                written.try_iter().for_each(&mut progress);
+                if to_writer.send(batch).is_err() {
+                    break; // The writer stopped on a storage failure: it reports it.
+                }
+            }
+            drop(to_writer);
+            written.iter().for_each(&mut progress);
+            match writer.join() {
+                Ok(outcome) => outcome,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// The writer's side of an import: each batch in one unit of work, in order,
+    /// reporting the rows written after each commit.
+    fn write_batches(
+        &self,
+        batches: mpsc::Receiver<CheckedBatch>,
+        dedupe_on: DedupeOn,
+        written: mpsc::Sender<u64>,
+    ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut done = 0u64;
-        while rows.peek().is_some() {
-            let batch: Vec<(usize, I::Item)> = rows.by_ref().take(BATCH_ROWS).collect();
+        for batch in batches {
             let batch_len = batch.len() as u64;
-            let batch_report = self.atomic(|unit| {
-                let mut batch_report = ImportReport::default();
-                for (index, row) in batch {
-                    // A row the caller could not read is rejected like a bad value;
-                    // only a failure of the store itself stops the import.
-                    let outcome = match row.into_import_row() {
-                        Ok(input) => {
-                            let source = input.source.unwrap_or(Source::Import);
-                            match unit.upsert(input, dedupe_on, source) {
-                                Err(e @ Error::Storage { .. }) => return Err(e),
-                                other => other,
-                            }
-                        }
-                        Err(e) => Err(e),
-                    };
-                    match outcome {
-                        Ok((_, Outcome::Created)) => batch_report.created += 1,
-                        Ok((_, Outcome::Updated)) => batch_report.updated += 1,
-                        Err(e) => batch_report.rejected.push(RejectedRow {
-                            index: index as u64,
-                            field: e.field().map(str::to_string),
-                            reason: e.to_string(),
-                        }),
-                    }
-                }
-                Ok(batch_report)
-            })?;
+            let batch_report = self.atomic(|unit| unit.import_batch(batch, dedupe_on))?;
             report.created += batch_report.created;
             report.updated += batch_report.updated;
             report.rejected.extend(batch_report.rejected);
             done += batch_len;
-            progress(done);
+            // The caller stops listening only once the import is over.
+            let _ = written.send(done);
+        }
+        Ok(report)
+    }
+}
+
+/// Rows of one batch with their index in the input, checked or rejected.
+type CheckedBatch = Vec<(usize, Result<CheckedInput>)>;
+
+impl Unit<'_> {
+    /// Upserts a batch's rows; a rejected row is reported and writes nothing, and
+    /// only a failure of the store itself fails the batch.
+    fn import_batch(&mut self, batch: CheckedBatch, dedupe_on: DedupeOn) -> Result<ImportReport> {
+        let identifiers = batch
+            .iter()
+            .filter_map(|(_, checked)| checked.as_ref().ok())
+            .flat_map(CheckedInput::identifiers)
+            .collect();
+        self.learn_free(identifiers)?;
+        self.catalog = Some(Default::default());
+        let mut report = ImportReport::default();
+        for (index, checked) in batch {
+            // A row that failed before reaching the store (the caller could not read
+            // it, or a value is bad) is rejected whatever the error; only a failure
+            // of the store itself stops the import.
+            let outcome = match checked {
+                Ok(checked) => {
+                    let source = checked.input.source.unwrap_or(Source::Import);
+                    match self.upsert(checked, dedupe_on, source) {
+                        Err(e @ Error::Storage { .. }) => return Err(e),
+                        other => other,
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok((_, Outcome::Created)) => report.created += 1,
+                Ok((_, Outcome::Updated)) => report.updated += 1,
+                Err(e) => report.rejected.push(RejectedRow {
+                    index: index as u64,
+                    field: e.field().map(str::to_string),
+                    reason: e.to_string(),
+                }),
+            }
         }
         Ok(report)
     }

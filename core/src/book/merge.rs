@@ -1,25 +1,24 @@
-//! Applying a [`ContactInput`] to a contact: validate every attribute, merge it in,
-//! then claim the contact's unique identifiers. All checks run before anything is
-//! written, so a rejected input leaves the store untouched even inside a larger
-//! unit of work (an import batch).
+//! Applying a checked [`crate::model::ContactInput`] to a contact: check what needs the store or the
+//! clock, merge it in, then claim the contact's unique identifiers. All checks run
+//! before anything is written, so a rejected input leaves the store untouched even
+//! inside a larger unit of work (an import batch).
 
+use super::checked::{CheckedInput, CheckedPhone};
 use super::{FieldDefinitions, Unit};
 use crate::model::{
-    ContactInput, ContactRecord, DeviceInput, FieldInput, Identifier, LocationInput,
-    LocationSource, MobilePushDevice, Patch, Source, WebPushInput, WebPushSubscription,
+    ContactRecord, DeviceInput, FieldInput, Identifier, LocationInput, LocationSource,
+    MobilePushDevice, Patch, Source, WebPushInput, WebPushSubscription,
 };
-use crate::validate::{self, required_text, MAX_IDENTIFIER_CHARS};
+use crate::validate;
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Unit<'_> {
-    /// A blank contact, to be filled by [`Unit::merge`].
-    pub(super) fn blank_record(&self, id: Option<&str>, source: Source) -> Result<ContactRecord> {
-        let id = match id {
-            Some(id) => validate::normalize_contact_id(id)?,
-            None => self.new_id(),
-        };
-        Ok(ContactRecord {
+    /// A blank contact, to be filled by [`Unit::merge`]: with the caller's checked
+    /// id, or a new one.
+    pub(super) fn blank_record(&self, id: Option<String>, source: Source) -> ContactRecord {
+        let id = id.unwrap_or_else(|| self.new_id());
+        ContactRecord {
             id,
             external_id: None,
             contact_key: None,
@@ -43,61 +42,48 @@ impl Unit<'_> {
             updated_at: self.now,
             source,
             deleted_at: None,
-        })
+        }
     }
 
-    /// Validates `input`, merges it into `before` (a stored contact, or a blank one when
-    /// `is_new`), moves claimed push tokens and endpoints off other contacts, and saves.
+    /// Merges a checked input into `before` (a stored contact, or a blank one when
+    /// `is_new`), checking what needs the store or the clock, moves claimed push
+    /// tokens and endpoints off other contacts, and saves.
     pub(super) fn merge(
         &mut self,
         before: ContactRecord,
-        input: ContactInput,
+        checked: CheckedInput,
         source: Source,
         is_new: bool,
     ) -> Result<ContactRecord> {
-        let size = validate::limits::json_size(&input);
-        if size > validate::limits::MAX_IMPORT_ROW_BYTES {
-            return Err(Error::validation(
-                "input",
-                format!("{size} bytes of JSON"),
-                format!(
-                    "larger than {} bytes",
-                    validate::limits::MAX_IMPORT_ROW_BYTES
-                ),
-            ));
-        }
+        let CheckedInput {
+            input,
+            id: _,
+            first_name,
+            last_name,
+            external_id,
+            contact_key,
+            address,
+            timezone,
+            language,
+            telegram,
+            email,
+            phone,
+        } = checked;
         let mut record = before.clone();
-        apply_text(&mut record.first_name, input.first_name, |v| {
-            validate::validate_name("first_name", &v)
-        })?;
-        apply_text(&mut record.last_name, input.last_name, |v| {
-            validate::validate_name("last_name", &v)
-        })?;
-        apply_text(&mut record.external_id, input.external_id, |v| {
-            required_text("external_id", &v, MAX_IDENTIFIER_CHARS)
-        })?;
-        apply_text(&mut record.contact_key, input.contact_key, |v| {
-            required_text("contact_key", &v, MAX_IDENTIFIER_CHARS)
-        })?;
-        let address = input
-            .address
-            .try_map(|a| validate::validate_address(&a).map_err(|e| e.within("address")))?;
+        record.first_name = first_name.apply_to(record.first_name);
+        record.last_name = last_name.apply_to(record.last_name);
+        record.external_id = external_id.apply_to(record.external_id);
+        record.contact_key = contact_key.apply_to(record.contact_key);
         record.address = match address {
             Patch::Keep => record.address,
             Patch::Clear | Patch::Set(None) => None,
             Patch::Set(Some(address)) => Some(address),
         };
-        apply_text(&mut record.timezone, input.timezone, |v| {
-            validate::normalize_timezone(&v)
-        })?;
-        apply_text(&mut record.language, input.language, |v| {
-            validate::normalize_language(&v)
-        })?;
-        apply_text(&mut record.telegram, input.telegram, |t| {
-            validate::validate_telegram(&t).map_err(|e| e.within("telegram"))
-        })?;
-        self.apply_email(&mut record, input.email, source)?;
-        self.apply_phone(&mut record, input.phone, source)?;
+        record.timezone = timezone.apply_to(record.timezone);
+        record.language = language.apply_to(record.language);
+        record.telegram = telegram.apply_to(record.telegram);
+        apply_email(&mut record, email, source);
+        self.apply_phone(&mut record, phone, source)?;
         self.apply_location(&mut record, input.location)?;
         match input.mobile_push {
             Patch::Keep => {}
@@ -135,33 +121,12 @@ impl Unit<'_> {
         self.save(record)
     }
 
-    fn apply_email(
-        &mut self,
-        record: &mut ContactRecord,
-        patch: Patch<String>,
-        source: Source,
-    ) -> Result<()> {
-        match patch {
-            Patch::Keep => {}
-            Patch::Clear => {
-                record.email = None;
-                record.email_confirmed = true;
-            }
-            Patch::Set(raw) => {
-                let email = validate::normalize_email(&raw)?;
-                if record.email.as_deref() != Some(email.as_str()) {
-                    record.email_confirmed = source != Source::SubscriptionForm;
-                    record.email = Some(email);
-                }
-            }
-        }
-        Ok(())
-    }
-
+    /// Sets the phone read in the contact's region (its country once the input's
+    /// address is applied, else the book's default).
     fn apply_phone(
         &mut self,
         record: &mut ContactRecord,
-        patch: Patch<String>,
+        patch: Patch<CheckedPhone>,
         source: Source,
     ) -> Result<()> {
         match patch {
@@ -170,9 +135,9 @@ impl Unit<'_> {
                 record.phone = None;
                 record.phone_confirmed = true;
             }
-            Patch::Set(raw) => {
+            Patch::Set(checked) => {
                 let country = record.address.as_ref().and_then(|a| a.country.as_deref());
-                let phone = validate::normalize_phone(&raw, self.book.phone_region(country))?;
+                let phone = checked.in_region(self.book.phone_region(country))?;
                 if record.phone.as_deref() != Some(phone.as_str()) {
                     record.phone_confirmed = source != Source::SubscriptionForm;
                     record.phone = Some(phone);
@@ -243,7 +208,7 @@ impl Unit<'_> {
         let mut wanted = BTreeSet::new();
         for key in keys {
             let key = key.trim();
-            if self.tx.category(key)?.is_none() {
+            if self.read_category(key)?.is_none() {
                 return Err(Error::validation("categories", key, "no such category"));
             }
             wanted.insert(key.to_string());
@@ -261,8 +226,7 @@ impl Unit<'_> {
     /// Subscribes the contact to a category and its segment.
     pub(super) fn join_category(&mut self, record: &mut ContactRecord, key: &str) -> Result<()> {
         let category = self
-            .tx
-            .category(key)?
+            .read_category(key)?
             .ok_or_else(|| Error::not_found("category", key))?;
         record.categories.insert(category.key);
         record.segments.insert(category.segment_id);
@@ -271,7 +235,7 @@ impl Unit<'_> {
 
     /// Unsubscribes the contact from a category and its segment.
     pub(super) fn leave_category(&mut self, record: &mut ContactRecord, key: &str) -> Result<()> {
-        if let Some(category) = self.tx.category(key)? {
+        if let Some(category) = self.read_category(key)? {
             record.segments.remove(&category.segment_id);
         }
         record.categories.remove(key);
@@ -293,8 +257,7 @@ impl Unit<'_> {
         let mut kept = BTreeSet::new();
         for id in &record.segments {
             if self
-                .tx
-                .segment(id)?
+                .read_segment(id)?
                 .is_some_and(|s| s.category_key.is_some())
             {
                 kept.insert(id.clone());
@@ -344,7 +307,7 @@ impl Unit<'_> {
             if held_before.contains(&identifier) {
                 continue;
             }
-            let Some(owner_id) = self.tx.contact_id_by(&identifier)? else {
+            let Some(owner_id) = self.holder_of(&identifier)? else {
                 continue;
             };
             if owner_id == record.id {
@@ -399,21 +362,19 @@ pub(super) fn describe(contact: &ContactRecord) -> String {
     }
 }
 
-/// Applies a patch to an optional attribute, validating a set value.
-fn apply_text<T, U>(
-    slot: &mut Option<U>,
-    patch: Patch<T>,
-    validate: impl FnOnce(T) -> Result<U>,
-) -> Result<()> {
-    let current = slot.take();
-    match patch.try_map(validate) {
-        Ok(patch) => {
-            *slot = patch.apply_to(current);
-            Ok(())
+/// Sets a normalised email; a new address from a sign-up form awaits confirmation.
+fn apply_email(record: &mut ContactRecord, patch: Patch<String>, source: Source) {
+    match patch {
+        Patch::Keep => {}
+        Patch::Clear => {
+            record.email = None;
+            record.email_confirmed = true;
         }
-        Err(e) => {
-            *slot = current;
-            Err(e)
+        Patch::Set(email) => {
+            if record.email.as_deref() != Some(email.as_str()) {
+                record.email_confirmed = source != Source::SubscriptionForm;
+                record.email = Some(email);
+            }
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod catalog;
 mod channels;
+mod checked;
 mod consent;
 mod ids;
 mod import;
@@ -20,13 +21,14 @@ mod view;
 pub use import::IntoImportRow;
 
 use crate::clock::{Clock, SystemClock};
-use crate::model::ContactRecord;
+use crate::model::{Category, ContactRecord, Identifier, Segment};
 #[cfg(doc)]
 use crate::store::Durability;
 use crate::store::{Access, MemoryStore, Parts, SqliteOptions, SqliteStore, Store, Transaction};
 use crate::{validate, Error, Result};
 use chrono::{DateTime, Utc};
 use ids::IdGenerator;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A book of contact profiles over a [`Store`].
@@ -150,6 +152,8 @@ impl ContactBook {
                 tx,
                 now,
                 definitions: None,
+                free: HashSet::new(),
+                catalog: None,
             };
             output = Some(work(&mut unit)?);
             Ok(())
@@ -167,6 +171,20 @@ struct Unit<'a> {
     /// Field definitions read once per unit of work: an import batch checks every
     /// row against them, and only `define_field` (its own unit) changes them.
     definitions: Option<FieldDefinitions>,
+    /// Identifiers this unit of work found no contact holding and has not given to
+    /// one since: an upsert looks its email and tokens up to match a contact, then
+    /// again to claim them, and need not ask the store twice.
+    free: HashSet<Identifier>,
+    /// Segments and categories an import batch has read (no import changes them):
+    /// every row of a batch names the same few. `None` outside imports.
+    catalog: Option<CatalogReads>,
+}
+
+/// Segments by id and categories by key, as a unit of work read them.
+#[derive(Default)]
+struct CatalogReads {
+    segments: HashMap<String, Option<Segment>>,
+    categories: HashMap<String, Option<Category>>,
 }
 
 /// Field definitions by key.
@@ -197,9 +215,65 @@ impl Unit<'_> {
         }
     }
 
+    /// The id of the contact holding `identifier` (deleted or not), remembering
+    /// that none does.
+    fn holder_of(&mut self, identifier: &Identifier) -> Result<Option<String>> {
+        if self.free.contains(identifier) {
+            return Ok(None);
+        }
+        let holder = self.tx.contact_id_by(identifier)?;
+        if holder.is_none() {
+            self.free.insert(identifier.clone());
+        }
+        Ok(holder)
+    }
+
+    /// The segment `id` (canonical), read once per import batch.
+    fn read_segment(&mut self, id: &str) -> Result<Option<Segment>> {
+        if let Some(known) = self.catalog.as_ref().and_then(|c| c.segments.get(id)) {
+            return Ok(known.clone());
+        }
+        let segment = self.tx.segment(id)?;
+        if let Some(catalog) = &mut self.catalog {
+            catalog.segments.insert(id.to_string(), segment.clone());
+        }
+        Ok(segment)
+    }
+
+    /// The category `key`, read once per import batch.
+    fn read_category(&mut self, key: &str) -> Result<Option<Category>> {
+        if let Some(known) = self.catalog.as_ref().and_then(|c| c.categories.get(key)) {
+            return Ok(known.clone());
+        }
+        let category = self.tx.category(key)?;
+        if let Some(catalog) = &mut self.catalog {
+            catalog.categories.insert(key.to_string(), category.clone());
+        }
+        Ok(category)
+    }
+
+    /// Asks the store at once who holds each of `identifiers`, and remembers the
+    /// free ones.
+    fn learn_free(&mut self, identifiers: Vec<Identifier>) -> Result<()> {
+        let held: HashSet<Identifier> = self
+            .tx
+            .contact_ids_by(&identifiers)?
+            .into_iter()
+            .map(|(identifier, _)| identifier)
+            .collect();
+        self.free
+            .extend(identifiers.into_iter().filter(|i| !held.contains(i)));
+        Ok(())
+    }
+
     /// Saves `record` stamped as changed now.
     fn save(&mut self, mut record: ContactRecord) -> Result<ContactRecord> {
         record.updated_at = self.now;
+        if !self.free.is_empty() {
+            for identifier in record.identifiers() {
+                self.free.remove(&identifier);
+            }
+        }
         self.tx.put_contact(&record)?;
         Ok(record)
     }

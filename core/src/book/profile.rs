@@ -1,5 +1,6 @@
 //! Profile operations: create, upsert, update, look up, list, delete and restore.
 
+use super::checked::CheckedInput;
 use super::merge::describe;
 use super::{ContactBook, Unit};
 use crate::model::{
@@ -23,9 +24,10 @@ impl ContactBook {
     /// Creates a contact. Fails with a conflict if its email, phone, external id or
     /// contact key belongs to another contact; push tokens and endpoints move to it.
     pub fn create(&self, input: ContactInput) -> Result<Contact> {
+        let checked = self.check_input(input)?;
         self.atomic(|unit| {
-            let source = input.source.unwrap_or_default();
-            let blank = unit.blank_record(input.id.as_deref(), source)?;
+            let source = checked.input.source.unwrap_or_default();
+            let blank = unit.blank_record(checked.id.clone(), source);
             if unit.tx.contact(&blank.id)?.is_some() {
                 return Err(Error::conflict(
                     "id",
@@ -33,7 +35,7 @@ impl ContactBook {
                     format!("contact {}", blank.id),
                 ));
             }
-            let record = unit.merge(blank, input, source, true)?;
+            let record = unit.merge(blank, checked, source, true)?;
             unit.view(record)
         })
     }
@@ -42,9 +44,10 @@ impl ContactBook {
     /// endpoint the input carries), or creates one. Keys absent from the input keep
     /// their values; keys given as null are cleared.
     pub fn upsert(&self, input: ContactInput, dedupe_on: DedupeOn) -> Result<Contact> {
+        let checked = self.check_input(input)?;
         self.atomic(|unit| {
-            let source = input.source.unwrap_or_default();
-            let (record, _) = unit.upsert(input, dedupe_on, source)?;
+            let source = checked.input.source.unwrap_or_default();
+            let (record, _) = unit.upsert(checked, dedupe_on, source)?;
             unit.view(record)
         })
     }
@@ -52,19 +55,21 @@ impl ContactBook {
     /// Adds a contact from a sign-up form: matched on email or phone like an upsert,
     /// with any new email or phone `unconfirmed` until [`ContactBook::confirm`].
     pub fn sign_up(&self, input: ContactInput) -> Result<Contact> {
+        let checked = self.check_input(input)?;
         self.atomic(|unit| {
             let (record, _) =
-                unit.upsert(input, DedupeOn::EmailOrPhone, Source::SubscriptionForm)?;
+                unit.upsert(checked, DedupeOn::EmailOrPhone, Source::SubscriptionForm)?;
             unit.view(record)
         })
     }
 
     /// Changes a live contact: absent keys stay, null keys are cleared.
     pub fn update(&self, id: &str, patch: ContactInput) -> Result<Contact> {
+        let checked = self.check_input(patch)?;
         self.atomic(|unit| {
             let before = unit.live_contact(id)?;
-            let source = patch.source.unwrap_or_default();
-            let record = unit.merge(before, patch, source, false)?;
+            let source = checked.input.source.unwrap_or_default();
+            let record = unit.merge(before, checked, source, false)?;
             unit.view(record)
         })
     }
@@ -232,7 +237,7 @@ impl Unit<'_> {
         identifier: &Identifier,
         parts: Parts,
     ) -> Result<Option<ContactRecord>> {
-        let Some(id) = self.tx.contact_id_by(identifier)? else {
+        let Some(id) = self.holder_of(identifier)? else {
             return Ok(None);
         };
         Ok(self
@@ -245,18 +250,18 @@ impl Unit<'_> {
     /// `import_contacts`).
     pub(super) fn upsert(
         &mut self,
-        input: ContactInput,
+        checked: CheckedInput,
         dedupe_on: DedupeOn,
         source: Source,
     ) -> Result<(ContactRecord, Outcome)> {
-        match self.match_existing(&input, dedupe_on)? {
+        match self.match_existing(&checked, dedupe_on)? {
             Some(existing) => {
-                let record = self.merge(existing, input, source, false)?;
+                let record = self.merge(existing, checked, source, false)?;
                 Ok((record, Outcome::Updated))
             }
             None => {
-                let blank = self.blank_record(input.id.as_deref(), source)?;
-                let record = self.merge(blank, input, source, true)?;
+                let blank = self.blank_record(checked.id.clone(), source);
+                let record = self.merge(blank, checked, source, true)?;
                 Ok((record, Outcome::Created))
             }
         }
@@ -269,16 +274,17 @@ impl Unit<'_> {
     /// deleted contact simply moves.
     fn match_existing(
         &mut self,
-        input: &ContactInput,
+        checked: &CheckedInput,
         dedupe_on: DedupeOn,
     ) -> Result<Option<ContactRecord>> {
-        let key = self.dedupe_key(input, dedupe_on)?;
+        let input = &checked.input;
+        let key = dedupe_key(checked, dedupe_on)?;
         let by_key = match &key {
             DedupeKey::Id(id) => self.tx.contact(id)?,
             DedupeKey::Identifiers(identifiers) => {
                 let mut found = None;
                 for identifier in identifiers {
-                    if let Some(id) = self.tx.contact_id_by(identifier)? {
+                    if let Some(id) = self.holder_of(identifier)? {
                         found = self.tx.contact(&id)?;
                         break;
                     }
@@ -295,7 +301,7 @@ impl Unit<'_> {
         }
         // A caller-made id names its contact whatever the dedupe key: the input may
         // not overwrite that contact with a new one, nor merge into another.
-        let by_id = match (&input.id, dedupe_on) {
+        let by_id = match (&checked.id, dedupe_on) {
             (
                 Some(id),
                 DedupeOn::Email
@@ -303,7 +309,7 @@ impl Unit<'_> {
                 | DedupeOn::EmailOrPhone
                 | DedupeOn::ContactKey
                 | DedupeOn::ExternalId,
-            ) => self.tx.contact(&validate::normalize_contact_id(id)?)?,
+            ) => self.tx.contact(id)?,
             _ => None,
         };
         match (by_key, by_id) {
@@ -321,54 +327,6 @@ impl Unit<'_> {
             (None, Some(record)) => Ok(Some(record)),
             (None, None) => self.match_by_token(input, &key),
         }
-    }
-
-    fn dedupe_key(&self, input: &ContactInput, dedupe_on: DedupeOn) -> Result<DedupeKey> {
-        let email = || -> Result<Option<Identifier>> {
-            input
-                .email
-                .as_set()
-                .map(|e| validate::normalize_email(e).map(Identifier::Email))
-                .transpose()
-        };
-        let phone = || -> Result<Option<Identifier>> {
-            // A bad country is reported by the merge, naming `address.country`.
-            let country = input
-                .address
-                .as_set()
-                .and_then(|a| a.country.as_deref())
-                .and_then(|c| validate::normalize_country("country", c).ok());
-            let region = self.book.phone_region(country.as_deref());
-            input
-                .phone
-                .as_set()
-                .map(|p| validate::normalize_phone(p, region).map(Identifier::Phone))
-                .transpose()
-        };
-        let text = |patch: &Patch<String>| patch.as_set().map(|v| v.trim().to_string());
-        Ok(match dedupe_on {
-            DedupeOn::Id => match &input.id {
-                Some(id) => DedupeKey::Id(validate::normalize_contact_id(id)?),
-                None => DedupeKey::Identifiers(Vec::new()),
-            },
-            DedupeOn::Email => DedupeKey::Identifiers(email()?.into_iter().collect()),
-            DedupeOn::Phone => DedupeKey::Identifiers(phone()?.into_iter().collect()),
-            DedupeOn::EmailOrPhone => {
-                DedupeKey::Identifiers(email()?.into_iter().chain(phone()?).collect())
-            }
-            DedupeOn::ContactKey => DedupeKey::Identifiers(
-                text(&input.contact_key)
-                    .map(Identifier::ContactKey)
-                    .into_iter()
-                    .collect(),
-            ),
-            DedupeOn::ExternalId => DedupeKey::Identifiers(
-                text(&input.external_id)
-                    .map(Identifier::ExternalId)
-                    .into_iter()
-                    .collect(),
-            ),
-        })
     }
 
     /// The contact holding a changeable identifier of the input (a push token, web
@@ -453,6 +411,39 @@ impl DedupeKey {
             }
         }
     }
+}
+
+/// The input's dedupe key, as the store keeps it.
+fn dedupe_key(checked: &CheckedInput, dedupe_on: DedupeOn) -> Result<DedupeKey> {
+    let email = || checked.email.as_set().cloned().map(Identifier::Email);
+    // The phone read in the region the input implies: the contact is not known yet.
+    let phone = || -> Result<Option<Identifier>> {
+        checked
+            .phone
+            .as_set()
+            .map(|p| p.normalized.clone().map(Identifier::Phone))
+            .transpose()
+    };
+    let identifiers = |patch: &Patch<String>, make: fn(String) -> Identifier| {
+        patch.as_set().cloned().map(make).into_iter().collect()
+    };
+    Ok(match dedupe_on {
+        DedupeOn::Id => match &checked.id {
+            Some(id) => DedupeKey::Id(id.clone()),
+            None => DedupeKey::Identifiers(Vec::new()),
+        },
+        DedupeOn::Email => DedupeKey::Identifiers(email().into_iter().collect()),
+        DedupeOn::Phone => DedupeKey::Identifiers(phone()?.into_iter().collect()),
+        DedupeOn::EmailOrPhone => {
+            DedupeKey::Identifiers(email().into_iter().chain(phone()?).collect())
+        }
+        DedupeOn::ContactKey => {
+            DedupeKey::Identifiers(identifiers(&checked.contact_key, Identifier::ContactKey))
+        }
+        DedupeOn::ExternalId => {
+            DedupeKey::Identifiers(identifiers(&checked.external_id, Identifier::ExternalId))
+        }
+    })
 }
 
 fn dedupe_value(input: &ContactInput, dedupe_on: DedupeOn) -> String {

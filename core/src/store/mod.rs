@@ -59,6 +59,18 @@ pub trait Transaction {
     fn contact_with(&mut self, id: &str, parts: Parts) -> Result<Option<ContactRecord>>;
     /// The id of the contact holding `identifier`, deleted or not.
     fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>>;
+    /// [`Transaction::contact_id_by`] for many identifiers at once (an import batch
+    /// asks for all its rows' identifiers in a few statements): each identifier some
+    /// contact holds, with that contact's id, in no particular order.
+    fn contact_ids_by(&mut self, identifiers: &[Identifier]) -> Result<Vec<(Identifier, String)>> {
+        let mut found = Vec::new();
+        for identifier in identifiers {
+            if let Some(id) = self.contact_id_by(identifier)? {
+                found.push((identifier.clone(), id));
+            }
+        }
+        Ok(found)
+    }
     /// Inserts or replaces a contact, with its devices, subscriptions, categories,
     /// segment memberships and field values.
     fn put_contact(&mut self, contact: &ContactRecord) -> Result<()>;

@@ -9,6 +9,7 @@ use crate::model::{
 use crate::store::Parts;
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::collections::HashMap;
 
 /// The contact columns, as a literal so the statements below are constants (built
 /// once at compile time rather than formatted on every call).
@@ -125,6 +126,75 @@ pub fn id_by(conn: &Connection, identifier: &Identifier) -> Result<Option<String
                 .optional()
         })
         .map_err(storage_error)
+}
+
+/// The holders of many identifiers: one statement per kind of identifier, whatever
+/// their number.
+pub fn ids_by(conn: &Connection, identifiers: &[Identifier]) -> Result<Vec<(Identifier, String)>> {
+    let mut by_kind: Vec<Vec<&Identifier>> = Vec::new();
+    for identifier in identifiers {
+        let kind = std::mem::discriminant(identifier);
+        match by_kind
+            .iter_mut()
+            .find(|group| std::mem::discriminant(group[0]) == kind)
+        {
+            Some(group) => group.push(identifier),
+            None => by_kind.push(vec![identifier]),
+        }
+    }
+    let mut found = Vec::new();
+    for group in by_kind {
+        let by_value: HashMap<&str, &Identifier> = group.iter().map(|i| (i.value(), *i)).collect();
+        let values: Vec<&str> = by_value.keys().copied().collect();
+        let mut stmt = conn
+            .prepare_cached(holders_sql(group[0]))
+            .map_err(storage_error)?;
+        let mut rows = stmt
+            .query([codec::to_json(&values)?])
+            .map_err(storage_error)?;
+        while let Some(row) = rows.next().map_err(storage_error)? {
+            let value = row
+                .get_ref(0)
+                .and_then(|v| Ok(v.as_str()?))
+                .map_err(storage_error)?;
+            if let Some(identifier) = by_value.get(value) {
+                found.push(((*identifier).clone(), row.get(1).map_err(storage_error)?));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The statement listing (value, contact id) for the identifiers of `kind`'s kind
+/// among a JSON list of values.
+fn holders_sql(kind: &Identifier) -> &'static str {
+    match kind {
+        Identifier::Email(_) => {
+            "SELECT email, id FROM contacts WHERE email IN (SELECT value FROM json_each(?1))"
+        }
+        Identifier::Phone(_) => {
+            "SELECT phone, id FROM contacts WHERE phone IN (SELECT value FROM json_each(?1))"
+        }
+        Identifier::ExternalId(_) => {
+            "SELECT external_id, id FROM contacts \
+             WHERE external_id IN (SELECT value FROM json_each(?1))"
+        }
+        Identifier::ContactKey(_) => {
+            "SELECT contact_key, id FROM contacts \
+             WHERE contact_key IN (SELECT value FROM json_each(?1))"
+        }
+        Identifier::PushToken(_) => {
+            "SELECT token, contact_id FROM devices WHERE token IN (SELECT value FROM json_each(?1))"
+        }
+        Identifier::WebPushEndpoint(_) => {
+            "SELECT endpoint, contact_id FROM web_push \
+             WHERE endpoint IN (SELECT value FROM json_each(?1))"
+        }
+        Identifier::TelegramChat(_) => {
+            "SELECT telegram_chat_id, id FROM contacts \
+             WHERE telegram_chat_id IN (SELECT value FROM json_each(?1))"
+        }
+    }
 }
 
 /// Inserts or replaces a contact and all its child rows.

@@ -302,6 +302,10 @@ impl Transaction for SqliteTransaction<'_> {
         contacts::id_by(self.conn, identifier)
     }
 
+    fn contact_ids_by(&mut self, identifiers: &[Identifier]) -> Result<Vec<(Identifier, String)>> {
+        contacts::ids_by(self.conn, identifiers)
+    }
+
     fn put_contact(&mut self, contact: &ContactRecord) -> Result<()> {
         contacts::save(self.conn, contact)
     }
