@@ -8,8 +8,9 @@
 //!
 //! If the Python iterator raises (or a signal such as Ctrl-C arrives), the rows read
 //! before it are still imported and then the iteration ends; if `progress` raises,
-//! the iteration ends at once (after the batch just reported). Either way the binding
-//! re-raises the Python exception when the core returns.
+//! the iteration ends at once (the core writes the batch it already read, then
+//! stops). Either way the binding re-raises the Python exception when the core
+//! returns.
 
 use crate::de::{from_py, Name};
 use contactkit::{ContactInput, Result};
@@ -95,7 +96,7 @@ impl Iterator for PyRows<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.failure.is_set() && !self.finished {
-            // `progress` raised: stop after the batch it reported.
+            // `progress` raised: read no further.
             return None;
         }
         if self.buffer.is_empty() && !self.finished {

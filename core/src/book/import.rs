@@ -39,7 +39,7 @@ impl ContactBook {
     /// work, in a pipeline: while a writer thread applies one batch, the caller's
     /// thread reads and checks the next (names, email, phone and every other value
     /// that needs no store), so the checks run beside SQLite's own work. The input
-    /// is read at most two batches ahead of the last batch written.
+    /// is read at most one batch ahead of the batch being written.
     ///
     /// `progress` is called on the caller's thread with the number of rows written,
     /// in order, once per batch. A rejected row (bad value, conflict) writes nothing
@@ -63,8 +63,13 @@ impl ContactBook {
             let (to_writer, batches) = mpsc::sync_channel::<CheckedBatch>(0);
             let (written_tx, written) = mpsc::channel::<u64>();
             let writer = scope.spawn(move || self.write_batches(batches, dedupe_on, written_tx));
-            while rows.peek().is_some() {
+            loop {
+                // Report before reading on: a caller whose `progress` ends its input
+                // (a binding's callback raised) then writes no batch past the next.
                 written.try_iter().for_each(&mut progress);
+                if rows.peek().is_none() {
+                    break;
+                }
                 let batch: CheckedBatch = rows
                     .by_ref()
                     .take(BATCH_ROWS)
