@@ -24,6 +24,7 @@ use napi::{sys, Status, ValueType};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Number, Value};
+use std::fmt::Write;
 use std::ptr;
 
 /// Largest integer a JavaScript number holds exactly (2^53 - 1).
@@ -90,10 +91,20 @@ pub unsafe fn options_from_js<T: DeserializeOwned + Default>(
 
 /// Deserialises `json` into `T`, naming the key at fault and quoting its value on
 /// failure.
+///
+/// Tracking the path costs on every value of every row, and only a failure needs
+/// it: the value is deserialised plainly first, and again with the path tracked
+/// only when that fails (deserialising is deterministic, so it fails the same way).
 pub fn deserialize<T: DeserializeOwned>(json: Value, name: Option<&str>) -> Result<T> {
-    serde_path_to_error::deserialize(&json).map_err(|e| {
+    T::deserialize(&json).or_else(|_| explain(&json, name))
+}
+
+/// The error of a `json` that does not deserialise into `T`: the key at fault and
+/// its value.
+fn explain<T: DeserializeOwned>(json: &Value, name: Option<&str>) -> Result<T> {
+    serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
-        let given = value_at(&json, e.path());
+        let given = value_at(json, e.path());
         let reason = reason_for(&e.inner().to_string(), given);
         let mut field = join(name.unwrap_or(""), if path == "." { "" } else { &path });
         let mut value = given.map(shown).unwrap_or_default();
@@ -163,12 +174,18 @@ fn shown(value: &Value) -> String {
 }
 
 fn join(prefix: &str, key: &str) -> String {
-    match (prefix.is_empty(), key.is_empty()) {
-        (true, _) => key.to_string(),
-        (_, true) => prefix.to_string(),
-        _ if key.starts_with('[') => format!("{prefix}{key}"),
-        _ => format!("{prefix}.{key}"),
+    let mut path = prefix.to_string();
+    extend(&mut path, key);
+    path
+}
+
+/// Appends `key` (a name, or an index written `[i]`) to `path` in place: the reader
+/// does so for every property it reads, so it reuses the path's buffer.
+fn extend(path: &mut String, key: &str) {
+    if !path.is_empty() && !key.is_empty() && !key.starts_with('[') {
+        path.push('.');
     }
+    path.push_str(key);
 }
 
 /// How the keys of an object being read are written.
@@ -377,7 +394,8 @@ impl Reader {
         let mut items = Vec::new();
         for index in 0..length {
             let outer = self.path.len();
-            self.path.push_str(&format!("[{index}]"));
+            // Writing into a `String` cannot fail.
+            let _ = write!(self.path, "[{index}]");
             let read = unsafe {
                 self.scoped(|reader| {
                     let mut item = ptr::null_mut();
@@ -437,7 +455,7 @@ impl Reader {
             Keys::Vocabulary => match to_snake(&written) {
                 Some(name) => name,
                 None => {
-                    self.path = join(&self.path, &written);
+                    extend(&mut self.path, &written);
                     let camel = to_camel(&written);
                     let reason = format!("unknown key: keys are camelCase ({camel})");
                     return Err(self.invalid(&written, &reason));
@@ -445,7 +463,7 @@ impl Reader {
             },
             Keys::DataMap | Keys::Data => written,
         };
-        self.path = join(&self.path, &name);
+        extend(&mut self.path, &name);
         let mut item = ptr::null_mut();
         check(unsafe { sys::napi_get_property(env, object, key, &mut item) })?;
         let read = unsafe { self.read(item, keys.below(&name))? };
@@ -514,6 +532,65 @@ unsafe fn read_string(
     max_bytes: usize,
     field: &str,
 ) -> Result<String> {
+    let buffer = match unsafe { read_short(env, value)? } {
+        Some(short) if short.len() > max_bytes => return Err(too_big(field)),
+        Some(short) => short,
+        None => unsafe { read_long(env, value, max_bytes, field)? },
+    };
+    let text = String::from_utf8(buffer)
+        .map_err(|e| napi::Error::new(Status::InvalidArg, e.to_string()))?;
+    // Only a string with a replacement character can hide a lone surrogate.
+    if text.contains(char::REPLACEMENT_CHARACTER) {
+        if let Some(shown) = unsafe { lone_surrogate(env, value)? } {
+            return Err(Failure::Core(Error::validation(
+                field,
+                shown,
+                "holds a lone surrogate (half of a UTF-16 pair), which is not text",
+            )));
+        }
+    }
+    Ok(text)
+}
+
+/// Bytes of the stack buffer [`read_short`] copies into: more than nearly every key
+/// and value of an input holds.
+const SHORT_STRING: usize = 256;
+
+/// The UTF-8 bytes of a string that fits in [`SHORT_STRING`], read with one
+/// Node-API call (keys and values are short: measuring them first would double
+/// the calls), or `None` when it may be longer.
+///
+/// # Safety
+/// `value` must be a string handle of `env`.
+unsafe fn read_short(env: sys::napi_env, value: sys::napi_value) -> Result<Option<Vec<u8>>> {
+    let mut buffer = [0u8; SHORT_STRING];
+    let mut copied = 0;
+    check(unsafe {
+        sys::napi_get_value_string_utf8(
+            env,
+            value,
+            buffer.as_mut_ptr().cast(),
+            SHORT_STRING,
+            &mut copied,
+        )
+    })?;
+    // Node-API copies whole characters (at most 4 bytes each) and keeps the last
+    // byte for a terminator: a copy with room left for one more character of any
+    // size is the whole string.
+    Ok((copied + 4 < SHORT_STRING).then(|| buffer[..copied].to_vec()))
+}
+
+/// The UTF-8 bytes of a string of at most `max_bytes`, measured before it is
+/// copied, so that a huge string is refused before anything is allocated for it.
+///
+/// # Safety
+/// `value` must be a string handle of `env`.
+unsafe fn read_long(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    max_bytes: usize,
+    field: &str,
+) -> Result<Vec<u8>> {
     let mut length = 0;
     check(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut length) })?;
     if length > max_bytes {
@@ -530,19 +607,7 @@ unsafe fn read_string(
         )
     })?;
     buffer.truncate(length);
-    let text = String::from_utf8(buffer)
-        .map_err(|e| napi::Error::new(Status::InvalidArg, e.to_string()))?;
-    // Only a string with a replacement character can hide a lone surrogate.
-    if text.contains(char::REPLACEMENT_CHARACTER) {
-        if let Some(shown) = unsafe { lone_surrogate(env, value)? } {
-            return Err(Failure::Core(Error::validation(
-                field,
-                shown,
-                "holds a lone surrogate (half of a UTF-16 pair), which is not text",
-            )));
-        }
-    }
-    Ok(text)
+    Ok(buffer)
 }
 
 /// The string with each lone surrogate written as `\uXXXX`, when it has one.

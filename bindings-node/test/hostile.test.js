@@ -261,6 +261,24 @@ describe('strings', () => {
     assert.deepEqual(book.recordEvent(ann.id, { name: 'e', params }).params, params)
     assert.deepEqual(book.activity(ann.id).items[0].params, params)
   })
+
+  test('keys and values of 1- to 4-byte characters around 256 bytes (where the reader reads in one call or measures first) read back whole', () => {
+    const { book, ann } = fixture()
+    const params = {}
+    for (const c of ['x', 'é', '€', '😀']) {
+      const bytes = Buffer.byteLength(c)
+      for (let length = 248; length <= 262; length++) {
+        // `length` bytes of `c`, then ASCII to make up what does not divide.
+        const text = c.repeat(Math.floor(length / bytes)) + 'y'.repeat(length % bytes)
+        params[text] = text
+      }
+    }
+    assert.deepEqual(book.recordEvent(ann.id, { name: 'e', params }).params, params)
+    const lone = writesNothing(book, () =>
+      refused(() => book.update(ann.id, { lastName: `${'é'.repeat(130)}\ud800` }), 'lastName'),
+    )
+    assert.match(lone.reason, /lone surrogate/)
+  })
 })
 
 describe('paging', () => {
