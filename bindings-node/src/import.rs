@@ -27,7 +27,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
 /// Rows converted per trip to the JavaScript thread: the core's batch size, so an
-/// import stopped between two chunks stops between two batches.
+/// import stopped between two chunks stops on a batch boundary.
 const CHUNK: u32 = 1000;
 
 /// Converted rows, or the JavaScript exception that stopped the reading.
@@ -147,9 +147,10 @@ impl ImportTask {
         (status == Status::Ok).then_some(receiver)
     }
 
-    /// Calls `onProgress(done)` and waits for it to return.
+    /// Calls `onProgress(done)` and waits for it to return; not once the import was
+    /// stopped (the core still writes the batch it had read and reports it).
     fn report(&self, done: u64) {
-        let Some(progress) = &self.progress else {
+        let Some(progress) = self.progress.as_ref().filter(|_| !self.is_stopped()) else {
             return;
         };
         let (answer, receiver) = channel();
@@ -260,8 +261,8 @@ impl<'a> Rows<'a> {
     }
 
     /// Ends the rows. The chunks are as long as the core's batches, so the rows end
-    /// on a batch boundary: every batch the core writes was reported to `onProgress`
-    /// before the exception, and nothing after it is written.
+    /// on a batch boundary: after an exception the core writes the batch it had
+    /// already read (it reads one batch ahead of the one it writes) and nothing more.
     fn stop(&mut self) -> Option<core::Result<ContactInput>> {
         self.finished = true;
         None

@@ -414,7 +414,9 @@ impl ContactBook {
             let (iter, failure, progress) = (&iter, &failure, progress.as_ref());
             self.run(py, move |b| {
                 b.import_contacts(PyRows::new(iter, failure), dedupe_on, |done| {
-                    if let Some(callback) = progress {
+                    // Not called again once something raised: the core still writes
+                    // and reports the batch it had read.
+                    if let Some(callback) = progress.filter(|_| !failure.is_set()) {
                         Python::attach(|py| {
                             if let Err(err) = callback.call1(py, (done,)) {
                                 failure.set(err);

@@ -35,7 +35,8 @@ impl Failure {
         }
     }
 
-    fn is_set(&self) -> bool {
+    /// Whether an exception was kept.
+    pub fn is_set(&self) -> bool {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).is_some()
     }
 
