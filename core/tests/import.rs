@@ -426,3 +426,21 @@ fn an_import_lands_every_row_where_one_upsert_at_a_time_would() {
         assert_eq!(holdings(&imported), holdings(&one_by_one), "{dedupe_on:?}");
     }
 }
+
+#[test]
+fn a_progress_callback_that_unwinds_reaches_the_caller_with_its_payload() {
+    // The mobile binding stops an import by unwinding out of `progress` with the
+    // app's error: it must come back as it was thrown, after the writer thread ended.
+    struct Stop(&'static str);
+    let book = ContactBook::in_memory();
+    let rows = (0..3500).map(|i| input(json!({ "email": format!("u{i}@example.com") })));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        book.import_contacts(rows, DedupeOn::Email, |_| {
+            std::panic::resume_unwind(Box::new(Stop("the app said stop")))
+        })
+    }));
+    let payload = outcome.expect_err("the import unwound");
+    assert_eq!(payload.downcast_ref::<Stop>().map(|s| s.0), Some("the app said stop"));
+    // The batch reported and the one already read were written; nothing after them.
+    assert_eq!(book.count().unwrap(), 2000);
+}
