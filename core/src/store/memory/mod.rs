@@ -3,6 +3,13 @@
 //! A unit of work edits the live state under a lock and keeps an undo log; when the
 //! work fails (or panics) the log is replayed backwards, so a rollback costs what the
 //! work changed, not a copy of the whole book.
+//!
+//! Contacts are kept packed (see [`packed`]), which takes a fraction of the memory
+//! of `ContactRecord`s, and unpacked on every read.
+
+mod bytes;
+mod contacts;
+mod packed;
 
 use super::{Access, ActivityFilter, Parts, Store, Transaction};
 use crate::model::{
@@ -11,6 +18,8 @@ use crate::model::{
 };
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
+use contacts::Contacts;
+use packed::{pack, Packed, View};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
@@ -62,8 +71,7 @@ impl Store for MemoryStore {
 
 #[derive(Debug, Default)]
 struct State {
-    contacts: BTreeMap<String, ContactRecord>,
-    by_identifier: HashMap<Identifier, String>,
+    contacts: Contacts,
     suppressions: HashMap<String, Vec<SuppressionRecord>>,
     categories: BTreeMap<String, Category>,
     segments: BTreeMap<String, Segment>,
@@ -76,42 +84,15 @@ struct State {
 
 /// The previous value of something a unit of work replaced.
 enum Undo {
-    Contact(String, Option<ContactRecord>),
+    Contact(String, Option<Packed>),
     Suppressions(String, Option<Vec<SuppressionRecord>>),
     Category(String, Option<Category>),
     Segment(String, Option<Segment>),
     Field(String, Option<FieldDefinition>),
-    Activity(String, Option<Activity>),
+    Activity(String, Option<Box<Activity>>),
 }
 
 impl State {
-    fn replace_contact(&mut self, id: &str, new: Option<ContactRecord>) -> Option<ContactRecord> {
-        let old = match new {
-            Some(record) => {
-                for identifier in record.identifiers() {
-                    self.by_identifier.insert(identifier, id.to_string());
-                }
-                self.contacts.insert(id.to_string(), record)
-            }
-            None => self.contacts.remove(id),
-        };
-        if let Some(old) = &old {
-            let current = self
-                .contacts
-                .get(id)
-                .map(ContactRecord::identifiers)
-                .unwrap_or_default();
-            for identifier in old.identifiers() {
-                if !current.contains(&identifier)
-                    && self.by_identifier.get(&identifier).map(String::as_str) == Some(id)
-                {
-                    self.by_identifier.remove(&identifier);
-                }
-            }
-        }
-        old
-    }
-
     fn replace_activity(&mut self, id: &str, new: Option<Activity>) -> Option<Activity> {
         let old = self.activities.remove(id);
         if let Some(old) = &old {
@@ -154,7 +135,9 @@ impl State {
     fn revert(&mut self, undo: Undo) {
         match undo {
             Undo::Contact(id, old) => {
-                self.replace_contact(&id, old);
+                // Cannot fail: these bytes were stored before, and the contact still
+                // has its slot unless this puts it back in none.
+                let _ = self.contacts.replace(&id, old);
             }
             Undo::Suppressions(address, old) => match old {
                 Some(records) => {
@@ -168,24 +151,26 @@ impl State {
             Undo::Segment(id, old) => restore(&mut self.segments, id, old),
             Undo::Field(key, old) => restore(&mut self.fields, key, old),
             Undo::Activity(id, old) => {
-                self.replace_activity(&id, old);
+                self.replace_activity(&id, old.map(|old| *old));
             }
         }
     }
 
+    /// Live contacts after `after_id` (from the first without one), in id order.
     fn live_after<'a>(
         &'a self,
         after_id: Option<&str>,
-    ) -> impl Iterator<Item = &'a ContactRecord> + 'a {
-        let start = match after_id {
-            Some(id) => std::ops::Bound::Excluded(id.to_string()),
-            None => std::ops::Bound::Unbounded,
-        };
+    ) -> impl Iterator<Item = Result<View<'a>>> + 'a {
         self.contacts
-            .range((start, std::ops::Bound::Unbounded))
-            .map(|(_, record)| record)
-            .filter(|record| record.deleted_at.is_none())
+            .after(after_id)
+            .filter_map(|packed| live_view(packed).transpose())
     }
+}
+
+/// The view of `packed`, if the contact is live.
+fn live_view(packed: &[u8]) -> Result<Option<View<'_>>> {
+    let view = View::of(packed)?;
+    Ok(view.is_live()?.then_some(view))
 }
 
 fn restore<V>(map: &mut BTreeMap<String, V>, key: String, old: Option<V>) {
@@ -206,26 +191,28 @@ struct MemoryTransaction<'a> {
 
 impl MemoryTransaction<'_> {
     /// Applies `edit` to every contact (deleted ones too) that `affected` picks,
-    /// keeping each previous version in the undo log.
+    /// keeping each previous version in the undo log. `affected` sees the contact
+    /// with only the `parts` it looks at.
     fn edit_contacts(
         &mut self,
+        parts: Parts,
         affected: impl Fn(&ContactRecord) -> bool,
         edit: impl Fn(&mut ContactRecord),
-    ) {
-        let ids: Vec<String> = self
-            .state
-            .contacts
-            .values()
-            .filter(|record| affected(record))
-            .map(|record| record.id.clone())
-            .collect();
-        for id in ids {
-            if let Some(mut record) = self.state.contacts.get(&id).cloned() {
-                edit(&mut record);
-                let old = self.state.replace_contact(&id, Some(record));
-                self.undo.push(Undo::Contact(id, old));
+    ) -> Result<()> {
+        let mut ids = Vec::new();
+        for packed in self.state.contacts.after(None) {
+            let record = View::of(packed)?.unpack(parts)?;
+            if affected(&record) {
+                ids.push(record.id);
             }
         }
+        for id in ids {
+            if let Some(mut record) = self.contact_with(&id, Parts::ALL)? {
+                edit(&mut record);
+                self.put_contact(&record)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -240,21 +227,25 @@ impl Drop for MemoryTransaction<'_> {
 
 impl Transaction for MemoryTransaction<'_> {
     fn contact_with(&mut self, id: &str, parts: Parts) -> Result<Option<ContactRecord>> {
-        let mut record = self.state.contacts.get(id).cloned();
-        if let Some(record) = &mut record {
-            parts.trim(record);
+        match self.state.contacts.get(id) {
+            Some(packed) => View::of(packed)?.unpack(parts).map(Some),
+            None => Ok(None),
         }
-        Ok(record)
     }
 
     fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>> {
-        Ok(self.state.by_identifier.get(identifier).cloned())
+        Ok(self
+            .state
+            .contacts
+            .holder_of(identifier)?
+            .map(str::to_string))
     }
 
     fn put_contact(&mut self, contact: &ContactRecord) -> Result<()> {
         let old = self
             .state
-            .replace_contact(&contact.id, Some(contact.clone()));
+            .contacts
+            .replace(&contact.id, Some(pack(contact)))?;
         self.undo.push(Undo::Contact(contact.id.clone(), old));
         Ok(())
     }
@@ -264,16 +255,17 @@ impl Transaction for MemoryTransaction<'_> {
         after_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<ContactRecord>> {
-        Ok(self
-            .state
+        self.state
             .live_after(after_id)
             .take(limit)
-            .cloned()
-            .collect())
+            .map(|view| view?.unpack(Parts::ALL))
+            .collect()
     }
 
     fn count_live_contacts(&mut self) -> Result<u64> {
-        Ok(self.state.live_after(None).count() as u64)
+        self.state
+            .live_after(None)
+            .try_fold(0, |count, view| view.map(|_| count + 1))
     }
 
     fn segment_members(
@@ -282,13 +274,17 @@ impl Transaction for MemoryTransaction<'_> {
         after_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<ContactRecord>> {
-        Ok(self
-            .state
-            .live_after(after_id)
-            .filter(|record| record.segments.contains(segment_id))
-            .take(limit)
-            .cloned()
-            .collect())
+        let mut members = Vec::new();
+        for view in self.state.live_after(after_id) {
+            if members.len() == limit {
+                break;
+            }
+            let view = view?;
+            if view.in_segment(segment_id)? {
+                members.push(view.unpack(Parts::ALL)?);
+            }
+        }
+        Ok(members)
     }
 
     fn suppressions(&mut self, address: &str) -> Result<Vec<SuppressionRecord>> {
@@ -357,36 +353,51 @@ impl Transaction for MemoryTransaction<'_> {
     }
 
     fn delete_category(&mut self, key: &str) -> Result<()> {
+        let categories = Parts {
+            categories: true,
+            ..Parts::NONE
+        };
         self.edit_contacts(
+            categories,
             |record| record.categories.contains(key),
             |record| {
                 record.categories.remove(key);
             },
-        );
+        )?;
         let old = self.state.categories.remove(key);
         self.undo.push(Undo::Category(key.to_string(), old));
         Ok(())
     }
 
     fn delete_segment(&mut self, id: &str) -> Result<()> {
+        let segments = Parts {
+            segments: true,
+            ..Parts::NONE
+        };
         self.edit_contacts(
+            segments,
             |record| record.segments.contains(id),
             |record| {
                 record.segments.remove(id);
             },
-        );
+        )?;
         let old = self.state.segments.remove(id);
         self.undo.push(Undo::Segment(id.to_string(), old));
         Ok(())
     }
 
     fn delete_field_definition(&mut self, key: &str) -> Result<()> {
+        let fields = Parts {
+            fields: true,
+            ..Parts::NONE
+        };
         self.edit_contacts(
+            fields,
             |record| record.fields.contains_key(key),
             |record| {
                 record.fields.remove(key);
             },
-        );
+        )?;
         let old = self.state.fields.remove(key);
         self.undo.push(Undo::Field(key.to_string(), old));
         Ok(())
@@ -415,7 +426,8 @@ impl Transaction for MemoryTransaction<'_> {
         let old = self
             .state
             .replace_activity(&activity.id, Some(activity.clone()));
-        self.undo.push(Undo::Activity(activity.id.clone(), old));
+        self.undo
+            .push(Undo::Activity(activity.id.clone(), old.map(Box::new)));
         Ok(())
     }
 
@@ -433,5 +445,213 @@ impl Transaction for MemoryTransaction<'_> {
             Some(limit) => matching.take(limit).collect(),
             None => matching.collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{MobilePushDevice, Platform, Source};
+
+    fn contact(id: &str, email: &str, tokens: &[&str]) -> ContactRecord {
+        let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        ContactRecord {
+            id: id.into(),
+            external_id: None,
+            contact_key: None,
+            first_name: None,
+            last_name: None,
+            email: Some(email.into()),
+            email_confirmed: true,
+            phone: None,
+            phone_confirmed: false,
+            devices: tokens
+                .iter()
+                .map(|token| MobilePushDevice {
+                    app_id: "app".into(),
+                    device_id: token.to_string(),
+                    token: Some(token.to_string()),
+                    platform: Platform::Ios,
+                    model: None,
+                    os: None,
+                    os_version: None,
+                    locale: None,
+                    app_version: None,
+                    active: true,
+                    registered_at: now,
+                    last_seen_at: now,
+                })
+                .collect(),
+            web_push: Vec::new(),
+            telegram: None,
+            categories: Default::default(),
+            address: None,
+            location: None,
+            timezone: None,
+            language: None,
+            segments: Default::default(),
+            fields: Default::default(),
+            created_at: now,
+            updated_at: now,
+            source: Source::Api,
+            deleted_at: None,
+        }
+    }
+
+    fn write(store: &MemoryStore, work: impl Fn(&mut dyn Transaction) -> Result<()>) -> Result<()> {
+        store.unit_of_work(Access::Write, &mut |tx| work(tx))
+    }
+
+    fn holder(store: &MemoryStore, identifier: Identifier) -> Option<String> {
+        let mut found = None;
+        store
+            .unit_of_work(Access::Read, &mut |tx| {
+                found = tx.contact_id_by(&identifier)?;
+                Ok(())
+            })
+            .unwrap();
+        found
+    }
+
+    fn get(store: &MemoryStore, id: &str) -> Option<ContactRecord> {
+        let mut found = None;
+        store
+            .unit_of_work(Access::Read, &mut |tx| {
+                found = tx.contact(id)?;
+                Ok(())
+            })
+            .unwrap();
+        found
+    }
+
+    fn email(value: &str) -> Identifier {
+        Identifier::Email(value.into())
+    }
+
+    fn token(value: &str) -> Identifier {
+        Identifier::PushToken(value.into())
+    }
+
+    #[test]
+    fn an_identifier_belongs_to_the_contact_that_saved_it_last() {
+        let store = MemoryStore::new();
+        let ann = contact("a", "ann@example.com", &["t1", "t2"]);
+        write(&store, |tx| tx.put_contact(&ann)).unwrap();
+        assert_eq!(holder(&store, token("t1")).as_deref(), Some("a"));
+        assert_eq!(
+            holder(&store, email("ann@example.com")).as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            holder(&store, Identifier::Phone("ann@example.com".into())),
+            None
+        );
+
+        write(&store, |tx| {
+            tx.put_contact(&contact("b", "bob@example.com", &["t1"]))
+        })
+        .unwrap();
+        assert_eq!(holder(&store, token("t1")).as_deref(), Some("b"));
+        // Ann still lists t1, but it moved: saving her again without it changes nothing.
+        write(&store, |tx| {
+            tx.put_contact(&contact("a", "ann@example.com", &["t2"]))
+        })
+        .unwrap();
+        assert_eq!(holder(&store, token("t1")).as_deref(), Some("b"));
+        // Bob letting it go leaves it to nobody.
+        write(&store, |tx| {
+            tx.put_contact(&contact("b", "bob@example.com", &[]))
+        })
+        .unwrap();
+        assert_eq!(holder(&store, token("t1")), None);
+        assert_eq!(holder(&store, token("t2")).as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn a_failed_unit_of_work_leaves_nothing_behind() {
+        let store = MemoryStore::new();
+        write(&store, |tx| {
+            tx.put_contact(&contact("a", "ann@example.com", &["t1"]))
+        })
+        .unwrap();
+        let failed = write(&store, |tx| {
+            tx.put_contact(&contact("a", "ann@example.org", &["t2"]))?;
+            tx.put_contact(&contact("b", "bob@example.com", &["t1"]))?;
+            Err(Error::storage("boom"))
+        });
+        assert_eq!(failed, Err(Error::storage("boom")));
+        assert_eq!(
+            get(&store, "a"),
+            Some(contact("a", "ann@example.com", &["t1"]))
+        );
+        assert_eq!(get(&store, "b"), None);
+        assert_eq!(
+            holder(&store, email("ann@example.com")).as_deref(),
+            Some("a")
+        );
+        assert_eq!(holder(&store, token("t1")).as_deref(), Some("a"));
+        for gone in [
+            email("ann@example.org"),
+            email("bob@example.com"),
+            token("t2"),
+        ] {
+            assert_eq!(holder(&store, gone), None);
+        }
+    }
+
+    #[test]
+    fn a_panicking_unit_of_work_is_rolled_back() {
+        let store = MemoryStore::new();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            write(&store, |tx| {
+                tx.put_contact(&contact("a", "ann@example.com", &[]))?;
+                panic!("the work panics");
+            })
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(get(&store, "a"), None);
+        assert_eq!(holder(&store, email("ann@example.com")), None);
+        write(&store, |tx| {
+            tx.put_contact(&contact("a", "ann@example.com", &[]))
+        })
+        .unwrap();
+        assert!(get(&store, "a").is_some());
+    }
+
+    #[test]
+    fn a_read_that_writes_is_refused_and_kept_out() {
+        let store = MemoryStore::new();
+        let outcome = store.unit_of_work(Access::Read, &mut |tx| {
+            tx.put_contact(&contact("a", "ann@example.com", &[]))
+        });
+        assert!(matches!(outcome, Err(Error::Storage { .. })));
+        assert_eq!(get(&store, "a"), None);
+    }
+
+    #[test]
+    fn listings_page_live_contacts_in_id_order() {
+        let store = MemoryStore::new();
+        let mut deleted = contact("b", "b@example.com", &[]);
+        deleted.deleted_at = Some(deleted.created_at);
+        write(&store, |tx| {
+            for id in ["c", "a", "d"] {
+                tx.put_contact(&contact(id, &format!("{id}@example.com"), &[]))?;
+            }
+            tx.put_contact(&deleted)
+        })
+        .unwrap();
+        store
+            .unit_of_work(Access::Read, &mut |tx| {
+                let ids = |records: Vec<ContactRecord>| -> Vec<String> {
+                    records.into_iter().map(|r| r.id).collect()
+                };
+                assert_eq!(ids(tx.live_contacts(None, 10)?), ["a", "c", "d"]);
+                assert_eq!(ids(tx.live_contacts(Some("a"), 1)?), ["c"]);
+                assert_eq!(ids(tx.live_contacts(Some("b"), 10)?), ["c", "d"]);
+                assert_eq!(tx.count_live_contacts()?, 3);
+                assert!(tx.contact("b")?.is_some());
+                Ok(())
+            })
+            .unwrap();
     }
 }
