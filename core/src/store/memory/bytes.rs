@@ -7,15 +7,24 @@ use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 
 /// Appends primitives to a growing buffer.
-#[derive(Default)]
 pub(super) struct Writer {
     bytes: Vec<u8>,
 }
 
 impl Writer {
-    /// The bytes written, in one allocation of exactly their size.
-    pub(super) fn finish(self) -> Box<[u8]> {
-        self.bytes.into_boxed_slice()
+    /// Writes over `buffer`, whose capacity is kept for the next use.
+    pub(super) fn over(mut buffer: Vec<u8>) -> Self {
+        buffer.clear();
+        Writer { bytes: buffer }
+    }
+
+    pub(super) fn as_slice(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The buffer, for another [`Writer::over`].
+    pub(super) fn into_vec(self) -> Vec<u8> {
+        self.bytes
     }
 
     pub(super) fn u8(&mut self, value: u8) {
@@ -100,9 +109,12 @@ impl Writer {
     pub(super) fn section(&mut self, write: impl FnOnce(&mut Self)) {
         let start = self.bytes.len();
         write(self);
-        let mut prefix = Writer::default();
-        prefix.len(self.bytes.len() - start);
-        self.bytes.splice(start..start, prefix.bytes);
+        // The length goes before what it measures: write it after, then rotate it
+        // into place (sections are short, so the move costs little).
+        let section_len = self.bytes.len() - start;
+        self.len(section_len);
+        let prefix_len = self.bytes.len() - start - section_len;
+        self.bytes[start..].rotate_right(prefix_len);
     }
 }
 
@@ -231,10 +243,10 @@ mod tests {
     fn numbers_round_trip_at_their_limits() {
         let unsigned = [0, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX];
         let signed = [0, 1, -1, 63, -64, 64, i64::MIN, i64::MAX];
-        let mut writer = Writer::default();
+        let mut writer = Writer::over(Vec::new());
         unsigned.iter().for_each(|&v| writer.varint(v));
         signed.iter().for_each(|&v| writer.signed(v));
-        let bytes = writer.finish();
+        let bytes = writer.into_vec();
         let mut reader = Reader::new(&bytes);
         for v in unsigned {
             assert_eq!(reader.varint().unwrap(), v);
@@ -247,10 +259,10 @@ mod tests {
 
     #[test]
     fn a_section_can_be_skipped() {
-        let mut writer = Writer::default();
+        let mut writer = Writer::over(Vec::new());
         writer.section(|w| w.str(&"x".repeat(200)));
         writer.str("after");
-        let bytes = writer.finish();
+        let bytes = writer.into_vec();
         let mut reader = Reader::new(&bytes);
         reader.section().unwrap();
         assert_eq!(reader.str().unwrap(), "after");

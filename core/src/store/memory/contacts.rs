@@ -3,7 +3,8 @@
 //! identifier. The table holds (slot, position) pairs that point at the identifier
 //! inside the packed contact, so no identifier is kept twice.
 
-use super::packed::{Key, Packed, View};
+use super::id::ContactId;
+use super::packed::{IdentifierList, Key, Packed, View};
 use crate::model::Identifier;
 use crate::{Error, Result};
 use hashbrown::hash_table::{Entry, HashTable};
@@ -16,7 +17,7 @@ use std::ops::Bound;
 pub(super) struct Contacts {
     slots: Slots,
     /// Each contact's slot, by id.
-    by_id: BTreeMap<Box<str>, u32>,
+    by_id: BTreeMap<ContactId, u32>,
     /// Where each identifier is held. An identifier belongs to the contact that
     /// saved it last, and is dropped when that contact lets it go, even if an
     /// earlier holder still lists it.
@@ -33,11 +34,13 @@ struct Holder {
 impl Contacts {
     /// The packed contact with `id`.
     pub(super) fn get(&self, id: &str) -> Option<&Packed> {
-        self.by_id.get(id).and_then(|&slot| self.slots.get(slot))
+        self.by_id
+            .get(&ContactId::new(id))
+            .and_then(|&slot| self.slots.get(slot))
     }
 
     /// The id of the contact `identifier` belongs to.
-    pub(super) fn holder_of(&self, identifier: &Identifier) -> Result<Option<&str>> {
+    pub(super) fn holder_of(&self, identifier: &Identifier) -> Result<Option<String>> {
         let Contacts {
             slots,
             by_identifier,
@@ -49,7 +52,7 @@ impl Contacts {
             return Ok(None);
         };
         let packed = slots.get(holder.slot).ok_or_else(super::bytes::damaged)?;
-        View::of(packed)?.id().map(Some)
+        Ok(Some(View::of(packed)?.id()?.to_string()))
     }
 
     /// The packed contacts after `after_id` (from the first without one), deleted
@@ -58,9 +61,9 @@ impl Contacts {
         &'a self,
         after_id: Option<&str>,
     ) -> impl Iterator<Item = &'a Packed> + 'a {
-        let start = after_id.map_or(Bound::Unbounded, Bound::Excluded);
+        let start = after_id.map_or(Bound::Unbounded, |id| Bound::Excluded(ContactId::new(id)));
         self.by_id
-            .range::<str, _>((start, Bound::Unbounded))
+            .range((start, Bound::Unbounded))
             .filter_map(|(_, &slot)| self.slots.get(slot))
     }
 
@@ -70,11 +73,12 @@ impl Contacts {
         if let Some(new) = &new {
             check_indexable(new)?;
         }
-        let slot = match self.by_id.get(id) {
+        let id = ContactId::new(id);
+        let slot = match self.by_id.get(&id) {
             Some(&slot) => slot,
             None if new.is_some() => {
                 let slot = self.slots.claim()?;
-                self.by_id.insert(id.into(), slot);
+                self.by_id.insert(id.clone(), slot);
                 slot
             }
             None => return Ok(None),
@@ -85,7 +89,7 @@ impl Contacts {
         if present {
             self.index(slot);
         } else {
-            self.by_id.remove(id);
+            self.by_id.remove(&id);
         }
         Ok(old)
     }
@@ -137,10 +141,10 @@ impl Contacts {
     }
 }
 
-/// Refuses a contact the index could not point into: one that does not unpack
-/// (never true of bytes from `pack`) or whose identifiers outnumber a position.
+/// Refuses a contact the index could not point into: one whose identifiers do not
+/// read (never true of bytes from `pack`) or outnumber a position.
 fn check_indexable(packed: &[u8]) -> Result<()> {
-    let count = View::of(packed)?.identifiers()?.len();
+    let count = IdentifierList::of(packed)?.count()?;
     match u32::try_from(count) {
         Ok(_) => Ok(()),
         Err(_) => Err(Error::storage("a contact has too many identifiers")),
@@ -181,17 +185,17 @@ impl Slots {
         std::mem::replace(place, new)
     }
 
-    /// The identifiers of the contact in `slot`; none for an empty slot. A stored
-    /// contact always unpacks (`check_indexable` let it in).
+    /// The identifiers of the contact in `slot`; none for an empty slot (or bytes
+    /// that do not read, which `pack` never writes).
     fn keys(&self, slot: u32) -> Vec<Key<'_>> {
         self.get(slot)
-            .and_then(|packed| View::of(packed).ok()?.identifiers().ok())
+            .and_then(|packed| IdentifierList::of(packed).ok()?.all().ok())
             .unwrap_or_default()
     }
 
     fn key_at(&self, holder: Holder) -> Option<Key<'_>> {
-        let view = View::of(self.get(holder.slot)?).ok()?;
-        view.identifier(holder.position as usize).ok()
+        let identifiers = IdentifierList::of(self.get(holder.slot)?).ok()?;
+        identifiers.get(holder.position as usize).ok()
     }
 
     fn hash(&self, key: Key) -> u64 {

@@ -9,6 +9,7 @@
 
 mod bytes;
 mod contacts;
+mod id;
 mod packed;
 
 use super::{Access, ActivityFilter, Parts, Store, Transaction};
@@ -19,7 +20,7 @@ use crate::model::{
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use contacts::Contacts;
-use packed::{pack, Packed, View};
+use packed::{Packed, Packer, View};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
@@ -72,6 +73,7 @@ impl Store for MemoryStore {
 #[derive(Debug, Default)]
 struct State {
     contacts: Contacts,
+    packer: Packer,
     suppressions: HashMap<String, Vec<SuppressionRecord>>,
     categories: BTreeMap<String, Category>,
     segments: BTreeMap<String, Segment>,
@@ -82,13 +84,14 @@ struct State {
     orders: HashMap<String, String>,
 }
 
-/// The previous value of something a unit of work replaced.
+/// The previous value of something a unit of work replaced. Large values are boxed
+/// so that the log of an import batch (one entry per contact) stays small.
 enum Undo {
     Contact(String, Option<Packed>),
     Suppressions(String, Option<Vec<SuppressionRecord>>),
-    Category(String, Option<Category>),
-    Segment(String, Option<Segment>),
-    Field(String, Option<FieldDefinition>),
+    Category(String, Option<Box<Category>>),
+    Segment(String, Option<Box<Segment>>),
+    Field(String, Option<Box<FieldDefinition>>),
     Activity(String, Option<Box<Activity>>),
 }
 
@@ -173,10 +176,10 @@ fn live_view(packed: &[u8]) -> Result<Option<View<'_>>> {
     Ok(view.is_live()?.then_some(view))
 }
 
-fn restore<V>(map: &mut BTreeMap<String, V>, key: String, old: Option<V>) {
+fn restore<V>(map: &mut BTreeMap<String, V>, key: String, old: Option<Box<V>>) {
     match old {
         Some(value) => {
-            map.insert(key, value);
+            map.insert(key, *value);
         }
         None => {
             map.remove(&key);
@@ -234,18 +237,12 @@ impl Transaction for MemoryTransaction<'_> {
     }
 
     fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>> {
-        Ok(self
-            .state
-            .contacts
-            .holder_of(identifier)?
-            .map(str::to_string))
+        self.state.contacts.holder_of(identifier)
     }
 
     fn put_contact(&mut self, contact: &ContactRecord) -> Result<()> {
-        let old = self
-            .state
-            .contacts
-            .replace(&contact.id, Some(pack(contact)))?;
+        let packed = self.state.packer.pack(contact);
+        let old = self.state.contacts.replace(&contact.id, Some(packed))?;
         self.undo.push(Undo::Contact(contact.id.clone(), old));
         Ok(())
     }
@@ -318,7 +315,8 @@ impl Transaction for MemoryTransaction<'_> {
             .state
             .categories
             .insert(category.key.clone(), category.clone());
-        self.undo.push(Undo::Category(category.key.clone(), old));
+        self.undo
+            .push(Undo::Category(category.key.clone(), old.map(Box::new)));
         Ok(())
     }
 
@@ -335,7 +333,8 @@ impl Transaction for MemoryTransaction<'_> {
             .state
             .segments
             .insert(segment.id.clone(), segment.clone());
-        self.undo.push(Undo::Segment(segment.id.clone(), old));
+        self.undo
+            .push(Undo::Segment(segment.id.clone(), old.map(Box::new)));
         Ok(())
     }
 
@@ -348,7 +347,8 @@ impl Transaction for MemoryTransaction<'_> {
             .state
             .fields
             .insert(definition.key.clone(), definition.clone());
-        self.undo.push(Undo::Field(definition.key.clone(), old));
+        self.undo
+            .push(Undo::Field(definition.key.clone(), old.map(Box::new)));
         Ok(())
     }
 
@@ -365,7 +365,8 @@ impl Transaction for MemoryTransaction<'_> {
             },
         )?;
         let old = self.state.categories.remove(key);
-        self.undo.push(Undo::Category(key.to_string(), old));
+        self.undo
+            .push(Undo::Category(key.to_string(), old.map(Box::new)));
         Ok(())
     }
 
@@ -382,7 +383,8 @@ impl Transaction for MemoryTransaction<'_> {
             },
         )?;
         let old = self.state.segments.remove(id);
-        self.undo.push(Undo::Segment(id.to_string(), old));
+        self.undo
+            .push(Undo::Segment(id.to_string(), old.map(Box::new)));
         Ok(())
     }
 
@@ -399,7 +401,8 @@ impl Transaction for MemoryTransaction<'_> {
             },
         )?;
         let old = self.state.fields.remove(key);
-        self.undo.push(Undo::Field(key.to_string(), old));
+        self.undo
+            .push(Undo::Field(key.to_string(), old.map(Box::new)));
         Ok(())
     }
 

@@ -3,14 +3,16 @@
 //! contact anyway, so unpacking it on read costs about what the clone did.
 //!
 //! The bytes are seven sections, each behind its length so that a read skips what
-//! its [`Parts`] leave out: the contact's own columns (starting with `deleted_at`,
-//! so the live check reads one byte), devices, web push subscriptions, categories,
-//! segments, field values, and last its identifiers. Every identifier (email,
-//! phone, external id, contact key, push token, web push endpoint, Telegram chat)
-//! is kept once, in that last section, with its kind: a field holding one writes its
-//! position there, and the identifier index points at it instead of copying it.
+//! its [`Parts`] leave out. First come the identifiers (email, phone, external id,
+//! contact key, push tokens, web push endpoints, Telegram chat), each kept once
+//! with its kind: a field holding one writes its position there, and the identifier
+//! index points at it instead of copying it, finding it without parsing the rest.
+//! Then the contact's own columns (starting with `deleted_at`, so the live check
+//! reads one byte), devices, web push subscriptions, categories, segments and field
+//! values.
 
 use super::bytes::{damaged, Reader, Writer};
+use super::id::ContactId;
 use crate::model::{
     Address, ContactRecord, FieldValue, Identifier, Location, LocationSource, MobilePushDevice,
     Platform, Source, Telegram, WebPushSubscription,
@@ -23,8 +25,9 @@ use rust_decimal::Decimal;
 /// The bytes of one packed contact.
 pub(super) type Packed = Box<[u8]>;
 
-/// An identifier as the packed form holds it: its kind and its value.
-pub(super) type Key<'a> = (IdentifierKind, &'a str);
+/// An identifier as the index compares it: its kind and the bytes of its value
+/// (not checked as UTF-8 until unpacked).
+pub(super) type Key<'a> = (IdentifierKind, &'a [u8]);
 
 /// The variants of [`Identifier`], as a tag in the packed bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,20 +82,46 @@ pub(super) fn key_of(identifier: &Identifier) -> Key<'_> {
         Identifier::WebPushEndpoint(_) => IdentifierKind::WebPushEndpoint,
         Identifier::TelegramChat(_) => IdentifierKind::TelegramChat,
     };
-    (kind, identifier.value())
+    (kind, identifier.value().as_bytes())
 }
 
-/// Packs `record`.
-pub(super) fn pack(record: &ContactRecord) -> Packed {
-    let mut found = Found::default();
-    let mut w = Writer::default();
-    w.section(|w| write_own(w, record, &mut found));
-    w.section(|w| w.list(record.devices.iter(), |w, d| write_device(w, d, &mut found)));
-    w.section(|w| {
-        w.list(record.web_push.iter(), |w, s| {
-            write_web_push(w, s, &mut found)
-        })
-    });
+/// Packs contacts, reusing its buffers so that a pack allocates only its result.
+#[derive(Debug, Default)]
+pub(super) struct Packer {
+    body: Vec<u8>,
+    found: Vec<u8>,
+    head: Vec<u8>,
+}
+
+impl Packer {
+    pub(super) fn pack(&mut self, record: &ContactRecord) -> Packed {
+        let mut found = Found {
+            count: 0,
+            entries: Writer::over(std::mem::take(&mut self.found)),
+        };
+        let mut body = Writer::over(std::mem::take(&mut self.body));
+        write_body(&mut body, record, &mut found);
+        // The identifiers are known once the rest is written, and go first.
+        let mut head = Writer::over(std::mem::take(&mut self.head));
+        head.section(|w| {
+            w.len(found.count);
+            w.raw(found.entries.as_slice());
+        });
+        let packed = [head.as_slice(), body.as_slice()]
+            .concat()
+            .into_boxed_slice();
+        self.body = body.into_vec();
+        self.found = found.entries.into_vec();
+        self.head = head.into_vec();
+        packed
+    }
+}
+
+/// Every section but the identifiers.
+fn write_body(w: &mut Writer, record: &ContactRecord, found: &mut Found) {
+    w.section(|w| write_own(w, record, found));
+    w.section(|w| w.list(record.devices.iter(), |w, d| write_device(w, d, found)));
+    w.section(|w| w.list(record.web_push.iter(), |w, s| write_web_push(w, s, found)));
     w.section(|w| w.list(record.categories.iter(), |w, key| w.str(key)));
     w.section(|w| w.list(record.segments.iter(), |w, id| w.str(id)));
     w.section(|w| {
@@ -101,35 +130,32 @@ pub(super) fn pack(record: &ContactRecord) -> Packed {
             write_field_value(w, value);
         })
     });
-    w.section(|w| {
-        w.list(found.0.iter(), |w, (kind, value)| {
-            w.u8(*kind as u8);
-            w.str(value);
-        })
-    });
-    w.finish()
 }
 
-/// The identifiers met while packing, in order. A field holding one writes its
-/// position plus one (zero for none).
-#[derive(Default)]
-struct Found<'r>(Vec<Key<'r>>);
+/// The identifiers met while packing, written out in order as they come. A field
+/// holding one writes its position plus one (zero for none).
+struct Found {
+    count: usize,
+    entries: Writer,
+}
 
-impl<'r> Found<'r> {
-    fn write(&mut self, w: &mut Writer, kind: IdentifierKind, value: Option<&'r str>) {
+impl Found {
+    fn write(&mut self, w: &mut Writer, kind: IdentifierKind, value: Option<&str>) {
         match value {
             None => w.len(0),
             Some(value) => {
-                self.0.push((kind, value));
-                w.len(self.0.len());
+                self.entries.u8(kind as u8);
+                self.entries.str(value);
+                self.count += 1;
+                w.len(self.count);
             }
         }
     }
 }
 
-fn write_own<'r>(w: &mut Writer, record: &'r ContactRecord, found: &mut Found<'r>) {
+fn write_own(w: &mut Writer, record: &ContactRecord, found: &mut Found) {
     w.opt_time(record.deleted_at);
-    w.str(&record.id);
+    write_id(w, &ContactId::new(&record.id));
     found.write(w, IdentifierKind::ExternalId, record.external_id.as_deref());
     found.write(w, IdentifierKind::ContactKey, record.contact_key.as_deref());
     w.opt_str(record.first_name.as_deref());
@@ -151,6 +177,20 @@ fn write_own<'r>(w: &mut Writer, record: &'r ContactRecord, found: &mut Found<'r
     w.u8(record.source as u8);
 }
 
+/// A UUID as its 16 bytes behind a zero, any other id as text behind a one.
+fn write_id(w: &mut Writer, id: &ContactId) {
+    match id.as_uuid() {
+        Some(bytes) => {
+            w.u8(0);
+            w.raw(bytes);
+        }
+        None => {
+            w.u8(1);
+            w.str(&id.to_string());
+        }
+    }
+}
+
 fn write_address(w: &mut Writer, address: &Address) {
     w.opt_str(address.country.as_deref());
     w.opt_str(address.region.as_deref());
@@ -170,7 +210,7 @@ fn write_location(w: &mut Writer, location: &Location) {
     w.time(location.updated_at);
 }
 
-fn write_device<'r>(w: &mut Writer, device: &'r MobilePushDevice, found: &mut Found<'r>) {
+fn write_device(w: &mut Writer, device: &MobilePushDevice, found: &mut Found) {
     w.str(&device.app_id);
     w.str(&device.device_id);
     found.write(w, IdentifierKind::PushToken, device.token.as_deref());
@@ -185,7 +225,7 @@ fn write_device<'r>(w: &mut Writer, device: &'r MobilePushDevice, found: &mut Fo
     w.time(device.last_seen_at);
 }
 
-fn write_web_push<'r>(w: &mut Writer, sub: &'r WebPushSubscription, found: &mut Found<'r>) {
+fn write_web_push(w: &mut Writer, sub: &WebPushSubscription, found: &mut Found) {
     found.write(w, IdentifierKind::WebPushEndpoint, Some(&sub.endpoint));
     w.str(&sub.p256dh);
     w.str(&sub.auth);
@@ -237,29 +277,62 @@ fn write_field_value(w: &mut Writer, value: &FieldValue) {
     }
 }
 
+/// The identifiers of a packed contact, in the order positions count them.
+#[derive(Clone, Copy)]
+pub(super) struct IdentifierList<'a>(Reader<'a>);
+
+impl<'a> IdentifierList<'a> {
+    /// Reads only the first section.
+    pub(super) fn of(packed: &'a [u8]) -> Result<Self> {
+        Reader::new(packed).section().map(IdentifierList)
+    }
+
+    pub(super) fn count(self) -> Result<usize> {
+        let mut r = self.0;
+        r.len()
+    }
+
+    pub(super) fn all(self) -> Result<Vec<Key<'a>>> {
+        let mut r = self.0;
+        r.list(read_key)
+    }
+
+    /// The identifier at `position`.
+    pub(super) fn get(self, position: usize) -> Result<Key<'a>> {
+        let mut r = self.0;
+        if position >= r.len()? {
+            return Err(damaged());
+        }
+        for _ in 0..position {
+            read_key(&mut r)?;
+        }
+        read_key(&mut r)
+    }
+}
+
 /// A packed contact's sections, found without unpacking anything.
 #[derive(Clone, Copy)]
 pub(super) struct View<'a> {
+    identifiers: IdentifierList<'a>,
     own: Reader<'a>,
     devices: Reader<'a>,
     web_push: Reader<'a>,
     categories: Reader<'a>,
     segments: Reader<'a>,
     fields: Reader<'a>,
-    identifiers: Reader<'a>,
 }
 
 impl<'a> View<'a> {
     pub(super) fn of(bytes: &'a [u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         Ok(View {
+            identifiers: IdentifierList(r.section()?),
             own: r.section()?,
             devices: r.section()?,
             web_push: r.section()?,
             categories: r.section()?,
             segments: r.section()?,
             fields: r.section()?,
-            identifiers: r.section()?,
         })
     }
 
@@ -269,29 +342,10 @@ impl<'a> View<'a> {
         Ok(own.opt_time()?.is_none())
     }
 
-    pub(super) fn id(&self) -> Result<&'a str> {
+    pub(super) fn id(&self) -> Result<ContactId> {
         let mut own = self.own;
         own.opt_time()?;
-        own.str()
-    }
-
-    /// Every identifier, in the order positions count them.
-    pub(super) fn identifiers(&self) -> Result<Vec<Key<'a>>> {
-        let mut identifiers = self.identifiers;
-        identifiers.list(read_key)
-    }
-
-    /// The identifier at `position`.
-    pub(super) fn identifier(&self, position: usize) -> Result<Key<'a>> {
-        let mut r = self.identifiers;
-        if position >= r.len()? {
-            return Err(damaged());
-        }
-        for _ in 0..position {
-            r.u8()?;
-            r.str()?;
-        }
-        read_key(&mut r)
+        read_id(&mut own)
     }
 
     /// Whether the contact is a member of the segment `segment_id`.
@@ -303,7 +357,7 @@ impl<'a> View<'a> {
 
     /// The contact with the child collections `parts` names (the others empty).
     pub(super) fn unpack(&self, parts: Parts) -> Result<ContactRecord> {
-        let identifiers = self.identifiers()?;
+        let identifiers = self.identifiers.all()?;
         let View {
             mut own,
             mut devices,
@@ -334,7 +388,9 @@ impl<'a> View<'a> {
 }
 
 fn read_key<'a>(r: &mut Reader<'a>) -> Result<Key<'a>> {
-    Ok((tag(r, &IDENTIFIER_KINDS)?, r.str()?))
+    let kind = tag(r, &IDENTIFIER_KINDS)?;
+    let len = r.len()?;
+    Ok((kind, r.take(len)?))
 }
 
 /// A fieldless enum's value from its tag.
@@ -346,10 +402,11 @@ fn tag<T: Copy>(r: &mut Reader, all: &[T]) -> Result<T> {
 fn read_identifier(r: &mut Reader, identifiers: &[Key]) -> Result<Option<String>> {
     match r.len()? {
         0 => Ok(None),
-        position => identifiers
-            .get(position - 1)
-            .map(|(_, value)| Some(value.to_string()))
-            .ok_or_else(damaged),
+        position => {
+            let (_, value) = identifiers.get(position - 1).ok_or_else(damaged)?;
+            let value = std::str::from_utf8(value).map_err(|_| damaged())?;
+            Ok(Some(value.to_string()))
+        }
     }
 }
 
@@ -361,7 +418,7 @@ fn read_required_identifier(r: &mut Reader, identifiers: &[Key]) -> Result<Strin
 fn read_own(r: &mut Reader, identifiers: &[Key]) -> Result<ContactRecord> {
     let deleted_at = r.opt_time()?;
     Ok(ContactRecord {
-        id: r.string()?,
+        id: read_id(r)?.to_string(),
         external_id: read_identifier(r, identifiers)?,
         contact_key: read_identifier(r, identifiers)?,
         first_name: r.opt_string()?,
@@ -390,6 +447,17 @@ fn read_own(r: &mut Reader, identifiers: &[Key]) -> Result<ContactRecord> {
         segments: Default::default(),
         fields: Default::default(),
     })
+}
+
+fn read_id(r: &mut Reader) -> Result<ContactId> {
+    match r.u8()? {
+        0 => {
+            let bytes = r.take(16)?.try_into().map_err(|_| damaged())?;
+            Ok(ContactId::from_uuid(bytes))
+        }
+        1 => r.str().map(ContactId::new),
+        _ => Err(damaged()),
+    }
 }
 
 fn read_address(r: &mut Reader) -> Result<Address> {
@@ -607,10 +675,10 @@ mod tests {
     #[test]
     fn every_part_unpacks_as_it_was_packed() {
         for record in [full(), bare()] {
-            let packed = pack(&record);
+            let packed = Packer::default().pack(&record);
             let view = View::of(&packed).unwrap();
             assert_eq!(view.unpack(Parts::ALL).unwrap(), record);
-            assert_eq!(view.id().unwrap(), record.id);
+            assert_eq!(view.id().unwrap().to_string(), record.id);
             assert_eq!(view.is_live().unwrap(), record.deleted_at.is_none());
         }
     }
@@ -618,7 +686,7 @@ mod tests {
     #[test]
     fn a_partial_read_is_the_trimmed_record() {
         let record = full();
-        let packed = pack(&record);
+        let packed = Packer::default().pack(&record);
         let view = View::of(&packed).unwrap();
         for bits in 0..32u8 {
             let parts = Parts {
@@ -637,9 +705,10 @@ mod tests {
     #[test]
     fn identifiers_are_the_records_own_and_found_by_position() {
         let record = full();
-        let packed = pack(&record);
-        let view = View::of(&packed).unwrap();
-        let keys = view.identifiers().unwrap();
+        let packed = Packer::default().pack(&record);
+        let list = IdentifierList::of(&packed).unwrap();
+        let keys = list.all().unwrap();
+        assert_eq!(list.count().unwrap(), keys.len());
         let expected = record.identifiers();
         let mut expected: Vec<Key> = expected.iter().map(key_of).collect();
         let mut sorted = keys.clone();
@@ -647,14 +716,14 @@ mod tests {
         sorted.sort_by_key(|&(kind, value)| (kind as u8, value));
         assert_eq!(sorted, expected);
         for (position, key) in keys.iter().enumerate() {
-            assert_eq!(view.identifier(position).unwrap(), *key);
+            assert_eq!(list.get(position).unwrap(), *key);
         }
-        assert!(view.identifier(keys.len()).is_err());
+        assert!(list.get(keys.len()).is_err());
     }
 
     #[test]
     fn segment_membership_is_read_without_unpacking() {
-        let packed = pack(&full());
+        let packed = Packer::default().pack(&full());
         let view = View::of(&packed).unwrap();
         assert!(view
             .in_segment("0190a000-0000-7000-8000-00000000000a")
@@ -677,7 +746,7 @@ mod tests {
 
     #[test]
     fn damaged_bytes_are_an_error_not_a_panic() {
-        let packed = pack(&full());
+        let packed = Packer::default().pack(&full());
         for len in 0..packed.len() {
             let cut = &packed[..len];
             assert!(View::of(cut).and_then(|v| v.unpack(Parts::ALL)).is_err());
@@ -686,10 +755,8 @@ mod tests {
             let mut flipped = packed.to_vec();
             flipped[i] ^= 0xa5;
             // Any outcome but a panic.
-            let _ = View::of(&flipped).and_then(|v| {
-                v.identifiers()?;
-                v.unpack(Parts::ALL)
-            });
+            let _ = IdentifierList::of(&flipped).and_then(|list| list.get(3));
+            let _ = View::of(&flipped).and_then(|v| v.unpack(Parts::ALL));
         }
     }
 }
