@@ -3,8 +3,9 @@
 //! identifier. The table holds (slot, position) pairs that point at the identifier
 //! inside the packed contact, so no identifier is kept twice.
 
+use super::bytes::damaged;
 use super::id::ContactId;
-use super::packed::{IdentifierList, Key, Packed, View};
+use super::packed::{key_of, IdentifierList, Key, Packed, View};
 use crate::model::Identifier;
 use crate::{Error, Result};
 use hashbrown::hash_table::{Entry, HashTable};
@@ -46,12 +47,12 @@ impl Contacts {
             by_identifier,
             ..
         } = self;
-        let key = super::packed::key_of(identifier);
+        let key = key_of(identifier);
         let Some(holder) = by_identifier.find(slots.hash(key), |h| slots.key_at(*h) == Some(key))
         else {
             return Ok(None);
         };
-        let packed = slots.get(holder.slot).ok_or_else(super::bytes::damaged)?;
+        let packed = slots.get(holder.slot).ok_or_else(damaged)?;
         Ok(Some(View::of(packed)?.id()?.to_string()))
     }
 

@@ -138,8 +138,8 @@ impl State {
     fn revert(&mut self, undo: Undo) {
         match undo {
             Undo::Contact(id, old) => {
-                // Cannot fail: these bytes were stored before, and the contact still
-                // has its slot unless this puts it back in none.
+                // Cannot fail: the old bytes were stored once (so they index), and
+                // the contact either still has its slot or is being removed.
                 let _ = self.contacts.replace(&id, old);
             }
             Undo::Suppressions(address, old) => match old {

@@ -85,7 +85,8 @@ pub(super) fn key_of(identifier: &Identifier) -> Key<'_> {
     (kind, identifier.value().as_bytes())
 }
 
-/// Packs contacts, reusing its buffers so that a pack allocates only its result.
+/// Packs contacts, reusing its buffers (as large as the largest contact packed) so
+/// that a pack allocates only its result.
 #[derive(Debug, Default)]
 pub(super) struct Packer {
     body: Vec<u8>,
