@@ -335,7 +335,7 @@ export interface UpsertOptions {
 export interface ImportOptions {
   /** `email` when not given. */
   dedupeOn?: DedupeOn
-  /** Called with the number of rows done after every batch of 1000; throwing stops the import. */
+  /** Called with the number of rows done after every batch of 4000; throwing stops the import. */
   onProgress?: (done: number) => void
 }
 
@@ -678,7 +678,7 @@ export declare class ContactBook {
   count(): number
   /**
    * Upserts every row on the libuv thread pool and resolves with the report;
-   * `onProgress(done)` is called after every batch of 1000 rows. A rejected row
+   * `onProgress(done)` is called after every batch of 4000 rows. A rejected row
    * writes nothing and the import goes on; a storage failure (or an exception
    * thrown by `onProgress`) stops it and rejects the promise.
    */

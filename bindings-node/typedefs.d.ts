@@ -335,7 +335,7 @@ export interface UpsertOptions {
 export interface ImportOptions {
   /** `email` when not given. */
   dedupeOn?: DedupeOn
-  /** Called with the number of rows done after every batch of 1000; throwing stops the import. */
+  /** Called with the number of rows done after every batch of 4000; throwing stops the import. */
   onProgress?: (done: number) => void
 }
 

@@ -85,7 +85,7 @@ pub struct BookOptions {
     pub clock: Option<Arc<ManualClock>>,
 }
 
-/// Told how many rows an import has done after every batch of 1000 rows.
+/// Told how many rows an import has done after every batch of 4000 rows.
 ///
 /// Throwing from `onProgress` cancels the import: the batches already reported stay
 /// written, the rest of the rows are not read, and `importContacts` throws what the
@@ -266,7 +266,7 @@ impl ContactBook {
         guard(|| Ok(self.book.count()?))
     }
 
-    /// Upserts every row matched by `dedupeOn` in batches of 1000 (each batch atomic)
+    /// Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
     /// and reports created, updated and rejected rows. A rejected row writes nothing and
     /// the import goes on. Long: run it on a background thread.
     #[uniffi::method(default(progress = None))]

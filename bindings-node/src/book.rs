@@ -442,7 +442,7 @@ impl ContactBook {
     }
 
     /// Upserts every row on the libuv thread pool and resolves with the report;
-    /// `onProgress(done)` is called after every batch of 1000 rows. A rejected row
+    /// `onProgress(done)` is called after every batch of 4000 rows. A rejected row
     /// writes nothing and the import goes on; a storage failure (or an exception
     /// thrown by `onProgress`) stops it and rejects the promise.
     #[napi(

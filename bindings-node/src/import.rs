@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 /// Rows converted per trip to the JavaScript thread: the core's batch size, so an
 /// import stopped between two chunks stops on a batch boundary.
-const CHUNK: u32 = 1000;
+const CHUNK: u32 = core::IMPORT_BATCH_ROWS as u32;
 
 /// Converted rows, or the JavaScript exception that stopped the reading.
 type Chunk = std::result::Result<Vec<core::Result<ContactInput>>, napi::Error>;

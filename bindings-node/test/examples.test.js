@@ -88,10 +88,10 @@ test('the Express-style handlers answer canSend and canSendMany with statuses', 
 
 test('the bulk import example reports progress and rejected rows', () => {
   const out = lines(run('bulk-import.js'))
-  assert.deepEqual(out.slice(0, 5), [1, 2, 3, 4, 5].map((k) => `imported ${k * 1000} of 5000`))
-  assert.equal(out[5], 'created 4998, updated 0, rejected 2')
-  assert.match(out[6], /^row 7 \(email\): invalid email "not-an-email"/)
-  assert.match(out[7], /^row 42 \(firstName\): invalid first_name "Agent 0070"/)
+  assert.deepEqual(out.slice(0, 2), ['imported 4000 of 5000', 'imported 5000 of 5000'])
+  assert.equal(out[2], 'created 4998, updated 0, rejected 2')
+  assert.match(out[3], /^row 7 \(email\): invalid email "not-an-email"/)
+  assert.match(out[4], /^row 42 \(firstName\): invalid first_name "Agent 0070"/)
 })
 
 test('the error handling example shows every code', () => {

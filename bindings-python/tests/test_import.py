@@ -50,7 +50,7 @@ def test_consumes_lazily_and_reports_progress(book: ContactBook) -> None:
 
     def counting() -> Iterator[dict[str, Any]]:
         nonlocal pulled
-        for row in rows(2500):
+        for row in rows(10_000):
             pulled += 1
             yield row
 
@@ -62,11 +62,11 @@ def test_consumes_lazily_and_reports_progress(book: ContactBook) -> None:
         seen.append((done, pulled))
 
     report = book.import_contacts(counting(), dedupe_on="email", progress=progress)
-    assert report.created == 2500 and report.rejected == []
-    assert [done for done, _ in seen] == [1000, 2000, 2500]
+    assert report.created == 10_000 and report.rejected == []
+    assert [done for done, _ in seen] == [4000, 8000, 10_000]
     for done, read in seen:
-        assert read - done <= 2000, f"read {read} rows before reporting {done}"
-    assert book.count() == 2500
+        assert read - done <= 8000, f"read {read} rows before reporting {done}"
+    assert book.count() == 10_000
 
 
 def test_accepts_any_iterable_and_dedupes(book: ContactBook) -> None:
@@ -81,25 +81,25 @@ def test_accepts_any_iterable_and_dedupes(book: ContactBook) -> None:
 
 def test_input_exception_propagates_after_importing_the_rows_before_it(book: ContactBook) -> None:
     def failing() -> Iterator[dict[str, Any]]:
-        yield from rows(1500)
+        yield from rows(5500)
         raise KeyError("the CSV reader broke")
 
     with pytest.raises(KeyError, match="the CSV reader broke"):
         book.import_contacts(failing(), dedupe_on="email")
     # Every row read before the failure was imported, the last partial batch too.
-    assert book.count() == 1500
+    assert book.count() == 5500
 
 
 def test_progress_exception_stops_the_import(book: ContactBook) -> None:
     def progress(done: int) -> None:
-        if done >= 1000:
+        if done >= 4000:
             raise RuntimeError("stop here")
 
     pulled = 0
 
     def counting() -> Iterator[dict[str, Any]]:
         nonlocal pulled
-        for row in rows(5000):
+        for row in rows(20_000):
             pulled += 1
             yield row
 
@@ -107,8 +107,8 @@ def test_progress_exception_stops_the_import(book: ContactBook) -> None:
         book.import_contacts(counting(), progress=progress)
     # The import stopped after the batch whose progress raised and the one read while
     # it was written, reading no further.
-    assert book.count() == 2000
-    assert pulled < 3000
+    assert book.count() == 8000
+    assert pulled < 12_000
 
 
 def test_not_iterable_is_a_type_error(book: ContactBook) -> None:

@@ -52,7 +52,7 @@ pub mod model;
 pub mod store;
 pub mod validate;
 
-pub use book::{ContactBook, IntoImportRow};
+pub use book::{ContactBook, IntoImportRow, IMPORT_BATCH_ROWS};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use model::*;

@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use contactkit::{
     ChannelStatus, ContactBook, ContactInput, DedupeOn, Error, ListQuery, Result, Source,
+    IMPORT_BATCH_ROWS,
 };
 use serde_json::json;
 
@@ -180,9 +181,10 @@ fn duplicate_rows_in_one_import_update_the_contact_the_first_row_made() {
 #[test]
 fn progress_is_reported_per_batch_and_ends_at_the_row_count() {
     let book = ContactBook::in_memory();
-    let total = 2_345usize;
+    let total = 2 * IMPORT_BATCH_ROWS + 345;
+    let broken = IMPORT_BATCH_ROWS + 500;
     let rows = (0..total).map(|i| {
-        let email = if i == 1500 {
+        let email = if i == broken {
             "broken".to_string()
         } else {
             format!("user{i}@example.com")
@@ -202,16 +204,22 @@ fn progress_is_reported_per_batch_and_ends_at_the_row_count() {
     assert_eq!(report.created, total as u64 - 1);
     assert_eq!(
         rejected(&report),
-        [(1500, Some("email"))],
+        [(broken as u64, Some("email"))],
         "index is 0-based across batches"
     );
     assert_eq!(book.count().unwrap(), total as u64 - 1);
-    assert!(book.find_by_external_id("x1500").unwrap().is_none());
-    assert!(book.find_by_external_id("x2344").unwrap().is_some());
+    assert!(book
+        .find_by_external_id(&format!("x{broken}"))
+        .unwrap()
+        .is_none());
+    assert!(book
+        .find_by_external_id(&format!("x{}", total - 1))
+        .unwrap()
+        .is_some());
 
     // Importing the same rows again updates every one.
     let again = (0..total)
-        .filter(|i| *i != 1500)
+        .filter(|i| *i != broken)
         .map(|i| input(json!({"email": format!("user{i}@example.com"), "first_name": "Re"})));
     let report = book
         .import_contacts(again, DedupeOn::Email, |_| {})
@@ -433,14 +441,18 @@ fn a_progress_callback_that_unwinds_reaches_the_caller_with_its_payload() {
     // app's error: it must come back as it was thrown, after the writer thread ended.
     struct Stop(&'static str);
     let book = ContactBook::in_memory();
-    let rows = (0..3500).map(|i| input(json!({ "email": format!("u{i}@example.com") })));
+    let rows = (0..3 * IMPORT_BATCH_ROWS + 500)
+        .map(|i| input(json!({ "email": format!("u{i}@example.com") })));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         book.import_contacts(rows, DedupeOn::Email, |_| {
             std::panic::resume_unwind(Box::new(Stop("the app said stop")))
         })
     }));
     let payload = outcome.expect_err("the import unwound");
-    assert_eq!(payload.downcast_ref::<Stop>().map(|s| s.0), Some("the app said stop"));
+    assert_eq!(
+        payload.downcast_ref::<Stop>().map(|s| s.0),
+        Some("the app said stop")
+    );
     // The batch reported and the one already read were written; nothing after them.
-    assert_eq!(book.count().unwrap(), 2000);
+    assert_eq!(book.count().unwrap(), 2 * IMPORT_BATCH_ROWS as u64);
 }

@@ -1823,7 +1823,7 @@ fn generated_sequences_reach_every_outcome() {
     assert!(conflicts >= 10, "only {conflicts} conflicts");
 }
 
-/// An import larger than one batch (1000 rows): valid rows, rows repeating earlier
+/// An import larger than one batch (`IMPORT_BATCH_ROWS`): valid rows, rows repeating earlier
 /// ones (updates within and across batches), invalid rows, rows that could not be
 /// read, and rows conflicting with contacts made before; the report, the progress
 /// calls and every profile must agree.
@@ -1841,11 +1841,13 @@ fn bulk_import_across_batches_agrees() {
             .unwrap()
             .unwrap();
     }
-    let rows: Vec<contactkit::Result<ContactInput>> = (0..2_345)
+    let batch = contactkit::IMPORT_BATCH_ROWS;
+    let total = 2 * batch + 345;
+    let rows: Vec<contactkit::Result<ContactInput>> = (0..total)
         .map(|i| {
             let json = match i % 10 {
-                // A row seen before: an update.
-                0 if i >= 1500 => json!({"email": format!("row{}@example.com", i - 1490), "first_name": "Again"}),
+                // A row seen before (in this batch or the one before): an update.
+                0 if i >= batch + 500 => json!({"email": format!("row{}@example.com", i - batch - 490), "first_name": "Again"}),
                 1 => json!({"email": format!("row{i}@example.com"), "external_id": "taken"}),
                 2 if i % 20 == 2 => json!({"email": "not an email"}),
                 3 => json!({"email": format!("row{i}@example.com"), "phone": "+380671234567"}),
@@ -1867,7 +1869,7 @@ fn bulk_import_across_batches_agrees() {
             .unwrap();
         assert_eq!(
             report[1],
-            json!([1000, 2000, 2345]),
+            json!([batch, 2 * batch, total]),
             "one progress call per batch"
         );
         let report = &report[0];

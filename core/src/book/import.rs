@@ -9,9 +9,11 @@ use crate::model::{ContactInput, DedupeOn, ImportReport, RejectedRow, Source};
 use crate::{Error, Result};
 use std::sync::mpsc;
 
-/// Rows written per unit of work: large enough to amortise a commit, small enough
-/// that only one batch of input is held in memory at a time.
-const BATCH_ROWS: usize = 1000;
+/// Rows written per unit of work: large enough that an index page many rows change
+/// is written once per batch rather than once per few rows (4000 imported 12-20%
+/// faster than 1000 in the bench), small enough that a batch holds the write lock
+/// for a fraction of a second and only two batches of input are in memory.
+pub const IMPORT_BATCH_ROWS: usize = 4000;
 
 /// A row an import accepts: a ready [`ContactInput`], or the error a caller hit while
 /// reading or converting the row (it is reported as rejected, with its index).
@@ -35,11 +37,11 @@ impl IntoImportRow for Result<ContactInput> {
 impl ContactBook {
     /// Upserts every row, matched by `dedupe_on`, and reports what happened to each.
     ///
-    /// Rows are read lazily and written in batches of 1000, each batch one unit of
-    /// work, in a pipeline: while a writer thread applies one batch, the caller's
-    /// thread reads and checks the next (names, email, phone and every other value
-    /// that needs no store), so the checks run beside SQLite's own work. The input
-    /// is read at most one batch ahead of the batch being written.
+    /// Rows are read lazily and written in batches of [`IMPORT_BATCH_ROWS`] (4000),
+    /// each batch one unit of work, in a pipeline: while a writer thread applies one
+    /// batch, the caller's thread reads and checks the next (names, email, phone and
+    /// every other value that needs no store), so the checks run beside SQLite's own
+    /// work. The input is read at most one batch ahead of the batch being written.
     ///
     /// `progress` is called on the caller's thread with the number of rows written,
     /// in order, once per batch. A rejected row (bad value, conflict) writes nothing
@@ -72,7 +74,7 @@ impl ContactBook {
                 }
                 let batch: CheckedBatch = rows
                     .by_ref()
-                    .take(BATCH_ROWS)
+                    .take(IMPORT_BATCH_ROWS)
                     .map(|(index, row)| {
                         let checked = row
                             .into_import_row()

@@ -18,7 +18,7 @@ mod profile;
 mod timeline;
 mod view;
 
-pub use import::IntoImportRow;
+pub use import::{IntoImportRow, IMPORT_BATCH_ROWS};
 
 use crate::clock::{Clock, SystemClock};
 use crate::model::{Category, ContactRecord, Identifier, Segment};

@@ -837,7 +837,7 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func get(id: String) throws  -> Contact?
     
     /**
-     * Upserts every row matched by `dedupeOn` in batches of 1000 (each batch atomic)
+     * Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
      * and reports created, updated and rejected rows. A rejected row writes nothing and
      * the import goes on. Long: run it on a background thread.
      */
@@ -1496,7 +1496,7 @@ open func get(id: String)throws  -> Contact?  {
 }
     
     /**
-     * Upserts every row matched by `dedupeOn` in batches of 1000 (each batch atomic)
+     * Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
      * and reports created, updated and rejected rows. A rejected row writes nothing and
      * the import goes on. Long: run it on a background thread.
      */
@@ -1981,7 +1981,7 @@ public func FfiConverterTypeContactBook_lower(_ value: ContactBook) -> UInt64 {
 
 
 /**
- * Told how many rows an import has done after every batch of 1000 rows.
+ * Told how many rows an import has done after every batch of 4000 rows.
  *
  * Throwing from `onProgress` cancels the import: the batches already reported stay
  * written, the rest of the rows are not read, and `importContacts` throws what the
@@ -1996,7 +1996,7 @@ public protocol ImportProgress: AnyObject, Sendable {
     
 }
 /**
- * Told how many rows an import has done after every batch of 1000 rows.
+ * Told how many rows an import has done after every batch of 4000 rows.
  *
  * Throwing from `onProgress` cancels the import: the batches already reported stay
  * written, the rest of the rows are not read, and `importContacts` throws what the
@@ -10224,7 +10224,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_get() != 33749) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_contacts() != 23537) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_contacts() != 24553) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_list() != 4700) {

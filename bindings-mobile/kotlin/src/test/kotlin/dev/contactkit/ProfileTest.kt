@@ -194,15 +194,15 @@ class ProfileTest {
     @Test
     fun importReportsProgressPerBatch() = clocked { t ->
         val progress = mutableListOf<ULong>()
-        val rows = (0 until 2500).map { ContactInput(email = "bulk$it@example.com") }
+        val rows = (0 until 10_000).map { ContactInput(email = "bulk$it@example.com") }
         val report = t.book.importContacts(rows, DedupeOn.EMAIL, object : ImportProgress {
             override fun onProgress(done: ULong) {
                 progress += done
             }
         })
-        assertEquals(2500uL, report.created)
-        assertEquals(listOf(1000uL, 2000uL, 2500uL), progress)
-        assertEquals(2500uL, t.book.count())
+        assertEquals(10_000uL, report.created)
+        assertEquals(listOf(4000uL, 8000uL, 10_000uL), progress)
+        assertEquals(10_000uL, t.book.count())
         // Without a progress callback too: the same rows again update.
         assertEquals(10uL, t.book.importContacts(rows.take(10), DedupeOn.EMAIL).updated)
     }
