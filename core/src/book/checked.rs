@@ -51,6 +51,19 @@ impl CheckedInput {
     pub fn identifiers(&self) -> Vec<Identifier> {
         let set = |patch: &Patch<String>| patch.as_set().cloned();
         let phone = self.phone.as_set().and_then(|p| p.normalized.clone().ok());
+        set(&self.email)
+            .map(Identifier::Email)
+            .into_iter()
+            .chain(phone.map(Identifier::Phone))
+            .chain(set(&self.external_id).map(Identifier::ExternalId))
+            .chain(set(&self.contact_key).map(Identifier::ContactKey))
+            .chain(self.changeable_identifiers())
+            .collect()
+    }
+
+    /// The push tokens, web push endpoints and Telegram chat the input gives: the
+    /// identifiers that move to whoever registers them last.
+    pub fn changeable_identifiers(&self) -> Vec<Identifier> {
         let tokens = self
             .input
             .mobile_push
@@ -71,16 +84,7 @@ impl CheckedInput {
             .telegram
             .as_set()
             .map(|t| Identifier::TelegramChat(t.chat_id.clone()));
-        set(&self.email)
-            .map(Identifier::Email)
-            .into_iter()
-            .chain(phone.map(Identifier::Phone))
-            .chain(set(&self.external_id).map(Identifier::ExternalId))
-            .chain(set(&self.contact_key).map(Identifier::ContactKey))
-            .chain(tokens)
-            .chain(endpoints)
-            .chain(chat)
-            .collect()
+        tokens.chain(endpoints).chain(chat).collect()
     }
 }
 

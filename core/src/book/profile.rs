@@ -325,7 +325,7 @@ impl Unit<'_> {
                 Err(Error::conflict("id", &record.id, describe(&record)))
             }
             (None, Some(record)) => Ok(Some(record)),
-            (None, None) => self.match_by_token(input, &key),
+            (None, None) => self.match_by_token(checked, &key),
         }
     }
 
@@ -336,28 +336,10 @@ impl Unit<'_> {
     /// new contact instead.
     fn match_by_token(
         &mut self,
-        input: &ContactInput,
+        checked: &CheckedInput,
         key: &DedupeKey,
     ) -> Result<Option<ContactRecord>> {
-        let tokens = input
-            .mobile_push
-            .as_set()
-            .into_iter()
-            .flatten()
-            .filter_map(|d| d.token.as_deref())
-            .map(|t| Identifier::PushToken(t.trim().to_string()));
-        let endpoints = input
-            .web_push
-            .as_set()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| validate::normalize_endpoint(&s.endpoint).ok())
-            .map(Identifier::WebPushEndpoint);
-        let chats = input
-            .telegram
-            .as_set()
-            .map(|t| Identifier::TelegramChat(t.chat_id.trim().to_string()));
-        for identifier in tokens.chain(endpoints).chain(chats).collect::<Vec<_>>() {
+        for identifier in checked.changeable_identifiers() {
             if let Some(record) = self.find_live(&identifier, Parts::ALL)? {
                 if key.fits(&record) {
                     return Ok(Some(record));
