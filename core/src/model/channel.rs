@@ -40,13 +40,6 @@ impl Channel {
             Channel::Telegram => "telegram",
         }
     }
-
-    /// True for channels whose suppression is kept per address (an email value or a
-    /// phone number); the others are kept per contact, because their identifiers
-    /// (tokens, endpoints, chat ids) change and a suppression must outlive them.
-    pub fn is_addressed(self) -> bool {
-        matches!(self, Channel::Email | Channel::Sms)
-    }
 }
 
 impl std::fmt::Display for Channel {
