@@ -411,6 +411,17 @@ fn an_import_lands_every_row_where_one_upsert_at_a_time_would() {
         json!({"email": "f@example.com", "external_id": "x-1"}),
         json!({"email": "not-an-email", "mobile_push": device("T3")}),
         json!({"email": "g@example.com", "mobile_push": device("T3")}),
+        // Other scripts and national phone forms, each read in its row's country.
+        json!({"email": "taro@example.jp", "first_name": "太郎", "last_name": "山田",
+               "phone": "090-1234-5678", "address": {"country": "JP"}}),
+        json!({"email": "priya@example.in", "first_name": "प्रिया", "phone": "98765 43210",
+               "address": {"country": "IN"}}),
+        json!({"email": "somchai@example.th", "first_name": "สมชาย", "phone": "081 234 5678",
+               "address": {"country": "TH"}}),
+        json!({"email": "x@example.br", "phone": "(11) 1234", "address": {"country": "BR"}}),
+        // No address in the row: the national number is read in the stored contact's
+        // country (JP), not in the region the row alone implies (none).
+        json!({"email": "taro@example.jp", "phone": "080-9876-5432"}),
     ];
     for dedupe_on in [DedupeOn::Email, DedupeOn::EmailOrPhone] {
         let dir = tempfile::tempdir().unwrap();
@@ -432,6 +443,22 @@ fn an_import_lands_every_row_where_one_upsert_at_a_time_would() {
             .collect();
         assert_eq!(report_rejected, rejected_rows, "{dedupe_on:?}");
         assert_eq!(holdings(&imported), holdings(&one_by_one), "{dedupe_on:?}");
+        let taro = imported.find_by_email("taro@example.jp").unwrap().unwrap();
+        // Matching on the phone too needs the number read before the contact is known:
+        // with no country in the row and no default region that row is refused.
+        let expected = match dedupe_on {
+            DedupeOn::Email => "+818098765432",
+            _ => {
+                assert!(report_rejected.contains(&(14, Some("phone".into()))));
+                "+819012345678"
+            }
+        };
+        assert_eq!(taro.phone.as_deref(), Some(expected), "{dedupe_on:?}");
+        assert_eq!(taro.first_name.as_deref(), Some("太郎"));
+        assert!(
+            report_rejected.contains(&(13, Some("phone".into()))),
+            "{report_rejected:?}"
+        );
     }
 }
 

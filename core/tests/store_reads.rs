@@ -181,3 +181,78 @@ fn a_second_book_on_the_file_keeps_the_first_ones_locks() {
     assert_eq!(second.count().unwrap(), 2);
     assert_eq!(ContactBook::open(&path).unwrap().count().unwrap(), 2);
 }
+
+/// `Transaction::contact_with` (the light read behind `can_send` and the timeline):
+/// every store returns the contact's own columns and exactly the child collections
+/// asked for, the others empty, for all 32 combinations.
+#[test]
+fn every_store_reads_exactly_the_parts_asked_for() {
+    use contactkit::{Access, MemoryStore, Parts, SqliteStore, Store};
+    use std::sync::Arc;
+    let stores: [Arc<dyn Store>; 2] = [
+        Arc::new(MemoryStore::new()),
+        Arc::new(SqliteStore::open_in_memory().unwrap()),
+    ];
+    for store in stores {
+        let book = ContactBook::with_store(store.clone());
+        book.define_category("News").unwrap();
+        book.define_field(contactkit::FieldDefinition::new(
+            "tier",
+            contactkit::FieldType::Text,
+        ))
+        .unwrap();
+        let segment = book.create_segment("Київ").unwrap();
+        let full = book
+            .upsert(
+                contact(serde_json::json!({
+                    "email": "олена@приклад.укр", "first_name": "Олена", "phone": "067 123 4567",
+                    "address": {"country": "UA"},
+                    "mobile_push": [{"app_id": "shop", "device_id": "d1", "token": "t1"}],
+                    "web_push": [{"endpoint": "https://push.example.com/e1",
+                                  "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+                                  "auth": "tBHItJI5svbpez7KI4CCXg"}],
+                    "categories": ["news"], "segments": [segment.id],
+                    "fields": {"tier": "gold"},
+                })),
+                DedupeOn::Email,
+            )
+            .unwrap();
+        for bits in 0..32u8 {
+            let parts = Parts {
+                devices: bits & 1 != 0,
+                web_push: bits & 2 != 0,
+                categories: bits & 4 != 0,
+                segments: bits & 8 != 0,
+                fields: bits & 16 != 0,
+            };
+            let mut read = None;
+            store
+                .unit_of_work(Access::Read, &mut |tx| {
+                    read = tx.contact_with(&full.id, parts)?;
+                    Ok(())
+                })
+                .unwrap();
+            let read = read.expect("the contact");
+            assert_eq!(read.email, full.email, "{parts:?}");
+            assert_eq!(read.phone.as_deref(), Some("+380671234567"));
+            assert_eq!(read.devices.len(), usize::from(parts.devices), "{parts:?}");
+            assert_eq!(
+                read.web_push.len(),
+                usize::from(parts.web_push),
+                "{parts:?}"
+            );
+            assert_eq!(
+                read.categories.len(),
+                usize::from(parts.categories),
+                "{parts:?}"
+            );
+            // The category's own segment and the static one.
+            assert_eq!(
+                read.segments.len(),
+                2 * usize::from(parts.segments),
+                "{parts:?}"
+            );
+            assert_eq!(read.fields.len(), usize::from(parts.fields), "{parts:?}");
+        }
+    }
+}

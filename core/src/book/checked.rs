@@ -120,25 +120,36 @@ impl ContactBook {
         let name = |field: &'static str| move |v: &String| validate::validate_name(field, v);
         let text =
             |field: &'static str| move |v: &String| required_text(field, v, MAX_IDENTIFIER_CHARS);
-        let first_name = check(&input.first_name, name("first_name"))?;
-        let last_name = check(&input.last_name, name("last_name"))?;
-        let external_id = check(&input.external_id, text("external_id"))?;
-        let contact_key = check(&input.contact_key, text("contact_key"))?;
-        let address = check(&input.address, |a| {
-            validate::validate_address(a).map_err(|e| e.within("address"))
-        })?;
-        let timezone = check(&input.timezone, |v| validate::normalize_timezone(v))?;
-        let language = check(&input.language, |v| validate::normalize_language(v))?;
-        let telegram = check(&input.telegram, |t| {
-            validate::validate_telegram(t).map_err(|e| e.within("telegram"))
-        })?;
-        let email = check(&input.email, |v| validate::normalize_email(v))?;
+        let first_name = input.first_name.as_ref().try_map(name("first_name"))?;
+        let last_name = input.last_name.as_ref().try_map(name("last_name"))?;
+        let external_id = input.external_id.as_ref().try_map(text("external_id"))?;
+        let contact_key = input.contact_key.as_ref().try_map(text("contact_key"))?;
+        let address = input
+            .address
+            .as_ref()
+            .try_map(|a| validate::validate_address(a).map_err(|e| e.within("address")))?;
+        let timezone = input
+            .timezone
+            .as_ref()
+            .try_map(|v| validate::normalize_timezone(v))?;
+        let language = input
+            .language
+            .as_ref()
+            .try_map(|v| validate::normalize_language(v))?;
+        let telegram = input
+            .telegram
+            .as_ref()
+            .try_map(|t| validate::validate_telegram(t).map_err(|e| e.within("telegram")))?;
+        let email = input
+            .email
+            .as_ref()
+            .try_map(|v| validate::normalize_email(v))?;
         let country = match &address {
             Patch::Set(Some(address)) => address.country.as_deref(),
             _ => None,
         };
         let region = self.phone_region(country).map(str::to_string);
-        let phone = check(&input.phone, |raw| {
+        let phone = input.phone.as_ref().try_map(|raw| {
             Ok(CheckedPhone {
                 raw: raw.clone(),
                 normalized: validate::normalize_phone(raw, region.as_deref()),
@@ -160,13 +171,4 @@ impl ContactBook {
             input,
         })
     }
-}
-
-/// Checks a set value, keeping Keep and Clear as they are.
-fn check<T, U>(patch: &Patch<T>, validate: impl FnOnce(&T) -> Result<U>) -> Result<Patch<U>> {
-    Ok(match patch {
-        Patch::Keep => Patch::Keep,
-        Patch::Clear => Patch::Clear,
-        Patch::Set(value) => Patch::Set(validate(value)?),
-    })
 }

@@ -44,7 +44,8 @@ impl ContactBook {
     /// work. The input is read at most one batch ahead of the batch being written.
     ///
     /// `progress` is called on the caller's thread with the number of rows written,
-    /// in order, once per batch. A rejected row (bad value, conflict) writes nothing
+    /// in order, once per batch: for batch k once batch k+1 has been handed to the
+    /// writer, for the last when the import ends. A rejected row (bad value, conflict) writes nothing
     /// and the import goes on. A storage failure stops the import with an error:
     /// batches already reported through `progress` are kept, the failing batch is
     /// rolled back.
@@ -65,13 +66,8 @@ impl ContactBook {
             let (to_writer, batches) = mpsc::sync_channel::<CheckedBatch>(0);
             let (written_tx, written) = mpsc::channel::<u64>();
             let writer = scope.spawn(move || self.write_batches(batches, dedupe_on, written_tx));
-            loop {
-                // Report before reading on: a caller whose `progress` ends its input
-                // (a binding's callback raised) then writes no batch past the next.
-                written.try_iter().for_each(&mut progress);
-                if rows.peek().is_none() {
-                    break;
-                }
+            let mut handed = 0usize;
+            while rows.peek().is_some() {
                 let batch: CheckedBatch = rows
                     .by_ref()
                     .take(IMPORT_BATCH_ROWS)
@@ -82,9 +78,18 @@ impl ContactBook {
                         (index, checked)
                     })
                     .collect();
-                written.try_iter().for_each(&mut progress);
                 if to_writer.send(batch).is_err() {
                     break; // The writer stopped on a storage failure: it reports it.
+                }
+                handed += 1;
+                // The writer took this batch only after committing the one before and
+                // reporting it, so that report is waiting: progress is called at the
+                // same point every time, and a `progress` that ends the input (a
+                // binding's callback raised) lets exactly the batch in flight be written.
+                if handed > 1 {
+                    if let Ok(done) = written.recv() {
+                        progress(done);
+                    }
                 }
             }
             drop(to_writer);

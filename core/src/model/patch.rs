@@ -41,6 +41,15 @@ impl<T> Patch<T> {
         }
     }
 
+    /// The same patch, borrowing its value.
+    pub fn as_ref(&self) -> Patch<&T> {
+        match self {
+            Patch::Keep => Patch::Keep,
+            Patch::Clear => Patch::Clear,
+            Patch::Set(value) => Patch::Set(value),
+        }
+    }
+
     /// Converts the set value, keeping Keep and Clear as they are.
     pub fn try_map<U, E>(self, convert: impl FnOnce(T) -> Result<U, E>) -> Result<Patch<U>, E> {
         Ok(match self {

@@ -160,26 +160,6 @@ impl Parts {
         segments: false,
         fields: false,
     };
-
-    /// Empties the collections of `record` these parts leave out (for stores that
-    /// hold whole records).
-    pub fn trim(self, record: &mut ContactRecord) {
-        if !self.devices {
-            record.devices.clear();
-        }
-        if !self.web_push {
-            record.web_push.clear();
-        }
-        if !self.categories {
-            record.categories.clear();
-        }
-        if !self.segments {
-            record.segments.clear();
-        }
-        if !self.fields {
-            record.fields.clear();
-        }
-    }
 }
 
 /// Which timeline items to return, newest first: ordered by `at` then `id`, both

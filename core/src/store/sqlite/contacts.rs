@@ -111,21 +111,27 @@ pub fn count_live(conn: &Connection) -> Result<u64> {
 
 /// The id of the contact holding `identifier`.
 pub fn id_by(conn: &Connection, identifier: &Identifier) -> Result<Option<String>> {
-    let sql = match identifier {
-        Identifier::Email(_) => "SELECT id FROM contacts WHERE email = ?1",
-        Identifier::Phone(_) => "SELECT id FROM contacts WHERE phone = ?1",
-        Identifier::ExternalId(_) => "SELECT id FROM contacts WHERE external_id = ?1",
-        Identifier::ContactKey(_) => "SELECT id FROM contacts WHERE contact_key = ?1",
-        Identifier::PushToken(_) => "SELECT contact_id FROM devices WHERE token = ?1",
-        Identifier::WebPushEndpoint(_) => "SELECT contact_id FROM web_push WHERE endpoint = ?1",
-        Identifier::TelegramChat(_) => "SELECT id FROM contacts WHERE telegram_chat_id = ?1",
-    };
-    conn.prepare_cached(sql)
+    let (table, column, owner) = kept_in(identifier);
+    conn.prepare_cached(&format!("SELECT {owner} FROM {table} WHERE {column} = ?1"))
         .and_then(|mut stmt| {
             stmt.query_row([identifier.value()], |row| row.get(0))
                 .optional()
         })
         .map_err(storage_error)
+}
+
+/// Where identifiers of `identifier`'s kind are kept: the table, the column (unique,
+/// indexed) and the column naming the contact that holds it.
+fn kept_in(identifier: &Identifier) -> (&'static str, &'static str, &'static str) {
+    match identifier {
+        Identifier::Email(_) => ("contacts", "email", "id"),
+        Identifier::Phone(_) => ("contacts", "phone", "id"),
+        Identifier::ExternalId(_) => ("contacts", "external_id", "id"),
+        Identifier::ContactKey(_) => ("contacts", "contact_key", "id"),
+        Identifier::PushToken(_) => ("devices", "token", "contact_id"),
+        Identifier::WebPushEndpoint(_) => ("web_push", "endpoint", "contact_id"),
+        Identifier::TelegramChat(_) => ("contacts", "telegram_chat_id", "id"),
+    }
 }
 
 /// The holders of many identifiers: one statement per kind of identifier, whatever
@@ -146,8 +152,12 @@ pub fn ids_by(conn: &Connection, identifiers: &[Identifier]) -> Result<Vec<(Iden
     for group in by_kind {
         let by_value: HashMap<&str, &Identifier> = group.iter().map(|i| (i.value(), *i)).collect();
         let values: Vec<&str> = by_value.keys().copied().collect();
+        let (table, column, owner) = kept_in(group[0]);
         let mut stmt = conn
-            .prepare_cached(holders_sql(group[0]))
+            .prepare_cached(&format!(
+                "SELECT {column}, {owner} FROM {table} \
+                 WHERE {column} IN (SELECT value FROM json_each(?1))"
+            ))
             .map_err(storage_error)?;
         let mut rows = stmt
             .query([codec::to_json(&values)?])
@@ -163,38 +173,6 @@ pub fn ids_by(conn: &Connection, identifiers: &[Identifier]) -> Result<Vec<(Iden
         }
     }
     Ok(found)
-}
-
-/// The statement listing (value, contact id) for the identifiers of `kind`'s kind
-/// among a JSON list of values.
-fn holders_sql(kind: &Identifier) -> &'static str {
-    match kind {
-        Identifier::Email(_) => {
-            "SELECT email, id FROM contacts WHERE email IN (SELECT value FROM json_each(?1))"
-        }
-        Identifier::Phone(_) => {
-            "SELECT phone, id FROM contacts WHERE phone IN (SELECT value FROM json_each(?1))"
-        }
-        Identifier::ExternalId(_) => {
-            "SELECT external_id, id FROM contacts \
-             WHERE external_id IN (SELECT value FROM json_each(?1))"
-        }
-        Identifier::ContactKey(_) => {
-            "SELECT contact_key, id FROM contacts \
-             WHERE contact_key IN (SELECT value FROM json_each(?1))"
-        }
-        Identifier::PushToken(_) => {
-            "SELECT token, contact_id FROM devices WHERE token IN (SELECT value FROM json_each(?1))"
-        }
-        Identifier::WebPushEndpoint(_) => {
-            "SELECT endpoint, contact_id FROM web_push \
-             WHERE endpoint IN (SELECT value FROM json_each(?1))"
-        }
-        Identifier::TelegramChat(_) => {
-            "SELECT telegram_chat_id, id FROM contacts \
-             WHERE telegram_chat_id IN (SELECT value FROM json_each(?1))"
-        }
-    }
 }
 
 /// Inserts or replaces a contact and all its child rows.
