@@ -9,6 +9,7 @@
 use crate::data::{self, Rng};
 use crate::report::{compare, note, piece, timed, Better, Row};
 use contactkit::{Channel, ContactBook, DedupeOn};
+use std::ops::ControlFlow::Continue;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -40,7 +41,7 @@ pub fn run(path: &Path, ids: &[String], decisions: usize, n: usize, rows: &mut V
                 }
                 let batch = (next..next + WRITER_BATCH).map(|i| data::input(i, &segment));
                 let report = writer
-                    .import_contacts(batch, DedupeOn::Email, |_| {})
+                    .import_contacts(batch, DedupeOn::Email, |_| Continue(()))
                     .unwrap();
                 assert!(report.rejected.is_empty());
                 next += WRITER_BATCH;

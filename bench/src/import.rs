@@ -15,6 +15,7 @@ use crate::report::{note, per_second, timed, Better, Row};
 use contactkit::store::sqlite::schema;
 use contactkit::{Contact, ContactBook, DedupeOn};
 use rusqlite::{params, Connection, Statement};
+use std::ops::ControlFlow::Continue;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -88,7 +89,7 @@ fn import_both(ours: &Path, baseline: &Path, n: usize) -> (f64, f64) {
         let rows = turn.clone().map(|i| data::input(i, &segment));
         let mut report = None;
         ours_took += timed(|| {
-            report = Some(book.import_contacts(rows, DedupeOn::Email, |_| {}));
+            report = Some(book.import_contacts(rows, DedupeOn::Email, |_| Continue(())));
         });
         let report = report.expect("ran").expect("import");
         assert_eq!(

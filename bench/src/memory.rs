@@ -9,6 +9,7 @@ use crate::import;
 use crate::report::{note, per_second, timed, Better, Row};
 use contactkit::{ContactBook, DedupeOn};
 use rusqlite::Connection;
+use std::ops::ControlFlow::Continue;
 use std::process::Command;
 
 pub fn run(n: usize, rows: &mut Vec<Row>) {
@@ -65,7 +66,9 @@ pub fn probe_main(side: &str, n: usize) {
             let before = vm_rss();
             let took = timed(|| {
                 let rows = (0..n).map(|i| data::input(i, &segment));
-                let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+                let report = book
+                    .import_contacts(rows, DedupeOn::Email, |_| Continue(()))
+                    .unwrap();
                 assert_eq!(report.created, n as u64);
             });
             (per_second(n, took), vm_rss() - before)

@@ -13,6 +13,7 @@ use crate::import;
 use crate::report::{note, timed, Better, Row};
 use contactkit::{Contact, ContactBook, ContactInput, DedupeOn, ListQuery};
 use rusqlite::params;
+use std::ops::ControlFlow::Continue;
 use std::path::Path;
 
 const ROWS: &str = include_str!("../data/mixed_contacts.jsonl");
@@ -39,7 +40,7 @@ pub fn run(dir: &Path, reps: usize, rows: &mut Vec<Row>) {
             let mut report = None;
             let took = timed(|| {
                 report = Some(
-                    book.import_contacts(input.to_vec(), DedupeOn::Email, |_| {})
+                    book.import_contacts(input.to_vec(), DedupeOn::Email, |_| Continue(()))
                         .expect("import"),
                 );
             });

@@ -6,7 +6,7 @@
 //! threads (the core serialises writes). Calls touch local storage, so apps run them
 //! off the main thread; see docs/mobile.md.
 
-use crate::error::{guard, ContactKitError, Result};
+use crate::error::{guard, Result};
 use crate::records::{
     from_time, to_time, Activity, ActivityPage, ActivityQuery, CampaignInput, Contact,
     ContactInput, ContactPage, DeviceInput, EventInput, FieldDefinition, FieldInput, OrderInput,
@@ -17,6 +17,7 @@ use contactkit::{
     Category, Channel, DedupeOn, Durability, FieldUpdate, ImportReport, ListQuery, Segment,
     SendDecision, SqliteOptions, SuppressionKind, Telegram, WebPushInput,
 };
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -95,10 +96,6 @@ pub trait ImportProgress: Send + Sync {
     /// `done` rows of the input are written (or rejected) so far.
     fn on_progress(&self, done: u64) -> Result<()>;
 }
-
-/// Carries a progress callback's error out of the core's import loop, which has no way
-/// to stop early; `resume_unwind` skips the panic hook, so nothing is printed.
-struct CallbackStop(ContactKitError);
 
 /// A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
 /// (`ContactBook.inMemory()`). Each operation is atomic: it applies fully or leaves the
@@ -279,22 +276,19 @@ impl ContactBook {
         guard(|| {
             // A row that does not convert is reported as rejected, like a bad value.
             let rows = rows.into_iter().map(ContactInput::into_core);
-            let import = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.book.import_contacts(rows, dedupe_on, |done| {
-                    if let Some(progress) = &progress {
-                        if let Err(error) = progress.on_progress(done) {
-                            std::panic::resume_unwind(Box::new(CallbackStop(error)));
-                        }
+            let mut stopped_by = None;
+            let report = self.book.import_contacts(rows, dedupe_on, |done| {
+                match progress.as_ref().map(|progress| progress.on_progress(done)) {
+                    Some(Err(error)) => {
+                        stopped_by = Some(error);
+                        ControlFlow::Break(())
                     }
-                })
-            }));
-            match import {
-                Ok(report) => Ok(report?),
-                Err(payload) => match payload.downcast::<CallbackStop>() {
-                    Ok(stop) => Err(stop.0),
-                    // A real panic: `guard` reports it.
-                    Err(payload) => std::panic::resume_unwind(payload),
-                },
+                    _ => ControlFlow::Continue(()),
+                }
+            })?;
+            match stopped_by {
+                Some(error) => Err(error),
+                None => Ok(report),
             }
         })
     }

@@ -21,6 +21,7 @@ use napi::threadsafe_function::{
     ThreadsafeCallContext, ThreadsafeFunction, ThreadsafeFunctionCallMode,
 };
 use napi::{sys, Env, JsValue, Status, Task, ValueType};
+use std::ops::ControlFlow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -147,11 +148,14 @@ impl ImportTask {
         (status == Status::Ok).then_some(receiver)
     }
 
-    /// Calls `onProgress(done)` and waits for it to return; not once the import was
-    /// stopped (the core still writes the batch it had read and reports it).
-    fn report(&self, done: u64) {
-        let Some(progress) = self.progress.as_ref().filter(|_| !self.is_stopped()) else {
-            return;
+    /// Calls `onProgress(done)` and waits for it to return: an exception it throws
+    /// (or one the rows threw before) stops the import after the batches reported.
+    fn report(&self, done: u64) -> ControlFlow<()> {
+        if self.is_stopped() {
+            return ControlFlow::Break(());
+        }
+        let Some(progress) = self.progress.as_ref() else {
+            return ControlFlow::Continue(());
         };
         let (answer, receiver) = channel();
         let status = progress.call_with_return_value(
@@ -165,8 +169,10 @@ impl ImportTask {
         if status == Status::Ok {
             if let Ok(Some(exception)) = receiver.recv() {
                 self.stop(exception);
+                return ControlFlow::Break(());
             }
         }
+        ControlFlow::Continue(())
     }
 }
 

@@ -19,6 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyIterator, PyString, PyType};
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 use std::sync::{Arc, RwLock};
 
 /// Reads an input named `name` or raises `ValidationError`.
@@ -414,14 +415,19 @@ impl ContactBook {
             let (iter, failure, progress) = (&iter, &failure, progress.as_ref());
             self.run(py, move |b| {
                 b.import_contacts(PyRows::new(iter, failure), dedupe_on, |done| {
-                    // Not called again once something raised: the core still writes
-                    // and reports the batch it had read.
+                    // Something raised (the rows or `progress`): stop after the
+                    // batches written so far.
                     if let Some(callback) = progress.filter(|_| !failure.is_set()) {
                         Python::attach(|py| {
                             if let Err(err) = callback.call1(py, (done,)) {
                                 failure.set(err);
                             }
                         });
+                    }
+                    if failure.is_set() {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
                     }
                 })
             })

@@ -25,6 +25,7 @@ use contactkit::{
 };
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow::Continue;
 
 /// External id of the contact whose card the demo prints.
 const SHOWCASE: &str = "crm-100000";
@@ -305,7 +306,7 @@ pub fn run(book: &ContactBook, context: &Context, contacts: usize, seed: u64) ->
     };
     let people: Vec<Person> = (0..contacts).map(|i| Person::generate(seed, i)).collect();
     let inputs: Vec<ContactInput> = people.iter().map(|p| p.input(&catalog)).collect();
-    let report = book.import_contacts(inputs, DedupeOn::ExternalId, |_| {})?;
+    let report = book.import_contacts(inputs, DedupeOn::ExternalId, |_| Continue(()))?;
     if let Some(rejected) = report.rejected.first() {
         // The generator makes only valid data; a rejection is a bug worth seeing.
         return Err(crate::failure::Failure::storage(format!(

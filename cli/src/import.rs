@@ -22,6 +22,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write as _};
+use std::ops::ControlFlow::Continue;
 use std::path::{Path, PathBuf};
 
 /// How many rejected rows the report lists on screen (all go to `--rejects`).
@@ -130,12 +131,18 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         Format::Csv => {
             let reader = CsvRows::open(path, book)?;
             let rows = reader.rows(&state);
-            book.import_contacts(rows, options.dedupe_on, |_| tick(&bar, &state))
+            book.import_contacts(rows, options.dedupe_on, |_| {
+                tick(&bar, &state);
+                Continue(())
+            })
         }
         _ => {
             let source = JsonSource::open(path)?;
             let rows = source.rows(book, &state, &mapping)?;
-            book.import_contacts(rows, options.dedupe_on, |_| tick(&bar, &state))
+            book.import_contacts(rows, options.dedupe_on, |_| {
+                tick(&bar, &state);
+                Continue(())
+            })
         }
     };
     if let Some(bar) = &bar {

@@ -11,6 +11,7 @@ use contactkit::{
 };
 use rust_decimal::Decimal;
 use serde_json::json;
+use std::ops::ControlFlow::Continue;
 use std::str::FromStr;
 
 // ---------------------------------------------------------------------------------
@@ -613,7 +614,7 @@ fn readonly_fields_are_set_by_api_or_import_but_not_by_a_manual_edit() {
                 json!({"email": "imp@example.com", "fields": {"crm_score": "3"}}),
             )],
             contactkit::DedupeOn::Email,
-            |_| {},
+            |_| Continue(()),
         )
         .unwrap();
     assert!(report.rejected.is_empty(), "{report:?}");

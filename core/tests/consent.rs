@@ -10,6 +10,7 @@ use contactkit::{
     Telegram,
 };
 use serde_json::json;
+use std::ops::ControlFlow::Continue;
 
 fn reason(book: &ContactBook, id: &str, channel: Channel, category: Option<&str>) -> SendReason {
     let decision: SendDecision = book.can_send(id, channel, category).unwrap();
@@ -513,7 +514,7 @@ fn create_import_and_upsert_add_confirmed_addresses() {
                 json!({"email": "i@example.com", "phone": "+380673333333"}),
             )],
             DedupeOn::Email,
-            |_| {},
+            |_| Continue(()),
         )
         .unwrap();
     assert_eq!(report.created, 1);

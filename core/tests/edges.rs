@@ -11,6 +11,7 @@ use contactkit::{
 };
 use rust_decimal::Decimal;
 use serde_json::json;
+use std::ops::ControlFlow::Continue;
 
 fn on_every_store(check: impl Fn(&ContactBook)) {
     check(&ContactBook::in_memory());
@@ -469,7 +470,7 @@ fn readonly_fields_are_set_only_by_import_and_api() {
                     json!({"email": "d@example.com", "fields": {"score": 4}}),
                 )],
                 DedupeOn::Email,
-                |_| {},
+                |_| Continue(()),
             )
             .unwrap();
         assert_eq!(report.created, 1);

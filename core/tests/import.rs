@@ -10,6 +10,7 @@ use contactkit::{
     IMPORT_BATCH_ROWS,
 };
 use serde_json::json;
+use std::ops::ControlFlow::{self, Continue};
 
 fn rejected(report: &contactkit::ImportReport) -> Vec<(u64, Option<&str>)> {
     report
@@ -34,7 +35,9 @@ fn the_report_counts_created_updated_and_rejected_rows() {
         input(json!({"email": "c@example.com", "phone": "+380 67 123 4567"})),
         input(json!({"email": "d@example.com", "first_name": "Dav1234"})),
     ];
-    let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+    let report = book
+        .import_contacts(rows, DedupeOn::Email, |_| Continue(()))
+        .unwrap();
     assert_eq!(report.created, 2);
     assert_eq!(report.updated, 1);
     assert_eq!(
@@ -90,7 +93,9 @@ fn a_rejected_row_writes_nothing() {
             ]
         })),
     ];
-    let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+    let report = book
+        .import_contacts(rows, DedupeOn::Email, |_| Continue(()))
+        .unwrap();
     assert_eq!(report.created, 0);
     assert_eq!(report.updated, 0);
     assert_eq!(
@@ -130,7 +135,7 @@ fn rows_conflicting_with_earlier_rows_of_the_same_import() {
         input(json!({"external_id": "e2", "email": "b@example.com"})),
     ];
     let report = book
-        .import_contacts(rows, DedupeOn::ExternalId, |_| {})
+        .import_contacts(rows, DedupeOn::ExternalId, |_| Continue(()))
         .unwrap();
     assert_eq!(report.created, 3);
     assert_eq!(report.updated, 1);
@@ -164,7 +169,9 @@ fn duplicate_rows_in_one_import_update_the_contact_the_first_row_made() {
     let rows: Vec<ContactInput> = (0..5)
         .map(|i| input(json!({"email": "same@example.com", "first_name": format!("Name{i}")})))
         .collect();
-    let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+    let report = book
+        .import_contacts(rows, DedupeOn::Email, |_| Continue(()))
+        .unwrap();
     assert_eq!((report.created, report.updated), (1, 4));
     assert!(report.rejected.is_empty());
     assert_eq!(book.count().unwrap(), 1);
@@ -193,7 +200,10 @@ fn progress_is_reported_per_batch_and_ends_at_the_row_count() {
     });
     let mut calls = Vec::new();
     let report = book
-        .import_contacts(rows, DedupeOn::Email, |done| calls.push(done))
+        .import_contacts(rows, DedupeOn::Email, |done| {
+            calls.push(done);
+            Continue(())
+        })
         .unwrap();
     assert!(calls.len() >= 2, "more than one batch: {calls:?}");
     assert!(
@@ -222,7 +232,7 @@ fn progress_is_reported_per_batch_and_ends_at_the_row_count() {
         .filter(|i| *i != broken)
         .map(|i| input(json!({"email": format!("user{i}@example.com"), "first_name": "Re"})));
     let report = book
-        .import_contacts(again, DedupeOn::Email, |_| {})
+        .import_contacts(again, DedupeOn::Email, |_| Continue(()))
         .unwrap();
     assert_eq!((report.created, report.updated), (0, total as u64 - 1));
     assert_eq!(book.count().unwrap(), total as u64 - 1);
@@ -234,7 +244,8 @@ fn an_empty_import_reports_nothing() {
     let mut calls = Vec::new();
     let report = book
         .import_contacts(Vec::<ContactInput>::new(), DedupeOn::Email, |n| {
-            calls.push(n)
+            calls.push(n);
+            Continue(())
         })
         .unwrap();
     assert_eq!(report, contactkit::ImportReport::default());
@@ -259,7 +270,9 @@ fn caller_side_row_errors_are_rejected_with_their_index() {
             "the caller's file could not be read at row 5",
         )),
     ];
-    let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+    let report = book
+        .import_contacts(rows, DedupeOn::Email, |_| Continue(()))
+        .unwrap();
     assert_eq!(report.created, 2);
     assert_eq!(
         rejected(&report),
@@ -285,7 +298,7 @@ fn import_rows_may_carry_their_own_source() {
                 input(json!({"email": "b@example.com", "source": "sdk"})),
             ],
             DedupeOn::Email,
-            |_| {},
+            |_| Continue(()),
         )
         .unwrap();
     assert_eq!(report.created, 2);
@@ -315,7 +328,7 @@ fn rows_matching_a_deleted_contact_are_rejected_not_duplicated() {
                 input(json!({"email": "fresh@example.com"})),
             ],
             DedupeOn::Email,
-            |_| {},
+            |_| Continue(()),
         )
         .unwrap();
     assert_eq!(report.created, 1);
@@ -357,7 +370,7 @@ fn a_required_field_missing_from_a_new_row_rejects_only_that_row() {
                 input(json!({"email": "a@example.com", "first_name": "Ann"})),
             ],
             DedupeOn::Email,
-            |_| {},
+            |_| Continue(()),
         )
         .unwrap();
     assert_eq!((report.created, report.updated), (1, 1));
@@ -427,7 +440,7 @@ fn an_import_lands_every_row_where_one_upsert_at_a_time_would() {
         let dir = tempfile::tempdir().unwrap();
         let imported = ContactBook::open(dir.path().join("imported.db")).unwrap();
         let report = imported
-            .import_contacts(rows.iter().cloned().map(input), dedupe_on, |_| {})
+            .import_contacts(rows.iter().cloned().map(input), dedupe_on, |_| Continue(()))
             .unwrap();
         let one_by_one = ContactBook::in_memory();
         let mut rejected_rows = Vec::new();
@@ -463,9 +476,34 @@ fn an_import_lands_every_row_where_one_upsert_at_a_time_would() {
 }
 
 #[test]
-fn a_progress_callback_that_unwinds_reaches_the_caller_with_its_payload() {
-    // The mobile binding stops an import by unwinding out of `progress` with the
-    // app's error: it must come back as it was thrown, after the writer thread ended.
+fn progress_that_breaks_stops_the_import_after_the_batches_reported() {
+    // Every binding stops an import this way when its callback throws.
+    let book = ContactBook::in_memory();
+    let rows = (0..3 * IMPORT_BATCH_ROWS + 500)
+        .map(|i| input(json!({ "email": format!("u{i}@example.com") })));
+    let mut calls = Vec::new();
+    let report = book
+        .import_contacts(rows, DedupeOn::Email, |done| {
+            calls.push(done);
+            if calls.len() == 2 {
+                ControlFlow::Break(())
+            } else {
+                Continue(())
+            }
+        })
+        .unwrap();
+    let reported = 2 * IMPORT_BATCH_ROWS as u64;
+    assert_eq!(calls, [IMPORT_BATCH_ROWS as u64, reported]);
+    assert_eq!(
+        report.created, reported,
+        "the report covers what was written"
+    );
+    assert_eq!(book.count().unwrap(), reported, "nothing after the break");
+}
+
+#[test]
+fn a_progress_callback_that_panics_reaches_the_caller_with_its_payload() {
+    // A panic in `progress` comes back as it was raised, after the writer thread ended.
     struct Stop(&'static str);
     let book = ContactBook::in_memory();
     let rows = (0..3 * IMPORT_BATCH_ROWS + 500)
@@ -480,6 +518,6 @@ fn a_progress_callback_that_unwinds_reaches_the_caller_with_its_payload() {
         payload.downcast_ref::<Stop>().map(|s| s.0),
         Some("the app said stop")
     );
-    // The batch reported and the one already read were written; nothing after them.
-    assert_eq!(book.count().unwrap(), 2 * IMPORT_BATCH_ROWS as u64);
+    // Only the batch reported was written.
+    assert_eq!(book.count().unwrap(), IMPORT_BATCH_ROWS as u64);
 }

@@ -13,6 +13,7 @@ use contactkit::{
     EventInput, FieldDefinition, FieldInput, FieldType, ListQuery, OrderInput, Period,
 };
 use serde_json::{json, Value};
+use std::ops::ControlFlow::Continue;
 
 /// Runs `check` on an in-memory book and on a fresh SQLite file.
 fn on_every_store(check: impl Fn(&ContactBook)) {
@@ -270,7 +271,9 @@ fn a_contact_input_above_1_mib_is_refused_and_an_import_rejects_that_row_alone()
             input(huge),
             input(json!({"email": "b@example.com"})),
         ];
-        let report = book.import_contacts(rows, DedupeOn::Email, |_| {}).unwrap();
+        let report = book
+            .import_contacts(rows, DedupeOn::Email, |_| Continue(()))
+            .unwrap();
         assert_eq!(report.created, 2);
         assert_eq!(report.rejected.len(), 1);
         assert_eq!(report.rejected[0].index, 1);

@@ -28,6 +28,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::ControlFlow::Continue;
 use std::sync::Arc;
 
 fn config(default_cases: u32) -> ProptestConfig {
@@ -768,7 +769,7 @@ fn apply(book: &ContactBook, ids: &[String], op: &Op) -> Result<(), Error> {
             .map(drop),
         Op::Import(rows, on) => {
             let rows: Vec<ContactInput> = rows.iter().map(|s| input(ids, s)).collect();
-            book.import_contacts(rows, *on, |_| {}).map(drop)
+            book.import_contacts(rows, *on, |_| Continue(())).map(drop)
         }
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::ops::ControlFlow::Continue;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -307,7 +308,7 @@ impl Runner {
             "count" => out(b.count()),
             "import_contacts" => {
                 let rows: Vec<ContactInput> = a.req("rows")?;
-                out(b.import_contacts(rows, a.dedupe_on()?, |_| {}))
+                out(b.import_contacts(rows, a.dedupe_on()?, |_| Continue(())))
             }
             // channels
             "add_mobile_push" => out(b.add_mobile_push(&a.text("id")?, a.req("device")?)),

@@ -46,6 +46,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Debug;
+use std::ops::ControlFlow::Continue;
 use std::sync::Arc;
 
 // ---------------------------------------------------------------------------------
@@ -1538,8 +1539,10 @@ impl Harness {
                     .collect();
                 self.both(op, |b| {
                     let mut progress = Vec::new();
-                    let report =
-                        b.import_contacts(rows.clone(), *on, |done| progress.push(done))?;
+                    let report = b.import_contacts(rows.clone(), *on, |done| {
+                        progress.push(done);
+                        Continue(())
+                    })?;
                     Ok((report, progress))
                 })?
             }
@@ -1862,7 +1865,10 @@ fn bulk_import_across_batches_agrees() {
         let report = harness
             .both(&("import", on), |b| {
                 let mut progress = Vec::new();
-                let report = b.import_contacts(rows.clone(), on, |done| progress.push(done))?;
+                let report = b.import_contacts(rows.clone(), on, |done| {
+                    progress.push(done);
+                    Continue(())
+                })?;
                 Ok((report, progress))
             })
             .unwrap()

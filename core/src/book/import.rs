@@ -7,6 +7,7 @@ use super::profile::Outcome;
 use super::{ContactBook, Unit};
 use crate::model::{ContactInput, DedupeOn, ImportReport, RejectedRow, Source};
 use crate::{Error, Result};
+use std::ops::ControlFlow;
 use std::sync::mpsc;
 
 /// Rows written per unit of work: large enough that an index page many rows change
@@ -43,17 +44,19 @@ impl ContactBook {
     /// every other value that needs no store), so the checks run beside SQLite's own
     /// work. The input is read at most one batch ahead of the batch being written.
     ///
-    /// `progress` is called on the caller's thread with the number of rows written,
-    /// in order, once per batch: for batch k once batch k+1 has been handed to the
-    /// writer, for the last when the import ends. A rejected row (bad value, conflict) writes nothing
-    /// and the import goes on. A storage failure stops the import with an error:
-    /// batches already reported through `progress` are kept, the failing batch is
-    /// rolled back.
+    /// `progress` is called on the caller's thread with the number of rows written
+    /// so far, once per batch, in order, right after the batch is committed and before
+    /// the next one is handed to the writer. It decides whether the import goes on:
+    /// [`ControlFlow::Break`] stops it there, so exactly the batches reported are
+    /// written, and the report covers them. A rejected row (bad value, conflict)
+    /// writes nothing and the import goes on. A storage failure stops the import with
+    /// an error: batches already reported through `progress` are kept, the failing
+    /// batch is rolled back.
     pub fn import_contacts<I>(
         &self,
         rows: I,
         dedupe_on: DedupeOn,
-        mut progress: impl FnMut(u64),
+        mut progress: impl FnMut(u64) -> ControlFlow<()>,
     ) -> Result<ImportReport>
     where
         I: IntoIterator,
@@ -66,7 +69,8 @@ impl ContactBook {
             let (to_writer, batches) = mpsc::sync_channel::<CheckedBatch>(0);
             let (written_tx, written) = mpsc::channel::<u64>();
             let writer = scope.spawn(move || self.write_batches(batches, dedupe_on, written_tx));
-            let mut handed = 0usize;
+            let mut in_flight = false;
+            let mut stopped = false;
             while rows.peek().is_some() {
                 let batch: CheckedBatch = rows
                     .by_ref()
@@ -78,22 +82,29 @@ impl ContactBook {
                         (index, checked)
                     })
                     .collect();
+                // The batch before this one was being written while this one was
+                // checked: report it, and hand this one over only if `progress` says so.
+                if in_flight {
+                    match written.recv() {
+                        Ok(done) if progress(done).is_continue() => {}
+                        Ok(_) => {
+                            stopped = true;
+                            break;
+                        }
+                        Err(_) => break, // The writer stopped on a storage failure.
+                    }
+                }
                 if to_writer.send(batch).is_err() {
                     break; // The writer stopped on a storage failure: it reports it.
                 }
-                handed += 1;
-                // The writer took this batch only after committing the one before and
-                // reporting it, so that report is waiting: progress is called at the
-                // same point every time, and a `progress` that ends the input (a
-                // binding's callback raised) lets exactly the batch in flight be written.
-                if handed > 1 {
-                    if let Ok(done) = written.recv() {
-                        progress(done);
-                    }
-                }
+                in_flight = true;
             }
             drop(to_writer);
-            written.iter().for_each(&mut progress);
+            if !stopped {
+                if let Ok(done) = written.recv() {
+                    let _ = progress(done); // The last batch: nothing is left to stop.
+                }
+            }
             match writer.join() {
                 Ok(outcome) => outcome,
                 Err(panic) => std::panic::resume_unwind(panic),

@@ -13,6 +13,7 @@ mod locale;
 mod name;
 mod phone;
 mod place;
+pub mod unreadable;
 
 pub use activity::{validate_event_name, validate_money, validate_order, MAX_MONEY, MONEY_PLACES};
 pub use channel::{normalize_endpoint, validate_device, validate_telegram, validate_web_push};
