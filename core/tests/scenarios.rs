@@ -10,13 +10,14 @@
 //! Set `CONTACTKIT_SCENARIO=<part of a file name>` to run only matching files.
 
 use chrono::{DateTime, Duration, Utc};
+use contactkit::validate::unreadable::{from_json, ReadAs};
 use contactkit::{Channel, ContactBook, ContactInput, DedupeOn, Error, ManualClock};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::ControlFlow::Continue;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -113,6 +114,33 @@ struct ExpectedError {
     kind: String,
     #[serde(default)]
     field: Option<String>,
+    /// The error's other attributes: each one given must equal the error's.
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    what: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    existing: Option<String>,
+}
+
+impl ExpectedError {
+    /// The attributes given, by name.
+    fn attributes(&self) -> BTreeMap<&'static str, &str> {
+        [
+            ("value", &self.value),
+            ("reason", &self.reason),
+            ("what", &self.what),
+            ("id", &self.id),
+            ("existing", &self.existing),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value.as_deref()?)))
+        .collect()
+    }
 }
 
 /// Keeps an explicit `null` apart from an absent key.
@@ -440,14 +468,13 @@ impl Args {
         }
     }
 
-    /// An optional argument: absent and `null` are both `None`.
+    /// An optional argument: absent and `null` are both `None`. One that does not
+    /// read as its type is the validation error every binding gives for it.
     fn opt<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Failure> {
         self.used.borrow_mut().insert(name.to_string());
         match self.map.get(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => serde_json::from_value(value.clone())
-                .map(Some)
-                .map_err(|e| Failure::Scenario(format!("argument {name:?}: {e}"))),
+            Some(value) => Ok(Some(from_json(value, ReadAs::Attributes(name))?)),
         }
     }
 
@@ -614,19 +641,41 @@ fn check_error(expected: &ExpectedError, error: &Error) -> Result<(), String> {
         Some(field) => error.field() == Some(field.as_str()),
         None => true,
     };
-    if kind == expected.kind && field_ok {
+    let actual = attributes(error);
+    let wanted = expected.attributes();
+    let attributes_ok = wanted
+        .iter()
+        .all(|(name, value)| actual.get(name) == Some(value));
+    if kind == expected.kind && field_ok && attributes_ok {
         Ok(())
     } else {
         Err(format!(
-            "expected a {} error{}, got a {kind} error (field {:?}): {error}",
+            "expected a {} error{} with {:?}, got a {kind} error (field {:?}) with {actual:?}: {error}",
             expected.kind,
             expected
                 .field
                 .as_ref()
                 .map(|f| format!(" on field {f:?}"))
                 .unwrap_or_default(),
+            wanted,
             error.field()
         ))
+    }
+}
+
+/// An error's attributes other than `field`, by the names every binding gives them.
+fn attributes(error: &Error) -> BTreeMap<&'static str, &str> {
+    match error {
+        Error::Validation { value, reason, .. } => {
+            BTreeMap::from([("value", value.as_str()), ("reason", reason.as_str())])
+        }
+        Error::NotFound { what, id } => {
+            BTreeMap::from([("what", what.as_str()), ("id", id.as_str())])
+        }
+        Error::Conflict {
+            value, existing, ..
+        } => BTreeMap::from([("value", value.as_str()), ("existing", existing.as_str())]),
+        Error::Storage { reason } => BTreeMap::from([("reason", reason.as_str())]),
     }
 }
 
