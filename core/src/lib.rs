@@ -57,7 +57,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use model::*;
 pub use store::{
-    Access, Durability, MemoryStore, Parts, SqliteOptions, SqliteStore, Store, Transaction,
+    Access, Durability, MemoryStore, PanickingStore, Parts, SqliteOptions, SqliteStore, Store,
+    Transaction,
 };
 
 /// The README's Rust sample, compiled and run as a doctest so it stays true.

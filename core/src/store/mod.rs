@@ -191,3 +191,22 @@ impl ActivityFilter {
                 .is_none_or(|(at, id)| (activity.at, activity.id.as_str()) < (*at, id.as_str()))
     }
 }
+
+/// A store whose every unit of work panics, as a bug inside ContactKit would.
+///
+/// For the bindings' tests: a book over it makes every operation panic inside the
+/// library, so a test can call each method of a binding's `ContactBook` and prove
+/// that every one of them turns the panic into the binding's own error and the
+/// process stays up. Never useful for keeping contacts.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PanickingStore;
+
+impl Store for PanickingStore {
+    fn unit_of_work(
+        &self,
+        _access: Access,
+        _work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
+    ) -> Result<()> {
+        panic!("PanickingStore: a deliberate panic inside ContactKit")
+    }
+}
