@@ -1,0 +1,165 @@
+//! The interfaces of `typedefs.d.ts` are written by hand; this test holds them to the
+//! Rust types they describe: each `export interface X { … }` must have exactly the
+//! properties of the core type `X`, camelCased (a field added to core and not to the
+//! typings fails here, naming it).
+//!
+//! The core's property lists come from `contactkit::schema::properties()` (the core's
+//! `schema` feature, Rust type name → serde property names in snake_case). Until that
+//! lands, [`check`] is written against the map's shape and tested on a small map;
+//! the test against the core is then one call: `check(&contactkit::schema::properties())`.
+
+use contactkit_node::names::to_camel;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The typings, as `napi build` reads them.
+const TYPEDEFS: &str = include_str!("../typedefs.d.ts");
+
+/// Interfaces of the binding's own, with no core type: options objects read by the
+/// binding, the error's shape, the generic page, the activities' common part.
+const BINDING_ONLY: [&str; 7] = [
+    "ContactKitError",
+    "BookOptions",
+    "OpenOptions",
+    "UpsertOptions",
+    "ImportOptions",
+    "Page",
+    "ActivityBase",
+];
+
+/// Interfaces named otherwise than their core type (TypeScript name, Rust name).
+const RENAMED: [(&str, &str); 1] = [("FieldDefinitionInput", "FieldDefinition")];
+
+/// Each interface and its property names (those of the interfaces it extends
+/// included), in the order of the file.
+fn interfaces(source: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut own: BTreeMap<String, (Option<String>, BTreeSet<String>)> = BTreeMap::new();
+    let mut open: Option<String> = None;
+    for line in source.lines() {
+        let line = line.trim();
+        if let Some(head) = line.strip_prefix("export interface ") {
+            let head = head.trim_end_matches('{').trim();
+            let (name, parent) = match head.split_once(" extends ") {
+                Some((name, parent)) => (name.trim(), Some(parent.trim().to_string())),
+                None => (head, None),
+            };
+            let name = name.split('<').next().unwrap_or(name).to_string();
+            own.insert(name.clone(), (parent, BTreeSet::new()));
+            open = Some(name);
+        } else if line == "}" {
+            open = None;
+        } else if let Some(name) = &open {
+            if let Some(property) = property(line) {
+                if let Some((_, properties)) = own.get_mut(name) {
+                    properties.insert(property.to_string());
+                }
+            }
+        }
+    }
+    own.keys()
+        .map(|name| {
+            let mut properties = BTreeSet::new();
+            let mut at = Some(name.clone());
+            // `extends` chains are short; the bound keeps a typo from looping.
+            for _ in 0..8 {
+                let Some((parent, own_properties)) = at.as_ref().and_then(|n| own.get(n)) else {
+                    break;
+                };
+                properties.extend(own_properties.iter().cloned());
+                at = parent.clone();
+            }
+            (name.clone(), properties)
+        })
+        .collect()
+}
+
+/// The property a line of an interface declares (`firstName?: string | null`).
+fn property(line: &str) -> Option<&str> {
+    if line.starts_with("/*") || line.starts_with('*') || line.starts_with("//") {
+        return None;
+    }
+    let (name, _) = line.split_once(':')?;
+    let name = name.trim_end_matches('?');
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        .then_some(name)
+        .filter(|name| !name.is_empty())
+}
+
+/// Compares the typings' interfaces with the core's types: every difference, named.
+fn check(
+    typings: &BTreeMap<String, BTreeSet<String>>,
+    core: &BTreeMap<&str, BTreeSet<&str>>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (interface, declared) in typings {
+        if BINDING_ONLY.contains(&interface.as_str()) {
+            continue;
+        }
+        let rust = RENAMED
+            .iter()
+            .find(|(ts, _)| ts == interface)
+            .map_or(interface.as_str(), |(_, rust)| rust);
+        let Some(properties) = core.get(rust) else {
+            problems.push(format!("interface {interface}: no core type {rust}"));
+            continue;
+        };
+        let wanted: BTreeSet<String> = properties.iter().map(|p| to_camel(p)).collect();
+        let missing: Vec<_> = wanted.difference(declared).cloned().collect();
+        let extra: Vec<_> = declared.difference(&wanted).cloned().collect();
+        if !missing.is_empty() {
+            problems.push(format!(
+                "interface {interface} lacks {}",
+                missing.join(", ")
+            ));
+        }
+        if !extra.is_empty() {
+            problems.push(format!(
+                "interface {interface} has {}, which {rust} has not",
+                extra.join(", ")
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_typings_parse_into_interfaces_with_their_properties() {
+    let typings = interfaces(TYPEDEFS);
+    let contact_input = &typings["ContactInput"];
+    for property in ["email", "firstName", "mobilePush", "fields", "source"] {
+        assert!(contact_input.contains(property), "ContactInput.{property}");
+    }
+    // Inherited properties count: OpenOptions extends BookOptions.
+    assert!(typings["OpenOptions"].contains("defaultRegion"));
+    assert!(typings["OpenOptions"].contains("busyTimeoutMs"));
+    assert!(typings["CampaignActivity"].contains("at"));
+    // Doc comments and type aliases are not properties or interfaces.
+    assert!(!typings.contains_key("Channel"));
+    assert!(typings.values().flatten().all(|p| !p.contains(' ')));
+    assert!(typings.len() > 30, "{} interfaces", typings.len());
+}
+
+#[test]
+fn a_difference_from_the_core_names_the_interface_and_the_properties() {
+    let typings = interfaces(
+        "export interface DeviceInput {\n  appId: string\n  /** doc */\n  token?: string | null\n  colour: string\n}\n\
+         export interface FieldDefinitionInput {\n  key: string\n}\n\
+         export interface BookOptions {\n  clock?: Date\n}\n\
+         export interface Ghost {\n  boo: string\n}\n",
+    );
+    let core = BTreeMap::from([
+        (
+            "DeviceInput",
+            BTreeSet::from(["app_id", "token", "os_version"]),
+        ),
+        ("FieldDefinition", BTreeSet::from(["key"])),
+    ]);
+    assert_eq!(
+        check(&typings, &core),
+        [
+            "interface DeviceInput lacks osVersion",
+            "interface DeviceInput has colour, which DeviceInput has not",
+            "interface Ghost: no core type Ghost",
+        ]
+    );
+}
