@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use contactkit as core;
 use contactkit::validate::unreadable::ReadAs;
 use napi::bindgen_prelude::{
-    FromNapiValue, Function, JsObjectValue, Object, ObjectRef, TypeName, Unknown, ValidateNapiValue,
+    FromNapiValue, Function, JsObjectValue, Object, ObjectRef, Unknown, ValidateNapiValue,
 };
 use napi::{sys, Env, JsValue, ValueType};
 use serde::Deserialize;
@@ -38,15 +38,7 @@ macro_rules! arguments {
         $(#[$doc])*
         pub struct $name(pub $inner);
 
-        impl TypeName for $name {
-            fn type_name() -> &'static str {
-                stringify!($name)
-            }
-
-            fn value_type() -> ValueType {
-                ValueType::Unknown
-            }
-        }
+        type_name!($name, Unknown);
 
         impl ValidateNapiValue for $name {}
 

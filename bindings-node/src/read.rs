@@ -85,15 +85,14 @@ fn beyond_2_53(error: Error) -> Error {
     else {
         return error;
     };
-    let unsafe_integer = value
+    let inexact = value
         .parse::<f64>()
         .is_ok_and(|n| n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER);
     let integer_expected = ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"]
         .iter()
         .any(|integer| reason.ends_with(&format!("expected {integer}")));
     let reason =
-        if unsafe_integer && integer_expected && reason.starts_with("invalid type: floating point")
-        {
+        if inexact && integer_expected && reason.starts_with("invalid type: floating point") {
             format!(
             "{reason}: an integer beyond 2^53 is not exact as a JavaScript number, pass a bigint"
         )

@@ -9,8 +9,8 @@ use crate::errors::guard;
 use crate::names::{camel_path, is_data_map, is_instant, to_camel};
 use chrono::{DateTime, Utc};
 use contactkit as core;
-use napi::bindgen_prelude::{BigInt, JsObjectValue, Null, Object, ToNapiValue, TypeName, Unknown};
-use napi::{sys, Env, JsValue, Status, ValueType};
+use napi::bindgen_prelude::{BigInt, JsObjectValue, Null, Object, ToNapiValue, Unknown};
+use napi::{sys, Env, JsValue, Status};
 use serde::Serialize;
 use serde_json::{Number, Value};
 
@@ -26,15 +26,7 @@ macro_rules! answers {
         $(#[$doc])*
         pub struct $name(pub $inner);
 
-        impl TypeName for $name {
-            fn type_name() -> &'static str {
-                stringify!($name)
-            }
-
-            fn value_type() -> ValueType {
-                ValueType::Object
-            }
-        }
+        type_name!($name, Object);
 
         impl ToNapiValue for $name {
             unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
