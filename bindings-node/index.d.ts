@@ -727,8 +727,9 @@ export declare class ContactBook {
   /**
    * Upserts every row on the libuv thread pool and resolves with the report;
    * `onProgress(done)` is called after every batch of 4000 rows. A rejected row
-   * writes nothing and the import goes on; a storage failure (or an exception
-   * thrown by `onProgress`) stops it and rejects the promise.
+   * writes nothing and the import goes on; a storage failure stops it and rejects
+   * the promise, and so does an exception thrown by `onProgress` after batch k
+   * (exactly those k batches are written).
    */
   importContacts(rows: ContactInputs, options?: ImportOptions | undefined | null): Promise<ImportReport>
   /** Registers (or refreshes) a push device; its token moves off any other contact. */
