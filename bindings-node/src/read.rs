@@ -346,10 +346,13 @@ impl<'a, 'env> Reader<'a, 'env> {
         keys: Keys,
     ) -> Result<Option<(String, Value)>> {
         let key = names.get_element::<Unknown<'env>>(index)?;
-        if key.get_type()? != ValueType::String {
-            return Ok(None);
-        }
-        let written = read_string(&key, self.budget, self.field())?;
+        let written = match read_string(&key, self.budget, self.field()) {
+            // A symbol key: napi's safe API cannot leave symbols out of the names
+            // and keep only enumerable ones, and asking each key's type first would
+            // cost a call per key.
+            Err(Failure::Napi(error)) if error.status == Status::StringExpected => return Ok(None),
+            read => read?,
+        };
         self.spend(written.len())?;
         let name = match keys {
             Keys::Vocabulary => match to_snake(&written) {
