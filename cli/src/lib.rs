@@ -17,6 +17,7 @@ pub mod import;
 mod outputs;
 mod platform;
 mod profile;
+mod random;
 mod render;
 mod suppress;
 
