@@ -6,6 +6,8 @@ use super::catalog::{DemoCatalog, CATEGORIES, SEGMENTS};
 use super::countries::{Country, COUNTRIES};
 use super::SHOWCASE;
 use crate::random::Rng;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use contactkit::{
     Address, ContactInput, DeviceInput, FieldInput, LocationInput, LocationSource, Patch, Platform,
     Telegram, WebPushInput,
@@ -303,7 +305,8 @@ fn device(rng: &mut Rng, app: &str, index: usize, slot: usize) -> DeviceInput {
     }
 }
 
-/// A browser push subscription with a well-formed P-256 key and secret.
+/// A browser push subscription with a well-formed P-256 key and secret, in base64url
+/// without padding as browsers write them.
 fn web_push(rng: &mut Rng, language: &str) -> WebPushInput {
     let mut key = vec![0x04];
     key.extend(rng.bytes(64));
@@ -315,8 +318,8 @@ fn web_push(rng: &mut Rng, language: &str) -> WebPushInput {
     ]);
     WebPushInput {
         endpoint: format!("https://fcm.googleapis.com/fcm/send/{}", rng.hex(24)),
-        p256dh: Some(base64url(&key)),
-        auth: Some(base64url(&rng.bytes(16))),
+        p256dh: Some(URL_SAFE_NO_PAD.encode(&key)),
+        auth: Some(URL_SAFE_NO_PAD.encode(rng.bytes(16))),
         keys: None,
         user_agent: Some(browser.into()),
         language: Some(language.into()),
@@ -396,35 +399,9 @@ fn ascii(name: &str) -> String {
         .collect()
 }
 
-/// Base64url without padding, as browsers write push keys.
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64url_matches_the_standard_alphabet() {
-        assert_eq!(base64url(b""), "");
-        assert_eq!(base64url(b"f"), "Zg");
-        assert_eq!(base64url(b"fo"), "Zm8");
-        assert_eq!(base64url(b"foo"), "Zm9v");
-        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
-    }
 
     #[test]
     fn names_fold_to_ascii() {
