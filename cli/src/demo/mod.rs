@@ -4,8 +4,8 @@
 //! numbers, push devices in two apps, web push subscriptions, Telegram chats,
 //! subscription categories, static segments, typed additional fields, a blacklisted,
 //! an unsubscribed and a spam-reporting address, and a year of campaigns, events and
-//! orders. Everything comes from a small seeded generator, so the same seed builds
-//! the same book.
+//! orders. Everything comes from the seeded generator in `crate::random`, so the same
+//! seed builds the same book.
 //!
 //! Re-running is safe: contacts are upserted by external id, catalogue entries are
 //! created only when missing, and a contact's timeline is recorded only while it has
@@ -23,6 +23,7 @@ mod timeline;
 
 use crate::commands::{self, print};
 use crate::failure::CliResult;
+use crate::random::SampleRng;
 use crate::render::{escape, Style};
 use crate::Context;
 use catalog::define_catalog;
@@ -106,6 +107,20 @@ pub fn run(book: &ContactBook, context: &Context, contacts: usize, seed: u64) ->
         "\nTry:\n  contactkit{db_flag} show olena.koval@example.com\n  contactkit{db_flag} activity +380671234567 --category orders\n  contactkit{db_flag} can-send {SHOWCASE} sms\n  contactkit{db_flag} export > book.jsonl\n"
     ));
     print(&text)
+}
+
+/// What a contact's generator draws.
+#[derive(Clone, Copy)]
+enum Draw {
+    Profile = 0,
+    Timeline = 1,
+}
+
+/// The generator contact `index` of the book made with `seed` draws `what` from: a
+/// stream of its own for each, so a contact is the same whatever the book's size, and
+/// its timeline the same whatever its profile drew.
+fn draws(seed: u64, index: usize, what: Draw) -> SampleRng {
+    SampleRng::new(seed, 2 * index as u64 + what as u64)
 }
 
 /// Midnight UTC of `at`'s day: timelines count back from it.

@@ -5,7 +5,7 @@
 use super::catalog::{DemoCatalog, CATEGORIES, SEGMENTS};
 use super::countries::{Country, COUNTRIES};
 use super::SHOWCASE;
-use crate::random::Rng;
+use crate::random::SampleRng;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use contactkit::{
@@ -45,7 +45,7 @@ pub(super) struct Person {
 impl Person {
     /// Contact `index` of the book made with `seed`; contact 0 is the showcase.
     pub(super) fn generate(seed: u64, index: usize) -> Person {
-        let mut rng = Rng::new(seed ^ (index as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let mut rng = super::draws(seed, index, super::Draw::Profile);
         if index == 0 {
             return Person::showcase(&mut rng);
         }
@@ -126,6 +126,7 @@ impl Person {
         });
         let fields = fields(&mut rng);
         let contact_key = rng.chance(30).then(|| format!("ck-{index:05}"));
+        let timezone = *rng.pick(country.timezones);
         Person {
             index,
             external_id: format!("crm-{}", 100_000 + index),
@@ -141,14 +142,14 @@ impl Person {
             telegram,
             address,
             location,
-            timezone: country.timezones[rng.below(country.timezones.len() as u64) as usize],
+            timezone,
             fields,
             contact_key,
         }
     }
 
     /// The contact the demo prints: every part of the card filled in.
-    fn showcase(rng: &mut Rng) -> Person {
+    fn showcase(rng: &mut SampleRng) -> Person {
         let country = &COUNTRIES[0];
         let mut shop_phone = device(rng, SHOP_APP, 0, 0);
         shop_phone.device_id = "pixel-8".into();
@@ -269,7 +270,7 @@ impl Person {
 }
 
 /// A device of app `app` with a token unique to (contact, slot).
-fn device(rng: &mut Rng, app: &str, index: usize, slot: usize) -> DeviceInput {
+fn device(rng: &mut SampleRng, app: &str, index: usize, slot: usize) -> DeviceInput {
     let android = rng.chance(60);
     let (platform, model, os, version) = if android {
         (
@@ -307,7 +308,7 @@ fn device(rng: &mut Rng, app: &str, index: usize, slot: usize) -> DeviceInput {
 
 /// A browser push subscription with a well-formed P-256 key and secret, in base64url
 /// without padding as browsers write them.
-fn web_push(rng: &mut Rng, language: &str) -> WebPushInput {
+fn web_push(rng: &mut SampleRng, language: &str) -> WebPushInput {
     let mut key = vec![0x04];
     key.extend(rng.bytes(64));
     let (browser, os) = *rng.pick(&[
@@ -328,7 +329,7 @@ fn web_push(rng: &mut Rng, language: &str) -> WebPushInput {
     }
 }
 
-fn fields(rng: &mut Rng) -> BTreeMap<String, Option<FieldInput>> {
+fn fields(rng: &mut SampleRng) -> BTreeMap<String, Option<FieldInput>> {
     let mut fields = BTreeMap::new();
     if rng.chance(70) {
         let date = format!(

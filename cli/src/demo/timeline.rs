@@ -4,7 +4,7 @@
 
 use super::people::Person;
 use crate::failure::CliResult;
-use crate::random::Rng;
+use crate::random::SampleRng;
 use chrono::{DateTime, Duration, Utc};
 use contactkit::{
     CampaignChannel, CampaignInput, CampaignStatus, ContactBook, EventInput, OrderInput, OrderItem,
@@ -33,13 +33,13 @@ pub(super) fn record(
     anchor: DateTime<Utc>,
     seed: u64,
 ) -> CliResult<usize> {
-    let mut rng = Rng::new(seed.rotate_left(17) ^ (person.index as u64).wrapping_mul(0x9E37_79B9));
+    let mut rng = super::draws(seed, person.index, super::Draw::Timeline);
     let mut count = 0;
-    let day = |days_ago: u64, rng: &mut Rng| {
+    let day = |days_ago: u64, rng: &mut SampleRng| {
         anchor - Duration::days(days_ago as i64)
             + Duration::minutes(7 * 60 + rng.below(14 * 60) as i64)
     };
-    let status = |rng: &mut Rng| match rng.below(100) {
+    let status = |rng: &mut SampleRng| match rng.below(100) {
         0..=9 => CampaignStatus::Sent,
         10..=49 => CampaignStatus::Delivered,
         50..=84 => CampaignStatus::Read,
