@@ -75,18 +75,8 @@ impl Person {
         });
         let phone = (rng.chance(70) || email.is_none())
             .then(|| format!("{}{}", country.mobile.0, rng.digits(country.mobile.1)));
-        let categories = CATEGORIES
-            .iter()
-            .zip([55, 35, 20])
-            .filter(|(_, p)| rng.chance(*p))
-            .map(|(c, _)| *c)
-            .collect();
-        let segments = SEGMENTS
-            .iter()
-            .zip([10, 6, 12])
-            .filter(|(_, p)| rng.chance(*p))
-            .map(|(s, _)| *s)
-            .collect();
+        let categories = some_of(&mut rng, CATEGORIES, [55, 35, 20]);
+        let segments = some_of(&mut rng, SEGMENTS, [10, 6, 12]);
         let mut devices = Vec::new();
         if rng.chance(45) {
             devices.push(device(&mut rng, SHOP_APP, index, 0));
@@ -267,6 +257,20 @@ impl Person {
             ..Default::default()
         }
     }
+}
+
+/// Each of `items` drawn with its own chance, in percent.
+fn some_of<const N: usize>(
+    rng: &mut SampleRng,
+    items: [&'static str; N],
+    percents: [u32; N],
+) -> Vec<&'static str> {
+    items
+        .into_iter()
+        .zip(percents)
+        .filter(|(_, percent)| rng.chance(*percent))
+        .map(|(item, _)| item)
+        .collect()
 }
 
 /// A device of app `app` with a token unique to (contact, slot).
