@@ -141,25 +141,46 @@ impl Person {
     /// The contact the demo prints: every part of the card filled in.
     fn showcase(rng: &mut SampleRng) -> Person {
         let country = &COUNTRIES[0];
-        let mut shop_phone = device(rng, SHOP_APP, 0, 0);
-        shop_phone.device_id = "pixel-8".into();
-        shop_phone.platform = Some(Platform::Android);
-        shop_phone.model = Some("Pixel 8".into());
-        shop_phone.os = Some("Android".into());
-        shop_phone.os_version = Some("14".into());
-        let mut shop_tablet = device(rng, SHOP_APP, 0, 1);
-        shop_tablet.device_id = "ipad-air".into();
-        shop_tablet.platform = Some(Platform::Ios);
-        shop_tablet.model = Some("iPad13,16".into());
-        shop_tablet.os = Some("iPadOS".into());
-        shop_tablet.os_version = Some("17.5".into());
-        shop_tablet.active = Some(false);
-        let mut club_phone = device(rng, CLUB_APP, 0, 2);
-        club_phone.device_id = "pixel-8".into();
-        club_phone.platform = Some(Platform::Android);
-        club_phone.model = Some("Pixel 8".into());
-        club_phone.os = Some("Android".into());
-        club_phone.os_version = Some("14".into());
+        // Generated devices (tokens, app versions) with the hardware the card shows.
+        let mut named =
+            |app, slot, id: &str, platform, model: &str, os: &str, version: &str| DeviceInput {
+                device_id: id.into(),
+                platform: Some(platform),
+                model: Some(model.into()),
+                os: Some(os.into()),
+                os_version: Some(version.into()),
+                ..device(rng, app, 0, slot)
+            };
+        let shop_phone = named(
+            SHOP_APP,
+            0,
+            "pixel-8",
+            Platform::Android,
+            "Pixel 8",
+            "Android",
+            "14",
+        );
+        let shop_tablet = DeviceInput {
+            active: Some(false),
+            ..named(
+                SHOP_APP,
+                1,
+                "ipad-air",
+                Platform::Ios,
+                "iPad13,16",
+                "iPadOS",
+                "17.5",
+            )
+        };
+        let club_phone = named(
+            CLUB_APP,
+            2,
+            "pixel-8",
+            Platform::Android,
+            "Pixel 8",
+            "Android",
+            "14",
+        );
         let mut fields = BTreeMap::new();
         fields.insert(
             "birthday".into(),
