@@ -630,6 +630,11 @@ RustBuffer uniffi_contactkit_mobile_fn_method_manualclock_now(uint64_t ptr, Rust
 void uniffi_contactkit_mobile_fn_method_manualclock_set(uint64_t ptr, RustBuffer at, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_PERIOD_FROM_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_PERIOD_FROM_NAME
+RustBuffer uniffi_contactkit_mobile_fn_func_period_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_CHANNEL_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_CHANNEL_FROM_NAME
 RustBuffer uniffi_contactkit_mobile_fn_func_channel_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
@@ -643,11 +648,6 @@ RustBuffer uniffi_contactkit_mobile_fn_func_channel_name(RustBuffer channel, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_DEDUPE_ON_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_DEDUPE_ON_FROM_NAME
 RustBuffer uniffi_contactkit_mobile_fn_func_dedupe_on_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_PERIOD_FROM_NAME
-#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_PERIOD_FROM_NAME
-RustBuffer uniffi_contactkit_mobile_fn_func_period_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_FIELD_INPUT_OF
@@ -915,6 +915,12 @@ void ffi_contactkit_mobile_rust_future_free_void(uint64_t handle
 void ffi_contactkit_mobile_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_PERIOD_FROM_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_PERIOD_FROM_NAME
+uint16_t uniffi_contactkit_mobile_checksum_func_period_from_name(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_CHANNEL_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_CHANNEL_FROM_NAME
 uint16_t uniffi_contactkit_mobile_checksum_func_channel_from_name(void
@@ -930,12 +936,6 @@ uint16_t uniffi_contactkit_mobile_checksum_func_channel_name(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_DEDUPE_ON_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_DEDUPE_ON_FROM_NAME
 uint16_t uniffi_contactkit_mobile_checksum_func_dedupe_on_from_name(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_PERIOD_FROM_NAME
-#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_PERIOD_FROM_NAME
-uint16_t uniffi_contactkit_mobile_checksum_func_period_from_name(void
     
 );
 #endif

@@ -292,15 +292,15 @@ object ScenarioJson {
     )
 
     fun fieldValue(v: FieldValue): Any = when (v) {
-        is FieldValue.Text -> v.value
-        is FieldValue.Textarea -> v.value
-        is FieldValue.Number -> v.value
-        is FieldValue.Decimal -> v.value
-        is FieldValue.Date -> v.value
-        is FieldValue.Datetime -> v.value.toString()
-        is FieldValue.Bool -> v.value
-        is FieldValue.Choice -> v.value
-        is FieldValue.Choices -> JSONArray(v.values)
+        is FieldValue.Text -> v.v1
+        is FieldValue.Textarea -> v.v1
+        is FieldValue.Number -> v.v1
+        is FieldValue.Decimal -> v.v1
+        is FieldValue.Date -> v.v1
+        is FieldValue.Datetime -> v.v1.toString()
+        is FieldValue.Bool -> v.v1
+        is FieldValue.Choice -> v.v1
+        is FieldValue.Choices -> JSONArray(v.v1)
     }
 
     fun contact(c: Contact?): Any? = c?.let {
