@@ -118,6 +118,11 @@ pub struct ContactBook {
 }
 
 impl ContactBook {
+    /// The binding's book over `book`, as it is.
+    pub(crate) fn over(book: core::ContactBook) -> Arc<Self> {
+        Arc::new(ContactBook { book })
+    }
+
     fn configured(book: core::ContactBook, options: BookOptions) -> Result<Arc<Self>> {
         let mut book = match options.clock {
             Some(clock) => book.with_clock(clock.clock.clone()),
@@ -160,9 +165,7 @@ impl ContactBook {
     /// A book kept in process memory (nothing survives the process).
     #[uniffi::constructor]
     pub fn in_memory() -> Arc<Self> {
-        Arc::new(ContactBook {
-            book: core::ContactBook::in_memory(),
-        })
+        Self::over(core::ContactBook::in_memory())
     }
 
     /// Like `open`, with settings.
@@ -183,8 +186,8 @@ impl ContactBook {
     }
 
     /// The current time on the book's clock.
-    pub fn now(&self) -> UtcDateTime {
-        self.book.now()
+    pub fn now(&self) -> Result<UtcDateTime> {
+        guard(|| Ok(self.book.now()))
     }
 
     // --- profile ---------------------------------------------------------------------
@@ -596,12 +599,5 @@ impl ContactBook {
     #[uniffi::method(default(query))]
     pub fn activity(&self, id: String, query: ActivityQuery) -> Result<ActivityPage> {
         guard(|| Ok(activity_page(self.book.activity(&id, &query.into())?)))
-    }
-
-    /// Test hook: panics inside Rust, so a test can check that a panic reaches the
-    /// caller as `ContactKitError.Internal` and the book stays usable. Never call it
-    /// from an app.
-    pub fn panic_for_test(&self) -> Result<()> {
-        guard(|| panic!("panicForTest: a deliberate panic inside ContactKit"))
     }
 }

@@ -42,6 +42,8 @@ mod field;
 mod place;
 pub mod scalars;
 mod segment;
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
 
 pub use activity::{
     period_from_name, Activity, ActivityColor, ActivityPage, ActivityQuery, Event, EventInput,

@@ -445,11 +445,6 @@ RustBuffer uniffi_contactkit_mobile_fn_method_contactbook_list(uint64_t ptr, Rus
 RustBuffer uniffi_contactkit_mobile_fn_method_contactbook_now(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_PANIC_FOR_TEST
-#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_PANIC_FOR_TEST
-void uniffi_contactkit_mobile_fn_method_contactbook_panic_for_test(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_RECORD_CAMPAIGN
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_RECORD_CAMPAIGN
 RustBuffer uniffi_contactkit_mobile_fn_method_contactbook_record_campaign(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
@@ -1128,12 +1123,6 @@ uint16_t uniffi_contactkit_mobile_checksum_method_contactbook_list(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_METHOD_CONTACTBOOK_NOW
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_METHOD_CONTACTBOOK_NOW
 uint16_t uniffi_contactkit_mobile_checksum_method_contactbook_now(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_METHOD_CONTACTBOOK_PANIC_FOR_TEST
-#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_METHOD_CONTACTBOOK_PANIC_FOR_TEST
-uint16_t uniffi_contactkit_mobile_checksum_method_contactbook_panic_for_test(void
     
 );
 #endif

@@ -851,14 +851,7 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     /**
      * The current time on the book's clock.
      */
-    func now()  -> UtcDateTime
-    
-    /**
-     * Test hook: panics inside Rust, so a test can check that a panic reaches the
-     * caller as `ContactKitError.Internal` and the book stays usable. Never call it
-     * from an app.
-     */
-    func panicForTest() throws 
+    func now() throws  -> UtcDateTime
     
     /**
      * Records a campaign message, or a status update of one (statuses move forward
@@ -1528,26 +1521,13 @@ open func list(query: ListQuery = ListQuery())throws  -> ContactPage  {
     /**
      * The current time on the book's clock.
      */
-open func now() -> UtcDateTime  {
-    return try!  FfiConverterTypeUtcDateTime_lift(try! rustCall() {
+open func now()throws  -> UtcDateTime  {
+    return try  FfiConverterTypeUtcDateTime_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_now(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
-}
-    
-    /**
-     * Test hook: panics inside Rust, so a test can check that a panic reaches the
-     * caller as `ContactKitError.Internal` and the book stays usable. Never call it
-     * from an app.
-     */
-open func panicForTest()throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
-        uniffiCallStatus in
-    uniffi_contactkit_mobile_fn_method_contactbook_panic_for_test(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
 }
     
     /**
@@ -10435,10 +10415,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_list() != 16790) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 49208) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_panic_for_test() != 53808) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 49347) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 29953) {
