@@ -5,11 +5,10 @@ use crate::field::FieldInput;
 use crate::place::LocationInput;
 use crate::scalars::{FieldValues, Revenue, UtcDateTime};
 use contactkit as core;
-use contactkit::DeviceInput;
 use contactkit::{
-    Address, Application, ChannelStatus, Contact, DedupeOn, ImportReport, ListQuery, Location,
-    MobilePushDevice, OrderStats, Patch, RejectedRow, Result, Source, SuppressionRecord, Telegram,
-    WebPushInput, WebPushSubscription,
+    Address, Application, ChannelStatus, Contact, DedupeOn, DeviceInput, ImportReport, ListQuery,
+    Location, MobilePushDevice, OrderStats, Patch, RejectedRow, Result, Source, SuppressionRecord,
+    Telegram, WebPushInput, WebPushSubscription,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
