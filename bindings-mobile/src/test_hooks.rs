@@ -6,6 +6,7 @@
 use crate::book::ContactBook;
 use contactkit as core;
 use contactkit::{Clock, PanickingStore};
+use std::collections::HashMap;
 use std::sync::{Arc, Once};
 
 /// A clock that panics when read, so that `now()` panics like every other method.
@@ -48,4 +49,28 @@ impl ContactBook {
         let book = core::ContactBook::with_store(Arc::new(PanickingStore));
         Self::over(book.with_clock(Arc::new(PanickingClock)))
     }
+}
+
+/// Every record of the core's model by its Rust name, with the keys serde reads and
+/// writes it with (`contactkit::schema::properties`), for the test that checks the
+/// records Kotlin sees against the core's.
+#[uniffi::export]
+pub fn core_record_keys_for_test() -> HashMap<String, Vec<String>> {
+    as_lists(contactkit::schema::properties())
+}
+
+/// Every string enum of the core's model by its Rust name, with the strings it takes
+/// (`contactkit::schema::values`), for the same test.
+#[uniffi::export]
+pub fn core_enum_values_for_test() -> HashMap<String, Vec<String>> {
+    as_lists(contactkit::schema::values())
+}
+
+fn as_lists<S: IntoIterator<Item = String>>(
+    described: std::collections::BTreeMap<&'static str, S>,
+) -> HashMap<String, Vec<String>> {
+    described
+        .into_iter()
+        .map(|(name, items)| (name.to_string(), items.into_iter().collect()))
+        .collect()
 }
