@@ -6,7 +6,7 @@ use contactkit as core;
 use contactkit::validate::limits;
 use contactkit::{
     ActivityCategory, ActivityKind, Address, Campaign, CampaignChannel, CampaignInput,
-    CampaignStatus, OrderSource, OrderStatus, Period, Result,
+    CampaignStatus, Color, OrderSource, OrderStatus, Period, Result,
 };
 
 /// The kind of a timeline item.
@@ -20,25 +20,17 @@ pub enum ActivityKind {
     Order,
 }
 
-/// The colour bar a timeline card is drawn with (the core's `Color`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum ActivityColor {
+/// The colour bar a timeline card is drawn with: the core's `Color`, named
+/// `ActivityColor` so that it does not clash with SwiftUI's `Color`.
+#[uniffi::remote(Enum)]
+#[uniffi(name = "ActivityColor")]
+pub enum Color {
     /// Campaigns.
     Green,
     /// Events.
     Brown,
     /// Orders.
     Red,
-}
-
-impl From<core::Color> for ActivityColor {
-    fn from(color: core::Color) -> Self {
-        match color {
-            core::Color::Green => ActivityColor::Green,
-            core::Color::Brown => ActivityColor::Brown,
-            core::Color::Red => ActivityColor::Red,
-        }
-    }
 }
 
 /// Channels a campaign message can go out on.
@@ -400,7 +392,7 @@ pub struct Activity {
     /// Which of the three kinds it is.
     pub kind: ActivityKind,
     /// Display hint: the card's colour bar (green campaigns, brown events, red orders).
-    pub color: ActivityColor,
+    pub color: Color,
     /// Display hint: the card's icon (the channel's name, `flag`, `shopping_bag`).
     pub icon: String,
     /// The campaign message, for `CAMPAIGN`.
@@ -414,7 +406,7 @@ pub struct Activity {
 impl From<core::Activity> for Activity {
     fn from(a: core::Activity) -> Self {
         let kind = a.kind();
-        let color = a.color().into();
+        let color = a.color();
         let icon = a.icon().to_string();
         let (mut campaign, mut event, mut order) = (None, None, None);
         match a.detail {

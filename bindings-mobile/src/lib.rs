@@ -46,8 +46,8 @@ mod segment;
 mod test_hooks;
 
 pub use activity::{
-    period_from_name, Activity, ActivityColor, ActivityPage, ActivityQuery, Event, EventInput,
-    Order, OrderInput, OrderItem,
+    period_from_name, Activity, ActivityPage, ActivityQuery, Event, EventInput, Order, OrderInput,
+    OrderItem,
 };
 pub use book::{BookOptions, ContactBook, ImportProgress, ManualClock};
 pub use channel::{channel_from_name, channel_name};

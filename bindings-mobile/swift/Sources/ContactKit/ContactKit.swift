@@ -6323,7 +6323,8 @@ public func FfiConverterTypeActivityCategory_lower(_ value: ActivityCategory) ->
 
 
 /**
- * The colour bar a timeline card is drawn with (the core's `Color`).
+ * The colour bar a timeline card is drawn with: the core's `Color`, named
+ * `ActivityColor` so that it does not clash with SwiftUI's `Color`.
  */
 
 public enum ActivityColor: Equatable, Hashable {
