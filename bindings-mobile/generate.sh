@@ -3,9 +3,12 @@
 # workspace's uniffi-bindgen (library mode: the bindings come from the built library, so
 # they always match it). Settings are in bindings-mobile/uniffi.toml.
 #
-#   generate.sh kotlin OUT_DIR   Kotlin for the desktop JVM into OUT_DIR (Maven calls this)
-#   generate.sh android OUT_DIR  Kotlin for Android into OUT_DIR (see docs/mobile.md)
-#   generate.sh swift            Swift sources into bindings-mobile/swift/ (committed)
+#   generate.sh kotlin OUT_DIR LIB_DIR
+#                                Kotlin for the desktop JVM tests into OUT_DIR, from a library
+#                                built with the `test-hooks` feature and copied into LIB_DIR for
+#                                JNA (Maven calls this; never ship that library or its Kotlin)
+#   generate.sh android OUT_DIR  Kotlin for Android into OUT_DIR (see docs/mobile.md), no hooks
+#   generate.sh swift            Swift sources into bindings-mobile/swift/ (committed), no hooks
 #   generate.sh check-swift      regenerate Swift into a temporary directory and fail if it
 #                                differs from what is committed (no Swift compiler needed)
 #
@@ -22,8 +25,9 @@ case "$(uname -s)" in
     *) library="$root/target/$profile/libcontactkit_mobile.so" ;;
 esac
 
+# Builds the library (and the bindgen) with the cargo flags given, e.g. --features.
 build() {
-    local flags=(--quiet -p contactkit-mobile -p uniffi-bindgen)
+    local flags=(--quiet -p contactkit-mobile -p uniffi-bindgen "$@")
     [ "$profile" = release ] && flags+=(--release)
     (cd "$root" && cargo build "${flags[@]}")
 }
@@ -51,10 +55,16 @@ generated_swift=(Sources/ContactKit/ContactKit.swift Headers/ContactKitFFI.h Hea
 
 case "${1:-}" in
     kotlin)
-        out="${2:?usage: generate.sh kotlin OUT_DIR}"
-        build
-        rm -rf "$out"
-        mkdir -p "$out"
+        out="${2:?usage: generate.sh kotlin OUT_DIR LIB_DIR}"
+        lib_dir="${3:?usage: generate.sh kotlin OUT_DIR LIB_DIR}"
+        # The tests' hooks (ContactBook.panickingForTest) exist only in this build. The
+        # library is copied out of the shared target/ so that a plain build there (the
+        # Swift check, another binding's) cannot swap it under the running tests.
+        build --features test-hooks
+        rm -rf "$out" "$lib_dir"
+        mkdir -p "$out" "$lib_dir"
+        cp "$library" "$lib_dir/"
+        library="$lib_dir/$(basename "$library")"
         bindgen --language kotlin --out-dir "$out"
         ;;
     android)
@@ -89,7 +99,7 @@ case "${1:-}" in
         echo "Swift bindings match the library (${#generated_swift[@]} files)."
         ;;
     *)
-        sed -n '2,13p' "$0" >&2
+        sed -n '2,15p' "$0" >&2
         exit 2
         ;;
 esac

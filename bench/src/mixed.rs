@@ -100,7 +100,6 @@ fn load_raw(book: &ContactBook, path: &Path) -> f64 {
             .list(&ListQuery {
                 limit: Some(1000),
                 cursor,
-                ..Default::default()
             })
             .expect("a page");
         contacts.extend(page.items);

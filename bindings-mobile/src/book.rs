@@ -6,20 +6,32 @@
 //! threads (the core serialises writes). Calls touch local storage, so apps run them
 //! off the main thread; see docs/mobile.md.
 
-use crate::error::{guard, Result};
-use crate::records::{
-    from_time, to_time, Activity, ActivityPage, ActivityQuery, CampaignInput, Contact,
-    ContactInput, ContactPage, DeviceInput, EventInput, FieldDefinition, FieldInput, OrderInput,
-    SuppressionRecord,
+use crate::activity::{
+    activity_page, Activity, ActivityPage, ActivityQuery, EventInput, OrderInput,
 };
+use crate::contact::{ContactInput, ContactPage};
+use crate::error::{guard, Result};
+use crate::field::{FieldDefinition, FieldInput};
+use crate::scalars::UtcDateTime;
 use contactkit as core;
+use contactkit::validate::limits::check_instant;
 use contactkit::{
-    Category, Channel, DedupeOn, Durability, FieldUpdate, ImportReport, ListQuery, Segment,
-    SendDecision, SqliteOptions, SuppressionKind, Telegram, WebPushInput,
+    CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, Durability, FieldUpdate,
+    ImportReport, ListQuery, Segment, SendDecision, SqliteOptions, SuppressionKind,
+    SuppressionRecord, Telegram, WebPushInput,
 };
 use std::ops::ControlFlow;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+/// How a book stores commits (SQLite files only).
+#[uniffi::remote(Enum)]
+pub enum Durability {
+    /// Survives a killed process; a power cut may lose the latest commits.
+    Normal,
+    /// Survives a power cut too, at the cost of an fsync per commit.
+    Full,
+}
 
 /// A clock that moves only when told to. Give it to a book (`BookOptions.clock`) to
 /// pin every stamp the book writes: tests, previews, simulations.
@@ -33,18 +45,18 @@ impl ManualClock {
     /// A clock stopped at `start` (kept to the millisecond), within the years 1 to 9999
     /// like every instant a book stamps.
     #[uniffi::constructor]
-    pub fn new(start: SystemTime) -> Result<Arc<Self>> {
+    pub fn new(start: UtcDateTime) -> Result<Arc<Self>> {
         guard(|| {
             Ok(Arc::new(ManualClock {
-                clock: Arc::new(core::ManualClock::new(from_time("start", start)?)),
+                clock: Arc::new(core::ManualClock::new(check_instant("start", start)?)),
             }))
         })
     }
 
     /// Sets the time (within the years 1 to 9999).
-    pub fn set(&self, at: SystemTime) -> Result<()> {
+    pub fn set(&self, at: UtcDateTime) -> Result<()> {
         guard(|| {
-            self.clock.set(from_time("at", at)?);
+            self.clock.set(check_instant("at", at)?);
             Ok(())
         })
     }
@@ -60,9 +72,9 @@ impl ManualClock {
     }
 
     /// The clock's time.
-    pub fn now(&self) -> SystemTime {
+    pub fn now(&self) -> UtcDateTime {
         use contactkit::Clock;
-        to_time(self.clock.now())
+        self.clock.now()
     }
 }
 
@@ -106,6 +118,11 @@ pub struct ContactBook {
 }
 
 impl ContactBook {
+    /// The binding's book over `book`, as it is.
+    pub(crate) fn over(book: core::ContactBook) -> Arc<Self> {
+        Arc::new(ContactBook { book })
+    }
+
     fn configured(book: core::ContactBook, options: BookOptions) -> Result<Arc<Self>> {
         let mut book = match options.clock {
             Some(clock) => book.with_clock(clock.clock.clone()),
@@ -148,9 +165,7 @@ impl ContactBook {
     /// A book kept in process memory (nothing survives the process).
     #[uniffi::constructor]
     pub fn in_memory() -> Arc<Self> {
-        Arc::new(ContactBook {
-            book: core::ContactBook::in_memory(),
-        })
+        Self::over(core::ContactBook::in_memory())
     }
 
     /// Like `open`, with settings.
@@ -171,62 +186,62 @@ impl ContactBook {
     }
 
     /// The current time on the book's clock.
-    pub fn now(&self) -> SystemTime {
-        to_time(self.book.now())
+    pub fn now(&self) -> Result<UtcDateTime> {
+        guard(|| Ok(self.book.now()))
     }
 
     // --- profile ---------------------------------------------------------------------
 
     /// Creates a contact; a unique value another contact holds is a `Conflict`.
     pub fn create(&self, input: ContactInput) -> Result<Contact> {
-        guard(|| Ok(self.book.create(input.into_core()?)?.into()))
+        guard(|| Ok(self.book.create(input.into_core()?)?))
     }
 
     /// Creates or merges into the contact `dedupeOn` finds: given attributes set,
     /// `clear`ed ones are removed, the rest stay.
     pub fn upsert(&self, input: ContactInput, dedupe_on: DedupeOn) -> Result<Contact> {
-        guard(|| Ok(self.book.upsert(input.into_core()?, dedupe_on)?.into()))
+        guard(|| Ok(self.book.upsert(input.into_core()?, dedupe_on)?))
     }
 
     /// Upserts from a sign-up form: new email and phone wait for `confirm` (double opt-in).
     pub fn sign_up(&self, input: ContactInput) -> Result<Contact> {
-        guard(|| Ok(self.book.sign_up(input.into_core()?)?.into()))
+        guard(|| Ok(self.book.sign_up(input.into_core()?)?))
     }
 
     /// Changes the contact `id` as `patch` says.
     pub fn update(&self, id: String, patch: ContactInput) -> Result<Contact> {
-        guard(|| Ok(self.book.update(&id, patch.into_core()?)?.into()))
+        guard(|| Ok(self.book.update(&id, patch.into_core()?)?))
     }
 
     /// The live contact with `id`, or null.
     pub fn get(&self, id: String) -> Result<Option<Contact>> {
-        guard(|| Ok(self.book.get(&id)?.map(Into::into)))
+        guard(|| Ok(self.book.get(&id)?))
     }
 
     /// The live contact with this email (normalised first), or null.
     pub fn find_by_email(&self, email: String) -> Result<Option<Contact>> {
-        guard(|| Ok(self.book.find_by_email(&email)?.map(Into::into)))
+        guard(|| Ok(self.book.find_by_email(&email)?))
     }
 
     /// The live contact with this phone (normalised first), or null.
     pub fn find_by_phone(&self, phone: String) -> Result<Option<Contact>> {
-        guard(|| Ok(self.book.find_by_phone(&phone)?.map(Into::into)))
+        guard(|| Ok(self.book.find_by_phone(&phone)?))
     }
 
     /// The live contact with this contact key, or null.
     pub fn find_by_key(&self, contact_key: String) -> Result<Option<Contact>> {
-        guard(|| Ok(self.book.find_by_key(&contact_key)?.map(Into::into)))
+        guard(|| Ok(self.book.find_by_key(&contact_key)?))
     }
 
     /// The live contact with this external id, or null.
     pub fn find_by_external_id(&self, external_id: String) -> Result<Option<Contact>> {
-        guard(|| Ok(self.book.find_by_external_id(&external_id)?.map(Into::into)))
+        guard(|| Ok(self.book.find_by_external_id(&external_id)?))
     }
 
     /// The live contact holding the mobile push device with this token, or null: whom
     /// a push provider's feedback about a token is about.
     pub fn find_by_push_token(&self, token: String) -> Result<Option<Contact>> {
-        guard(|| Ok(self.book.find_by_push_token(&token)?.map(Into::into)))
+        guard(|| Ok(self.book.find_by_push_token(&token)?))
     }
 
     /// The live contact holding the web push subscription with this endpoint, or null.
@@ -234,12 +249,7 @@ impl ContactBook {
     /// finds `https://push.example.com/a`); one that is not an https URL is a
     /// `Validation` error on `endpoint`.
     pub fn find_by_web_push_endpoint(&self, endpoint: String) -> Result<Option<Contact>> {
-        guard(|| {
-            Ok(self
-                .book
-                .find_by_web_push_endpoint(&endpoint)?
-                .map(Into::into))
-        })
+        guard(|| Ok(self.book.find_by_web_push_endpoint(&endpoint)?))
     }
 
     /// Soft-deletes the contact: hidden everywhere, keeps its email and phone.
@@ -249,13 +259,13 @@ impl ContactBook {
 
     /// Brings back a soft-deleted contact.
     pub fn restore(&self, id: String) -> Result<Contact> {
-        guard(|| Ok(self.book.restore(&id)?.into()))
+        guard(|| Ok(self.book.restore(&id)?))
     }
 
     /// A page of live contacts in creation order.
     #[uniffi::method(default(query))]
     pub fn list(&self, query: ListQuery) -> Result<ContactPage> {
-        guard(|| Ok(self.book.list(&query)?.into()))
+        guard(|| Ok(self.book.list(&query)?))
     }
 
     /// How many live contacts the book holds.
@@ -298,37 +308,37 @@ impl ContactBook {
     /// Registers (or refreshes) a mobile push device; the token moves here from any
     /// other contact.
     pub fn add_mobile_push(&self, id: String, device: DeviceInput) -> Result<Contact> {
-        guard(|| Ok(self.book.add_mobile_push(&id, device.into())?.into()))
+        guard(|| Ok(self.book.add_mobile_push(&id, device)?))
     }
 
     /// Removes the device with this push token.
     pub fn remove_mobile_push(&self, id: String, token: String) -> Result<Contact> {
-        guard(|| Ok(self.book.remove_mobile_push(&id, &token)?.into()))
+        guard(|| Ok(self.book.remove_mobile_push(&id, &token)?))
     }
 
     /// Registers an installed app (a token is optional).
     pub fn register_app(&self, id: String, device: DeviceInput) -> Result<Contact> {
-        guard(|| Ok(self.book.register_app(&id, device.into())?.into()))
+        guard(|| Ok(self.book.register_app(&id, device)?))
     }
 
     /// Removes every device of the app `appId`.
     pub fn remove_app(&self, id: String, app_id: String) -> Result<Contact> {
-        guard(|| Ok(self.book.remove_app(&id, &app_id)?.into()))
+        guard(|| Ok(self.book.remove_app(&id, &app_id)?))
     }
 
     /// Registers a web push subscription; the endpoint moves here from any other contact.
     pub fn add_web_push(&self, id: String, subscription: WebPushInput) -> Result<Contact> {
-        guard(|| Ok(self.book.add_web_push(&id, subscription)?.into()))
+        guard(|| Ok(self.book.add_web_push(&id, subscription)?))
     }
 
     /// Removes the web push subscription with this endpoint.
     pub fn remove_web_push(&self, id: String, endpoint: String) -> Result<Contact> {
-        guard(|| Ok(self.book.remove_web_push(&id, &endpoint)?.into()))
+        guard(|| Ok(self.book.remove_web_push(&id, &endpoint)?))
     }
 
     /// Binds a Telegram chat, or unbinds with null.
     pub fn set_telegram(&self, id: String, telegram: Option<Telegram>) -> Result<Contact> {
-        guard(|| Ok(self.book.set_telegram(&id, telegram)?.into()))
+        guard(|| Ok(self.book.set_telegram(&id, telegram)?))
     }
 
     // --- consent ---------------------------------------------------------------------
@@ -341,12 +351,12 @@ impl ContactBook {
         channel: Channel,
         reason: Option<String>,
     ) -> Result<Contact> {
-        guard(|| Ok(self.book.blacklist(&id, channel, reason.as_deref())?.into()))
+        guard(|| Ok(self.book.blacklist(&id, channel, reason.as_deref())?))
     }
 
     /// Lifts a blacklist; `note` (required) says why.
     pub fn unblacklist(&self, id: String, channel: Channel, note: String) -> Result<Contact> {
-        guard(|| Ok(self.book.unblacklist(&id, channel, &note)?.into()))
+        guard(|| Ok(self.book.unblacklist(&id, channel, &note)?))
     }
 
     /// Records that the person opted out of `channel`.
@@ -357,12 +367,7 @@ impl ContactBook {
         channel: Channel,
         reason: Option<String>,
     ) -> Result<Contact> {
-        guard(|| {
-            Ok(self
-                .book
-                .unsubscribe(&id, channel, reason.as_deref())?
-                .into())
-        })
+        guard(|| Ok(self.book.unsubscribe(&id, channel, reason.as_deref())?))
     }
 
     /// Lifts an unsubscribe.
@@ -373,7 +378,7 @@ impl ContactBook {
         channel: Channel,
         note: Option<String>,
     ) -> Result<Contact> {
-        guard(|| Ok(self.book.resubscribe(&id, channel, note.as_deref())?.into()))
+        guard(|| Ok(self.book.resubscribe(&id, channel, note.as_deref())?))
     }
 
     /// Records a spam complaint on `channel`, with its `reason` if one is known (a
@@ -385,17 +390,12 @@ impl ContactBook {
         channel: Channel,
         reason: Option<String>,
     ) -> Result<Contact> {
-        guard(|| {
-            Ok(self
-                .book
-                .report_spam(&id, channel, reason.as_deref())?
-                .into())
-        })
+        guard(|| Ok(self.book.report_spam(&id, channel, reason.as_deref())?))
     }
 
     /// Confirms a signed-up address (double opt-in).
     pub fn confirm(&self, id: String, channel: Channel) -> Result<Contact> {
-        guard(|| Ok(self.book.confirm(&id, channel)?.into()))
+        guard(|| Ok(self.book.confirm(&id, channel)?))
     }
 
     /// Every suppression record of `address` on `channel` (an email, a phone, or a
@@ -405,14 +405,7 @@ impl ContactBook {
         channel: Channel,
         address: String,
     ) -> Result<Vec<SuppressionRecord>> {
-        guard(|| {
-            Ok(self
-                .book
-                .suppressions(channel, &address)?
-                .into_iter()
-                .map(Into::into)
-                .collect())
-        })
+        guard(|| Ok(self.book.suppressions(channel, &address)?))
     }
 
     /// Suppresses an email (`EMAIL`) or phone (`SMS`) that no contact may hold yet:
@@ -432,10 +425,7 @@ impl ContactBook {
         guard(|| {
             Ok(self
                 .book
-                .suppress_address(channel, &address, kind, reason.as_deref())?
-                .into_iter()
-                .map(Into::into)
-                .collect())
+                .suppress_address(channel, &address, kind, reason.as_deref())?)
         })
     }
 
@@ -496,12 +486,12 @@ impl ContactBook {
 
     /// Subscribes the contact to the category `key`.
     pub fn add_category(&self, id: String, key: String) -> Result<Contact> {
-        guard(|| Ok(self.book.add_category(&id, &key)?.into()))
+        guard(|| Ok(self.book.add_category(&id, &key)?))
     }
 
     /// Unsubscribes the contact from the category `key`.
     pub fn remove_category(&self, id: String, key: String) -> Result<Contact> {
-        guard(|| Ok(self.book.remove_category(&id, &key)?.into()))
+        guard(|| Ok(self.book.remove_category(&id, &key)?))
     }
 
     /// Creates a static segment.
@@ -530,18 +520,18 @@ impl ContactBook {
 
     /// Adds the contact to a static segment.
     pub fn add_to_segment(&self, id: String, segment_id: String) -> Result<Contact> {
-        guard(|| Ok(self.book.add_to_segment(&id, &segment_id)?.into()))
+        guard(|| Ok(self.book.add_to_segment(&id, &segment_id)?))
     }
 
     /// Removes the contact from a static segment.
     pub fn remove_from_segment(&self, id: String, segment_id: String) -> Result<Contact> {
-        guard(|| Ok(self.book.remove_from_segment(&id, &segment_id)?.into()))
+        guard(|| Ok(self.book.remove_from_segment(&id, &segment_id)?))
     }
 
     /// A page of a segment's live members in creation order.
     #[uniffi::method(default(query))]
     pub fn segment_members(&self, segment_id: String, query: ListQuery) -> Result<ContactPage> {
-        guard(|| Ok(self.book.segment_members(&segment_id, &query)?.into()))
+        guard(|| Ok(self.book.segment_members(&segment_id, &query)?))
     }
 
     // --- additional fields -----------------------------------------------------------
@@ -578,13 +568,13 @@ impl ContactBook {
     pub fn set_field(&self, id: String, key: String, value: FieldInput) -> Result<Contact> {
         guard(|| {
             let value = value.into_core(&key)?;
-            Ok(self.book.set_field(&id, &key, value)?.into())
+            Ok(self.book.set_field(&id, &key, value)?)
         })
     }
 
     /// Removes the field `key` from the contact.
     pub fn clear_field(&self, id: String, key: String) -> Result<Contact> {
-        guard(|| Ok(self.book.clear_field(&id, &key)?.into()))
+        guard(|| Ok(self.book.clear_field(&id, &key)?))
     }
 
     // --- activity --------------------------------------------------------------------
@@ -592,7 +582,7 @@ impl ContactBook {
     /// Records a campaign message, or a status update of one (statuses move forward
     /// only; spam, unsubscribed and hard bounces suppress the address).
     pub fn record_campaign(&self, id: String, input: CampaignInput) -> Result<Activity> {
-        guard(|| Ok(self.book.record_campaign(&id, input.into_core()?)?.into()))
+        guard(|| Ok(self.book.record_campaign(&id, input)?.into()))
     }
 
     /// Records an event.
@@ -608,13 +598,6 @@ impl ContactBook {
     /// A page of the contact's timeline, newest first.
     #[uniffi::method(default(query))]
     pub fn activity(&self, id: String, query: ActivityQuery) -> Result<ActivityPage> {
-        guard(|| Ok(self.book.activity(&id, &query.into_core()?)?.into()))
-    }
-
-    /// Test hook: panics inside Rust, so a test can check that a panic reaches the
-    /// caller as `ContactKitError.Internal` and the book stays usable. Never call it
-    /// from an app.
-    pub fn panic_for_test(&self) -> Result<()> {
-        guard(|| panic!("panicForTest: a deliberate panic inside ContactKit"))
+        guard(|| Ok(activity_page(self.book.activity(&id, &query.into())?)))
     }
 }

@@ -434,7 +434,7 @@ fn ids_compare_case_insensitively() {
         let joined = book.add_to_segment(id, &upper).unwrap();
         assert_eq!(
             joined.segments,
-            [vip.id.clone()],
+            std::slice::from_ref(&vip.id),
             "stored under the canonical id"
         );
         assert_eq!(book.update_segment(&upper, "V.I.P.").unwrap().id, vip.id);

@@ -307,7 +307,9 @@ fn creating_with_a_taken_id_is_a_conflict() {
 
 #[test]
 fn each_dedupe_key_updates_rather_than_duplicates() {
-    let cases: Vec<(DedupeOn, Box<dyn Fn(&Contact) -> serde_json::Value>)> = vec![
+    /// The upsert input that should find `contact` again by the key.
+    type Matching = Box<dyn Fn(&Contact) -> serde_json::Value>;
+    let cases: Vec<(DedupeOn, Matching)> = vec![
         (
             DedupeOn::Id,
             Box::new(|c| json!({"id": c.id, "first_name": "Annie"})),

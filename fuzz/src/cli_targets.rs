@@ -10,7 +10,7 @@ use contactkit_cli::import::{self, Format};
 use contactkit_cli::Context;
 
 /// Every target, by name: what `cargo fuzz run <name>` and the replay test use.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[("cli_import", cli_import)];
+pub const TARGETS: &[crate::replay::Target] = &[("cli_import", cli_import)];
 
 /// The first byte picks the format, the rest is the file.
 pub fn cli_import(data: &[u8]) {

@@ -19,7 +19,7 @@ use contactkit::{
 use std::sync::Arc;
 
 /// Every target, by name: what `cargo fuzz run <name>` and the replay test use.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[crate::replay::Target] = &[
     ("contact_input", contact_input),
     ("field_value", field_value),
     ("event_params", event_params),

@@ -12,8 +12,11 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
+/// A fuzz target: its name (its seeds' folder, `cargo fuzz run <name>`) and its body.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// Replays every target of `targets` over its seeds and the generated stream.
-pub fn replay(targets: &[(&str, fn(&[u8]))]) {
+pub fn replay(targets: &[Target]) {
     let per_target: usize = std::env::var("CONTACTKIT_FUZZ_REPLAY")
         .ok()
         .and_then(|n| n.parse().ok())

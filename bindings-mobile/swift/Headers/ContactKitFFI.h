@@ -445,11 +445,6 @@ RustBuffer uniffi_contactkit_mobile_fn_method_contactbook_list(uint64_t ptr, Rus
 RustBuffer uniffi_contactkit_mobile_fn_method_contactbook_now(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_PANIC_FOR_TEST
-#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_PANIC_FOR_TEST
-void uniffi_contactkit_mobile_fn_method_contactbook_panic_for_test(uint64_t ptr, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_RECORD_CAMPAIGN
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_RECORD_CAMPAIGN
 RustBuffer uniffi_contactkit_mobile_fn_method_contactbook_record_campaign(uint64_t ptr, RustBuffer id, RustBuffer input, RustCallStatus *_Nonnull out_status
@@ -630,6 +625,11 @@ RustBuffer uniffi_contactkit_mobile_fn_method_manualclock_now(uint64_t ptr, Rust
 void uniffi_contactkit_mobile_fn_method_manualclock_set(uint64_t ptr, RustBuffer at, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_PERIOD_FROM_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_PERIOD_FROM_NAME
+RustBuffer uniffi_contactkit_mobile_fn_func_period_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_CHANNEL_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_CHANNEL_FROM_NAME
 RustBuffer uniffi_contactkit_mobile_fn_func_channel_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
@@ -643,11 +643,6 @@ RustBuffer uniffi_contactkit_mobile_fn_func_channel_name(RustBuffer channel, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_DEDUPE_ON_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_DEDUPE_ON_FROM_NAME
 RustBuffer uniffi_contactkit_mobile_fn_func_dedupe_on_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_PERIOD_FROM_NAME
-#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_PERIOD_FROM_NAME
-RustBuffer uniffi_contactkit_mobile_fn_func_period_from_name(RustBuffer name, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_FUNC_FIELD_INPUT_OF
@@ -915,6 +910,12 @@ void ffi_contactkit_mobile_rust_future_free_void(uint64_t handle
 void ffi_contactkit_mobile_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_PERIOD_FROM_NAME
+#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_PERIOD_FROM_NAME
+uint16_t uniffi_contactkit_mobile_checksum_func_period_from_name(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_CHANNEL_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_CHANNEL_FROM_NAME
 uint16_t uniffi_contactkit_mobile_checksum_func_channel_from_name(void
@@ -930,12 +931,6 @@ uint16_t uniffi_contactkit_mobile_checksum_func_channel_name(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_DEDUPE_ON_FROM_NAME
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_DEDUPE_ON_FROM_NAME
 uint16_t uniffi_contactkit_mobile_checksum_func_dedupe_on_from_name(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_PERIOD_FROM_NAME
-#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_FUNC_PERIOD_FROM_NAME
-uint16_t uniffi_contactkit_mobile_checksum_func_period_from_name(void
     
 );
 #endif
@@ -1128,12 +1123,6 @@ uint16_t uniffi_contactkit_mobile_checksum_method_contactbook_list(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_METHOD_CONTACTBOOK_NOW
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_METHOD_CONTACTBOOK_NOW
 uint16_t uniffi_contactkit_mobile_checksum_method_contactbook_now(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_METHOD_CONTACTBOOK_PANIC_FOR_TEST
-#define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_CHECKSUM_METHOD_CONTACTBOOK_PANIC_FOR_TEST
-uint16_t uniffi_contactkit_mobile_checksum_method_contactbook_panic_for_test(void
     
 );
 #endif

@@ -104,16 +104,54 @@ fn shown(value: &Value) -> String {
 }
 
 /// serde's reason without serde_json's position, with rust_decimal's wording replaced
-/// by what a caller must do.
-fn in_plain_words(reason: &str) -> String {
+/// by what a caller must do. Public for readers that report a text's own position,
+/// such as the CLI's JSON lines that do not parse.
+pub fn in_plain_words(reason: &str) -> String {
     let reason = match reason.rfind(" at line ") {
         Some(at) if reason[at..].contains(" column ") => &reason[..at],
         _ => reason,
     };
-    reason.replace(
+    with_short_quotes(reason).replace(
         "expected a Decimal type representing a fixed-point number",
         "expected a decimal string such as \"19.99\" (never a number)",
     )
+}
+
+/// serde quotes the value it refused inside its message (`invalid type: string "…"`,
+/// ``unknown variant `…` ``), so a megabyte value would make a megabyte reason: each
+/// quoted run is cut to the length an error quotes a value with.
+fn with_short_quotes(reason: &str) -> String {
+    const MAX_QUOTED_CHARS: usize = 80;
+    let mut out = String::with_capacity(reason.len().min(512));
+    let mut chars = reason.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '"' && c != '`' {
+            continue;
+        }
+        let (mut kept, mut cut, mut escaped) = (0, false, false);
+        let mut closed = false;
+        for quoted in chars.by_ref() {
+            if quoted == c && !escaped {
+                closed = true;
+                break;
+            }
+            escaped = c == '"' && quoted == '\\' && !escaped;
+            if kept < MAX_QUOTED_CHARS {
+                out.push(quoted);
+                kept += 1;
+            } else {
+                cut = true;
+            }
+        }
+        if cut {
+            out.push('…');
+        }
+        if closed {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A path as the book names fields: `mobile_push[0].platform`. Segments serde could
@@ -193,6 +231,32 @@ mod tests {
         assert_eq!((field.as_str(), value.as_str()), ("input", "text"));
         let (field, value, _) = fails(json!(7), ReadAs::Value("fields.age"));
         assert_eq!((field.as_str(), value.as_str()), ("fields.age", "7"));
+    }
+
+    #[test]
+    fn a_huge_value_quoted_by_serde_is_cut_in_the_reason() {
+        let huge = "9".repeat(5_000_000);
+        let json = json!({"fields": {}, "mobile_push": [{"app_id": "a", "device_id": "d", "platform": huge}]});
+        let (field, value, reason) = fails(json, ReadAs::Attributes("input"));
+        assert_eq!(field, "mobile_push[0].platform");
+        assert_eq!(
+            value.chars().count(),
+            81,
+            "the value is shortened as every value is"
+        );
+        assert!(reason.len() < 300, "{reason}");
+        assert!(
+            reason.starts_with(&format!(
+                "unknown variant `{}…`, expected one of",
+                "9".repeat(80)
+            )),
+            "{reason}"
+        );
+        assert_eq!(
+            with_short_quotes(r#"string "a\"b", expected `x`"#),
+            r#"string "a\"b", expected `x`"#,
+            "short quotes and escaped quotes are kept"
+        );
     }
 
     #[test]

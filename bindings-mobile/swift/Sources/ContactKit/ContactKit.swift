@@ -851,14 +851,7 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     /**
      * The current time on the book's clock.
      */
-    func now()  -> Date
-    
-    /**
-     * Test hook: panics inside Rust, so a test can check that a panic reaches the
-     * caller as `ContactKitError.Internal` and the book stays usable. Never call it
-     * from an app.
-     */
-    func panicForTest() throws 
+    func now() throws  -> UtcDateTime
     
     /**
      * Records a campaign message, or a status update of one (statuses move forward
@@ -1528,26 +1521,13 @@ open func list(query: ListQuery = ListQuery())throws  -> ContactPage  {
     /**
      * The current time on the book's clock.
      */
-open func now() -> Date  {
-    return try!  FfiConverterTimestamp.lift(try! rustCall() {
+open func now()throws  -> UtcDateTime  {
+    return try  FfiConverterTypeUtcDateTime_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_now(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
-}
-    
-    /**
-     * Test hook: panics inside Rust, so a test can check that a panic reaches the
-     * caller as `ContactKitError.Internal` and the book stays usable. Never call it
-     * from an app.
-     */
-open func panicForTest()throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
-        uniffiCallStatus in
-    uniffi_contactkit_mobile_fn_method_contactbook_panic_for_test(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
 }
     
     /**
@@ -2213,12 +2193,12 @@ public protocol ManualClockProtocol: AnyObject, Sendable {
     /**
      * The clock's time.
      */
-    func now()  -> Date
+    func now()  -> UtcDateTime
     
     /**
      * Sets the time (within the years 1 to 9999).
      */
-    func set(at: Date) throws 
+    func set(at: UtcDateTime) throws 
     
 }
 /**
@@ -2268,12 +2248,12 @@ open class ManualClock: ManualClockProtocol, @unchecked Sendable {
      * A clock stopped at `start` (kept to the millisecond), within the years 1 to 9999
      * like every instant a book stamps.
      */
-public convenience init(start: Date)throws  {
+public convenience init(start: UtcDateTime)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_constructor_manualclock_new(
-        FfiConverterTimestamp.lower(start),uniffiCallStatus
+        FfiConverterTypeUtcDateTime_lower(start),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -2306,8 +2286,8 @@ open func advance(by: TimeInterval)throws   {try rustCallWithError(FfiConverterT
     /**
      * The clock's time.
      */
-open func now() -> Date  {
-    return try!  FfiConverterTimestamp.lift(try! rustCall() {
+open func now() -> UtcDateTime  {
+    return try!  FfiConverterTypeUtcDateTime_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_manualclock_now(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -2318,11 +2298,11 @@ open func now() -> Date  {
     /**
      * Sets the time (within the years 1 to 9999).
      */
-open func set(at: Date)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+open func set(at: UtcDateTime)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_manualclock_set(
             self.uniffiCloneHandle(),
-        FfiConverterTimestamp.lower(at),uniffiCallStatus
+        FfiConverterTypeUtcDateTime_lower(at),uniffiCallStatus
     )
 }
 }
@@ -2378,6 +2358,10 @@ public func FfiConverterTypeManualClock_lower(_ value: ManualClock) -> UInt64 {
 /**
  * One item of a contact's timeline. Exactly one of `campaign`, `event` and `order` is
  * set, as `kind` says.
+ *
+ * A binding record, not the core's: `kind`, `color` and `icon` are the core's derived
+ * views (methods), carried as data, and the core's detail is an enum whose event holds
+ * a `serde_json` map.
  */
 public struct Activity: Equatable, Hashable {
     /**
@@ -2391,7 +2375,7 @@ public struct Activity: Equatable, Hashable {
     /**
      * When it happened.
      */
-    public var at: Date
+    public var at: UtcDateTime
     /**
      * Which of the three kinds it is.
      */
@@ -2428,7 +2412,7 @@ public struct Activity: Equatable, Hashable {
          */contactId: String, 
         /**
          * When it happened.
-         */at: Date, 
+         */at: UtcDateTime, 
         /**
          * Which of the three kinds it is.
          */kind: ActivityKind, 
@@ -2476,7 +2460,7 @@ public struct FfiConverterTypeActivity: FfiConverterRustBuffer {
             try Activity(
                 id: FfiConverterString.read(from: &buf), 
                 contactId: FfiConverterString.read(from: &buf), 
-                at: FfiConverterTimestamp.read(from: &buf), 
+                at: FfiConverterTypeUtcDateTime.read(from: &buf), 
                 kind: FfiConverterTypeActivityKind.read(from: &buf), 
                 color: FfiConverterTypeActivityColor.read(from: &buf), 
                 icon: FfiConverterString.read(from: &buf), 
@@ -2489,7 +2473,7 @@ public struct FfiConverterTypeActivity: FfiConverterRustBuffer {
     public static func write(_ value: Activity, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.contactId, into: &buf)
-        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.at, into: &buf)
         FfiConverterTypeActivityKind.write(value.kind, into: &buf)
         FfiConverterTypeActivityColor.write(value.color, into: &buf)
         FfiConverterString.write(value.icon, into: &buf)
@@ -2586,6 +2570,10 @@ public func FfiConverterTypeActivityPage_lower(_ value: ActivityPage) -> RustBuf
 
 /**
  * A query of a contact's timeline, newest first.
+ *
+ * A binding record, not the core's: the core's `category` and `period` are enums with
+ * defaults, which uniffi's proc-macros cannot give a Kotlin or Swift parameter, so they
+ * are optional here and `null` takes the core's default.
  */
 public struct ActivityQuery: Equatable, Hashable {
     /**
@@ -2599,11 +2587,11 @@ public struct ActivityQuery: Equatable, Hashable {
     /**
      * Explicit start (inclusive).
      */
-    public var since: Date?
+    public var since: UtcDateTime?
     /**
      * Explicit end (exclusive).
      */
-    public var until: Date?
+    public var until: UtcDateTime?
     /**
      * Page size; 50 when null, at most 1000.
      */
@@ -2624,10 +2612,10 @@ public struct ActivityQuery: Equatable, Hashable {
          */period: Period? = nil, 
         /**
          * Explicit start (inclusive).
-         */since: Date? = nil, 
+         */since: UtcDateTime? = nil, 
         /**
          * Explicit end (exclusive).
-         */until: Date? = nil, 
+         */until: UtcDateTime? = nil, 
         /**
          * Page size; 50 when null, at most 1000.
          */limit: UInt32? = nil, 
@@ -2660,8 +2648,8 @@ public struct FfiConverterTypeActivityQuery: FfiConverterRustBuffer {
             try ActivityQuery(
                 category: FfiConverterOptionTypeActivityCategory.read(from: &buf), 
                 period: FfiConverterOptionTypePeriod.read(from: &buf), 
-                since: FfiConverterOptionTimestamp.read(from: &buf), 
-                until: FfiConverterOptionTimestamp.read(from: &buf), 
+                since: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
+                until: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
                 limit: FfiConverterOptionUInt32.read(from: &buf), 
                 cursor: FfiConverterOptionString.read(from: &buf)
         )
@@ -2670,8 +2658,8 @@ public struct FfiConverterTypeActivityQuery: FfiConverterRustBuffer {
     public static func write(_ value: ActivityQuery, into buf: inout [UInt8]) {
         FfiConverterOptionTypeActivityCategory.write(value.category, into: &buf)
         FfiConverterOptionTypePeriod.write(value.period, into: &buf)
-        FfiConverterOptionTimestamp.write(value.since, into: &buf)
-        FfiConverterOptionTimestamp.write(value.until, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.since, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.until, into: &buf)
         FfiConverterOptionUInt32.write(value.limit, into: &buf)
         FfiConverterOptionString.write(value.cursor, into: &buf)
     }
@@ -3096,7 +3084,7 @@ public struct CampaignInput: Equatable, Hashable {
     /**
      * When it happened; the book's clock when null.
      */
-    public var at: Date?
+    public var at: UtcDateTime?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3118,7 +3106,7 @@ public struct CampaignInput: Equatable, Hashable {
          */statusDescription: String? = nil, 
         /**
          * When it happened; the book's clock when null.
-         */at: Date? = nil) {
+         */at: UtcDateTime? = nil) {
         self.messageId = messageId
         self.channel = channel
         self.status = status
@@ -3148,7 +3136,7 @@ public struct FfiConverterTypeCampaignInput: FfiConverterRustBuffer {
                 status: FfiConverterTypeCampaignStatus.read(from: &buf), 
                 messageName: FfiConverterOptionString.read(from: &buf), 
                 statusDescription: FfiConverterOptionString.read(from: &buf), 
-                at: FfiConverterOptionTimestamp.read(from: &buf)
+                at: FfiConverterOptionTypeUtcDateTime.read(from: &buf)
         )
     }
 
@@ -3158,7 +3146,7 @@ public struct FfiConverterTypeCampaignInput: FfiConverterRustBuffer {
         FfiConverterTypeCampaignStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.messageName, into: &buf)
         FfiConverterOptionString.write(value.statusDescription, into: &buf)
-        FfiConverterOptionTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.at, into: &buf)
     }
 }
 
@@ -3345,15 +3333,15 @@ public struct Contact: Equatable, Hashable {
     /**
      * Additional field values by key.
      */
-    public var fields: [String: FieldValue]
+    public var fields: FieldValues
     /**
      * When the contact was created.
      */
-    public var createdAt: Date
+    public var createdAt: UtcDateTime
     /**
      * When anything on the profile last changed.
      */
-    public var updatedAt: Date
+    public var updatedAt: UtcDateTime
     /**
      * How the contact entered the book.
      */
@@ -3429,13 +3417,13 @@ public struct Contact: Equatable, Hashable {
          */segments: [String], 
         /**
          * Additional field values by key.
-         */fields: [String: FieldValue], 
+         */fields: FieldValues, 
         /**
          * When the contact was created.
-         */createdAt: Date, 
+         */createdAt: UtcDateTime, 
         /**
          * When anything on the profile last changed.
-         */updatedAt: Date, 
+         */updatedAt: UtcDateTime, 
         /**
          * How the contact entered the book.
          */source: Source, 
@@ -3505,9 +3493,9 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
                 timezone: FfiConverterOptionString.read(from: &buf), 
                 language: FfiConverterOptionString.read(from: &buf), 
                 segments: FfiConverterSequenceString.read(from: &buf), 
-                fields: FfiConverterDictionaryStringTypeFieldValue.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterTimestamp.read(from: &buf), 
+                fields: FfiConverterTypeFieldValues.read(from: &buf), 
+                createdAt: FfiConverterTypeUtcDateTime.read(from: &buf), 
+                updatedAt: FfiConverterTypeUtcDateTime.read(from: &buf), 
                 source: FfiConverterTypeSource.read(from: &buf), 
                 orderStats: FfiConverterTypeOrderStats.read(from: &buf)
         )
@@ -3534,9 +3522,9 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.timezone, into: &buf)
         FfiConverterOptionString.write(value.language, into: &buf)
         FfiConverterSequenceString.write(value.segments, into: &buf)
-        FfiConverterDictionaryStringTypeFieldValue.write(value.fields, into: &buf)
-        FfiConverterTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterTypeFieldValues.write(value.fields, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.createdAt, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.updatedAt, into: &buf)
         FfiConverterTypeSource.write(value.source, into: &buf)
         FfiConverterTypeOrderStats.write(value.orderStats, into: &buf)
     }
@@ -3566,6 +3554,10 @@ public func FfiConverterTypeContact_lower(_ value: Contact) -> RustBuffer {
  * web push subscriptions given are registered one by one (added or refreshed);
  * categories and segments given replace the current sets. In `fields`, a key mapped to
  * `null` clears that field.
+ *
+ * A binding record, not the core's: each of the core's attributes is a generic
+ * `Patch<T>` (keep, clear or set), which uniffi cannot carry; here a value sets, `null`
+ * keeps and `clear` lists what to remove.
  */
 public struct ContactInput: Equatable, Hashable {
     /**
@@ -4030,7 +4022,7 @@ public func FfiConverterTypeDeviceInput_lower(_ value: DeviceInput) -> RustBuffe
 
 
 /**
- * Something the contact did.
+ * Something the contact did: the core's `Event` with its params as JSON text.
  */
 public struct Event: Equatable, Hashable {
     /**
@@ -4120,6 +4112,9 @@ public func FfiConverterTypeEvent_lower(_ value: Event) -> RustBuffer {
 
 /**
  * What a caller sends to record an event.
+ *
+ * A binding record, not the core's: the core's params are a `serde_json` map, which
+ * uniffi cannot carry; here they are JSON text, bounded before it is parsed.
  */
 public struct EventInput: Equatable, Hashable {
     /**
@@ -4141,7 +4136,7 @@ public struct EventInput: Equatable, Hashable {
     /**
      * When it happened; the book's clock when null.
      */
-    public var at: Date?
+    public var at: UtcDateTime?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4160,7 +4155,7 @@ public struct EventInput: Equatable, Hashable {
          */workflows: [String] = [], 
         /**
          * When it happened; the book's clock when null.
-         */at: Date? = nil) {
+         */at: UtcDateTime? = nil) {
         self.name = name
         self.keyValue = keyValue
         self.paramsJson = paramsJson
@@ -4188,7 +4183,7 @@ public struct FfiConverterTypeEventInput: FfiConverterRustBuffer {
                 keyValue: FfiConverterOptionString.read(from: &buf), 
                 paramsJson: FfiConverterOptionString.read(from: &buf), 
                 workflows: FfiConverterSequenceString.read(from: &buf), 
-                at: FfiConverterOptionTimestamp.read(from: &buf)
+                at: FfiConverterOptionTypeUtcDateTime.read(from: &buf)
         )
     }
 
@@ -4197,7 +4192,7 @@ public struct FfiConverterTypeEventInput: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.keyValue, into: &buf)
         FfiConverterOptionString.write(value.paramsJson, into: &buf)
         FfiConverterSequenceString.write(value.workflows, into: &buf)
-        FfiConverterOptionTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.at, into: &buf)
     }
 }
 
@@ -4219,6 +4214,9 @@ public func FfiConverterTypeEventInput_lower(_ value: EventInput) -> RustBuffer 
 
 /**
  * The definition an additional field's values are checked against.
+ *
+ * A binding record, not the core's: `min` and `max` are decimal strings read on their
+ * field (`min`, `max`) here, since uniffi lifts a record's fields without naming them.
  */
 public struct FieldDefinition: Equatable, Hashable {
     /**
@@ -4600,7 +4598,7 @@ public struct Location: Equatable, Hashable {
     /**
      * When it was set (the book's clock).
      */
-    public var updatedAt: Date
+    public var updatedAt: UtcDateTime
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4628,7 +4626,7 @@ public struct Location: Equatable, Hashable {
          */source: LocationSource, 
         /**
          * When it was set (the book's clock).
-         */updatedAt: Date) {
+         */updatedAt: UtcDateTime) {
         self.latitude = latitude
         self.longitude = longitude
         self.accuracy = accuracy
@@ -4662,7 +4660,7 @@ public struct FfiConverterTypeLocation: FfiConverterRustBuffer {
                 region: FfiConverterOptionString.read(from: &buf), 
                 city: FfiConverterOptionString.read(from: &buf), 
                 source: FfiConverterTypeLocationSource.read(from: &buf), 
-                updatedAt: FfiConverterTimestamp.read(from: &buf)
+                updatedAt: FfiConverterTypeUtcDateTime.read(from: &buf)
         )
     }
 
@@ -4674,7 +4672,7 @@ public struct FfiConverterTypeLocation: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.region, into: &buf)
         FfiConverterOptionString.write(value.city, into: &buf)
         FfiConverterTypeLocationSource.write(value.source, into: &buf)
-        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.updatedAt, into: &buf)
     }
 }
 
@@ -4696,6 +4694,10 @@ public func FfiConverterTypeLocation_lower(_ value: Location) -> RustBuffer {
 
 /**
  * What a caller sends to set a location; the book stamps `updatedAt`.
+ *
+ * A binding record, not the core's: the core's `source` is an enum with a default
+ * (`MANUAL`), which uniffi's proc-macros cannot give a Kotlin or Swift parameter, so it
+ * is optional here and `null` takes the core's default.
  */
 public struct LocationInput: Equatable, Hashable {
     /**
@@ -4860,11 +4862,11 @@ public struct MobilePushDevice: Equatable, Hashable {
     /**
      * When the device was first registered on this contact.
      */
-    public var registeredAt: Date
+    public var registeredAt: UtcDateTime
     /**
      * When the device was last registered or refreshed.
      */
-    public var lastSeenAt: Date
+    public var lastSeenAt: UtcDateTime
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4901,10 +4903,10 @@ public struct MobilePushDevice: Equatable, Hashable {
          */active: Bool, 
         /**
          * When the device was first registered on this contact.
-         */registeredAt: Date, 
+         */registeredAt: UtcDateTime, 
         /**
          * When the device was last registered or refreshed.
-         */lastSeenAt: Date) {
+         */lastSeenAt: UtcDateTime) {
         self.appId = appId
         self.deviceId = deviceId
         self.token = token
@@ -4945,8 +4947,8 @@ public struct FfiConverterTypeMobilePushDevice: FfiConverterRustBuffer {
                 locale: FfiConverterOptionString.read(from: &buf), 
                 appVersion: FfiConverterOptionString.read(from: &buf), 
                 active: FfiConverterBool.read(from: &buf), 
-                registeredAt: FfiConverterTimestamp.read(from: &buf), 
-                lastSeenAt: FfiConverterTimestamp.read(from: &buf)
+                registeredAt: FfiConverterTypeUtcDateTime.read(from: &buf), 
+                lastSeenAt: FfiConverterTypeUtcDateTime.read(from: &buf)
         )
     }
 
@@ -4961,8 +4963,8 @@ public struct FfiConverterTypeMobilePushDevice: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.locale, into: &buf)
         FfiConverterOptionString.write(value.appVersion, into: &buf)
         FfiConverterBool.write(value.active, into: &buf)
-        FfiConverterTimestamp.write(value.registeredAt, into: &buf)
-        FfiConverterTimestamp.write(value.lastSeenAt, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.registeredAt, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.lastSeenAt, into: &buf)
     }
 }
 
@@ -5192,7 +5194,7 @@ public struct OrderInput: Equatable, Hashable {
     /**
      * When it was placed; the book's clock when null.
      */
-    public var at: Date?
+    public var at: UtcDateTime?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5232,7 +5234,7 @@ public struct OrderInput: Equatable, Hashable {
          */deliveryAddress: Address? = nil, 
         /**
          * When it was placed; the book's clock when null.
-         */at: Date? = nil) {
+         */at: UtcDateTime? = nil) {
         self.externalId = externalId
         self.amount = amount
         self.currency = currency
@@ -5274,7 +5276,7 @@ public struct FfiConverterTypeOrderInput: FfiConverterRustBuffer {
                 storeId: FfiConverterOptionString.read(from: &buf), 
                 source: FfiConverterOptionTypeOrderSource.read(from: &buf), 
                 deliveryAddress: FfiConverterOptionTypeAddress.read(from: &buf), 
-                at: FfiConverterOptionTimestamp.read(from: &buf)
+                at: FfiConverterOptionTypeUtcDateTime.read(from: &buf)
         )
     }
 
@@ -5290,7 +5292,7 @@ public struct FfiConverterTypeOrderInput: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.storeId, into: &buf)
         FfiConverterOptionTypeOrderSource.write(value.source, into: &buf)
         FfiConverterOptionTypeAddress.write(value.deliveryAddress, into: &buf)
-        FfiConverterOptionTimestamp.write(value.at, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.at, into: &buf)
     }
 }
 
@@ -5312,6 +5314,10 @@ public func FfiConverterTypeOrderInput_lower(_ value: OrderInput) -> RustBuffer 
 
 /**
  * A line of an order (given and returned).
+ *
+ * A binding record, not the core's: `quantity` and `price` are decimal strings read on
+ * their field (`items[0].price`) here, since uniffi lifts a record's fields without
+ * naming them. [`Order`] and [`OrderInput`] hold it, so they are binding records too.
  */
 public struct OrderItem: Equatable, Hashable {
     /**
@@ -5410,11 +5416,11 @@ public struct OrderStats: Equatable, Hashable {
     /**
      * Sum of delivered orders' amounts per ISO 4217 currency, as decimal strings.
      */
-    public var revenue: [String: String]
+    public var revenue: Revenue
     /**
      * When the latest order was placed.
      */
-    public var lastOrderAt: Date?
+    public var lastOrderAt: UtcDateTime?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5424,10 +5430,10 @@ public struct OrderStats: Equatable, Hashable {
          */orderCount: UInt64, 
         /**
          * Sum of delivered orders' amounts per ISO 4217 currency, as decimal strings.
-         */revenue: [String: String], 
+         */revenue: Revenue, 
         /**
          * When the latest order was placed.
-         */lastOrderAt: Date?) {
+         */lastOrderAt: UtcDateTime?) {
         self.orderCount = orderCount
         self.revenue = revenue
         self.lastOrderAt = lastOrderAt
@@ -5450,15 +5456,15 @@ public struct FfiConverterTypeOrderStats: FfiConverterRustBuffer {
         return
             try OrderStats(
                 orderCount: FfiConverterUInt64.read(from: &buf), 
-                revenue: FfiConverterDictionaryStringString.read(from: &buf), 
-                lastOrderAt: FfiConverterOptionTimestamp.read(from: &buf)
+                revenue: FfiConverterTypeRevenue.read(from: &buf), 
+                lastOrderAt: FfiConverterOptionTypeUtcDateTime.read(from: &buf)
         )
     }
 
     public static func write(_ value: OrderStats, into buf: inout [UInt8]) {
         FfiConverterUInt64.write(value.orderCount, into: &buf)
-        FfiConverterDictionaryStringString.write(value.revenue, into: &buf)
-        FfiConverterOptionTimestamp.write(value.lastOrderAt, into: &buf)
+        FfiConverterTypeRevenue.write(value.revenue, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.lastOrderAt, into: &buf)
     }
 }
 
@@ -5724,7 +5730,7 @@ public struct SuppressionRecord: Equatable, Hashable {
     /**
      * When it was recorded.
      */
-    public var at: Date
+    public var at: UtcDateTime
     /**
      * Why, e.g. `hard_bounce`, `manual`, or free text from an unsubscribe page.
      */
@@ -5732,7 +5738,7 @@ public struct SuppressionRecord: Equatable, Hashable {
     /**
      * When it was lifted; null while in force.
      */
-    public var liftedAt: Date?
+    public var liftedAt: UtcDateTime?
     /**
      * The note given when lifting.
      */
@@ -5752,13 +5758,13 @@ public struct SuppressionRecord: Equatable, Hashable {
          */kind: SuppressionKind, 
         /**
          * When it was recorded.
-         */at: Date, 
+         */at: UtcDateTime, 
         /**
          * Why, e.g. `hard_bounce`, `manual`, or free text from an unsubscribe page.
          */reason: String?, 
         /**
          * When it was lifted; null while in force.
-         */liftedAt: Date?, 
+         */liftedAt: UtcDateTime?, 
         /**
          * The note given when lifting.
          */liftNote: String?) {
@@ -5790,9 +5796,9 @@ public struct FfiConverterTypeSuppressionRecord: FfiConverterRustBuffer {
                 channel: FfiConverterTypeChannel.read(from: &buf), 
                 address: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterTypeSuppressionKind.read(from: &buf), 
-                at: FfiConverterTimestamp.read(from: &buf), 
+                at: FfiConverterTypeUtcDateTime.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
-                liftedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                liftedAt: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
                 liftNote: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -5801,9 +5807,9 @@ public struct FfiConverterTypeSuppressionRecord: FfiConverterRustBuffer {
         FfiConverterTypeChannel.write(value.channel, into: &buf)
         FfiConverterString.write(value.address, into: &buf)
         FfiConverterTypeSuppressionKind.write(value.kind, into: &buf)
-        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.at, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
-        FfiConverterOptionTimestamp.write(value.liftedAt, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.liftedAt, into: &buf)
         FfiConverterOptionString.write(value.liftNote, into: &buf)
     }
 }
@@ -6127,7 +6133,7 @@ public struct WebPushSubscription: Equatable, Hashable {
     /**
      * When the subscription was first registered.
      */
-    public var createdAt: Date
+    public var createdAt: UtcDateTime
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6155,7 +6161,7 @@ public struct WebPushSubscription: Equatable, Hashable {
          */subscriptionPage: String?, 
         /**
          * When the subscription was first registered.
-         */createdAt: Date) {
+         */createdAt: UtcDateTime) {
         self.endpoint = endpoint
         self.p256dh = p256dh
         self.auth = auth
@@ -6189,7 +6195,7 @@ public struct FfiConverterTypeWebPushSubscription: FfiConverterRustBuffer {
                 language: FfiConverterOptionString.read(from: &buf), 
                 os: FfiConverterOptionString.read(from: &buf), 
                 subscriptionPage: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf)
+                createdAt: FfiConverterTypeUtcDateTime.read(from: &buf)
         )
     }
 
@@ -6201,7 +6207,7 @@ public struct FfiConverterTypeWebPushSubscription: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.language, into: &buf)
         FfiConverterOptionString.write(value.os, into: &buf)
         FfiConverterOptionString.write(value.subscriptionPage, into: &buf)
-        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.createdAt, into: &buf)
     }
 }
 
@@ -6317,7 +6323,8 @@ public func FfiConverterTypeActivityCategory_lower(_ value: ActivityCategory) ->
 
 
 /**
- * The colour bar a timeline card is drawn with (the core's `Color`).
+ * The colour bar a timeline card is drawn with: the core's `Color`, named
+ * `ActivityColor` so that it does not clash with SwiftUI's `Color`.
  */
 
 public enum ActivityColor: Equatable, Hashable {
@@ -7521,6 +7528,10 @@ public func FfiConverterTypeDurability_lower(_ value: Durability) -> RustBuffer 
 /**
  * A value for an additional field as a caller gives it; the book parses it against the
  * field's definition (`Text("42")` fills a number field, `Text("true")` a boolean).
+ *
+ * A binding enum, not the core's: a decimal or date given here is a string read on the
+ * field it is set on (`fields.<key>`, the key being another argument), and the core's
+ * `List` variant would shadow Kotlin's `List` inside the generated sealed class.
  */
 
 public enum FieldInput: Equatable, Hashable {
@@ -7590,7 +7601,7 @@ public enum FieldInput: Equatable, Hashable {
     case datetime(
         /**
          * The instant.
-         */value: Date
+         */value: UtcDateTime
     )
 
 
@@ -7634,7 +7645,7 @@ public struct FfiConverterTypeFieldInput: FfiConverterRustBuffer {
         case 7: return .date(value: try FfiConverterString.read(from: &buf)
         )
         
-        case 8: return .datetime(value: try FfiConverterTimestamp.read(from: &buf)
+        case 8: return .datetime(value: try FfiConverterTypeUtcDateTime.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -7682,7 +7693,7 @@ public struct FfiConverterTypeFieldInput: FfiConverterRustBuffer {
         
         case let .datetime(value):
             writeInt(&buf, Int32(8))
-            FfiConverterTimestamp.write(value, into: &buf)
+            FfiConverterTypeUtcDateTime.write(value, into: &buf)
             
         }
     }
@@ -7851,10 +7862,12 @@ public func FfiConverterTypeFieldType_lower(_ value: FieldType) -> RustBuffer {
 
 
 /**
- * A stored value of an additional field, typed by the field's definition.
+ * A stored value of an additional field, typed by the field's definition: the core's
+ * enum, so each variant's value is unnamed (`v1` in Kotlin, `_` in Swift). Decimals are
+ * their digits (`"19.99"`), dates `YYYY-MM-DD`.
  *
  * `LIST` fields hold a `Choice`, `MULTILIST` fields `Choices` (a variant named `List`
- * would shadow Kotlin's `List` inside the generated sealed class).
+ * would shadow Kotlin's `List` inside the generated sealed class), `BOOLEAN` a `Bool`.
  */
 
 public enum FieldValue: Equatable, Hashable {
@@ -7862,74 +7875,47 @@ public enum FieldValue: Equatable, Hashable {
     /**
      * `TEXT`.
      */
-    case text(
-        /**
-         * The text.
-         */value: String
+    case text(String
     )
     /**
      * `TEXTAREA`.
      */
-    case textarea(
-        /**
-         * The text.
-         */value: String
+    case textarea(String
     )
     /**
      * `NUMBER`: a 64-bit integer.
      */
-    case number(
-        /**
-         * The number.
-         */value: Int64
+    case number(Int64
     )
     /**
-     * `DECIMAL`: an exact decimal as a string (`"19.99"`).
+     * `DECIMAL`: an exact decimal.
      */
-    case decimal(
-        /**
-         * The decimal's digits.
-         */value: String
+    case decimal(ExactDecimal
     )
     /**
-     * `DATE`: a calendar date as `YYYY-MM-DD`.
+     * `DATE`: a calendar date.
      */
-    case date(
-        /**
-         * The date.
-         */value: String
+    case date(CalendarDate
     )
     /**
      * `DATETIME`: an instant.
      */
-    case datetime(
-        /**
-         * The instant.
-         */value: Date
+    case datetime(UtcDateTime
     )
     /**
      * `BOOLEAN`.
      */
-    case bool(
-        /**
-         * The flag.
-         */value: Bool
+    case bool(Bool
     )
     /**
      * `LIST`: the chosen option.
      */
-    case choice(
-        /**
-         * The option.
-         */value: String
+    case choice(String
     )
     /**
      * `MULTILIST`: the chosen options, in the definition's order.
      */
-    case choices(
-        /**
-         * The options.
-         */values: [String]
+    case choices([String]
     )
 
 
@@ -7952,31 +7938,31 @@ public struct FfiConverterTypeFieldValue: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .text(value: try FfiConverterString.read(from: &buf)
+        case 1: return .text(try FfiConverterString.read(from: &buf)
         )
         
-        case 2: return .textarea(value: try FfiConverterString.read(from: &buf)
+        case 2: return .textarea(try FfiConverterString.read(from: &buf)
         )
         
-        case 3: return .number(value: try FfiConverterInt64.read(from: &buf)
+        case 3: return .number(try FfiConverterInt64.read(from: &buf)
         )
         
-        case 4: return .decimal(value: try FfiConverterString.read(from: &buf)
+        case 4: return .decimal(try FfiConverterTypeExactDecimal.read(from: &buf)
         )
         
-        case 5: return .date(value: try FfiConverterString.read(from: &buf)
+        case 5: return .date(try FfiConverterTypeCalendarDate.read(from: &buf)
         )
         
-        case 6: return .datetime(value: try FfiConverterTimestamp.read(from: &buf)
+        case 6: return .datetime(try FfiConverterTypeUtcDateTime.read(from: &buf)
         )
         
-        case 7: return .bool(value: try FfiConverterBool.read(from: &buf)
+        case 7: return .bool(try FfiConverterBool.read(from: &buf)
         )
         
-        case 8: return .choice(value: try FfiConverterString.read(from: &buf)
+        case 8: return .choice(try FfiConverterString.read(from: &buf)
         )
         
-        case 9: return .choices(values: try FfiConverterSequenceString.read(from: &buf)
+        case 9: return .choices(try FfiConverterSequenceString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -7987,49 +7973,49 @@ public struct FfiConverterTypeFieldValue: FfiConverterRustBuffer {
         switch value {
         
         
-        case let .text(value):
+        case let .text(v1):
             writeInt(&buf, Int32(1))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterString.write(v1, into: &buf)
             
         
-        case let .textarea(value):
+        case let .textarea(v1):
             writeInt(&buf, Int32(2))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterString.write(v1, into: &buf)
             
         
-        case let .number(value):
+        case let .number(v1):
             writeInt(&buf, Int32(3))
-            FfiConverterInt64.write(value, into: &buf)
+            FfiConverterInt64.write(v1, into: &buf)
             
         
-        case let .decimal(value):
+        case let .decimal(v1):
             writeInt(&buf, Int32(4))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterTypeExactDecimal.write(v1, into: &buf)
             
         
-        case let .date(value):
+        case let .date(v1):
             writeInt(&buf, Int32(5))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterTypeCalendarDate.write(v1, into: &buf)
             
         
-        case let .datetime(value):
+        case let .datetime(v1):
             writeInt(&buf, Int32(6))
-            FfiConverterTimestamp.write(value, into: &buf)
+            FfiConverterTypeUtcDateTime.write(v1, into: &buf)
             
         
-        case let .bool(value):
+        case let .bool(v1):
             writeInt(&buf, Int32(7))
-            FfiConverterBool.write(value, into: &buf)
+            FfiConverterBool.write(v1, into: &buf)
             
         
-        case let .choice(value):
+        case let .choice(v1):
             writeInt(&buf, Int32(8))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterString.write(v1, into: &buf)
             
         
-        case let .choices(values):
+        case let .choices(v1):
             writeInt(&buf, Int32(9))
-            FfiConverterSequenceString.write(values, into: &buf)
+            FfiConverterSequenceString.write(v1, into: &buf)
             
         }
     }
@@ -8950,30 +8936,6 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
-    typealias SwiftType = Date?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTimestamp.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTimestamp.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeImportProgress: FfiConverterRustBuffer {
     typealias SwiftType = ImportProgress?
 
@@ -9550,6 +9512,30 @@ fileprivate struct FfiConverterOptionSequenceTypeWebPushInput: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeUtcDateTime: FfiConverterRustBuffer {
+    typealias SwiftType = UtcDateTime?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUtcDateTime.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUtcDateTime.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -9975,32 +9961,6 @@ fileprivate struct FfiConverterSequenceTypeContactAttribute: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
-    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for (key, value) in value {
-            FfiConverterString.write(key, into: &buf)
-            FfiConverterString.write(value, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
-        let len: Int32 = try readInt(&buf)
-        var dict = [String: String]()
-        dict.reserveCapacity(Int(len))
-        for _ in 0..<len {
-            let key = try FfiConverterString.read(from: &buf)
-            let value = try FfiConverterString.read(from: &buf)
-            dict[key] = value
-        }
-        return dict
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterDictionaryStringTypeFieldValue: FfiConverterRustBuffer {
     public static func write(_ value: [String: FieldValue], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -10049,6 +10009,244 @@ fileprivate struct FfiConverterDictionaryStringOptionTypeFieldInput: FfiConverte
         return dict
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeExactDecimal: FfiConverterRustBuffer {
+    public static func write(_ value: [String: ExactDecimal], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeExactDecimal.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: ExactDecimal] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: ExactDecimal]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeExactDecimal.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+
+public typealias CalendarDate = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendarDate: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarDate {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: CalendarDate, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> CalendarDate {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: CalendarDate) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarDate_lift(_ value: RustBuffer) throws -> CalendarDate {
+    return try FfiConverterTypeCalendarDate.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuffer {
+    return FfiConverterTypeCalendarDate.lower(value)
+}
+
+
+
+public typealias ExactDecimal = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExactDecimal: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExactDecimal {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: ExactDecimal, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> ExactDecimal {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: ExactDecimal) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExactDecimal_lift(_ value: RustBuffer) throws -> ExactDecimal {
+    return try FfiConverterTypeExactDecimal.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExactDecimal_lower(_ value: ExactDecimal) -> RustBuffer {
+    return FfiConverterTypeExactDecimal.lower(value)
+}
+
+
+
+public typealias FieldValues = [String: FieldValue]
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFieldValues: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FieldValues {
+        return try FfiConverterDictionaryStringTypeFieldValue.read(from: &buf)
+    }
+
+    public static func write(_ value: FieldValues, into buf: inout [UInt8]) {
+        return FfiConverterDictionaryStringTypeFieldValue.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> FieldValues {
+        return try FfiConverterDictionaryStringTypeFieldValue.lift(value)
+    }
+
+    public static func lower(_ value: FieldValues) -> RustBuffer {
+        return FfiConverterDictionaryStringTypeFieldValue.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldValues_lift(_ value: RustBuffer) throws -> FieldValues {
+    return try FfiConverterTypeFieldValues.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFieldValues_lower(_ value: FieldValues) -> RustBuffer {
+    return FfiConverterTypeFieldValues.lower(value)
+}
+
+
+
+public typealias Revenue = [String: ExactDecimal]
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRevenue: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Revenue {
+        return try FfiConverterDictionaryStringTypeExactDecimal.read(from: &buf)
+    }
+
+    public static func write(_ value: Revenue, into buf: inout [UInt8]) {
+        return FfiConverterDictionaryStringTypeExactDecimal.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Revenue {
+        return try FfiConverterDictionaryStringTypeExactDecimal.lift(value)
+    }
+
+    public static func lower(_ value: Revenue) -> RustBuffer {
+        return FfiConverterDictionaryStringTypeExactDecimal.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevenue_lift(_ value: RustBuffer) throws -> Revenue {
+    return try FfiConverterTypeRevenue.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevenue_lower(_ value: Revenue) -> RustBuffer {
+    return FfiConverterTypeRevenue.lower(value)
+}
+
+
+
+public typealias UtcDateTime = Date
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUtcDateTime: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UtcDateTime {
+        return try FfiConverterTimestamp.read(from: &buf)
+    }
+
+    public static func write(_ value: UtcDateTime, into buf: inout [UInt8]) {
+        return FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> UtcDateTime {
+        return try FfiConverterTimestamp.lift(value)
+    }
+
+    public static func lower(_ value: UtcDateTime) -> RustBuffer {
+        return FfiConverterTimestamp.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUtcDateTime_lift(_ value: RustBuffer) throws -> UtcDateTime {
+    return try FfiConverterTypeUtcDateTime.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUtcDateTime_lower(_ value: UtcDateTime) -> RustBuffer {
+    return FfiConverterTypeUtcDateTime.lower(value)
+}
+
+/**
+ * Reads a period from its name (`7d`, `30d`, `90d`, `1y`, `all`). An unknown name is a
+ * `Validation` error on field `period`.
+ */
+public func periodFromName(name: String)throws  -> Period  {
+    return try  FfiConverterTypePeriod_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_func_period_from_name(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
 /**
  * Reads a channel from its lowercase name (`email`, `sms`, `mobile_push`, `web_push`,
  * `telegram`), e.g. from a push payload or a server response. An unknown name is a
@@ -10087,18 +10285,6 @@ public func dedupeOnFromName(name: String)throws  -> DedupeOn  {
 })
 }
 /**
- * Reads a period from its name (`7d`, `30d`, `90d`, `1y`, `all`). An unknown name is a
- * `Validation` error on field `period`.
- */
-public func periodFromName(name: String)throws  -> Period  {
-    return try  FfiConverterTypePeriod_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
-        uniffiCallStatus in
-    uniffi_contactkit_mobile_fn_func_period_from_name(
-        FfiConverterString.lower(name),uniffiCallStatus
-    )
-})
-}
-/**
  * Turns a stored value back into an input, e.g. to copy a field to another contact.
  */
 public func fieldInputOf(value: FieldValue) -> FieldInput  {
@@ -10125,67 +10311,67 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_func_channel_from_name() != 51984) {
+    if (uniffi_contactkit_mobile_checksum_func_period_from_name() != 57184) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_func_channel_name() != 16308) {
+    if (uniffi_contactkit_mobile_checksum_func_channel_from_name() != 10083) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_func_dedupe_on_from_name() != 5044) {
+    if (uniffi_contactkit_mobile_checksum_func_channel_name() != 50016) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_func_period_from_name() != 19929) {
+    if (uniffi_contactkit_mobile_checksum_func_dedupe_on_from_name() != 31579) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_func_field_input_of() != 53400) {
+    if (uniffi_contactkit_mobile_checksum_func_field_input_of() != 38507) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_activity() != 46639) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_activity() != 37266) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_category() != 52632) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_category() != 4250) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_mobile_push() != 4605) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_mobile_push() != 14183) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_to_segment() != 7567) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_to_segment() != 55247) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_web_push() != 32727) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_web_push() != 50152) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_blacklist() != 42298) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_blacklist() != 45638) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send() != 14664) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send() != 39613) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send_many() != 48921) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send_many() != 39092) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_categories() != 48730) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_categories() != 49574) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_clear_field() != 20661) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_clear_field() != 33719) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_confirm() != 58506) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_confirm() != 26186) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_count() != 13408) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_create() != 57985) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_create() != 53816) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_create_segment() != 488) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_create_segment() != 55068) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_define_category() != 5952) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_define_category() != 20552) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_define_field() != 4351) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_define_field() != 26276) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_delete() != 13418) {
@@ -10200,118 +10386,115 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 20884) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 509) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 15371) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_email() != 11736) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_email() != 37198) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_external_id() != 14887) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_external_id() != 12900) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_key() != 18072) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_key() != 46334) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_phone() != 44560) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_phone() != 62041) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_push_token() != 52763) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_push_token() != 22748) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_web_push_endpoint() != 59209) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_web_push_endpoint() != 4555) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_get() != 33749) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_get() != 40478) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_contacts() != 24553) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_contacts() != 17629) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_list() != 4700) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_list() != 16790) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 39549) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 49347) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_panic_for_test() != 53808) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 29953) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 61892) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_event() != 3305) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_event() != 27962) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_order() != 11760) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_order() != 58454) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_register_app() != 46936) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_register_app() != 19090) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_app() != 21724) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_app() != 20180) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_category() != 7686) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_category() != 15879) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_from_segment() != 17933) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_from_segment() != 7130) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_mobile_push() != 1961) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_mobile_push() != 27850) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_web_push() != 25954) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_web_push() != 4284) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_report_spam() != 61160) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_report_spam() != 11490) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_restore() != 41697) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_restore() != 29055) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_resubscribe() != 59623) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_resubscribe() != 48797) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_segment_members() != 36449) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_segment_members() != 13874) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_segments() != 22761) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_segments() != 1254) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_set_field() != 19592) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_set_field() != 41029) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_set_telegram() != 19278) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_set_telegram() != 2538) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_sign_up() != 40643) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_sign_up() != 8574) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppress_address() != 43139) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppress_address() != 21556) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppressions() != 25706) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppressions() != 48857) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_unblacklist() != 2554) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_unblacklist() != 45123) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_unsubscribe() != 34825) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_unsubscribe() != 14431) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update() != 17092) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update() != 62418) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_category() != 36462) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_category() != 64934) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_field() != 48833) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_field() != 1641) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 57945) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 48291) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 21414) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 2804) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 55761) {
@@ -10320,10 +10503,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_manualclock_advance() != 52578) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_manualclock_now() != 60357) {
+    if (uniffi_contactkit_mobile_checksum_method_manualclock_now() != 11635) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_manualclock_set() != 5233) {
+    if (uniffi_contactkit_mobile_checksum_method_manualclock_set() != 25261) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_constructor_contactbook_in_memory() != 49678) {
@@ -10338,7 +10521,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_constructor_contactbook_open_with() != 63943) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_constructor_manualclock_new() != 21833) {
+    if (uniffi_contactkit_mobile_checksum_constructor_manualclock_new() != 20726) {
         return InitializationResult.apiChecksumMismatch
     }
 

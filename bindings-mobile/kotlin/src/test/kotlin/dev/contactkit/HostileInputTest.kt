@@ -165,7 +165,7 @@ class HostileInputTest {
         for (at in listOf(Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999Z"))) {
             val event = s.book.recordEvent(s.id, EventInput(name = "edge", at = at))
             assertEquals(at, event.at)
-            assertEquals(at, s.book.setField(s.id, "seen", FieldInput.Datetime(at)).fields["seen"].let { (it as FieldValue.Datetime).value })
+            assertEquals(at, s.book.setField(s.id, "seen", FieldInput.Datetime(at)).fields["seen"].let { (it as FieldValue.Datetime).v1 })
         }
         val all = s.book.activity(s.id, ActivityQuery(since = Instant.parse("0001-01-01T00:00:00Z"), until = Instant.parse("9999-12-31T23:59:59.999Z")))
         assertEquals(listOf("edge", "opened_app"), all.items.mapNotNull { it.event?.name }.distinct().sorted())

@@ -7,8 +7,20 @@ import java.math.BigInteger
 import java.time.Instant
 import java.time.OffsetDateTime
 
-/** A scenario that cannot be run as written (bad shape, unknown key): not an expected error. */
+/** A scenario that cannot be run as written (bad shape of a step, unknown op): not an expected error. */
 class BrokenScenario(message: String) : RuntimeException(message)
+
+/**
+ * An argument the typed Kotlin API cannot express, so there is no call to make: a key the
+ * generated record has no property for (`emial`), a name that is no constant of the generated
+ * enum (`symbian`), a required key left out, or a JSON value of another type than the
+ * property's. The Rust core reads such an argument as a validation error on [field] quoting
+ * [value]; a Kotlin caller cannot even write it down. [ScenarioRun] checks that the step
+ * expected exactly that error, and ScenarioTest that each file has exactly the inexpressible
+ * steps it lists, so none passes silently.
+ */
+class Inexpressible(val field: String, val value: String, why: String) :
+    RuntimeException("$field: $why (\"$value\")")
 
 /**
  * The shared scenarios' JSON (tests/scenarios/README.md) to and from the binding's records.
@@ -18,51 +30,93 @@ class BrokenScenario(message: String) : RuntimeException(message)
 object ScenarioJson {
     // ---- reading inputs -------------------------------------------------------------------
 
-    /** The keys of [o], failing on any that [allowed] does not list. */
+    /**
+     * Where in the argument being read the reader is, as serde names it (`mobile_push[0]`);
+     * empty between arguments, as [within] always steps back out.
+     */
+    private val path = ArrayDeque<String>()
+
+    /** Runs [read] one level down, at key or index [segment] (`mobile_push`, `[0]`). */
+    private fun <T> within(segment: String, read: () -> T): T {
+        path.addLast(segment)
+        try {
+            return read()
+        } finally {
+            path.removeLast()
+        }
+    }
+
+    /** The path of [key] in the current object, e.g. `mobile_push[0].platform`. */
+    private fun pathTo(key: String): String =
+        (path + key).fold("") { acc, s -> if (acc.isEmpty() || s.startsWith("[")) acc + s else "$acc.$s" }
+
+    private fun inexpressible(key: String, value: Any?, why: String): Nothing =
+        throw Inexpressible(pathTo(key), (value as? String) ?: value.toString(), why)
+
+    /** The keys of [o], an unknown one (not in [allowed]) being [Inexpressible]. */
     private fun keys(o: JSONObject, what: String, allowed: Set<String>): Set<String> {
-        val unknown = o.keySet() - allowed
-        if (unknown.isNotEmpty()) throw BrokenScenario("$what: unknown keys $unknown")
+        (o.keySet() - allowed).minOrNull()?.let { inexpressible(it, it, "$what has no such property") }
         return o.keySet()
     }
 
     /** Absent or null: not given. */
     private fun JSONObject.given(key: String): Boolean = has(key) && !isNull(key)
 
-    private fun JSONObject.str(key: String): String? = if (given(key)) string(get(key), key) else null
+    private inline fun <reified T> JSONObject.typed(key: String, what: String): T? =
+        if (given(key)) (get(key) as? T ?: inexpressible(key, get(key), "not $what")) else null
 
-    private fun JSONObject.requireStr(key: String, what: String): String =
-        str(key) ?: throw BrokenScenario("$what: missing $key")
+    private fun JSONObject.str(key: String): String? = typed<String>(key, "a string")
 
-    private fun JSONObject.bool(key: String): Boolean? =
-        if (given(key)) (get(key) as? Boolean ?: throw BrokenScenario("$key: not a boolean")) else null
+    private fun JSONObject.requireStr(key: String): String = str(key) ?: inexpressible(key, "", "missing")
 
-    private fun JSONObject.double(key: String): Double? =
-        if (given(key)) (get(key) as? Number ?: throw BrokenScenario("$key: not a number")).toDouble() else null
+    private fun JSONObject.bool(key: String): Boolean? = typed<Boolean>(key, "a boolean")
 
-    private fun JSONObject.uint(key: String): UInt? =
-        if (given(key)) (get(key) as? Number ?: throw BrokenScenario("$key: not a number")).toLong().toUInt() else null
+    private fun JSONObject.double(key: String): Double? = typed<Number>(key, "a number")?.toDouble()
+
+    private fun JSONObject.uint(key: String): UInt? = typed<Number>(key, "a number")?.toLong()?.toUInt()
 
     private fun JSONObject.at(key: String): Instant? = str(key)?.let { instant(it) }
 
     private fun JSONObject.strings(key: String): List<String>? =
-        if (given(key)) strings(getJSONArray(key)) else null
+        typed<JSONArray>(key, "an array")?.let { a -> within(key) { strings(a) } }
 
-    private fun JSONObject.obj(key: String): JSONObject? =
-        if (given(key)) (get(key) as? JSONObject ?: throw BrokenScenario("$key: not an object")) else null
+    private fun JSONObject.obj(key: String): JSONObject? = typed<JSONObject>(key, "an object")
+
+    /** The objects of array [key], each read by [read] at its index. */
+    private fun <T> JSONObject.objects(key: String, read: (JSONObject) -> T): List<T>? =
+        typed<JSONArray>(key, "an array")?.let { a ->
+            within(key) {
+                (0 until a.length()).map { i ->
+                    val item = a.get(i) as? JSONObject ?: inexpressible("[$i]", a.get(i), "not an object")
+                    within("[$i]") { read(item) }
+                }
+            }
+        }
+
+    /** The object at [key] read by [read] one level down. */
+    private fun <T> JSONObject.nested(key: String, read: (JSONObject) -> T): T? = obj(key)?.let { within(key) { read(it) } }
 
     fun string(value: Any, what: String): String =
         value as? String ?: throw BrokenScenario("$what: not a string: $value")
 
-    fun strings(array: JSONArray): List<String> = (0 until array.length()).map { string(array.get(it), "array item") }
+    fun strings(array: JSONArray): List<String> =
+        (0 until array.length()).map { i -> array.get(i) as? String ?: inexpressible("[$i]", array.get(i), "not a string") }
 
     fun instant(text: String): Instant = OffsetDateTime.parse(text).toInstant()
 
-    /** A lowercase snake_case name as the Kotlin enum constant (`mobile_push` → `MOBILE_PUSH`). */
-    inline fun <reified T : Enum<T>> enumOf(name: String): T =
-        enumValues<T>().firstOrNull { it.name == name.uppercase() }
-            ?: throw BrokenScenario("unknown ${T::class.simpleName} $name")
+    /**
+     * A lowercase snake_case name given for [key] as the Kotlin enum constant (`mobile_push` →
+     * `MOBILE_PUSH`); a name that is no constant of [T] is [Inexpressible] at the key's path.
+     */
+    inline fun <reified T : Enum<T>> enumOf(key: String, name: String): T =
+        enumValues<T>().firstOrNull { it.name == name.uppercase() } ?: noConstant(key, name, T::class.simpleName)
 
-    private inline fun <reified T : Enum<T>> JSONObject.enum(key: String): T? = str(key)?.let { enumOf<T>(it) }
+    fun noConstant(key: String, name: String, type: String?): Nothing = inexpressible(key, name, "no $type constant")
+
+    private inline fun <reified T : Enum<T>> JSONObject.enum(key: String): T? = str(key)?.let { enumOf<T>(key, it) }
+
+    private inline fun <reified T : Enum<T>> JSONObject.requireEnum(key: String): T =
+        enum<T>(key) ?: inexpressible(key, "", "missing")
 
     /** The Kotlin enum constant's JSON name (`MOBILE_PUSH` → `mobile_push`). */
     fun name(value: Enum<*>): String = value.name.lowercase()
@@ -78,9 +132,9 @@ object ScenarioJson {
         keys(o, "ContactInput", contactInputKeys)
         val clear = mutableListOf<ContactAttribute>()
         for (key in o.keySet()) {
-            if (o.isNull(key) && key !in setOf("id", "fields", "source")) clear += enumOf<ContactAttribute>(key)
+            if (o.isNull(key) && key !in setOf("id", "fields", "source")) clear += enumOf<ContactAttribute>(key, key)
         }
-        val fields = o.obj("fields")?.let { f -> f.keySet().associateWith { k -> if (f.isNull(k)) null else fieldInput(f.get(k)) } }
+        val fields = o.nested("fields") { f -> f.keySet().associateWith { k -> if (f.isNull(k)) null else fieldInput(k, f.get(k)) } }
         return ContactInput(
             id = o.str("id"),
             externalId = o.str("external_id"),
@@ -89,13 +143,13 @@ object ScenarioJson {
             lastName = o.str("last_name"),
             email = o.str("email"),
             phone = o.str("phone"),
-            mobilePush = if (o.given("mobile_push")) o.getJSONArray("mobile_push").let { a -> (0 until a.length()).map { deviceInput(a.getJSONObject(it)) } } else null,
-            webPush = if (o.given("web_push")) o.getJSONArray("web_push").let { a -> (0 until a.length()).map { webPushInput(a.getJSONObject(it)) } } else null,
-            telegram = o.obj("telegram")?.let(::telegram),
+            mobilePush = o.objects("mobile_push", ::deviceInput),
+            webPush = o.objects("web_push", ::webPushInput),
+            telegram = o.nested("telegram", ::telegram),
             categories = o.strings("categories"),
             segments = o.strings("segments"),
-            address = o.obj("address")?.let(::address),
-            location = o.obj("location")?.let(::locationInput),
+            address = o.nested("address", ::address),
+            location = o.nested("location", ::locationInput),
             timezone = o.str("timezone"),
             language = o.str("language"),
             fields = fields ?: emptyMap(),
@@ -126,9 +180,9 @@ object ScenarioJson {
             endpoint = o.str("endpoint") ?: "",
             p256dh = o.str("p256dh"),
             auth = o.str("auth"),
-            keys = o.obj("keys")?.let { k ->
+            keys = o.nested("keys") { k ->
                 keys(k, "WebPushKeys", setOf("p256dh", "auth"))
-                WebPushKeys(p256dh = k.str("p256dh") ?: "", auth = k.str("auth") ?: "")
+                WebPushKeys(p256dh = k.requireStr("p256dh"), auth = k.requireStr("auth"))
             },
             userAgent = o.str("user_agent"),
             language = o.str("language"),
@@ -139,7 +193,7 @@ object ScenarioJson {
 
     fun telegram(o: JSONObject): Telegram {
         keys(o, "Telegram", setOf("bot_id", "chat_id"))
-        return Telegram(botId = o.requireStr("bot_id", "Telegram"), chatId = o.requireStr("chat_id", "Telegram"))
+        return Telegram(botId = o.requireStr("bot_id"), chatId = o.requireStr("chat_id"))
     }
 
     fun address(o: JSONObject): Address {
@@ -166,16 +220,16 @@ object ScenarioJson {
         )
     }
 
-    /** A field value: boolean, integer, number with a fraction, string or array of strings. */
-    fun fieldInput(value: Any): FieldInput = when (value) {
+    /** A field value given for [key]: boolean, integer, number with a fraction, string or array of strings. */
+    fun fieldInput(key: String, value: Any): FieldInput = when (value) {
         is Boolean -> FieldInput.Bool(value)
         is Int, is Long -> FieldInput.Integer((value as Number).toLong())
         is BigInteger -> if (value.bitLength() < 64) FieldInput.Integer(value.toLong()) else FieldInput.Float(value.toDouble())
         is BigDecimal -> if (value.stripTrailingZeros().scale() <= 0 && value.abs() < BigDecimal("9.2e18")) FieldInput.Integer(value.toLong()) else FieldInput.Float(value.toDouble())
         is Number -> FieldInput.Float(value.toDouble())
         is String -> FieldInput.Text(value)
-        is JSONArray -> FieldInput.Choices(strings(value))
-        else -> throw BrokenScenario("not a field value: $value")
+        is JSONArray -> FieldInput.Choices(within(key) { strings(value) })
+        else -> inexpressible(key, value, "not a field value")
     }
 
     fun listQuery(o: JSONObject?): ListQuery {
@@ -200,8 +254,8 @@ object ScenarioJson {
     fun fieldDefinition(o: JSONObject): FieldDefinition {
         keys(o, "FieldDefinition", setOf("key", "title", "type", "required", "readonly", "options", "min", "max"))
         return FieldDefinition(
-            key = o.requireStr("key", "FieldDefinition"),
-            fieldType = enumOf(o.requireStr("type", "FieldDefinition")),
+            key = o.requireStr("key"),
+            fieldType = o.requireEnum("type"),
             title = o.str("title") ?: "",
             required = o.bool("required") ?: false,
             readonly = o.bool("readonly") ?: false,
@@ -219,9 +273,9 @@ object ScenarioJson {
     fun campaignInput(o: JSONObject): CampaignInput {
         keys(o, "CampaignInput", setOf("message_id", "message_name", "channel", "status", "status_description", "at"))
         return CampaignInput(
-            messageId = o.requireStr("message_id", "CampaignInput"),
-            channel = enumOf(o.requireStr("channel", "CampaignInput")),
-            status = enumOf(o.requireStr("status", "CampaignInput")),
+            messageId = o.requireStr("message_id"),
+            channel = o.requireEnum("channel"),
+            status = o.requireEnum("status"),
             messageName = o.str("message_name"),
             statusDescription = o.str("status_description"),
             at = o.at("at"),
@@ -241,30 +295,27 @@ object ScenarioJson {
 
     fun orderInput(o: JSONObject): OrderInput {
         keys(o, "OrderInput", setOf("external_id", "amount", "currency", "status", "items", "shipping", "discount", "taxes", "store_id", "source", "delivery_address", "at"))
-        val items = if (o.given("items")) o.getJSONArray("items").let { a ->
-            (0 until a.length()).map { i ->
-                val item = a.getJSONObject(i)
-                keys(item, "OrderItem", setOf("product_id", "name", "quantity", "price"))
-                OrderItem(
-                    productId = item.requireStr("product_id", "OrderItem"),
-                    quantity = item.requireStr("quantity", "OrderItem"),
-                    price = item.requireStr("price", "OrderItem"),
-                    name = item.str("name"),
-                )
-            }
-        } else emptyList()
+        val items = o.objects("items") { item ->
+            keys(item, "OrderItem", setOf("product_id", "name", "quantity", "price"))
+            OrderItem(
+                productId = item.requireStr("product_id"),
+                quantity = item.requireStr("quantity"),
+                price = item.requireStr("price"),
+                name = item.str("name"),
+            )
+        }
         return OrderInput(
-            externalId = o.requireStr("external_id", "OrderInput"),
-            amount = o.requireStr("amount", "OrderInput"),
-            currency = o.requireStr("currency", "OrderInput"),
+            externalId = o.requireStr("external_id"),
+            amount = o.requireStr("amount"),
+            currency = o.requireStr("currency"),
             status = o.enum<OrderStatus>("status"),
-            items = items,
+            items = items ?: emptyList(),
             shipping = o.str("shipping"),
             discount = o.str("discount"),
             taxes = o.str("taxes"),
             storeId = o.str("store_id"),
             source = o.enum<OrderSource>("source"),
-            deliveryAddress = o.obj("delivery_address")?.let(::address),
+            deliveryAddress = o.nested("delivery_address", ::address),
             at = o.at("at"),
         )
     }
@@ -292,15 +343,15 @@ object ScenarioJson {
     )
 
     fun fieldValue(v: FieldValue): Any = when (v) {
-        is FieldValue.Text -> v.value
-        is FieldValue.Textarea -> v.value
-        is FieldValue.Number -> v.value
-        is FieldValue.Decimal -> v.value
-        is FieldValue.Date -> v.value
-        is FieldValue.Datetime -> v.value.toString()
-        is FieldValue.Bool -> v.value
-        is FieldValue.Choice -> v.value
-        is FieldValue.Choices -> JSONArray(v.values)
+        is FieldValue.Text -> v.v1
+        is FieldValue.Textarea -> v.v1
+        is FieldValue.Number -> v.v1
+        is FieldValue.Decimal -> v.v1
+        is FieldValue.Date -> v.v1
+        is FieldValue.Datetime -> v.v1.toString()
+        is FieldValue.Bool -> v.v1
+        is FieldValue.Choice -> v.v1
+        is FieldValue.Choices -> JSONArray(v.v1)
     }
 
     fun contact(c: Contact?): Any? = c?.let {

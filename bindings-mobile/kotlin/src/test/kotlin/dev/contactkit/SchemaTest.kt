@@ -1,0 +1,76 @@
+package dev.contactkit
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import java.lang.reflect.Modifier
+
+/**
+ * Every record and string enum of the core's model (`contactkit::schema`, which the test
+ * library exports) against the Kotlin the binding generates: a field or value added to the
+ * core and not to what Kotlin sees fails here, naming it. Records and enums that cross as
+ * the core's own (`uniffi::remote`) match by construction; the binding's own records
+ * differ from the core's only as listed below, each for the reason its Rust doc comment
+ * gives.
+ */
+class SchemaTest {
+    /** Kotlin property name → core key, where the binding's record names a key otherwise. */
+    private val renamed = mapOf(
+        // The core's params are a JSON map; Kotlin gets them as JSON text.
+        "Event" to mapOf("params_json" to "params"),
+        "EventInput" to mapOf("params_json" to "params"),
+        // serde renames the core's field_type to `type`; uniffi keeps the Rust name.
+        "FieldDefinition" to mapOf("field_type" to "type"),
+    )
+
+    /** Properties only the binding's record has. */
+    private val bindingOnly = mapOf(
+        // Keep, set or clear: the core's Patch says "clear" by a null value, Kotlin by `clear`.
+        "ContactInput" to setOf("clear"),
+    )
+
+    /** Kotlin names of the core's enums, where they differ (SwiftUI has a `Color`). */
+    private val enumNames = mapOf("Color" to "ActivityColor")
+
+    private fun snake(name: String) = name.replace(Regex("[A-Z]")) { "_" + it.value.lowercase() }
+
+    private fun kotlinClass(name: String): Class<*> = Class.forName("dev.contactkit.$name")
+
+    /** The keys of Kotlin record [name] as the core names them. */
+    private fun keysOf(name: String): Set<String> {
+        val properties = kotlinClass(name).declaredFields.filter { !Modifier.isStatic(it.modifiers) }.map { snake(it.name) }
+        val names = renamed[name].orEmpty()
+        return properties.map { names[it] ?: it }.toSet() - bindingOnly[name].orEmpty()
+    }
+
+    /**
+     * The keys of [name], with an Activity's kind nested as the core flattens it: Kotlin's
+     * `campaign`, `event` or `order` holds the keys the core's activity carries itself.
+     */
+    private fun coreShapedKeysOf(name: String): Set<String> = when (name) {
+        "Activity" -> keysOf(name) - setOf("campaign", "event", "order") + keysOf("Campaign") + keysOf("Event") + keysOf("Order")
+        else -> keysOf(name)
+    }
+
+    @Test
+    fun everyRecordHasTheCoresKeys() {
+        val records = coreRecordKeysForTest()
+        assertTrue(records.size >= 30, "the core describes ${records.size} records")
+        for ((name, keys) in records.toSortedMap()) {
+            assertEquals(keys.toSortedSet(), coreShapedKeysOf(name).toSortedSet(), "$name: the core's keys against Kotlin's")
+        }
+    }
+
+    @Test
+    fun everyEnumHasTheCoresValues() {
+        for ((name, values) in coreEnumValuesForTest().toSortedMap()) {
+            val constants = kotlinClass(enumNames[name] ?: name).enumConstants.map { it as Enum<*> }
+            val named = when (name) {
+                // The core's periods are `7d`, `30d`, …: periodFromName reads them.
+                "Period" -> values.map { periodFromName(it) }
+                else -> values.map { value -> constants.single { it.name.lowercase() == value } }
+            }
+            assertEquals(constants.toSet(), named.toSet(), "$name: the core's values $values against Kotlin's constants")
+        }
+    }
+}
