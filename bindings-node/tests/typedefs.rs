@@ -64,6 +64,71 @@ fn expected(core: &BTreeMap<&str, BTreeSet<String>>) -> BTreeMap<String, BTreeSe
     expected
 }
 
+/// Unions of string literals of the binding's own: the error's code, a SQLite
+/// option read by name.
+const BINDING_ONLY_UNIONS: [&str; 2] = ["ErrorCode", "Durability"];
+
+/// Each `export type X = 'a' | 'b'` (on one line or one `| 'b'` a line) and its
+/// strings; aliases of anything else are not unions of strings.
+fn unions(source: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut unions = BTreeMap::new();
+    let mut lines = source.lines().map(str::trim).peekable();
+    while let Some(line) = lines.next() {
+        let Some((name, mut body)) = line
+            .strip_prefix("export type ")
+            .and_then(|rest| rest.split_once('='))
+            .map(|(name, body)| (name.trim().to_string(), body.to_string()))
+        else {
+            continue;
+        };
+        while let Some(next) = lines.next_if(|next| next.starts_with('|')) {
+            body.push(' ');
+            body.push_str(next);
+        }
+        let alternatives: Vec<&str> = body
+            .split('|')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        let strings: Option<BTreeSet<String>> = alternatives
+            .iter()
+            .map(|a| {
+                a.strip_prefix('\'')
+                    .and_then(|a| a.strip_suffix('\''))
+                    .map(String::from)
+            })
+            .collect();
+        if let Some(strings) = strings.filter(|s| !s.is_empty()) {
+            unions.insert(name, strings);
+        }
+    }
+    unions
+}
+
+/// Compares the typings' unions of strings with the core's string enums.
+fn check_unions(
+    typings: &BTreeMap<String, BTreeSet<String>>,
+    core: &BTreeMap<&str, BTreeSet<String>>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, declared) in typings {
+        if BINDING_ONLY_UNIONS.contains(&name.as_str()) {
+            continue;
+        }
+        match core.get(name.as_str()) {
+            None => problems.push(format!("type {name}: no core enum")),
+            Some(strings) if strings != declared => problems.push(format!(
+                "type {name} is {declared:?}, the core's {strings:?}"
+            )),
+            Some(_) => {}
+        }
+    }
+    for name in core.keys().filter(|name| !typings.contains_key(**name)) {
+        problems.push(format!("core enum {name} has no type in typedefs.d.ts"));
+    }
+    problems
+}
+
 /// Each interface and its property names (those of the interfaces it extends
 /// included), in the order of the file.
 fn interfaces(source: &str) -> BTreeMap<String, BTreeSet<String>> {
@@ -165,6 +230,25 @@ fn every_interface_has_the_properties_of_its_core_type() {
         "typedefs.d.ts differs from core:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn every_union_of_strings_has_the_values_of_its_core_enum() {
+    let problems = check_unions(&unions(TYPEDEFS), &contactkit::schema::values());
+    assert!(
+        problems.is_empty(),
+        "typedefs.d.ts differs from core:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn unions_parse_on_one_line_or_many() {
+    let parsed = unions(
+        "export type Channel = 'email' | 'sms'\nexport type Reason =\n  | 'ok'\n  | 'no'\nexport type Id = string\n",
+    );
+    assert_eq!(parsed.keys().collect::<Vec<_>>(), ["Channel", "Reason"]);
+    assert_eq!(parsed["Reason"], ["no", "ok"].map(String::from).into());
 }
 
 #[test]
