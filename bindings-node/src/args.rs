@@ -16,31 +16,17 @@ use crate::read::{self, text, view};
 use chrono::{DateTime, Utc};
 use contactkit as core;
 use contactkit::validate::unreadable::ReadAs;
-use napi::bindgen_prelude::{
-    FromNapiValue, Function, JsObjectValue, Object, ObjectRef, Unknown, ValidateNapiValue,
-};
+use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object, ObjectRef, Unknown};
 use napi::{sys, Env, JsValue, ValueType};
 use serde::Deserialize;
 
-/// Reads one argument on the JavaScript thread: `read` gets the value, and its
-/// failure (a panic included) is thrown as JavaScript sees errors.
-fn argument<T>(
-    env: &Env,
-    value: Unknown<'_>,
-    read: impl FnOnce(Unknown<'_>) -> Result<T>,
-) -> napi::Result<T> {
-    guard(env, || read(value))
-}
-
-/// Declares argument types: `Name(Inner) = |env, value| read` reads `Inner`.
+/// Declares argument types: `Name(Inner) = |env, value| read` reads `Inner` on the
+/// JavaScript thread, through the guard (a failure, a panic included, is thrown as
+/// JavaScript sees errors).
 macro_rules! arguments {
     ($($(#[$doc:meta])* $name:ident($inner:ty) = |$env:ident, $value:ident| $read:expr;)*) => {$(
         $(#[$doc])*
         pub struct $name(pub $inner);
-
-        type_name!($name, Unknown);
-
-        impl ValidateNapiValue for $name {}
 
         impl FromNapiValue for $name {
             unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
@@ -48,7 +34,11 @@ macro_rules! arguments {
                 // SAFETY: napi-derive hands `from_napi_value` the live environment and
                 // argument of the current call; napi has no safe way to name them.
                 let value = unsafe { Unknown::from_raw_unchecked(env, value) };
-                argument($env, value, |$value| $read).map($name)
+                guard($env, || {
+                    let $value = value;
+                    $read
+                })
+                .map($name)
             }
         }
     )*};

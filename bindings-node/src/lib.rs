@@ -12,21 +12,6 @@
 //! - [`errors`]: core errors and panics → thrown `Error`s with `code`; the guard.
 //! - [`import`]: `importContacts` on the libuv thread pool.
 
-/// `TypeName` of a type napi reads or writes: its name is the TypeScript type's.
-macro_rules! type_name {
-    ($name:ident, $kind:ident) => {
-        impl napi::bindgen_prelude::TypeName for $name {
-            fn type_name() -> &'static str {
-                stringify!($name)
-            }
-
-            fn value_type() -> napi::ValueType {
-                napi::ValueType::$kind
-            }
-        }
-    };
-}
-
 // `import` comes first, apart: napi-derive learns the promise type of
 // `importContacts` from its `#[napi] impl Task`, in the order modules are expanded.
 pub mod import;

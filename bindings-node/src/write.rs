@@ -9,8 +9,8 @@ use crate::errors::guard;
 use crate::names::{camel_path, is_data_map, is_instant, to_camel};
 use chrono::{DateTime, Utc};
 use contactkit as core;
-use napi::bindgen_prelude::{BigInt, JsObjectValue, Null, Object, ToNapiValue, Unknown};
-use napi::{sys, Env, JsValue, Status};
+use napi::bindgen_prelude::{BigInt, JsObjectValue, Null, Object, ToNapiValue, TypeName, Unknown};
+use napi::{sys, Env, JsValue, Status, ValueType};
 use serde::Serialize;
 use serde_json::{Number, Value};
 
@@ -25,8 +25,6 @@ macro_rules! answers {
     ($($(#[$doc:meta])* $name:ident($inner:ty);)*) => {$(
         $(#[$doc])*
         pub struct $name(pub $inner);
-
-        type_name!($name, Object);
 
         impl ToNapiValue for $name {
             unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
@@ -75,6 +73,17 @@ answers! {
     Contact(core::Contact);
     /// An import's report.
     ImportReport(core::ImportReport);
+}
+
+/// napi's `Task` names the type its promise resolves with.
+impl TypeName for ImportReport {
+    fn type_name() -> &'static str {
+        "ImportReport"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
 }
 
 /// `{ items, nextCursor }`.
