@@ -13,6 +13,47 @@
  */
 export type DecimalString = string
 
+// The string parameters of ContactBook's methods, one name each: the binding reads
+// each as its own type, so a value that is not a string is a VALIDATION error naming
+// the parameter. All are plain strings.
+
+/** A contact's id (any case); `updateSegment` and `deleteSegment` take a segment's. */
+export type Id = string
+/** An email address (normalised before it is looked up). */
+export type Email = string
+/** A phone: international, or national in the book's default region. */
+export type Phone = string
+/** A contact key. */
+export type ContactKey = string
+/** An external id. */
+export type ExternalId = string
+/** A mobile push token. */
+export type Token = string
+/** A web push endpoint (an https URL). */
+export type Endpoint = string
+/** An app's id. */
+export type AppId = string
+/** The address of a suppression: an email or phone, or for push and Telegram channels the contact's id. */
+export type ChannelAddress = string
+/** A note kept on a consent record. */
+export type Note = string
+/** A reason kept on a consent record. */
+export type Reason = string
+/** A category's key. */
+export type CategoryKey = string
+/** Any identifier a lookup takes: id, email, phone, external id or contact key. */
+export type Who = string
+/** A category's title. */
+export type Title = string
+/** A category's or an additional field's key. */
+export type Key = string
+/** A segment's name. */
+export type Name = string
+/** A segment's id. */
+export type SegmentId = string
+/** The path of a SQLite file. */
+export type Path = string
+
 /** A channel a message is sent on: the unit of consent and `canSend`. */
 export type Channel = 'email' | 'sms' | 'mobile_push' | 'web_push' | 'telegram'
 /** The identifier an upsert or import matches an existing contact by. */
@@ -69,20 +110,20 @@ export type Color = 'green' | 'brown' | 'red'
 // Errors
 
 /** The `code` of every error ContactKit throws. */
-export type ErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'STORAGE'
+export type ErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'STORAGE' | 'INTERNAL'
 
 /**
  * What ContactKit throws: a plain `Error` with a `code` and the details of the
  * failure. Bad input never writes anything partially.
  */
 export interface ContactKitError extends Error {
-  /** `VALIDATION` (bad input), `NOT_FOUND`, `CONFLICT` (a unique value is taken) or `STORAGE`. */
+  /** `VALIDATION` (bad input), `NOT_FOUND`, `CONFLICT` (a unique value is taken), `STORAGE`, or `INTERNAL` (a bug inside ContactKit). */
   code: ErrorCode
   /** The input key at fault (`email`, `address.country`, `mobilePush[0].token`, `fields.age`): validation and conflict errors. */
   field?: string
   /** The offending value (validation, conflict). */
   value?: string
-  /** Why it was rejected (validation) or what the store reported (storage). */
+  /** Why it was rejected (validation), what the store reported (storage), or the bug (internal). */
   reason?: string
   /** What was not found: `contact`, `segment`, `category`, … (not found). */
   what?: string
@@ -190,6 +231,13 @@ export interface Telegram {
  * or a string; a `Date` for a `datetime`.
  */
 export type FieldInputValue = boolean | number | bigint | string | string[] | Date
+
+/** The rows of an import: contact inputs. */
+export type ContactInputs = ContactInput[]
+/** A contact input as a change to a contact: absent keys keep their values. */
+export type ContactPatch = ContactInput
+/** Identifiers `canSendMany` decides for. */
+export type Ids = string[]
 
 /** What a caller sends to create, upsert, update or sign up a contact. */
 export interface ContactInput {
@@ -609,9 +657,9 @@ export declare class ContactBook {
    * `full`) and `busyTimeoutMs` set the file's commit durability and how long a
    * write waits for another connection's lock.
    */
-  static open(path: string, options?: OpenOptions | null): ContactBook
+  static open(path: string, options?: OpenOptions | undefined | null): ContactBook
   /** A book kept in process memory (nothing survives the process). */
-  static inMemory(options?: BookOptions | null): ContactBook
+  static inMemory(options?: BookOptions | undefined | null): ContactBook
   /**
    * Closes the book: later calls throw a `STORAGE` error. An import still running
    * finishes first; the file is released when it has.
@@ -632,87 +680,88 @@ export declare class ContactBook {
    * Updates the contact matched by `dedupeOn` (default `email`), or creates one.
    * Keys absent from the input keep their values; keys given as `null` are cleared.
    */
-  upsert(input: ContactInput, options?: UpsertOptions | null): Contact
+  upsert(input: ContactInput, options?: UpsertOptions | undefined | null): Contact
   /**
    * Adds a contact from a sign-up form: a new email or phone is `unconfirmed` until
    * `confirm`.
    */
   signUp(input: ContactInput): Contact
   /** Changes a live contact: absent keys stay, `null` keys are cleared. */
-  update(id: string, patch: ContactInput): Contact
+  update(id: Id, patch: ContactPatch): Contact
   /** The live contact with `id`, or `null`. */
-  get(id: string): Contact | null
+  get(id: Id): Contact | null
   /** The live contact with this email (normalised first), or `null`. */
-  findByEmail(email: string): Contact | null
+  findByEmail(email: Email): Contact | null
   /**
    * The live contact with this phone (international, or national in the default
    * region), or `null`.
    */
-  findByPhone(phone: string): Contact | null
+  findByPhone(phone: Phone): Contact | null
   /** The live contact with this contact key, or `null`. */
-  findByKey(contactKey: string): Contact | null
+  findByKey(contactKey: ContactKey): Contact | null
   /** The live contact with this external id, or `null`. */
-  findByExternalId(externalId: string): Contact | null
+  findByExternalId(externalId: ExternalId): Contact | null
   /** The live contact holding a mobile push device with this token, or `null`. */
-  findByPushToken(token: string): Contact | null
+  findByPushToken(token: Token): Contact | null
   /**
    * The live contact holding the web push subscription with this endpoint
    * (normalised as it is stored: `HTTPS://Push.example.com/a` finds
    * `https://push.example.com/a`), or `null`. A value that is not an https URL is a
    * `VALIDATION` error on `endpoint`.
    */
-  findByWebPushEndpoint(endpoint: string): Contact | null
+  findByWebPushEndpoint(endpoint: Endpoint): Contact | null
   /**
    * Soft-deletes a contact: hidden from `get`, the finders and lists until
    * restored; its email and phone stay reserved.
    */
-  delete(id: string): void
+  delete(id: Id): void
   /** Brings back a soft-deleted contact. */
-  restore(id: string): Contact
+  restore(id: Id): Contact
   /**
    * Live contacts in creation order, a page at a time (`limit` 100 by default, at
    * most 1000; pass the previous page's `nextCursor` as `cursor`).
    */
-  list(query?: ListQuery | null): Page<Contact>
+  list(query?: ListQuery | undefined | null): Page<Contact>
   /** How many live contacts the book holds. */
   count(): number
   /**
    * Upserts every row on the libuv thread pool and resolves with the report;
    * `onProgress(done)` is called after every batch of 4000 rows. A rejected row
-   * writes nothing and the import goes on; a storage failure (or an exception
-   * thrown by `onProgress`) stops it and rejects the promise.
+   * writes nothing and the import goes on; a storage failure stops it and rejects
+   * the promise, and so does an exception thrown by `onProgress` after batch k
+   * (exactly those k batches are written).
    */
-  importContacts(rows: ContactInput[], options?: ImportOptions | null): Promise<ImportReport>
+  importContacts(rows: ContactInputs, options?: ImportOptions | undefined | null): Promise<ImportReport>
   /** Registers (or refreshes) a push device; its token moves off any other contact. */
-  addMobilePush(id: string, device: DeviceInput): Contact
+  addMobilePush(id: Id, device: DeviceInput): Contact
   /** Removes the device holding `token`. */
-  removeMobilePush(id: string, token: string): Contact
+  removeMobilePush(id: Id, token: Token): Contact
   /** Records an app installed on a device, with or without a push token. */
-  registerApp(id: string, device: DeviceInput): Contact
+  registerApp(id: Id, device: DeviceInput): Contact
   /** Removes an app: every device registered for it on this contact. */
-  removeApp(id: string, appId: string): Contact
+  removeApp(id: Id, appId: AppId): Contact
   /**
    * Registers (or refreshes) a web push subscription (keys flat or nested under
    * `keys`, as `PushSubscription.toJSON()` gives them).
    */
-  addWebPush(id: string, subscription: WebPushInput): Contact
+  addWebPush(id: Id, subscription: WebPushInput): Contact
   /** Removes the subscription with `endpoint`. */
-  removeWebPush(id: string, endpoint: string): Contact
+  removeWebPush(id: Id, endpoint: Endpoint): Contact
   /** Binds the contact to a Telegram chat, or unbinds it with `null`. */
-  setTelegram(id: string, telegram: Telegram | null): Contact
+  setTelegram(id: Id, telegram?: Telegram | undefined | null): Contact
   /** Blacklists the contact's address on `channel` (reason `manual` when none). */
-  blacklist(id: string, channel: Channel, reason?: string | null): Contact
+  blacklist(id: Id, channel: Channel, reason?: Reason | undefined | null): Contact
   /** Lifts a blacklist; the note is required and kept on the record. */
-  unblacklist(id: string, channel: Channel, note: string): Contact
+  unblacklist(id: Id, channel: Channel, note: Note): Contact
   /** Records that the person opted out of `channel`. */
-  unsubscribe(id: string, channel: Channel, reason?: string | null): Contact
+  unsubscribe(id: Id, channel: Channel, reason?: Reason | undefined | null): Contact
   /** The person opts back in: lifts their unsubscribe and spam complaint. */
-  resubscribe(id: string, channel: Channel, note?: string | null): Contact
+  resubscribe(id: Id, channel: Channel, note?: Note | undefined | null): Contact
   /**
    * Records that the person reported a message on `channel` as spam, with the
    * complaint's `reason` (a feedback loop's report type, free text) when given.
    */
-  reportSpam(id: string, channel: Channel, reason?: string | null): Contact
+  reportSpam(id: Id, channel: Channel, reason?: Reason | undefined | null): Contact
   /**
    * Records a suppression of an email (`email`) or phone (`sms`) that no contact
    * may hold yet: another sender's suppression list, an import of unsubscribes. A
@@ -721,65 +770,65 @@ export declare class ContactBook {
    * kept for the address on `channel`, oldest first. Push and Telegram channels are
    * a `VALIDATION` error on `channel`: their suppressions belong to a contact.
    */
-  suppressAddress(channel: Channel, address: string, kind: SuppressionKind, reason?: string | null): SuppressionRecord[]
+  suppressAddress(channel: Channel, address: ChannelAddress, kind: SuppressionKind, reason?: Reason | undefined | null): Array<SuppressionRecord>
   /** Confirms a signed-up email (`email`) or phone (`sms`). */
-  confirm(id: string, channel: Channel): Contact
+  confirm(id: Id, channel: Channel): Contact
   /**
    * Every suppression record kept for `address` on `channel`, lifted ones too,
    * oldest first (for push and Telegram channels the address is the contact id).
    */
-  suppressions(channel: Channel, address: string): SuppressionRecord[]
+  suppressions(channel: Channel, address: ChannelAddress): Array<SuppressionRecord>
   /**
    * May a message go to this contact on `channel` (and in `category`, a category
    * key)? `who` is any identifier a lookup takes: the contact's id (any case),
    * email, phone, external id or contact key. An unknown or deleted contact is an
    * answer (`unknown_contact`), not an error; an undefined category is `NOT_FOUND`.
    */
-  canSend(who: string, channel: Channel, category?: string | null): SendDecision
+  canSend(who: Who, channel: Channel, category?: CategoryKey | undefined | null): SendDecision
   /**
    * `canSend` for many recipients in one read (one snapshot of the book): one
    * decision per identifier, in order. At most 1000 identifiers (a longer list is
    * a `VALIDATION` error on `ids`); each may be any identifier `canSend` takes.
    */
-  canSendMany(ids: string[], channel: Channel, category?: string | null): SendDecision[]
+  canSendMany(ids: Ids, channel: Channel, category?: CategoryKey | undefined | null): Array<SendDecision>
   /**
    * Defines a subscription category; its key is the slug of the title and a
    * segment of the same name is created with it.
    */
-  defineCategory(title: string): Category
+  defineCategory(title: Title): Category
   /** Every category, by key. */
-  categories(): Category[]
+  categories(): Array<Category>
   /**
    * Renames the category `key`; its key stays (integrations use it) and its
    * segment takes the new title too. A title another segment has is a `CONFLICT`.
    */
-  updateCategory(key: string, title: string): Category
+  updateCategory(key: Key, title: Title): Category
   /** Deletes the category `key`, its segment and every contact's subscription to it. */
-  deleteCategory(key: string): void
+  deleteCategory(key: Key): void
   /** Subscribes the contact to the category `key`. */
-  addCategory(id: string, key: string): Contact
+  addCategory(id: Id, key: Key): Contact
   /** Unsubscribes the contact from the category `key`. */
-  removeCategory(id: string, key: string): Contact
+  removeCategory(id: Id, key: Key): Contact
   /** Creates a static segment with a unique name. */
-  createSegment(name: string): Segment
+  createSegment(name: Name): Segment
   /**
    * Renames a static segment (a category's segment is renamed with its category:
    * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`).
    */
-  updateSegment(id: string, name: string): Segment
+  updateSegment(id: Id, name: Name): Segment
   /**
    * Deletes a static segment and every membership in it (a category's segment
    * goes with its category: `deleteCategory`).
    */
-  deleteSegment(id: string): void
+  deleteSegment(id: Id): void
   /** Every segment (static and category-backed), in creation order. */
-  segments(): Segment[]
+  segments(): Array<Segment>
   /** Adds the contact to a static segment. */
-  addToSegment(id: string, segmentId: string): Contact
+  addToSegment(id: Id, segmentId: SegmentId): Contact
   /** Removes the contact from a static segment. */
-  removeFromSegment(id: string, segmentId: string): Contact
+  removeFromSegment(id: Id, segmentId: SegmentId): Contact
   /** Live members of a segment in creation order, a page at a time. */
-  segmentMembers(segmentId: string, query?: ListQuery | null): Page<Contact>
+  segmentMembers(segmentId: SegmentId, query?: ListQuery | undefined | null): Page<Contact>
   /** Defines an additional field (the same definition again is a no-op). */
   defineField(definition: FieldDefinitionInput): FieldDefinition
   /**
@@ -787,37 +836,31 @@ export declare class ContactBook {
    * field's (`addOptions`); no option is ever taken away, so what contacts hold
    * stays valid.
    */
-  updateField(key: string, update: FieldUpdate): FieldDefinition
+  updateField(key: Key, update: FieldUpdate): FieldDefinition
   /** Deletes a field definition and every contact's value of it. */
-  deleteField(key: string): void
+  deleteField(key: Key): void
   /** Every field definition, by key. */
-  fieldDefinitions(): FieldDefinition[]
+  fieldDefinitions(): Array<FieldDefinition>
   /** Sets one additional field, parsing `value` against its definition. */
-  setField(id: string, key: string, value: FieldInputValue): Contact
+  setField(id: Id, key: Key, value: FieldInputValue): Contact
   /** Clears one additional field. */
-  clearField(id: string, key: string): Contact
+  clearField(id: Id, key: Key): Contact
   /**
    * Records a message sent to the contact, or a status update of one already
    * recorded (same `messageId`; the status only moves forward).
    */
-  recordCampaign(id: string, input: CampaignInput): CampaignActivity
+  recordCampaign(id: Id, input: CampaignInput): CampaignActivity
   /** Records an event the contact triggered. */
-  recordEvent(id: string, input: EventInput): EventActivity
+  recordEvent(id: Id, input: EventInput): EventActivity
   /**
    * Records an order, or updates the order already recorded under its
    * `externalId`. Money crosses as decimal strings.
    */
-  recordOrder(id: string, input: OrderInput): OrderActivity
+  recordOrder(id: Id, input: OrderInput): OrderActivity
   /**
    * The contact's timeline, newest first: `category` (`all`), `period` (`30d`) or
    * an explicit `since`/`until`, `limit` (50) and `cursor` (a `nextCursor`).
    * Orders always cover the full history.
    */
-  activity(id: string, query?: ActivityQuery | null): Page<Activity>
+  activity(id: Id, query?: ActivityQuery | undefined | null): Page<Activity>
 }
-
-/**
- * Panics on purpose, so the tests can prove that a Rust panic reaches JavaScript
- * as a thrown `Error` instead of aborting the process.
- */
-export declare function _panicForTest(): void

@@ -13,6 +13,47 @@
  */
 export type DecimalString = string
 
+// The string parameters of ContactBook's methods, one name each: the binding reads
+// each as its own type, so a value that is not a string is a VALIDATION error naming
+// the parameter. All are plain strings.
+
+/** A contact's id (any case); `updateSegment` and `deleteSegment` take a segment's. */
+export type Id = string
+/** An email address (normalised before it is looked up). */
+export type Email = string
+/** A phone: international, or national in the book's default region. */
+export type Phone = string
+/** A contact key. */
+export type ContactKey = string
+/** An external id. */
+export type ExternalId = string
+/** A mobile push token. */
+export type Token = string
+/** A web push endpoint (an https URL). */
+export type Endpoint = string
+/** An app's id. */
+export type AppId = string
+/** The address of a suppression: an email or phone, or for push and Telegram channels the contact's id. */
+export type ChannelAddress = string
+/** A note kept on a consent record. */
+export type Note = string
+/** A reason kept on a consent record. */
+export type Reason = string
+/** A category's key. */
+export type CategoryKey = string
+/** Any identifier a lookup takes: id, email, phone, external id or contact key. */
+export type Who = string
+/** A category's title. */
+export type Title = string
+/** A category's or an additional field's key. */
+export type Key = string
+/** A segment's name. */
+export type Name = string
+/** A segment's id. */
+export type SegmentId = string
+/** The path of a SQLite file. */
+export type Path = string
+
 /** A channel a message is sent on: the unit of consent and `canSend`. */
 export type Channel = 'email' | 'sms' | 'mobile_push' | 'web_push' | 'telegram'
 /** The identifier an upsert or import matches an existing contact by. */
@@ -69,20 +110,20 @@ export type Color = 'green' | 'brown' | 'red'
 // Errors
 
 /** The `code` of every error ContactKit throws. */
-export type ErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'STORAGE'
+export type ErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'STORAGE' | 'INTERNAL'
 
 /**
  * What ContactKit throws: a plain `Error` with a `code` and the details of the
  * failure. Bad input never writes anything partially.
  */
 export interface ContactKitError extends Error {
-  /** `VALIDATION` (bad input), `NOT_FOUND`, `CONFLICT` (a unique value is taken) or `STORAGE`. */
+  /** `VALIDATION` (bad input), `NOT_FOUND`, `CONFLICT` (a unique value is taken), `STORAGE`, or `INTERNAL` (a bug inside ContactKit). */
   code: ErrorCode
   /** The input key at fault (`email`, `address.country`, `mobilePush[0].token`, `fields.age`): validation and conflict errors. */
   field?: string
   /** The offending value (validation, conflict). */
   value?: string
-  /** Why it was rejected (validation) or what the store reported (storage). */
+  /** Why it was rejected (validation), what the store reported (storage), or the bug (internal). */
   reason?: string
   /** What was not found: `contact`, `segment`, `category`, … (not found). */
   what?: string
@@ -190,6 +231,13 @@ export interface Telegram {
  * or a string; a `Date` for a `datetime`.
  */
 export type FieldInputValue = boolean | number | bigint | string | string[] | Date
+
+/** The rows of an import: contact inputs. */
+export type ContactInputs = ContactInput[]
+/** A contact input as a change to a contact: absent keys keep their values. */
+export type ContactPatch = ContactInput
+/** Identifiers `canSendMany` decides for. */
+export type Ids = string[]
 
 /** What a caller sends to create, upsert, update or sign up a contact. */
 export interface ContactInput {

@@ -1,16 +1,22 @@
-//! Errors thrown to JavaScript.
+//! Errors thrown to JavaScript, and the guard every call goes through.
 //!
 //! A core error becomes an `Error` whose `code` is `VALIDATION`, `NOT_FOUND`,
-//! `CONFLICT` or `STORAGE` (the variant), with the variant's data as properties:
-//! `field` (camelCase, where the variant has one), `value`, `reason`, `what`, `id`,
-//! `existing`. The message is the core's own.
+//! `CONFLICT` or `STORAGE` (the variant), with the variant's data as properties and
+//! nothing else: a validation error `field` (camelCase), `value`, `reason`; not-found
+//! `what`, `id`; a conflict `field`, `value`, `existing`; storage `reason`. A Rust
+//! panic is an `Error` with `code: 'INTERNAL'` and `reason`. The message is the
+//! core's own.
 
 use crate::names::camel_path;
+use crate::read::view;
 use contactkit::Error;
-use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi::{Env, JsError, JsValue, Status};
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// The `code` of a thrown error: one per variant of the core error.
+/// The `code` of a thrown error: one per variant of the core error, and one for a
+/// panic inside ContactKit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     /// Bad input; nothing was written.
@@ -21,6 +27,8 @@ pub enum ErrorCode {
     Conflict,
     /// The store failed (or the book is closed); the operation was rolled back.
     Storage,
+    /// A bug inside ContactKit (a Rust panic); the operation was rolled back.
+    Internal,
 }
 
 impl AsRef<str> for ErrorCode {
@@ -30,29 +38,20 @@ impl AsRef<str> for ErrorCode {
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::Storage => "STORAGE",
+            ErrorCode::Internal => "INTERNAL",
         }
     }
 }
 
-impl ErrorCode {
-    /// The code of a core error.
-    pub fn of(error: &Error) -> Self {
-        match error {
-            Error::Validation { .. } => ErrorCode::Validation,
-            Error::NotFound { .. } => ErrorCode::NotFound,
-            Error::Conflict { .. } => ErrorCode::Conflict,
-            Error::Storage { .. } => ErrorCode::Storage,
-        }
-    }
-}
-
-/// What went wrong in a call: a core error (thrown with its code), or N-API itself
-/// failing (a getter of the input threw, the environment is shutting down), which
-/// is passed through as it is.
+/// What went wrong in a call: a core error (thrown with its code), a panic, or N-API
+/// itself failing (a getter of the input threw, the environment is shutting down),
+/// which is passed through as it is.
 #[derive(Debug)]
 pub enum Failure {
     /// An error of the core, or one the binding reports the same way (bad input).
     Core(Error),
+    /// A Rust panic, with its message.
+    Panic(String),
     /// An N-API failure or a pending JavaScript exception.
     Napi(napi::Error),
 }
@@ -72,28 +71,62 @@ impl From<napi::Error> for Failure {
 /// Result of the binding's internals.
 pub type Result<T, E = Failure> = std::result::Result<T, E>;
 
+/// Runs `work`, turning a panic inside it into [`Failure::Panic`]: the one place a
+/// panic is caught, for the calls on the JavaScript thread ([`guard`]) and the
+/// import on the thread pool alike.
+pub fn caught<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| Err(Failure::Panic(said(panic))))
+}
+
+/// Runs one call from JavaScript (reading an argument, or a method's work): its
+/// failure, a panic included, becomes the error JavaScript sees.
+pub fn guard<T>(env: &Env, work: impl FnOnce() -> Result<T>) -> napi::Result<T> {
+    caught(work).map_err(|failure| failure.into_napi(env))
+}
+
+/// The message a panic was raised with.
+fn said(panic: Box<dyn Any + Send>) -> String {
+    match panic.downcast::<String>() {
+        Ok(message) => *message,
+        Err(panic) => match panic.downcast::<&str>() {
+            Ok(message) => message.to_string(),
+            Err(_) => "a panic without a message".to_string(),
+        },
+    }
+}
+
 impl Failure {
     /// The error napi-rs throws (or rejects a promise with).
     pub fn into_napi(self, env: &Env) -> napi::Error {
-        match self {
-            Failure::Napi(error) => error,
-            Failure::Core(error) => {
-                let message = error.to_string();
-                js_error(env, error)
-                    .unwrap_or_else(|_| napi::Error::new(Status::GenericFailure, message))
-            }
+        let (code, message, properties) = match self {
+            Failure::Napi(error) => return error,
+            Failure::Panic(reason) => (
+                ErrorCode::Internal,
+                format!("internal error in ContactKit: {reason}"),
+                vec![("reason", reason)],
+            ),
+            Failure::Core(error) => (ErrorCode::of(&error), error.to_string(), properties(error)),
+        };
+        js_error(env, code, &message, properties)
+            .unwrap_or_else(|_| napi::Error::new(Status::GenericFailure, message))
+    }
+}
+
+impl ErrorCode {
+    /// The code of a core error.
+    pub fn of(error: &Error) -> Self {
+        match error {
+            Error::Validation { .. } => ErrorCode::Validation,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Conflict { .. } => ErrorCode::Conflict,
+            Error::Storage { .. } => ErrorCode::Storage,
         }
     }
 }
 
-/// Builds the JavaScript `Error` for `error` and hands it to napi-rs as is.
-fn js_error(env: &Env, error: Error) -> napi::Result<napi::Error> {
-    let code = ErrorCode::of(&error);
-    let created: Unknown<'_> =
-        JsError::from(napi::Error::new(code, error.to_string())).into_unknown(*env);
-    // SAFETY: `created` is the error object just made in this environment.
-    let mut object = unsafe { Object::from_napi_value(env.raw(), created.raw())? };
-    let properties: Vec<(&str, String)> = match error {
+/// The properties of a core error, by the names every binding uses.
+fn properties(error: Error) -> Vec<(&'static str, String)> {
+    match error {
         Error::Validation {
             field,
             value,
@@ -114,7 +147,18 @@ fn js_error(env: &Env, error: Error) -> napi::Result<napi::Error> {
             ("existing", existing),
         ],
         Error::Storage { reason } => vec![("reason", reason)],
-    };
+    }
+}
+
+/// Builds the JavaScript `Error` and hands it to napi-rs as is.
+fn js_error(
+    env: &Env,
+    code: ErrorCode,
+    message: &str,
+    properties: Vec<(&str, String)>,
+) -> napi::Result<napi::Error> {
+    let created: Unknown<'_> = JsError::from(napi::Error::new(code, message)).into_unknown(*env);
+    let mut object: Object<'_> = view(&created)?;
     // A row that is not an object at all has no field to name.
     for (name, value) in properties
         .into_iter()
@@ -122,8 +166,7 @@ fn js_error(env: &Env, error: Error) -> napi::Result<napi::Error> {
     {
         object.set_named_property(name, value)?;
     }
-    let unknown: Unknown<'_> = object.to_unknown();
-    Ok(napi::Error::from(unknown))
+    Ok(napi::Error::from(object.to_unknown()))
 }
 
 /// The error of an operation on a closed book.

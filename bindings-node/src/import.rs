@@ -9,20 +9,25 @@
 //!
 //! `onProgress(done)` is called (through a second threadsafe function) after every
 //! batch the core commits, and the pool thread waits for it to return: every call
-//! happens before the promise settles, and an exception it throws stops the import
-//! (the batches already reported stay) and rejects the promise with that exception.
+//! happens before the promise settles. An exception it throws after batch k tells the
+//! core to stop (`ControlFlow::Break`): exactly the k batches reported are written,
+//! and the promise is rejected with that exception. An exception while the rows are
+//! read (a throwing getter) ends the rows, and the promise is rejected with it too.
 
-use crate::convert::{from_js, text, Js};
-use crate::errors::{Failure, Result};
+use crate::args::options;
+use crate::errors::{caught, Failure};
+use crate::read;
+use crate::write::ImportReport;
 use contactkit as core;
-use contactkit::{ContactInput, DedupeOn, ImportReport};
-use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object, ObjectRef, Unknown};
+use contactkit::validate::unreadable::ReadAs;
+use contactkit::{ContactInput, DedupeOn};
+use napi::bindgen_prelude::{Function, JsObjectValue, Object, ObjectRef, Unknown};
 use napi::threadsafe_function::{
     ThreadsafeCallContext, ThreadsafeFunction, ThreadsafeFunctionCallMode,
 };
-use napi::{sys, Env, JsValue, Status, Task, ValueType};
+use napi::{sys, Env, Status, Task};
+use napi_derive::napi;
 use std::ops::ControlFlow;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -45,7 +50,7 @@ pub struct Pull {
 /// nothing: the work is done in the threadsafe function's callback).
 type PullFunction = ThreadsafeFunction<Pull, (), (), Status, false, true>;
 /// Calls `onProgress(done)`.
-type ProgressFunction = ThreadsafeFunction<f64, Unknown<'static>, f64, Status, false, true>;
+pub type ProgressFunction = ThreadsafeFunction<f64, Unknown<'static>, f64, Status, false, true>;
 
 /// The rows array, held while the import runs and released when it settles.
 type RowsRef = Arc<Mutex<Option<ObjectRef<false>>>>;
@@ -62,34 +67,22 @@ pub struct ImportTask {
     progress: Option<ProgressFunction>,
     rows: RowsRef,
     stopped_by: StoppedBy,
-    /// The core's error, thrown with its code when the promise is rejected.
-    failed: Option<core::Error>,
+    /// The failure (a core error or a panic), thrown as such when the promise is
+    /// rejected.
+    failed: Option<Failure>,
 }
 
 impl ImportTask {
-    /// Checks the arguments and prepares the threadsafe functions (on the JavaScript
+    /// Prepares the threadsafe function that reads the rows (on the JavaScript
     /// thread, before the task is queued).
     pub fn new(
         env: &Env,
         book: Arc<core::ContactBook>,
-        rows: Unknown<'_>,
-        options: Option<Unknown<'_>>,
-    ) -> Result<Self> {
-        let mut is_array = false;
-        check(unsafe { sys::napi_is_array(env.raw(), rows.raw(), &mut is_array) })?;
-        if !is_array {
-            return Err(Failure::Core(core::Error::validation(
-                "rows",
-                rows.get_type()?.to_string(),
-                "expected an array of contact inputs",
-            )));
-        }
-        let (dedupe_on, on_progress) = read_options(env, options)?;
-        let rows_object: Object<'_> = unsafe { Object::from_napi_value(env.raw(), rows.raw())? };
-        let total = rows_object.get_array_length()?;
-        let rows: RowsRef = Arc::new(Mutex::new(Some(rows_object.create_ref::<false>()?)));
-        let stopped_by = StoppedBy::default();
-
+        rows: ObjectRef<false>,
+        options: options::Import,
+    ) -> crate::errors::Result<Self> {
+        let total = rows.get_value(env)?.get_array_length()?;
+        let rows: RowsRef = Arc::new(Mutex::new(Some(rows)));
         let reader_rows = rows.clone();
         let noop: Function<'_, (), ()> =
             env.create_function_from_closure("pullRows", |_| Ok(()))?;
@@ -102,24 +95,14 @@ impl ImportTask {
                 let _ = reply.send(read_chunk(&ctx.env, &reader_rows, start, end));
                 Ok(())
             })?;
-        let progress = match on_progress {
-            Some(function) => Some(
-                function
-                    .build_threadsafe_function::<f64>()
-                    .callee_handled::<false>()
-                    .weak::<true>()
-                    .build()?,
-            ),
-            None => None,
-        };
         Ok(ImportTask {
             book,
-            dedupe_on,
+            dedupe_on: options.dedupe_on,
             total,
             pull,
-            progress,
+            progress: options.on_progress,
             rows,
-            stopped_by,
+            stopped_by: StoppedBy::default(),
             failed: None,
         })
     }
@@ -149,7 +132,8 @@ impl ImportTask {
     }
 
     /// Calls `onProgress(done)` and waits for it to return: an exception it throws
-    /// (or one the rows threw before) stops the import after the batches reported.
+    /// (or one the rows threw before) stops the import right after the batches
+    /// reported, which are exactly the batches written.
     fn report(&self, done: u64) -> ControlFlow<()> {
         if self.is_stopped() {
             return ControlFlow::Break(());
@@ -176,38 +160,40 @@ impl ImportTask {
     }
 }
 
+#[napi]
 impl Task for ImportTask {
-    type Output = ImportReport;
-    type JsValue = Js<ImportReport>;
+    type Output = core::ImportReport;
+    type JsValue = ImportReport;
 
-    fn compute(&mut self) -> napi::Result<ImportReport> {
+    fn compute(&mut self) -> napi::Result<core::ImportReport> {
         let this = &*self;
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            this.book
-                .import_contacts(Rows::new(this), this.dedupe_on, |done| this.report(done))
-        }));
+        let outcome = caught(|| {
+            Ok(this
+                .book
+                .import_contacts(Rows::new(this), this.dedupe_on, |done| this.report(done))?)
+        });
         match outcome {
-            // Stopped by a JavaScript exception: the rows iterator ended early, and
-            // `reject` hands that exception to the promise.
-            Ok(Ok(_)) if self.is_stopped() => Err(napi::Error::new(
+            // Stopped by a JavaScript exception: `reject` hands it to the promise.
+            Ok(_) if self.is_stopped() => Err(napi::Error::new(
                 Status::Cancelled,
                 "the import was stopped by a JavaScript exception",
             )),
-            Ok(Ok(report)) => Ok(report),
-            Ok(Err(error)) => {
-                let message = error.to_string();
-                self.failed = Some(error);
-                Err(napi::Error::new(Status::GenericFailure, message))
+            Ok(report) => Ok(report),
+            Err(failure) => {
+                self.failed = Some(failure);
+                Err(napi::Error::new(
+                    Status::GenericFailure,
+                    "the import failed",
+                ))
             }
-            Err(panic) => Err(napi::bindgen_prelude::panic_to_error(panic)),
         }
     }
 
-    fn resolve(&mut self, _env: Env, report: ImportReport) -> napi::Result<Js<ImportReport>> {
-        Ok(Js(report))
+    fn resolve(&mut self, _env: Env, report: core::ImportReport) -> napi::Result<ImportReport> {
+        Ok(ImportReport(report))
     }
 
-    fn reject(&mut self, env: Env, error: napi::Error) -> napi::Result<Js<ImportReport>> {
+    fn reject(&mut self, env: Env, error: napi::Error) -> napi::Result<ImportReport> {
         let stopped_by = self
             .stopped_by
             .lock()
@@ -215,7 +201,7 @@ impl Task for ImportTask {
             .take();
         Err(match (stopped_by, self.failed.take()) {
             (Some(exception), _) => exception,
-            (None, Some(failed)) => Failure::Core(failed).into_napi(&env),
+            (None, Some(failed)) => failed.into_napi(&env),
             (None, None) => error,
         })
     }
@@ -266,9 +252,7 @@ impl<'a> Rows<'a> {
         receiver
     }
 
-    /// Ends the rows. The chunks are as long as the core's batches, so the rows end
-    /// on a batch boundary: after an exception the core writes the batch it had
-    /// already read (it reads one batch ahead of the one it writes) and nothing more.
+    /// Ends the rows (they were all read, or reading them failed).
     fn stop(&mut self) -> Option<core::Result<ContactInput>> {
         self.finished = true;
         None
@@ -285,9 +269,6 @@ impl Iterator for Rows<'_> {
             }
             if let Some(row) = self.current.next() {
                 return Some(row);
-            }
-            if self.task.is_stopped() {
-                return self.stop();
             }
             let Some(receiver) = self.pending.take().or_else(|| self.request_next()) else {
                 return self.stop();
@@ -319,25 +300,24 @@ fn lost(reason: &str) -> napi::Error {
 
 /// Converts rows `start..end` on the JavaScript thread. A row that does not convert
 /// is an error row (the core reports it with its index); a JavaScript exception
-/// (a throwing getter) stops the import.
+/// (a throwing getter) or a panic stops the import.
 fn read_chunk(env: &Env, rows: &RowsRef, start: u32, end: u32) -> Chunk {
     let guard = rows.lock().unwrap_or_else(|p| p.into_inner());
     let Some(rows) = guard.as_ref() else {
         return Err(napi::Error::new(Status::Cancelled, "the import has ended"));
     };
-    let rows = rows.get_value(env)?;
+    let rows: Object<'_> = rows.get_value(env)?;
     let mut chunk = Vec::with_capacity((end - start) as usize);
     for index in start..end {
-        let mut row = ptr::null_mut();
-        let status = unsafe { sys::napi_get_element(env.raw(), rows.raw(), index, &mut row) };
-        if status != sys::Status::napi_ok {
-            let error = napi::Error::new(Status::from(status), "reading the rows failed");
-            return Err(take_exception(env, error));
-        }
-        match unsafe { from_js::<ContactInput>(env.raw(), row, None) } {
+        let read = caught(|| {
+            let row = rows.get_element::<Unknown<'_>>(index)?;
+            read::value::<ContactInput>(env, row, ReadAs::Attributes(""))
+        });
+        match read {
             Ok(input) => chunk.push(Ok(input)),
             Err(Failure::Core(error)) => chunk.push(Err(error)),
             Err(Failure::Napi(error)) => return Err(take_exception(env, error)),
+            Err(panic) => return Err(panic.into_napi(env)),
         }
     }
     Ok(chunk)
@@ -348,78 +328,21 @@ fn read_chunk(env: &Env, rows: &RowsRef, start: u32, end: u32) -> Chunk {
 /// status that is not always `napi_pending_exception`, so the check is explicit.
 fn take_exception(env: &Env, error: napi::Error) -> napi::Error {
     let mut pending = false;
-    let status = unsafe { sys::napi_is_exception_pending(env.raw(), &mut pending) };
-    if status == sys::Status::napi_ok && pending {
-        let mut exception = ptr::null_mut();
-        let cleared = unsafe { sys::napi_get_and_clear_last_exception(env.raw(), &mut exception) };
-        if cleared == sys::Status::napi_ok && !exception.is_null() {
-            return napi::Error::from_unknown_without_coercion(unsafe {
-                Unknown::from_raw_unchecked(env.raw(), exception)
-            });
+    let mut exception = ptr::null_mut();
+    // SAFETY: `env` is the live environment of this callback on the JavaScript
+    // thread, and the exception taken is wrapped at once. napi's safe API has no
+    // way to take a pending exception (it leaves one pending for its caller).
+    unsafe {
+        let raw = env.raw();
+        if sys::napi_is_exception_pending(raw, &mut pending) == sys::Status::napi_ok
+            && pending
+            && sys::napi_get_and_clear_last_exception(raw, &mut exception) == sys::Status::napi_ok
+            && !exception.is_null()
+        {
+            return napi::Error::from_unknown_without_coercion(Unknown::from_raw_unchecked(
+                raw, exception,
+            ));
         }
     }
     error
-}
-
-fn check(status: sys::napi_status) -> napi::Result<()> {
-    if status == sys::Status::napi_ok {
-        Ok(())
-    } else {
-        Err(napi::Error::new(
-            Status::from(status),
-            "a Node-API call failed",
-        ))
-    }
-}
-
-/// `{ dedupeOn, onProgress }`: anything else is a typo reported as such.
-fn read_options<'env>(
-    env: &'env Env,
-    options: Option<Unknown<'env>>,
-) -> Result<(DedupeOn, Option<Function<'env, f64, Unknown<'static>>>)> {
-    let mut dedupe_on = DedupeOn::default();
-    let mut on_progress = None;
-    let Some(options) = options else {
-        return Ok((dedupe_on, on_progress));
-    };
-    match options.get_type()? {
-        ValueType::Undefined | ValueType::Null => return Ok((dedupe_on, on_progress)),
-        ValueType::Object => {}
-        other => {
-            return Err(Failure::Core(core::Error::validation(
-                "options",
-                other.to_string(),
-                "expected an object",
-            )))
-        }
-    }
-    let object: Object<'env> = unsafe { Object::from_napi_value(env.raw(), options.raw())? };
-    for key in Object::keys(&object)? {
-        let value: Unknown<'env> = object.get_named_property(&key)?;
-        let absent = matches!(value.get_type()?, ValueType::Undefined | ValueType::Null);
-        match key.as_str() {
-            _ if absent => {}
-            "dedupeOn" => {
-                dedupe_on = unsafe { text(env.raw(), value.raw(), "dedupe_on")? }.parse()?;
-            }
-            "onProgress" => {
-                if value.get_type()? != ValueType::Function {
-                    return Err(Failure::Core(core::Error::validation(
-                        "on_progress",
-                        value.get_type()?.to_string(),
-                        "expected a function",
-                    )));
-                }
-                on_progress = Some(unsafe { Function::from_napi_value(env.raw(), value.raw())? });
-            }
-            other => {
-                return Err(Failure::Core(core::Error::validation(
-                    other,
-                    other,
-                    "unknown option: expected dedupeOn or onProgress",
-                )))
-            }
-        }
-    }
-    Ok((dedupe_on, on_progress))
 }

@@ -6,21 +6,19 @@
 //! [`book::ContactBook`], which calls `contactkit::ContactBook`; logic stays in the core.
 //!
 //! - [`names`]: the snake_case ↔ camelCase rules (one place).
-//! - [`convert`]: JavaScript values ↔ the serde forms of the core's types.
-//! - [`errors`]: core errors → thrown `Error`s with `code` and `field`.
+//! - [`args`]: the typed arguments of the methods, named as their TypeScript types.
+//! - [`read`]: JavaScript values → the serde forms of the core's types, bounded.
+//! - [`write`]: the core's answers → JavaScript values, named as their TypeScript types.
+//! - [`errors`]: core errors and panics → thrown `Error`s with `code`; the guard.
 //! - [`import`]: `importContacts` on the libuv thread pool.
 
-pub mod book;
-pub mod convert;
-pub mod errors;
+// `import` comes first, apart: napi-derive learns the promise type of
+// `importContacts` from its `#[napi] impl Task`, in the order modules are expanded.
 pub mod import;
+
+pub mod args;
+pub mod book;
+pub mod errors;
 pub mod names;
-
-use napi_derive::napi;
-
-/// Panics on purpose, so the tests can prove that a Rust panic reaches JavaScript
-/// as a thrown `Error` instead of aborting the process.
-#[napi(js_name = "_panicForTest", catch_unwind)]
-pub fn panic_for_test() {
-    panic!("deliberate panic for the panic-guard test");
-}
+pub mod read;
+pub mod write;

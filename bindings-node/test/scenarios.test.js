@@ -232,6 +232,7 @@ const OPS = {
 }
 
 const STEP_KEYS = new Set(['op', 'args', 'save', 'expect', 'expect_error'])
+const ERROR_KEYS = new Set(['kind', 'field', 'value', 'reason', 'what', 'id', 'existing'])
 const FILE_KEYS = new Set(['name', 'description', 'clock', 'default_region', 'steps'])
 
 async function runScenario(scenario) {
@@ -284,8 +285,18 @@ async function runScenario(scenario) {
       assert.ok(error instanceof Error, 'errors are Error objects')
       const kind = String(error.code).toLowerCase()
       if (kind !== wanted.kind) fail(`got ${error.code} (${error.message})`)
+      for (const key of Object.keys(wanted)) {
+        if (!ERROR_KEYS.has(key)) fail(`broken scenario: unknown expect_error key ${key}`)
+      }
       if (wanted.field !== undefined && error.field !== camelPath(wanted.field)) {
         fail(`got field ${error.field} (${error.message}), want ${camelPath(wanted.field)}`)
+      }
+      // An argument that does not read as its type is the binding's own VALIDATION
+      // error, thrown before the core is called: it is compared like any other.
+      for (const key of ['value', 'reason', 'what', 'id', 'existing']) {
+        if (wanted[key] !== undefined && error[key] !== wanted[key]) {
+          fail(`got ${key} ${JSON.stringify(error[key])} (${error.message}), want ${JSON.stringify(wanted[key])}`)
+        }
       }
       continue
     }

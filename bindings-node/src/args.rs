@@ -1,0 +1,279 @@
+//! The arguments of `ContactBook`'s methods, each a type napi reads the argument
+//! into before the method runs.
+//!
+//! Each type is named as the TypeScript type it stands for (in `typedefs.d.ts`), so
+//! that `napi build` writes that name in the signature it generates in `index.d.ts`:
+//! a method taking `input: ContactInput` is typed `input: ContactInput`. An argument
+//! that does not read is a `VALIDATION` error naming the parameter (or the path
+//! inside it) and quoting the value; the parameter's name is the type's, as each
+//! type is the argument of one parameter name. A string parameter is read by a type
+//! of its own for the same reason (napi's `String` names no parameter, and writes a
+//! lone surrogate as U+FFFD); its TypeScript type is an alias of `string`.
+
+use crate::errors::{guard, Failure, Result};
+use crate::import::ProgressFunction;
+use crate::read::{self, text, view};
+use chrono::{DateTime, Utc};
+use contactkit as core;
+use contactkit::validate::unreadable::ReadAs;
+use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object, ObjectRef, Unknown};
+use napi::{sys, Env, JsValue, ValueType};
+use serde::Deserialize;
+
+/// Declares argument types: `Name(Inner) = |env, value| read` reads `Inner` on the
+/// JavaScript thread, through the guard (a failure, a panic included, is thrown as
+/// JavaScript sees errors).
+macro_rules! arguments {
+    ($($(#[$doc:meta])* $name:ident($inner:ty) = |$env:ident, $value:ident| $read:expr;)*) => {$(
+        $(#[$doc])*
+        pub struct $name(pub $inner);
+
+        impl FromNapiValue for $name {
+            unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+                let $env = &Env::from_raw(env);
+                // SAFETY: napi-derive hands `from_napi_value` the live environment and
+                // argument of the current call; napi has no safe way to name them.
+                let value = unsafe { Unknown::from_raw_unchecked(env, value) };
+                guard($env, || {
+                    let $value = value;
+                    $read
+                })
+                .map($name)
+            }
+        }
+    )*};
+}
+
+/// Declares string parameters: `Name = "param"`.
+macro_rules! strings {
+    ($($(#[$doc:meta])* $name:ident = $param:literal;)*) => {
+        arguments! {$($(#[$doc])* $name(String) = |_env, value| text(value, $param);)*}
+    };
+}
+
+/// Declares object parameters read through the core's serde form: `Name(Inner) as
+/// read_as`.
+macro_rules! objects {
+    ($($(#[$doc:meta])* $name:ident($inner:ty) as $read_as:expr;)*) => {
+        arguments! {$($(#[$doc])* $name($inner) = |env, value| read::value(env, value, $read_as);)*}
+    };
+}
+
+strings! {
+    /// `path`: the SQLite file.
+    Path = "path";
+    /// `id`: a contact's id (or a segment's, where the method says so).
+    Id = "id";
+    /// `email`.
+    Email = "email";
+    /// `phone`.
+    Phone = "phone";
+    /// `contactKey`.
+    ContactKey = "contact_key";
+    /// `externalId`.
+    ExternalId = "external_id";
+    /// `token`: a mobile push token.
+    Token = "token";
+    /// `endpoint`: a web push endpoint.
+    Endpoint = "endpoint";
+    /// `appId`.
+    AppId = "app_id";
+    /// `address`: an email or phone (a contact's id for push and Telegram).
+    ChannelAddress = "address";
+    /// `note`.
+    Note = "note";
+    /// `reason`.
+    Reason = "reason";
+    /// `category`: a category key.
+    CategoryKey = "category";
+    /// `who`: any identifier a lookup takes.
+    Who = "who";
+    /// `title`.
+    Title = "title";
+    /// `key`: a category's or a field's key.
+    Key = "key";
+    /// `name`: a segment's name.
+    Name = "name";
+    /// `segmentId`.
+    SegmentId = "segment_id";
+}
+
+objects! {
+    /// `input` of `create`, `upsert` and `signUp`.
+    ContactInput(core::ContactInput) as ReadAs::Attributes("input");
+    /// `patch` of `update`: a contact input whose absent keys stay.
+    ContactPatch(core::ContactInput) as ReadAs::Attributes("patch");
+    /// `device`.
+    DeviceInput(core::DeviceInput) as ReadAs::Value("device");
+    /// `subscription`.
+    WebPushInput(core::WebPushInput) as ReadAs::Value("subscription");
+    /// `telegram` (napi's `Option` reads `null` and `undefined` as none).
+    Telegram(core::Telegram) as ReadAs::Value("telegram");
+    /// `definition`.
+    FieldDefinitionInput(core::FieldDefinition) as ReadAs::Attributes("definition");
+    /// `update` of `updateField`.
+    FieldUpdate(core::FieldUpdate) as ReadAs::Attributes("update");
+    /// `input` of `recordCampaign`.
+    CampaignInput(core::CampaignInput) as ReadAs::Attributes("input");
+    /// `input` of `recordEvent`.
+    EventInput(core::EventInput) as ReadAs::Attributes("input");
+    /// `input` of `recordOrder`.
+    OrderInput(core::OrderInput) as ReadAs::Attributes("input");
+    /// `query` of `list` and `segmentMembers`.
+    ListQuery(core::ListQuery) as ReadAs::Attributes("query");
+    /// `query` of `activity`.
+    ActivityQuery(core::ActivityQuery) as ReadAs::Attributes("query");
+    /// `ids` of `canSendMany`.
+    Ids(Vec<String>) as ReadAs::Value("ids");
+    /// `kind` of a suppression.
+    SuppressionKind(core::SuppressionKind) as ReadAs::Value("kind");
+    /// `at`: a JavaScript `Date` (napi writes this type's name as `Date`).
+    Date(DateTime<Utc>) as ReadAs::Value("at");
+    /// `options` of `inMemory`.
+    BookOptions(options::Book) as ReadAs::Attributes("options");
+    /// `options` of `open`.
+    OpenOptions(options::Open) as ReadAs::Attributes("options");
+    /// `options` of `upsert`.
+    UpsertOptions(options::Upsert) as ReadAs::Attributes("options");
+}
+
+arguments! {
+    /// `value` of `setField`. Its errors name `fields.<key>`, and the key is another
+    /// argument: the value is read now and its error named by [`FieldInputValue::named`].
+    FieldInputValue(core::Result<core::FieldInput>) = |env, value| {
+        match read::value(env, value, ReadAs::Value("")) {
+            Err(Failure::Core(error)) => Ok(Err(error)),
+            read => read.map(Ok),
+        }
+    };
+    /// `rows` of `importContacts`: the array itself, held while the import reads it a
+    /// chunk at a time (so napi reads no element of it now).
+    ContactInputs(ObjectRef<false>) = |_env, value| {
+        if !value.is_array()? {
+            return Err(core::Error::validation(
+                "rows",
+                value.get_type()?.to_string(),
+                "expected an array of contact inputs",
+            )
+            .into());
+        }
+        Ok(view::<Object<'_>>(&value)?.create_ref::<false>()?)
+    };
+    /// `channel`, by name (`email`, `sms`, `mobile_push`, `web_push`, `telegram`), read
+    /// as the core parses a channel's name.
+    Channel(core::Channel) = |_env, value| Ok(text(value, "channel")?.parse()?);
+    /// `options` of `importContacts`.
+    ImportOptions(options::Import) = |_env, value| options::Import::read(value);
+}
+
+impl FieldInputValue {
+    /// The value, or its error naming `fields.<key>` and the path inside the value.
+    pub fn named(self, key: &str) -> core::Result<core::FieldInput> {
+        self.0.map_err(|error| match error {
+            core::Error::Validation {
+                field,
+                value,
+                reason,
+            } => {
+                let at = if field.is_empty() || field.starts_with('[') {
+                    format!("fields.{key}{field}")
+                } else {
+                    format!("fields.{key}.{field}")
+                };
+                core::Error::validation(at, value, reason)
+            }
+            other => other,
+        })
+    }
+}
+
+/// The options objects, in the core's snake_case serde form.
+pub mod options {
+    use super::*;
+
+    /// How a book is opened.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct Book {
+        /// Region (ISO 3166-1 alpha-2) national phone numbers are read in.
+        pub default_region: Option<String>,
+        /// Starts a manual clock at this instant instead of the system clock.
+        pub clock: Option<DateTime<Utc>>,
+    }
+
+    /// How a SQLite book is opened: [`Book`] and the file's settings.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct Open {
+        pub default_region: Option<String>,
+        pub clock: Option<DateTime<Utc>>,
+        /// `normal` (the default) or `full`: whether a commit survives power loss.
+        pub durability: Option<String>,
+        /// How long a write waits for another connection's write lock (30 s by default).
+        pub busy_timeout_ms: Option<u32>,
+    }
+
+    /// `importContacts`' options: `{ dedupeOn, onProgress }`, anything else a typo
+    /// reported as such. `onProgress` is made callable from the import's thread.
+    #[derive(Default)]
+    pub struct Import {
+        pub dedupe_on: core::DedupeOn,
+        pub on_progress: Option<ProgressFunction>,
+    }
+
+    impl Import {
+        pub(super) fn read(options: Unknown<'_>) -> Result<Self> {
+            let mut read = Import::default();
+            match options.get_type()? {
+                ValueType::Undefined | ValueType::Null => return Ok(read),
+                ValueType::Object => {}
+                other => {
+                    let reason = "expected an object";
+                    return Err(
+                        core::Error::validation("options", other.to_string(), reason).into(),
+                    );
+                }
+            }
+            let object = view::<Object<'_>>(&options)?;
+            for key in Object::keys(&object)? {
+                let value: Unknown<'_> = object.get_named_property(&key)?;
+                let kind = value.get_type()?;
+                match key.as_str() {
+                    _ if matches!(kind, ValueType::Undefined | ValueType::Null) => {}
+                    "dedupeOn" => read.dedupe_on = text(value, "dedupe_on")?.parse()?,
+                    "onProgress" if kind == ValueType::Function => {
+                        let function = view::<Function<'_, f64, Unknown<'static>>>(&value)?;
+                        read.on_progress = Some(
+                            function
+                                .build_threadsafe_function::<f64>()
+                                .callee_handled::<false>()
+                                .weak::<true>()
+                                .build()?,
+                        );
+                    }
+                    "onProgress" => {
+                        let reason = "expected a function";
+                        return Err(core::Error::validation(
+                            "on_progress",
+                            kind.to_string(),
+                            reason,
+                        )
+                        .into());
+                    }
+                    other => {
+                        let reason = "unknown option: expected dedupeOn or onProgress";
+                        return Err(core::Error::validation(other, other, reason).into());
+                    }
+                }
+            }
+            Ok(read)
+        }
+    }
+
+    /// `upsert`'s options.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct Upsert {
+        pub dedupe_on: Option<core::DedupeOn>,
+    }
+}

@@ -1,0 +1,246 @@
+//! The core's answers out: each a type named as the TypeScript type it stands for
+//! (so `napi build` writes that name as the method's return type), written as plain
+//! JavaScript objects from its serde form (snake_case keys made camelCase, instants
+//! made `Date`s, integers beyond 2^53 made bigints). Decimals are strings already:
+//! the core serialises them so. Written with napi's safe API only.
+
+use crate::args::Date;
+use crate::errors::guard;
+use crate::names::{camel_path, is_data_map, is_instant, to_camel};
+use chrono::{DateTime, Utc};
+use contactkit as core;
+use napi::bindgen_prelude::{BigInt, JsObjectValue, Null, Object, ToNapiValue, TypeName, Unknown};
+use napi::{sys, Env, JsValue, Status, ValueType};
+use serde::Serialize;
+use serde_json::{Number, Value};
+
+/// A value JavaScript receives.
+pub trait ToJs {
+    /// `self` as a JavaScript value.
+    fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>>;
+}
+
+/// Declares answer types: `Name(Inner)` is written by its [`ToJs`].
+macro_rules! answers {
+    ($($(#[$doc:meta])* $name:ident($inner:ty);)*) => {$(
+        $(#[$doc])*
+        pub struct $name(pub $inner);
+
+        impl ToNapiValue for $name {
+            unsafe fn to_napi_value(env: sys::napi_env, value: Self) -> napi::Result<sys::napi_value> {
+                let env = &Env::from_raw(env);
+                guard(env, || Ok(value.to_js(env)?.raw()))
+            }
+        }
+    )*};
+}
+
+/// Declares answers written straight from their serde form.
+macro_rules! serialized {
+    ($($(#[$doc:meta])* $name:ident($inner:ty);)*) => {
+        answers! {$($(#[$doc])* $name($inner);)*}
+        $(impl ToJs for $name {
+            fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+                write_serialized(env, &self.0)
+            }
+        })*
+    };
+}
+
+serialized! {
+    /// A category.
+    Category(core::Category);
+    /// A segment.
+    Segment(core::Segment);
+    /// A field definition.
+    FieldDefinition(core::FieldDefinition);
+    /// A suppression record.
+    SuppressionRecord(core::SuppressionRecord);
+    /// A send decision.
+    SendDecision(core::SendDecision);
+    /// An activity of any kind (a page of the timeline holds all three).
+    Activity(core::Activity);
+    /// The activity `recordCampaign` returns.
+    CampaignActivity(core::Activity);
+    /// The activity `recordEvent` returns.
+    EventActivity(core::Activity);
+    /// The activity `recordOrder` returns.
+    OrderActivity(core::Activity);
+}
+
+answers! {
+    /// A contact.
+    Contact(core::Contact);
+    /// An import's report.
+    ImportReport(core::ImportReport);
+}
+
+/// napi's `Task` names the type its promise resolves with.
+impl TypeName for ImportReport {
+    fn type_name() -> &'static str {
+        "ImportReport"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+/// `{ items, nextCursor }`.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A core page with its items as `item` makes them.
+    pub fn of<C>(page: core::Page<C>, item: impl FnMut(C) -> T) -> Self {
+        Page {
+            items: page.items.into_iter().map(item).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
+impl<T: ToJs> ToNapiValue for Page<T> {
+    unsafe fn to_napi_value(env: sys::napi_env, page: Self) -> napi::Result<sys::napi_value> {
+        let env = &Env::from_raw(env);
+        guard(env, || {
+            let mut items = env.create_array(page.items.len() as u32)?;
+            for (index, item) in page.items.iter().enumerate() {
+                items.set(index as u32, item.to_js(env)?)?;
+            }
+            let mut object = Object::new(env)?;
+            object.set_named_property("items", items)?;
+            object.set_named_property(&to_camel("next_cursor"), page.next_cursor)?;
+            Ok(object.raw())
+        })
+    }
+}
+
+impl ToNapiValue for Date {
+    unsafe fn to_napi_value(env: sys::napi_env, at: Self) -> napi::Result<sys::napi_value> {
+        let env = &Env::from_raw(env);
+        guard(env, || Ok(date(env, &at.0)?.raw()))
+    }
+}
+
+/// A contact's additional fields carry their type: a `datetime` value is a `Date`,
+/// which its serde form (a string, like a `text` value) cannot tell.
+impl ToJs for Contact {
+    fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let mut json = to_json(&self.0)?;
+        if let Value::Object(map) = &mut json {
+            map.remove("fields");
+        }
+        let object = write(env, &json, None, false, 0)?;
+        let mut fields = Object::new(env)?;
+        for (key, value) in &self.0.fields {
+            let written = match value {
+                core::FieldValue::Datetime(at) => date(env, at)?,
+                other => write(env, &to_json(other)?, None, true, 0)?,
+            };
+            fields.set_named_property(key, written)?;
+        }
+        let mut contact = crate::read::view::<Object<'_>>(&object)?;
+        contact.set_named_property("fields", fields)?;
+        Ok(object)
+    }
+}
+
+/// Rejected rows name their field as JavaScript does (`mobilePush[0].token`), or
+/// `null` when the row as a whole is at fault (not an object).
+impl ToJs for ImportReport {
+    fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let mut report = self.0.clone();
+        for row in &mut report.rejected {
+            row.field = row
+                .field
+                .as_deref()
+                .filter(|field| !field.is_empty())
+                .map(camel_path);
+        }
+        write_serialized(env, &report)
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> napi::Result<Value> {
+    serde_json::to_value(value).map_err(|e| napi::Error::new(Status::GenericFailure, e.to_string()))
+}
+
+fn write_serialized<'env, T: Serialize>(env: &'env Env, value: &T) -> napi::Result<Unknown<'env>> {
+    write(env, &to_json(value)?, None, false, 0)
+}
+
+/// Deepest value [`write`] descends into: serde_json's own recursion limit, so
+/// nothing the core decodes is deeper (what it accepts now is at most
+/// `limits::MAX_NESTING` deep); the bound only keeps the walk from recursing
+/// without one.
+const MAX_OUTPUT_DEPTH: usize = 128;
+
+/// Writes `value`, found under the snake_case `key`; below a data map (`verbatim`)
+/// keys stay as they are and strings stay strings. `depth` counts the containers
+/// around `value`.
+fn write<'env>(
+    env: &'env Env,
+    value: &Value,
+    key: Option<&str>,
+    verbatim: bool,
+    depth: usize,
+) -> napi::Result<Unknown<'env>> {
+    if depth > MAX_OUTPUT_DEPTH {
+        return Err(napi::Error::new(
+            Status::GenericFailure,
+            format!("a stored value is nested deeper than {MAX_OUTPUT_DEPTH} levels"),
+        ));
+    }
+    match value {
+        Value::Null => Null.into_unknown(env),
+        Value::Bool(b) => b.into_unknown(env),
+        Value::Number(n) => number(env, n),
+        Value::String(s) => {
+            let instant = (!verbatim && key.is_some_and(is_instant))
+                .then(|| DateTime::parse_from_rfc3339(s).ok())
+                .flatten();
+            match instant {
+                Some(at) => date(env, &at.with_timezone(&Utc)),
+                None => s.as_str().into_unknown(env),
+            }
+        }
+        Value::Array(items) => {
+            let mut array = env.create_array(items.len() as u32)?;
+            for (index, item) in items.iter().enumerate() {
+                array.set(index as u32, write(env, item, key, verbatim, depth + 1)?)?;
+            }
+            Ok(array.to_unknown())
+        }
+        Value::Object(map) => {
+            let mut object = Object::new(env)?;
+            for (name, item) in map {
+                let below = verbatim || is_data_map(name);
+                let written = write(env, item, Some(name), below, depth + 1)?;
+                if verbatim {
+                    object.set_named_property(name, written)?;
+                } else {
+                    object.set_named_property(&to_camel(name), written)?;
+                }
+            }
+            Ok(object.to_unknown())
+        }
+    }
+}
+
+/// A number as JavaScript can hold it exactly: an integer beyond 2^53 - 1 (which a
+/// `number` would round) as a `bigint`, anything else as a `number`.
+fn number<'env>(env: &'env Env, n: &Number) -> napi::Result<Unknown<'env>> {
+    let beyond = |magnitude: u64| magnitude > crate::read::MAX_SAFE_INTEGER as u64;
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) if beyond(i.unsigned_abs()) => BigInt::from(i).into_unknown(env),
+        (None, Some(u)) => BigInt::from(u).into_unknown(env),
+        _ => n.as_f64().unwrap_or(f64::NAN).into_unknown(env),
+    }
+}
+
+fn date<'env>(env: &'env Env, at: &DateTime<Utc>) -> napi::Result<Unknown<'env>> {
+    Ok(env.create_date(at.timestamp_millis() as f64)?.to_unknown())
+}
