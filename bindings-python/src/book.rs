@@ -2,14 +2,15 @@
 //! detached (the GIL released), converts results and errors. No domain logic lives here.
 
 use crate::args::{self, optional_text, text, Limit};
-use crate::de::{from_py, Name};
 use crate::errors::{detached, to_py_err};
 use crate::import::{Failure, PyRows};
+use crate::read::from_py;
 use crate::records::{
     Category, Contact, FieldDefinition, ImportReport, Page, Segment, SendDecision, Suppression,
 };
 use chrono::{DateTime, Utc};
 use contactkit as core;
+use contactkit::validate::unreadable::ReadAs;
 use contactkit::{
     ActivityCategory, ActivityQuery, CampaignInput, Channel, ContactInput, DedupeOn, DeviceInput,
     EventInput, FieldInput, FieldUpdate, ListQuery, OrderInput, Period, SqliteOptions,
@@ -26,9 +27,9 @@ use std::sync::{Arc, RwLock};
 fn input<T: DeserializeOwned>(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
-    name: Name<'_>,
+    read_as: ReadAs<'_>,
 ) -> PyResult<T> {
-    from_py(value, name).map_err(|e| to_py_err(py, e))
+    from_py(value, read_as).map_err(|e| to_py_err(py, e))
 }
 
 /// Reads an enum from its lowercase name or raises `ValidationError` naming `field`.
@@ -72,7 +73,7 @@ fn instant(
     field: &str,
 ) -> PyResult<Option<DateTime<Utc>>> {
     match value {
-        Some(v) if !v.is_none() => input(py, v, Name::Value(field)).map(Some),
+        Some(v) if !v.is_none() => input(py, v, ReadAs::Value(field)).map(Some),
         _ => Ok(None),
     }
 }
@@ -251,7 +252,7 @@ impl ContactBook {
 
     /// Creates a contact from a dict of its attributes.
     fn create(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Contact> {
-        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
+        let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
         self.contact(py, move |b| b.create(input))
     }
 
@@ -268,13 +269,13 @@ impl ContactBook {
         dedupe_on: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Contact> {
         let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
-        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
+        let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
         self.contact(py, move |b| b.upsert(input, dedupe_on))
     }
 
     /// Adds a contact from a sign-up form: new email/phone stay `unconfirmed`.
     fn sign_up(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Contact> {
-        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
+        let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
         self.contact(py, move |b| b.sign_up(input))
     }
 
@@ -286,7 +287,7 @@ impl ContactBook {
         patch: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
         let id = text(py, id, "id")?;
-        let patch: ContactInput = self::input(py, patch, Name::Attributes("patch"))?;
+        let patch: ContactInput = self::input(py, patch, ReadAs::Attributes("patch"))?;
         self.contact(py, move |b| b.update(&id, patch))
     }
 
@@ -414,21 +415,20 @@ impl ContactBook {
         let outcome = {
             let (iter, failure, progress) = (&iter, &failure, progress.as_ref());
             self.run(py, move |b| {
-                b.import_contacts(PyRows::new(iter, failure), dedupe_on, |done| {
-                    // Something raised (the rows or `progress`): stop after the
-                    // batches written so far.
-                    if let Some(callback) = progress.filter(|_| !failure.is_set()) {
-                        Python::attach(|py| {
-                            if let Err(err) = callback.call1(py, (done,)) {
-                                failure.set(err);
-                            }
-                        });
-                    }
-                    if failure.is_set() {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
+                // `progress` raising stops the import after the batches it was told
+                // of (core writes exactly those); once the rows raised, the rows read
+                // before are still written, without telling `progress` again.
+                b.import_contacts(PyRows::new(iter, failure), dedupe_on, |done| match progress
+                    .filter(|_| !failure.is_set())
+                {
+                    Some(callback) => Python::attach(|py| match callback.call1(py, (done,)) {
+                        Ok(_) => ControlFlow::Continue(()),
+                        Err(err) => {
+                            failure.set(err);
+                            ControlFlow::Break(())
+                        }
+                    }),
+                    None => ControlFlow::Continue(()),
                 })
             })
         };
@@ -448,7 +448,7 @@ impl ContactBook {
         device: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
         let id = text(py, id, "id")?;
-        let device: DeviceInput = input(py, device, Name::Attributes("device"))?;
+        let device: DeviceInput = input(py, device, ReadAs::Attributes("device"))?;
         self.contact(py, move |b| b.add_mobile_push(&id, device))
     }
 
@@ -472,7 +472,8 @@ impl ContactBook {
         subscription: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
         let id = text(py, id, "id")?;
-        let subscription: WebPushInput = input(py, subscription, Name::Attributes("subscription"))?;
+        let subscription: WebPushInput =
+            input(py, subscription, ReadAs::Attributes("subscription"))?;
         self.contact(py, move |b| b.add_web_push(&id, subscription))
     }
 
@@ -497,7 +498,7 @@ impl ContactBook {
         telegram: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
         let id = text(py, id, "id")?;
-        let telegram: Option<Telegram> = input(py, telegram, Name::Attributes("telegram"))?;
+        let telegram: Option<Telegram> = input(py, telegram, ReadAs::Attributes("telegram"))?;
         self.contact(py, move |b| b.set_telegram(&id, telegram))
     }
 
@@ -509,7 +510,7 @@ impl ContactBook {
         device: &Bound<'_, PyAny>,
     ) -> PyResult<Contact> {
         let id = text(py, id, "id")?;
-        let device: DeviceInput = input(py, device, Name::Attributes("device"))?;
+        let device: DeviceInput = input(py, device, ReadAs::Attributes("device"))?;
         self.contact(py, move |b| b.register_app(&id, device))
     }
 
@@ -746,7 +747,7 @@ impl ContactBook {
         channel: &Bound<'_, PyString>,
         category: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Vec<SendDecision>> {
-        let ids: Vec<String> = input(py, ids, Name::Value("ids"))?;
+        let ids: Vec<String> = input(py, ids, ReadAs::Value("ids"))?;
         let category = optional_text(py, category, "category")?;
         let channel: Channel = name(py, "channel", channel)?;
         let decisions = self.run(py, move |b| {
@@ -847,7 +848,7 @@ impl ContactBook {
         definition: &Bound<'_, PyAny>,
     ) -> PyResult<FieldDefinition> {
         let definition: core::FieldDefinition =
-            input(py, definition, Name::Attributes("definition"))?;
+            input(py, definition, ReadAs::Attributes("definition"))?;
         self.run(py, move |b| b.define_field(definition))
             .map(|inner| FieldDefinition { inner })
     }
@@ -867,7 +868,7 @@ impl ContactBook {
         let update = FieldUpdate {
             title: optional_text(py, title, "title")?.map(Cow::into_owned),
             add_options: match add_options {
-                Some(options) => input(py, options, Name::Value("add_options"))?,
+                Some(options) => input(py, options, ReadAs::Value("add_options"))?,
                 None => Vec::new(),
             },
         };
@@ -900,7 +901,7 @@ impl ContactBook {
     ) -> PyResult<Contact> {
         let id = text(py, id, "id")?;
         let key = text(py, key, "key")?;
-        let value: FieldInput = input(py, value, Name::Value(&format!("fields.{key}")))?;
+        let value: FieldInput = input(py, value, ReadAs::Value(&format!("fields.{key}")))?;
         self.contact(py, move |b| b.set_field(&id, &key, value))
     }
 
@@ -926,7 +927,7 @@ impl ContactBook {
         campaign: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
         let id = text(py, id, "id")?;
-        let campaign: CampaignInput = input(py, campaign, Name::Attributes("campaign"))?;
+        let campaign: CampaignInput = input(py, campaign, ReadAs::Attributes("campaign"))?;
         let activity = self.run(py, move |b| b.record_campaign(&id, campaign))?;
         activity_object(py, &activity)
     }
@@ -939,7 +940,7 @@ impl ContactBook {
         event: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
         let id = text(py, id, "id")?;
-        let event: EventInput = input(py, event, Name::Attributes("event"))?;
+        let event: EventInput = input(py, event, ReadAs::Attributes("event"))?;
         let activity = self.run(py, move |b| b.record_event(&id, event))?;
         activity_object(py, &activity)
     }
@@ -952,7 +953,7 @@ impl ContactBook {
         order: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
         let id = text(py, id, "id")?;
-        let order: OrderInput = input(py, order, Name::Attributes("order"))?;
+        let order: OrderInput = input(py, order, ReadAs::Attributes("order"))?;
         let activity = self.run(py, move |b| b.record_order(&id, order))?;
         activity_object(py, &activity)
     }
@@ -1008,7 +1009,7 @@ pub struct ManualClock {
 impl ManualClock {
     #[new]
     fn new(py: Python<'_>, start: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let start: DateTime<Utc> = input(py, start, Name::Value("start"))?;
+        let start: DateTime<Utc> = input(py, start, ReadAs::Value("start"))?;
         Ok(ManualClock {
             clock: Arc::new(core::ManualClock::new(start)),
         })
@@ -1016,7 +1017,7 @@ impl ManualClock {
 
     /// Sets the clock to `at` (an aware datetime or RFC 3339 string).
     fn set(&self, py: Python<'_>, at: &Bound<'_, PyAny>) -> PyResult<()> {
-        let at: DateTime<Utc> = input(py, at, Name::Value("at"))?;
+        let at: DateTime<Utc> = input(py, at, ReadAs::Value("at"))?;
         self.clock.set(at);
         Ok(())
     }

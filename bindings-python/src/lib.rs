@@ -10,9 +10,10 @@ use pyo3::prelude::*;
 mod args;
 mod book;
 mod convert;
-mod de;
 mod errors;
 mod import;
+mod plain;
+mod read;
 mod records;
 
 /// Panics inside the binding's guarded boundary, to test that a Rust panic surfaces

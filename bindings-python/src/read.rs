@@ -1,0 +1,209 @@
+//! Python values in: the core's input types (which derive `Deserialize`) read from
+//! dicts and values through `pythonize`, with every failure turned into the book's
+//! `Error::Validation` by core's one conversion (`validate::unreadable`).
+//!
+//! A value goes three steps: [`plain`] bounds it and gives Python-only types (Decimal,
+//! date, datetime, tuples, sets, mappings) their JSON form; `pythonize` reads it as a
+//! JSON value; serde reads the core type from that, as strictly as from JSON (a `str`
+//! is not a list of characters, a `"no"` is not `True`). One thing Python callers may
+//! do that JSON callers may not: give an `int` where a string is expected (ids, money),
+//! which is read as its decimal text. A `float` stays refused there (it would round
+//! money).
+
+use crate::plain::{self, marker, Refusal};
+use contactkit::validate::unreadable::{json_at, unreadable, ReadAs};
+use contactkit::Error;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
+use pythonize::Depythonizer;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use serde_path_to_error::Segment;
+
+/// Why a string with a lone surrogate is refused.
+pub const NOT_UNICODE: &str =
+    "not valid Unicode: a lone surrogate (\\ud800-\\udfff) cannot be stored";
+
+/// Most retries of a value with integers read as text (each retry serves every element
+/// of the arrays on the way, so a real input needs one per field given as an `int`).
+const MAX_RETYPED: usize = 32;
+
+/// Reads a `T` from a Python value, named in errors as `read_as` says.
+pub fn from_py<T: DeserializeOwned>(
+    value: &Bound<'_, PyAny>,
+    read_as: ReadAs<'_>,
+) -> Result<T, Error> {
+    typed(json(value, read_as)?, value, read_as)
+}
+
+/// `value` as a JSON value, or the error naming the part that has none.
+fn json(value: &Bound<'_, PyAny>, read_as: ReadAs<'_>) -> Result<Value, Error> {
+    let (plain, refusal) = plain::plain(value);
+    if refusal.is_none() {
+        if let Ok(json) = pythonize::depythonize(&plain) {
+            return Ok(json);
+        }
+    }
+    // Read again tracking the path, which only a failure needs. A refused value was
+    // replaced by the marker, which pythonize cannot read: it fails there.
+    let error = match serde_path_to_error::deserialize(&mut Depythonizer::from_object(&plain)) {
+        Ok(json) => return Ok(json),
+        Err(error) => error,
+    };
+    let path = error.path().clone();
+    let at = value_at(&plain, &path);
+    let (reason, quoted) = match (refusal, lone_surrogate(&at)) {
+        (Some(Refusal { reason, value }), _) if at.is(&marker(at.py())) => (reason, value),
+        (_, Some(escaped)) => (NOT_UNICODE.to_string(), Some(escaped)),
+        _ => (error.into_inner().to_string(), None),
+    };
+    Err(unreadable(&path, &reason, read_as, |path| {
+        quoted.unwrap_or_else(|| quote(&value_at(value, path)))
+    }))
+}
+
+/// A `T` read from `json`, whose values came from `original`.
+fn typed<T: DeserializeOwned>(
+    mut json: Value,
+    original: &Bound<'_, PyAny>,
+    read_as: ReadAs<'_>,
+) -> Result<T, Error> {
+    // The error before the last retry, and where: reported if the retry fails there too.
+    let mut before: Option<(String, Error)> = None;
+    let mut retries = 0;
+    loop {
+        if let Ok(read) = T::deserialize(&json) {
+            return Ok(read);
+        }
+        let error = match serde_path_to_error::deserialize(&json) {
+            Ok(read) => return Ok(read),
+            Err(error) => error,
+        };
+        let (path, reason) = (error.path(), error.inner().to_string());
+        let at = path.to_string();
+        let failed = unreadable(path, &reason, read_as, |path| {
+            quote(&value_at(original, path))
+        });
+        match before {
+            Some((retyped, error)) if retyped == at => return Err(error),
+            _ => {}
+        }
+        let segments: Vec<&Segment> = path.iter().collect();
+        let integer = json_at(&json, path).is_some_and(|v| v.is_i64() || v.is_u64());
+        if !(integer && reason.starts_with("invalid type: integer `")) || retries == MAX_RETYPED {
+            return Err(failed);
+        }
+        retype(&mut json, &segments);
+        before = Some((at, failed));
+        retries += 1;
+    }
+}
+
+/// Rewrites as its decimal text the integer at `path`, in every element of the arrays
+/// on the way (`items[*].price`): the elements of one array have one type.
+fn retype(json: &mut Value, path: &[&Segment]) {
+    match path.split_first() {
+        None => {
+            if let Value::Number(n) = json {
+                *json = Value::String(n.to_string());
+            }
+        }
+        Some((Segment::Seq { .. }, rest)) => {
+            if let Value::Array(items) = json {
+                items.iter_mut().for_each(|item| retype(item, rest));
+            }
+        }
+        Some((Segment::Map { key }, rest)) => {
+            if let Some(value) = json.get_mut(key.as_str()) {
+                retype(value, rest);
+            }
+        }
+        Some((Segment::Enum { .. }, rest)) => retype(json, rest),
+        Some((Segment::Unknown, _)) => {}
+    }
+}
+
+/// The value at serde's `path` inside `root`, or the innermost one the path reaches.
+fn value_at<'py>(root: &Bound<'py, PyAny>, path: &serde_path_to_error::Path) -> Bound<'py, PyAny> {
+    let mut current = root.clone();
+    for segment in path.iter() {
+        let next = match segment {
+            Segment::Map { key } => current.get_item(key.as_str()),
+            Segment::Seq { index } => current.get_item(*index),
+            Segment::Enum { .. } | Segment::Unknown => continue,
+        };
+        match next {
+            Ok(next) => current = next,
+            Err(_) => break,
+        }
+    }
+    current
+}
+
+/// A value as an error quotes it: a string as given (lone surrogates escaped), a
+/// container briefly, anything else by its `str()`.
+fn quote(value: &Bound<'_, PyAny>) -> String {
+    if let Ok(s) = value.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|text| text.into_owned())
+            .unwrap_or_else(|_| escaped(s));
+    }
+    // `str()` of a container walks all of it: 16 million shared leaves take seconds
+    // and a deep one raises. `reprlib` writes a few items of a few levels.
+    let quoted = if is_container(value) {
+        short_repr(value)
+    } else {
+        value.str()
+    };
+    quoted
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The escaped string with a lone surrogate at `value`, or among its keys (a key
+/// that failed to read is reported at its mapping).
+fn lone_surrogate(value: &Bound<'_, PyAny>) -> Option<String> {
+    let unreadable = |s: &Bound<'_, PyString>| s.to_cow().is_err().then(|| escaped(s));
+    if let Ok(s) = value.cast::<PyString>() {
+        return unreadable(s);
+    }
+    let dict = value.cast::<PyDict>().ok()?;
+    dict.keys()
+        .iter()
+        .find_map(|key| key.cast::<PyString>().ok().and_then(|s| unreadable(&s)))
+}
+
+/// Whether `value` holds other values (so quoting it whole could be huge).
+fn is_container(value: &Bound<'_, PyAny>) -> bool {
+    value.is_instance_of::<PyList>()
+        || value.is_instance_of::<PyTuple>()
+        || value.is_instance_of::<PyDict>()
+        || value.is_instance_of::<PySet>()
+        || value.is_instance_of::<PyFrozenSet>()
+        || value.cast::<PyMapping>().is_ok()
+}
+
+/// `reprlib.repr(value)`: the first items of the first levels, cycles marked.
+fn short_repr<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    static REPR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let repr = REPR.get_or_try_init(value.py(), || {
+        Ok::<_, PyErr>(value.py().import("reprlib")?.getattr("repr")?.unbind())
+    })?;
+    repr.bind(value.py()).call1((value,))?.str()
+}
+
+/// A Python string with what UTF-8 cannot hold written as Python escapes
+/// (`"\ud800"`), so an error quotes the value as the caller wrote it.
+pub fn escaped(s: &Bound<'_, PyString>) -> String {
+    s.call_method1("encode", ("utf-8", "backslashreplace"))
+        .ok()
+        .and_then(|bytes| {
+            bytes
+                .cast::<PyBytes>()
+                .ok()
+                .map(|b| String::from_utf8_lossy(b.as_bytes()).into_owned())
+        })
+        .unwrap_or_else(|| s.to_string_lossy().into_owned())
+}
