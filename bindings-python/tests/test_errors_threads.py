@@ -33,6 +33,7 @@ def test_validation_error_carries_field_value_reason(book: ContactBook) -> None:
     error = caught.value
     assert (error.field, error.value) == ("email", "not-an-email")
     assert isinstance(error.reason, str) and error.reason
+    assert set(vars(error)) == {"field", "value", "reason"}
     assert "not-an-email" in str(error)
     assert book.count() == 0
 
@@ -53,7 +54,11 @@ def test_not_found_error_carries_what_and_id(book: ContactBook) -> None:
     with pytest.raises(contactkit.NotFoundError) as caught:
         book.update(UNKNOWN_ID, {"first_name": "Ann"})
     error = caught.value
-    assert (error.what, error.id, error.value, error.field) == ("contact", UNKNOWN_ID, UNKNOWN_ID, None)
+    assert (error.what, error.id) == ("contact", UNKNOWN_ID)
+    # Exactly the shared vocabulary: no `value`, `field` or `reason` besides.
+    assert vars(error) == {"what": "contact", "id": UNKNOWN_ID}
+    for absent in ("value", "field", "reason"):
+        assert not hasattr(error, absent)
 
 
 def test_conflict_error_carries_field_value_existing(book: ContactBook) -> None:
@@ -63,6 +68,7 @@ def test_conflict_error_carries_field_value_existing(book: ContactBook) -> None:
     error = caught.value
     assert (error.field, error.value) == ("email", "ann@example.com")
     assert error.existing is not None and ann.id in error.existing
+    assert set(vars(error)) == {"field", "value", "existing"} and not hasattr(error, "reason")
 
 
 def test_storage_error(tmp_path: Path) -> None:
@@ -71,6 +77,7 @@ def test_storage_error(tmp_path: Path) -> None:
     with pytest.raises(contactkit.StorageError) as caught:
         ContactBook.open(directory)
     assert caught.value.reason
+    assert set(vars(caught.value)) == {"reason"}
 
 
 def test_every_error_is_caught_by_except_exception(book: ContactBook) -> None:
