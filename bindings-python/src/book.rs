@@ -2,12 +2,11 @@
 //! detached (the GIL released), converts results and errors. No domain logic lives here.
 
 use crate::args::{self, optional_text, text, Limit};
+use crate::convert::{Shape, ToPy};
 use crate::errors::{detached, to_py_err};
 use crate::import::{Failure, PyRows};
 use crate::read::from_py;
-use crate::records::{
-    Category, Contact, FieldDefinition, ImportReport, Page, Segment, SendDecision, Suppression,
-};
+use crate::records::Page;
 use chrono::{DateTime, Utc};
 use contactkit as core;
 use contactkit::validate::unreadable::ReadAs;
@@ -18,10 +17,42 @@ use contactkit::{
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyIterator, PyString, PyType};
+use pyo3::IntoPyObjectExt;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use std::borrow::Cow;
 use std::ops::ControlFlow;
 use std::sync::{Arc, RwLock};
+
+/// Reads each string argument, named in errors as its parameter: `texts!(py; id, key)`
+/// is `let id = text(py, id, "id")?; let key = text(py, key, "key")?;`.
+macro_rules! texts {
+    ($py:expr; $($arg:ident),+) => {
+        $(let $arg = text($py, $arg, stringify!($arg))?;)+
+    };
+}
+
+/// A core result as the Python value a method returns.
+trait Returned: Send {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+}
+
+impl<T: ToPy + Send> Returned for T {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.to_py(py, Shape::Object)?.unbind())
+    }
+}
+
+impl Returned for core::Page<core::Contact> {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Page::of_contacts(self).into_py_any(py)
+    }
+}
+
+impl Returned for core::Page<core::Activity> {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Page::of_activities(self).into_py_any(py)
+    }
+}
 
 /// Reads an input named `name` or raises `ValidationError`.
 fn input<T: DeserializeOwned>(
@@ -106,29 +137,16 @@ impl ContactBook {
         }
     }
 
-    /// Runs `work` on the core book with the GIL released.
-    fn run<T, F>(&self, py: Python<'_>, work: F) -> PyResult<T>
+    /// Runs `work` on the core book with the GIL released, through the one guard
+    /// (`detached`: a core error becomes its exception, a panic `ContactKitError`), and
+    /// converts what it returns for Python.
+    fn run<T, F>(&self, py: Python<'_>, work: F) -> PyResult<Py<PyAny>>
     where
         F: FnOnce(&core::ContactBook) -> core::Result<T> + Send,
-        T: Send,
+        T: Returned,
     {
         let book = self.handle(py)?;
-        detached(py, move || work(&book))
-    }
-
-    fn contact<F>(&self, py: Python<'_>, work: F) -> PyResult<Contact>
-    where
-        F: FnOnce(&core::ContactBook) -> core::Result<core::Contact> + Send,
-    {
-        self.run(py, work).map(|inner| Contact { inner })
-    }
-
-    fn maybe_contact<F>(&self, py: Python<'_>, work: F) -> PyResult<Option<Contact>>
-    where
-        F: FnOnce(&core::ContactBook) -> core::Result<Option<core::Contact>> + Send,
-    {
-        self.run(py, work)
-            .map(|found| found.map(|inner| Contact { inner }))
+        detached(py, move || work(&book))?.returned(py)
     }
 }
 
@@ -251,9 +269,9 @@ impl ContactBook {
     // ---- profile ----------------------------------------------------------------
 
     /// Creates a contact from a dict of its attributes.
-    fn create(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Contact> {
+    fn create(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
-        self.contact(py, move |b| b.create(input))
+        self.run(py, move |b| b.create(input))
     }
 
     /// Updates the contact matched by `dedupe_on`, or creates one. Absent keys keep
@@ -267,16 +285,16 @@ impl ContactBook {
         py: Python<'_>,
         input: &Bound<'_, PyAny>,
         dedupe_on: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
+    ) -> PyResult<Py<PyAny>> {
         let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
         let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
-        self.contact(py, move |b| b.upsert(input, dedupe_on))
+        self.run(py, move |b| b.upsert(input, dedupe_on))
     }
 
     /// Adds a contact from a sign-up form: new email/phone stay `unconfirmed`.
-    fn sign_up(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Contact> {
+    fn sign_up(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
-        self.contact(py, move |b| b.sign_up(input))
+        self.run(py, move |b| b.sign_up(input))
     }
 
     /// Changes a live contact: absent keys stay, keys set to `None` are cleared.
@@ -285,36 +303,28 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         patch: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let patch: ContactInput = self::input(py, patch, ReadAs::Attributes("patch"))?;
-        self.contact(py, move |b| b.update(&id, patch))
+        self.run(py, move |b| b.update(&id, patch))
     }
 
     /// The live contact with `id`, or `None`.
-    fn get(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Option<Contact>> {
-        let id = text(py, id, "id")?;
-        self.maybe_contact(py, move |b| b.get(&id))
+    fn get(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
+        self.run(py, move |b| b.get(&id))
     }
 
     /// The live contact with this email, or `None`.
-    fn find_by_email(
-        &self,
-        py: Python<'_>,
-        email: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let email = text(py, email, "email")?;
-        self.maybe_contact(py, move |b| b.find_by_email(&email))
+    fn find_by_email(&self, py: Python<'_>, email: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; email);
+        self.run(py, move |b| b.find_by_email(&email))
     }
 
     /// The live contact with this phone, or `None`.
-    fn find_by_phone(
-        &self,
-        py: Python<'_>,
-        phone: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let phone = text(py, phone, "phone")?;
-        self.maybe_contact(py, move |b| b.find_by_phone(&phone))
+    fn find_by_phone(&self, py: Python<'_>, phone: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; phone);
+        self.run(py, move |b| b.find_by_phone(&phone))
     }
 
     /// The live contact with this contact key, or `None`.
@@ -322,9 +332,9 @@ impl ContactBook {
         &self,
         py: Python<'_>,
         contact_key: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let contact_key = text(py, contact_key, "contact_key")?;
-        self.maybe_contact(py, move |b| b.find_by_key(&contact_key))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; contact_key);
+        self.run(py, move |b| b.find_by_key(&contact_key))
     }
 
     /// The live contact with this external id, or `None`.
@@ -332,9 +342,9 @@ impl ContactBook {
         &self,
         py: Python<'_>,
         external_id: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let external_id = text(py, external_id, "external_id")?;
-        self.maybe_contact(py, move |b| b.find_by_external_id(&external_id))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; external_id);
+        self.run(py, move |b| b.find_by_external_id(&external_id))
     }
 
     /// The live contact holding the mobile push `token`, or `None`.
@@ -342,9 +352,9 @@ impl ContactBook {
         &self,
         py: Python<'_>,
         token: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let token = text(py, token, "token")?;
-        self.maybe_contact(py, move |b| b.find_by_push_token(&token))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; token);
+        self.run(py, move |b| b.find_by_push_token(&token))
     }
 
     /// The live contact holding the web push subscription with `endpoint` (compared
@@ -354,21 +364,21 @@ impl ContactBook {
         &self,
         py: Python<'_>,
         endpoint: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let endpoint = text(py, endpoint, "endpoint")?;
-        self.maybe_contact(py, move |b| b.find_by_web_push_endpoint(&endpoint))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; endpoint);
+        self.run(py, move |b| b.find_by_web_push_endpoint(&endpoint))
     }
 
     /// Soft-deletes a contact (restorable; its email and phone stay reserved).
-    fn delete(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<()> {
-        let id = text(py, id, "id")?;
+    fn delete(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         self.run(py, move |b| b.delete(&id))
     }
 
     /// Brings back a soft-deleted contact.
-    fn restore(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        self.contact(py, move |b| b.restore(&id))
+    fn restore(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
+        self.run(py, move |b| b.restore(&id))
     }
 
     /// Live contacts in creation order, a page at a time.
@@ -378,18 +388,17 @@ impl ContactBook {
         py: Python<'_>,
         limit: Option<&Bound<'_, PyInt>>,
         cursor: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Page> {
+    ) -> PyResult<Py<PyAny>> {
         let limit = Limit::read(limit)?;
         let query = ListQuery {
             limit: limit.size,
             cursor: self::cursor(py, cursor)?,
         };
         self.run(py, move |b| limit.quoted(b.list(&query)))
-            .map(Page::of_contacts)
     }
 
     /// How many live contacts the book holds.
-    fn count(&self, py: Python<'_>) -> PyResult<u64> {
+    fn count(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.run(py, |b| b.count())
     }
 
@@ -408,7 +417,7 @@ impl ContactBook {
         rows: &Bound<'_, PyAny>,
         dedupe_on: Option<&Bound<'_, PyString>>,
         progress: Option<Py<PyAny>>,
-    ) -> PyResult<ImportReport> {
+    ) -> PyResult<Py<PyAny>> {
         let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
         let iter: Py<PyIterator> = rows.try_iter()?.unbind();
         let failure = Failure::default();
@@ -435,7 +444,7 @@ impl ContactBook {
         if let Some(err) = failure.take() {
             return Err(err);
         }
-        outcome.map(|inner| ImportReport { inner })
+        outcome
     }
 
     // ---- channels ---------------------------------------------------------------
@@ -446,10 +455,10 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         device: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let device: DeviceInput = input(py, device, ReadAs::Attributes("device"))?;
-        self.contact(py, move |b| b.add_mobile_push(&id, device))
+        self.run(py, move |b| b.add_mobile_push(&id, device))
     }
 
     /// Removes the device holding `token`.
@@ -458,10 +467,9 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         token: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let token = text(py, token, "token")?;
-        self.contact(py, move |b| b.remove_mobile_push(&id, &token))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, token);
+        self.run(py, move |b| b.remove_mobile_push(&id, &token))
     }
 
     /// Registers (or refreshes) a web push subscription (keys flat or under `keys`).
@@ -470,11 +478,11 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         subscription: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let subscription: WebPushInput =
             input(py, subscription, ReadAs::Attributes("subscription"))?;
-        self.contact(py, move |b| b.add_web_push(&id, subscription))
+        self.run(py, move |b| b.add_web_push(&id, subscription))
     }
 
     /// Removes the web push subscription with `endpoint`.
@@ -483,10 +491,9 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         endpoint: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let endpoint = text(py, endpoint, "endpoint")?;
-        self.contact(py, move |b| b.remove_web_push(&id, &endpoint))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, endpoint);
+        self.run(py, move |b| b.remove_web_push(&id, &endpoint))
     }
 
     /// Binds the contact to a Telegram chat (`{"bot_id": ..., "chat_id": ...}`), or
@@ -496,10 +503,10 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         telegram: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let telegram: Option<Telegram> = input(py, telegram, ReadAs::Attributes("telegram"))?;
-        self.contact(py, move |b| b.set_telegram(&id, telegram))
+        self.run(py, move |b| b.set_telegram(&id, telegram))
     }
 
     /// Records an app installed on a device, with or without a push token.
@@ -508,10 +515,10 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         device: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let device: DeviceInput = input(py, device, ReadAs::Attributes("device"))?;
-        self.contact(py, move |b| b.register_app(&id, device))
+        self.run(py, move |b| b.register_app(&id, device))
     }
 
     /// Removes every device of the app `app_id` from the contact.
@@ -520,10 +527,9 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         app_id: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let app_id = text(py, app_id, "app_id")?;
-        self.contact(py, move |b| b.remove_app(&id, &app_id))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, app_id);
+        self.run(py, move |b| b.remove_app(&id, &app_id))
     }
 
     // ---- consent ----------------------------------------------------------------
@@ -536,11 +542,11 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
         reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let reason = optional_text(py, reason, "reason")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.blacklist(&id, channel, reason.as_deref()))
+        self.run(py, move |b| b.blacklist(&id, channel, reason.as_deref()))
     }
 
     /// Lifts a blacklist; the note is required and kept on the record.
@@ -550,11 +556,10 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
         note: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let note = text(py, note, "note")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, note);
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.unblacklist(&id, channel, &note))
+        self.run(py, move |b| b.unblacklist(&id, channel, &note))
     }
 
     /// Records that the person opted out of `channel`.
@@ -565,11 +570,11 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
         reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let reason = optional_text(py, reason, "reason")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.unsubscribe(&id, channel, reason.as_deref()))
+        self.run(py, move |b| b.unsubscribe(&id, channel, reason.as_deref()))
     }
 
     /// The person opts back in: lifts their unsubscribe and spam complaint.
@@ -580,11 +585,11 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
         note: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let note = optional_text(py, note, "note")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.resubscribe(&id, channel, note.as_deref()))
+        self.run(py, move |b| b.resubscribe(&id, channel, note.as_deref()))
     }
 
     /// Records that the person reported a message on `channel` as spam, with the
@@ -596,11 +601,11 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
         reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let reason = optional_text(py, reason, "reason")?;
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.report_spam(&id, channel, reason.as_deref()))
+        self.run(py, move |b| b.report_spam(&id, channel, reason.as_deref()))
     }
 
     /// Records a suppression (`kind`: `"blacklisted"`, `"unsubscribed"` or
@@ -616,18 +621,14 @@ impl ContactBook {
         address: &Bound<'_, PyString>,
         kind: &Bound<'_, PyString>,
         reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Vec<Suppression>> {
+    ) -> PyResult<Py<PyAny>> {
         let channel: Channel = name(py, "channel", channel)?;
-        let address = text(py, address, "address")?;
+        texts!(py; address);
         let kind: SuppressionKind = name(py, "kind", kind)?;
         let reason = optional_text(py, reason, "reason")?;
-        let records = self.run(py, move |b| {
+        self.run(py, move |b| {
             b.suppress_address(channel, &address, kind, reason.as_deref())
-        })?;
-        Ok(records
-            .into_iter()
-            .map(|inner| Suppression { inner })
-            .collect())
+        })
     }
 
     /// Confirms a signed-up email (`email`) or phone (`sms`).
@@ -636,10 +637,10 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.confirm(&id, channel))
+        self.run(py, move |b| b.confirm(&id, channel))
     }
 
     /// Every suppression record kept for `address` on `channel`, lifted ones too.
@@ -648,23 +649,18 @@ impl ContactBook {
         py: Python<'_>,
         channel: &Bound<'_, PyString>,
         address: &Bound<'_, PyString>,
-    ) -> PyResult<Vec<Suppression>> {
-        let address = text(py, address, "address")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; address);
         let channel: Channel = name(py, "channel", channel)?;
-        let records = self.run(py, move |b| b.suppressions(channel, &address))?;
-        Ok(records
-            .into_iter()
-            .map(|inner| Suppression { inner })
-            .collect())
+        self.run(py, move |b| b.suppressions(channel, &address))
     }
 
     // ---- categories -------------------------------------------------------------
 
     /// Defines a subscription category; its key is the slug of the title.
-    fn define_category(&self, py: Python<'_>, title: &Bound<'_, PyString>) -> PyResult<Category> {
-        let title = text(py, title, "title")?;
+    fn define_category(&self, py: Python<'_>, title: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; title);
         self.run(py, move |b| b.define_category(&title))
-            .map(|inner| Category { inner })
     }
 
     /// Gives the category `key` a new title, which its segment takes too; the key
@@ -674,23 +670,20 @@ impl ContactBook {
         py: Python<'_>,
         key: &Bound<'_, PyString>,
         title: &Bound<'_, PyString>,
-    ) -> PyResult<Category> {
-        let key = text(py, key, "key")?;
-        let title = text(py, title, "title")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; key, title);
         self.run(py, move |b| b.update_category(&key, &title))
-            .map(|inner| Category { inner })
     }
 
     /// Deletes the category `key`, its segment and every contact's subscription to it.
-    fn delete_category(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<()> {
-        let key = text(py, key, "key")?;
+    fn delete_category(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; key);
         self.run(py, move |b| b.delete_category(&key))
     }
 
     /// Every category, by key.
-    fn categories(&self, py: Python<'_>) -> PyResult<Vec<Category>> {
-        let all = self.run(py, |b| b.categories())?;
-        Ok(all.into_iter().map(|inner| Category { inner }).collect())
+    fn categories(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |b| b.categories())
     }
 
     /// Subscribes the contact to the category `key`.
@@ -699,10 +692,9 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         key: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let key = text(py, key, "key")?;
-        self.contact(py, move |b| b.add_category(&id, &key))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, key);
+        self.run(py, move |b| b.add_category(&id, &key))
     }
 
     /// Unsubscribes the contact from the category `key`.
@@ -711,10 +703,9 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         key: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let key = text(py, key, "key")?;
-        self.contact(py, move |b| b.remove_category(&id, &key))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, key);
+        self.run(py, move |b| b.remove_category(&id, &key))
     }
 
     /// May a message go to the contact on `channel` (and in `category`, if given)?
@@ -728,12 +719,11 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
         category: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<SendDecision> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let category = optional_text(py, category, "category")?;
         let channel: Channel = name(py, "channel", channel)?;
         self.run(py, move |b| b.can_send(&id, channel, category.as_deref()))
-            .map(|inner| SendDecision { inner })
     }
 
     /// `can_send` for many recipients (a list or tuple of identifiers, at most 1000) in
@@ -746,26 +736,21 @@ impl ContactBook {
         ids: &Bound<'_, PyAny>,
         channel: &Bound<'_, PyString>,
         category: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Vec<SendDecision>> {
+    ) -> PyResult<Py<PyAny>> {
         let ids: Vec<String> = input(py, ids, ReadAs::Value("ids"))?;
         let category = optional_text(py, category, "category")?;
         let channel: Channel = name(py, "channel", channel)?;
-        let decisions = self.run(py, move |b| {
+        self.run(py, move |b| {
             b.can_send_many(&ids, channel, category.as_deref())
-        })?;
-        Ok(decisions
-            .into_iter()
-            .map(|inner| SendDecision { inner })
-            .collect())
+        })
     }
 
     // ---- segments ---------------------------------------------------------------
 
     /// Creates a static segment with a unique name.
-    fn create_segment(&self, py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Segment> {
-        let name = text(py, name, "name")?;
+    fn create_segment(&self, py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; name);
         self.run(py, move |b| b.create_segment(&name))
-            .map(|inner| Segment { inner })
     }
 
     /// Renames a static segment (a category's segment is renamed with its category).
@@ -774,23 +759,20 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         name: &Bound<'_, PyString>,
-    ) -> PyResult<Segment> {
-        let id = text(py, id, "id")?;
-        let name = text(py, name, "name")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, name);
         self.run(py, move |b| b.update_segment(&id, &name))
-            .map(|inner| Segment { inner })
     }
 
     /// Deletes a static segment and every contact's membership of it.
-    fn delete_segment(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<()> {
-        let id = text(py, id, "id")?;
+    fn delete_segment(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         self.run(py, move |b| b.delete_segment(&id))
     }
 
     /// Every segment (static and category-backed), by id.
-    fn segments(&self, py: Python<'_>) -> PyResult<Vec<Segment>> {
-        let all = self.run(py, |b| b.segments())?;
-        Ok(all.into_iter().map(|inner| Segment { inner }).collect())
+    fn segments(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |b| b.segments())
     }
 
     /// Adds the contact to a static segment.
@@ -799,10 +781,9 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         segment_id: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let segment_id = text(py, segment_id, "segment_id")?;
-        self.contact(py, move |b| b.add_to_segment(&id, &segment_id))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, segment_id);
+        self.run(py, move |b| b.add_to_segment(&id, &segment_id))
     }
 
     /// Removes the contact from a static segment.
@@ -811,10 +792,9 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         segment_id: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let segment_id = text(py, segment_id, "segment_id")?;
-        self.contact(py, move |b| b.remove_from_segment(&id, &segment_id))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, segment_id);
+        self.run(py, move |b| b.remove_from_segment(&id, &segment_id))
     }
 
     /// Live members of a segment in id order, a page at a time.
@@ -825,8 +805,8 @@ impl ContactBook {
         segment_id: &Bound<'_, PyString>,
         limit: Option<&Bound<'_, PyInt>>,
         cursor: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Page> {
-        let segment_id = text(py, segment_id, "segment_id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; segment_id);
         let limit = Limit::read(limit)?;
         let query = ListQuery {
             limit: limit.size,
@@ -835,22 +815,16 @@ impl ContactBook {
         self.run(py, move |b| {
             limit.quoted(b.segment_members(&segment_id, &query))
         })
-        .map(Page::of_contacts)
     }
 
     // ---- fields -----------------------------------------------------------------
 
     /// Defines an additional field from a dict (`key`, `type`, `title`, `required`,
     /// `readonly`, `options`, `min`, `max`).
-    fn define_field(
-        &self,
-        py: Python<'_>,
-        definition: &Bound<'_, PyAny>,
-    ) -> PyResult<FieldDefinition> {
+    fn define_field(&self, py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let definition: core::FieldDefinition =
             input(py, definition, ReadAs::Attributes("definition"))?;
         self.run(py, move |b| b.define_field(definition))
-            .map(|inner| FieldDefinition { inner })
     }
 
     /// Changes the field `key`: a new `title`, and `add_options` appended to a list or
@@ -863,8 +837,8 @@ impl ContactBook {
         key: &Bound<'_, PyString>,
         title: Option<&Bound<'_, PyString>>,
         add_options: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<FieldDefinition> {
-        let key = text(py, key, "key")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; key);
         let update = FieldUpdate {
             title: optional_text(py, title, "title")?.map(Cow::into_owned),
             add_options: match add_options {
@@ -873,22 +847,17 @@ impl ContactBook {
             },
         };
         self.run(py, move |b| b.update_field(&key, update))
-            .map(|inner| FieldDefinition { inner })
     }
 
     /// Deletes the field definition `key` and every contact's value of it.
-    fn delete_field(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<()> {
-        let key = text(py, key, "key")?;
+    fn delete_field(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        texts!(py; key);
         self.run(py, move |b| b.delete_field(&key))
     }
 
     /// Every field definition, by key.
-    fn field_definitions(&self, py: Python<'_>) -> PyResult<Vec<FieldDefinition>> {
-        let all = self.run(py, |b| b.field_definitions())?;
-        Ok(all
-            .into_iter()
-            .map(|inner| FieldDefinition { inner })
-            .collect())
+    fn field_definitions(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |b| b.field_definitions())
     }
 
     /// Sets one additional field; `value` is typed or in the platform's string form.
@@ -898,11 +867,10 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         key: &Bound<'_, PyString>,
         value: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let key = text(py, key, "key")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, key);
         let value: FieldInput = input(py, value, ReadAs::Value(&format!("fields.{key}")))?;
-        self.contact(py, move |b| b.set_field(&id, &key, value))
+        self.run(py, move |b| b.set_field(&id, &key, value))
     }
 
     /// Clears one additional field.
@@ -911,10 +879,9 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         key: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let key = text(py, key, "key")?;
-        self.contact(py, move |b| b.clear_field(&id, &key))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, key);
+        self.run(py, move |b| b.clear_field(&id, &key))
     }
 
     // ---- activity ---------------------------------------------------------------
@@ -926,10 +893,9 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         campaign: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let id = text(py, id, "id")?;
+        texts!(py; id);
         let campaign: CampaignInput = input(py, campaign, ReadAs::Attributes("campaign"))?;
-        let activity = self.run(py, move |b| b.record_campaign(&id, campaign))?;
-        activity_object(py, &activity)
+        self.run(py, move |b| b.record_campaign(&id, campaign))
     }
 
     /// Records an event the contact triggered.
@@ -939,10 +905,9 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         event: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let id = text(py, id, "id")?;
+        texts!(py; id);
         let event: EventInput = input(py, event, ReadAs::Attributes("event"))?;
-        let activity = self.run(py, move |b| b.record_event(&id, event))?;
-        activity_object(py, &activity)
+        self.run(py, move |b| b.record_event(&id, event))
     }
 
     /// Records an order, or updates the one recorded under its `external_id`.
@@ -952,10 +917,9 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         order: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let id = text(py, id, "id")?;
+        texts!(py; id);
         let order: OrderInput = input(py, order, ReadAs::Attributes("order"))?;
-        let activity = self.run(py, move |b| b.record_order(&id, order))?;
-        activity_object(py, &activity)
+        self.run(py, move |b| b.record_order(&id, order))
     }
 
     /// The contact's timeline, newest first, by category and period, a page at a time.
@@ -977,8 +941,8 @@ impl ContactBook {
         until: Option<&Bound<'_, PyAny>>,
         limit: Option<&Bound<'_, PyInt>>,
         cursor: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Page> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let limit = Limit::read(limit)?;
         let query = ActivityQuery {
             category: name_or::<ActivityCategory>(py, "category", category, "all")?,
@@ -989,13 +953,7 @@ impl ContactBook {
             cursor: self::cursor(py, cursor)?,
         };
         self.run(py, move |b| limit.quoted(b.activity(&id, &query)))
-            .map(Page::of_activities)
     }
-}
-
-fn activity_object(py: Python<'_>, activity: &core::Activity) -> PyResult<Py<PyAny>> {
-    use crate::convert::{Shape, ToPy};
-    Ok(activity.to_py(py, Shape::Object)?.unbind())
 }
 
 /// A clock that moves only when told to, for deterministic tests (the shared
@@ -1047,4 +1005,14 @@ pub fn _in_memory_with_clock(
 ) -> PyResult<ContactBook> {
     let book = core::ContactBook::in_memory().with_clock(clock.clock.clone());
     configured(py, book, default_region)
+}
+
+/// Test-only: a book over core's `PanickingStore`, whose every unit of work panics, so
+/// the test suite can prove each method turns a Rust panic into `ContactKitError`
+/// (`tests/test_errors_threads.py`). Private, and in no stub or doc.
+#[pyfunction]
+pub fn _panicking_book() -> ContactBook {
+    ContactBook::wrap(core::ContactBook::with_store(Arc::new(
+        core::PanickingStore,
+    )))
 }
