@@ -54,7 +54,7 @@ fn json(value: &Bound<'_, PyAny>, read_as: ReadAs<'_>) -> Result<Value, Error> {
     let path = error.path().clone();
     let at = value_at(&plain, &path);
     let (reason, quoted) = match (refusal, lone_surrogate(&at)) {
-        (Some(Refusal { reason, value }), _) if at.is(&marker(at.py())) => (reason, value),
+        (Some(Refusal { reason, value }), _) if at.is(marker(at.py())) => (reason, value),
         (_, Some(escaped)) => (NOT_UNICODE.to_string(), Some(escaped)),
         _ => (error.into_inner().to_string(), None),
     };
@@ -172,7 +172,7 @@ fn lone_surrogate(value: &Bound<'_, PyAny>) -> Option<String> {
     let dict = value.cast::<PyDict>().ok()?;
     dict.keys()
         .iter()
-        .find_map(|key| key.cast::<PyString>().ok().and_then(|s| unreadable(&s)))
+        .find_map(|key| key.cast::<PyString>().ok().and_then(|s| unreadable(s)))
 }
 
 /// Whether `value` holds other values (so quoting it whole could be huge).
