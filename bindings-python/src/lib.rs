@@ -1,10 +1,10 @@
 //! Python binding of ContactKit: the extension module `contactkit._native`, which the
 //! Python package `contactkit` re-exports.
 //!
-//! The crate only converts: Python values in (`read`, after `plain` bounds them, for
-//! dicts and values; `args` for plain arguments), Python values out (`convert`,
-//! `records`), errors and panics to exceptions (`errors`), and a lazy row iterator for
-//! imports (`import`). Every rule lives in the `contactkit` core crate.
+//! The crate only converts: Python values in (`json` walks dicts and values, `read`
+//! reads the core types from them; `args` plain arguments), Python values out
+//! (`convert`, `records`), errors and panics to exceptions (`errors`), and a lazy row
+//! iterator for imports (`import`). Every rule lives in the `contactkit` core crate.
 
 use pyo3::prelude::*;
 
@@ -13,7 +13,7 @@ mod book;
 mod convert;
 mod errors;
 mod import;
-mod plain;
+mod json;
 mod read;
 mod records;
 

@@ -1,22 +1,19 @@
-//! Python values in: the core's input types (which derive `Deserialize`) read from
-//! dicts and values through `pythonize`, with every failure turned into the book's
-//! `Error::Validation` by core's one conversion (`validate::unreadable`).
+//! Python values in: the core's input types (which derive `Deserialize`) read by
+//! serde from the JSON value of a caller's Python value, with every failure turned into
+//! the book's `Error::Validation` by core's one conversion (`validate::unreadable`).
 //!
-//! A value goes three steps: [`plain`] bounds it and gives Python-only types (Decimal,
-//! date, datetime, tuples, sets, mappings) their JSON form; `pythonize` reads it as a
-//! JSON value; serde reads the core type from that, as strictly as from JSON (a `str`
-//! is not a list of characters, a `"no"` is not `True`). One thing Python callers may
-//! do that JSON callers may not: give an `int` where a string is expected (ids, money),
-//! which is read as its decimal text. A `float` stays refused there (it would round
-//! money).
+//! [`json`](crate::json) makes the JSON value in one bounded walk; serde_json's own
+//! `Deserializer` reads the core type from it, as strictly as from JSON (a `str` is not
+//! a list of characters, `"no"` is not `True`). One thing Python callers may do that
+//! JSON callers may not: give an `int` where a string is expected (ids, money), read as
+//! its decimal text. A `float` stays refused there (it would round money).
 
-use crate::plain::{self, marker, Refusal};
-use contactkit::validate::unreadable::{json_at, unreadable, ReadAs};
+use crate::json::{to_json, Refusal};
+use contactkit::validate::unreadable::{field_at, json_at, unreadable, ReadAs};
 use contactkit::Error;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
-use pythonize::Depythonizer;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_path_to_error::Segment;
@@ -34,33 +31,14 @@ pub fn from_py<T: DeserializeOwned>(
     value: &Bound<'_, PyAny>,
     read_as: ReadAs<'_>,
 ) -> Result<T, Error> {
-    typed(json(value, read_as)?, value, read_as)
-}
-
-/// `value` as a JSON value, or the error naming the part that has none.
-fn json(value: &Bound<'_, PyAny>, read_as: ReadAs<'_>) -> Result<Value, Error> {
-    let (plain, refusal) = plain::plain(value);
-    if refusal.is_none() {
-        if let Ok(json) = pythonize::depythonize(&plain) {
-            return Ok(json);
-        }
-    }
-    // Read again tracking the path, which only a failure needs. A refused value was
-    // replaced by the marker, which pythonize cannot read: it fails there.
-    let error = match serde_path_to_error::deserialize(&mut Depythonizer::from_object(&plain)) {
-        Ok(json) => return Ok(json),
-        Err(error) => error,
-    };
-    let path = error.path().clone();
-    let at = value_at(&plain, &path);
-    let (reason, quoted) = match (refusal, lone_surrogate(&at)) {
-        (Some(Refusal { reason, value }), _) if at.is(marker(at.py())) => (reason, value),
-        (_, Some(escaped)) => (NOT_UNICODE.to_string(), Some(escaped)),
-        _ => (error.into_inner().to_string(), None),
-    };
-    Err(unreadable(&path, &reason, read_as, |path| {
-        quoted.unwrap_or_else(|| quote(&value_at(value, path)))
-    }))
+    let json = to_json(value).map_err(
+        |Refusal {
+             path,
+             reason,
+             value,
+         }| { Error::validation(field_at(&path, read_as), value, reason) },
+    )?;
+    typed(json, value, read_as)
 }
 
 /// A `T` read from `json`, whose values came from `original`.
@@ -143,7 +121,7 @@ fn value_at<'py>(root: &Bound<'py, PyAny>, path: &serde_path_to_error::Path) -> 
 
 /// A value as an error quotes it: a string as given (lone surrogates escaped), a
 /// container briefly, anything else by its `str()`.
-fn quote(value: &Bound<'_, PyAny>) -> String {
+pub fn quote(value: &Bound<'_, PyAny>) -> String {
     if let Ok(s) = value.cast::<PyString>() {
         return s
             .to_cow()
@@ -160,19 +138,6 @@ fn quote(value: &Bound<'_, PyAny>) -> String {
     quoted
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// The escaped string with a lone surrogate at `value`, or among its keys (a key
-/// that failed to read is reported at its mapping).
-fn lone_surrogate(value: &Bound<'_, PyAny>) -> Option<String> {
-    let unreadable = |s: &Bound<'_, PyString>| s.to_cow().is_err().then(|| escaped(s));
-    if let Ok(s) = value.cast::<PyString>() {
-        return unreadable(s);
-    }
-    let dict = value.cast::<PyDict>().ok()?;
-    dict.keys()
-        .iter()
-        .find_map(|key| key.cast::<PyString>().ok().and_then(|s| unreadable(s)))
 }
 
 /// Whether `value` holds other values (so quoting it whole could be huge).
