@@ -6,9 +6,10 @@
 //! the write lock and queued behind each import batch. Also notes the longest single
 //! decision seen beside the writer.
 
-use crate::data::{self, Rng};
+use crate::data;
 use crate::report::{compare, note, piece, timed, Better, Row};
 use contactkit::{Channel, ContactBook, DedupeOn};
+use contactkit_cli::random::SampleRng;
 use std::ops::ControlFlow::Continue;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -20,10 +21,8 @@ const WRITER_BATCH: usize = 500;
 pub fn run(path: &Path, ids: &[String], decisions: usize, n: usize, rows: &mut Vec<Row>) {
     let book = ContactBook::open(path).unwrap();
     let sample: Vec<&str> = {
-        let mut rng = Rng::new(11);
-        (0..decisions)
-            .map(|_| ids[rng.below(ids.len())].as_str())
-            .collect()
+        let mut rng = SampleRng::new(11, 0);
+        (0..decisions).map(|_| rng.pick(ids).as_str()).collect()
     };
     let writing = AtomicBool::new(false);
     let stop = AtomicBool::new(false);

@@ -2,9 +2,9 @@
 //! check (the contact's email and confirmation, then the suppressions in force at the
 //! address). Every tenth contact is unsubscribed first, so both sides see refusals.
 
-use crate::data::Rng;
 use crate::report::{compare, note, piece, Better, Row};
 use contactkit::{Channel, ContactBook, SendReason};
+use contactkit_cli::random::SampleRng;
 use rusqlite::{Connection, OptionalExtension, Statement};
 use std::path::Path;
 
@@ -28,10 +28,8 @@ pub fn run(path: &Path, ids: &[String], decisions: usize, rows: &mut Vec<Row>) {
     let conn = Connection::open(path).unwrap();
     let mut raw = RawCheck::new(&conn);
     let sample: Vec<&str> = {
-        let mut rng = Rng::new(7);
-        (0..decisions)
-            .map(|_| ids[rng.below(ids.len())].as_str())
-            .collect()
+        let mut rng = SampleRng::new(7, 0);
+        (0..decisions).map(|_| rng.pick(ids).as_str()).collect()
     };
     for id in sample.iter().take(decisions.min(2000)) {
         let ours = book.can_send(id, Channel::Email, None).unwrap().reason;

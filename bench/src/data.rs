@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use contactkit::{
     ContactBook, ContactInput, DeviceInput, FieldDefinition, FieldInput, FieldType, Patch, Platform,
 };
+use contactkit_cli::random::SampleRng;
 
 /// The static segment every bench contact is in.
 pub const SEGMENT_NAME: &str = "Bench";
@@ -58,14 +59,7 @@ pub fn device_id(i: usize, k: usize) -> String {
 
 /// A 64-hex-digit token (the length of an APNs token), random-looking like real ones.
 pub fn token(i: usize, k: usize) -> String {
-    let mut rng = Rng::new((i as u64) << 1 | k as u64);
-    format!(
-        "{:016x}{:016x}{:016x}{:016x}",
-        rng.next(),
-        rng.next(),
-        rng.next(),
-        rng.next()
-    )
+    SampleRng::new(i as u64, k as u64).hex(32)
 }
 
 /// Device `k` is an iPhone, device 1 an Android phone.
@@ -100,27 +94,5 @@ pub fn input(i: usize, segment_id: &str) -> ContactInput {
         .map(|(key, value)| (key.to_string(), Some(value)))
         .collect(),
         ..Default::default()
-    }
-}
-
-/// A small deterministic generator (splitmix64) for tokens and samples.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }

@@ -3,9 +3,10 @@
 //! web push, categories, segments, field values, the suppressions kept at its email,
 //! phone and id, and its orders (the card's order stats), in one read transaction.
 
-use crate::data::{self, Rng};
+use crate::data;
 use crate::report::{compare, note, piece, Better, Row};
 use contactkit::ContactBook;
+use contactkit_cli::random::SampleRng;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, Statement};
 use std::path::Path;
@@ -16,8 +17,10 @@ pub fn run(path: &Path, n: usize, lookups: usize, rows: &mut Vec<Row>) -> (f64, 
     let conn = Connection::open(path).expect("open raw");
     let mut raw = RawLookup::new(&conn);
     let sample: Vec<String> = {
-        let mut rng = Rng::new(42);
-        (0..lookups).map(|_| data::email(rng.below(n))).collect()
+        let mut rng = SampleRng::new(42, 0);
+        (0..lookups)
+            .map(|_| data::email(rng.below(n as u64) as usize))
+            .collect()
     };
     // Warm-up, and a check that both sides see the same profile.
     for email in sample.iter().take(lookups.min(2000)) {

@@ -16,6 +16,7 @@ use crate::profile::{self, FollowUp};
 use crate::render::{escape, json_line};
 use crate::Context;
 use clap::ValueEnum;
+use contactkit::validate::unreadable::{from_json, in_plain_words, ReadAs};
 use contactkit::{Address, ContactBook, ContactInput, DedupeOn, FieldInput, Patch, Telegram};
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -67,6 +68,22 @@ pub(crate) struct Rejected {
     /// Why.
     pub(crate) reason: String,
 }
+
+impl Rejected {
+    /// The row starting on `line`, refused by the book or by the reader with `error`:
+    /// its field, and the book's whole message as the reason, the same for every row.
+    pub(crate) fn from_error(line: u64, error: &contactkit::Error) -> Self {
+        Rejected {
+            line,
+            field: error.field().map(str::to_string),
+            reason: error.to_string(),
+        }
+    }
+}
+
+/// How a JSON row that does not read as its type is named: by the path to the value at
+/// fault inside the row, and as `(row)` when the row as a whole is.
+const ROW: ReadAs<'static> = ReadAs::Attributes("(row)");
 
 /// State shared by the row reader and the progress callback.
 struct State {
@@ -168,11 +185,8 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
             if let contactkit::Error::Storage { .. } = e {
                 return Err(Failure::from(e).context(&name));
             }
-            rejected.push(Rejected {
-                line: state.lines.get(index).copied().unwrap_or(0),
-                field: e.field().map(str::to_string),
-                reason: e.to_string(),
-            });
+            let line = state.lines.get(index).copied().unwrap_or(0);
+            rejected.push(Rejected::from_error(line, &e));
         }
     }
     let text = format!(
@@ -356,7 +370,7 @@ impl JsonSource {
                 path.display(),
                 e.line(),
                 e.column(),
-                without_position(&e.to_string())
+                in_plain_words(&e.to_string())
             ))
         })?;
         let lines = array_item_lines(&text);
@@ -391,7 +405,7 @@ impl JsonSource {
                                     format!(
                                         "malformed JSON at column {}: {}",
                                         e.column(),
-                                        without_position(&e.to_string())
+                                        in_plain_words(&e.to_string())
                                     )
                                 }),
                             ),
@@ -431,101 +445,49 @@ fn json_row(
         return None;
     };
     if profile::is_catalog(object) {
-        match serde_path_to_error::deserialize::<_, profile::CatalogLine>(value) {
-            Ok(entry) => match profile::apply_catalog(book, entry) {
-                Ok(Some(segment)) => {
-                    state
-                        .segments
-                        .insert(segment.name.to_lowercase(), segment.id);
-                }
-                Ok(None) => {}
-                Err(e) => state.reject(line, e.field().map(str::to_string), e.to_string()),
-            },
-            Err(e) => {
-                let (field, reason) = serde_problem(&e);
-                state.reject(line, Some(field), reason);
+        match from_json::<profile::CatalogLine>(&value, ROW)
+            .and_then(|entry| profile::apply_catalog(book, entry))
+        {
+            Ok(Some(segment)) => {
+                state
+                    .segments
+                    .insert(segment.name.to_lowercase(), segment.id);
             }
+            Ok(None) => {}
+            Err(e) => state.rejected.push(Rejected::from_error(line, &e)),
         }
         return None;
     }
     let input = if platform::is_platform(object) {
-        match platform::to_input(value, mapping) {
-            Ok(input) => input,
-            Err(e) => {
-                state.reject(line, Some(e.field), e.reason);
-                return None;
-            }
-        }
+        platform::to_input(&value, mapping)
     } else if profile::is_profile(object) {
-        match serde_path_to_error::deserialize::<_, profile::ProfileLine>(value) {
-            Ok(parsed) => {
-                let (input, follow_up) = profile::to_input(parsed, |name| state.segment_id(name));
-                if !follow_up.is_empty() {
-                    let index = state.lines.len();
-                    state.follow_ups.insert(index, follow_up);
-                }
-                input
+        from_json::<profile::ProfileLine>(&value, ROW).map(|parsed| {
+            let (input, follow_up) = profile::to_input(parsed, |name| state.segment_id(name));
+            if !follow_up.is_empty() {
+                let index = state.lines.len();
+                state.follow_ups.insert(index, follow_up);
             }
-            Err(e) => {
-                let (field, reason) = serde_problem(&e);
-                state.reject(line, Some(field), reason);
-                return None;
-            }
-        }
+            input
+        })
     } else {
-        match serde_path_to_error::deserialize::<_, ContactInput>(value) {
-            Ok(mut input) => {
-                if let Patch::Set(segments) = &mut input.segments {
-                    for segment in segments.iter_mut() {
-                        *segment = state.segment_id(segment);
-                    }
+        from_json::<ContactInput>(&value, ROW).map(|mut input| {
+            if let Patch::Set(segments) = &mut input.segments {
+                for segment in segments.iter_mut() {
+                    *segment = state.segment_id(segment);
                 }
-                input
             }
-            Err(e) => {
-                let (field, reason) = serde_problem(&e);
-                state.reject(line, Some(field), reason);
-                return None;
-            }
-        }
+            input
+        })
     };
-    state.lines.push(line);
-    Some(input)
-}
-
-/// The field and reason of a serde error: `unknown field` errors name the field in
-/// the message, others by their path.
-fn serde_problem(error: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
-    let message = without_position(&error.inner().to_string());
-    let path = error.path().to_string();
-    let path = if path == "." { String::new() } else { path };
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        if let Some(end) = rest.find('`') {
-            let name = &rest[..end];
-            // The path may or may not end with the unknown key already.
-            let field = if path.is_empty() {
-                name.to_string()
-            } else if path == name || path.ends_with(&format!(".{name}")) {
-                path.clone()
-            } else {
-                format!("{path}.{name}")
-            };
-            return (field, message.clone());
+    match input {
+        Ok(input) => {
+            state.lines.push(line);
+            Some(input)
         }
-    }
-    let field = if path.is_empty() {
-        "(row)".to_string()
-    } else {
-        path
-    };
-    (field, message)
-}
-
-/// serde_json appends " at line L column C"; the report gives the file's own line.
-fn without_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
+        Err(e) => {
+            state.rejected.push(Rejected::from_error(line, &e));
+            None
+        }
     }
 }
 
@@ -922,13 +884,5 @@ mod tests {
     fn array_items_are_found_by_line() {
         let text = "[\n  {\"a\": [1, 2]},\n  {\"b\": \"x,]\"}\n,{}]";
         assert_eq!(array_item_lines(text), vec![2, 3, 4]);
-    }
-
-    #[test]
-    fn serde_positions_are_dropped() {
-        assert_eq!(
-            without_position("expected `:` at line 1 column 9"),
-            "expected `:`"
-        );
     }
 }

@@ -8,7 +8,8 @@
 //! 1 bad input, 2 storage error.
 //!
 //! A library as well as the binary (`src/main.rs` only calls [`main`]), so the fuzz
-//! targets in `fuzz/` can drive [`import::run`] in-process.
+//! targets in `fuzz/` can drive [`import::run`] in-process, and the bench draws its
+//! sample data from the demo's generator ([`random`]).
 
 mod commands;
 mod demo;
@@ -17,6 +18,7 @@ pub mod import;
 mod outputs;
 mod platform;
 mod profile;
+pub mod random;
 mod render;
 mod suppress;
 

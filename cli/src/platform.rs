@@ -20,8 +20,9 @@
 //! names the field here; an id without a mapping is read as a field key. Keys this
 //! book has no use for (`id`, `addressBookId`, `ordersInfo`, `groups`, …) are ignored.
 
+use contactkit::validate::unreadable::{from_json, ReadAs};
 use contactkit::{
-    Address, ContactInput, DeviceInput, FieldInput, Patch, Platform, Telegram, WebPushInput,
+    Address, ContactInput, DeviceInput, Error, FieldInput, Patch, Platform, Telegram, WebPushInput,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -51,15 +52,6 @@ pub struct Mapping {
     pub fields: BTreeMap<String, String>,
     /// Bot id for `telegram` channels that carry none.
     pub telegram_bot: Option<String>,
-}
-
-/// A conversion error: the platform field at fault and why.
-#[derive(Debug)]
-pub struct MappingError {
-    /// E.g. `channels[2].device.appId`.
-    pub field: String,
-    /// Why.
-    pub reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,13 +110,10 @@ struct PlatformField {
     value: Value,
 }
 
-/// Converts one platform contact.
-pub fn to_input(value: Value, mapping: &Mapping) -> Result<ContactInput, MappingError> {
-    let contact: PlatformContact =
-        serde_path_to_error::deserialize(value).map_err(|e| MappingError {
-            field: e.path().to_string(),
-            reason: e.inner().to_string(),
-        })?;
+/// Converts one platform contact. An error is the book's validation error naming the
+/// platform's field (`channels[2].device.appId`), as for any other row.
+pub fn to_input(value: &Value, mapping: &Mapping) -> Result<ContactInput, Error> {
+    let contact: PlatformContact = from_json(value, ReadAs::Attributes("(row)"))?;
     let mut input = ContactInput {
         first_name: set(contact.first_name),
         last_name: set(contact.last_name),
@@ -147,14 +136,15 @@ pub fn to_input(value: Value, mapping: &Mapping) -> Result<ContactInput, Mapping
     let mut subscriptions = Vec::new();
     for (i, channel) in contact.channels.into_iter().enumerate() {
         let at = |part: &str| format!("channels[{i}].{part}");
-        let text = || -> Result<String, MappingError> {
+        let text = || -> Result<String, Error> {
             match &channel.value {
                 Value::String(s) => Ok(s.clone()),
                 Value::Number(n) => Ok(n.to_string()),
-                other => Err(MappingError {
-                    field: at("value"),
-                    reason: format!("expected a string, got {other}"),
-                }),
+                other => Err(Error::validation(
+                    at("value"),
+                    other.to_string(),
+                    "expected a string",
+                )),
             }
         };
         match channel.kind.to_ascii_lowercase().as_str() {
@@ -163,9 +153,12 @@ pub fn to_input(value: Value, mapping: &Mapping) -> Result<ContactInput, Mapping
             "mobilepush" => {
                 let token = text()?;
                 let device = channel.device.unwrap_or_default();
-                let app_id = device.app_id.ok_or_else(|| MappingError {
-                    field: at("device.appId"),
-                    reason: "a mobilepush channel needs the app it belongs to".into(),
+                let app_id = device.app_id.ok_or_else(|| {
+                    Error::validation(
+                        at("device.appId"),
+                        "",
+                        "a mobilepush channel needs the app it belongs to",
+                    )
                 })?;
                 devices.push(DeviceInput {
                     app_id,
@@ -183,18 +176,19 @@ pub fn to_input(value: Value, mapping: &Mapping) -> Result<ContactInput, Mapping
             "webpush" => {
                 // The platform keeps the browser's PushSubscription as a JSON string.
                 let subscription = match channel.value {
-                    Value::String(s) => serde_json::from_str::<Value>(&s).map_err(|e| MappingError {
-                        field: at("value"),
-                        reason: format!("not a push subscription JSON: {e}"),
+                    Value::String(s) => serde_json::from_str::<Value>(&s).map_err(|e| {
+                        Error::validation(
+                            at("value"),
+                            &s,
+                            format!("not a push subscription JSON: {e}"),
+                        )
                     })?,
                     other => other,
                 };
-                let parsed: WebPushInput =
-                    serde_path_to_error::deserialize(subscription).map_err(|e| MappingError {
-                        field: at(&format!("value.{}", e.path())),
-                        reason: e.inner().to_string(),
-                    })?;
-                subscriptions.push(parsed);
+                subscriptions.push(from_json::<WebPushInput>(
+                    &subscription,
+                    ReadAs::Value(&at("value")),
+                )?);
             }
             "telegram" => {
                 let chat_id = text()?;
@@ -203,20 +197,21 @@ pub fn to_input(value: Value, mapping: &Mapping) -> Result<ContactInput, Mapping
                     Some(Value::Number(n)) => Some(n.to_string()),
                     _ => mapping.telegram_bot.clone(),
                 }
-                .ok_or_else(|| MappingError {
-                    field: at("botId"),
-                    reason: "a telegram channel needs its bot: add botId or pass --telegram-bot"
-                        .into(),
+                .ok_or_else(|| {
+                    Error::validation(
+                        at("botId"),
+                        "",
+                        "a telegram channel needs its bot: add botId or pass --telegram-bot",
+                    )
                 })?;
                 input.telegram = Patch::Set(Telegram { bot_id, chat_id });
             }
             other => {
-                return Err(MappingError {
-                    field: at("type"),
-                    reason: format!(
-                        "unknown channel type {other:?}: expected email, sms, mobilepush, webpush or telegram"
-                    ),
-                })
+                return Err(Error::validation(
+                    at("type"),
+                    other,
+                    "unknown channel type: expected email, sms, mobilepush, webpush or telegram",
+                ))
             }
         }
     }
@@ -231,10 +226,11 @@ pub fn to_input(value: Value, mapping: &Mapping) -> Result<ContactInput, Mapping
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
             other => {
-                return Err(MappingError {
-                    field: format!("fields[{i}].id"),
-                    reason: format!("expected a field id, got {other}"),
-                })
+                return Err(Error::validation(
+                    format!("fields[{i}].id"),
+                    other.to_string(),
+                    "expected a field id",
+                ))
             }
         };
         let key = mapping.fields.get(&id).cloned().unwrap_or(id);
@@ -257,10 +253,11 @@ pub fn to_input(value: Value, mapping: &Mapping) -> Result<ContactInput, Mapping
                     .collect(),
             )),
             Value::Object(_) => {
-                return Err(MappingError {
-                    field: format!("fields[{i}].value"),
-                    reason: "expected a value, got an object".into(),
-                })
+                return Err(Error::validation(
+                    format!("fields[{i}].value"),
+                    "{…}",
+                    "expected a value, got an object",
+                ))
             }
         };
         input.fields.insert(key, value);
@@ -316,7 +313,7 @@ mod tests {
             fields: [("12345".to_string(), "job".to_string())].into(),
             telegram_bot: None,
         };
-        let input = to_input(value, &mapping).unwrap();
+        let input = to_input(&value, &mapping).unwrap();
         assert_eq!(input.email, Patch::Set("john@example.com".into()));
         assert_eq!(input.external_id, Patch::Set("crm-1".into()));
         assert_eq!(input.timezone, Patch::Set("Europe/Kyiv".into()));
@@ -343,11 +340,26 @@ mod tests {
 
     #[test]
     fn errors_name_the_platform_field() {
-        let value = json!({"channels": [{"type": "fax", "value": "1"}]});
-        let e = to_input(value, &Mapping::default()).unwrap_err();
-        assert_eq!(e.field, "channels[0].type");
-        let value = json!({"channels": [{"type": "mobilepush", "value": "t"}]});
-        let e = to_input(value, &Mapping::default()).unwrap_err();
-        assert_eq!(e.field, "channels[0].device.appId");
+        let fails = |value: Value| match to_input(&value, &Mapping::default()) {
+            Err(Error::Validation { field, value, .. }) => (field, value),
+            other => panic!("expected a validation error, got {other:?}"),
+        };
+        let (field, value) = fails(json!({"channels": [{"type": "fax", "value": "1"}]}));
+        assert_eq!(
+            (field.as_str(), value.as_str()),
+            ("channels[0].type", "fax")
+        );
+        let (field, _) = fails(json!({"channels": [{"type": "mobilepush", "value": "t"}]}));
+        assert_eq!(field, "channels[0].device.appId");
+        // serde's errors go through the book's one conversion: path and quoted value.
+        let (field, value) = fails(json!({"channels": [{"type": 5, "value": "t"}]}));
+        assert_eq!((field.as_str(), value.as_str()), ("channels[0].type", "5"));
+        let (field, value) = fails(json!({"channels": [
+            {"type": "webpush", "value": {"endpoint": "https://push.example/1", "keys": {"p256dh": 7}}}
+        ]}));
+        assert_eq!(
+            (field.as_str(), value.as_str()),
+            ("channels[0].value.keys.p256dh", "7")
+        );
     }
 }

@@ -84,12 +84,12 @@ fn a_malformed_json_line_is_rejected_with_its_line_and_the_rest_imported() {
     assert!(run
         .stdout
         .contains(&format!("{name}:3: email: invalid email \"not-an-email\"")));
-    assert!(run
-        .stdout
-        .contains(&format!("{name}:4: emial: unknown field `emial`")));
-    assert!(run
-        .stdout
-        .contains(&format!("{name}:5: address.country: invalid type")));
+    assert!(run.stdout.contains(&format!(
+        "{name}:4: emial: invalid emial \"emial\": unknown field `emial`"
+    )));
+    assert!(run.stdout.contains(&format!(
+        "{name}:5: address.country: invalid address.country \"5\": invalid type"
+    )));
     assert!(run
         .stderr
         .contains("4 rows rejected; the others were imported"));
@@ -279,7 +279,7 @@ fn the_seed_platform_shape_is_mapped() {
     );
     assert!(
         run.stdout.contains(&format!(
-            "{name}:14: channels[0].type: unknown channel type \"fax\""
+            "{name}:14: channels[0].type: invalid channels[0].type \"fax\": unknown channel type"
         )),
         "{}",
         run.stdout

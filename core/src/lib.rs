@@ -49,6 +49,8 @@ pub mod clock;
 pub mod consent;
 mod error;
 pub mod model;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod store;
 pub mod validate;
 

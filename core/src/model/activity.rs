@@ -21,6 +21,7 @@ pub struct Activity {
 
 /// The three kinds of timeline item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ActivityDetail {
     /// A message sent to the contact.
@@ -33,6 +34,7 @@ pub enum ActivityDetail {
 
 /// The kind of a timeline item, without its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
     /// See [`Campaign`].
@@ -56,6 +58,7 @@ impl ActivityKind {
 
 /// The colour bar a timeline card is drawn with, so every UI draws the same card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Color {
     /// Campaigns.
@@ -110,17 +113,7 @@ impl Activity {
 /// Serialised with its display hints (`kind`, `color`, `icon`) as data.
 impl Serialize for Activity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct View<'a> {
-            id: &'a str,
-            contact_id: &'a str,
-            at: &'a DateTime<Utc>,
-            color: Color,
-            icon: &'static str,
-            #[serde(flatten)]
-            detail: &'a ActivityDetail,
-        }
-        View {
+        ActivityView {
             id: &self.id,
             contact_id: &self.contact_id,
             at: &self.at,
@@ -132,8 +125,34 @@ impl Serialize for Activity {
     }
 }
 
+/// What an [`Activity`] is written as: its data and its display hints.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+struct ActivityView<'a> {
+    id: &'a str,
+    contact_id: &'a str,
+    at: &'a DateTime<Utc>,
+    color: Color,
+    icon: &'static str,
+    #[serde(flatten)]
+    detail: &'a ActivityDetail,
+}
+
+/// Described as it is written (with its display hints), not as it is read.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Activity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Activity".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        ActivityView::json_schema(generator)
+    }
+}
+
 /// Channels a campaign message can go out on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignChannel {
     /// Email.
@@ -170,6 +189,7 @@ impl CampaignChannel {
 /// Delivery status of a campaign message. `sent` → `delivered` → `read` → `clicked`
 /// move forward only; `undelivered`, `unsubscribed` and `spam` are terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignStatus {
     /// Handed to the provider.
@@ -239,6 +259,7 @@ impl CampaignStatus {
 
 /// A message sent to the contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Campaign {
     /// The message's id in the sending system; one timeline item per contact and message.
     pub message_id: String,
@@ -259,6 +280,7 @@ pub struct Campaign {
 
 /// What a caller sends to record a campaign message or a status update of one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CampaignInput {
     /// The message's id.
@@ -280,6 +302,7 @@ pub struct CampaignInput {
 
 /// Something the contact did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Event {
     /// Event name (≤ 100 characters, none of `< ; ' " \ / | ^ ? ! , >`).
     pub name: String,
@@ -293,6 +316,7 @@ pub struct Event {
 
 /// What a caller sends to record an event.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
@@ -310,6 +334,7 @@ pub struct EventInput {
 
 /// Status of an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Created, not yet paid.
@@ -340,6 +365,7 @@ impl OrderStatus {
 
 /// Where an order was placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderSource {
     /// Web or app.
@@ -351,6 +377,7 @@ pub enum OrderSource {
 
 /// A line of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderItem {
     /// The product's id in the customer's catalogue.
@@ -366,6 +393,7 @@ pub struct OrderItem {
 
 /// A purchase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Order {
     /// The order's id in the customer's system; unique in the book.
     pub external_id: String,
@@ -393,6 +421,7 @@ pub struct Order {
 
 /// What a caller sends to record (or update) an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderInput {
     /// The order's id in the customer's system.
@@ -432,6 +461,7 @@ pub struct OrderInput {
 
 /// Which kinds an activity query returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityCategory {
     /// Every kind, the period applying to each.
@@ -463,6 +493,7 @@ impl ActivityCategory {
 
 /// A preset look-back window for an activity query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Period {
     /// The last 7 days.
     #[serde(rename = "7d")]
@@ -525,6 +556,7 @@ impl std::str::FromStr for Period {
 
 /// A query of a contact's timeline, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityQuery {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A channel a message can be sent on; the unit of consent and `can_send`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// Email to the contact's address.
@@ -67,6 +68,7 @@ impl std::str::FromStr for Channel {
 
 /// The operating system family of a push device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Platform {
     /// Apple iOS / iPadOS (APNs).
@@ -82,6 +84,7 @@ pub enum Platform {
 
 /// One app installation on one device, able to receive mobile push.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MobilePushDevice {
     /// The app the token belongs to (bundle id or the customer's app key).
     pub app_id: String,
@@ -112,6 +115,7 @@ pub struct MobilePushDevice {
 
 /// What a caller sends to register (or refresh) a mobile push device.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceInput {
@@ -142,6 +146,7 @@ pub struct DeviceInput {
 /// An app among a contact's devices, with the devices that have it installed.
 /// Derived from [`MobilePushDevice`]s; never stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Application {
     /// The app.
     pub app_id: String,
@@ -151,6 +156,7 @@ pub struct Application {
 
 /// A W3C Push API subscription of one browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WebPushSubscription {
     /// The push service URL (https); unique in the book.
     pub endpoint: String,
@@ -172,6 +178,7 @@ pub struct WebPushSubscription {
 
 /// The keys of a push subscription, as `PushSubscription.toJSON()` nests them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WebPushKeys {
     /// The browser's public key.
@@ -183,6 +190,7 @@ pub struct WebPushKeys {
 /// What a caller sends to register a web push subscription: keys either flat
 /// (`p256dh`, `auth`) or nested under `keys` as browsers serialise them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct WebPushInput {
@@ -206,6 +214,7 @@ pub struct WebPushInput {
 
 /// A contact's Telegram binding: which bot talks to which chat.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Telegram {
     /// The bot's id.

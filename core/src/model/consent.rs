@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Why an address (or a contact's push/messenger channel) must not receive messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SuppressionKind {
     /// The person opted out of the channel.
@@ -30,6 +31,7 @@ impl SuppressionKind {
 /// One suppression of one address on one channel, with its history: a record stays
 /// after it is lifted so the profile can show every record with its date and reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SuppressionRecord {
     /// The channel suppressed.
     pub channel: Channel,
@@ -58,6 +60,7 @@ impl SuppressionRecord {
 /// The one status shown for an email or phone, most severe first:
 /// `blacklisted` > `spam_complaint` > `unsubscribed` > `unconfirmed` > `active`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelStatus {
     /// Reachable.
@@ -97,6 +100,7 @@ impl From<SuppressionKind> for ChannelStatus {
 
 /// The single reason behind a [`SendDecision`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SendReason {
     /// Sending is allowed.
@@ -135,6 +139,7 @@ impl SendReason {
 
 /// The answer of `can_send`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SendDecision {
     /// True only when `reason` is [`SendReason::Ok`].
     pub allowed: bool,

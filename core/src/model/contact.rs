@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// How a contact (or a change to it) entered the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// An API call (the default for library calls).
@@ -45,6 +46,7 @@ impl Source {
 
 /// A contact as a store keeps it: only what cannot be derived.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContactRecord {
     /// UUIDv7.
     pub id: String,
@@ -124,6 +126,7 @@ impl ContactRecord {
 
 /// Order figures derived from a contact's orders.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrderStats {
     /// Orders of any status.
     pub order_count: u64,
@@ -136,6 +139,7 @@ pub struct OrderStats {
 /// The profile card: the stored contact plus everything derived from the book
 /// (statuses from suppressions, applications from devices, order stats from orders).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Contact {
     /// UUIDv7.
     pub id: String,
@@ -197,6 +201,7 @@ pub struct Contact {
 /// one (added or refreshed, never dropping others); categories and segments given
 /// replace the current sets. In `fields`, a key mapped to null clears that field.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ContactInput {
     /// A caller-made UUID (e.g. created offline) or the id to dedupe on.
@@ -257,6 +262,7 @@ pub struct ContactInput {
 
 /// Which identifier an upsert matches an existing contact by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DedupeOn {
     /// The contact id.
@@ -374,6 +380,7 @@ impl Identifier {
 
 /// A page of contacts.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
@@ -385,6 +392,7 @@ pub struct ListQuery {
 
 /// One page of results and where the next one starts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
@@ -394,6 +402,7 @@ pub struct Page<T> {
 
 /// The outcome of a bulk import.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImportReport {
     /// Rows that created a contact.
     pub created: u64,
@@ -405,6 +414,7 @@ pub struct ImportReport {
 
 /// A row an import rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RejectedRow {
     /// 0-based position in the input.
     pub index: u64,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The type of an additional field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     /// Up to 255 characters.
@@ -48,6 +49,7 @@ impl FieldType {
 /// A change to a field definition: a new title, and options added to a list or
 /// multilist (options are never taken away: stored values may hold them).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct FieldUpdate {
     /// The new title; unchanged when `None`.
@@ -58,6 +60,7 @@ pub struct FieldUpdate {
 
 /// The definition a field's values are checked against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldDefinition {
     /// Identifier used in inputs and outputs: lowercase letters, digits and `_`.
@@ -110,6 +113,7 @@ impl FieldDefinition {
 /// type, parse the value against its definition with
 /// [`parse_field_value`](crate::validate::parse_field_value), as imports do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum FieldValue {
     /// `boolean`.
@@ -153,6 +157,7 @@ impl FieldValue {
 ///
 /// From JSON: booleans, integers, other numbers, strings and lists of strings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum FieldInput {
     /// A boolean.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
@@ -23,6 +24,7 @@ pub struct Address {
 /// How a location was obtained. A `manual` location is never overwritten by a
 /// detected (`gps`, `ip`) one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LocationSource {
     /// Entered by a person.
@@ -36,6 +38,7 @@ pub enum LocationSource {
 
 /// A geographic position with what is known around it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Location {
     /// Degrees, -90 to 90.
     pub latitude: f64,
@@ -57,6 +60,7 @@ pub struct Location {
 
 /// What a caller sends to set a location; the book stamps `updated_at`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 #[serde(deny_unknown_fields)]
 pub struct LocationInput {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A static list of contacts, edited by hand or API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Segment {
     /// Assigned by the book (UUIDv7).
     pub id: String,
@@ -16,6 +17,7 @@ pub struct Segment {
 
 /// A subscription category (newsletter topic) a contact can subscribe to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Category {
     /// Slug derived from the title (`Weekly news` → `weekly-news`); what integrations use.
     pub key: String,

@@ -115,8 +115,9 @@ fn shown(value: &Value) -> String {
 }
 
 /// serde's reason without serde_json's position, with rust_decimal's wording replaced
-/// by what a caller must do.
-fn in_plain_words(reason: &str) -> String {
+/// by what a caller must do. Public for readers that report a text's own position,
+/// such as the CLI's JSON lines that do not parse.
+pub fn in_plain_words(reason: &str) -> String {
     let reason = match reason.rfind(" at line ") {
         Some(at) if reason[at..].contains(" column ") => &reason[..at],
         _ => reason,

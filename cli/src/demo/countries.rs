@@ -1,0 +1,197 @@
+//! The eight countries demo contacts come from: names, towns, streets, mobile number
+//! plans, time zones, languages and currencies, and how often each is drawn. Data
+//! only, kept apart so the generator reads as rules.
+
+/// Everything the generator varies by country.
+pub(super) struct Country {
+    pub(super) code: &'static str,
+    pub(super) timezones: &'static [&'static str],
+    pub(super) language: &'static str,
+    pub(super) currency: &'static str,
+    /// International prefix of mobile numbers, and how many digits follow it.
+    pub(super) mobile: (&'static str, usize),
+    pub(super) first_names: &'static [&'static str],
+    pub(super) last_names: &'static [&'static str],
+    /// Region, town, postcode, latitude, longitude.
+    pub(super) towns: &'static [(&'static str, &'static str, &'static str, f64, f64)],
+    pub(super) streets: &'static [&'static str],
+    /// How many of 100 contacts come from here.
+    pub(super) weight: u64,
+}
+
+/// The countries, most drawn first.
+pub(super) const COUNTRIES: [Country; 8] = [
+    Country {
+        code: "UA",
+        timezones: &["Europe/Kyiv"],
+        language: "uk",
+        currency: "UAH",
+        mobile: ("+38067", 7),
+        first_names: &[
+            "Olena", "Andrii", "Iryna", "Taras", "Oksana", "Dmytro", "Kateryna", "Bohdan",
+        ],
+        last_names: &[
+            "Koval",
+            "Shevchenko",
+            "Bondarenko",
+            "Tkachenko",
+            "Kravchenko",
+            "Melnyk",
+            "Lysenko",
+        ],
+        towns: &[
+            ("Kyiv", "Kyiv", "01001", 50.4501, 30.5234),
+            ("Lviv oblast", "Lviv", "79000", 49.8397, 24.0297),
+            ("Kharkiv oblast", "Kharkiv", "61000", 49.9935, 36.2304),
+            ("Odesa oblast", "Odesa", "65000", 46.4825, 30.7233),
+        ],
+        streets: &[
+            "Khreshchatyk St",
+            "Shevchenka Ave",
+            "Sadova St",
+            "Franka St",
+        ],
+        weight: 25,
+    },
+    Country {
+        code: "PL",
+        timezones: &["Europe/Warsaw"],
+        language: "pl",
+        currency: "PLN",
+        mobile: ("+4850", 7),
+        first_names: &[
+            "Anna",
+            "Piotr",
+            "Katarzyna",
+            "Tomasz",
+            "Magdalena",
+            "Paweł",
+            "Agnieszka",
+        ],
+        last_names: &["Nowak", "Wójcik", "Kaczmarek", "Mazur", "Krawczyk", "Zając"],
+        towns: &[
+            ("Masovia", "Warsaw", "00-001", 52.2297, 21.0122),
+            ("Lesser Poland", "Kraków", "30-001", 50.0647, 19.9450),
+            ("Pomerania", "Gdańsk", "80-001", 54.3520, 18.6466),
+        ],
+        streets: &["ul. Marszałkowska", "ul. Floriańska", "ul. Długa"],
+        weight: 15,
+    },
+    Country {
+        code: "DE",
+        timezones: &["Europe/Berlin"],
+        language: "de",
+        currency: "EUR",
+        mobile: ("+49151", 8),
+        first_names: &[
+            "Lukas",
+            "Hannah",
+            "Felix",
+            "Lea",
+            "Jonas",
+            "Sophie",
+            "Maximilian",
+        ],
+        last_names: &[
+            "Müller",
+            "Schmidt",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Wagner",
+        ],
+        towns: &[
+            ("Berlin", "Berlin", "10115", 52.5200, 13.4050),
+            ("Bavaria", "Munich", "80331", 48.1351, 11.5820),
+            ("Hamburg", "Hamburg", "20095", 53.5511, 9.9937),
+        ],
+        streets: &["Hauptstraße", "Lindenallee", "Bahnhofstraße"],
+        weight: 15,
+    },
+    Country {
+        code: "US",
+        timezones: &["America/New_York", "America/Chicago", "America/Los_Angeles"],
+        language: "en-US",
+        currency: "USD",
+        mobile: ("+1212555", 4),
+        first_names: &[
+            "James", "Emily", "Michael", "Olivia", "David", "Sarah", "Daniel",
+        ],
+        last_names: &["Smith", "Johnson", "Brown", "Garcia", "Miller", "Davis"],
+        towns: &[
+            ("NY", "New York", "10001", 40.7128, -74.0060),
+            ("IL", "Chicago", "60601", 41.8781, -87.6298),
+            ("CA", "San Francisco", "94103", 37.7749, -122.4194),
+        ],
+        streets: &["Main St", "Oak Ave", "Maple Dr", "5th Ave"],
+        weight: 15,
+    },
+    Country {
+        code: "GB",
+        timezones: &["Europe/London"],
+        language: "en-GB",
+        currency: "GBP",
+        mobile: ("+44740", 7),
+        first_names: &["Oliver", "Amelia", "George", "Isla", "Harry", "Ava"],
+        last_names: &["Taylor", "Wilson", "Evans", "Thomas", "Roberts", "Walker"],
+        towns: &[
+            ("England", "London", "SW1A 1AA", 51.5072, -0.1276),
+            ("England", "Manchester", "M1 1AE", 53.4808, -2.2426),
+            ("Scotland", "Edinburgh", "EH1 1YZ", 55.9533, -3.1883),
+        ],
+        streets: &["High Street", "Station Road", "Church Lane"],
+        weight: 10,
+    },
+    Country {
+        code: "BR",
+        timezones: &["America/Sao_Paulo"],
+        language: "pt-BR",
+        currency: "BRL",
+        mobile: ("+55119", 8),
+        first_names: &["João", "Maria", "Pedro", "Ana", "Lucas", "Juliana"],
+        last_names: &["Silva", "Santos", "Oliveira", "Souza", "Pereira", "Costa"],
+        towns: &[
+            ("SP", "São Paulo", "01000-000", -23.5505, -46.6333),
+            ("RJ", "Rio de Janeiro", "20000-000", -22.9068, -43.1729),
+        ],
+        streets: &["Rua Augusta", "Avenida Paulista", "Rua das Flores"],
+        weight: 8,
+    },
+    Country {
+        code: "FR",
+        timezones: &["Europe/Paris"],
+        language: "fr",
+        currency: "EUR",
+        mobile: ("+3361", 7),
+        first_names: &["Camille", "Louis", "Chloé", "Hugo", "Manon", "Jules"],
+        last_names: &["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard"],
+        towns: &[
+            ("Île-de-France", "Paris", "75001", 48.8566, 2.3522),
+            ("Auvergne-Rhône-Alpes", "Lyon", "69001", 45.7640, 4.8357),
+        ],
+        streets: &["Rue de Rivoli", "Rue Victor Hugo", "Avenue Jean Jaurès"],
+        weight: 7,
+    },
+    Country {
+        code: "ES",
+        timezones: &["Europe/Madrid"],
+        language: "es",
+        currency: "EUR",
+        mobile: ("+346", 8),
+        first_names: &["Lucía", "Hugo", "Martina", "Pablo", "Sofía", "Álvaro"],
+        last_names: &[
+            "García",
+            "Fernández",
+            "López",
+            "Martínez",
+            "Sánchez",
+            "Romero",
+        ],
+        towns: &[
+            ("Madrid", "Madrid", "28001", 40.4168, -3.7038),
+            ("Catalonia", "Barcelona", "08001", 41.3874, 2.1686),
+        ],
+        streets: &["Calle Mayor", "Gran Vía", "Calle del Sol"],
+        weight: 5,
+    },
+];
