@@ -38,3 +38,24 @@ def record_attributes(stub: Path = STUB) -> dict[str, set[str]]:
                 and any(isinstance(d, ast.Name) and d.id == "property" for d in item.decorator_list)
             }
     return records
+
+
+def literal_aliases(stub: Path = STUB) -> dict[str, set[str]]:
+    """Each ``Name: TypeAlias = Literal[...]`` of the stub and the strings it lists."""
+    tree = ast.parse(stub.read_text(encoding="utf-8"), filename=str(stub))
+    aliases: dict[str, set[str]] = {}
+    for node in tree.body:
+        if not (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(node.annotation, ast.Name)
+            and node.annotation.id == "TypeAlias"
+            and isinstance(node.value, ast.Subscript)
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id == "Literal"
+        ):
+            continue
+        listed = node.value.slice
+        items = listed.elts if isinstance(listed, ast.Tuple) else [listed]
+        aliases[node.target.id] = {item.value for item in items if isinstance(item, ast.Constant)}
+    return aliases
