@@ -157,13 +157,11 @@ impl Walk {
             let walked = self.object(entries);
             return self.leave(walked);
         }
-        let type_name = value
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "object".to_string());
         Err(Refusal::new(
-            format!("unsupported type {type_name}: expected str, int, float, bool, Decimal, date, datetime, dict, list or None"),
+            format!(
+                "unsupported type {}: expected str, int, float, bool, Decimal, date, datetime, dict, list or None",
+                type_name(value)
+            ),
             quote(value),
         ))
     }
@@ -232,15 +230,19 @@ fn object_key(key: &Bound<'_, PyAny>) -> Result<String, Refusal> {
     if key.is_instance_of::<PyInt>() && !key.is_instance_of::<PyBool>() {
         return key.str().map_err(python).and_then(|s| text(&s));
     }
-    let type_name = key
+    Err(Refusal::new(
+        format!("a key must be a str, not {}", type_name(key)),
+        quote(key),
+    ))
+}
+
+/// The name of `value`'s type, for an error.
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
         .get_type()
         .name()
         .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".to_string());
-    Err(Refusal::new(
-        format!("a key must be a str, not {type_name}"),
-        quote(key),
-    ))
+        .unwrap_or_else(|_| "object".to_string())
 }
 
 /// The UTF-8 text of a Python string; a lone surrogate is refused, quoted escaped.
