@@ -31,18 +31,30 @@ pub fn from_py<T: DeserializeOwned>(
     value: &Bound<'_, PyAny>,
     read_as: ReadAs<'_>,
 ) -> Result<T, Error> {
-    let json = to_json(value).map_err(
-        |Refusal {
-             path,
-             reason,
-             value,
-         }| { Error::validation(field_at(&path, read_as), value, reason) },
-    )?;
-    typed(json, value, read_as)
+    // The JSON value is moved into `T` (its strings not copied again); only a failure,
+    // to be named, walks the Python value again to read it with the path tracked.
+    if let Ok(read) = T::deserialize(walk(value, read_as)?) {
+        return Ok(read);
+    }
+    tracked(walk(value, read_as)?, value, read_as)
 }
 
-/// A `T` read from `json`, whose values came from `original`.
-fn typed<T: DeserializeOwned>(
+/// The JSON value of `value`, or the error naming the part that has none.
+fn walk(value: &Bound<'_, PyAny>, read_as: ReadAs<'_>) -> Result<Value, Error> {
+    to_json(value).map_err(|refusal| {
+        let Refusal {
+            path,
+            reason,
+            value,
+        } = refusal;
+        Error::validation(field_at(&path, read_as), value, reason)
+    })
+}
+
+/// A `T` read from `json` (whose values came from `original`) with the path tracked:
+/// an integer where text is expected is retried as its text, any other failure is the
+/// error naming the value at fault.
+fn tracked<T: DeserializeOwned>(
     mut json: Value,
     original: &Bound<'_, PyAny>,
     read_as: ReadAs<'_>,
@@ -51,9 +63,6 @@ fn typed<T: DeserializeOwned>(
     let mut before: Option<(String, Error)> = None;
     let mut retries = 0;
     loop {
-        if let Ok(read) = T::deserialize(&json) {
-            return Ok(read);
-        }
         let error = match serde_path_to_error::deserialize(&json) {
             Ok(read) => return Ok(read),
             Err(error) => error,
