@@ -26,8 +26,8 @@ use std::sync::{Arc, RwLock};
 /// Reads each string argument, named in errors as its parameter: `texts!(py; id, key)`
 /// is `let id = text(py, id, "id")?; let key = text(py, key, "key")?;`.
 macro_rules! texts {
-    ($py:expr; $($arg:ident),+) => {
-        $(let $arg = text($py, $arg, stringify!($arg))?;)+
+    ($py:expr; $($arg:ident),*) => {
+        $(let $arg = text($py, $arg, stringify!($arg))?;)*
     };
 }
 
@@ -309,78 +309,6 @@ impl ContactBook {
         self.run(py, move |b| b.update(&id, patch))
     }
 
-    /// The live contact with `id`, or `None`.
-    fn get(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        self.run(py, move |b| b.get(&id))
-    }
-
-    /// The live contact with this email, or `None`.
-    fn find_by_email(&self, py: Python<'_>, email: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; email);
-        self.run(py, move |b| b.find_by_email(&email))
-    }
-
-    /// The live contact with this phone, or `None`.
-    fn find_by_phone(&self, py: Python<'_>, phone: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; phone);
-        self.run(py, move |b| b.find_by_phone(&phone))
-    }
-
-    /// The live contact with this contact key, or `None`.
-    fn find_by_key(
-        &self,
-        py: Python<'_>,
-        contact_key: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; contact_key);
-        self.run(py, move |b| b.find_by_key(&contact_key))
-    }
-
-    /// The live contact with this external id, or `None`.
-    fn find_by_external_id(
-        &self,
-        py: Python<'_>,
-        external_id: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; external_id);
-        self.run(py, move |b| b.find_by_external_id(&external_id))
-    }
-
-    /// The live contact holding the mobile push `token`, or `None`.
-    fn find_by_push_token(
-        &self,
-        py: Python<'_>,
-        token: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; token);
-        self.run(py, move |b| b.find_by_push_token(&token))
-    }
-
-    /// The live contact holding the web push subscription with `endpoint` (compared
-    /// as stored: scheme and host in any case), or `None`. An endpoint that is not
-    /// an https URL is a `ValidationError` on `endpoint`.
-    fn find_by_web_push_endpoint(
-        &self,
-        py: Python<'_>,
-        endpoint: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; endpoint);
-        self.run(py, move |b| b.find_by_web_push_endpoint(&endpoint))
-    }
-
-    /// Soft-deletes a contact (restorable; its email and phone stay reserved).
-    fn delete(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        self.run(py, move |b| b.delete(&id))
-    }
-
-    /// Brings back a soft-deleted contact.
-    fn restore(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        self.run(py, move |b| b.restore(&id))
-    }
-
     /// Live contacts in creation order, a page at a time.
     #[pyo3(signature = (limit = None, cursor = None))]
     fn list(
@@ -395,11 +323,6 @@ impl ContactBook {
             cursor: self::cursor(py, cursor)?,
         };
         self.run(py, move |b| limit.quoted(b.list(&query)))
-    }
-
-    /// How many live contacts the book holds.
-    fn count(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.run(py, |b| b.count())
     }
 
     // ---- bulk -------------------------------------------------------------------
@@ -461,17 +384,6 @@ impl ContactBook {
         self.run(py, move |b| b.add_mobile_push(&id, device))
     }
 
-    /// Removes the device holding `token`.
-    fn remove_mobile_push(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        token: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, token);
-        self.run(py, move |b| b.remove_mobile_push(&id, &token))
-    }
-
     /// Registers (or refreshes) a web push subscription (keys flat or under `keys`).
     fn add_web_push(
         &self,
@@ -483,17 +395,6 @@ impl ContactBook {
         let subscription: WebPushInput =
             input(py, subscription, ReadAs::Attributes("subscription"))?;
         self.run(py, move |b| b.add_web_push(&id, subscription))
-    }
-
-    /// Removes the web push subscription with `endpoint`.
-    fn remove_web_push(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        endpoint: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, endpoint);
-        self.run(py, move |b| b.remove_web_push(&id, &endpoint))
     }
 
     /// Binds the contact to a Telegram chat (`{"bot_id": ..., "chat_id": ...}`), or
@@ -519,17 +420,6 @@ impl ContactBook {
         texts!(py; id);
         let device: DeviceInput = input(py, device, ReadAs::Attributes("device"))?;
         self.run(py, move |b| b.register_app(&id, device))
-    }
-
-    /// Removes every device of the app `app_id` from the contact.
-    fn remove_app(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        app_id: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, app_id);
-        self.run(py, move |b| b.remove_app(&id, &app_id))
     }
 
     // ---- consent ----------------------------------------------------------------
@@ -657,57 +547,6 @@ impl ContactBook {
 
     // ---- categories -------------------------------------------------------------
 
-    /// Defines a subscription category; its key is the slug of the title.
-    fn define_category(&self, py: Python<'_>, title: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; title);
-        self.run(py, move |b| b.define_category(&title))
-    }
-
-    /// Gives the category `key` a new title, which its segment takes too; the key
-    /// stays (integrations use it).
-    fn update_category(
-        &self,
-        py: Python<'_>,
-        key: &Bound<'_, PyString>,
-        title: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; key, title);
-        self.run(py, move |b| b.update_category(&key, &title))
-    }
-
-    /// Deletes the category `key`, its segment and every contact's subscription to it.
-    fn delete_category(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; key);
-        self.run(py, move |b| b.delete_category(&key))
-    }
-
-    /// Every category, by key.
-    fn categories(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.run(py, |b| b.categories())
-    }
-
-    /// Subscribes the contact to the category `key`.
-    fn add_category(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        key: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, key);
-        self.run(py, move |b| b.add_category(&id, &key))
-    }
-
-    /// Unsubscribes the contact from the category `key`.
-    fn remove_category(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        key: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, key);
-        self.run(py, move |b| b.remove_category(&id, &key))
-    }
-
     /// May a message go to the contact on `channel` (and in `category`, if given)?
     /// `id` is any identifier a lookup takes: the contact's id (any case), email,
     /// phone, external id or contact key. An unknown or deleted contact is an answer
@@ -746,56 +585,6 @@ impl ContactBook {
     }
 
     // ---- segments ---------------------------------------------------------------
-
-    /// Creates a static segment with a unique name.
-    fn create_segment(&self, py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; name);
-        self.run(py, move |b| b.create_segment(&name))
-    }
-
-    /// Renames a static segment (a category's segment is renamed with its category).
-    fn update_segment(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        name: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, name);
-        self.run(py, move |b| b.update_segment(&id, &name))
-    }
-
-    /// Deletes a static segment and every contact's membership of it.
-    fn delete_segment(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        self.run(py, move |b| b.delete_segment(&id))
-    }
-
-    /// Every segment (static and category-backed), by id.
-    fn segments(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.run(py, |b| b.segments())
-    }
-
-    /// Adds the contact to a static segment.
-    fn add_to_segment(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        segment_id: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, segment_id);
-        self.run(py, move |b| b.add_to_segment(&id, &segment_id))
-    }
-
-    /// Removes the contact from a static segment.
-    fn remove_from_segment(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        segment_id: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, segment_id);
-        self.run(py, move |b| b.remove_from_segment(&id, &segment_id))
-    }
 
     /// Live members of a segment in id order, a page at a time.
     #[pyo3(signature = (segment_id, limit = None, cursor = None))]
@@ -849,17 +638,6 @@ impl ContactBook {
         self.run(py, move |b| b.update_field(&key, update))
     }
 
-    /// Deletes the field definition `key` and every contact's value of it.
-    fn delete_field(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        texts!(py; key);
-        self.run(py, move |b| b.delete_field(&key))
-    }
-
-    /// Every field definition, by key.
-    fn field_definitions(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.run(py, |b| b.field_definitions())
-    }
-
     /// Sets one additional field; `value` is typed or in the platform's string form.
     fn set_field(
         &self,
@@ -871,17 +649,6 @@ impl ContactBook {
         texts!(py; id, key);
         let value: FieldInput = input(py, value, ReadAs::Value(&format!("fields.{key}")))?;
         self.run(py, move |b| b.set_field(&id, &key, value))
-    }
-
-    /// Clears one additional field.
-    fn clear_field(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        key: &Bound<'_, PyString>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id, key);
-        self.run(py, move |b| b.clear_field(&id, &key))
     }
 
     // ---- activity ---------------------------------------------------------------
@@ -954,6 +721,114 @@ impl ContactBook {
         };
         self.run(py, move |b| limit.quoted(b.activity(&id, &query)))
     }
+}
+
+/// The methods whose arguments are all strings: each reads them (named in errors as
+/// its parameters) and hands them as `&str` to the core method of the same name, its
+/// result converted for Python. A second `#[pymethods]` block (pyo3's
+/// `multiple-pymethods`), because a macro writes it.
+macro_rules! string_methods {
+    ($($(#[doc = $doc:literal])* fn $name:ident($($arg:ident),*);)*) => {
+        #[pymethods]
+        impl ContactBook {
+            $(
+                $(#[doc = $doc])*
+                fn $name(&self, py: Python<'_>, $($arg: &Bound<'_, PyString>),*) -> PyResult<Py<PyAny>> {
+                    texts!(py; $($arg),*);
+                    self.run(py, move |b| b.$name($(&$arg),*))
+                }
+            )*
+        }
+    };
+}
+
+string_methods! {
+    /// The live contact with `id`, or `None`.
+    fn get(id);
+
+    /// The live contact with this email, or `None`.
+    fn find_by_email(email);
+
+    /// The live contact with this phone, or `None`.
+    fn find_by_phone(phone);
+
+    /// The live contact with this contact key, or `None`.
+    fn find_by_key(contact_key);
+
+    /// The live contact with this external id, or `None`.
+    fn find_by_external_id(external_id);
+
+    /// The live contact holding the mobile push `token`, or `None`.
+    fn find_by_push_token(token);
+
+    /// The live contact holding the web push subscription with `endpoint` (compared
+    /// as stored: scheme and host in any case), or `None`. An endpoint that is not
+    /// an https URL is a `ValidationError` on `endpoint`.
+    fn find_by_web_push_endpoint(endpoint);
+
+    /// Soft-deletes a contact (restorable; its email and phone stay reserved).
+    fn delete(id);
+
+    /// Brings back a soft-deleted contact.
+    fn restore(id);
+
+    /// How many live contacts the book holds.
+    fn count();
+
+    /// Removes the device holding `token`.
+    fn remove_mobile_push(id, token);
+
+    /// Removes the web push subscription with `endpoint`.
+    fn remove_web_push(id, endpoint);
+
+    /// Removes every device of the app `app_id` from the contact.
+    fn remove_app(id, app_id);
+
+    /// Defines a subscription category; its key is the slug of the title.
+    fn define_category(title);
+
+    /// Gives the category `key` a new title, which its segment takes too; the key
+    /// stays (integrations use it).
+    fn update_category(key, title);
+
+    /// Deletes the category `key`, its segment and every contact's subscription to it.
+    fn delete_category(key);
+
+    /// Every category, by key.
+    fn categories();
+
+    /// Subscribes the contact to the category `key`.
+    fn add_category(id, key);
+
+    /// Unsubscribes the contact from the category `key`.
+    fn remove_category(id, key);
+
+    /// Creates a static segment with a unique name.
+    fn create_segment(name);
+
+    /// Renames a static segment (a category's segment is renamed with its category).
+    fn update_segment(id, name);
+
+    /// Deletes a static segment and every contact's membership of it.
+    fn delete_segment(id);
+
+    /// Every segment (static and category-backed), by id.
+    fn segments();
+
+    /// Adds the contact to a static segment.
+    fn add_to_segment(id, segment_id);
+
+    /// Removes the contact from a static segment.
+    fn remove_from_segment(id, segment_id);
+
+    /// Deletes the field definition `key` and every contact's value of it.
+    fn delete_field(key);
+
+    /// Every field definition, by key.
+    fn field_definitions();
+
+    /// Clears one additional field.
+    fn clear_field(id, key);
 }
 
 /// A clock that moves only when told to, for deterministic tests (the shared
