@@ -424,21 +424,6 @@ impl ContactBook {
 
     // ---- consent ----------------------------------------------------------------
 
-    /// Blacklists the contact's address on `channel` (reason `manual` when not given).
-    #[pyo3(signature = (id, channel, reason = None))]
-    fn blacklist(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        let reason = optional_text(py, reason, "reason")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.run(py, move |b| b.blacklist(&id, channel, reason.as_deref()))
-    }
-
     /// Lifts a blacklist; the note is required and kept on the record.
     fn unblacklist(
         &self,
@@ -450,52 +435,6 @@ impl ContactBook {
         texts!(py; id, note);
         let channel: Channel = name(py, "channel", channel)?;
         self.run(py, move |b| b.unblacklist(&id, channel, &note))
-    }
-
-    /// Records that the person opted out of `channel`.
-    #[pyo3(signature = (id, channel, reason = None))]
-    fn unsubscribe(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        let reason = optional_text(py, reason, "reason")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.run(py, move |b| b.unsubscribe(&id, channel, reason.as_deref()))
-    }
-
-    /// The person opts back in: lifts their unsubscribe and spam complaint.
-    #[pyo3(signature = (id, channel, note = None))]
-    fn resubscribe(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        note: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        let note = optional_text(py, note, "note")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.run(py, move |b| b.resubscribe(&id, channel, note.as_deref()))
-    }
-
-    /// Records that the person reported a message on `channel` as spam, with the
-    /// reason if one is known (a feedback loop's report type, say).
-    #[pyo3(signature = (id, channel, reason = None))]
-    fn report_spam(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        let reason = optional_text(py, reason, "reason")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.run(py, move |b| b.report_spam(&id, channel, reason.as_deref()))
     }
 
     /// Records a suppression (`kind`: `"blacklisted"`, `"unsubscribed"` or
@@ -546,24 +485,6 @@ impl ContactBook {
     }
 
     // ---- categories -------------------------------------------------------------
-
-    /// May a message go to the contact on `channel` (and in `category`, if given)?
-    /// `id` is any identifier a lookup takes: the contact's id (any case), email,
-    /// phone, external id or contact key. An unknown or deleted contact is an answer
-    /// (`reason="unknown_contact"`), not an error; an undefined category is an error.
-    #[pyo3(signature = (id, channel, category = None))]
-    fn can_send(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        category: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Py<PyAny>> {
-        texts!(py; id);
-        let category = optional_text(py, category, "category")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.run(py, move |b| b.can_send(&id, channel, category.as_deref()))
-    }
 
     /// `can_send` for many recipients (a list or tuple of identifiers, at most 1000) in
     /// one read of the book: one decision per entry of `ids`, in order. Errors about
@@ -829,6 +750,54 @@ string_methods! {
 
     /// Clears one additional field.
     fn clear_field(id, key);
+}
+
+/// The consent methods taking `(id, channel, text=None)` (a reason, a note, a category),
+/// each reading them named as its parameters and calling the core method of the same
+/// name.
+macro_rules! consent_methods {
+    ($($(#[doc = $doc:literal])* fn $name:ident(id, channel, $text:ident = None);)*) => {
+        #[pymethods]
+        impl ContactBook {
+            $(
+                $(#[doc = $doc])*
+                #[pyo3(signature = (id, channel, $text = None))]
+                fn $name(
+                    &self,
+                    py: Python<'_>,
+                    id: &Bound<'_, PyString>,
+                    channel: &Bound<'_, PyString>,
+                    $text: Option<&Bound<'_, PyString>>,
+                ) -> PyResult<Py<PyAny>> {
+                    texts!(py; id);
+                    let $text = optional_text(py, $text, stringify!($text))?;
+                    let channel: Channel = name(py, "channel", channel)?;
+                    self.run(py, move |b| b.$name(&id, channel, $text.as_deref()))
+                }
+            )*
+        }
+    };
+}
+
+consent_methods! {
+    /// Blacklists the contact's address on `channel` (reason `manual` when not given).
+    fn blacklist(id, channel, reason = None);
+
+    /// Records that the person opted out of `channel`.
+    fn unsubscribe(id, channel, reason = None);
+
+    /// The person opts back in: lifts their unsubscribe and spam complaint.
+    fn resubscribe(id, channel, note = None);
+
+    /// Records that the person reported a message on `channel` as spam, with the
+    /// reason if one is known (a feedback loop's report type, say).
+    fn report_spam(id, channel, reason = None);
+
+    /// May a message go to the contact on `channel` (and in `category`, if given)?
+    /// `id` is any identifier a lookup takes: the contact's id (any case), email,
+    /// phone, external id or contact key. An unknown or deleted contact is an answer
+    /// (`reason="unknown_contact"`), not an error; an undefined category is an error.
+    fn can_send(id, channel, category = None);
 }
 
 /// A clock that moves only when told to, for deterministic tests (the shared
