@@ -4,8 +4,8 @@
 //! extraction raises for a lone surrogate or a huge integer. A value of the wrong
 //! Python type (a number for an id) stays a `TypeError`, as in Python's own calls.
 
-use crate::de::{escaped, NOT_UNICODE};
 use crate::errors::to_py_err;
+use crate::read::{escaped, NOT_UNICODE};
 use contactkit::Error;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;

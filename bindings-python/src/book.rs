@@ -2,14 +2,14 @@
 //! detached (the GIL released), converts results and errors. No domain logic lives here.
 
 use crate::args::{self, optional_text, text, Limit};
-use crate::de::{from_py, Name};
+use crate::convert::{Shape, ToPy};
 use crate::errors::{detached, to_py_err};
 use crate::import::{Failure, PyRows};
-use crate::records::{
-    Category, Contact, FieldDefinition, ImportReport, Page, Segment, SendDecision, Suppression,
-};
+use crate::read::from_py;
+use crate::records::Page;
 use chrono::{DateTime, Utc};
 use contactkit as core;
+use contactkit::validate::unreadable::ReadAs;
 use contactkit::{
     ActivityCategory, ActivityQuery, CampaignInput, Channel, ContactInput, DedupeOn, DeviceInput,
     EventInput, FieldInput, FieldUpdate, ListQuery, OrderInput, Period, SqliteOptions,
@@ -17,18 +17,50 @@ use contactkit::{
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyIterator, PyString, PyType};
+use pyo3::IntoPyObjectExt;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use std::borrow::Cow;
 use std::ops::ControlFlow;
 use std::sync::{Arc, RwLock};
 
+/// Reads each string argument, named in errors as its parameter: `texts!(py; id, key)`
+/// is `let id = text(py, id, "id")?; let key = text(py, key, "key")?;`.
+macro_rules! texts {
+    ($py:expr; $($arg:ident),*) => {
+        $(let $arg = text($py, $arg, stringify!($arg))?;)*
+    };
+}
+
+/// A core result as the Python value a method returns.
+trait Returned: Send {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+}
+
+impl<T: ToPy + Send> Returned for T {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.to_py(py, Shape::Object)?.unbind())
+    }
+}
+
+impl Returned for core::Page<core::Contact> {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Page::of_contacts(self).into_py_any(py)
+    }
+}
+
+impl Returned for core::Page<core::Activity> {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Page::of_activities(self).into_py_any(py)
+    }
+}
+
 /// Reads an input named `name` or raises `ValidationError`.
 fn input<T: DeserializeOwned>(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
-    name: Name<'_>,
+    read_as: ReadAs<'_>,
 ) -> PyResult<T> {
-    from_py(value, name).map_err(|e| to_py_err(py, e))
+    from_py(value, read_as).map_err(|e| to_py_err(py, e))
 }
 
 /// Reads an enum from its lowercase name or raises `ValidationError` naming `field`.
@@ -72,7 +104,7 @@ fn instant(
     field: &str,
 ) -> PyResult<Option<DateTime<Utc>>> {
     match value {
-        Some(v) if !v.is_none() => input(py, v, Name::Value(field)).map(Some),
+        Some(v) if !v.is_none() => input(py, v, ReadAs::Value(field)).map(Some),
         _ => Ok(None),
     }
 }
@@ -105,29 +137,16 @@ impl ContactBook {
         }
     }
 
-    /// Runs `work` on the core book with the GIL released.
-    fn run<T, F>(&self, py: Python<'_>, work: F) -> PyResult<T>
+    /// Runs `work` on the core book with the GIL released, through the one guard
+    /// (`detached`: a core error becomes its exception, a panic `ContactKitError`), and
+    /// converts what it returns for Python.
+    fn run<T, F>(&self, py: Python<'_>, work: F) -> PyResult<Py<PyAny>>
     where
         F: FnOnce(&core::ContactBook) -> core::Result<T> + Send,
-        T: Send,
+        T: Returned,
     {
         let book = self.handle(py)?;
-        detached(py, move || work(&book))
-    }
-
-    fn contact<F>(&self, py: Python<'_>, work: F) -> PyResult<Contact>
-    where
-        F: FnOnce(&core::ContactBook) -> core::Result<core::Contact> + Send,
-    {
-        self.run(py, work).map(|inner| Contact { inner })
-    }
-
-    fn maybe_contact<F>(&self, py: Python<'_>, work: F) -> PyResult<Option<Contact>>
-    where
-        F: FnOnce(&core::ContactBook) -> core::Result<Option<core::Contact>> + Send,
-    {
-        self.run(py, work)
-            .map(|found| found.map(|inner| Contact { inner }))
+        detached(py, move || work(&book))?.returned(py)
     }
 }
 
@@ -250,9 +269,9 @@ impl ContactBook {
     // ---- profile ----------------------------------------------------------------
 
     /// Creates a contact from a dict of its attributes.
-    fn create(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Contact> {
-        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
-        self.contact(py, move |b| b.create(input))
+    fn create(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
+        self.run(py, move |b| b.create(input))
     }
 
     /// Updates the contact matched by `dedupe_on`, or creates one. Absent keys keep
@@ -266,16 +285,16 @@ impl ContactBook {
         py: Python<'_>,
         input: &Bound<'_, PyAny>,
         dedupe_on: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
+    ) -> PyResult<Py<PyAny>> {
         let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
-        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
-        self.contact(py, move |b| b.upsert(input, dedupe_on))
+        let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
+        self.run(py, move |b| b.upsert(input, dedupe_on))
     }
 
     /// Adds a contact from a sign-up form: new email/phone stay `unconfirmed`.
-    fn sign_up(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Contact> {
-        let input: ContactInput = self::input(py, input, Name::Attributes("input"))?;
-        self.contact(py, move |b| b.sign_up(input))
+    fn sign_up(&self, py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let input: ContactInput = self::input(py, input, ReadAs::Attributes("input"))?;
+        self.run(py, move |b| b.sign_up(input))
     }
 
     /// Changes a live contact: absent keys stay, keys set to `None` are cleared.
@@ -284,90 +303,10 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         patch: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let patch: ContactInput = self::input(py, patch, Name::Attributes("patch"))?;
-        self.contact(py, move |b| b.update(&id, patch))
-    }
-
-    /// The live contact with `id`, or `None`.
-    fn get(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Option<Contact>> {
-        let id = text(py, id, "id")?;
-        self.maybe_contact(py, move |b| b.get(&id))
-    }
-
-    /// The live contact with this email, or `None`.
-    fn find_by_email(
-        &self,
-        py: Python<'_>,
-        email: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let email = text(py, email, "email")?;
-        self.maybe_contact(py, move |b| b.find_by_email(&email))
-    }
-
-    /// The live contact with this phone, or `None`.
-    fn find_by_phone(
-        &self,
-        py: Python<'_>,
-        phone: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let phone = text(py, phone, "phone")?;
-        self.maybe_contact(py, move |b| b.find_by_phone(&phone))
-    }
-
-    /// The live contact with this contact key, or `None`.
-    fn find_by_key(
-        &self,
-        py: Python<'_>,
-        contact_key: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let contact_key = text(py, contact_key, "contact_key")?;
-        self.maybe_contact(py, move |b| b.find_by_key(&contact_key))
-    }
-
-    /// The live contact with this external id, or `None`.
-    fn find_by_external_id(
-        &self,
-        py: Python<'_>,
-        external_id: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let external_id = text(py, external_id, "external_id")?;
-        self.maybe_contact(py, move |b| b.find_by_external_id(&external_id))
-    }
-
-    /// The live contact holding the mobile push `token`, or `None`.
-    fn find_by_push_token(
-        &self,
-        py: Python<'_>,
-        token: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let token = text(py, token, "token")?;
-        self.maybe_contact(py, move |b| b.find_by_push_token(&token))
-    }
-
-    /// The live contact holding the web push subscription with `endpoint` (compared
-    /// as stored: scheme and host in any case), or `None`. An endpoint that is not
-    /// an https URL is a `ValidationError` on `endpoint`.
-    fn find_by_web_push_endpoint(
-        &self,
-        py: Python<'_>,
-        endpoint: &Bound<'_, PyString>,
-    ) -> PyResult<Option<Contact>> {
-        let endpoint = text(py, endpoint, "endpoint")?;
-        self.maybe_contact(py, move |b| b.find_by_web_push_endpoint(&endpoint))
-    }
-
-    /// Soft-deletes a contact (restorable; its email and phone stay reserved).
-    fn delete(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<()> {
-        let id = text(py, id, "id")?;
-        self.run(py, move |b| b.delete(&id))
-    }
-
-    /// Brings back a soft-deleted contact.
-    fn restore(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        self.contact(py, move |b| b.restore(&id))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
+        let patch: ContactInput = self::input(py, patch, ReadAs::Attributes("patch"))?;
+        self.run(py, move |b| b.update(&id, patch))
     }
 
     /// Live contacts in creation order, a page at a time.
@@ -377,19 +316,13 @@ impl ContactBook {
         py: Python<'_>,
         limit: Option<&Bound<'_, PyInt>>,
         cursor: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Page> {
+    ) -> PyResult<Py<PyAny>> {
         let limit = Limit::read(limit)?;
         let query = ListQuery {
             limit: limit.size,
             cursor: self::cursor(py, cursor)?,
         };
         self.run(py, move |b| limit.quoted(b.list(&query)))
-            .map(Page::of_contacts)
-    }
-
-    /// How many live contacts the book holds.
-    fn count(&self, py: Python<'_>) -> PyResult<u64> {
-        self.run(py, |b| b.count())
     }
 
     // ---- bulk -------------------------------------------------------------------
@@ -407,35 +340,34 @@ impl ContactBook {
         rows: &Bound<'_, PyAny>,
         dedupe_on: Option<&Bound<'_, PyString>>,
         progress: Option<Py<PyAny>>,
-    ) -> PyResult<ImportReport> {
+    ) -> PyResult<Py<PyAny>> {
         let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
         let iter: Py<PyIterator> = rows.try_iter()?.unbind();
         let failure = Failure::default();
         let outcome = {
             let (iter, failure, progress) = (&iter, &failure, progress.as_ref());
             self.run(py, move |b| {
-                b.import_contacts(PyRows::new(iter, failure), dedupe_on, |done| {
-                    // Something raised (the rows or `progress`): stop after the
-                    // batches written so far.
-                    if let Some(callback) = progress.filter(|_| !failure.is_set()) {
-                        Python::attach(|py| {
-                            if let Err(err) = callback.call1(py, (done,)) {
-                                failure.set(err);
-                            }
-                        });
-                    }
-                    if failure.is_set() {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
+                // `progress` raising stops the import after the batches it was told
+                // of (core writes exactly those); once the rows raised, the rows read
+                // before are still written, without telling `progress` again.
+                b.import_contacts(PyRows::new(iter, failure), dedupe_on, |done| match progress
+                    .filter(|_| !failure.is_set())
+                {
+                    Some(callback) => Python::attach(|py| match callback.call1(py, (done,)) {
+                        Ok(_) => ControlFlow::Continue(()),
+                        Err(err) => {
+                            failure.set(err);
+                            ControlFlow::Break(())
+                        }
+                    }),
+                    None => ControlFlow::Continue(()),
                 })
             })
         };
         if let Some(err) = failure.take() {
             return Err(err);
         }
-        outcome.map(|inner| ImportReport { inner })
+        outcome
     }
 
     // ---- channels ---------------------------------------------------------------
@@ -446,22 +378,10 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         device: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let device: DeviceInput = input(py, device, Name::Attributes("device"))?;
-        self.contact(py, move |b| b.add_mobile_push(&id, device))
-    }
-
-    /// Removes the device holding `token`.
-    fn remove_mobile_push(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        token: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let token = text(py, token, "token")?;
-        self.contact(py, move |b| b.remove_mobile_push(&id, &token))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
+        let device: DeviceInput = input(py, device, ReadAs::Attributes("device"))?;
+        self.run(py, move |b| b.add_mobile_push(&id, device))
     }
 
     /// Registers (or refreshes) a web push subscription (keys flat or under `keys`).
@@ -470,22 +390,11 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         subscription: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let subscription: WebPushInput = input(py, subscription, Name::Attributes("subscription"))?;
-        self.contact(py, move |b| b.add_web_push(&id, subscription))
-    }
-
-    /// Removes the web push subscription with `endpoint`.
-    fn remove_web_push(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        endpoint: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let endpoint = text(py, endpoint, "endpoint")?;
-        self.contact(py, move |b| b.remove_web_push(&id, &endpoint))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
+        let subscription: WebPushInput =
+            input(py, subscription, ReadAs::Attributes("subscription"))?;
+        self.run(py, move |b| b.add_web_push(&id, subscription))
     }
 
     /// Binds the contact to a Telegram chat (`{"bot_id": ..., "chat_id": ...}`), or
@@ -495,10 +404,10 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         telegram: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let telegram: Option<Telegram> = input(py, telegram, Name::Attributes("telegram"))?;
-        self.contact(py, move |b| b.set_telegram(&id, telegram))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
+        let telegram: Option<Telegram> = input(py, telegram, ReadAs::Attributes("telegram"))?;
+        self.run(py, move |b| b.set_telegram(&id, telegram))
     }
 
     /// Records an app installed on a device, with or without a push token.
@@ -507,40 +416,13 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         device: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let device: DeviceInput = input(py, device, Name::Attributes("device"))?;
-        self.contact(py, move |b| b.register_app(&id, device))
-    }
-
-    /// Removes every device of the app `app_id` from the contact.
-    fn remove_app(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        app_id: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let app_id = text(py, app_id, "app_id")?;
-        self.contact(py, move |b| b.remove_app(&id, &app_id))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
+        let device: DeviceInput = input(py, device, ReadAs::Attributes("device"))?;
+        self.run(py, move |b| b.register_app(&id, device))
     }
 
     // ---- consent ----------------------------------------------------------------
-
-    /// Blacklists the contact's address on `channel` (reason `manual` when not given).
-    #[pyo3(signature = (id, channel, reason = None))]
-    fn blacklist(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let reason = optional_text(py, reason, "reason")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.blacklist(&id, channel, reason.as_deref()))
-    }
 
     /// Lifts a blacklist; the note is required and kept on the record.
     fn unblacklist(
@@ -549,57 +431,10 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
         note: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let note = text(py, note, "note")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, note);
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.unblacklist(&id, channel, &note))
-    }
-
-    /// Records that the person opted out of `channel`.
-    #[pyo3(signature = (id, channel, reason = None))]
-    fn unsubscribe(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let reason = optional_text(py, reason, "reason")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.unsubscribe(&id, channel, reason.as_deref()))
-    }
-
-    /// The person opts back in: lifts their unsubscribe and spam complaint.
-    #[pyo3(signature = (id, channel, note = None))]
-    fn resubscribe(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        note: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let note = optional_text(py, note, "note")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.resubscribe(&id, channel, note.as_deref()))
-    }
-
-    /// Records that the person reported a message on `channel` as spam, with the
-    /// reason if one is known (a feedback loop's report type, say).
-    #[pyo3(signature = (id, channel, reason = None))]
-    fn report_spam(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let reason = optional_text(py, reason, "reason")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.report_spam(&id, channel, reason.as_deref()))
+        self.run(py, move |b| b.unblacklist(&id, channel, &note))
     }
 
     /// Records a suppression (`kind`: `"blacklisted"`, `"unsubscribed"` or
@@ -615,18 +450,14 @@ impl ContactBook {
         address: &Bound<'_, PyString>,
         kind: &Bound<'_, PyString>,
         reason: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Vec<Suppression>> {
+    ) -> PyResult<Py<PyAny>> {
         let channel: Channel = name(py, "channel", channel)?;
-        let address = text(py, address, "address")?;
+        texts!(py; address);
         let kind: SuppressionKind = name(py, "kind", kind)?;
         let reason = optional_text(py, reason, "reason")?;
-        let records = self.run(py, move |b| {
+        self.run(py, move |b| {
             b.suppress_address(channel, &address, kind, reason.as_deref())
-        })?;
-        Ok(records
-            .into_iter()
-            .map(|inner| Suppression { inner })
-            .collect())
+        })
     }
 
     /// Confirms a signed-up email (`email`) or phone (`sms`).
@@ -635,10 +466,10 @@ impl ContactBook {
         py: Python<'_>,
         id: &Bound<'_, PyString>,
         channel: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let channel: Channel = name(py, "channel", channel)?;
-        self.contact(py, move |b| b.confirm(&id, channel))
+        self.run(py, move |b| b.confirm(&id, channel))
     }
 
     /// Every suppression record kept for `address` on `channel`, lifted ones too.
@@ -647,93 +478,13 @@ impl ContactBook {
         py: Python<'_>,
         channel: &Bound<'_, PyString>,
         address: &Bound<'_, PyString>,
-    ) -> PyResult<Vec<Suppression>> {
-        let address = text(py, address, "address")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; address);
         let channel: Channel = name(py, "channel", channel)?;
-        let records = self.run(py, move |b| b.suppressions(channel, &address))?;
-        Ok(records
-            .into_iter()
-            .map(|inner| Suppression { inner })
-            .collect())
+        self.run(py, move |b| b.suppressions(channel, &address))
     }
 
     // ---- categories -------------------------------------------------------------
-
-    /// Defines a subscription category; its key is the slug of the title.
-    fn define_category(&self, py: Python<'_>, title: &Bound<'_, PyString>) -> PyResult<Category> {
-        let title = text(py, title, "title")?;
-        self.run(py, move |b| b.define_category(&title))
-            .map(|inner| Category { inner })
-    }
-
-    /// Gives the category `key` a new title, which its segment takes too; the key
-    /// stays (integrations use it).
-    fn update_category(
-        &self,
-        py: Python<'_>,
-        key: &Bound<'_, PyString>,
-        title: &Bound<'_, PyString>,
-    ) -> PyResult<Category> {
-        let key = text(py, key, "key")?;
-        let title = text(py, title, "title")?;
-        self.run(py, move |b| b.update_category(&key, &title))
-            .map(|inner| Category { inner })
-    }
-
-    /// Deletes the category `key`, its segment and every contact's subscription to it.
-    fn delete_category(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<()> {
-        let key = text(py, key, "key")?;
-        self.run(py, move |b| b.delete_category(&key))
-    }
-
-    /// Every category, by key.
-    fn categories(&self, py: Python<'_>) -> PyResult<Vec<Category>> {
-        let all = self.run(py, |b| b.categories())?;
-        Ok(all.into_iter().map(|inner| Category { inner }).collect())
-    }
-
-    /// Subscribes the contact to the category `key`.
-    fn add_category(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        key: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let key = text(py, key, "key")?;
-        self.contact(py, move |b| b.add_category(&id, &key))
-    }
-
-    /// Unsubscribes the contact from the category `key`.
-    fn remove_category(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        key: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let key = text(py, key, "key")?;
-        self.contact(py, move |b| b.remove_category(&id, &key))
-    }
-
-    /// May a message go to the contact on `channel` (and in `category`, if given)?
-    /// `id` is any identifier a lookup takes: the contact's id (any case), email,
-    /// phone, external id or contact key. An unknown or deleted contact is an answer
-    /// (`reason="unknown_contact"`), not an error; an undefined category is an error.
-    #[pyo3(signature = (id, channel, category = None))]
-    fn can_send(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        channel: &Bound<'_, PyString>,
-        category: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<SendDecision> {
-        let id = text(py, id, "id")?;
-        let category = optional_text(py, category, "category")?;
-        let channel: Channel = name(py, "channel", channel)?;
-        self.run(py, move |b| b.can_send(&id, channel, category.as_deref()))
-            .map(|inner| SendDecision { inner })
-    }
 
     /// `can_send` for many recipients (a list or tuple of identifiers, at most 1000) in
     /// one read of the book: one decision per entry of `ids`, in order. Errors about
@@ -745,76 +496,16 @@ impl ContactBook {
         ids: &Bound<'_, PyAny>,
         channel: &Bound<'_, PyString>,
         category: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Vec<SendDecision>> {
-        let ids: Vec<String> = input(py, ids, Name::Value("ids"))?;
+    ) -> PyResult<Py<PyAny>> {
+        let ids: Vec<String> = input(py, ids, ReadAs::Value("ids"))?;
         let category = optional_text(py, category, "category")?;
         let channel: Channel = name(py, "channel", channel)?;
-        let decisions = self.run(py, move |b| {
+        self.run(py, move |b| {
             b.can_send_many(&ids, channel, category.as_deref())
-        })?;
-        Ok(decisions
-            .into_iter()
-            .map(|inner| SendDecision { inner })
-            .collect())
+        })
     }
 
     // ---- segments ---------------------------------------------------------------
-
-    /// Creates a static segment with a unique name.
-    fn create_segment(&self, py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Segment> {
-        let name = text(py, name, "name")?;
-        self.run(py, move |b| b.create_segment(&name))
-            .map(|inner| Segment { inner })
-    }
-
-    /// Renames a static segment (a category's segment is renamed with its category).
-    fn update_segment(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        name: &Bound<'_, PyString>,
-    ) -> PyResult<Segment> {
-        let id = text(py, id, "id")?;
-        let name = text(py, name, "name")?;
-        self.run(py, move |b| b.update_segment(&id, &name))
-            .map(|inner| Segment { inner })
-    }
-
-    /// Deletes a static segment and every contact's membership of it.
-    fn delete_segment(&self, py: Python<'_>, id: &Bound<'_, PyString>) -> PyResult<()> {
-        let id = text(py, id, "id")?;
-        self.run(py, move |b| b.delete_segment(&id))
-    }
-
-    /// Every segment (static and category-backed), by id.
-    fn segments(&self, py: Python<'_>) -> PyResult<Vec<Segment>> {
-        let all = self.run(py, |b| b.segments())?;
-        Ok(all.into_iter().map(|inner| Segment { inner }).collect())
-    }
-
-    /// Adds the contact to a static segment.
-    fn add_to_segment(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        segment_id: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let segment_id = text(py, segment_id, "segment_id")?;
-        self.contact(py, move |b| b.add_to_segment(&id, &segment_id))
-    }
-
-    /// Removes the contact from a static segment.
-    fn remove_from_segment(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        segment_id: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let segment_id = text(py, segment_id, "segment_id")?;
-        self.contact(py, move |b| b.remove_from_segment(&id, &segment_id))
-    }
 
     /// Live members of a segment in id order, a page at a time.
     #[pyo3(signature = (segment_id, limit = None, cursor = None))]
@@ -824,8 +515,8 @@ impl ContactBook {
         segment_id: &Bound<'_, PyString>,
         limit: Option<&Bound<'_, PyInt>>,
         cursor: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Page> {
-        let segment_id = text(py, segment_id, "segment_id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; segment_id);
         let limit = Limit::read(limit)?;
         let query = ListQuery {
             limit: limit.size,
@@ -834,22 +525,16 @@ impl ContactBook {
         self.run(py, move |b| {
             limit.quoted(b.segment_members(&segment_id, &query))
         })
-        .map(Page::of_contacts)
     }
 
     // ---- fields -----------------------------------------------------------------
 
     /// Defines an additional field from a dict (`key`, `type`, `title`, `required`,
     /// `readonly`, `options`, `min`, `max`).
-    fn define_field(
-        &self,
-        py: Python<'_>,
-        definition: &Bound<'_, PyAny>,
-    ) -> PyResult<FieldDefinition> {
+    fn define_field(&self, py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let definition: core::FieldDefinition =
-            input(py, definition, Name::Attributes("definition"))?;
+            input(py, definition, ReadAs::Attributes("definition"))?;
         self.run(py, move |b| b.define_field(definition))
-            .map(|inner| FieldDefinition { inner })
     }
 
     /// Changes the field `key`: a new `title`, and `add_options` appended to a list or
@@ -862,32 +547,16 @@ impl ContactBook {
         key: &Bound<'_, PyString>,
         title: Option<&Bound<'_, PyString>>,
         add_options: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<FieldDefinition> {
-        let key = text(py, key, "key")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; key);
         let update = FieldUpdate {
             title: optional_text(py, title, "title")?.map(Cow::into_owned),
             add_options: match add_options {
-                Some(options) => input(py, options, Name::Value("add_options"))?,
+                Some(options) => input(py, options, ReadAs::Value("add_options"))?,
                 None => Vec::new(),
             },
         };
         self.run(py, move |b| b.update_field(&key, update))
-            .map(|inner| FieldDefinition { inner })
-    }
-
-    /// Deletes the field definition `key` and every contact's value of it.
-    fn delete_field(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<()> {
-        let key = text(py, key, "key")?;
-        self.run(py, move |b| b.delete_field(&key))
-    }
-
-    /// Every field definition, by key.
-    fn field_definitions(&self, py: Python<'_>) -> PyResult<Vec<FieldDefinition>> {
-        let all = self.run(py, |b| b.field_definitions())?;
-        Ok(all
-            .into_iter()
-            .map(|inner| FieldDefinition { inner })
-            .collect())
     }
 
     /// Sets one additional field; `value` is typed or in the platform's string form.
@@ -897,23 +566,10 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         key: &Bound<'_, PyString>,
         value: &Bound<'_, PyAny>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let key = text(py, key, "key")?;
-        let value: FieldInput = input(py, value, Name::Value(&format!("fields.{key}")))?;
-        self.contact(py, move |b| b.set_field(&id, &key, value))
-    }
-
-    /// Clears one additional field.
-    fn clear_field(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyString>,
-        key: &Bound<'_, PyString>,
-    ) -> PyResult<Contact> {
-        let id = text(py, id, "id")?;
-        let key = text(py, key, "key")?;
-        self.contact(py, move |b| b.clear_field(&id, &key))
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id, key);
+        let value: FieldInput = input(py, value, ReadAs::Value(&format!("fields.{key}")))?;
+        self.run(py, move |b| b.set_field(&id, &key, value))
     }
 
     // ---- activity ---------------------------------------------------------------
@@ -925,10 +581,9 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         campaign: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let id = text(py, id, "id")?;
-        let campaign: CampaignInput = input(py, campaign, Name::Attributes("campaign"))?;
-        let activity = self.run(py, move |b| b.record_campaign(&id, campaign))?;
-        activity_object(py, &activity)
+        texts!(py; id);
+        let campaign: CampaignInput = input(py, campaign, ReadAs::Attributes("campaign"))?;
+        self.run(py, move |b| b.record_campaign(&id, campaign))
     }
 
     /// Records an event the contact triggered.
@@ -938,10 +593,9 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         event: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let id = text(py, id, "id")?;
-        let event: EventInput = input(py, event, Name::Attributes("event"))?;
-        let activity = self.run(py, move |b| b.record_event(&id, event))?;
-        activity_object(py, &activity)
+        texts!(py; id);
+        let event: EventInput = input(py, event, ReadAs::Attributes("event"))?;
+        self.run(py, move |b| b.record_event(&id, event))
     }
 
     /// Records an order, or updates the one recorded under its `external_id`.
@@ -951,10 +605,9 @@ impl ContactBook {
         id: &Bound<'_, PyString>,
         order: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let id = text(py, id, "id")?;
-        let order: OrderInput = input(py, order, Name::Attributes("order"))?;
-        let activity = self.run(py, move |b| b.record_order(&id, order))?;
-        activity_object(py, &activity)
+        texts!(py; id);
+        let order: OrderInput = input(py, order, ReadAs::Attributes("order"))?;
+        self.run(py, move |b| b.record_order(&id, order))
     }
 
     /// The contact's timeline, newest first, by category and period, a page at a time.
@@ -976,8 +629,8 @@ impl ContactBook {
         until: Option<&Bound<'_, PyAny>>,
         limit: Option<&Bound<'_, PyInt>>,
         cursor: Option<&Bound<'_, PyString>>,
-    ) -> PyResult<Page> {
-        let id = text(py, id, "id")?;
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
         let limit = Limit::read(limit)?;
         let query = ActivityQuery {
             category: name_or::<ActivityCategory>(py, "category", category, "all")?,
@@ -988,13 +641,163 @@ impl ContactBook {
             cursor: self::cursor(py, cursor)?,
         };
         self.run(py, move |b| limit.quoted(b.activity(&id, &query)))
-            .map(Page::of_activities)
     }
 }
 
-fn activity_object(py: Python<'_>, activity: &core::Activity) -> PyResult<Py<PyAny>> {
-    use crate::convert::{Shape, ToPy};
-    Ok(activity.to_py(py, Shape::Object)?.unbind())
+/// The methods whose arguments are all strings: each reads them (named in errors as
+/// its parameters) and hands them as `&str` to the core method of the same name, its
+/// result converted for Python. A second `#[pymethods]` block (pyo3's
+/// `multiple-pymethods`), because a macro writes it.
+macro_rules! string_methods {
+    ($($(#[doc = $doc:literal])* fn $name:ident($($arg:ident),*);)*) => {
+        #[pymethods]
+        impl ContactBook {
+            $(
+                $(#[doc = $doc])*
+                fn $name(&self, py: Python<'_>, $($arg: &Bound<'_, PyString>),*) -> PyResult<Py<PyAny>> {
+                    texts!(py; $($arg),*);
+                    self.run(py, move |b| b.$name($(&$arg),*))
+                }
+            )*
+        }
+    };
+}
+
+string_methods! {
+    /// The live contact with `id`, or `None`.
+    fn get(id);
+
+    /// The live contact with this email, or `None`.
+    fn find_by_email(email);
+
+    /// The live contact with this phone, or `None`.
+    fn find_by_phone(phone);
+
+    /// The live contact with this contact key, or `None`.
+    fn find_by_key(contact_key);
+
+    /// The live contact with this external id, or `None`.
+    fn find_by_external_id(external_id);
+
+    /// The live contact holding the mobile push `token`, or `None`.
+    fn find_by_push_token(token);
+
+    /// The live contact holding the web push subscription with `endpoint` (compared
+    /// as stored: scheme and host in any case), or `None`. An endpoint that is not
+    /// an https URL is a `ValidationError` on `endpoint`.
+    fn find_by_web_push_endpoint(endpoint);
+
+    /// Soft-deletes a contact (restorable; its email and phone stay reserved).
+    fn delete(id);
+
+    /// Brings back a soft-deleted contact.
+    fn restore(id);
+
+    /// How many live contacts the book holds.
+    fn count();
+
+    /// Removes the device holding `token`.
+    fn remove_mobile_push(id, token);
+
+    /// Removes the web push subscription with `endpoint`.
+    fn remove_web_push(id, endpoint);
+
+    /// Removes every device of the app `app_id` from the contact.
+    fn remove_app(id, app_id);
+
+    /// Defines a subscription category; its key is the slug of the title.
+    fn define_category(title);
+
+    /// Gives the category `key` a new title, which its segment takes too; the key
+    /// stays (integrations use it).
+    fn update_category(key, title);
+
+    /// Deletes the category `key`, its segment and every contact's subscription to it.
+    fn delete_category(key);
+
+    /// Every category, by key.
+    fn categories();
+
+    /// Subscribes the contact to the category `key`.
+    fn add_category(id, key);
+
+    /// Unsubscribes the contact from the category `key`.
+    fn remove_category(id, key);
+
+    /// Creates a static segment with a unique name.
+    fn create_segment(name);
+
+    /// Renames a static segment (a category's segment is renamed with its category).
+    fn update_segment(id, name);
+
+    /// Deletes a static segment and every contact's membership of it.
+    fn delete_segment(id);
+
+    /// Every segment (static and category-backed), by id.
+    fn segments();
+
+    /// Adds the contact to a static segment.
+    fn add_to_segment(id, segment_id);
+
+    /// Removes the contact from a static segment.
+    fn remove_from_segment(id, segment_id);
+
+    /// Deletes the field definition `key` and every contact's value of it.
+    fn delete_field(key);
+
+    /// Every field definition, by key.
+    fn field_definitions();
+
+    /// Clears one additional field.
+    fn clear_field(id, key);
+}
+
+/// The consent methods taking `(id, channel, text=None)` (a reason, a note, a category),
+/// each reading them named as its parameters and calling the core method of the same
+/// name.
+macro_rules! consent_methods {
+    ($($(#[doc = $doc:literal])* fn $name:ident(id, channel, $text:ident = None);)*) => {
+        #[pymethods]
+        impl ContactBook {
+            $(
+                $(#[doc = $doc])*
+                #[pyo3(signature = (id, channel, $text = None))]
+                fn $name(
+                    &self,
+                    py: Python<'_>,
+                    id: &Bound<'_, PyString>,
+                    channel: &Bound<'_, PyString>,
+                    $text: Option<&Bound<'_, PyString>>,
+                ) -> PyResult<Py<PyAny>> {
+                    texts!(py; id);
+                    let $text = optional_text(py, $text, stringify!($text))?;
+                    let channel: Channel = name(py, "channel", channel)?;
+                    self.run(py, move |b| b.$name(&id, channel, $text.as_deref()))
+                }
+            )*
+        }
+    };
+}
+
+consent_methods! {
+    /// Blacklists the contact's address on `channel` (reason `manual` when not given).
+    fn blacklist(id, channel, reason = None);
+
+    /// Records that the person opted out of `channel`.
+    fn unsubscribe(id, channel, reason = None);
+
+    /// The person opts back in: lifts their unsubscribe and spam complaint.
+    fn resubscribe(id, channel, note = None);
+
+    /// Records that the person reported a message on `channel` as spam, with the
+    /// reason if one is known (a feedback loop's report type, say).
+    fn report_spam(id, channel, reason = None);
+
+    /// May a message go to the contact on `channel` (and in `category`, if given)?
+    /// `id` is any identifier a lookup takes: the contact's id (any case), email,
+    /// phone, external id or contact key. An unknown or deleted contact is an answer
+    /// (`reason="unknown_contact"`), not an error; an undefined category is an error.
+    fn can_send(id, channel, category = None);
 }
 
 /// A clock that moves only when told to, for deterministic tests (the shared
@@ -1008,7 +811,7 @@ pub struct ManualClock {
 impl ManualClock {
     #[new]
     fn new(py: Python<'_>, start: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let start: DateTime<Utc> = input(py, start, Name::Value("start"))?;
+        let start: DateTime<Utc> = input(py, start, ReadAs::Value("start"))?;
         Ok(ManualClock {
             clock: Arc::new(core::ManualClock::new(start)),
         })
@@ -1016,7 +819,7 @@ impl ManualClock {
 
     /// Sets the clock to `at` (an aware datetime or RFC 3339 string).
     fn set(&self, py: Python<'_>, at: &Bound<'_, PyAny>) -> PyResult<()> {
-        let at: DateTime<Utc> = input(py, at, Name::Value("at"))?;
+        let at: DateTime<Utc> = input(py, at, ReadAs::Value("at"))?;
         self.clock.set(at);
         Ok(())
     }
@@ -1046,4 +849,14 @@ pub fn _in_memory_with_clock(
 ) -> PyResult<ContactBook> {
     let book = core::ContactBook::in_memory().with_clock(clock.clock.clone());
     configured(py, book, default_region)
+}
+
+/// Test-only: a book over core's `PanickingStore`, whose every unit of work panics, so
+/// the test suite can prove each method turns a Rust panic into `ContactKitError`
+/// (`tests/test_errors_threads.py`). Private, and in no stub or doc.
+#[pyfunction]
+pub fn _panicking_book() -> ContactBook {
+    ContactBook::wrap(core::ContactBook::with_store(Arc::new(
+        core::PanickingStore,
+    )))
 }

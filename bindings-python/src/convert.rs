@@ -54,6 +54,13 @@ macro_rules! via_into_pyobject {
 
 via_into_pyobject!(String, bool, u64, i64, u32, f64, Decimal);
 
+/// What an operation that returns nothing gives Python: `None`.
+impl ToPy for () {
+    fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+        Ok(py.None().into_bound(py))
+    }
+}
+
 /// The error for a stored value Python cannot hold: a ContactKit error, never the
 /// `ValueError` of `datetime`.
 fn unreadable(py: Python<'_>, reason: String) -> PyErr {

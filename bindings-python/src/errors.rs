@@ -1,8 +1,8 @@
 //! The exception classes and the mapping from `contactkit::Error` (and panics) to them.
 //!
 //! Every variant of the core error becomes one subclass of `ContactKitError`, with the
-//! variant's data as attributes (`field`, `value`, `reason`, and `what`/`id` or
-//! `existing`). A Rust panic becomes a plain `ContactKitError`: pyo3's own
+//! variant's data as attributes named as in every binding (`tests/scenarios/README.md`,
+//! Errors). A Rust panic becomes a plain `ContactKitError` with a `reason`: pyo3's own
 //! `PanicException` derives from `BaseException`, which `except Exception` misses.
 
 use contactkit::Error;
@@ -42,63 +42,71 @@ create_exception!(
     "The store failed or the file cannot be used; the operation was rolled back."
 );
 
-/// Gives the classes their attributes with `None` defaults, so `err.field` works on
-/// any ContactKit error and type checkers see the attributes on the class.
+// The attributes of each class, the vocabulary every binding shares.
+const VALIDATION: &[&str] = &["field", "value", "reason"];
+const NOT_FOUND: &[&str] = &["what", "id"];
+const CONFLICT: &[&str] = &["field", "value", "existing"];
+const STORAGE: &[&str] = &["reason"];
+
+/// Adds the classes to the module, each with its attributes as `None` on the class,
+/// so type checkers (and `mypy.stubtest`) see them; a raised error sets them all.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
-    let base = py.get_type::<ContactKitError>();
-    for name in ["field", "value", "reason"] {
-        base.setattr(name, py.None())?;
+    module.add("ContactKitError", py.get_type::<ContactKitError>())?;
+    for (name, class, attributes) in [
+        (
+            "ValidationError",
+            py.get_type::<ValidationError>(),
+            VALIDATION,
+        ),
+        ("NotFoundError", py.get_type::<NotFoundError>(), NOT_FOUND),
+        ("ConflictError", py.get_type::<ConflictError>(), CONFLICT),
+        ("StorageError", py.get_type::<StorageError>(), STORAGE),
+    ] {
+        for attribute in attributes {
+            class.setattr(*attribute, py.None())?;
+        }
+        module.add(name, class)?;
     }
-    let not_found = py.get_type::<NotFoundError>();
-    not_found.setattr("what", py.None())?;
-    not_found.setattr("id", py.None())?;
-    py.get_type::<ConflictError>()
-        .setattr("existing", py.None())?;
-    module.add("ContactKitError", base)?;
-    module.add("ValidationError", py.get_type::<ValidationError>())?;
-    module.add("NotFoundError", not_found)?;
-    module.add("ConflictError", py.get_type::<ConflictError>())?;
-    module.add("StorageError", py.get_type::<StorageError>())?;
     Ok(())
 }
 
 /// The Python exception for a core error, carrying the variant's data.
 pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
     let message = error.to_string();
-    let (err, attributes): (PyErr, Vec<(&str, String)>) = match error {
+    let (err, attributes, values) = match error {
         Error::Validation {
             field,
             value,
             reason,
         } => (
             ValidationError::new_err(message),
-            vec![("field", field), ("value", value), ("reason", reason)],
+            VALIDATION,
+            vec![field, value, reason],
         ),
-        Error::NotFound { what, id } => (
-            NotFoundError::new_err(message.clone()),
-            vec![
-                ("value", id.clone()),
-                ("what", what),
-                ("id", id),
-                ("reason", message),
-            ],
-        ),
+        Error::NotFound { what, id } => {
+            (NotFoundError::new_err(message), NOT_FOUND, vec![what, id])
+        }
         Error::Conflict {
             field,
             value,
             existing,
         } => (
-            ConflictError::new_err(message.clone()),
-            vec![
-                ("field", field),
-                ("value", value),
-                ("existing", existing),
-                ("reason", message),
-            ],
+            ConflictError::new_err(message),
+            CONFLICT,
+            vec![field, value, existing],
         ),
-        Error::Storage { reason } => (StorageError::new_err(message), vec![("reason", reason)]),
+        Error::Storage { reason } => (StorageError::new_err(message), STORAGE, vec![reason]),
     };
+    with_attributes(py, err, attributes.iter().copied().zip(values))
+}
+
+/// `err` with `attributes` set on its instance (or the error that setting them raised).
+fn with_attributes<'a>(
+    py: Python<'_>,
+    err: PyErr,
+    attributes: impl IntoIterator<Item = (&'a str, String)>,
+) -> PyErr {
     let instance = err.value(py);
     for (name, value) in attributes {
         if let Err(e) = instance.setattr(name, value) {
@@ -108,14 +116,17 @@ pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
     err
 }
 
-/// The Python exception for a panic caught at the boundary.
-pub fn panic_to_py_err(payload: Box<dyn Any + Send>) -> PyErr {
+/// The Python exception for a panic caught at the boundary: the internal error, a
+/// plain `ContactKitError` whose `reason` says what panicked.
+pub fn panic_to_py_err(py: Python<'_>, payload: Box<dyn Any + Send>) -> PyErr {
     let detail = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string());
-    ContactKitError::new_err(format!("internal error (a bug in ContactKit): {detail}"))
+    let reason = format!("internal error (a bug in ContactKit): {detail}");
+    let err = ContactKitError::new_err(reason.clone());
+    with_attributes(py, err, [("reason", reason)])
 }
 
 /// Runs `work` with the thread detached from the interpreter (the GIL released),
@@ -129,6 +140,6 @@ where
     match outcome {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(error)) => Err(to_py_err(py, error)),
-        Err(payload) => Err(panic_to_py_err(payload)),
+        Err(payload) => Err(panic_to_py_err(py, payload)),
     }
 }

@@ -7,12 +7,13 @@
 //! interpreter is re-entered once per chunk, not once per row.
 //!
 //! If the Python iterator raises (or a signal such as Ctrl-C arrives), the rows read
-//! before it are still imported and then the iteration ends; if `progress` raises,
-//! the iteration ends at once (the core writes the batch it already read, then
-//! stops). Either way the binding re-raises the Python exception when the core
-//! returns.
+//! before it are still imported and then the iteration ends. (When `progress` raises,
+//! the book's progress callback answers `Break` and the core stops by itself: see
+//! `ContactBook::import_contacts`.) Either way the binding re-raises the Python
+//! exception when the core returns.
 
-use crate::de::{from_py, Name};
+use crate::read::from_py;
+use contactkit::validate::unreadable::ReadAs;
 use contactkit::{ContactInput, Result};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
@@ -76,7 +77,7 @@ impl<'a> PyRows<'a> {
                     }
                     Some(Ok(row)) => self
                         .buffer
-                        .push_back(from_py(&row, Name::Attributes("input"))),
+                        .push_back(from_py(&row, ReadAs::Attributes("input"))),
                     Some(Err(err)) => {
                         self.failure.set(err);
                         self.finished = true;
@@ -96,10 +97,6 @@ impl Iterator for PyRows<'_> {
     type Item = Result<ContactInput>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failure.is_set() && !self.finished {
-            // `progress` raised: read no further.
-            return None;
-        }
         if self.buffer.is_empty() && !self.finished {
             self.refill();
         }

@@ -1,27 +1,36 @@
 //! Python binding of ContactKit: the extension module `contactkit._native`, which the
 //! Python package `contactkit` re-exports.
 //!
-//! The crate only converts: Python values in (`de` for dicts and values, `args` for
-//! plain arguments), Python values out (`convert`, `records`), errors and panics to
-//! exceptions (`errors`), and a lazy row iterator for imports (`import`). Every rule lives in the `contactkit` core crate.
+//! The crate only converts: Python values in (`json` walks dicts and values, `read`
+//! reads the core types from them; `args` plain arguments), Python values out
+//! (`convert`, `records`), errors and panics to exceptions (`errors`), and a lazy row
+//! iterator for imports (`import`). Every rule lives in the `contactkit` core crate.
 
 use pyo3::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 
 mod args;
 mod book;
 mod convert;
-mod de;
 mod errors;
 mod import;
+mod json;
+mod read;
 mod records;
 
-/// Panics inside the binding's guarded boundary, to test that a Rust panic surfaces
-/// as `ContactKitError` (not `PanicException`, which `except Exception` misses).
+/// Test-only: core's `schema::properties()`, each record type's keys by its Rust name,
+/// for the test that checks the hand-written stub against them
+/// (`tests/test_stub_records.py`). Private, and in no stub or doc.
 #[pyfunction]
-fn _panic_for_test(py: Python<'_>) -> PyResult<()> {
-    errors::detached(py, || -> contactkit::Result<()> {
-        panic!("deliberate panic for the test suite")
-    })
+fn _schema_properties() -> BTreeMap<&'static str, BTreeSet<String>> {
+    contactkit::schema::properties()
+}
+
+/// Test-only: core's `schema::values()`, each string enumeration's strings by its Rust
+/// name, for the same test. Private, and in no stub or doc.
+#[pyfunction]
+fn _schema_values() -> BTreeMap<&'static str, BTreeSet<String>> {
+    contactkit::schema::values()
 }
 
 #[pymodule]
@@ -32,6 +41,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<book::ContactBook>()?;
     module.add_class::<book::ManualClock>()?;
     module.add_function(wrap_pyfunction!(book::_in_memory_with_clock, module)?)?;
-    module.add_function(wrap_pyfunction!(_panic_for_test, module)?)?;
+    module.add_function(wrap_pyfunction!(book::_panicking_book, module)?)?;
+    module.add_function(wrap_pyfunction!(_schema_properties, module)?)?;
+    module.add_function(wrap_pyfunction!(_schema_values, module)?)?;
     Ok(())
 }

@@ -243,6 +243,10 @@ ERROR_KINDS: dict[type[BaseException], str] = {
 }
 
 
+# The attributes an `expect_error` may give besides `kind` (tests/scenarios/README.md).
+ERROR_ATTRIBUTES = ("field", "value", "reason", "what", "id", "existing")
+
+
 def error_kind(error: BaseException) -> str:
     for cls, kind in ERROR_KINDS.items():
         if isinstance(error, cls):
@@ -251,8 +255,8 @@ def error_kind(error: BaseException) -> str:
 
 
 def describe_error(error: BaseException) -> str:
-    field = getattr(error, "field", None)
-    return f"{error_kind(error)} error (field {field!r}): {error}"
+    attributes = {name: getattr(error, name) for name in ERROR_ATTRIBUTES if hasattr(error, name)}
+    return f"{error_kind(error)} error {attributes}: {error}"
 
 
 # ---- running -----------------------------------------------------------------------------
@@ -296,9 +300,13 @@ def run_file(path: Path) -> None:
                 raise AssertionError(
                     f"{where}: expected success {json.dumps(expect)}, got {describe_error(error)}"
                 ) from error
+            # Each attribute `expect_error` gives is compared exactly; an argument that
+            # does not read as its type is already the binding's ValidationError.
             kind_ok = error_kind(error) == wanted["kind"]
-            field_ok = "field" not in wanted or getattr(error, "field", None) == wanted["field"]
-            if not (kind_ok and field_ok):
+            attributes_ok = all(
+                getattr(error, name, None) == wanted[name] for name in ERROR_ATTRIBUTES if name in wanted
+            )
+            if not (kind_ok and attributes_ok):
                 raise AssertionError(
                     f"{where}: expected error {json.dumps(wanted)}, got {describe_error(error)}"
                 ) from error

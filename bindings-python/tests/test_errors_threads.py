@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -13,6 +15,8 @@ import contactkit
 from contactkit import ContactBook, _native
 
 UNKNOWN_ID = "01900000-0000-7000-8000-000000000000"
+P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+AUTH = "tBHItJI5svbpez7KI4CCXg"
 
 
 def test_hierarchy() -> None:
@@ -33,6 +37,7 @@ def test_validation_error_carries_field_value_reason(book: ContactBook) -> None:
     error = caught.value
     assert (error.field, error.value) == ("email", "not-an-email")
     assert isinstance(error.reason, str) and error.reason
+    assert set(vars(error)) == {"field", "value", "reason"}
     assert "not-an-email" in str(error)
     assert book.count() == 0
 
@@ -53,7 +58,11 @@ def test_not_found_error_carries_what_and_id(book: ContactBook) -> None:
     with pytest.raises(contactkit.NotFoundError) as caught:
         book.update(UNKNOWN_ID, {"first_name": "Ann"})
     error = caught.value
-    assert (error.what, error.id, error.value, error.field) == ("contact", UNKNOWN_ID, UNKNOWN_ID, None)
+    assert (error.what, error.id) == ("contact", UNKNOWN_ID)
+    # Exactly the shared vocabulary: no `value`, `field` or `reason` besides.
+    assert vars(error) == {"what": "contact", "id": UNKNOWN_ID}
+    for absent in ("value", "field", "reason"):
+        assert not hasattr(error, absent)
 
 
 def test_conflict_error_carries_field_value_existing(book: ContactBook) -> None:
@@ -63,6 +72,7 @@ def test_conflict_error_carries_field_value_existing(book: ContactBook) -> None:
     error = caught.value
     assert (error.field, error.value) == ("email", "ann@example.com")
     assert error.existing is not None and ann.id in error.existing
+    assert set(vars(error)) == {"field", "value", "existing"} and not hasattr(error, "reason")
 
 
 def test_storage_error(tmp_path: Path) -> None:
@@ -71,6 +81,7 @@ def test_storage_error(tmp_path: Path) -> None:
     with pytest.raises(contactkit.StorageError) as caught:
         ContactBook.open(directory)
     assert caught.value.reason
+    assert set(vars(caught.value)) == {"reason"}
 
 
 def test_every_error_is_caught_by_except_exception(book: ContactBook) -> None:
@@ -82,15 +93,116 @@ def test_every_error_is_caught_by_except_exception(book: ContactBook) -> None:
         pytest.fail("no error")
 
 
-def test_a_panic_surfaces_as_contactkit_error() -> None:
-    with pytest.raises(contactkit.ContactKitError, match="deliberate panic") as caught:
-        _native._panic_for_test()
-    assert type(caught.value) is contactkit.ContactKitError
-    # ...which `except Exception` catches (pyo3's PanicException would not be).
-    try:
-        _native._panic_for_test()
-    except Exception as error:  # noqa: BLE001
-        assert isinstance(error, contactkit.ContactKitError)
+# Every public method of ContactBook that reaches the store, with valid arguments (so
+# the call gets past the core's checks into the store, which panics).
+ID = "01900000-0000-7000-8000-00000000000a"
+REACHES_THE_STORE: dict[str, Callable[[ContactBook], object]] = {
+    "create": lambda b: b.create({"email": "ann@example.com"}),
+    "upsert": lambda b: b.upsert({"email": "ann@example.com"}),
+    "sign_up": lambda b: b.sign_up({"email": "ann@example.com"}),
+    "update": lambda b: b.update(ID, {"first_name": "Ann"}),
+    "get": lambda b: b.get(ID),
+    "find_by_email": lambda b: b.find_by_email("ann@example.com"),
+    "find_by_phone": lambda b: b.find_by_phone("+380671234567"),
+    "find_by_key": lambda b: b.find_by_key("ann"),
+    "find_by_external_id": lambda b: b.find_by_external_id("crm-1"),
+    "find_by_push_token": lambda b: b.find_by_push_token("token-1"),
+    "find_by_web_push_endpoint": lambda b: b.find_by_web_push_endpoint("https://push.example.com/1"),
+    "delete": lambda b: b.delete(ID),
+    "restore": lambda b: b.restore(ID),
+    "list": lambda b: b.list(),
+    "count": lambda b: b.count(),
+    "import_contacts": lambda b: b.import_contacts([{"email": "ann@example.com"}]),
+    "add_mobile_push": lambda b: b.add_mobile_push(
+        ID, {"app_id": "com.example", "device_id": "d1", "token": "t1", "platform": "ios"}
+    ),
+    "remove_mobile_push": lambda b: b.remove_mobile_push(ID, "t1"),
+    "add_web_push": lambda b: b.add_web_push(
+        ID, {"endpoint": "https://push.example.com/1", "p256dh": P256DH, "auth": AUTH}
+    ),
+    "remove_web_push": lambda b: b.remove_web_push(ID, "https://push.example.com/1"),
+    "set_telegram": lambda b: b.set_telegram(ID, {"bot_id": "bot", "chat_id": "42"}),
+    "register_app": lambda b: b.register_app(ID, {"app_id": "com.example", "device_id": "d1", "platform": "ios"}),
+    "remove_app": lambda b: b.remove_app(ID, "com.example"),
+    "blacklist": lambda b: b.blacklist(ID, "email"),
+    "unblacklist": lambda b: b.unblacklist(ID, "email", "by request"),
+    "unsubscribe": lambda b: b.unsubscribe(ID, "email"),
+    "resubscribe": lambda b: b.resubscribe(ID, "email"),
+    "report_spam": lambda b: b.report_spam(ID, "email"),
+    "suppress_address": lambda b: b.suppress_address("email", "ann@example.com", "blacklisted"),
+    "confirm": lambda b: b.confirm(ID, "email"),
+    "suppressions": lambda b: b.suppressions("email", "ann@example.com"),
+    "define_category": lambda b: b.define_category("News"),
+    "update_category": lambda b: b.update_category("news", "News and offers"),
+    "delete_category": lambda b: b.delete_category("news"),
+    "categories": lambda b: b.categories(),
+    "add_category": lambda b: b.add_category(ID, "news"),
+    "remove_category": lambda b: b.remove_category(ID, "news"),
+    "can_send": lambda b: b.can_send(ID, "email"),
+    "can_send_many": lambda b: b.can_send_many([ID], "email"),
+    "create_segment": lambda b: b.create_segment("VIP"),
+    "update_segment": lambda b: b.update_segment(ID, "VIP"),
+    "delete_segment": lambda b: b.delete_segment(ID),
+    "segments": lambda b: b.segments(),
+    "add_to_segment": lambda b: b.add_to_segment(ID, ID),
+    "remove_from_segment": lambda b: b.remove_from_segment(ID, ID),
+    "segment_members": lambda b: b.segment_members(ID),
+    "define_field": lambda b: b.define_field({"key": "age", "type": "number"}),
+    "update_field": lambda b: b.update_field("age", title="Age"),
+    "delete_field": lambda b: b.delete_field("age"),
+    "field_definitions": lambda b: b.field_definitions(),
+    "set_field": lambda b: b.set_field(ID, "age", 42),
+    "clear_field": lambda b: b.clear_field(ID, "age"),
+    "record_campaign": lambda b: b.record_campaign(
+        ID, {"message_id": "m1", "channel": "email", "status": "sent"}
+    ),
+    "record_event": lambda b: b.record_event(ID, {"name": "viewed"}),
+    "record_order": lambda b: b.record_order(ID, {"external_id": "o1", "amount": "9.99", "currency": "UAH"}),
+    "activity": lambda b: b.activity(ID),
+}
+# The public members that never reach a book's store, and why.
+NO_STORE = {
+    "open": "a constructor: opens a new book",
+    "in_memory": "a constructor: makes a new book",
+    "close": "drops the book's handle",
+    "closed": "reads whether close() was called",
+}
+
+
+def public_members() -> set[str]:
+    return {name for name, _ in inspect.getmembers(ContactBook) if not name.startswith("_")}
+
+
+def test_the_panic_table_names_every_public_method() -> None:
+    members = public_members()
+    assert members - set(REACHES_THE_STORE) - set(NO_STORE) == set(), "methods missing from the table"
+    assert (set(REACHES_THE_STORE) | set(NO_STORE)) - members == set(), "names that are no method"
+
+
+@pytest.mark.parametrize("method", sorted(REACHES_THE_STORE))
+def test_a_panic_in_every_method_surfaces_as_contactkit_error(method: str) -> None:
+    book = _native._panicking_book()
+    with pytest.raises(Exception) as caught:
+        REACHES_THE_STORE[method](book)
+    # The internal error itself, not pyo3's PanicException (a BaseException, which
+    # `except Exception` would miss) nor an error of the arguments.
+    error = caught.value
+    assert type(error) is contactkit.ContactKitError, repr(error)
+    assert vars(error) == {"reason": str(error)}
+    assert "PanickingStore: a deliberate panic" in str(error)
+    # The interpreter lives on and the book stays usable (it panics again).
+    assert book.closed is False
+    with pytest.raises(contactkit.ContactKitError):
+        book.count()
+
+
+def test_the_members_that_never_reach_the_store_work_on_a_panicking_book(tmp_path: Path) -> None:
+    book = _native._panicking_book()
+    assert book.closed is False
+    book.close()
+    assert book.closed is True
+    ContactBook.open(tmp_path / "fine.db").close()
+    assert ContactBook.in_memory().count() == 0
 
 
 def test_threads_share_one_book(tmp_path: Path) -> None:

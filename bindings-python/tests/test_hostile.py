@@ -427,6 +427,19 @@ def test_odd_python_values_are_validation_errors(book: ContactBook, ann: contact
     assert snapshot(book) == before
 
 
+def test_values_are_read_as_strictly_as_json(book: ContactBook, ann: contactkit.Contact) -> None:
+    before = snapshot(book)
+    # A str is no list of its characters, a str no bool by its truthiness, a float no
+    # key.
+    assert refused(lambda: book.can_send_many("abc", "email")).field == "ids"  # type: ignore[arg-type]
+    assert refused(lambda: book.define_field({"key": "vip", "type": "boolean", "required": "no"})).field == "required"
+    error = refused(lambda: book.update(ann.id, {1.5: "x"}))  # type: ignore[dict-item]
+    assert (error.field, error.value) == ("patch", "1.5")
+    # An int key reads as its text, like an int value where a string is expected.
+    assert refused(lambda: book.update(ann.id, {7: "x"})).field == "7"  # type: ignore[dict-item]
+    assert snapshot(book) == before
+
+
 # ---- SQLite options ------------------------------------------------------------------------
 
 

@@ -131,14 +131,15 @@ OrderInput: TypeAlias = Mapping[str, Any]
 # ---- errors ----------------------------------------------------------------------------
 
 class ContactKitError(Exception):
-    """Base class of every ContactKit error (and of unexpected internal failures)."""
+    """Base class of every ContactKit error. Raised as itself only for an internal
+    failure (a bug in ContactKit), whose instance carries ``reason``."""
+
+class ValidationError(ContactKitError):
+    """The input broke a rule; nothing was written. ``field`` names the input at fault."""
 
     field: Optional[str]
     value: Optional[str]
     reason: Optional[str]
-
-class ValidationError(ContactKitError):
-    """The input broke a rule; nothing was written. ``field`` names the input at fault."""
 
 class NotFoundError(ContactKitError):
     """The contact, segment, category, field or record named does not exist."""
@@ -149,10 +150,14 @@ class NotFoundError(ContactKitError):
 class ConflictError(ContactKitError):
     """A unique value already belongs to something else (``existing``)."""
 
+    field: Optional[str]
+    value: Optional[str]
     existing: Optional[str]
 
 class StorageError(ContactKitError):
     """The store failed or the file cannot be used; the operation was rolled back."""
+
+    reason: Optional[str]
 
 # ---- records -----------------------------------------------------------------------------
 

@@ -35,11 +35,11 @@ pub fn unreadable(
     read_as: ReadAs<'_>,
     quote: impl FnOnce(&Path) -> String,
 ) -> Error {
-    let (prefix, param) = match read_as {
-        ReadAs::Value(field) => (field, field),
-        ReadAs::Attributes(param) => ("", param),
-    };
     let reason = in_plain_words(reason);
+    let prefix = match read_as {
+        ReadAs::Value(field) => field,
+        ReadAs::Attributes(_) => "",
+    };
     let mut field = join(prefix, &render(path));
     for (marker, unknown) in [("unknown field `", true), ("missing field `", false)] {
         if let Some(key) = reason
@@ -58,13 +58,24 @@ pub fn unreadable(
             return Error::validation(field, value, reason);
         }
     }
-    let value = quote(path);
-    let field = if field.is_empty() {
+    Error::validation(field_at(path, read_as), quote(path), reason)
+}
+
+/// The field a value at `path` inside the argument is named by, as the book names
+/// fields: the path after the argument's own name, or the parameter when the value is
+/// the argument itself. For a binding that finds a value at fault by its own walk (a
+/// Python value nested too deep) and knows the path as segments.
+pub fn field_at<'a>(path: impl IntoIterator<Item = &'a Segment>, read_as: ReadAs<'_>) -> String {
+    let (prefix, param) = match read_as {
+        ReadAs::Value(field) => (field, field),
+        ReadAs::Attributes(param) => ("", param),
+    };
+    let field = join(prefix, &render(path));
+    if field.is_empty() {
         param.to_string()
     } else {
         field
-    };
-    Error::validation(field, value, reason)
+    }
 }
 
 /// Reads a `T` from a JSON value, naming the field at fault and quoting its value.
@@ -156,9 +167,9 @@ fn with_short_quotes(reason: &str) -> String {
 
 /// A path as the book names fields: `mobile_push[0].platform`. Segments serde could
 /// not name (a map key that failed to read) are left out, so the map is named.
-fn render(path: &Path) -> String {
+fn render<'a>(path: impl IntoIterator<Item = &'a Segment>) -> String {
     let mut out = String::new();
-    for segment in path.iter() {
+    for segment in path {
         match segment {
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
             Segment::Map { key } | Segment::Enum { variant: key } => {

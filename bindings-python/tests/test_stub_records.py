@@ -1,0 +1,139 @@
+"""The hand-written stub checked against core's types (issue 13, item 5): each record
+class of ``__init__.pyi`` declares exactly the keys of the core types it shows, and each
+literal alias exactly the strings of its core enum, as core's ``schema`` feature lists
+them (the hidden ``_native._schema_properties()`` and ``_schema_values()``). A field
+added to core and not to the stub fails here, named."""
+
+from __future__ import annotations
+
+import inspect
+
+import contactkit
+from contactkit import _native
+from stub_records import literal_aliases, record_attributes
+
+# Each record class and the core types (`contactkit::schema::properties()` names) whose
+# properties it shows: an activity class shows the common part and its kind's detail.
+CORE_TYPES: dict[str, tuple[str, ...]] = {
+    "Suppression": ("SuppressionRecord",),
+    "Device": ("MobilePushDevice",),
+    "Application": ("Application",),
+    "WebPushSubscription": ("WebPushSubscription",),
+    "Telegram": ("Telegram",),
+    "Address": ("Address",),
+    "Location": ("Location",),
+    "OrderStats": ("OrderStats",),
+    "Contact": ("Contact",),
+    "Category": ("Category",),
+    "Segment": ("Segment",),
+    "FieldDefinition": ("FieldDefinition",),
+    "SendDecision": ("SendDecision",),
+    "RejectedRow": ("RejectedRow",),
+    "ImportReport": ("ImportReport",),
+    "OrderItem": ("OrderItem",),
+    "CampaignActivity": ("Activity", "Campaign"),
+    "EventActivity": ("Activity", "Event"),
+    "OrderActivity": ("Activity", "Order"),
+}
+
+
+# The kinds of timeline item: an activity class shows the keys common to every kind
+# and those of its own.
+ACTIVITY_KINDS = ("Campaign", "Event", "Order")
+
+# Core record types no stub class shows, and why. The inputs and queries are
+# ``Mapping[str, Any]`` in the stub (a dict of the keys docs/python.md lists), or
+# keyword arguments; their keys are read by core and refused there when unknown.
+NOT_STUB_RECORDS = {
+    "ActivityQuery": "keyword arguments of activity()",
+    "CampaignInput": "a dict argument (Mapping[str, Any])",
+    "ContactInput": "a dict argument (Mapping[str, Any])",
+    "DeviceInput": "a dict argument (Mapping[str, Any])",
+    "EventInput": "a dict argument (Mapping[str, Any])",
+    "FieldUpdate": "keyword arguments of update_field()",
+    "ListQuery": "keyword arguments of list() and segment_members()",
+    "LocationInput": "inside a ContactInput dict",
+    "OrderInput": "a dict argument (Mapping[str, Any])",
+    "WebPushInput": "a dict argument (Mapping[str, Any])",
+    "WebPushKeys": "inside a WebPushInput dict",
+}
+
+# Core enums with no literal alias in the stub, and why.
+NOT_STUB_ALIASES = {
+    "ActivityKind": "each activity class declares its one kind as a Literal",
+    "Color": "each activity class declares its one color as a Literal",
+}
+
+
+def core_keys(record: str, properties: dict[str, set[str]]) -> set[str]:
+    """The keys core gives the values the stub's class `record` shows."""
+    types = CORE_TYPES[record]
+    if types[0] == "Activity":
+        every_kind = set().union(*(properties[kind] for kind in ACTIVITY_KINDS))
+        return (properties["Activity"] - every_kind) | properties[types[1]]
+    return set().union(*(properties[name] for name in types))
+
+
+def test_every_stub_record_has_exactly_the_keys_of_its_core_types() -> None:
+    properties = _native._schema_properties()
+    differences = []
+    for record, attributes in sorted(record_attributes().items()):
+        keys = core_keys(record, properties)
+        if attributes - keys:
+            differences.append(f"{record}: not in core {CORE_TYPES[record]}: {sorted(attributes - keys)}")
+        if keys - attributes:
+            differences.append(f"{record}: missing from the stub: {sorted(keys - attributes)}")
+    assert differences == []
+
+
+def test_every_core_record_type_is_in_the_stub_or_said_why_not() -> None:
+    shown = {name for types in CORE_TYPES.values() for name in types}
+    core = set(_native._schema_properties())
+    assert shown - core == set(), "no such core type"
+    assert core - shown - set(NOT_STUB_RECORDS) == set(), "core types the stub does not show"
+    assert set(NOT_STUB_RECORDS) & shown == set()
+
+
+def test_every_literal_alias_lists_exactly_the_strings_of_its_core_enum() -> None:
+    values = _native._schema_values()
+    aliases = literal_aliases()
+    differences = []
+    for name, strings in sorted(values.items()):
+        if name in NOT_STUB_ALIASES:
+            continue
+        if name not in aliases:
+            differences.append(f"{name}: no alias in the stub")
+            continue
+        if aliases[name] != strings:
+            differences.append(
+                f"{name}: not in core {sorted(aliases[name] - strings)}, missing {sorted(strings - aliases[name])}"
+            )
+    assert differences == []
+
+
+def runtime_attributes(cls: type) -> set[str]:
+    """The read-only attributes (getters) a class of the native module defines."""
+    return {
+        name
+        for name, member in inspect.getmembers(cls)
+        if not name.startswith("_") and inspect.isgetsetdescriptor(member)
+    }
+
+
+def test_every_record_class_of_the_stub_names_its_core_types() -> None:
+    stub = set(record_attributes())
+    assert stub - set(CORE_TYPES) == set(), "stub records without core types"
+    assert set(CORE_TYPES) - stub == set(), "core types for no stub record"
+
+
+def test_the_stub_records_have_the_attributes_of_the_module_records() -> None:
+    for name, attributes in record_attributes().items():
+        runtime = runtime_attributes(getattr(contactkit, name))
+        assert attributes - runtime == set(), f"{name}: in the stub only"
+        assert runtime - attributes == set(), f"{name}: in the module only"
+
+
+def test_the_parser_reads_properties_and_leaves_out_methods() -> None:
+    contact = record_attributes()["Contact"]
+    assert {"id", "email", "address", "order_stats"} <= contact
+    assert "to_dict" not in contact
