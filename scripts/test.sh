@@ -53,7 +53,8 @@ echo "== Kotlin and Swift: mobile binding (bindings-mobile): Swift drift check, 
     # a temporary directory and fail on any difference.
     bindings-mobile/generate.sh check-swift
     # Kotlin: Maven's generate-sources phase runs `generate.sh kotlin` into its target/, then
-    # compiles it and runs the JUnit 5 tests on the JVM, JNA loading target/debug's .so.
+    # compiles it and runs the JUnit 5 tests on the JVM, JNA loading the .so built with the
+    # test-hooks feature and copied to bindings-mobile/kotlin/target/native.
     # Every plugin and dependency comes from Maven Central.
     cd bindings-mobile/kotlin
     rm -rf target/surefire-reports
