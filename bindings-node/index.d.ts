@@ -129,8 +129,10 @@ export interface ContactKitError extends Error {
   what?: string
   /** The id or key looked up (not found). */
   id?: string
-  /** Who holds the unique value (conflict). */
+  /** Who holds the unique value, in words (conflict). */
   existing?: string
+  /** The id of who holds it: a contact or segment id, a category or field key (conflict). */
+  existingId?: string
 }
 
 // ---------------------------------------------------------------------------

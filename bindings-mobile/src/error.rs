@@ -34,8 +34,10 @@ pub enum ContactKitError {
         field: String,
         /// The value that clashed.
         value: String,
-        /// Who holds it, e.g. `contact 0190…`.
+        /// Who holds it, in words, e.g. `contact 0190…`.
         existing: String,
+        /// The id of what holds it (a contact id, a segment id, a category or field key).
+        existing_id: String,
     },
     /// The store failed or the file cannot be used; the operation was rolled back.
     Storage {
@@ -72,10 +74,12 @@ impl std::fmt::Display for ContactKitError {
                 field,
                 value,
                 existing,
+                existing_id,
             } => core::Error::Conflict {
                 field: field.clone(),
                 value: value.clone(),
                 existing: existing.clone(),
+                existing_id: existing_id.clone(),
             }
             .fmt(f),
             ContactKitError::Storage { reason } => core::Error::Storage {
@@ -106,10 +110,12 @@ impl From<core::Error> for ContactKitError {
                 field,
                 value,
                 existing,
+                existing_id,
             } => ContactKitError::Conflict {
                 field,
                 value,
                 existing,
+                existing_id,
             },
             core::Error::Storage { reason } => ContactKitError::Storage { reason },
         }

@@ -3,7 +3,7 @@
 //! A core error becomes an `Error` whose `code` is `VALIDATION`, `NOT_FOUND`,
 //! `CONFLICT` or `STORAGE` (the variant), with the variant's data as properties and
 //! nothing else: a validation error `field` (camelCase), `value`, `reason`; not-found
-//! `what`, `id`; a conflict `field`, `value`, `existing`; storage `reason`. A Rust
+//! `what`, `id`; a conflict `field`, `value`, `existing`, `existingId`; storage `reason`. A Rust
 //! panic is an `Error` with `code: 'INTERNAL'` and `reason`. The message is the
 //! core's own.
 
@@ -141,10 +141,12 @@ fn properties(error: Error) -> Vec<(&'static str, String)> {
             field,
             value,
             existing,
+            existing_id,
         } => vec![
             ("field", camel_path(&field)),
             ("value", value),
             ("existing", existing),
+            ("existingId", existing_id),
         ],
         Error::Storage { reason } => vec![("reason", reason)],
     }

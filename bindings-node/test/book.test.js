@@ -547,6 +547,7 @@ describe('errors', () => {
     const conflict = throwsCode(() => book.create({ email: 'a@example.com' }), 'CONFLICT', 'email')
     assert.equal(conflict.value, 'a@example.com')
     assert.match(conflict.existing, new RegExp(a.id))
+    assert.equal(conflict.existingId, a.id)
 
     const missing = throwsCode(() => book.update(UNKNOWN_ID, {}), 'NOT_FOUND')
     assert.equal(missing.field, undefined)

@@ -232,7 +232,7 @@ const OPS = {
 }
 
 const STEP_KEYS = new Set(['op', 'args', 'save', 'expect', 'expect_error'])
-const ERROR_KEYS = new Set(['kind', 'field', 'value', 'reason', 'what', 'id', 'existing'])
+const ERROR_KEYS = new Set(['kind', 'field', 'value', 'reason', 'what', 'id', 'existing', 'existing_id'])
 const FILE_KEYS = new Set(['name', 'description', 'clock', 'default_region', 'steps'])
 
 async function runScenario(scenario) {
@@ -293,9 +293,10 @@ async function runScenario(scenario) {
       }
       // An argument that does not read as its type is the binding's own VALIDATION
       // error, thrown before the core is called: it is compared like any other.
-      for (const key of ['value', 'reason', 'what', 'id', 'existing']) {
-        if (wanted[key] !== undefined && error[key] !== wanted[key]) {
-          fail(`got ${key} ${JSON.stringify(error[key])} (${error.message}), want ${JSON.stringify(wanted[key])}`)
+      for (const key of ['value', 'reason', 'what', 'id', 'existing', 'existing_id']) {
+        const property = camelPath(key)
+        if (wanted[key] !== undefined && error[property] !== wanted[key]) {
+          fail(`got ${property} ${JSON.stringify(error[property])} (${error.message}), want ${JSON.stringify(wanted[key])}`)
         }
       }
       continue

@@ -45,7 +45,7 @@ create_exception!(
 // The attributes of each class, the vocabulary every binding shares.
 const VALIDATION: &[&str] = &["field", "value", "reason"];
 const NOT_FOUND: &[&str] = &["what", "id"];
-const CONFLICT: &[&str] = &["field", "value", "existing"];
+const CONFLICT: &[&str] = &["field", "value", "existing", "existing_id"];
 const STORAGE: &[&str] = &["reason"];
 
 /// Adds the classes to the module, each with its attributes as `None` on the class,
@@ -91,10 +91,11 @@ pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
             field,
             value,
             existing,
+            existing_id,
         } => (
             ConflictError::new_err(message),
             CONFLICT,
-            vec![field, value, existing],
+            vec![field, value, existing, existing_id],
         ),
         Error::Storage { reason } => (StorageError::new_err(message), STORAGE, vec![reason]),
     };

@@ -244,7 +244,7 @@ ERROR_KINDS: dict[type[BaseException], str] = {
 
 
 # The attributes an `expect_error` may give besides `kind` (tests/scenarios/README.md).
-ERROR_ATTRIBUTES = ("field", "value", "reason", "what", "id", "existing")
+ERROR_ATTRIBUTES = ("field", "value", "reason", "what", "id", "existing", "existing_id")
 
 
 def error_kind(error: BaseException) -> str:

@@ -72,7 +72,9 @@ def test_conflict_error_carries_field_value_existing(book: ContactBook) -> None:
     error = caught.value
     assert (error.field, error.value) == ("email", "ann@example.com")
     assert error.existing is not None and ann.id in error.existing
-    assert set(vars(error)) == {"field", "value", "existing"} and not hasattr(error, "reason")
+    assert error.existing_id == ann.id
+    assert set(vars(error)) == {"field", "value", "existing", "existing_id"}
+    assert not hasattr(error, "reason")
 
 
 def test_storage_error(tmp_path: Path) -> None:

@@ -597,32 +597,15 @@ fn reconcile_suppressions(
     Ok(())
 }
 
-/// Names the part of a profile line an error came from.
+/// Names the part of a profile line an error came from; a thing it names that is not
+/// in the book is a bad value of that part.
 fn prefixed(error: contactkit::Error, prefix: &str) -> contactkit::Error {
     match error {
-        contactkit::Error::Validation {
-            field,
-            value,
-            reason,
-        } => contactkit::Error::Validation {
-            field: format!("{prefix}.{field}"),
-            value,
-            reason,
-        },
-        contactkit::Error::Conflict {
-            field,
-            value,
-            existing,
-        } => contactkit::Error::Conflict {
-            field: format!("{prefix}.{field}"),
-            value,
-            existing,
-        },
         contactkit::Error::NotFound { what, id } => contactkit::Error::Validation {
             field: prefix.to_string(),
             value: id,
             reason: format!("{what} not found"),
         },
-        storage => storage,
+        other => other.within(prefix),
     }
 }

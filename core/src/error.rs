@@ -35,8 +35,11 @@ pub enum Error {
         field: String,
         /// The value that clashed.
         value: String,
-        /// Who holds it, e.g. `contact 0190…`.
+        /// Who holds it, in words, e.g. `contact 0190…` or `deleted contact 0190…`.
         existing: String,
+        /// The id of what holds it (a contact id, a segment id, a category or field
+        /// key), so a caller can act on the holder without reading `existing`.
+        existing_id: String,
     },
     /// The store failed or the file cannot be used; the operation was rolled back.
     #[error("storage error: {reason}")]
@@ -68,16 +71,19 @@ impl Error {
         }
     }
 
-    /// A conflict on `field`/`value` held by `existing`.
+    /// A conflict on `field`/`value` held by `existing` (in words), whose id is
+    /// `existing_id`.
     pub fn conflict(
         field: impl Into<String>,
         value: impl AsRef<str>,
         existing: impl Into<String>,
+        existing_id: impl Into<String>,
     ) -> Self {
         Error::Conflict {
             field: field.into(),
             value: shorten(value.as_ref()),
             existing: existing.into(),
+            existing_id: existing_id.into(),
         }
     }
 
@@ -98,7 +104,7 @@ impl Error {
 
     /// Prefixes the field name, so an error from a nested value reads
     /// `fields.birthday` or `mobile_push[1].token`.
-    pub(crate) fn within(self, prefix: &str) -> Self {
+    pub fn within(self, prefix: &str) -> Self {
         match self {
             Error::Validation {
                 field,
@@ -113,10 +119,12 @@ impl Error {
                 field,
                 value,
                 existing,
+                existing_id,
             } => Error::Conflict {
                 field: join_field(prefix, &field),
                 value,
                 existing,
+                existing_id,
             },
             other => other,
         }

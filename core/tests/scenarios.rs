@@ -125,6 +125,8 @@ struct ExpectedError {
     id: Option<String>,
     #[serde(default)]
     existing: Option<String>,
+    #[serde(default)]
+    existing_id: Option<String>,
 }
 
 impl ExpectedError {
@@ -136,6 +138,7 @@ impl ExpectedError {
             ("what", &self.what),
             ("id", &self.id),
             ("existing", &self.existing),
+            ("existing_id", &self.existing_id),
         ]
         .into_iter()
         .filter_map(|(name, value)| Some((name, value.as_deref()?)))
@@ -673,8 +676,15 @@ fn attributes(error: &Error) -> BTreeMap<&'static str, &str> {
             BTreeMap::from([("what", what.as_str()), ("id", id.as_str())])
         }
         Error::Conflict {
-            value, existing, ..
-        } => BTreeMap::from([("value", value.as_str()), ("existing", existing.as_str())]),
+            value,
+            existing,
+            existing_id,
+            ..
+        } => BTreeMap::from([
+            ("value", value.as_str()),
+            ("existing", existing.as_str()),
+            ("existing_id", existing_id.as_str()),
+        ]),
         Error::Storage { reason } => BTreeMap::from([("reason", reason.as_str())]),
     }
 }

@@ -148,11 +148,13 @@ class NotFoundError(ContactKitError):
     id: Optional[str]
 
 class ConflictError(ContactKitError):
-    """A unique value already belongs to something else (``existing``)."""
+    """A unique value already belongs to something else: ``existing`` in words,
+    ``existing_id`` its id (a contact or segment id, a category or field key)."""
 
     field: Optional[str]
     value: Optional[str]
     existing: Optional[str]
+    existing_id: Optional[str]
 
 class StorageError(ContactKitError):
     """The store failed or the file cannot be used; the operation was rolled back."""

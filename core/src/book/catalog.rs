@@ -31,6 +31,7 @@ impl ContactBook {
                     "key",
                     &key,
                     format!("category {:?}", existing.title),
+                    &existing.key,
                 ));
             }
             unit.check_segment_name_free(&title, None)?;
@@ -202,6 +203,7 @@ impl ContactBook {
                     "key",
                     &definition.key,
                     "a different field definition",
+                    &definition.key,
                 )),
                 None => {
                     unit.tx.put_field_definition(&definition)?;
@@ -303,6 +305,7 @@ impl Unit<'_> {
                 "name",
                 name,
                 format!("segment {}", existing.id),
+                &existing.id,
             )),
             None => Ok(()),
         }

@@ -345,6 +345,7 @@ impl Unit<'_> {
                         lasting.field(),
                         lasting.value(),
                         describe(&owner),
+                        &owner.id,
                     ));
                 }
             };

@@ -33,6 +33,7 @@ impl ContactBook {
                     "id",
                     &blank.id,
                     format!("contact {}", blank.id),
+                    &blank.id,
                 ));
             }
             let record = unit.merge(blank, checked, source, true)?;
@@ -297,6 +298,7 @@ impl Unit<'_> {
                 dedupe_on.as_str(),
                 dedupe_value(input, dedupe_on),
                 describe(record),
+                &record.id,
             ));
         }
         // A caller-made id names its contact whatever the dedupe key: the input may
@@ -318,12 +320,16 @@ impl Unit<'_> {
                     dedupe_on.as_str(),
                     dedupe_value(input, dedupe_on),
                     describe(&key_match),
+                    &key_match.id,
                 ))
             }
             (Some(record), _) => Ok(Some(record)),
-            (None, Some(record)) if record.deleted_at.is_some() => {
-                Err(Error::conflict("id", &record.id, describe(&record)))
-            }
+            (None, Some(record)) if record.deleted_at.is_some() => Err(Error::conflict(
+                "id",
+                &record.id,
+                describe(&record),
+                &record.id,
+            )),
             (None, Some(record)) => Ok(Some(record)),
             (None, None) => self.match_by_token(checked, &key),
         }

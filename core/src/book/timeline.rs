@@ -144,6 +144,7 @@ impl ContactBook {
                         "external_id",
                         &order.external_id,
                         format!("an order of contact {}", existing.contact_id),
+                        &existing.contact_id,
                     ));
                 }
                 Some(existing) => (existing.id, at.map(to_millis).unwrap_or(existing.at)),

@@ -7204,8 +7204,11 @@ enum ContactKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
          * The value that clashed.
          */value: String, 
         /**
-         * Who holds it, e.g. `contact 0190…`.
-         */existing: String
+         * Who holds it, in words, e.g. `contact 0190…`.
+         */existing: String, 
+        /**
+         * The id of what holds it (a contact id, a segment id, a category or field key).
+         */existingId: String
     )
     /**
      * The store failed or the file cannot be used; the operation was rolled back.
@@ -7265,7 +7268,8 @@ public struct FfiConverterTypeContactKitError: FfiConverterRustBuffer {
         case 3: return .Conflict(
             field: try FfiConverterString.read(from: &buf), 
             value: try FfiConverterString.read(from: &buf), 
-            existing: try FfiConverterString.read(from: &buf)
+            existing: try FfiConverterString.read(from: &buf), 
+            existingId: try FfiConverterString.read(from: &buf)
             )
         case 4: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
@@ -7298,11 +7302,12 @@ public struct FfiConverterTypeContactKitError: FfiConverterRustBuffer {
             FfiConverterString.write(id, into: &buf)
             
         
-        case let .Conflict(field,value,existing):
+        case let .Conflict(field,value,existing,existingId):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(field, into: &buf)
             FfiConverterString.write(value, into: &buf)
             FfiConverterString.write(existing, into: &buf)
+            FfiConverterString.write(existingId, into: &buf)
             
         
         case let .Storage(reason):

@@ -46,6 +46,7 @@ class ErrorsTest {
         assertEquals("email", e.field)
         assertEquals("ann@example.com", e.value)
         assertTrue(e.existing.contains(ann.id), e.existing)
+        assertEquals(ann.id, e.existingId)
         // The failed update changed nothing.
         assertEquals(bob, t.book.get(bob.id))
         assertEquals("external_id", assertThrows<ContactKitException.Conflict> { t.book.create(ContactInput(externalId = "crm-1")) }.field)

@@ -17,7 +17,7 @@ import java.time.OffsetDateTime
  * Runs every shared conformance scenario (each .json file in tests/scenarios, format in its README)
  * against the Kotlin binding: one dynamic test per file, each on a fresh in-memory book
  * with a manual clock. An expected error is compared by kind and by every attribute the step
- * gives (`field`, `value`, `reason`, `what`, `id`, `existing`). An argument the typed Kotlin
+ * gives (`field`, `value`, `reason`, `what`, `id`, `existing`, `existing_id`). An argument the typed Kotlin
  * API cannot express ([Inexpressible]: an unknown key, a name no enum constant has) makes no
  * call; such a step must expect exactly that validation error, and each file must have
  * exactly the inexpressible steps listed below.
@@ -55,7 +55,7 @@ class ScenarioTest {
 
 private val FILE_KEYS = setOf("name", "description", "clock", "default_region", "steps")
 private val STEP_KEYS = setOf("op", "args", "save", "expect", "expect_error")
-private val EXPECT_ERROR_KEYS = setOf("kind", "field", "value", "reason", "what", "id", "existing")
+private val EXPECT_ERROR_KEYS = setOf("kind", "field", "value", "reason", "what", "id", "existing", "existing_id")
 
 /** The arguments each operation takes (a misspelt one fails the step). */
 private val OP_ARGS: Map<String, Set<String>> = mapOf(
@@ -179,7 +179,7 @@ private class ScenarioRun(private val file: File) {
     private fun attributes(e: ContactKitException): Map<String, String> = when (e) {
         is ContactKitException.Validation -> mapOf("kind" to "validation", "field" to e.field, "value" to e.value, "reason" to e.reason)
         is ContactKitException.NotFound -> mapOf("kind" to "not_found", "what" to e.what, "id" to e.id)
-        is ContactKitException.Conflict -> mapOf("kind" to "conflict", "field" to e.field, "value" to e.value, "existing" to e.existing)
+        is ContactKitException.Conflict -> mapOf("kind" to "conflict", "field" to e.field, "value" to e.value, "existing" to e.existing, "existing_id" to e.existingId)
         is ContactKitException.Storage -> mapOf("kind" to "storage", "reason" to e.reason)
         is ContactKitException.Internal -> mapOf("kind" to "internal", "reason" to e.reason)
     }
