@@ -4,8 +4,6 @@ import dev.contactkit.Channel
 import dev.contactkit.ContactBook
 import dev.contactkit.ContactInput
 import dev.contactkit.DedupeOn
-import dev.contactkit.DeviceInput
-import dev.contactkit.Platform
 import dev.contactkit.SendReason
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -17,13 +15,6 @@ import java.io.File
 // What an app developer's first test would do with the dev.contactkit:contactkit jar: no
 // cargo, no jna.library.path; JNA loads the library the jar carries.
 class SampleTest {
-    private val device = DeviceInput(
-        appId = "com.example.shop",
-        deviceId = "pixel-8",
-        token = "fcm-token-1",
-        platform = Platform.ANDROID,
-    )
-
     @Test
     fun `an in-memory book upserts and answers canSend`() {
         ContactBook.inMemory().use { book ->

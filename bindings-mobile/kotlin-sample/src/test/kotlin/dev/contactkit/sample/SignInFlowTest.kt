@@ -3,8 +3,6 @@ package dev.contactkit.sample
 import dev.contactkit.ContactBook
 import dev.contactkit.ContactInput
 import dev.contactkit.DedupeOn
-import dev.contactkit.DeviceInput
-import dev.contactkit.Platform
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertNull
@@ -15,13 +13,6 @@ import org.junit.jupiter.api.Test
 // upsert that carries the email AND the device lands on that profile, one by email alone
 // makes a second one.
 class SignInFlowTest {
-    private val device = DeviceInput(
-        appId = "com.example.shop",
-        deviceId = "pixel-8",
-        token = "fcm-token-1",
-        platform = Platform.ANDROID,
-    )
-
     private fun anonymousProfile(book: ContactBook) =
         book.upsert(ContactInput(mobilePush = listOf(device)), DedupeOn.EMAIL)
 
