@@ -7,12 +7,19 @@
 #                                Kotlin for the desktop JVM tests into OUT_DIR, from a library
 #                                built with the `test-hooks` feature and copied into LIB_DIR for
 #                                JNA (Maven calls this; never ship that library or its Kotlin)
+#   generate.sh jar OUT_DIR RES_DIR
+#                                Kotlin for the dev.contactkit:contactkit jar into OUT_DIR, and
+#                                the host library, no hooks, into RES_DIR under JNA's resource
+#                                path (e.g. linux-x86-64/); needs CONTACTKIT_PROFILE=mobile or
+#                                release (bindings-mobile/jvm/pom.xml sets it)
 #   generate.sh android OUT_DIR  Kotlin for Android into OUT_DIR (see docs/mobile.md), no hooks
 #   generate.sh swift            Swift sources into bindings-mobile/swift/ (committed), no hooks
 #   generate.sh check-swift      regenerate Swift into a temporary directory and fail if it
 #                                differs from what is committed (no Swift compiler needed)
 #
-# CONTACTKIT_PROFILE=release builds and reads target/release instead of target/debug.
+# CONTACTKIT_PROFILE picks the cargo profile of the library: debug (the default) or release;
+# mobile (the size profile of the workspace's Cargo.toml) only for `jar`, since it strips
+# the metadata the bindgen reads. The bindgen itself is always a debug build.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,22 +27,45 @@ root="$(cd "$here/.." && pwd)"
 profile="${CONTACTKIT_PROFILE:-debug}"
 swift_dir="$here/swift"
 
-case "$(uname -s)" in
-    Darwin) library="$root/target/$profile/libcontactkit_mobile.dylib" ;;
-    *) library="$root/target/$profile/libcontactkit_mobile.so" ;;
-esac
+# The path of the library built with the profile $1.
+library_in() {
+    case "$(uname -s)" in
+        Darwin) echo "$root/target/$1/libcontactkit_mobile.dylib" ;;
+        *) echo "$root/target/$1/libcontactkit_mobile.so" ;;
+    esac
+}
+library="$(library_in "$profile")"
 
-# Builds the library (and the bindgen) with the cargo flags given, e.g. --features.
+# Builds the library with the cargo flags given (e.g. --features), and the bindgen.
 build() {
-    local flags=(--quiet -p contactkit-mobile -p uniffi-bindgen "$@")
-    [ "$profile" = release ] && flags+=(--release)
-    (cd "$root" && cargo build "${flags[@]}")
+    # cargo names the debug profile `dev` (its directory is still target/debug).
+    local cargo_profile="$profile"
+    [ "$profile" = debug ] && cargo_profile=dev
+    (cd "$root" && cargo build --quiet -p contactkit-mobile --profile "$cargo_profile" "$@" &&
+        cargo build --quiet -p uniffi-bindgen)
 }
 
 bindgen() {
     # --no-format: the output must not depend on whether ktlint or swift-format happen to
     # be installed, or the drift check would fail on a machine that has them.
-    (cd "$root" && "$root/target/$profile/uniffi-bindgen" generate "$library" --no-format "$@")
+    (cd "$root" && "$root/target/debug/uniffi-bindgen" generate "$library" --no-format "$@")
+}
+
+# JNA's resource prefix for the host (com.sun.jna.Platform.RESOURCE_PREFIX): the folder of
+# a jar where JNA looks for a native library when no jna.library.path names one.
+jna_prefix() {
+    local os arch
+    case "$(uname -s)" in
+        Linux) os=linux ;;
+        Darwin) os=darwin ;;
+        *) echo "generate.sh jar: unsupported host $(uname -s)" >&2; return 1 ;;
+    esac
+    case "$(uname -m)" in
+        x86_64 | amd64) arch=x86-64 ;;
+        aarch64 | arm64) arch=aarch64 ;;
+        *) echo "generate.sh jar: unsupported architecture $(uname -m)" >&2; return 1 ;;
+    esac
+    echo "$os-$arch"
 }
 
 # Writes the Swift bindings into $1 laid out as bindings-mobile/swift/ keeps them.
@@ -43,15 +73,21 @@ swift_into() {
     local out="$1" raw
     raw="$(mktemp -d)"
     bindgen --language swift --out-dir "$raw"
-    mkdir -p "$out/Sources/ContactKit" "$out/Headers"
+    mkdir -p "$out/Sources/ContactKit" "$out/Headers/ContactKitFFI"
     cp "$raw/ContactKit.swift" "$out/Sources/ContactKit/ContactKit.swift"
-    cp "$raw/ContactKitFFI.h" "$out/Headers/ContactKitFFI.h"
-    # An XCFramework's Headers/ must hold a file named module.modulemap.
-    cp "$raw/ContactKitFFI.modulemap" "$out/Headers/module.modulemap"
+    # Xcode finds a module map only under the name module.modulemap; in a folder named after
+    # the module, so that an app linking two such XCFrameworks does not get two
+    # Headers/module.modulemap ("Multiple commands produce ...").
+    cp "$raw/ContactKitFFI.h" "$out/Headers/ContactKitFFI/ContactKitFFI.h"
+    cp "$raw/ContactKitFFI.modulemap" "$out/Headers/ContactKitFFI/module.modulemap"
     rm -rf "$raw"
 }
 
-generated_swift=(Sources/ContactKit/ContactKit.swift Headers/ContactKitFFI.h Headers/module.modulemap)
+generated_swift=(
+    Sources/ContactKit/ContactKit.swift
+    Headers/ContactKitFFI/ContactKitFFI.h
+    Headers/ContactKitFFI/module.modulemap
+)
 
 case "${1:-}" in
     kotlin)
@@ -65,6 +101,25 @@ case "${1:-}" in
         mkdir -p "$out" "$lib_dir"
         cp "$library" "$lib_dir/"
         library="$lib_dir/$(basename "$library")"
+        bindgen --language kotlin --out-dir "$out"
+        ;;
+    jar)
+        out="${2:?usage: generate.sh jar OUT_DIR RES_DIR}"
+        res_dir="${3:?usage: generate.sh jar OUT_DIR RES_DIR}"
+        if [ "$profile" = debug ]; then
+            echo "generate.sh jar: set CONTACTKIT_PROFILE=mobile or release (a jar ships no debug build)" >&2
+            exit 2
+        fi
+        build
+        prefix="$(jna_prefix)"
+        rm -rf "$out" "$res_dir"
+        mkdir -p "$out" "$res_dir/$prefix"
+        cp "$library" "$res_dir/$prefix/"
+        # The mobile profile strips the symbols that hold the metadata uniffi-bindgen reads:
+        # generate from the debug build of the same source (same features, same contract).
+        profile=debug
+        library="$(library_in debug)"
+        build
         bindgen --language kotlin --out-dir "$out"
         ;;
     android)
@@ -99,7 +154,7 @@ case "${1:-}" in
         echo "Swift bindings match the library (${#generated_swift[@]} files)."
         ;;
     *)
-        sed -n '2,15p' "$0" >&2
+        sed -n '2,24p' "$0" >&2
         exit 2
         ;;
 esac

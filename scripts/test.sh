@@ -46,8 +46,24 @@ echo "== Node: binding (bindings-node): npm ci, build, generated files up to dat
     npx tsc --noEmit -p examples
 )
 
-echo "== Kotlin and Swift: mobile binding (bindings-mobile): Swift drift check, JVM tests"
+echo "== Kotlin and Swift: mobile binding (bindings-mobile): Swift drift check, JVM tests, jar, sample"
 (
+    # Counts the tests of a Maven project from Surefire's XML reports (-q hides its summary),
+    # on a line of their own: Maven leaves a colour reset behind without a newline.
+    surefire_summary() {
+        echo
+        python3 - "$1" <<'PY'
+import glob, re, sys
+totals = dict(tests=0, failures=0, errors=0, skipped=0)
+for report in glob.glob("target/surefire-reports/TEST-*.xml"):
+    head = re.search(r"<testsuite [^>]*>", open(report, encoding="utf-8").read()).group(0)
+    for key in totals:
+        totals[key] += int(re.search(rf'\b{key}="(\d+)"', head).group(1))
+failed = totals["failures"] + totals["errors"]
+passed = totals["tests"] - failed - totals["skipped"]
+print(f"{sys.argv[1]}: {passed} passed, {failed} failed, {totals['skipped']} skipped")
+PY
+    }
     # Both builds the cdylib and runs the workspace's uniffi-bindgen on it (library mode).
     # Swift: generated sources are committed (no Swift compiler here); regenerate them into
     # a temporary directory and fail on any difference.
@@ -59,18 +75,15 @@ echo "== Kotlin and Swift: mobile binding (bindings-mobile): Swift drift check, 
     cd bindings-mobile/kotlin
     rm -rf target/surefire-reports
     mvn -q -B test
-    # -q hides Surefire's summary: report the counts from its XML reports (on a line of
-    # their own: Maven leaves a colour reset behind without a newline).
-    echo
-    python3 - <<'PY'
-import glob, re
-totals = dict(tests=0, failures=0, errors=0, skipped=0)
-for report in glob.glob("target/surefire-reports/TEST-*.xml"):
-    head = re.search(r"<testsuite [^>]*>", open(report, encoding="utf-8").read()).group(0)
-    for key in totals:
-        totals[key] += int(re.search(rf'\b{key}="(\d+)"', head).group(1))
-failed = totals["failures"] + totals["errors"]
-passed = totals["tests"] - failed - totals["skipped"]
-print(f"kotlin: {passed} passed, {failed} failed, {totals['skipped']} skipped")
-PY
+    surefire_summary kotlin
+    # The artifact: `generate.sh jar` builds the library with the size profile `mobile`, no
+    # test hooks, and Maven installs dev.contactkit:contactkit:0.1.0 (the Kotlin compiled,
+    # the .so under JNA's resource path) into the local repository (~/.m2). The sample
+    # project depends on it by those coordinates alone and runs its own tests.
+    cd ../jvm
+    mvn -q -B install
+    cd ../kotlin-sample
+    rm -rf target/surefire-reports
+    mvn -q -B test
+    surefire_summary kotlin-sample
 )

@@ -12,8 +12,10 @@ let package = Package(
         .library(name: "ContactKit", targets: ["ContactKit"]),
     ],
     targets: [
-        // libcontactkit_mobile.a for each Apple platform, with Headers/ContactKitFFI.h and
-        // Headers/module.modulemap (the C module the generated Swift imports).
+        // libcontactkit_mobile.a for each Apple platform, with
+        // Headers/ContactKitFFI/ContactKitFFI.h and Headers/ContactKitFFI/module.modulemap
+        // (the C module the generated Swift imports; in its own folder so that it cannot
+        // clash with another framework's module map in the app's build).
         .binaryTarget(name: "ContactKitFFI", path: "ContactKitFFI.xcframework"),
         .target(
             name: "ContactKit",
