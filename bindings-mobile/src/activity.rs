@@ -1,7 +1,7 @@
 //! The activity timeline: campaigns sent, events tracked, orders placed (the core's
 //! `model::activity`).
 
-use crate::scalars::{read_decimal, UtcDateTime};
+use crate::scalars::{read_decimal, DecimalText, ExactDecimal, UtcDateTime};
 use contactkit as core;
 use contactkit::validate::limits;
 use contactkit::{
@@ -247,17 +247,17 @@ pub enum OrderSource {
 
 /// A line of an order (given and returned).
 ///
-/// A binding record, not the core's: `quantity` and `price` are decimal strings read on
-/// their field (`items[0].price`) here, since uniffi lifts a record's fields without
+/// A binding record, not the core's: `quantity` and `price` are read on their field
+/// (`items[0].price`) here, since uniffi lifts a record's fields without
 /// naming them. [`Order`] and [`OrderInput`] hold it, so they are binding records too.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct OrderItem {
     /// The product's id in the customer's catalogue.
     pub product_id: String,
-    /// How many (positive), as a decimal string.
-    pub quantity: String,
-    /// Price of one in the order's currency (not negative), as a decimal string.
-    pub price: String,
+    /// How many (positive).
+    pub quantity: DecimalText,
+    /// Price of one in the order's currency (not negative).
+    pub price: DecimalText,
     /// Product name.
     #[uniffi(default)]
     pub name: Option<String>,
@@ -278,8 +278,8 @@ impl From<core::OrderItem> for OrderItem {
     fn from(i: core::OrderItem) -> Self {
         OrderItem {
             product_id: i.product_id,
-            quantity: i.quantity.to_string(),
-            price: i.price.to_string(),
+            quantity: i.quantity.into(),
+            price: i.price.into(),
             name: i.name,
         }
     }
@@ -290,8 +290,8 @@ impl From<core::OrderItem> for OrderItem {
 pub struct OrderInput {
     /// The order's id in the customer's system; unique in the book.
     pub external_id: String,
-    /// Total amount (not negative), as a decimal string.
-    pub amount: String,
+    /// Total amount (not negative).
+    pub amount: DecimalText,
     /// ISO 4217 code.
     pub currency: String,
     /// Status; `INITIALIZED` when null.
@@ -300,15 +300,15 @@ pub struct OrderInput {
     /// Lines.
     #[uniffi(default)]
     pub items: Vec<OrderItem>,
-    /// Shipping cost, as a decimal string.
+    /// Shipping cost.
     #[uniffi(default)]
-    pub shipping: Option<String>,
-    /// Discount given, as a decimal string.
+    pub shipping: Option<DecimalText>,
+    /// Discount given.
     #[uniffi(default)]
-    pub discount: Option<String>,
-    /// Taxes included, as a decimal string.
+    pub discount: Option<DecimalText>,
+    /// Taxes included.
     #[uniffi(default)]
-    pub taxes: Option<String>,
+    pub taxes: Option<DecimalText>,
     /// The customer's store id.
     #[uniffi(default)]
     pub store_id: Option<String>,
@@ -325,7 +325,8 @@ pub struct OrderInput {
 
 impl OrderInput {
     pub(crate) fn into_core(self) -> Result<core::OrderInput> {
-        let money = |field, text: Option<String>| text.map(|t| read_decimal(field, &t)).transpose();
+        let money =
+            |field, text: Option<DecimalText>| text.map(|t| read_decimal(field, &t)).transpose();
         Ok(core::OrderInput {
             amount: read_decimal("amount", &self.amount)?,
             shipping: money("shipping", self.shipping)?,
@@ -353,8 +354,8 @@ impl OrderInput {
 pub struct Order {
     /// The order's id in the customer's system.
     pub external_id: String,
-    /// Total amount, as a decimal string.
-    pub amount: String,
+    /// Total amount.
+    pub amount: ExactDecimal,
     /// ISO 4217 code, upper case.
     pub currency: String,
     /// Status.
@@ -362,11 +363,11 @@ pub struct Order {
     /// Lines.
     pub items: Vec<OrderItem>,
     /// Shipping cost.
-    pub shipping: Option<String>,
+    pub shipping: Option<ExactDecimal>,
     /// Discount given.
-    pub discount: Option<String>,
+    pub discount: Option<ExactDecimal>,
     /// Taxes included.
-    pub taxes: Option<String>,
+    pub taxes: Option<ExactDecimal>,
     /// The customer's store id.
     pub store_id: Option<String>,
     /// Online or offline.
@@ -422,13 +423,13 @@ impl From<core::Activity> for Activity {
             core::ActivityDetail::Order(o) => {
                 order = Some(Order {
                     external_id: o.external_id,
-                    amount: o.amount.to_string(),
+                    amount: o.amount,
                     currency: o.currency,
                     status: o.status,
                     items: o.items.into_iter().map(Into::into).collect(),
-                    shipping: o.shipping.as_ref().map(ToString::to_string),
-                    discount: o.discount.as_ref().map(ToString::to_string),
-                    taxes: o.taxes.as_ref().map(ToString::to_string),
+                    shipping: o.shipping,
+                    discount: o.discount,
+                    taxes: o.taxes,
                     store_id: o.store_id,
                     source: o.source,
                     delivery_address: o.delivery_address,
@@ -557,13 +558,13 @@ mod tests {
     fn decimals_that_do_not_parse_name_their_field() {
         let order = OrderInput {
             external_id: "o".into(),
-            amount: "1".into(),
+            amount: DecimalText("1".into()),
             currency: "UAH".into(),
             status: None,
             items: vec![OrderItem {
                 product_id: "p".into(),
-                quantity: "1".into(),
-                price: "1,5".into(),
+                quantity: DecimalText("1".into()),
+                price: DecimalText("1,5".into()),
                 name: None,
             }],
             shipping: None,

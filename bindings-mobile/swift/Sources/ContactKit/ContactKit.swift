@@ -4215,8 +4215,8 @@ public func FfiConverterTypeEventInput_lower(_ value: EventInput) -> RustBuffer 
 /**
  * The definition an additional field's values are checked against.
  *
- * A binding record, not the core's: `min` and `max` are decimal strings read on their
- * field (`min`, `max`) here, since uniffi lifts a record's fields without naming them.
+ * A binding record, not the core's: `min` and `max` are read on their field (`min`,
+ * `max`) here, since uniffi lifts a record's fields without naming them.
  */
 public struct FieldDefinition: Equatable, Hashable {
     /**
@@ -4244,13 +4244,13 @@ public struct FieldDefinition: Equatable, Hashable {
      */
     public var options: [String]
     /**
-     * Lowest allowed `NUMBER` or `DECIMAL`, as a decimal string.
+     * Lowest allowed `NUMBER` or `DECIMAL`.
      */
-    public var min: String?
+    public var min: DecimalText?
     /**
-     * Highest allowed `NUMBER` or `DECIMAL`, as a decimal string.
+     * Highest allowed `NUMBER` or `DECIMAL`.
      */
-    public var max: String?
+    public var max: DecimalText?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4274,11 +4274,11 @@ public struct FieldDefinition: Equatable, Hashable {
          * Allowed values of a `LIST` or `MULTILIST`.
          */options: [String] = [], 
         /**
-         * Lowest allowed `NUMBER` or `DECIMAL`, as a decimal string.
-         */min: String? = nil, 
+         * Lowest allowed `NUMBER` or `DECIMAL`.
+         */min: DecimalText? = nil, 
         /**
-         * Highest allowed `NUMBER` or `DECIMAL`, as a decimal string.
-         */max: String? = nil) {
+         * Highest allowed `NUMBER` or `DECIMAL`.
+         */max: DecimalText? = nil) {
         self.key = key
         self.fieldType = fieldType
         self.title = title
@@ -4311,8 +4311,8 @@ public struct FfiConverterTypeFieldDefinition: FfiConverterRustBuffer {
                 required: FfiConverterBool.read(from: &buf), 
                 readonly: FfiConverterBool.read(from: &buf), 
                 options: FfiConverterSequenceString.read(from: &buf), 
-                min: FfiConverterOptionString.read(from: &buf), 
-                max: FfiConverterOptionString.read(from: &buf)
+                min: FfiConverterOptionTypeDecimalText.read(from: &buf), 
+                max: FfiConverterOptionTypeDecimalText.read(from: &buf)
         )
     }
 
@@ -4323,8 +4323,8 @@ public struct FfiConverterTypeFieldDefinition: FfiConverterRustBuffer {
         FfiConverterBool.write(value.required, into: &buf)
         FfiConverterBool.write(value.readonly, into: &buf)
         FfiConverterSequenceString.write(value.options, into: &buf)
-        FfiConverterOptionString.write(value.min, into: &buf)
-        FfiConverterOptionString.write(value.max, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.min, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.max, into: &buf)
     }
 }
 
@@ -4993,9 +4993,9 @@ public struct Order: Equatable, Hashable {
      */
     public var externalId: String
     /**
-     * Total amount, as a decimal string.
+     * Total amount.
      */
-    public var amount: String
+    public var amount: ExactDecimal
     /**
      * ISO 4217 code, upper case.
      */
@@ -5011,15 +5011,15 @@ public struct Order: Equatable, Hashable {
     /**
      * Shipping cost.
      */
-    public var shipping: String?
+    public var shipping: ExactDecimal?
     /**
      * Discount given.
      */
-    public var discount: String?
+    public var discount: ExactDecimal?
     /**
      * Taxes included.
      */
-    public var taxes: String?
+    public var taxes: ExactDecimal?
     /**
      * The customer's store id.
      */
@@ -5040,8 +5040,8 @@ public struct Order: Equatable, Hashable {
          * The order's id in the customer's system.
          */externalId: String, 
         /**
-         * Total amount, as a decimal string.
-         */amount: String, 
+         * Total amount.
+         */amount: ExactDecimal, 
         /**
          * ISO 4217 code, upper case.
          */currency: String, 
@@ -5053,13 +5053,13 @@ public struct Order: Equatable, Hashable {
          */items: [OrderItem], 
         /**
          * Shipping cost.
-         */shipping: String?, 
+         */shipping: ExactDecimal?, 
         /**
          * Discount given.
-         */discount: String?, 
+         */discount: ExactDecimal?, 
         /**
          * Taxes included.
-         */taxes: String?, 
+         */taxes: ExactDecimal?, 
         /**
          * The customer's store id.
          */storeId: String?, 
@@ -5099,13 +5099,13 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         return
             try Order(
                 externalId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeExactDecimal.read(from: &buf), 
                 currency: FfiConverterString.read(from: &buf), 
                 status: FfiConverterTypeOrderStatus.read(from: &buf), 
                 items: FfiConverterSequenceTypeOrderItem.read(from: &buf), 
-                shipping: FfiConverterOptionString.read(from: &buf), 
-                discount: FfiConverterOptionString.read(from: &buf), 
-                taxes: FfiConverterOptionString.read(from: &buf), 
+                shipping: FfiConverterOptionTypeExactDecimal.read(from: &buf), 
+                discount: FfiConverterOptionTypeExactDecimal.read(from: &buf), 
+                taxes: FfiConverterOptionTypeExactDecimal.read(from: &buf), 
                 storeId: FfiConverterOptionString.read(from: &buf), 
                 source: FfiConverterTypeOrderSource.read(from: &buf), 
                 deliveryAddress: FfiConverterOptionTypeAddress.read(from: &buf)
@@ -5114,13 +5114,13 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
 
     public static func write(_ value: Order, into buf: inout [UInt8]) {
         FfiConverterString.write(value.externalId, into: &buf)
-        FfiConverterString.write(value.amount, into: &buf)
+        FfiConverterTypeExactDecimal.write(value.amount, into: &buf)
         FfiConverterString.write(value.currency, into: &buf)
         FfiConverterTypeOrderStatus.write(value.status, into: &buf)
         FfiConverterSequenceTypeOrderItem.write(value.items, into: &buf)
-        FfiConverterOptionString.write(value.shipping, into: &buf)
-        FfiConverterOptionString.write(value.discount, into: &buf)
-        FfiConverterOptionString.write(value.taxes, into: &buf)
+        FfiConverterOptionTypeExactDecimal.write(value.shipping, into: &buf)
+        FfiConverterOptionTypeExactDecimal.write(value.discount, into: &buf)
+        FfiConverterOptionTypeExactDecimal.write(value.taxes, into: &buf)
         FfiConverterOptionString.write(value.storeId, into: &buf)
         FfiConverterTypeOrderSource.write(value.source, into: &buf)
         FfiConverterOptionTypeAddress.write(value.deliveryAddress, into: &buf)
@@ -5152,9 +5152,9 @@ public struct OrderInput: Equatable, Hashable {
      */
     public var externalId: String
     /**
-     * Total amount (not negative), as a decimal string.
+     * Total amount (not negative).
      */
-    public var amount: String
+    public var amount: DecimalText
     /**
      * ISO 4217 code.
      */
@@ -5168,17 +5168,17 @@ public struct OrderInput: Equatable, Hashable {
      */
     public var items: [OrderItem]
     /**
-     * Shipping cost, as a decimal string.
+     * Shipping cost.
      */
-    public var shipping: String?
+    public var shipping: DecimalText?
     /**
-     * Discount given, as a decimal string.
+     * Discount given.
      */
-    public var discount: String?
+    public var discount: DecimalText?
     /**
-     * Taxes included, as a decimal string.
+     * Taxes included.
      */
-    public var taxes: String?
+    public var taxes: DecimalText?
     /**
      * The customer's store id.
      */
@@ -5203,8 +5203,8 @@ public struct OrderInput: Equatable, Hashable {
          * The order's id in the customer's system; unique in the book.
          */externalId: String, 
         /**
-         * Total amount (not negative), as a decimal string.
-         */amount: String, 
+         * Total amount (not negative).
+         */amount: DecimalText, 
         /**
          * ISO 4217 code.
          */currency: String, 
@@ -5215,14 +5215,14 @@ public struct OrderInput: Equatable, Hashable {
          * Lines.
          */items: [OrderItem] = [], 
         /**
-         * Shipping cost, as a decimal string.
-         */shipping: String? = nil, 
+         * Shipping cost.
+         */shipping: DecimalText? = nil, 
         /**
-         * Discount given, as a decimal string.
-         */discount: String? = nil, 
+         * Discount given.
+         */discount: DecimalText? = nil, 
         /**
-         * Taxes included, as a decimal string.
-         */taxes: String? = nil, 
+         * Taxes included.
+         */taxes: DecimalText? = nil, 
         /**
          * The customer's store id.
          */storeId: String? = nil, 
@@ -5266,13 +5266,13 @@ public struct FfiConverterTypeOrderInput: FfiConverterRustBuffer {
         return
             try OrderInput(
                 externalId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeDecimalText.read(from: &buf), 
                 currency: FfiConverterString.read(from: &buf), 
                 status: FfiConverterOptionTypeOrderStatus.read(from: &buf), 
                 items: FfiConverterSequenceTypeOrderItem.read(from: &buf), 
-                shipping: FfiConverterOptionString.read(from: &buf), 
-                discount: FfiConverterOptionString.read(from: &buf), 
-                taxes: FfiConverterOptionString.read(from: &buf), 
+                shipping: FfiConverterOptionTypeDecimalText.read(from: &buf), 
+                discount: FfiConverterOptionTypeDecimalText.read(from: &buf), 
+                taxes: FfiConverterOptionTypeDecimalText.read(from: &buf), 
                 storeId: FfiConverterOptionString.read(from: &buf), 
                 source: FfiConverterOptionTypeOrderSource.read(from: &buf), 
                 deliveryAddress: FfiConverterOptionTypeAddress.read(from: &buf), 
@@ -5282,13 +5282,13 @@ public struct FfiConverterTypeOrderInput: FfiConverterRustBuffer {
 
     public static func write(_ value: OrderInput, into buf: inout [UInt8]) {
         FfiConverterString.write(value.externalId, into: &buf)
-        FfiConverterString.write(value.amount, into: &buf)
+        FfiConverterTypeDecimalText.write(value.amount, into: &buf)
         FfiConverterString.write(value.currency, into: &buf)
         FfiConverterOptionTypeOrderStatus.write(value.status, into: &buf)
         FfiConverterSequenceTypeOrderItem.write(value.items, into: &buf)
-        FfiConverterOptionString.write(value.shipping, into: &buf)
-        FfiConverterOptionString.write(value.discount, into: &buf)
-        FfiConverterOptionString.write(value.taxes, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.shipping, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.discount, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.taxes, into: &buf)
         FfiConverterOptionString.write(value.storeId, into: &buf)
         FfiConverterOptionTypeOrderSource.write(value.source, into: &buf)
         FfiConverterOptionTypeAddress.write(value.deliveryAddress, into: &buf)
@@ -5315,8 +5315,8 @@ public func FfiConverterTypeOrderInput_lower(_ value: OrderInput) -> RustBuffer 
 /**
  * A line of an order (given and returned).
  *
- * A binding record, not the core's: `quantity` and `price` are decimal strings read on
- * their field (`items[0].price`) here, since uniffi lifts a record's fields without
+ * A binding record, not the core's: `quantity` and `price` are read on their field
+ * (`items[0].price`) here, since uniffi lifts a record's fields without
  * naming them. [`Order`] and [`OrderInput`] hold it, so they are binding records too.
  */
 public struct OrderItem: Equatable, Hashable {
@@ -5325,13 +5325,13 @@ public struct OrderItem: Equatable, Hashable {
      */
     public var productId: String
     /**
-     * How many (positive), as a decimal string.
+     * How many (positive).
      */
-    public var quantity: String
+    public var quantity: DecimalText
     /**
-     * Price of one in the order's currency (not negative), as a decimal string.
+     * Price of one in the order's currency (not negative).
      */
-    public var price: String
+    public var price: DecimalText
     /**
      * Product name.
      */
@@ -5344,11 +5344,11 @@ public struct OrderItem: Equatable, Hashable {
          * The product's id in the customer's catalogue.
          */productId: String, 
         /**
-         * How many (positive), as a decimal string.
-         */quantity: String, 
+         * How many (positive).
+         */quantity: DecimalText, 
         /**
-         * Price of one in the order's currency (not negative), as a decimal string.
-         */price: String, 
+         * Price of one in the order's currency (not negative).
+         */price: DecimalText, 
         /**
          * Product name.
          */name: String? = nil) {
@@ -5375,16 +5375,16 @@ public struct FfiConverterTypeOrderItem: FfiConverterRustBuffer {
         return
             try OrderItem(
                 productId: FfiConverterString.read(from: &buf), 
-                quantity: FfiConverterString.read(from: &buf), 
-                price: FfiConverterString.read(from: &buf), 
+                quantity: FfiConverterTypeDecimalText.read(from: &buf), 
+                price: FfiConverterTypeDecimalText.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: OrderItem, into buf: inout [UInt8]) {
         FfiConverterString.write(value.productId, into: &buf)
-        FfiConverterString.write(value.quantity, into: &buf)
-        FfiConverterString.write(value.price, into: &buf)
+        FfiConverterTypeDecimalText.write(value.quantity, into: &buf)
+        FfiConverterTypeDecimalText.write(value.price, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
     }
 }
@@ -7534,8 +7534,7 @@ public func FfiConverterTypeDurability_lower(_ value: Durability) -> RustBuffer 
  * A value for an additional field as a caller gives it; the book parses it against the
  * field's definition (`Text("42")` fills a number field, `Text("true")` a boolean).
  *
- * A binding enum, not the core's: a decimal or date given here is a string read on the
- * field it is set on (`fields.<key>`, the key being another argument), and the core's
+ * A binding enum, not the core's: a decimal or date given here is read on the field it is set on (`fields.<key>`, the key being another argument), and the core's
  * `List` variant would shadow Kotlin's `List` inside the generated sealed class.
  */
 
@@ -7585,20 +7584,20 @@ public enum FieldInput: Equatable, Hashable {
          */values: [String]
     )
     /**
-     * An exact decimal as a string (`"19.99"`).
+     * An exact decimal.
      */
     case decimal(
         /**
-         * The decimal's digits.
-         */value: String
+         * The decimal.
+         */value: DecimalText
     )
     /**
-     * A calendar date as `YYYY-MM-DD`.
+     * A calendar date.
      */
     case date(
         /**
          * The date.
-         */value: String
+         */value: DateText
     )
     /**
      * An instant.
@@ -7644,10 +7643,10 @@ public struct FfiConverterTypeFieldInput: FfiConverterRustBuffer {
         case 5: return .choices(values: try FfiConverterSequenceString.read(from: &buf)
         )
         
-        case 6: return .decimal(value: try FfiConverterString.read(from: &buf)
+        case 6: return .decimal(value: try FfiConverterTypeDecimalText.read(from: &buf)
         )
         
-        case 7: return .date(value: try FfiConverterString.read(from: &buf)
+        case 7: return .date(value: try FfiConverterTypeDateText.read(from: &buf)
         )
         
         case 8: return .datetime(value: try FfiConverterTypeUtcDateTime.read(from: &buf)
@@ -7688,12 +7687,12 @@ public struct FfiConverterTypeFieldInput: FfiConverterRustBuffer {
         
         case let .decimal(value):
             writeInt(&buf, Int32(6))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterTypeDecimalText.write(value, into: &buf)
             
         
         case let .date(value):
             writeInt(&buf, Int32(7))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterTypeDateText.write(value, into: &buf)
             
         
         case let .datetime(value):
@@ -7868,8 +7867,7 @@ public func FfiConverterTypeFieldType_lower(_ value: FieldType) -> RustBuffer {
 
 /**
  * A stored value of an additional field, typed by the field's definition: the core's
- * enum, so each variant's value is unnamed (`v1` in Kotlin, `_` in Swift). Decimals are
- * their digits (`"19.99"`), dates `YYYY-MM-DD`.
+ * enum, so each variant's value is unnamed (`v1` in Kotlin, `_` in Swift).
  *
  * `LIST` fields hold a `Choice`, `MULTILIST` fields `Choices` (a variant named `List`
  * would shadow Kotlin's `List` inside the generated sealed class), `BOOLEAN` a `Bool`.
@@ -9517,6 +9515,54 @@ fileprivate struct FfiConverterOptionSequenceTypeWebPushInput: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDecimalText: FfiConverterRustBuffer {
+    typealias SwiftType = DecimalText?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDecimalText.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDecimalText.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeExactDecimal: FfiConverterRustBuffer {
+    typealias SwiftType = ExactDecimal?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeExactDecimal.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeExactDecimal.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeUtcDateTime: FfiConverterRustBuffer {
     typealias SwiftType = UtcDateTime?
 
@@ -10082,26 +10128,120 @@ public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuf
 
 
 
-public typealias ExactDecimal = String
+public typealias DateText = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDateText: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DateText {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: DateText, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> DateText {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: DateText) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDateText_lift(_ value: RustBuffer) throws -> DateText {
+    return try FfiConverterTypeDateText.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDateText_lower(_ value: DateText) -> RustBuffer {
+    return FfiConverterTypeDateText.lower(value)
+}
+
+
+
+
+
+public typealias DecimalText = Decimal
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDecimalText: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DecimalText {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal.nan
+    }
+
+    public static func write(_ value: DecimalText, into buf: inout [UInt8]) {
+        let builtinValue = value.description
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> DecimalText {
+        let builtinValue = try FfiConverterString.lift(value)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal.nan
+    }
+
+    public static func lower(_ value: DecimalText) -> RustBuffer {
+        let builtinValue = value.description
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecimalText_lift(_ value: RustBuffer) throws -> DecimalText {
+    return try FfiConverterTypeDecimalText.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecimalText_lower(_ value: DecimalText) -> RustBuffer {
+    return FfiConverterTypeDecimalText.lower(value)
+}
+
+
+
+
+
+public typealias ExactDecimal = Decimal
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeExactDecimal: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExactDecimal {
-        return try FfiConverterString.read(from: &buf)
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal.nan
     }
 
     public static func write(_ value: ExactDecimal, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        let builtinValue = value.description
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> ExactDecimal {
-        return try FfiConverterString.lift(value)
+        let builtinValue = try FfiConverterString.lift(value)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal.nan
     }
 
     public static func lower(_ value: ExactDecimal) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        let builtinValue = value.description
+        return FfiConverterString.lower(builtinValue)
     }
 }
 

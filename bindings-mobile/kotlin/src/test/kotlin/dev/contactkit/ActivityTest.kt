@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import java.time.Duration
 import java.time.Instant
+import java.math.BigDecimal
 
 /** Campaigns, events, orders and the timeline query. */
 class ActivityTest {
@@ -116,9 +117,9 @@ class ActivityTest {
         val placed = t.book.recordOrder(
             c.id,
             OrderInput(
-                externalId = "o-1", amount = "250.00", currency = "UAH",
-                items = listOf(OrderItem(productId = "sku-42", quantity = "2", price = "125.00", name = "Mug")),
-                shipping = "50", deliveryAddress = Address(country = "UA", town = "Lviv"),
+                externalId = "o-1", amount = BigDecimal("250.00"), currency = "UAH",
+                items = listOf(OrderItem(productId = "sku-42", quantity = BigDecimal("2"), price = BigDecimal("125.00"), name = "Mug")),
+                shipping = BigDecimal("50"), deliveryAddress = Address(country = "UA", town = "Lviv"),
             ),
         )
         assertEquals(ActivityKind.ORDER, placed.kind)
@@ -127,33 +128,33 @@ class ActivityTest {
         val order = placed.order!!
         assertEquals(OrderStatus.INITIALIZED, order.status)
         assertEquals(OrderSource.ONLINE, order.source)
-        assertEquals("250.00", order.amount)
-        assertEquals("50", order.shipping)
-        assertEquals(OrderItem(productId = "sku-42", quantity = "2", price = "125.00", name = "Mug"), order.items.single())
+        assertEquals(BigDecimal("250.00"), order.amount)
+        assertEquals(BigDecimal("50"), order.shipping)
+        assertEquals(OrderItem(productId = "sku-42", quantity = BigDecimal("2"), price = BigDecimal("125.00"), name = "Mug"), order.items.single())
         // The delivery address fills an empty contact address.
         assertEquals("Lviv", t.book.get(c.id)!!.address?.town)
         assertEquals(0, t.book.get(c.id)!!.orderStats.revenue.size)
 
         t.advance(Duration.ofDays(1))
-        val delivered = t.book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = "250.00", currency = "UAH", status = OrderStatus.DELIVERED))
+        val delivered = t.book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = BigDecimal("250.00"), currency = "UAH", status = OrderStatus.DELIVERED))
         assertEquals(placed.id, delivered.id)
-        t.book.recordOrder(c.id, OrderInput(externalId = "o-2", amount = "99.50", currency = "UAH", status = OrderStatus.CANCELLED))
+        t.book.recordOrder(c.id, OrderInput(externalId = "o-2", amount = BigDecimal("99.50"), currency = "UAH", status = OrderStatus.CANCELLED))
         val stats = t.book.get(c.id)!!.orderStats
         assertEquals(2uL, stats.orderCount)
-        assertEquals(0, java.math.BigDecimal("250").compareTo(java.math.BigDecimal(stats.revenue["UAH"])))
+        assertEquals(0, java.math.BigDecimal("250").compareTo(stats.revenue["UAH"]))
         assertEquals(START.plus(Duration.ofDays(1)), stats.lastOrderAt)
 
         assertEquals("amount", assertThrows<ContactKitException.Validation> {
-            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = "ten", currency = "UAH"))
+            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = BigDecimal("1E+40"), currency = "UAH"))
         }.field)
         assertEquals("items[0].price", assertThrows<ContactKitException.Validation> {
             t.book.recordOrder(
                 c.id,
-                OrderInput(externalId = "o-3", amount = "1", currency = "UAH", items = listOf(OrderItem(productId = "p", quantity = "1", price = "1,5"))),
+                OrderInput(externalId = "o-3", amount = BigDecimal("1"), currency = "UAH", items = listOf(OrderItem(productId = "p", quantity = BigDecimal("1"), price = BigDecimal("1E+40")))),
             )
         }.field)
         assertEquals("currency", assertThrows<ContactKitException.Validation> {
-            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = "10", currency = "XYZ"))
+            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = BigDecimal("10"), currency = "XYZ"))
         }.field)
     }
 
@@ -161,7 +162,7 @@ class ActivityTest {
     fun timelineQueries() = clocked { t ->
         val c = t.book.create(ContactInput(email = "tl@example.com"))
         t.book.recordEvent(c.id, EventInput(name = "old_event", at = daysAgo(400)))
-        t.book.recordOrder(c.id, OrderInput(externalId = "o-old", amount = "100", currency = "UAH", at = daysAgo(380)))
+        t.book.recordOrder(c.id, OrderInput(externalId = "o-old", amount = BigDecimal("100"), currency = "UAH", at = daysAgo(380)))
         t.book.recordCampaign(c.id, CampaignInput(messageId = "m-60", channel = CampaignChannel.SMS, status = CampaignStatus.SENT, at = daysAgo(60)))
         t.book.recordEvent(c.id, EventInput(name = "recent", at = daysAgo(3)))
         t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.MOBILE_PUSH, status = CampaignStatus.SENT, at = daysAgo(1)))

@@ -13,6 +13,8 @@ import java.nio.file.Path
 import java.time.Duration
 import java.time.Instant
 import java.time.OffsetDateTime
+import java.math.BigDecimal
+import java.time.LocalDate
 
 /**
  * What a hostile or careless caller gets (DOMAIN.md, "Limits on input"): every value below
@@ -33,7 +35,7 @@ class HostileInputTest {
             book.defineField(FieldDefinition(key = "note", fieldType = FieldType.TEXTAREA))
             id = book.create(ContactInput(email = "seed@example.com", firstName = "Seed")).id
             book.recordEvent(id, EventInput(name = "opened_app", paramsJson = """{"screen":"home"}"""))
-            book.recordOrder(id, OrderInput(externalId = "o-1", amount = "12.50", currency = "EUR"))
+            book.recordOrder(id, OrderInput(externalId = "o-1", amount = BigDecimal("12.50"), currency = "EUR"))
         }
 
         /** Everything a caller can read back: the contacts and the seed's whole timeline. */
@@ -122,11 +124,11 @@ class HostileInputTest {
         }
         assertEquals(100, s.book.recordEvent(s.id, EventInput(name = "many", workflows = (0 until 100).map { "wf-$it" })).event!!.workflows.size)
 
-        val item = OrderItem(productId = "p", quantity = "1", price = "0.10")
+        val item = OrderItem(productId = "p", quantity = BigDecimal("1"), price = BigDecimal("0.10"))
         s.refuses("items") {
-            s.book.recordOrder(s.id, OrderInput(externalId = "o-big", amount = "100.10", currency = "EUR", items = List(1001) { item }))
+            s.book.recordOrder(s.id, OrderInput(externalId = "o-big", amount = BigDecimal("100.10"), currency = "EUR", items = List(1001) { item }))
         }
-        val order = s.book.recordOrder(s.id, OrderInput(externalId = "o-max", amount = "100.00", currency = "EUR", items = List(1000) { item }))
+        val order = s.book.recordOrder(s.id, OrderInput(externalId = "o-max", amount = BigDecimal("100.00"), currency = "EUR", items = List(1000) { item }))
         assertEquals(1000, order.order!!.items.size)
     }
 
@@ -148,7 +150,7 @@ class HostileInputTest {
             s.refuses("at") {
                 s.book.recordCampaign(s.id, CampaignInput(messageId = "m", channel = CampaignChannel.EMAIL, status = CampaignStatus.SENT, at = at))
             }
-            s.refuses("at") { s.book.recordOrder(s.id, OrderInput(externalId = "o-t", amount = "1", currency = "EUR", at = at)) }
+            s.refuses("at") { s.book.recordOrder(s.id, OrderInput(externalId = "o-t", amount = BigDecimal("1"), currency = "EUR", at = at)) }
             s.refuses("since") { s.book.activity(s.id, ActivityQuery(since = at)) }
             s.refuses("until") { s.book.activity(s.id, ActivityQuery(until = at)) }
             s.refuses("fields.seen") { s.book.setField(s.id, "seen", FieldInput.Datetime(at)) }
@@ -187,24 +189,26 @@ class HostileInputTest {
     @Test
     fun datesOutsideTheYears1To9999AreRefused() = seeded { s ->
         for (date in listOf("+10000-01-01", "0000-12-31", "-0001-01-01")) {
-            s.refuses("fields.birthday") { s.book.setField(s.id, "birthday", FieldInput.Date(date)) }
+            s.refuses("fields.birthday") { s.book.setField(s.id, "birthday", FieldInput.Date(LocalDate.parse(date))) }
             s.refuses("fields.birthday") { s.book.setField(s.id, "birthday", FieldInput.Text(date)) }
         }
-        assertEquals(FieldValue.Date("9999-12-31"), s.book.setField(s.id, "birthday", FieldInput.Date("9999-12-31")).fields["birthday"])
+        assertEquals(FieldValue.Date(LocalDate.parse("9999-12-31")), s.book.setField(s.id, "birthday", FieldInput.Date(LocalDate.parse("9999-12-31"))).fields["birthday"])
     }
 
     @Test
-    fun decimalsThatAreNotDecimalNumbersAreRefused() = seeded { s ->
-        for (text in listOf("ten", "1,5", "NaN", "Infinity", "0x10", "", "1".repeat(5_000_000))) {
+    fun decimalsTheBookCannotHoldAreRefused() = seeded { s ->
+        // A BigDecimal is always a number; the book holds 28 significant digits.
+        val tooBig = listOf("1E+40", "-79228162514264337593543950336", "1".repeat(5_000_000))
+        for (text in tooBig.map(::BigDecimal)) {
             s.refuses("amount") { s.book.recordOrder(s.id, OrderInput(externalId = "o-d", amount = text, currency = "EUR")) }
             s.refuses("items[0].price") {
-                s.book.recordOrder(s.id, OrderInput(externalId = "o-d", amount = "1", currency = "EUR", items = listOf(OrderItem(productId = "p", quantity = "1", price = text))))
+                s.book.recordOrder(s.id, OrderInput(externalId = "o-d", amount = BigDecimal("1"), currency = "EUR", items = listOf(OrderItem(productId = "p", quantity = BigDecimal("1"), price = text))))
             }
             s.refuses("fields.credit") { s.book.setField(s.id, "credit", FieldInput.Decimal(text)) }
         }
         // A binary float is not an exact decimal (0.1 + 0.2 is 0.30000000000000004).
         s.refuses("fields.credit") { s.book.setField(s.id, "credit", FieldInput.Float(0.1 + 0.2)) }
-        assertEquals(FieldValue.Decimal("0.3"), s.book.setField(s.id, "credit", FieldInput.Decimal("0.3")).fields["credit"])
+        assertEquals(FieldValue.Decimal(BigDecimal("0.3")), s.book.setField(s.id, "credit", FieldInput.Decimal(BigDecimal("0.3"))).fields["credit"])
     }
 
     @Test

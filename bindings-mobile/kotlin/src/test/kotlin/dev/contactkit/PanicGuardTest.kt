@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.fail
 import java.lang.reflect.Modifier
+import java.math.BigDecimal
 
 /**
  * A Rust panic inside any method of ContactBook reaches Kotlin as
@@ -84,7 +85,7 @@ class PanicGuardTest {
             b.recordCampaign(id, CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.SENT))
         },
         "recordEvent" to { b -> b.recordEvent(id, EventInput(name = "opened_app")) },
-        "recordOrder" to { b -> b.recordOrder(id, OrderInput(externalId = "o-1", amount = "10", currency = "UAH")) },
+        "recordOrder" to { b -> b.recordOrder(id, OrderInput(externalId = "o-1", amount = BigDecimal("10"), currency = "UAH")) },
         "activity" to { b -> b.activity(id) },
     )
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import java.time.Duration
 import java.util.Collections
+import java.math.BigDecimal
 
 /** Profile operations: create, upsert, sign-up, update, lookups, delete/restore, paging, import. */
 class ProfileTest {
@@ -213,7 +214,7 @@ class ProfileTest {
             listOf(
                 ContactInput(email = "ok@example.com"),
                 ContactInput(email = "both@example.com", clear = listOf(ContactAttribute.EMAIL)),
-                ContactInput(email = "f@example.com", fields = mapOf("age" to FieldInput.Decimal("lots"))),
+                ContactInput(email = "f@example.com", fields = mapOf("age" to FieldInput.Decimal(BigDecimal("1E+40")))),
             ),
             DedupeOn.EMAIL,
         )

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.util.concurrent.Executors
+import java.math.BigDecimal
 
 // The quick start of docs/mobile.md and its section on push feedback, suppression lists and
 // catalog edits, run as tests: the text between each pair of markers must appear in the
@@ -27,9 +28,9 @@ fun quickStart(filesDir: File): Contact {
         DeviceInput(appId = "com.example.shop", deviceId = "pixel-8", token = "fcm-token-1", platform = Platform.ANDROID),
     )
 
-    // Record what happened; instants are java.time.Instant, decimals are strings.
+    // Record what happened; instants are java.time.Instant, money java.math.BigDecimal.
     book.recordEvent(me.id, EventInput(name = "opened_app", paramsJson = """{"screen": "home"}"""))
-    book.recordOrder(me.id, OrderInput(externalId = "order-1", amount = "19.90", currency = "EUR"))
+    book.recordOrder(me.id, OrderInput(externalId = "order-1", amount = BigDecimal("19.90"), currency = "EUR"))
 
     // Check consent before sending.
     val news = book.defineCategory("Weekly news")

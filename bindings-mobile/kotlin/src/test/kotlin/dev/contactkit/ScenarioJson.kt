@@ -69,6 +69,11 @@ object ScenarioJson {
 
     private fun JSONObject.requireStr(key: String): String = str(key) ?: inexpressible(key, "", "missing")
 
+    private fun JSONObject.decimal(key: String): BigDecimal? =
+        str(key)?.let { it.toBigDecimalOrNull() ?: inexpressible(key, it, "not a decimal number") }
+
+    private fun JSONObject.requireDecimal(key: String): BigDecimal = decimal(key) ?: inexpressible(key, "", "missing")
+
     private fun JSONObject.bool(key: String): Boolean? = typed<Boolean>(key, "a boolean")
 
     private fun JSONObject.double(key: String): Double? = typed<Number>(key, "a number")?.toDouble()
@@ -260,8 +265,8 @@ object ScenarioJson {
             required = o.bool("required") ?: false,
             readonly = o.bool("readonly") ?: false,
             options = o.strings("options") ?: emptyList(),
-            min = o.str("min"),
-            max = o.str("max"),
+            min = o.decimal("min"),
+            max = o.decimal("max"),
         )
     }
 
@@ -299,20 +304,20 @@ object ScenarioJson {
             keys(item, "OrderItem", setOf("product_id", "name", "quantity", "price"))
             OrderItem(
                 productId = item.requireStr("product_id"),
-                quantity = item.requireStr("quantity"),
-                price = item.requireStr("price"),
+                quantity = item.requireDecimal("quantity"),
+                price = item.requireDecimal("price"),
                 name = item.str("name"),
             )
         }
         return OrderInput(
             externalId = o.requireStr("external_id"),
-            amount = o.requireStr("amount"),
+            amount = o.requireDecimal("amount"),
             currency = o.requireStr("currency"),
             status = o.enum<OrderStatus>("status"),
             items = items ?: emptyList(),
-            shipping = o.str("shipping"),
-            discount = o.str("discount"),
-            taxes = o.str("taxes"),
+            shipping = o.decimal("shipping"),
+            discount = o.decimal("discount"),
+            taxes = o.decimal("taxes"),
             storeId = o.str("store_id"),
             source = o.enum<OrderSource>("source"),
             deliveryAddress = o.nested("delivery_address", ::address),
@@ -346,8 +351,8 @@ object ScenarioJson {
         is FieldValue.Text -> v.v1
         is FieldValue.Textarea -> v.v1
         is FieldValue.Number -> v.v1
-        is FieldValue.Decimal -> v.v1
-        is FieldValue.Date -> v.v1
+        is FieldValue.Decimal -> v.v1.toPlainString()
+        is FieldValue.Date -> v.v1.toString()
         is FieldValue.Datetime -> v.v1.toString()
         is FieldValue.Bool -> v.v1
         is FieldValue.Choice -> v.v1
@@ -400,7 +405,7 @@ object ScenarioJson {
             "source" to name(it.source),
             "order_stats" to obj(
                 "order_count" to it.orderStats.orderCount.toLong(),
-                "revenue" to JSONObject(it.orderStats.revenue),
+                "revenue" to JSONObject(it.orderStats.revenue.mapValues { (_, sum) -> sum.toPlainString() }),
                 "last_order_at" to time(it.orderStats.lastOrderAt),
             ),
         )
@@ -414,7 +419,7 @@ object ScenarioJson {
 
     fun fieldDefinition(d: FieldDefinition): JSONObject = obj(
         "key" to d.key, "title" to d.title, "type" to name(d.fieldType), "required" to d.required,
-        "readonly" to d.readonly, "options" to JSONArray(d.options), "min" to d.min, "max" to d.max,
+        "readonly" to d.readonly, "options" to JSONArray(d.options), "min" to d.min?.toPlainString(), "max" to d.max?.toPlainString(),
     )
 
     fun sendDecision(d: SendDecision): JSONObject = obj("allowed" to d.allowed, "reason" to name(d.reason))
@@ -442,11 +447,12 @@ object ScenarioJson {
                 .put("params", JSONObject(e.paramsJson)).put("workflows", JSONArray(e.workflows))
         }
         a.order?.let { r ->
-            o.put("external_id", r.externalId).put("amount", r.amount).put("currency", r.currency)
+            o.put("external_id", r.externalId).put("amount", r.amount.toPlainString()).put("currency", r.currency)
                 .put("status", name(r.status))
-                .put("items", array(r.items) { i -> obj("product_id" to i.productId, "name" to i.name, "quantity" to i.quantity, "price" to i.price) })
-                .put("shipping", r.shipping ?: JSONObject.NULL).put("discount", r.discount ?: JSONObject.NULL)
-                .put("taxes", r.taxes ?: JSONObject.NULL).put("store_id", r.storeId ?: JSONObject.NULL)
+                .put("items", array(r.items) { i -> obj("product_id" to i.productId, "name" to i.name, "quantity" to i.quantity.toPlainString(), "price" to i.price.toPlainString()) })
+                .put("shipping", r.shipping?.toPlainString() ?: JSONObject.NULL)
+                .put("discount", r.discount?.toPlainString() ?: JSONObject.NULL)
+                .put("taxes", r.taxes?.toPlainString() ?: JSONObject.NULL).put("store_id", r.storeId ?: JSONObject.NULL)
                 .put("source", name(r.source)).put("delivery_address", address(r.deliveryAddress) ?: JSONObject.NULL)
         }
         return o

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir
 import java.nio.file.Files
 import java.nio.file.Path
 import java.time.Duration
+import java.math.BigDecimal
 
 /** A SQLite file keeps everything across a close and a reopen, as an app's sandbox does. */
 class SqliteFileTest {
@@ -35,7 +36,7 @@ class SqliteFileTest {
             )
             clock.advance(Duration.ofMinutes(5))
             book.unsubscribe(c.id, Channel.SMS, "stop")
-            book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = "12.50", currency = "EUR", status = OrderStatus.DELIVERED))
+            book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = BigDecimal("12.50"), currency = "EUR", status = OrderStatus.DELIVERED))
             book.recordEvent(c.id, EventInput(name = "opened_app", paramsJson = """{"screen":"home"}"""))
             book.get(c.id)!! to book.activity(c.id).items
         }
