@@ -5,20 +5,9 @@ use crate::scalars::{read_decimal, DecimalText, ExactDecimal, UtcDateTime};
 use contactkit as core;
 use contactkit::validate::limits;
 use contactkit::{
-    ActivityCategory, ActivityKind, Address, Campaign, CampaignChannel, CampaignInput,
-    CampaignStatus, Color, OrderSource, OrderStatus, Period, Result,
+    ActivityCategory, Address, Campaign, CampaignChannel, CampaignInput, CampaignStatus, Color,
+    OrderSource, OrderStatus, Period, Result,
 };
-
-/// The kind of a timeline item.
-#[uniffi::remote(Enum)]
-pub enum ActivityKind {
-    /// A message sent to the contact.
-    Campaign,
-    /// Something the contact did.
-    Event,
-    /// A purchase.
-    Order,
-}
 
 /// The colour bar a timeline card is drawn with: the core's `Color`, named
 /// `ActivityColor` so that it does not clash with SwiftUI's `Color`.
@@ -72,8 +61,10 @@ pub enum CampaignStatus {
     Spam,
 }
 
-/// A message sent to the contact.
+/// A message sent to the contact (`Activity.Campaign`'s detail), named `CampaignDetail`
+/// since a Kotlin `Activity.Campaign` would shadow a record named `Campaign`.
 #[uniffi::remote(Record)]
+#[uniffi(name = "CampaignDetail")]
 pub struct Campaign {
     /// The message's id in the sending system.
     pub message_id: String,
@@ -111,8 +102,10 @@ pub struct CampaignInput {
     pub at: Option<UtcDateTime>,
 }
 
-/// Something the contact did: the core's `Event` with its params as JSON text.
+/// Something the contact did (`Activity.Event`'s detail): the core's `Event` with its
+/// params as JSON text.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi(name = "EventDetail")]
 pub struct Event {
     /// Event name.
     pub name: String,
@@ -349,8 +342,9 @@ impl OrderInput {
     }
 }
 
-/// A purchase.
+/// A purchase (`Activity.Order`'s detail).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi(name = "OrderDetail")]
 pub struct Order {
     /// The order's id in the customer's system.
     pub external_id: String,
@@ -376,52 +370,95 @@ pub struct Order {
     pub delivery_address: Option<Address>,
 }
 
-/// One item of a contact's timeline. Exactly one of `campaign`, `event` and `order` is
-/// set, as `kind` says.
+/// One item of a contact's timeline: a sealed class in Kotlin (`when (a) { is
+/// Activity.Order -> a.detail.amount ... }`), an enum with payloads in Swift. Every kind
+/// carries the same common fields beside its `detail`.
 ///
-/// A binding record, not the core's: `kind`, `color` and `icon` are the core's derived
-/// views (methods), carried as data, and the core's detail is an enum whose event holds
-/// a `serde_json` map.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Activity {
-    /// Assigned by the book (UUIDv7).
-    pub id: String,
-    /// The contact it belongs to.
-    pub contact_id: String,
-    /// When it happened.
-    pub at: UtcDateTime,
-    /// Which of the three kinds it is.
-    pub kind: ActivityKind,
-    /// Display hint: the card's colour bar (green campaigns, brown events, red orders).
-    pub color: Color,
-    /// Display hint: the card's icon (the channel's name, `flag`, `shopping_bag`).
-    pub icon: String,
-    /// The campaign message, for `CAMPAIGN`.
-    pub campaign: Option<Campaign>,
-    /// The event, for `EVENT`.
-    pub event: Option<Event>,
-    /// The order, for `ORDER`.
-    pub order: Option<Order>,
+/// A binding enum, not the core's: `color` and `icon` are the core's derived views
+/// (methods), carried as data, and the core's event holds a `serde_json` map.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum Activity {
+    /// A message sent to the contact.
+    Campaign {
+        /// Assigned by the book (UUIDv7).
+        id: String,
+        /// The contact it belongs to.
+        contact_id: String,
+        /// When it happened.
+        at: UtcDateTime,
+        /// Display hint: the card's colour bar (`GREEN`).
+        color: Color,
+        /// Display hint: the card's icon (the channel's name).
+        icon: String,
+        /// The message.
+        detail: Campaign,
+    },
+    /// Something the contact did.
+    Event {
+        /// Assigned by the book (UUIDv7).
+        id: String,
+        /// The contact it belongs to.
+        contact_id: String,
+        /// When it happened.
+        at: UtcDateTime,
+        /// Display hint: the card's colour bar (`BROWN`).
+        color: Color,
+        /// Display hint: the card's icon (`flag`).
+        icon: String,
+        /// The event.
+        detail: Event,
+    },
+    /// A purchase.
+    Order {
+        /// Assigned by the book (UUIDv7).
+        id: String,
+        /// The contact it belongs to.
+        contact_id: String,
+        /// When it happened.
+        at: UtcDateTime,
+        /// Display hint: the card's colour bar (`RED`).
+        color: Color,
+        /// Display hint: the card's icon (`shopping_bag`).
+        icon: String,
+        /// The order.
+        detail: Order,
+    },
 }
 
 impl From<core::Activity> for Activity {
     fn from(a: core::Activity) -> Self {
-        let kind = a.kind();
         let color = a.color();
         let icon = a.icon().to_string();
-        let (mut campaign, mut event, mut order) = (None, None, None);
+        let (id, contact_id, at) = (a.id, a.contact_id, a.at);
         match a.detail {
-            core::ActivityDetail::Campaign(c) => campaign = Some(c),
-            core::ActivityDetail::Event(e) => {
-                event = Some(Event {
+            core::ActivityDetail::Campaign(detail) => Activity::Campaign {
+                id,
+                contact_id,
+                at,
+                color,
+                icon,
+                detail,
+            },
+            core::ActivityDetail::Event(e) => Activity::Event {
+                id,
+                contact_id,
+                at,
+                color,
+                icon,
+                detail: Event {
                     name: e.name,
                     key_value: e.key_value,
                     params_json: serde_json::Value::Object(e.params).to_string(),
                     workflows: e.workflows,
-                })
-            }
-            core::ActivityDetail::Order(o) => {
-                order = Some(Order {
+                },
+            },
+            core::ActivityDetail::Order(o) => Activity::Order {
+                id,
+                contact_id,
+                at,
+                color,
+                icon,
+                detail: Order {
                     external_id: o.external_id,
                     amount: o.amount,
                     currency: o.currency,
@@ -433,19 +470,8 @@ impl From<core::Activity> for Activity {
                     store_id: o.store_id,
                     source: o.source,
                     delivery_address: o.delivery_address,
-                })
-            }
-        }
-        Activity {
-            id: a.id,
-            contact_id: a.contact_id,
-            at: a.at,
-            kind,
-            color,
-            icon,
-            campaign,
-            event,
-            order,
+                },
+            },
         }
     }
 }

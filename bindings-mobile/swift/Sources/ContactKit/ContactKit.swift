@@ -2356,150 +2356,6 @@ public func FfiConverterTypeManualClock_lower(_ value: ManualClock) -> UInt64 {
 
 
 /**
- * One item of a contact's timeline. Exactly one of `campaign`, `event` and `order` is
- * set, as `kind` says.
- *
- * A binding record, not the core's: `kind`, `color` and `icon` are the core's derived
- * views (methods), carried as data, and the core's detail is an enum whose event holds
- * a `serde_json` map.
- */
-public struct Activity: Equatable, Hashable {
-    /**
-     * Assigned by the book (UUIDv7).
-     */
-    public var id: String
-    /**
-     * The contact it belongs to.
-     */
-    public var contactId: String
-    /**
-     * When it happened.
-     */
-    public var at: UtcDateTime
-    /**
-     * Which of the three kinds it is.
-     */
-    public var kind: ActivityKind
-    /**
-     * Display hint: the card's colour bar (green campaigns, brown events, red orders).
-     */
-    public var color: ActivityColor
-    /**
-     * Display hint: the card's icon (the channel's name, `flag`, `shopping_bag`).
-     */
-    public var icon: String
-    /**
-     * The campaign message, for `CAMPAIGN`.
-     */
-    public var campaign: Campaign?
-    /**
-     * The event, for `EVENT`.
-     */
-    public var event: Event?
-    /**
-     * The order, for `ORDER`.
-     */
-    public var order: Order?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Assigned by the book (UUIDv7).
-         */id: String, 
-        /**
-         * The contact it belongs to.
-         */contactId: String, 
-        /**
-         * When it happened.
-         */at: UtcDateTime, 
-        /**
-         * Which of the three kinds it is.
-         */kind: ActivityKind, 
-        /**
-         * Display hint: the card's colour bar (green campaigns, brown events, red orders).
-         */color: ActivityColor, 
-        /**
-         * Display hint: the card's icon (the channel's name, `flag`, `shopping_bag`).
-         */icon: String, 
-        /**
-         * The campaign message, for `CAMPAIGN`.
-         */campaign: Campaign?, 
-        /**
-         * The event, for `EVENT`.
-         */event: Event?, 
-        /**
-         * The order, for `ORDER`.
-         */order: Order?) {
-        self.id = id
-        self.contactId = contactId
-        self.at = at
-        self.kind = kind
-        self.color = color
-        self.icon = icon
-        self.campaign = campaign
-        self.event = event
-        self.order = order
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Activity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeActivity: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Activity {
-        return
-            try Activity(
-                id: FfiConverterString.read(from: &buf), 
-                contactId: FfiConverterString.read(from: &buf), 
-                at: FfiConverterTypeUtcDateTime.read(from: &buf), 
-                kind: FfiConverterTypeActivityKind.read(from: &buf), 
-                color: FfiConverterTypeActivityColor.read(from: &buf), 
-                icon: FfiConverterString.read(from: &buf), 
-                campaign: FfiConverterOptionTypeCampaign.read(from: &buf), 
-                event: FfiConverterOptionTypeEvent.read(from: &buf), 
-                order: FfiConverterOptionTypeOrder.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Activity, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.contactId, into: &buf)
-        FfiConverterTypeUtcDateTime.write(value.at, into: &buf)
-        FfiConverterTypeActivityKind.write(value.kind, into: &buf)
-        FfiConverterTypeActivityColor.write(value.color, into: &buf)
-        FfiConverterString.write(value.icon, into: &buf)
-        FfiConverterOptionTypeCampaign.write(value.campaign, into: &buf)
-        FfiConverterOptionTypeEvent.write(value.event, into: &buf)
-        FfiConverterOptionTypeOrder.write(value.order, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivity_lift(_ buf: RustBuffer) throws -> Activity {
-    return try FfiConverterTypeActivity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivity_lower(_ value: Activity) -> RustBuffer {
-    return FfiConverterTypeActivity.lower(value)
-}
-
-
-/**
  * One page of a timeline and where the next one starts.
  */
 public struct ActivityPage: Equatable, Hashable {
@@ -2945,9 +2801,10 @@ public func FfiConverterTypeBookOptions_lower(_ value: BookOptions) -> RustBuffe
 
 
 /**
- * A message sent to the contact.
+ * A message sent to the contact (`Activity.Campaign`'s detail), named `CampaignDetail`
+ * since a Kotlin `Activity.Campaign` would shadow a record named `Campaign`.
  */
-public struct Campaign: Equatable, Hashable {
+public struct CampaignDetail: Equatable, Hashable {
     /**
      * The message's id in the sending system.
      */
@@ -3012,16 +2869,16 @@ public struct Campaign: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension Campaign: Sendable {}
+extension CampaignDetail: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeCampaign: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Campaign {
+public struct FfiConverterTypeCampaignDetail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CampaignDetail {
         return
-            try Campaign(
+            try CampaignDetail(
                 messageId: FfiConverterString.read(from: &buf), 
                 messageName: FfiConverterOptionString.read(from: &buf), 
                 channel: FfiConverterTypeCampaignChannel.read(from: &buf), 
@@ -3031,7 +2888,7 @@ public struct FfiConverterTypeCampaign: FfiConverterRustBuffer {
         )
     }
 
-    public static func write(_ value: Campaign, into buf: inout [UInt8]) {
+    public static func write(_ value: CampaignDetail, into buf: inout [UInt8]) {
         FfiConverterString.write(value.messageId, into: &buf)
         FfiConverterOptionString.write(value.messageName, into: &buf)
         FfiConverterTypeCampaignChannel.write(value.channel, into: &buf)
@@ -3045,15 +2902,15 @@ public struct FfiConverterTypeCampaign: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeCampaign_lift(_ buf: RustBuffer) throws -> Campaign {
-    return try FfiConverterTypeCampaign.lift(buf)
+public func FfiConverterTypeCampaignDetail_lift(_ buf: RustBuffer) throws -> CampaignDetail {
+    return try FfiConverterTypeCampaignDetail.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeCampaign_lower(_ value: Campaign) -> RustBuffer {
-    return FfiConverterTypeCampaign.lower(value)
+public func FfiConverterTypeCampaignDetail_lower(_ value: CampaignDetail) -> RustBuffer {
+    return FfiConverterTypeCampaignDetail.lower(value)
 }
 
 
@@ -4022,9 +3879,10 @@ public func FfiConverterTypeDeviceInput_lower(_ value: DeviceInput) -> RustBuffe
 
 
 /**
- * Something the contact did: the core's `Event` with its params as JSON text.
+ * Something the contact did (`Activity.Event`'s detail): the core's `Event` with its
+ * params as JSON text.
  */
-public struct Event: Equatable, Hashable {
+public struct EventDetail: Equatable, Hashable {
     /**
      * Event name.
      */
@@ -4069,16 +3927,16 @@ public struct Event: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension Event: Sendable {}
+extension EventDetail: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Event {
+public struct FfiConverterTypeEventDetail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventDetail {
         return
-            try Event(
+            try EventDetail(
                 name: FfiConverterString.read(from: &buf), 
                 keyValue: FfiConverterOptionString.read(from: &buf), 
                 paramsJson: FfiConverterString.read(from: &buf), 
@@ -4086,7 +3944,7 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
         )
     }
 
-    public static func write(_ value: Event, into buf: inout [UInt8]) {
+    public static func write(_ value: EventDetail, into buf: inout [UInt8]) {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.keyValue, into: &buf)
         FfiConverterString.write(value.paramsJson, into: &buf)
@@ -4098,15 +3956,15 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeEvent_lift(_ buf: RustBuffer) throws -> Event {
-    return try FfiConverterTypeEvent.lift(buf)
+public func FfiConverterTypeEventDetail_lift(_ buf: RustBuffer) throws -> EventDetail {
+    return try FfiConverterTypeEventDetail.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeEvent_lower(_ value: Event) -> RustBuffer {
-    return FfiConverterTypeEvent.lower(value)
+public func FfiConverterTypeEventDetail_lower(_ value: EventDetail) -> RustBuffer {
+    return FfiConverterTypeEventDetail.lower(value)
 }
 
 
@@ -4985,9 +4843,9 @@ public func FfiConverterTypeMobilePushDevice_lower(_ value: MobilePushDevice) ->
 
 
 /**
- * A purchase.
+ * A purchase (`Activity.Order`'s detail).
  */
-public struct Order: Equatable, Hashable {
+public struct OrderDetail: Equatable, Hashable {
     /**
      * The order's id in the customer's system.
      */
@@ -5088,16 +4946,16 @@ public struct Order: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension Order: Sendable {}
+extension OrderDetail: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Order {
+public struct FfiConverterTypeOrderDetail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderDetail {
         return
-            try Order(
+            try OrderDetail(
                 externalId: FfiConverterString.read(from: &buf), 
                 amount: FfiConverterTypeExactDecimal.read(from: &buf), 
                 currency: FfiConverterString.read(from: &buf), 
@@ -5112,7 +4970,7 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         )
     }
 
-    public static func write(_ value: Order, into buf: inout [UInt8]) {
+    public static func write(_ value: OrderDetail, into buf: inout [UInt8]) {
         FfiConverterString.write(value.externalId, into: &buf)
         FfiConverterTypeExactDecimal.write(value.amount, into: &buf)
         FfiConverterString.write(value.currency, into: &buf)
@@ -5131,15 +4989,15 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeOrder_lift(_ buf: RustBuffer) throws -> Order {
-    return try FfiConverterTypeOrder.lift(buf)
+public func FfiConverterTypeOrderDetail_lift(_ buf: RustBuffer) throws -> OrderDetail {
+    return try FfiConverterTypeOrderDetail.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeOrder_lower(_ value: Order) -> RustBuffer {
-    return FfiConverterTypeOrder.lower(value)
+public func FfiConverterTypeOrderDetail_lower(_ value: OrderDetail) -> RustBuffer {
+    return FfiConverterTypeOrderDetail.lower(value)
 }
 
 
@@ -6228,6 +6086,174 @@ public func FfiConverterTypeWebPushSubscription_lower(_ value: WebPushSubscripti
 
 
 /**
+ * One item of a contact's timeline: a sealed class in Kotlin (`when (a) { is
+ * Activity.Order -> a.detail.amount ... }`), an enum with payloads in Swift. Every kind
+ * carries the same common fields beside its `detail`.
+ *
+ * A binding enum, not the core's: `color` and `icon` are the core's derived views
+ * (methods), carried as data, and the core's event holds a `serde_json` map.
+ */
+
+public enum Activity: Equatable, Hashable {
+    
+    /**
+     * A message sent to the contact.
+     */
+    case campaign(
+        /**
+         * Assigned by the book (UUIDv7).
+         */id: String, 
+        /**
+         * The contact it belongs to.
+         */contactId: String, 
+        /**
+         * When it happened.
+         */at: UtcDateTime, 
+        /**
+         * Display hint: the card's colour bar (`GREEN`).
+         */color: ActivityColor, 
+        /**
+         * Display hint: the card's icon (the channel's name).
+         */icon: String, 
+        /**
+         * The message.
+         */detail: CampaignDetail
+    )
+    /**
+     * Something the contact did.
+     */
+    case event(
+        /**
+         * Assigned by the book (UUIDv7).
+         */id: String, 
+        /**
+         * The contact it belongs to.
+         */contactId: String, 
+        /**
+         * When it happened.
+         */at: UtcDateTime, 
+        /**
+         * Display hint: the card's colour bar (`BROWN`).
+         */color: ActivityColor, 
+        /**
+         * Display hint: the card's icon (`flag`).
+         */icon: String, 
+        /**
+         * The event.
+         */detail: EventDetail
+    )
+    /**
+     * A purchase.
+     */
+    case order(
+        /**
+         * Assigned by the book (UUIDv7).
+         */id: String, 
+        /**
+         * The contact it belongs to.
+         */contactId: String, 
+        /**
+         * When it happened.
+         */at: UtcDateTime, 
+        /**
+         * Display hint: the card's colour bar (`RED`).
+         */color: ActivityColor, 
+        /**
+         * Display hint: the card's icon (`shopping_bag`).
+         */icon: String, 
+        /**
+         * The order.
+         */detail: OrderDetail
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Activity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivity: FfiConverterRustBuffer {
+    typealias SwiftType = Activity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Activity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .campaign(id: try FfiConverterString.read(from: &buf), contactId: try FfiConverterString.read(from: &buf), at: try FfiConverterTypeUtcDateTime.read(from: &buf), color: try FfiConverterTypeActivityColor.read(from: &buf), icon: try FfiConverterString.read(from: &buf), detail: try FfiConverterTypeCampaignDetail.read(from: &buf)
+        )
+        
+        case 2: return .event(id: try FfiConverterString.read(from: &buf), contactId: try FfiConverterString.read(from: &buf), at: try FfiConverterTypeUtcDateTime.read(from: &buf), color: try FfiConverterTypeActivityColor.read(from: &buf), icon: try FfiConverterString.read(from: &buf), detail: try FfiConverterTypeEventDetail.read(from: &buf)
+        )
+        
+        case 3: return .order(id: try FfiConverterString.read(from: &buf), contactId: try FfiConverterString.read(from: &buf), at: try FfiConverterTypeUtcDateTime.read(from: &buf), color: try FfiConverterTypeActivityColor.read(from: &buf), icon: try FfiConverterString.read(from: &buf), detail: try FfiConverterTypeOrderDetail.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Activity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .campaign(id,contactId,at,color,icon,detail):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterString.write(contactId, into: &buf)
+            FfiConverterTypeUtcDateTime.write(at, into: &buf)
+            FfiConverterTypeActivityColor.write(color, into: &buf)
+            FfiConverterString.write(icon, into: &buf)
+            FfiConverterTypeCampaignDetail.write(detail, into: &buf)
+            
+        
+        case let .event(id,contactId,at,color,icon,detail):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterString.write(contactId, into: &buf)
+            FfiConverterTypeUtcDateTime.write(at, into: &buf)
+            FfiConverterTypeActivityColor.write(color, into: &buf)
+            FfiConverterString.write(icon, into: &buf)
+            FfiConverterTypeEventDetail.write(detail, into: &buf)
+            
+        
+        case let .order(id,contactId,at,color,icon,detail):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterString.write(contactId, into: &buf)
+            FfiConverterTypeUtcDateTime.write(at, into: &buf)
+            FfiConverterTypeActivityColor.write(color, into: &buf)
+            FfiConverterString.write(icon, into: &buf)
+            FfiConverterTypeOrderDetail.write(detail, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivity_lift(_ buf: RustBuffer) throws -> Activity {
+    return try FfiConverterTypeActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivity_lower(_ value: Activity) -> RustBuffer {
+    return FfiConverterTypeActivity.lower(value)
+}
+
+
+
+/**
  * Which kinds an activity query returns.
  */
 
@@ -6404,91 +6430,6 @@ public func FfiConverterTypeActivityColor_lift(_ buf: RustBuffer) throws -> Acti
 #endif
 public func FfiConverterTypeActivityColor_lower(_ value: ActivityColor) -> RustBuffer {
     return FfiConverterTypeActivityColor.lower(value)
-}
-
-
-
-/**
- * The kind of a timeline item.
- */
-
-public enum ActivityKind: Equatable, Hashable {
-    
-    /**
-     * A message sent to the contact.
-     */
-    case campaign
-    /**
-     * Something the contact did.
-     */
-    case event
-    /**
-     * A purchase.
-     */
-    case order
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ActivityKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeActivityKind: FfiConverterRustBuffer {
-    typealias SwiftType = ActivityKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .campaign
-        
-        case 2: return .event
-        
-        case 3: return .order
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ActivityKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .campaign:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .event:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .order:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivityKind_lift(_ buf: RustBuffer) throws -> ActivityKind {
-    return try FfiConverterTypeActivityKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivityKind_lower(_ value: ActivityKind) -> RustBuffer {
-    return FfiConverterTypeActivityKind.lower(value)
 }
 
 
@@ -9011,30 +8952,6 @@ fileprivate struct FfiConverterOptionTypeAddress: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCampaign: FfiConverterRustBuffer {
-    typealias SwiftType = Campaign?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeCampaign.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeCampaign.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
     typealias SwiftType = Contact?
 
@@ -9051,30 +8968,6 @@ fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeContact.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeEvent: FfiConverterRustBuffer {
-    typealias SwiftType = Event?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeEvent.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeEvent.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9123,30 +9016,6 @@ fileprivate struct FfiConverterOptionTypeLocationInput: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeLocationInput.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeOrder: FfiConverterRustBuffer {
-    typealias SwiftType = Order?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeOrder.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeOrder.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9612,31 +9481,6 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeActivity: FfiConverterRustBuffer {
-    typealias SwiftType = [Activity]
-
-    public static func write(_ value: [Activity], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeActivity.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Activity] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Activity]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeActivity.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeApplication: FfiConverterRustBuffer {
     typealias SwiftType = [Application]
 
@@ -9979,6 +9823,31 @@ fileprivate struct FfiConverterSequenceTypeWebPushSubscription: FfiConverterRust
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeWebPushSubscription.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeActivity: FfiConverterRustBuffer {
+    typealias SwiftType = [Activity]
+
+    public static func write(_ value: [Activity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Activity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Activity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivity.read(from: &buf))
         }
         return seq
     }
@@ -10564,13 +10433,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 49347) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 29953) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 63752) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_event() != 3305) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_event() != 17674) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_order() != 11760) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_order() != 41816) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_register_app() != 46936) {

@@ -77,7 +77,7 @@ class HostileInputTest {
         // Brackets inside a string are text, not nesting.
         val brackets = "[".repeat(10_000)
         val kept = s.book.recordEvent(s.id, event("""{"text": "$brackets"}"""))
-        assertEquals("""{"text":"$brackets"}""", kept.event!!.paramsJson)
+        assertEquals("""{"text":"$brackets"}""", (kept as Activity.Event).detail.paramsJson)
     }
 
     @Test
@@ -86,7 +86,7 @@ class HostileInputTest {
         val e = s.refuses("params") { s.book.recordEvent(s.id, event(nested(32))) }
         assertTrue(e.reason.contains("nested deeper than 32 levels"), e.reason)
         val kept = s.book.recordEvent(s.id, event(nested(31)))
-        assertEquals(nested(31).replace(" ", ""), kept.event!!.paramsJson)
+        assertEquals(nested(31).replace(" ", ""), (kept as Activity.Event).detail.paramsJson)
         val read = s.book.activity(s.id, ActivityQuery(category = ActivityCategory.EVENTS)).items.first()
         assertEquals(kept, read)
     }
@@ -101,7 +101,7 @@ class HostileInputTest {
         s.refuses("params") { s.book.recordEvent(s.id, event("""{"blob": "${"x".repeat(8_000_000)}"}""")) }
         // Just under the limit is kept.
         val blob = "y".repeat(60_000)
-        assertEquals("""{"blob":"$blob"}""", s.book.recordEvent(s.id, event("""{"blob": "$blob"}""")).event!!.paramsJson)
+        assertEquals("""{"blob":"$blob"}""", s.book.recordEvent(s.id, event("""{"blob": "$blob"}""")).let { it as Activity.Event }.detail.paramsJson)
     }
 
     @Test
@@ -122,14 +122,14 @@ class HostileInputTest {
         s.refuses("workflows") {
             s.book.recordEvent(s.id, EventInput(name = "many", workflows = (0..100).map { "wf-$it" }))
         }
-        assertEquals(100, s.book.recordEvent(s.id, EventInput(name = "many", workflows = (0 until 100).map { "wf-$it" })).event!!.workflows.size)
+        assertEquals(100, s.book.recordEvent(s.id, EventInput(name = "many", workflows = (0 until 100).map { "wf-$it" })).let { it as Activity.Event }.detail.workflows.size)
 
         val item = OrderItem(productId = "p", quantity = BigDecimal("1"), price = BigDecimal("0.10"))
         s.refuses("items") {
             s.book.recordOrder(s.id, OrderInput(externalId = "o-big", amount = BigDecimal("100.10"), currency = "EUR", items = List(1001) { item }))
         }
         val order = s.book.recordOrder(s.id, OrderInput(externalId = "o-max", amount = BigDecimal("100.00"), currency = "EUR", items = List(1000) { item }))
-        assertEquals(1000, order.order!!.items.size)
+        assertEquals(1000, (order as Activity.Order).detail.items.size)
     }
 
     /** Outside the years 1 to 9999 (UTC), the range every binding's date types hold. */
@@ -165,12 +165,12 @@ class HostileInputTest {
     @Test
     fun theFirstAndLastInstantsOfTheRangeAreKeptExactly() = seeded { s ->
         for (at in listOf(Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999Z"))) {
-            val event = s.book.recordEvent(s.id, EventInput(name = "edge", at = at))
+            val event = s.book.recordEvent(s.id, EventInput(name = "edge", at = at)) as Activity.Event
             assertEquals(at, event.at)
             assertEquals(at, s.book.setField(s.id, "seen", FieldInput.Datetime(at)).fields["seen"].let { (it as FieldValue.Datetime).v1 })
         }
         val all = s.book.activity(s.id, ActivityQuery(since = Instant.parse("0001-01-01T00:00:00Z"), until = Instant.parse("9999-12-31T23:59:59.999Z")))
-        assertEquals(listOf("edge", "opened_app"), all.items.mapNotNull { it.event?.name }.distinct().sorted())
+        assertEquals(listOf("edge", "opened_app"), all.items.filterIsInstance<Activity.Event>().map { it.detail.name }.distinct().sorted())
     }
 
     @Test

@@ -432,30 +432,34 @@ object ScenarioJson {
 
     /** An activity flattened as the core serialises it: common keys, then the detail's. */
     fun activity(a: Activity): JSONObject {
-        val o = obj(
-            "id" to a.id, "contact_id" to a.contactId, "at" to time(a.at), "kind" to name(a.kind),
-            "color" to name(a.color), "icon" to a.icon,
+        fun common(kind: String, id: String, contactId: String, at: Instant, color: ActivityColor, icon: String) = obj(
+            "id" to id, "contact_id" to contactId, "at" to time(at), "kind" to kind, "color" to name(color), "icon" to icon,
         )
-        a.campaign?.let { c ->
-            o.put("message_id", c.messageId).put("message_name", c.messageName ?: JSONObject.NULL)
-                .put("channel", name(c.channel)).put("status", name(c.status))
-                .put("status_description", c.statusDescription ?: JSONObject.NULL)
-                .put("sent_to", c.sentTo ?: JSONObject.NULL)
+        return when (a) {
+            is Activity.Campaign -> common("campaign", a.id, a.contactId, a.at, a.color, a.icon).also { o ->
+                val c = a.detail
+                o.put("message_id", c.messageId).put("message_name", c.messageName ?: JSONObject.NULL)
+                    .put("channel", name(c.channel)).put("status", name(c.status))
+                    .put("status_description", c.statusDescription ?: JSONObject.NULL)
+                    .put("sent_to", c.sentTo ?: JSONObject.NULL)
+            }
+            is Activity.Event -> common("event", a.id, a.contactId, a.at, a.color, a.icon).also { o ->
+                val e = a.detail
+                o.put("name", e.name).put("key_value", e.keyValue ?: JSONObject.NULL)
+                    .put("params", JSONObject(e.paramsJson)).put("workflows", JSONArray(e.workflows))
+            }
+            is Activity.Order -> common("order", a.id, a.contactId, a.at, a.color, a.icon).also { o ->
+                val r = a.detail
+                o.put("external_id", r.externalId).put("amount", r.amount.toPlainString()).put("currency", r.currency)
+                    .put("status", name(r.status))
+                    .put("items", array(r.items) { i -> obj("product_id" to i.productId, "name" to i.name, "quantity" to i.quantity.toPlainString(), "price" to i.price.toPlainString()) })
+                    .put("shipping", r.shipping?.toPlainString() ?: JSONObject.NULL)
+                    .put("discount", r.discount?.toPlainString() ?: JSONObject.NULL)
+                    .put("taxes", r.taxes?.toPlainString() ?: JSONObject.NULL)
+                    .put("store_id", r.storeId ?: JSONObject.NULL)
+                    .put("source", name(r.source)).put("delivery_address", address(r.deliveryAddress) ?: JSONObject.NULL)
+            }
         }
-        a.event?.let { e ->
-            o.put("name", e.name).put("key_value", e.keyValue ?: JSONObject.NULL)
-                .put("params", JSONObject(e.paramsJson)).put("workflows", JSONArray(e.workflows))
-        }
-        a.order?.let { r ->
-            o.put("external_id", r.externalId).put("amount", r.amount.toPlainString()).put("currency", r.currency)
-                .put("status", name(r.status))
-                .put("items", array(r.items) { i -> obj("product_id" to i.productId, "name" to i.name, "quantity" to i.quantity.toPlainString(), "price" to i.price.toPlainString()) })
-                .put("shipping", r.shipping?.toPlainString() ?: JSONObject.NULL)
-                .put("discount", r.discount?.toPlainString() ?: JSONObject.NULL)
-                .put("taxes", r.taxes?.toPlainString() ?: JSONObject.NULL).put("store_id", r.storeId ?: JSONObject.NULL)
-                .put("source", name(r.source)).put("delivery_address", address(r.deliveryAddress) ?: JSONObject.NULL)
-        }
-        return o
     }
 
     fun activityPage(p: ActivityPage): JSONObject = obj("items" to array(p.items, ::activity), "next_cursor" to p.nextCursor)
