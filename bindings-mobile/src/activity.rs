@@ -530,24 +530,25 @@ pub struct ActivityQuery {
     /// Explicit end (exclusive).
     #[uniffi(default)]
     pub until: Option<UtcDateTime>,
-    /// Page size; 50 when null, at most 1000.
+    /// Page size; 50 when null, 1 to 1000.
     #[uniffi(default)]
-    pub limit: Option<u32>,
+    pub limit: Option<i32>,
     /// Where the previous page ended (its `nextCursor`).
     #[uniffi(default)]
     pub cursor: Option<String>,
 }
 
-impl From<ActivityQuery> for core::ActivityQuery {
-    fn from(query: ActivityQuery) -> Self {
-        core::ActivityQuery {
+impl ActivityQuery {
+    pub(crate) fn into_core(self) -> Result<core::ActivityQuery> {
+        let query = self;
+        Ok(core::ActivityQuery {
             category: query.category.unwrap_or_default(),
             period: query.period.unwrap_or_default(),
             since: query.since,
             until: query.until,
-            limit: query.limit,
+            limit: crate::contact::page_size(query.limit)?,
             cursor: query.cursor,
-        }
+        })
     }
 }
 

@@ -487,6 +487,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -747,7 +763,7 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     /**
      * How many live contacts the book holds.
      */
-    func count() throws  -> UInt64
+    func count() throws  -> Int64
     
     /**
      * Creates a contact; a unique value another contact holds is a `Conflict`.
@@ -1269,8 +1285,8 @@ open func confirm(id: String, channel: Channel)throws  -> Contact  {
     /**
      * How many live contacts the book holds.
      */
-open func count()throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+open func count()throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_count(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1972,7 +1988,7 @@ public protocol ImportProgress: AnyObject, Sendable {
     /**
      * `done` rows of the input are written (or rejected) so far.
      */
-    func onProgress(done: UInt64) throws 
+    func onProgress(done: Int64) throws 
     
 }
 /**
@@ -2038,11 +2054,11 @@ open class ImportProgressImpl: ImportProgress, @unchecked Sendable {
     /**
      * `done` rows of the input are written (or rejected) so far.
      */
-open func onProgress(done: UInt64)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+open func onProgress(done: Int64)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_importprogress_on_progress(
             self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(done),uniffiCallStatus
+        FfiConverterInt64.lower(done),uniffiCallStatus
     )
 }
 }
@@ -2077,7 +2093,7 @@ fileprivate struct UniffiCallbackInterfaceImportProgress {
         },
         onProgress: { (
             uniffiHandle: UInt64,
-            done: UInt64,
+            done: Int64,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
         ) in
@@ -2087,7 +2103,7 @@ fileprivate struct UniffiCallbackInterfaceImportProgress {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return try uniffiObj.onProgress(
-                     done: try FfiConverterUInt64.lift(done)
+                     done: try FfiConverterInt64.lift(done)
                 )
             }
 
@@ -2449,9 +2465,9 @@ public struct ActivityQuery: Equatable, Hashable {
      */
     public var until: UtcDateTime?
     /**
-     * Page size; 50 when null, at most 1000.
+     * Page size; 50 when null, 1 to 1000.
      */
-    public var limit: UInt32?
+    public var limit: Int32?
     /**
      * Where the previous page ended (its `nextCursor`).
      */
@@ -2473,8 +2489,8 @@ public struct ActivityQuery: Equatable, Hashable {
          * Explicit end (exclusive).
          */until: UtcDateTime? = nil, 
         /**
-         * Page size; 50 when null, at most 1000.
-         */limit: UInt32? = nil, 
+         * Page size; 50 when null, 1 to 1000.
+         */limit: Int32? = nil, 
         /**
          * Where the previous page ended (its `nextCursor`).
          */cursor: String? = nil) {
@@ -2506,7 +2522,7 @@ public struct FfiConverterTypeActivityQuery: FfiConverterRustBuffer {
                 period: FfiConverterOptionTypePeriod.read(from: &buf), 
                 since: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
                 until: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
-                limit: FfiConverterOptionUInt32.read(from: &buf), 
+                limit: FfiConverterOptionInt32.read(from: &buf), 
                 cursor: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -2516,7 +2532,7 @@ public struct FfiConverterTypeActivityQuery: FfiConverterRustBuffer {
         FfiConverterOptionTypePeriod.write(value.period, into: &buf)
         FfiConverterOptionTypeUtcDateTime.write(value.since, into: &buf)
         FfiConverterOptionTypeUtcDateTime.write(value.until, into: &buf)
-        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionInt32.write(value.limit, into: &buf)
         FfiConverterOptionString.write(value.cursor, into: &buf)
     }
 }
@@ -4274,16 +4290,18 @@ public func FfiConverterTypeFieldUpdate_lower(_ value: FieldUpdate) -> RustBuffe
 
 /**
  * The outcome of a bulk import.
+ *
+ * A binding record, not the core's, for its counts as `Long`s (see [`long`]).
  */
 public struct ImportReport: Equatable, Hashable {
     /**
      * Rows that created a contact.
      */
-    public var created: UInt64
+    public var created: Int64
     /**
      * Rows that updated an existing contact.
      */
-    public var updated: UInt64
+    public var updated: Int64
     /**
      * Rows that were rejected; nothing of them was written.
      */
@@ -4294,10 +4312,10 @@ public struct ImportReport: Equatable, Hashable {
     public init(
         /**
          * Rows that created a contact.
-         */created: UInt64, 
+         */created: Int64, 
         /**
          * Rows that updated an existing contact.
-         */updated: UInt64, 
+         */updated: Int64, 
         /**
          * Rows that were rejected; nothing of them was written.
          */rejected: [RejectedRow]) {
@@ -4322,15 +4340,15 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportReport {
         return
             try ImportReport(
-                created: FfiConverterUInt64.read(from: &buf), 
-                updated: FfiConverterUInt64.read(from: &buf), 
+                created: FfiConverterInt64.read(from: &buf), 
+                updated: FfiConverterInt64.read(from: &buf), 
                 rejected: FfiConverterSequenceTypeRejectedRow.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImportReport, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.created, into: &buf)
-        FfiConverterUInt64.write(value.updated, into: &buf)
+        FfiConverterInt64.write(value.created, into: &buf)
+        FfiConverterInt64.write(value.updated, into: &buf)
         FfiConverterSequenceTypeRejectedRow.write(value.rejected, into: &buf)
     }
 }
@@ -4354,12 +4372,15 @@ public func FfiConverterTypeImportReport_lower(_ value: ImportReport) -> RustBuf
 /**
  * A page request: `limit` (100 when null, at most 1000) and the previous page's
  * `nextCursor`.
+ *
+ * A binding record, not the core's: `limit` is an `Int` in Kotlin (`Int32` in Swift), the
+ * platforms' own integer, rather than the core's unsigned `u32`.
  */
 public struct ListQuery: Equatable, Hashable {
     /**
-     * Page size; 100 when null, at most 1000.
+     * Page size; 100 when null, 1 to 1000.
      */
-    public var limit: UInt32?
+    public var limit: Int32?
     /**
      * Where the previous page ended (its `nextCursor`).
      */
@@ -4369,8 +4390,8 @@ public struct ListQuery: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Page size; 100 when null, at most 1000.
-         */limit: UInt32? = nil, 
+         * Page size; 100 when null, 1 to 1000.
+         */limit: Int32? = nil, 
         /**
          * Where the previous page ended (its `nextCursor`).
          */cursor: String? = nil) {
@@ -4394,13 +4415,13 @@ public struct FfiConverterTypeListQuery: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListQuery {
         return
             try ListQuery(
-                limit: FfiConverterOptionUInt32.read(from: &buf), 
+                limit: FfiConverterOptionInt32.read(from: &buf), 
                 cursor: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: ListQuery, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionInt32.write(value.limit, into: &buf)
         FfiConverterOptionString.write(value.cursor, into: &buf)
     }
 }
@@ -5344,12 +5365,14 @@ public func FfiConverterTypeOrderStats_lower(_ value: OrderStats) -> RustBuffer 
 
 /**
  * A row an import rejected.
+ *
+ * A binding record, not the core's, for `index` as a `Long` (see [`long`]).
  */
 public struct RejectedRow: Equatable, Hashable {
     /**
      * 0-based position in the input.
      */
-    public var index: UInt64
+    public var index: Int64
     /**
      * The field at fault, where there is one.
      */
@@ -5364,7 +5387,7 @@ public struct RejectedRow: Equatable, Hashable {
     public init(
         /**
          * 0-based position in the input.
-         */index: UInt64, 
+         */index: Int64, 
         /**
          * The field at fault, where there is one.
          */field: String?, 
@@ -5392,14 +5415,14 @@ public struct FfiConverterTypeRejectedRow: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RejectedRow {
         return
             try RejectedRow(
-                index: FfiConverterUInt64.read(from: &buf), 
+                index: FfiConverterInt64.read(from: &buf), 
                 field: FfiConverterOptionString.read(from: &buf), 
                 reason: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: RejectedRow, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterInt64.write(value.index, into: &buf)
         FfiConverterOptionString.write(value.field, into: &buf)
         FfiConverterString.write(value.reason, into: &buf)
     }
@@ -8808,6 +8831,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
     typealias SwiftType = Double?
 
@@ -10373,7 +10420,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_confirm() != 26186) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_count() != 13408) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_count() != 51970) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_create() != 53816) {
@@ -10511,7 +10558,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 2804) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 55761) {
+    if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 34183) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_manualclock_advance() != 52578) {

@@ -191,7 +191,7 @@ class ActivityTest {
         val seen = mutableListOf<Activity>()
         var cursor: String? = null
         do {
-            val page = t.book.activity(c.id, ActivityQuery(period = Period.ALL, limit = 2u, cursor = cursor))
+            val page = t.book.activity(c.id, ActivityQuery(period = Period.ALL, limit = 2, cursor = cursor))
             assertTrue(page.items.size <= 2)
             seen += page.items
             cursor = page.nextCursor

@@ -128,8 +128,8 @@ class QuickStartTest {
             val book = ContactBook.open(File(dir, "bg.db").path)
             val rows = (0 until 3000).map { ContactInput(email = "bg$it@example.com") }
             val report = io.submit<ImportReport> { book.importContacts(rows, DedupeOn.EMAIL) }.get()
-            assertEquals(3000uL, report.created)
-            val page = io.submit<ContactPage> { book.list(ListQuery(limit = 1000u)) }.get()
+            assertEquals(3000L, report.created)
+            val page = io.submit<ContactPage> { book.list(ListQuery(limit = 1000)) }.get()
             assertEquals(1000, page.items.size)
             // A single lookup is quick enough for any thread.
             assertEquals("bg0@example.com", book.findByEmail("bg0@example.com")?.email)

@@ -78,7 +78,10 @@ object ScenarioJson {
 
     private fun JSONObject.double(key: String): Double? = typed<Number>(key, "a number")?.toDouble()
 
-    private fun JSONObject.uint(key: String): UInt? = typed<Number>(key, "a number")?.toLong()?.toUInt()
+    private fun JSONObject.int(key: String): Int? = typed<Number>(key, "a number")?.let { n ->
+        n.toLong().takeIf { it.toDouble() == n.toDouble() && it in Int.MIN_VALUE..Int.MAX_VALUE }?.toInt()
+            ?: inexpressible(key, n, "not a 32-bit integer")
+    }
 
     private fun JSONObject.at(key: String): Instant? = str(key)?.let { instant(it) }
 
@@ -240,7 +243,7 @@ object ScenarioJson {
     fun listQuery(o: JSONObject?): ListQuery {
         if (o == null) return ListQuery()
         keys(o, "ListQuery", setOf("limit", "cursor"))
-        return ListQuery(limit = o.uint("limit"), cursor = o.str("cursor"))
+        return ListQuery(limit = o.int("limit"), cursor = o.str("cursor"))
     }
 
     fun activityQuery(o: JSONObject?): ActivityQuery {
@@ -251,7 +254,7 @@ object ScenarioJson {
             period = o.str("period")?.let { periodFromName(it) },
             since = o.at("since"),
             until = o.at("until"),
-            limit = o.uint("limit"),
+            limit = o.int("limit"),
             cursor = o.str("cursor"),
         )
     }

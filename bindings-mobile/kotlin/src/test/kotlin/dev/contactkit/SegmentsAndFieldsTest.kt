@@ -30,9 +30,9 @@ class SegmentsAndFieldsTest {
         }
         ids.forEach { t.book.addToSegment(it, vip.id) }
         assertEquals(listOf(vip.id), t.book.get(ids[0])!!.segments)
-        val first = t.book.segmentMembers(vip.id, ListQuery(limit = 2u))
+        val first = t.book.segmentMembers(vip.id, ListQuery(limit = 2))
         assertEquals(ids.take(2), first.items.map { it.id })
-        val second = t.book.segmentMembers(vip.id, ListQuery(limit = 2u, cursor = first.nextCursor))
+        val second = t.book.segmentMembers(vip.id, ListQuery(limit = 2, cursor = first.nextCursor))
         assertEquals(ids.drop(2), second.items.map { it.id })
         assertNull(second.nextCursor)
 

@@ -19,7 +19,7 @@ class SqliteFileTest {
         val path = dir.resolve("contacts.db").toString()
         val clock = ManualClock(START)
         val (written, timeline) = ContactBook.openWith(path, BookOptions(clock = clock, defaultRegion = "UA")).use { book ->
-            assertEquals(0uL, book.count())
+            assertEquals(0L, book.count())
             book.defineField(FieldDefinition(key = "tier", fieldType = FieldType.LIST, options = listOf("gold", "silver")))
             val news = book.defineCategory("News")
             val c = book.create(
@@ -43,7 +43,7 @@ class SqliteFileTest {
         assertEquals("+380671234567", written.phone)
 
         ContactBook.open(path).use { reopened ->
-            assertEquals(1uL, reopened.count())
+            assertEquals(1L, reopened.count())
             assertEquals(written, reopened.get(written.id))
             assertEquals(timeline, reopened.activity(written.id, ActivityQuery(since = START)).items)
             assertEquals(listOf("news"), reopened.categories().map { it.key })
@@ -75,7 +75,7 @@ class SqliteFileTest {
     @Test
     fun aMissingFileIsCreated(@TempDir dir: Path) {
         val path = dir.resolve("fresh.db")
-        ContactBook.open(path.toString()).use { book -> assertEquals(0uL, book.count()) }
+        ContactBook.open(path.toString()).use { book -> assertEquals(0L, book.count()) }
         assertTrue(Files.exists(dir.resolve("fresh.db")))
     }
 }
