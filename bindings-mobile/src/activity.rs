@@ -1,24 +1,13 @@
 //! The activity timeline: campaigns sent, events tracked, orders placed (the core's
 //! `model::activity`).
 
-use crate::scalars::{read_decimal, UtcDateTime};
+use crate::scalars::{read_decimal, DecimalText, ExactDecimal, UtcDateTime};
 use contactkit as core;
 use contactkit::validate::limits;
 use contactkit::{
-    ActivityCategory, ActivityKind, Address, Campaign, CampaignChannel, CampaignInput,
-    CampaignStatus, Color, OrderSource, OrderStatus, Period, Result,
+    ActivityCategory, Address, Campaign, CampaignChannel, CampaignInput, CampaignStatus, Color,
+    OrderSource, OrderStatus, Period, Result,
 };
-
-/// The kind of a timeline item.
-#[uniffi::remote(Enum)]
-pub enum ActivityKind {
-    /// A message sent to the contact.
-    Campaign,
-    /// Something the contact did.
-    Event,
-    /// A purchase.
-    Order,
-}
 
 /// The colour bar a timeline card is drawn with: the core's `Color`, named
 /// `ActivityColor` so that it does not clash with SwiftUI's `Color`.
@@ -72,8 +61,10 @@ pub enum CampaignStatus {
     Spam,
 }
 
-/// A message sent to the contact.
+/// A message sent to the contact (`Activity.Campaign`'s detail), named `CampaignDetail`
+/// since a Kotlin `Activity.Campaign` would shadow a record named `Campaign`.
 #[uniffi::remote(Record)]
+#[uniffi(name = "CampaignDetail")]
 pub struct Campaign {
     /// The message's id in the sending system.
     pub message_id: String,
@@ -111,8 +102,10 @@ pub struct CampaignInput {
     pub at: Option<UtcDateTime>,
 }
 
-/// Something the contact did: the core's `Event` with its params as JSON text.
+/// Something the contact did (`Activity.Event`'s detail): the core's `Event` with its
+/// params as JSON text.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi(name = "EventDetail")]
 pub struct Event {
     /// Event name.
     pub name: String,
@@ -247,17 +240,17 @@ pub enum OrderSource {
 
 /// A line of an order (given and returned).
 ///
-/// A binding record, not the core's: `quantity` and `price` are decimal strings read on
-/// their field (`items[0].price`) here, since uniffi lifts a record's fields without
+/// A binding record, not the core's: `quantity` and `price` are read on their field
+/// (`items[0].price`) here, since uniffi lifts a record's fields without
 /// naming them. [`Order`] and [`OrderInput`] hold it, so they are binding records too.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct OrderItem {
     /// The product's id in the customer's catalogue.
     pub product_id: String,
-    /// How many (positive), as a decimal string.
-    pub quantity: String,
-    /// Price of one in the order's currency (not negative), as a decimal string.
-    pub price: String,
+    /// How many (positive).
+    pub quantity: DecimalText,
+    /// Price of one in the order's currency (not negative).
+    pub price: DecimalText,
     /// Product name.
     #[uniffi(default)]
     pub name: Option<String>,
@@ -278,8 +271,8 @@ impl From<core::OrderItem> for OrderItem {
     fn from(i: core::OrderItem) -> Self {
         OrderItem {
             product_id: i.product_id,
-            quantity: i.quantity.to_string(),
-            price: i.price.to_string(),
+            quantity: i.quantity.into(),
+            price: i.price.into(),
             name: i.name,
         }
     }
@@ -290,8 +283,8 @@ impl From<core::OrderItem> for OrderItem {
 pub struct OrderInput {
     /// The order's id in the customer's system; unique in the book.
     pub external_id: String,
-    /// Total amount (not negative), as a decimal string.
-    pub amount: String,
+    /// Total amount (not negative).
+    pub amount: DecimalText,
     /// ISO 4217 code.
     pub currency: String,
     /// Status; `INITIALIZED` when null.
@@ -300,15 +293,15 @@ pub struct OrderInput {
     /// Lines.
     #[uniffi(default)]
     pub items: Vec<OrderItem>,
-    /// Shipping cost, as a decimal string.
+    /// Shipping cost.
     #[uniffi(default)]
-    pub shipping: Option<String>,
-    /// Discount given, as a decimal string.
+    pub shipping: Option<DecimalText>,
+    /// Discount given.
     #[uniffi(default)]
-    pub discount: Option<String>,
-    /// Taxes included, as a decimal string.
+    pub discount: Option<DecimalText>,
+    /// Taxes included.
     #[uniffi(default)]
-    pub taxes: Option<String>,
+    pub taxes: Option<DecimalText>,
     /// The customer's store id.
     #[uniffi(default)]
     pub store_id: Option<String>,
@@ -325,7 +318,8 @@ pub struct OrderInput {
 
 impl OrderInput {
     pub(crate) fn into_core(self) -> Result<core::OrderInput> {
-        let money = |field, text: Option<String>| text.map(|t| read_decimal(field, &t)).transpose();
+        let money =
+            |field, text: Option<DecimalText>| text.map(|t| read_decimal(field, &t)).transpose();
         Ok(core::OrderInput {
             amount: read_decimal("amount", &self.amount)?,
             shipping: money("shipping", self.shipping)?,
@@ -348,13 +342,14 @@ impl OrderInput {
     }
 }
 
-/// A purchase.
+/// A purchase (`Activity.Order`'s detail).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi(name = "OrderDetail")]
 pub struct Order {
     /// The order's id in the customer's system.
     pub external_id: String,
-    /// Total amount, as a decimal string.
-    pub amount: String,
+    /// Total amount.
+    pub amount: ExactDecimal,
     /// ISO 4217 code, upper case.
     pub currency: String,
     /// Status.
@@ -362,11 +357,11 @@ pub struct Order {
     /// Lines.
     pub items: Vec<OrderItem>,
     /// Shipping cost.
-    pub shipping: Option<String>,
+    pub shipping: Option<ExactDecimal>,
     /// Discount given.
-    pub discount: Option<String>,
+    pub discount: Option<ExactDecimal>,
     /// Taxes included.
-    pub taxes: Option<String>,
+    pub taxes: Option<ExactDecimal>,
     /// The customer's store id.
     pub store_id: Option<String>,
     /// Online or offline.
@@ -375,76 +370,108 @@ pub struct Order {
     pub delivery_address: Option<Address>,
 }
 
-/// One item of a contact's timeline. Exactly one of `campaign`, `event` and `order` is
-/// set, as `kind` says.
+/// One item of a contact's timeline: a sealed class in Kotlin (`when (a) { is
+/// Activity.Order -> a.detail.amount ... }`), an enum with payloads in Swift. Every kind
+/// carries the same common fields beside its `detail`.
 ///
-/// A binding record, not the core's: `kind`, `color` and `icon` are the core's derived
-/// views (methods), carried as data, and the core's detail is an enum whose event holds
-/// a `serde_json` map.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Activity {
-    /// Assigned by the book (UUIDv7).
-    pub id: String,
-    /// The contact it belongs to.
-    pub contact_id: String,
-    /// When it happened.
-    pub at: UtcDateTime,
-    /// Which of the three kinds it is.
-    pub kind: ActivityKind,
-    /// Display hint: the card's colour bar (green campaigns, brown events, red orders).
-    pub color: Color,
-    /// Display hint: the card's icon (the channel's name, `flag`, `shopping_bag`).
-    pub icon: String,
-    /// The campaign message, for `CAMPAIGN`.
-    pub campaign: Option<Campaign>,
-    /// The event, for `EVENT`.
-    pub event: Option<Event>,
-    /// The order, for `ORDER`.
-    pub order: Option<Order>,
+/// A binding enum, not the core's: `color` and `icon` are the core's derived views
+/// (methods), carried as data, and the core's event holds a `serde_json` map.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum Activity {
+    /// A message sent to the contact.
+    Campaign {
+        /// Assigned by the book (UUIDv7).
+        id: String,
+        /// The contact it belongs to.
+        contact_id: String,
+        /// When it happened.
+        at: UtcDateTime,
+        /// Display hint: the card's colour bar (`GREEN`).
+        color: Color,
+        /// Display hint: the card's icon (the channel's name).
+        icon: String,
+        /// The message.
+        detail: Campaign,
+    },
+    /// Something the contact did.
+    Event {
+        /// Assigned by the book (UUIDv7).
+        id: String,
+        /// The contact it belongs to.
+        contact_id: String,
+        /// When it happened.
+        at: UtcDateTime,
+        /// Display hint: the card's colour bar (`BROWN`).
+        color: Color,
+        /// Display hint: the card's icon (`flag`).
+        icon: String,
+        /// The event.
+        detail: Event,
+    },
+    /// A purchase.
+    Order {
+        /// Assigned by the book (UUIDv7).
+        id: String,
+        /// The contact it belongs to.
+        contact_id: String,
+        /// When it happened.
+        at: UtcDateTime,
+        /// Display hint: the card's colour bar (`RED`).
+        color: Color,
+        /// Display hint: the card's icon (`shopping_bag`).
+        icon: String,
+        /// The order.
+        detail: Order,
+    },
 }
 
 impl From<core::Activity> for Activity {
     fn from(a: core::Activity) -> Self {
-        let kind = a.kind();
         let color = a.color();
         let icon = a.icon().to_string();
-        let (mut campaign, mut event, mut order) = (None, None, None);
+        let (id, contact_id, at) = (a.id, a.contact_id, a.at);
         match a.detail {
-            core::ActivityDetail::Campaign(c) => campaign = Some(c),
-            core::ActivityDetail::Event(e) => {
-                event = Some(Event {
+            core::ActivityDetail::Campaign(detail) => Activity::Campaign {
+                id,
+                contact_id,
+                at,
+                color,
+                icon,
+                detail,
+            },
+            core::ActivityDetail::Event(e) => Activity::Event {
+                id,
+                contact_id,
+                at,
+                color,
+                icon,
+                detail: Event {
                     name: e.name,
                     key_value: e.key_value,
                     params_json: serde_json::Value::Object(e.params).to_string(),
                     workflows: e.workflows,
-                })
-            }
-            core::ActivityDetail::Order(o) => {
-                order = Some(Order {
+                },
+            },
+            core::ActivityDetail::Order(o) => Activity::Order {
+                id,
+                contact_id,
+                at,
+                color,
+                icon,
+                detail: Order {
                     external_id: o.external_id,
-                    amount: o.amount.to_string(),
+                    amount: o.amount,
                     currency: o.currency,
                     status: o.status,
                     items: o.items.into_iter().map(Into::into).collect(),
-                    shipping: o.shipping.as_ref().map(ToString::to_string),
-                    discount: o.discount.as_ref().map(ToString::to_string),
-                    taxes: o.taxes.as_ref().map(ToString::to_string),
+                    shipping: o.shipping,
+                    discount: o.discount,
+                    taxes: o.taxes,
                     store_id: o.store_id,
                     source: o.source,
                     delivery_address: o.delivery_address,
-                })
-            }
-        }
-        Activity {
-            id: a.id,
-            contact_id: a.contact_id,
-            at: a.at,
-            kind,
-            color,
-            icon,
-            campaign,
-            event,
-            order,
+                },
+            },
         }
     }
 }
@@ -503,24 +530,25 @@ pub struct ActivityQuery {
     /// Explicit end (exclusive).
     #[uniffi(default)]
     pub until: Option<UtcDateTime>,
-    /// Page size; 50 when null, at most 1000.
+    /// Page size; 50 when null, 1 to 1000.
     #[uniffi(default)]
-    pub limit: Option<u32>,
+    pub limit: Option<i32>,
     /// Where the previous page ended (its `nextCursor`).
     #[uniffi(default)]
     pub cursor: Option<String>,
 }
 
-impl From<ActivityQuery> for core::ActivityQuery {
-    fn from(query: ActivityQuery) -> Self {
-        core::ActivityQuery {
+impl ActivityQuery {
+    pub(crate) fn into_core(self) -> Result<core::ActivityQuery> {
+        let query = self;
+        Ok(core::ActivityQuery {
             category: query.category.unwrap_or_default(),
             period: query.period.unwrap_or_default(),
             since: query.since,
             until: query.until,
-            limit: query.limit,
+            limit: crate::contact::page_size(query.limit)?,
             cursor: query.cursor,
-        }
+        })
     }
 }
 
@@ -557,13 +585,13 @@ mod tests {
     fn decimals_that_do_not_parse_name_their_field() {
         let order = OrderInput {
             external_id: "o".into(),
-            amount: "1".into(),
+            amount: DecimalText("1".into()),
             currency: "UAH".into(),
             status: None,
             items: vec![OrderItem {
                 product_id: "p".into(),
-                quantity: "1".into(),
-                price: "1,5".into(),
+                quantity: DecimalText("1".into()),
+                price: DecimalText("1,5".into()),
                 name: None,
             }],
             shipping: None,

@@ -9,16 +9,16 @@
 use crate::activity::{
     activity_page, Activity, ActivityPage, ActivityQuery, EventInput, OrderInput,
 };
-use crate::contact::{ContactInput, ContactPage};
-use crate::error::{guard, Result};
+use crate::contact::{long, ContactInput, ContactPage, ImportReport, ListQuery};
+use crate::error::{guard, ContactKitError, Result};
 use crate::field::{FieldDefinition, FieldInput};
 use crate::scalars::UtcDateTime;
 use contactkit as core;
 use contactkit::validate::limits::check_instant;
 use contactkit::{
     CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, Durability, FieldUpdate,
-    ImportReport, ListQuery, Segment, SendDecision, SqliteOptions, SuppressionKind,
-    SuppressionRecord, Telegram, WebPushInput,
+    Segment, SendDecision, SqliteOptions, SuppressionKind, SuppressionRecord, Telegram,
+    WebPushInput,
 };
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -106,7 +106,7 @@ pub struct BookOptions {
 #[uniffi::export(foreign)]
 pub trait ImportProgress: Send + Sync {
     /// `done` rows of the input are written (or rejected) so far.
-    fn on_progress(&self, done: u64) -> Result<()>;
+    fn on_progress(&self, done: i64) -> Result<()>;
 }
 
 /// A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
@@ -265,12 +265,12 @@ impl ContactBook {
     /// A page of live contacts in creation order.
     #[uniffi::method(default(query))]
     pub fn list(&self, query: ListQuery) -> Result<ContactPage> {
-        guard(|| Ok(self.book.list(&query)?))
+        guard(|| Ok(self.book.list(&query.into_core()?)?))
     }
 
     /// How many live contacts the book holds.
-    pub fn count(&self) -> Result<u64> {
-        guard(|| Ok(self.book.count()?))
+    pub fn count(&self) -> Result<i64> {
+        guard(|| Ok(long(self.book.count()?)?))
     }
 
     /// Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
@@ -288,17 +288,23 @@ impl ContactBook {
             let rows = rows.into_iter().map(ContactInput::into_core);
             let mut stopped_by = None;
             let report = self.book.import_contacts(rows, dedupe_on, |done| {
-                match progress.as_ref().map(|progress| progress.on_progress(done)) {
-                    Some(Err(error)) => {
+                let told = match &progress {
+                    Some(progress) => long(done)
+                        .map_err(ContactKitError::from)
+                        .and_then(|done| progress.on_progress(done)),
+                    None => Ok(()),
+                };
+                match told {
+                    Err(error) => {
                         stopped_by = Some(error);
                         ControlFlow::Break(())
                     }
-                    _ => ControlFlow::Continue(()),
+                    Ok(()) => ControlFlow::Continue(()),
                 }
             })?;
             match stopped_by {
                 Some(error) => Err(error),
-                None => Ok(report),
+                None => Ok(ImportReport::from_core(report)?),
             }
         })
     }
@@ -531,7 +537,11 @@ impl ContactBook {
     /// A page of a segment's live members in creation order.
     #[uniffi::method(default(query))]
     pub fn segment_members(&self, segment_id: String, query: ListQuery) -> Result<ContactPage> {
-        guard(|| Ok(self.book.segment_members(&segment_id, &query)?))
+        guard(|| {
+            Ok(self
+                .book
+                .segment_members(&segment_id, &query.into_core()?)?)
+        })
     }
 
     // --- additional fields -----------------------------------------------------------
@@ -598,6 +608,6 @@ impl ContactBook {
     /// A page of the contact's timeline, newest first.
     #[uniffi::method(default(query))]
     pub fn activity(&self, id: String, query: ActivityQuery) -> Result<ActivityPage> {
-        guard(|| Ok(activity_page(self.book.activity(&id, &query.into())?)))
+        guard(|| Ok(activity_page(self.book.activity(&id, &query.into_core()?)?)))
     }
 }

@@ -6,9 +6,9 @@ use crate::place::LocationInput;
 use crate::scalars::{FieldValues, Revenue, UtcDateTime};
 use contactkit as core;
 use contactkit::{
-    Address, Application, ChannelStatus, Contact, DedupeOn, DeviceInput, ImportReport, ListQuery,
-    Location, MobilePushDevice, OrderStats, Patch, RejectedRow, Result, Source, SuppressionRecord,
-    Telegram, WebPushInput, WebPushSubscription,
+    Address, Application, ChannelStatus, Contact, DedupeOn, DeviceInput, Location,
+    MobilePushDevice, OrderStats, Patch, Result, Source, SuppressionRecord, Telegram, WebPushInput,
+    WebPushSubscription,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -328,21 +328,55 @@ pub fn dedupe_on_from_name(name: String) -> crate::Result<DedupeOn> {
 
 /// A page request: `limit` (100 when null, at most 1000) and the previous page's
 /// `nextCursor`.
-#[uniffi::remote(Record)]
+///
+/// A binding record, not the core's: `limit` is an `Int` in Kotlin (`Int32` in Swift), the
+/// platforms' own integer, rather than the core's unsigned `u32`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct ListQuery {
-    /// Page size; 100 when null, at most 1000.
+    /// Page size; 100 when null, 1 to 1000.
     #[uniffi(default)]
-    pub limit: Option<u32>,
+    pub limit: Option<i32>,
     /// Where the previous page ended (its `nextCursor`).
     #[uniffi(default)]
     pub cursor: Option<String>,
 }
 
+impl ListQuery {
+    pub(crate) fn into_core(self) -> Result<core::ListQuery> {
+        Ok(core::ListQuery {
+            limit: page_size(self.limit)?,
+            cursor: self.cursor,
+        })
+    }
+}
+
+/// A page size given as a signed `limit`, as the core takes it; a negative one is refused
+/// on `limit` (the core refuses 0 and more than 1000 itself).
+pub(crate) fn page_size(limit: Option<i32>) -> Result<Option<u32>> {
+    limit
+        .map(|limit| {
+            u32::try_from(limit).map_err(|_| {
+                core::Error::validation("limit", limit.to_string(), "must be at least 1")
+            })
+        })
+        .transpose()
+}
+
+/// A count the core keeps unsigned as a `Long` (`Int64` in Swift). No count of a book
+/// nears 2^63; one past it would be a `Storage` error, never a wrapped number.
+pub(crate) fn long(count: u64) -> Result<i64> {
+    i64::try_from(count).map_err(|_| {
+        core::Error::storage(format!("the count {count} does not fit a 64-bit integer"))
+    })
+}
+
 /// A row an import rejected.
-#[uniffi::remote(Record)]
+///
+/// A binding record, not the core's, for `index` as a `Long` (see [`long`]).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RejectedRow {
     /// 0-based position in the input.
-    pub index: u64,
+    pub index: i64,
     /// The field at fault, where there is one.
     pub field: Option<String>,
     /// The full error message.
@@ -350,14 +384,36 @@ pub struct RejectedRow {
 }
 
 /// The outcome of a bulk import.
-#[uniffi::remote(Record)]
+///
+/// A binding record, not the core's, for its counts as `Long`s (see [`long`]).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ImportReport {
     /// Rows that created a contact.
-    pub created: u64,
+    pub created: i64,
     /// Rows that updated an existing contact.
-    pub updated: u64,
+    pub updated: i64,
     /// Rows that were rejected; nothing of them was written.
     pub rejected: Vec<RejectedRow>,
+}
+
+impl ImportReport {
+    pub(crate) fn from_core(report: core::ImportReport) -> Result<Self> {
+        Ok(ImportReport {
+            created: long(report.created)?,
+            updated: long(report.updated)?,
+            rejected: report
+                .rejected
+                .into_iter()
+                .map(|row| {
+                    Ok(RejectedRow {
+                        index: long(row.index)?,
+                        field: row.field,
+                        reason: row.reason,
+                    })
+                })
+                .collect::<Result<_>>()?,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Additional (custom) fields: definitions and typed values (the core's `model::field`).
 
-use crate::scalars::{read_date, read_decimal, CalendarDate, ExactDecimal, UtcDateTime};
+use crate::scalars::{
+    read_date, read_decimal, CalendarDate, DateText, DecimalText, ExactDecimal, UtcDateTime,
+};
 use contactkit as core;
 use contactkit::{FieldType, FieldUpdate, FieldValue, Result};
 
@@ -41,8 +43,8 @@ pub struct FieldUpdate {
 
 /// The definition an additional field's values are checked against.
 ///
-/// A binding record, not the core's: `min` and `max` are decimal strings read on their
-/// field (`min`, `max`) here, since uniffi lifts a record's fields without naming them.
+/// A binding record, not the core's: `min` and `max` are read on their field (`min`,
+/// `max`) here, since uniffi lifts a record's fields without naming them.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct FieldDefinition {
     /// Identifier used in inputs and outputs: lowercase letters, digits and `_`.
@@ -61,17 +63,18 @@ pub struct FieldDefinition {
     /// Allowed values of a `LIST` or `MULTILIST`.
     #[uniffi(default)]
     pub options: Vec<String>,
-    /// Lowest allowed `NUMBER` or `DECIMAL`, as a decimal string.
+    /// Lowest allowed `NUMBER` or `DECIMAL`.
     #[uniffi(default)]
-    pub min: Option<String>,
-    /// Highest allowed `NUMBER` or `DECIMAL`, as a decimal string.
+    pub min: Option<DecimalText>,
+    /// Highest allowed `NUMBER` or `DECIMAL`.
     #[uniffi(default)]
-    pub max: Option<String>,
+    pub max: Option<DecimalText>,
 }
 
 impl FieldDefinition {
     pub(crate) fn into_core(self) -> Result<core::FieldDefinition> {
-        let bound = |field, text: Option<String>| text.map(|t| read_decimal(field, &t)).transpose();
+        let bound =
+            |field, text: Option<DecimalText>| text.map(|t| read_decimal(field, &t)).transpose();
         Ok(core::FieldDefinition {
             min: bound("min", self.min)?,
             max: bound("max", self.max)?,
@@ -94,15 +97,14 @@ impl From<core::FieldDefinition> for FieldDefinition {
             required: d.required,
             readonly: d.readonly,
             options: d.options,
-            min: d.min.map(|min| min.to_string()),
-            max: d.max.map(|max| max.to_string()),
+            min: d.min.map(Into::into),
+            max: d.max.map(Into::into),
         }
     }
 }
 
 /// A stored value of an additional field, typed by the field's definition: the core's
-/// enum, so each variant's value is unnamed (`v1` in Kotlin, `_` in Swift). Decimals are
-/// their digits (`"19.99"`), dates `YYYY-MM-DD`.
+/// enum, so each variant's value is unnamed (`v1` in Kotlin, `_` in Swift).
 ///
 /// `LIST` fields hold a `Choice`, `MULTILIST` fields `Choices` (a variant named `List`
 /// would shadow Kotlin's `List` inside the generated sealed class), `BOOLEAN` a `Bool`.
@@ -134,8 +136,7 @@ pub enum FieldValue {
 /// A value for an additional field as a caller gives it; the book parses it against the
 /// field's definition (`Text("42")` fills a number field, `Text("true")` a boolean).
 ///
-/// A binding enum, not the core's: a decimal or date given here is a string read on the
-/// field it is set on (`fields.<key>`, the key being another argument), and the core's
+/// A binding enum, not the core's: a decimal or date given here is read on the field it is set on (`fields.<key>`, the key being another argument), and the core's
 /// `List` variant would shadow Kotlin's `List` inside the generated sealed class.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum FieldInput {
@@ -167,15 +168,15 @@ pub enum FieldInput {
         /// The options.
         values: Vec<String>,
     },
-    /// An exact decimal as a string (`"19.99"`).
+    /// An exact decimal.
     Decimal {
-        /// The decimal's digits.
-        value: String,
+        /// The decimal.
+        value: DecimalText,
     },
-    /// A calendar date as `YYYY-MM-DD`.
+    /// A calendar date.
     Date {
         /// The date.
-        value: String,
+        value: DateText,
     },
     /// An instant.
     Datetime {
@@ -211,10 +212,10 @@ impl From<FieldValue> for FieldInput {
             }
             FieldValue::Number(value) => FieldInput::Integer { value },
             FieldValue::Decimal(value) => FieldInput::Decimal {
-                value: value.to_string(),
+                value: value.into(),
             },
             FieldValue::Date(value) => FieldInput::Date {
-                value: value.to_string(),
+                value: value.into(),
             },
             FieldValue::Datetime(value) => FieldInput::Datetime { value },
             FieldValue::Boolean(value) => FieldInput::Bool { value },
@@ -240,19 +241,19 @@ mod tests {
     #[test]
     fn decimals_and_dates_that_do_not_parse_name_their_field() {
         let error = FieldInput::Decimal {
-            value: "ten".into(),
+            value: DecimalText("ten".into()),
         }
         .into_core("credit")
         .unwrap_err();
         assert_eq!(field_of(error), "fields.credit");
         let error = FieldInput::Date {
-            value: "09.03.1990".into(),
+            value: DateText("09.03.1990".into()),
         }
         .into_core("birthday")
         .unwrap_err();
         assert_eq!(field_of(error), "fields.birthday");
         let definition = FieldDefinition {
-            min: Some("zero".into()),
+            min: Some(DecimalText("zero".into())),
             ..FieldDefinition::from(core::FieldDefinition::new("age", FieldType::Number))
         };
         assert_eq!(field_of(definition.into_core().unwrap_err()), "min");
@@ -265,7 +266,7 @@ mod tests {
         assert_eq!(
             input,
             FieldInput::Date {
-                value: "1990-03-09".into()
+                value: DateText("1990-03-09".into())
             }
         );
         assert_eq!(input.into_core("d").unwrap(), core::FieldInput::Date(date));
@@ -273,7 +274,7 @@ mod tests {
         assert_eq!(
             decimal,
             FieldInput::Decimal {
-                value: "19.99".into()
+                value: DecimalText("19.99".into())
             }
         );
     }

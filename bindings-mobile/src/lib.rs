@@ -51,7 +51,10 @@ pub use activity::{
 };
 pub use book::{BookOptions, ContactBook, ImportProgress, ManualClock};
 pub use channel::{channel_from_name, channel_name};
-pub use contact::{dedupe_on_from_name, ContactAttribute, ContactInput, ContactPage};
+pub use contact::{
+    dedupe_on_from_name, ContactAttribute, ContactInput, ContactPage, ImportReport, ListQuery,
+    RejectedRow,
+};
 pub use error::{ContactKitError, Result};
 pub use field::{field_input_of, FieldDefinition, FieldInput};
 pub use place::LocationInput;

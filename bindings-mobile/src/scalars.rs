@@ -2,8 +2,10 @@
 //! the records themselves cross as they are (`#[uniffi::remote(Record)]`).
 //!
 //! Each alias names the type the way Kotlin and Swift see it (`typealias UtcDateTime =
-//! java.time.Instant`, `typealias ExactDecimal = String`, ...). The names avoid the
-//! platforms' own: a Swift `Decimal` or `Date` would shadow Foundation's.
+//! java.time.Instant`, `typealias ExactDecimal = java.math.BigDecimal`, ...): uniffi.toml
+//! maps decimals to `java.math.BigDecimal` / Foundation's `Decimal` and dates to
+//! `java.time.LocalDate` (Swift has no date-only type: a `YYYY-MM-DD` string there). The
+//! names avoid the platforms' own: a Swift `Decimal` or `Date` would shadow Foundation's.
 
 use crate::error::ContactKitError;
 use contactkit::{FieldValue, Result};
@@ -14,11 +16,33 @@ use std::time::{Duration, SystemTime};
 /// An instant: `java.time.Instant` in Kotlin, `Date` in Swift.
 pub type UtcDateTime = chrono::DateTime<chrono::Utc>;
 
-/// A calendar date as `YYYY-MM-DD` (`"1990-03-09"`).
+/// A calendar date: `java.time.LocalDate` in Kotlin, `YYYY-MM-DD` in Swift.
 pub type CalendarDate = chrono::NaiveDate;
 
-/// An exact decimal as its digits (`"120.50"`).
+/// An exact decimal: `java.math.BigDecimal` in Kotlin, `Decimal` in Swift.
 pub type ExactDecimal = rust_decimal::Decimal;
+
+/// A decimal a caller gives inside an input record, seen as [`ExactDecimal`] is in
+/// Kotlin and Swift, kept as its text until [`read_decimal`] reads it on its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecimalText(pub String);
+
+/// A date a caller gives inside an input, seen as [`CalendarDate`] is, read by
+/// [`read_date`] on its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateText(pub String);
+
+impl From<ExactDecimal> for DecimalText {
+    fn from(decimal: ExactDecimal) -> Self {
+        DecimalText(decimal.to_string())
+    }
+}
+
+impl From<CalendarDate> for DateText {
+    fn from(date: CalendarDate) -> Self {
+        DateText(date.format("%Y-%m-%d").to_string())
+    }
+}
 
 /// Sums per ISO 4217 currency (`OrderStats.revenue`).
 pub type Revenue = BTreeMap<String, ExactDecimal>;
@@ -43,13 +67,24 @@ uniffi::custom_type!(UtcDateTime, SystemTime, {
 uniffi::custom_type!(CalendarDate, String, {
     remote,
     lower: |date| date.format("%Y-%m-%d").to_string(),
-    try_lift: |text| Ok(read_date("date", &text).map_err(ContactKitError::from)?),
+    try_lift: |text| Ok(read_date("date", &DateText(text)).map_err(ContactKitError::from)?),
 });
 
 uniffi::custom_type!(ExactDecimal, String, {
     remote,
     lower: |decimal| decimal.to_string(),
-    try_lift: |text| Ok(read_decimal("decimal", &text).map_err(ContactKitError::from)?),
+    try_lift: |text| Ok(read_decimal("decimal", &DecimalText(text)).map_err(ContactKitError::from)?),
+});
+
+// Lifting never fails: the text is read where its field is known.
+uniffi::custom_type!(DecimalText, String, {
+    lower: |decimal| decimal.0,
+    try_lift: |text| Ok(DecimalText(text)),
+});
+
+uniffi::custom_type!(DateText, String, {
+    lower: |date| date.0,
+    try_lift: |text| Ok(DateText(text)),
 });
 
 uniffi::custom_type!(Revenue, HashMap<String, ExactDecimal>, {
@@ -64,23 +99,27 @@ uniffi::custom_type!(FieldValues, HashMap<String, FieldValue>, {
     try_lift: |fields| Ok(fields.into_iter().collect()),
 });
 
-/// Reads a decimal string given for `field`; anything else is a validation error on it.
+/// Reads a decimal given for `field`; anything else is a validation error on it.
 ///
 /// uniffi lifts a record's fields without naming them, so the custom type can only name
 /// the scalar's kind (`decimal`): a decimal a caller gives inside an input is therefore a
-/// string in a binding record (`OrderInput`, `FieldDefinition`, `FieldInput`) read here on
-/// its field, and only a value the book returned and the caller hands back
-/// (`fieldInputOf`) is read by the custom type.
-pub(crate) fn read_decimal(field: &str, text: &str) -> Result<ExactDecimal> {
-    ExactDecimal::from_str(text).map_err(|_| {
-        contactkit::Error::validation(field, text, "expected a decimal number such as 120.50")
-    })
+/// [`DecimalText`] in a binding record (`OrderInput`, `FieldDefinition`, `FieldInput`)
+/// read here on its field, and only a value the book returned and the caller hands back
+/// (`fieldInputOf`) is read by the custom type. Kotlin writes a `BigDecimal` as
+/// `BigDecimal.toString()`, which uses an exponent for some values (`1E+3`): read too.
+pub(crate) fn read_decimal(field: &str, text: &DecimalText) -> Result<ExactDecimal> {
+    let text = &text.0;
+    ExactDecimal::from_str(text)
+        .or_else(|_| ExactDecimal::from_scientific(text))
+        .map_err(|_| {
+            contactkit::Error::validation(field, text, "expected a decimal number such as 120.50")
+        })
 }
 
 /// Reads a `YYYY-MM-DD` date given for `field`, like [`read_decimal`].
-pub(crate) fn read_date(field: &str, text: &str) -> Result<CalendarDate> {
-    CalendarDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| contactkit::Error::validation(field, text, "expected a date as YYYY-MM-DD"))
+pub(crate) fn read_date(field: &str, text: &DateText) -> Result<CalendarDate> {
+    CalendarDate::parse_from_str(&text.0, "%Y-%m-%d")
+        .map_err(|_| contactkit::Error::validation(field, &text.0, "expected a date as YYYY-MM-DD"))
 }
 
 /// `at` as a chrono instant, clamped to the instants chrono holds.

@@ -245,7 +245,7 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
 #endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_IMPORT_PROGRESS_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_IMPORT_PROGRESS_METHOD0
-typedef void (*UniffiCallbackInterfaceImportProgressMethod0)(uint64_t, uint64_t, void* _Nonnull, 
+typedef void (*UniffiCallbackInterfaceImportProgressMethod0)(uint64_t, int64_t, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
 
@@ -347,7 +347,7 @@ RustBuffer uniffi_contactkit_mobile_fn_method_contactbook_confirm(uint64_t ptr, 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_COUNT
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_COUNT
-uint64_t uniffi_contactkit_mobile_fn_method_contactbook_count(uint64_t ptr, RustCallStatus *_Nonnull out_status
+int64_t uniffi_contactkit_mobile_fn_method_contactbook_count(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_CONTACTBOOK_CREATE
@@ -592,7 +592,7 @@ void uniffi_contactkit_mobile_fn_init_callback_vtable_importprogress(const Uniff
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_IMPORTPROGRESS_ON_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_METHOD_IMPORTPROGRESS_ON_PROGRESS
-void uniffi_contactkit_mobile_fn_method_importprogress_on_progress(uint64_t ptr, uint64_t done, RustCallStatus *_Nonnull out_status
+void uniffi_contactkit_mobile_fn_method_importprogress_on_progress(uint64_t ptr, int64_t done, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CONTACTKIT_MOBILE_FN_CLONE_MANUALCLOCK

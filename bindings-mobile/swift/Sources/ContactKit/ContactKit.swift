@@ -487,6 +487,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -747,7 +763,7 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     /**
      * How many live contacts the book holds.
      */
-    func count() throws  -> UInt64
+    func count() throws  -> Int64
     
     /**
      * Creates a contact; a unique value another contact holds is a `Conflict`.
@@ -1269,8 +1285,8 @@ open func confirm(id: String, channel: Channel)throws  -> Contact  {
     /**
      * How many live contacts the book holds.
      */
-open func count()throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+open func count()throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_count(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1972,7 +1988,7 @@ public protocol ImportProgress: AnyObject, Sendable {
     /**
      * `done` rows of the input are written (or rejected) so far.
      */
-    func onProgress(done: UInt64) throws 
+    func onProgress(done: Int64) throws 
     
 }
 /**
@@ -2038,11 +2054,11 @@ open class ImportProgressImpl: ImportProgress, @unchecked Sendable {
     /**
      * `done` rows of the input are written (or rejected) so far.
      */
-open func onProgress(done: UInt64)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+open func onProgress(done: Int64)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_importprogress_on_progress(
             self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(done),uniffiCallStatus
+        FfiConverterInt64.lower(done),uniffiCallStatus
     )
 }
 }
@@ -2077,7 +2093,7 @@ fileprivate struct UniffiCallbackInterfaceImportProgress {
         },
         onProgress: { (
             uniffiHandle: UInt64,
-            done: UInt64,
+            done: Int64,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
         ) in
@@ -2087,7 +2103,7 @@ fileprivate struct UniffiCallbackInterfaceImportProgress {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return try uniffiObj.onProgress(
-                     done: try FfiConverterUInt64.lift(done)
+                     done: try FfiConverterInt64.lift(done)
                 )
             }
 
@@ -2356,150 +2372,6 @@ public func FfiConverterTypeManualClock_lower(_ value: ManualClock) -> UInt64 {
 
 
 /**
- * One item of a contact's timeline. Exactly one of `campaign`, `event` and `order` is
- * set, as `kind` says.
- *
- * A binding record, not the core's: `kind`, `color` and `icon` are the core's derived
- * views (methods), carried as data, and the core's detail is an enum whose event holds
- * a `serde_json` map.
- */
-public struct Activity: Equatable, Hashable {
-    /**
-     * Assigned by the book (UUIDv7).
-     */
-    public var id: String
-    /**
-     * The contact it belongs to.
-     */
-    public var contactId: String
-    /**
-     * When it happened.
-     */
-    public var at: UtcDateTime
-    /**
-     * Which of the three kinds it is.
-     */
-    public var kind: ActivityKind
-    /**
-     * Display hint: the card's colour bar (green campaigns, brown events, red orders).
-     */
-    public var color: ActivityColor
-    /**
-     * Display hint: the card's icon (the channel's name, `flag`, `shopping_bag`).
-     */
-    public var icon: String
-    /**
-     * The campaign message, for `CAMPAIGN`.
-     */
-    public var campaign: Campaign?
-    /**
-     * The event, for `EVENT`.
-     */
-    public var event: Event?
-    /**
-     * The order, for `ORDER`.
-     */
-    public var order: Order?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Assigned by the book (UUIDv7).
-         */id: String, 
-        /**
-         * The contact it belongs to.
-         */contactId: String, 
-        /**
-         * When it happened.
-         */at: UtcDateTime, 
-        /**
-         * Which of the three kinds it is.
-         */kind: ActivityKind, 
-        /**
-         * Display hint: the card's colour bar (green campaigns, brown events, red orders).
-         */color: ActivityColor, 
-        /**
-         * Display hint: the card's icon (the channel's name, `flag`, `shopping_bag`).
-         */icon: String, 
-        /**
-         * The campaign message, for `CAMPAIGN`.
-         */campaign: Campaign?, 
-        /**
-         * The event, for `EVENT`.
-         */event: Event?, 
-        /**
-         * The order, for `ORDER`.
-         */order: Order?) {
-        self.id = id
-        self.contactId = contactId
-        self.at = at
-        self.kind = kind
-        self.color = color
-        self.icon = icon
-        self.campaign = campaign
-        self.event = event
-        self.order = order
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Activity: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeActivity: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Activity {
-        return
-            try Activity(
-                id: FfiConverterString.read(from: &buf), 
-                contactId: FfiConverterString.read(from: &buf), 
-                at: FfiConverterTypeUtcDateTime.read(from: &buf), 
-                kind: FfiConverterTypeActivityKind.read(from: &buf), 
-                color: FfiConverterTypeActivityColor.read(from: &buf), 
-                icon: FfiConverterString.read(from: &buf), 
-                campaign: FfiConverterOptionTypeCampaign.read(from: &buf), 
-                event: FfiConverterOptionTypeEvent.read(from: &buf), 
-                order: FfiConverterOptionTypeOrder.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Activity, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.contactId, into: &buf)
-        FfiConverterTypeUtcDateTime.write(value.at, into: &buf)
-        FfiConverterTypeActivityKind.write(value.kind, into: &buf)
-        FfiConverterTypeActivityColor.write(value.color, into: &buf)
-        FfiConverterString.write(value.icon, into: &buf)
-        FfiConverterOptionTypeCampaign.write(value.campaign, into: &buf)
-        FfiConverterOptionTypeEvent.write(value.event, into: &buf)
-        FfiConverterOptionTypeOrder.write(value.order, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivity_lift(_ buf: RustBuffer) throws -> Activity {
-    return try FfiConverterTypeActivity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivity_lower(_ value: Activity) -> RustBuffer {
-    return FfiConverterTypeActivity.lower(value)
-}
-
-
-/**
  * One page of a timeline and where the next one starts.
  */
 public struct ActivityPage: Equatable, Hashable {
@@ -2593,9 +2465,9 @@ public struct ActivityQuery: Equatable, Hashable {
      */
     public var until: UtcDateTime?
     /**
-     * Page size; 50 when null, at most 1000.
+     * Page size; 50 when null, 1 to 1000.
      */
-    public var limit: UInt32?
+    public var limit: Int32?
     /**
      * Where the previous page ended (its `nextCursor`).
      */
@@ -2617,8 +2489,8 @@ public struct ActivityQuery: Equatable, Hashable {
          * Explicit end (exclusive).
          */until: UtcDateTime? = nil, 
         /**
-         * Page size; 50 when null, at most 1000.
-         */limit: UInt32? = nil, 
+         * Page size; 50 when null, 1 to 1000.
+         */limit: Int32? = nil, 
         /**
          * Where the previous page ended (its `nextCursor`).
          */cursor: String? = nil) {
@@ -2650,7 +2522,7 @@ public struct FfiConverterTypeActivityQuery: FfiConverterRustBuffer {
                 period: FfiConverterOptionTypePeriod.read(from: &buf), 
                 since: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
                 until: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
-                limit: FfiConverterOptionUInt32.read(from: &buf), 
+                limit: FfiConverterOptionInt32.read(from: &buf), 
                 cursor: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -2660,7 +2532,7 @@ public struct FfiConverterTypeActivityQuery: FfiConverterRustBuffer {
         FfiConverterOptionTypePeriod.write(value.period, into: &buf)
         FfiConverterOptionTypeUtcDateTime.write(value.since, into: &buf)
         FfiConverterOptionTypeUtcDateTime.write(value.until, into: &buf)
-        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionInt32.write(value.limit, into: &buf)
         FfiConverterOptionString.write(value.cursor, into: &buf)
     }
 }
@@ -2945,9 +2817,10 @@ public func FfiConverterTypeBookOptions_lower(_ value: BookOptions) -> RustBuffe
 
 
 /**
- * A message sent to the contact.
+ * A message sent to the contact (`Activity.Campaign`'s detail), named `CampaignDetail`
+ * since a Kotlin `Activity.Campaign` would shadow a record named `Campaign`.
  */
-public struct Campaign: Equatable, Hashable {
+public struct CampaignDetail: Equatable, Hashable {
     /**
      * The message's id in the sending system.
      */
@@ -3012,16 +2885,16 @@ public struct Campaign: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension Campaign: Sendable {}
+extension CampaignDetail: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeCampaign: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Campaign {
+public struct FfiConverterTypeCampaignDetail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CampaignDetail {
         return
-            try Campaign(
+            try CampaignDetail(
                 messageId: FfiConverterString.read(from: &buf), 
                 messageName: FfiConverterOptionString.read(from: &buf), 
                 channel: FfiConverterTypeCampaignChannel.read(from: &buf), 
@@ -3031,7 +2904,7 @@ public struct FfiConverterTypeCampaign: FfiConverterRustBuffer {
         )
     }
 
-    public static func write(_ value: Campaign, into buf: inout [UInt8]) {
+    public static func write(_ value: CampaignDetail, into buf: inout [UInt8]) {
         FfiConverterString.write(value.messageId, into: &buf)
         FfiConverterOptionString.write(value.messageName, into: &buf)
         FfiConverterTypeCampaignChannel.write(value.channel, into: &buf)
@@ -3045,15 +2918,15 @@ public struct FfiConverterTypeCampaign: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeCampaign_lift(_ buf: RustBuffer) throws -> Campaign {
-    return try FfiConverterTypeCampaign.lift(buf)
+public func FfiConverterTypeCampaignDetail_lift(_ buf: RustBuffer) throws -> CampaignDetail {
+    return try FfiConverterTypeCampaignDetail.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeCampaign_lower(_ value: Campaign) -> RustBuffer {
-    return FfiConverterTypeCampaign.lower(value)
+public func FfiConverterTypeCampaignDetail_lower(_ value: CampaignDetail) -> RustBuffer {
+    return FfiConverterTypeCampaignDetail.lower(value)
 }
 
 
@@ -4022,9 +3895,10 @@ public func FfiConverterTypeDeviceInput_lower(_ value: DeviceInput) -> RustBuffe
 
 
 /**
- * Something the contact did: the core's `Event` with its params as JSON text.
+ * Something the contact did (`Activity.Event`'s detail): the core's `Event` with its
+ * params as JSON text.
  */
-public struct Event: Equatable, Hashable {
+public struct EventDetail: Equatable, Hashable {
     /**
      * Event name.
      */
@@ -4069,16 +3943,16 @@ public struct Event: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension Event: Sendable {}
+extension EventDetail: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Event {
+public struct FfiConverterTypeEventDetail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventDetail {
         return
-            try Event(
+            try EventDetail(
                 name: FfiConverterString.read(from: &buf), 
                 keyValue: FfiConverterOptionString.read(from: &buf), 
                 paramsJson: FfiConverterString.read(from: &buf), 
@@ -4086,7 +3960,7 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
         )
     }
 
-    public static func write(_ value: Event, into buf: inout [UInt8]) {
+    public static func write(_ value: EventDetail, into buf: inout [UInt8]) {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.keyValue, into: &buf)
         FfiConverterString.write(value.paramsJson, into: &buf)
@@ -4098,15 +3972,15 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeEvent_lift(_ buf: RustBuffer) throws -> Event {
-    return try FfiConverterTypeEvent.lift(buf)
+public func FfiConverterTypeEventDetail_lift(_ buf: RustBuffer) throws -> EventDetail {
+    return try FfiConverterTypeEventDetail.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeEvent_lower(_ value: Event) -> RustBuffer {
-    return FfiConverterTypeEvent.lower(value)
+public func FfiConverterTypeEventDetail_lower(_ value: EventDetail) -> RustBuffer {
+    return FfiConverterTypeEventDetail.lower(value)
 }
 
 
@@ -4215,8 +4089,8 @@ public func FfiConverterTypeEventInput_lower(_ value: EventInput) -> RustBuffer 
 /**
  * The definition an additional field's values are checked against.
  *
- * A binding record, not the core's: `min` and `max` are decimal strings read on their
- * field (`min`, `max`) here, since uniffi lifts a record's fields without naming them.
+ * A binding record, not the core's: `min` and `max` are read on their field (`min`,
+ * `max`) here, since uniffi lifts a record's fields without naming them.
  */
 public struct FieldDefinition: Equatable, Hashable {
     /**
@@ -4244,13 +4118,13 @@ public struct FieldDefinition: Equatable, Hashable {
      */
     public var options: [String]
     /**
-     * Lowest allowed `NUMBER` or `DECIMAL`, as a decimal string.
+     * Lowest allowed `NUMBER` or `DECIMAL`.
      */
-    public var min: String?
+    public var min: DecimalText?
     /**
-     * Highest allowed `NUMBER` or `DECIMAL`, as a decimal string.
+     * Highest allowed `NUMBER` or `DECIMAL`.
      */
-    public var max: String?
+    public var max: DecimalText?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4274,11 +4148,11 @@ public struct FieldDefinition: Equatable, Hashable {
          * Allowed values of a `LIST` or `MULTILIST`.
          */options: [String] = [], 
         /**
-         * Lowest allowed `NUMBER` or `DECIMAL`, as a decimal string.
-         */min: String? = nil, 
+         * Lowest allowed `NUMBER` or `DECIMAL`.
+         */min: DecimalText? = nil, 
         /**
-         * Highest allowed `NUMBER` or `DECIMAL`, as a decimal string.
-         */max: String? = nil) {
+         * Highest allowed `NUMBER` or `DECIMAL`.
+         */max: DecimalText? = nil) {
         self.key = key
         self.fieldType = fieldType
         self.title = title
@@ -4311,8 +4185,8 @@ public struct FfiConverterTypeFieldDefinition: FfiConverterRustBuffer {
                 required: FfiConverterBool.read(from: &buf), 
                 readonly: FfiConverterBool.read(from: &buf), 
                 options: FfiConverterSequenceString.read(from: &buf), 
-                min: FfiConverterOptionString.read(from: &buf), 
-                max: FfiConverterOptionString.read(from: &buf)
+                min: FfiConverterOptionTypeDecimalText.read(from: &buf), 
+                max: FfiConverterOptionTypeDecimalText.read(from: &buf)
         )
     }
 
@@ -4323,8 +4197,8 @@ public struct FfiConverterTypeFieldDefinition: FfiConverterRustBuffer {
         FfiConverterBool.write(value.required, into: &buf)
         FfiConverterBool.write(value.readonly, into: &buf)
         FfiConverterSequenceString.write(value.options, into: &buf)
-        FfiConverterOptionString.write(value.min, into: &buf)
-        FfiConverterOptionString.write(value.max, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.min, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.max, into: &buf)
     }
 }
 
@@ -4416,16 +4290,18 @@ public func FfiConverterTypeFieldUpdate_lower(_ value: FieldUpdate) -> RustBuffe
 
 /**
  * The outcome of a bulk import.
+ *
+ * A binding record, not the core's, for its counts as `Long`s (see [`long`]).
  */
 public struct ImportReport: Equatable, Hashable {
     /**
      * Rows that created a contact.
      */
-    public var created: UInt64
+    public var created: Int64
     /**
      * Rows that updated an existing contact.
      */
-    public var updated: UInt64
+    public var updated: Int64
     /**
      * Rows that were rejected; nothing of them was written.
      */
@@ -4436,10 +4312,10 @@ public struct ImportReport: Equatable, Hashable {
     public init(
         /**
          * Rows that created a contact.
-         */created: UInt64, 
+         */created: Int64, 
         /**
          * Rows that updated an existing contact.
-         */updated: UInt64, 
+         */updated: Int64, 
         /**
          * Rows that were rejected; nothing of them was written.
          */rejected: [RejectedRow]) {
@@ -4464,15 +4340,15 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportReport {
         return
             try ImportReport(
-                created: FfiConverterUInt64.read(from: &buf), 
-                updated: FfiConverterUInt64.read(from: &buf), 
+                created: FfiConverterInt64.read(from: &buf), 
+                updated: FfiConverterInt64.read(from: &buf), 
                 rejected: FfiConverterSequenceTypeRejectedRow.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImportReport, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.created, into: &buf)
-        FfiConverterUInt64.write(value.updated, into: &buf)
+        FfiConverterInt64.write(value.created, into: &buf)
+        FfiConverterInt64.write(value.updated, into: &buf)
         FfiConverterSequenceTypeRejectedRow.write(value.rejected, into: &buf)
     }
 }
@@ -4496,12 +4372,15 @@ public func FfiConverterTypeImportReport_lower(_ value: ImportReport) -> RustBuf
 /**
  * A page request: `limit` (100 when null, at most 1000) and the previous page's
  * `nextCursor`.
+ *
+ * A binding record, not the core's: `limit` is an `Int` in Kotlin (`Int32` in Swift), the
+ * platforms' own integer, rather than the core's unsigned `u32`.
  */
 public struct ListQuery: Equatable, Hashable {
     /**
-     * Page size; 100 when null, at most 1000.
+     * Page size; 100 when null, 1 to 1000.
      */
-    public var limit: UInt32?
+    public var limit: Int32?
     /**
      * Where the previous page ended (its `nextCursor`).
      */
@@ -4511,8 +4390,8 @@ public struct ListQuery: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Page size; 100 when null, at most 1000.
-         */limit: UInt32? = nil, 
+         * Page size; 100 when null, 1 to 1000.
+         */limit: Int32? = nil, 
         /**
          * Where the previous page ended (its `nextCursor`).
          */cursor: String? = nil) {
@@ -4536,13 +4415,13 @@ public struct FfiConverterTypeListQuery: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListQuery {
         return
             try ListQuery(
-                limit: FfiConverterOptionUInt32.read(from: &buf), 
+                limit: FfiConverterOptionInt32.read(from: &buf), 
                 cursor: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: ListQuery, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionInt32.write(value.limit, into: &buf)
         FfiConverterOptionString.write(value.cursor, into: &buf)
     }
 }
@@ -4985,17 +4864,17 @@ public func FfiConverterTypeMobilePushDevice_lower(_ value: MobilePushDevice) ->
 
 
 /**
- * A purchase.
+ * A purchase (`Activity.Order`'s detail).
  */
-public struct Order: Equatable, Hashable {
+public struct OrderDetail: Equatable, Hashable {
     /**
      * The order's id in the customer's system.
      */
     public var externalId: String
     /**
-     * Total amount, as a decimal string.
+     * Total amount.
      */
-    public var amount: String
+    public var amount: ExactDecimal
     /**
      * ISO 4217 code, upper case.
      */
@@ -5011,15 +4890,15 @@ public struct Order: Equatable, Hashable {
     /**
      * Shipping cost.
      */
-    public var shipping: String?
+    public var shipping: ExactDecimal?
     /**
      * Discount given.
      */
-    public var discount: String?
+    public var discount: ExactDecimal?
     /**
      * Taxes included.
      */
-    public var taxes: String?
+    public var taxes: ExactDecimal?
     /**
      * The customer's store id.
      */
@@ -5040,8 +4919,8 @@ public struct Order: Equatable, Hashable {
          * The order's id in the customer's system.
          */externalId: String, 
         /**
-         * Total amount, as a decimal string.
-         */amount: String, 
+         * Total amount.
+         */amount: ExactDecimal, 
         /**
          * ISO 4217 code, upper case.
          */currency: String, 
@@ -5053,13 +4932,13 @@ public struct Order: Equatable, Hashable {
          */items: [OrderItem], 
         /**
          * Shipping cost.
-         */shipping: String?, 
+         */shipping: ExactDecimal?, 
         /**
          * Discount given.
-         */discount: String?, 
+         */discount: ExactDecimal?, 
         /**
          * Taxes included.
-         */taxes: String?, 
+         */taxes: ExactDecimal?, 
         /**
          * The customer's store id.
          */storeId: String?, 
@@ -5088,39 +4967,39 @@ public struct Order: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension Order: Sendable {}
+extension OrderDetail: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Order {
+public struct FfiConverterTypeOrderDetail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderDetail {
         return
-            try Order(
+            try OrderDetail(
                 externalId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeExactDecimal.read(from: &buf), 
                 currency: FfiConverterString.read(from: &buf), 
                 status: FfiConverterTypeOrderStatus.read(from: &buf), 
                 items: FfiConverterSequenceTypeOrderItem.read(from: &buf), 
-                shipping: FfiConverterOptionString.read(from: &buf), 
-                discount: FfiConverterOptionString.read(from: &buf), 
-                taxes: FfiConverterOptionString.read(from: &buf), 
+                shipping: FfiConverterOptionTypeExactDecimal.read(from: &buf), 
+                discount: FfiConverterOptionTypeExactDecimal.read(from: &buf), 
+                taxes: FfiConverterOptionTypeExactDecimal.read(from: &buf), 
                 storeId: FfiConverterOptionString.read(from: &buf), 
                 source: FfiConverterTypeOrderSource.read(from: &buf), 
                 deliveryAddress: FfiConverterOptionTypeAddress.read(from: &buf)
         )
     }
 
-    public static func write(_ value: Order, into buf: inout [UInt8]) {
+    public static func write(_ value: OrderDetail, into buf: inout [UInt8]) {
         FfiConverterString.write(value.externalId, into: &buf)
-        FfiConverterString.write(value.amount, into: &buf)
+        FfiConverterTypeExactDecimal.write(value.amount, into: &buf)
         FfiConverterString.write(value.currency, into: &buf)
         FfiConverterTypeOrderStatus.write(value.status, into: &buf)
         FfiConverterSequenceTypeOrderItem.write(value.items, into: &buf)
-        FfiConverterOptionString.write(value.shipping, into: &buf)
-        FfiConverterOptionString.write(value.discount, into: &buf)
-        FfiConverterOptionString.write(value.taxes, into: &buf)
+        FfiConverterOptionTypeExactDecimal.write(value.shipping, into: &buf)
+        FfiConverterOptionTypeExactDecimal.write(value.discount, into: &buf)
+        FfiConverterOptionTypeExactDecimal.write(value.taxes, into: &buf)
         FfiConverterOptionString.write(value.storeId, into: &buf)
         FfiConverterTypeOrderSource.write(value.source, into: &buf)
         FfiConverterOptionTypeAddress.write(value.deliveryAddress, into: &buf)
@@ -5131,15 +5010,15 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeOrder_lift(_ buf: RustBuffer) throws -> Order {
-    return try FfiConverterTypeOrder.lift(buf)
+public func FfiConverterTypeOrderDetail_lift(_ buf: RustBuffer) throws -> OrderDetail {
+    return try FfiConverterTypeOrderDetail.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeOrder_lower(_ value: Order) -> RustBuffer {
-    return FfiConverterTypeOrder.lower(value)
+public func FfiConverterTypeOrderDetail_lower(_ value: OrderDetail) -> RustBuffer {
+    return FfiConverterTypeOrderDetail.lower(value)
 }
 
 
@@ -5152,9 +5031,9 @@ public struct OrderInput: Equatable, Hashable {
      */
     public var externalId: String
     /**
-     * Total amount (not negative), as a decimal string.
+     * Total amount (not negative).
      */
-    public var amount: String
+    public var amount: DecimalText
     /**
      * ISO 4217 code.
      */
@@ -5168,17 +5047,17 @@ public struct OrderInput: Equatable, Hashable {
      */
     public var items: [OrderItem]
     /**
-     * Shipping cost, as a decimal string.
+     * Shipping cost.
      */
-    public var shipping: String?
+    public var shipping: DecimalText?
     /**
-     * Discount given, as a decimal string.
+     * Discount given.
      */
-    public var discount: String?
+    public var discount: DecimalText?
     /**
-     * Taxes included, as a decimal string.
+     * Taxes included.
      */
-    public var taxes: String?
+    public var taxes: DecimalText?
     /**
      * The customer's store id.
      */
@@ -5203,8 +5082,8 @@ public struct OrderInput: Equatable, Hashable {
          * The order's id in the customer's system; unique in the book.
          */externalId: String, 
         /**
-         * Total amount (not negative), as a decimal string.
-         */amount: String, 
+         * Total amount (not negative).
+         */amount: DecimalText, 
         /**
          * ISO 4217 code.
          */currency: String, 
@@ -5215,14 +5094,14 @@ public struct OrderInput: Equatable, Hashable {
          * Lines.
          */items: [OrderItem] = [], 
         /**
-         * Shipping cost, as a decimal string.
-         */shipping: String? = nil, 
+         * Shipping cost.
+         */shipping: DecimalText? = nil, 
         /**
-         * Discount given, as a decimal string.
-         */discount: String? = nil, 
+         * Discount given.
+         */discount: DecimalText? = nil, 
         /**
-         * Taxes included, as a decimal string.
-         */taxes: String? = nil, 
+         * Taxes included.
+         */taxes: DecimalText? = nil, 
         /**
          * The customer's store id.
          */storeId: String? = nil, 
@@ -5266,13 +5145,13 @@ public struct FfiConverterTypeOrderInput: FfiConverterRustBuffer {
         return
             try OrderInput(
                 externalId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeDecimalText.read(from: &buf), 
                 currency: FfiConverterString.read(from: &buf), 
                 status: FfiConverterOptionTypeOrderStatus.read(from: &buf), 
                 items: FfiConverterSequenceTypeOrderItem.read(from: &buf), 
-                shipping: FfiConverterOptionString.read(from: &buf), 
-                discount: FfiConverterOptionString.read(from: &buf), 
-                taxes: FfiConverterOptionString.read(from: &buf), 
+                shipping: FfiConverterOptionTypeDecimalText.read(from: &buf), 
+                discount: FfiConverterOptionTypeDecimalText.read(from: &buf), 
+                taxes: FfiConverterOptionTypeDecimalText.read(from: &buf), 
                 storeId: FfiConverterOptionString.read(from: &buf), 
                 source: FfiConverterOptionTypeOrderSource.read(from: &buf), 
                 deliveryAddress: FfiConverterOptionTypeAddress.read(from: &buf), 
@@ -5282,13 +5161,13 @@ public struct FfiConverterTypeOrderInput: FfiConverterRustBuffer {
 
     public static func write(_ value: OrderInput, into buf: inout [UInt8]) {
         FfiConverterString.write(value.externalId, into: &buf)
-        FfiConverterString.write(value.amount, into: &buf)
+        FfiConverterTypeDecimalText.write(value.amount, into: &buf)
         FfiConverterString.write(value.currency, into: &buf)
         FfiConverterOptionTypeOrderStatus.write(value.status, into: &buf)
         FfiConverterSequenceTypeOrderItem.write(value.items, into: &buf)
-        FfiConverterOptionString.write(value.shipping, into: &buf)
-        FfiConverterOptionString.write(value.discount, into: &buf)
-        FfiConverterOptionString.write(value.taxes, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.shipping, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.discount, into: &buf)
+        FfiConverterOptionTypeDecimalText.write(value.taxes, into: &buf)
         FfiConverterOptionString.write(value.storeId, into: &buf)
         FfiConverterOptionTypeOrderSource.write(value.source, into: &buf)
         FfiConverterOptionTypeAddress.write(value.deliveryAddress, into: &buf)
@@ -5315,8 +5194,8 @@ public func FfiConverterTypeOrderInput_lower(_ value: OrderInput) -> RustBuffer 
 /**
  * A line of an order (given and returned).
  *
- * A binding record, not the core's: `quantity` and `price` are decimal strings read on
- * their field (`items[0].price`) here, since uniffi lifts a record's fields without
+ * A binding record, not the core's: `quantity` and `price` are read on their field
+ * (`items[0].price`) here, since uniffi lifts a record's fields without
  * naming them. [`Order`] and [`OrderInput`] hold it, so they are binding records too.
  */
 public struct OrderItem: Equatable, Hashable {
@@ -5325,13 +5204,13 @@ public struct OrderItem: Equatable, Hashable {
      */
     public var productId: String
     /**
-     * How many (positive), as a decimal string.
+     * How many (positive).
      */
-    public var quantity: String
+    public var quantity: DecimalText
     /**
-     * Price of one in the order's currency (not negative), as a decimal string.
+     * Price of one in the order's currency (not negative).
      */
-    public var price: String
+    public var price: DecimalText
     /**
      * Product name.
      */
@@ -5344,11 +5223,11 @@ public struct OrderItem: Equatable, Hashable {
          * The product's id in the customer's catalogue.
          */productId: String, 
         /**
-         * How many (positive), as a decimal string.
-         */quantity: String, 
+         * How many (positive).
+         */quantity: DecimalText, 
         /**
-         * Price of one in the order's currency (not negative), as a decimal string.
-         */price: String, 
+         * Price of one in the order's currency (not negative).
+         */price: DecimalText, 
         /**
          * Product name.
          */name: String? = nil) {
@@ -5375,16 +5254,16 @@ public struct FfiConverterTypeOrderItem: FfiConverterRustBuffer {
         return
             try OrderItem(
                 productId: FfiConverterString.read(from: &buf), 
-                quantity: FfiConverterString.read(from: &buf), 
-                price: FfiConverterString.read(from: &buf), 
+                quantity: FfiConverterTypeDecimalText.read(from: &buf), 
+                price: FfiConverterTypeDecimalText.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: OrderItem, into buf: inout [UInt8]) {
         FfiConverterString.write(value.productId, into: &buf)
-        FfiConverterString.write(value.quantity, into: &buf)
-        FfiConverterString.write(value.price, into: &buf)
+        FfiConverterTypeDecimalText.write(value.quantity, into: &buf)
+        FfiConverterTypeDecimalText.write(value.price, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
     }
 }
@@ -5486,12 +5365,14 @@ public func FfiConverterTypeOrderStats_lower(_ value: OrderStats) -> RustBuffer 
 
 /**
  * A row an import rejected.
+ *
+ * A binding record, not the core's, for `index` as a `Long` (see [`long`]).
  */
 public struct RejectedRow: Equatable, Hashable {
     /**
      * 0-based position in the input.
      */
-    public var index: UInt64
+    public var index: Int64
     /**
      * The field at fault, where there is one.
      */
@@ -5506,7 +5387,7 @@ public struct RejectedRow: Equatable, Hashable {
     public init(
         /**
          * 0-based position in the input.
-         */index: UInt64, 
+         */index: Int64, 
         /**
          * The field at fault, where there is one.
          */field: String?, 
@@ -5534,14 +5415,14 @@ public struct FfiConverterTypeRejectedRow: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RejectedRow {
         return
             try RejectedRow(
-                index: FfiConverterUInt64.read(from: &buf), 
+                index: FfiConverterInt64.read(from: &buf), 
                 field: FfiConverterOptionString.read(from: &buf), 
                 reason: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: RejectedRow, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterInt64.write(value.index, into: &buf)
         FfiConverterOptionString.write(value.field, into: &buf)
         FfiConverterString.write(value.reason, into: &buf)
     }
@@ -6228,6 +6109,174 @@ public func FfiConverterTypeWebPushSubscription_lower(_ value: WebPushSubscripti
 
 
 /**
+ * One item of a contact's timeline: a sealed class in Kotlin (`when (a) { is
+ * Activity.Order -> a.detail.amount ... }`), an enum with payloads in Swift. Every kind
+ * carries the same common fields beside its `detail`.
+ *
+ * A binding enum, not the core's: `color` and `icon` are the core's derived views
+ * (methods), carried as data, and the core's event holds a `serde_json` map.
+ */
+
+public enum Activity: Equatable, Hashable {
+    
+    /**
+     * A message sent to the contact.
+     */
+    case campaign(
+        /**
+         * Assigned by the book (UUIDv7).
+         */id: String, 
+        /**
+         * The contact it belongs to.
+         */contactId: String, 
+        /**
+         * When it happened.
+         */at: UtcDateTime, 
+        /**
+         * Display hint: the card's colour bar (`GREEN`).
+         */color: ActivityColor, 
+        /**
+         * Display hint: the card's icon (the channel's name).
+         */icon: String, 
+        /**
+         * The message.
+         */detail: CampaignDetail
+    )
+    /**
+     * Something the contact did.
+     */
+    case event(
+        /**
+         * Assigned by the book (UUIDv7).
+         */id: String, 
+        /**
+         * The contact it belongs to.
+         */contactId: String, 
+        /**
+         * When it happened.
+         */at: UtcDateTime, 
+        /**
+         * Display hint: the card's colour bar (`BROWN`).
+         */color: ActivityColor, 
+        /**
+         * Display hint: the card's icon (`flag`).
+         */icon: String, 
+        /**
+         * The event.
+         */detail: EventDetail
+    )
+    /**
+     * A purchase.
+     */
+    case order(
+        /**
+         * Assigned by the book (UUIDv7).
+         */id: String, 
+        /**
+         * The contact it belongs to.
+         */contactId: String, 
+        /**
+         * When it happened.
+         */at: UtcDateTime, 
+        /**
+         * Display hint: the card's colour bar (`RED`).
+         */color: ActivityColor, 
+        /**
+         * Display hint: the card's icon (`shopping_bag`).
+         */icon: String, 
+        /**
+         * The order.
+         */detail: OrderDetail
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Activity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivity: FfiConverterRustBuffer {
+    typealias SwiftType = Activity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Activity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .campaign(id: try FfiConverterString.read(from: &buf), contactId: try FfiConverterString.read(from: &buf), at: try FfiConverterTypeUtcDateTime.read(from: &buf), color: try FfiConverterTypeActivityColor.read(from: &buf), icon: try FfiConverterString.read(from: &buf), detail: try FfiConverterTypeCampaignDetail.read(from: &buf)
+        )
+        
+        case 2: return .event(id: try FfiConverterString.read(from: &buf), contactId: try FfiConverterString.read(from: &buf), at: try FfiConverterTypeUtcDateTime.read(from: &buf), color: try FfiConverterTypeActivityColor.read(from: &buf), icon: try FfiConverterString.read(from: &buf), detail: try FfiConverterTypeEventDetail.read(from: &buf)
+        )
+        
+        case 3: return .order(id: try FfiConverterString.read(from: &buf), contactId: try FfiConverterString.read(from: &buf), at: try FfiConverterTypeUtcDateTime.read(from: &buf), color: try FfiConverterTypeActivityColor.read(from: &buf), icon: try FfiConverterString.read(from: &buf), detail: try FfiConverterTypeOrderDetail.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Activity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .campaign(id,contactId,at,color,icon,detail):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterString.write(contactId, into: &buf)
+            FfiConverterTypeUtcDateTime.write(at, into: &buf)
+            FfiConverterTypeActivityColor.write(color, into: &buf)
+            FfiConverterString.write(icon, into: &buf)
+            FfiConverterTypeCampaignDetail.write(detail, into: &buf)
+            
+        
+        case let .event(id,contactId,at,color,icon,detail):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterString.write(contactId, into: &buf)
+            FfiConverterTypeUtcDateTime.write(at, into: &buf)
+            FfiConverterTypeActivityColor.write(color, into: &buf)
+            FfiConverterString.write(icon, into: &buf)
+            FfiConverterTypeEventDetail.write(detail, into: &buf)
+            
+        
+        case let .order(id,contactId,at,color,icon,detail):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(id, into: &buf)
+            FfiConverterString.write(contactId, into: &buf)
+            FfiConverterTypeUtcDateTime.write(at, into: &buf)
+            FfiConverterTypeActivityColor.write(color, into: &buf)
+            FfiConverterString.write(icon, into: &buf)
+            FfiConverterTypeOrderDetail.write(detail, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivity_lift(_ buf: RustBuffer) throws -> Activity {
+    return try FfiConverterTypeActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivity_lower(_ value: Activity) -> RustBuffer {
+    return FfiConverterTypeActivity.lower(value)
+}
+
+
+
+/**
  * Which kinds an activity query returns.
  */
 
@@ -6404,91 +6453,6 @@ public func FfiConverterTypeActivityColor_lift(_ buf: RustBuffer) throws -> Acti
 #endif
 public func FfiConverterTypeActivityColor_lower(_ value: ActivityColor) -> RustBuffer {
     return FfiConverterTypeActivityColor.lower(value)
-}
-
-
-
-/**
- * The kind of a timeline item.
- */
-
-public enum ActivityKind: Equatable, Hashable {
-    
-    /**
-     * A message sent to the contact.
-     */
-    case campaign
-    /**
-     * Something the contact did.
-     */
-    case event
-    /**
-     * A purchase.
-     */
-    case order
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ActivityKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeActivityKind: FfiConverterRustBuffer {
-    typealias SwiftType = ActivityKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .campaign
-        
-        case 2: return .event
-        
-        case 3: return .order
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ActivityKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .campaign:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .event:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .order:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivityKind_lift(_ buf: RustBuffer) throws -> ActivityKind {
-    return try FfiConverterTypeActivityKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeActivityKind_lower(_ value: ActivityKind) -> RustBuffer {
-    return FfiConverterTypeActivityKind.lower(value)
 }
 
 
@@ -7534,8 +7498,7 @@ public func FfiConverterTypeDurability_lower(_ value: Durability) -> RustBuffer 
  * A value for an additional field as a caller gives it; the book parses it against the
  * field's definition (`Text("42")` fills a number field, `Text("true")` a boolean).
  *
- * A binding enum, not the core's: a decimal or date given here is a string read on the
- * field it is set on (`fields.<key>`, the key being another argument), and the core's
+ * A binding enum, not the core's: a decimal or date given here is read on the field it is set on (`fields.<key>`, the key being another argument), and the core's
  * `List` variant would shadow Kotlin's `List` inside the generated sealed class.
  */
 
@@ -7585,20 +7548,20 @@ public enum FieldInput: Equatable, Hashable {
          */values: [String]
     )
     /**
-     * An exact decimal as a string (`"19.99"`).
+     * An exact decimal.
      */
     case decimal(
         /**
-         * The decimal's digits.
-         */value: String
+         * The decimal.
+         */value: DecimalText
     )
     /**
-     * A calendar date as `YYYY-MM-DD`.
+     * A calendar date.
      */
     case date(
         /**
          * The date.
-         */value: String
+         */value: DateText
     )
     /**
      * An instant.
@@ -7644,10 +7607,10 @@ public struct FfiConverterTypeFieldInput: FfiConverterRustBuffer {
         case 5: return .choices(values: try FfiConverterSequenceString.read(from: &buf)
         )
         
-        case 6: return .decimal(value: try FfiConverterString.read(from: &buf)
+        case 6: return .decimal(value: try FfiConverterTypeDecimalText.read(from: &buf)
         )
         
-        case 7: return .date(value: try FfiConverterString.read(from: &buf)
+        case 7: return .date(value: try FfiConverterTypeDateText.read(from: &buf)
         )
         
         case 8: return .datetime(value: try FfiConverterTypeUtcDateTime.read(from: &buf)
@@ -7688,12 +7651,12 @@ public struct FfiConverterTypeFieldInput: FfiConverterRustBuffer {
         
         case let .decimal(value):
             writeInt(&buf, Int32(6))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterTypeDecimalText.write(value, into: &buf)
             
         
         case let .date(value):
             writeInt(&buf, Int32(7))
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterTypeDateText.write(value, into: &buf)
             
         
         case let .datetime(value):
@@ -7868,8 +7831,7 @@ public func FfiConverterTypeFieldType_lower(_ value: FieldType) -> RustBuffer {
 
 /**
  * A stored value of an additional field, typed by the field's definition: the core's
- * enum, so each variant's value is unnamed (`v1` in Kotlin, `_` in Swift). Decimals are
- * their digits (`"19.99"`), dates `YYYY-MM-DD`.
+ * enum, so each variant's value is unnamed (`v1` in Kotlin, `_` in Swift).
  *
  * `LIST` fields hold a `Choice`, `MULTILIST` fields `Choices` (a variant named `List`
  * would shadow Kotlin's `List` inside the generated sealed class), `BOOLEAN` a `Bool`.
@@ -8869,6 +8831,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
     typealias SwiftType = Double?
 
@@ -9013,30 +8999,6 @@ fileprivate struct FfiConverterOptionTypeAddress: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCampaign: FfiConverterRustBuffer {
-    typealias SwiftType = Campaign?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeCampaign.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeCampaign.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
     typealias SwiftType = Contact?
 
@@ -9053,30 +9015,6 @@ fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeContact.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeEvent: FfiConverterRustBuffer {
-    typealias SwiftType = Event?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeEvent.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeEvent.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9125,30 +9063,6 @@ fileprivate struct FfiConverterOptionTypeLocationInput: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeLocationInput.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeOrder: FfiConverterRustBuffer {
-    typealias SwiftType = Order?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeOrder.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeOrder.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9517,6 +9431,54 @@ fileprivate struct FfiConverterOptionSequenceTypeWebPushInput: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDecimalText: FfiConverterRustBuffer {
+    typealias SwiftType = DecimalText?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDecimalText.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDecimalText.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeExactDecimal: FfiConverterRustBuffer {
+    typealias SwiftType = ExactDecimal?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeExactDecimal.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeExactDecimal.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeUtcDateTime: FfiConverterRustBuffer {
     typealias SwiftType = UtcDateTime?
 
@@ -9558,31 +9520,6 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeActivity: FfiConverterRustBuffer {
-    typealias SwiftType = [Activity]
-
-    public static func write(_ value: [Activity], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeActivity.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Activity] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Activity]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeActivity.read(from: &buf))
         }
         return seq
     }
@@ -9941,6 +9878,31 @@ fileprivate struct FfiConverterSequenceTypeWebPushSubscription: FfiConverterRust
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeActivity: FfiConverterRustBuffer {
+    typealias SwiftType = [Activity]
+
+    public static func write(_ value: [Activity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeActivity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Activity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Activity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeActivity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeContactAttribute: FfiConverterRustBuffer {
     typealias SwiftType = [ContactAttribute]
 
@@ -10082,26 +10044,120 @@ public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuf
 
 
 
-public typealias ExactDecimal = String
+public typealias DateText = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDateText: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DateText {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: DateText, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> DateText {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: DateText) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDateText_lift(_ value: RustBuffer) throws -> DateText {
+    return try FfiConverterTypeDateText.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDateText_lower(_ value: DateText) -> RustBuffer {
+    return FfiConverterTypeDateText.lower(value)
+}
+
+
+
+
+
+public typealias DecimalText = Decimal
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDecimalText: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DecimalText {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal.nan
+    }
+
+    public static func write(_ value: DecimalText, into buf: inout [UInt8]) {
+        let builtinValue = value.description
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> DecimalText {
+        let builtinValue = try FfiConverterString.lift(value)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal.nan
+    }
+
+    public static func lower(_ value: DecimalText) -> RustBuffer {
+        let builtinValue = value.description
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecimalText_lift(_ value: RustBuffer) throws -> DecimalText {
+    return try FfiConverterTypeDecimalText.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDecimalText_lower(_ value: DecimalText) -> RustBuffer {
+    return FfiConverterTypeDecimalText.lower(value)
+}
+
+
+
+
+
+public typealias ExactDecimal = Decimal
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeExactDecimal: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExactDecimal {
-        return try FfiConverterString.read(from: &buf)
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal.nan
     }
 
     public static func write(_ value: ExactDecimal, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        let builtinValue = value.description
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> ExactDecimal {
-        return try FfiConverterString.lift(value)
+        let builtinValue = try FfiConverterString.lift(value)
+        return Decimal(string: builtinValue, locale: Locale(identifier: "en_US_POSIX")) ?? Decimal.nan
     }
 
     public static func lower(_ value: ExactDecimal) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        let builtinValue = value.description
+        return FfiConverterString.lower(builtinValue)
     }
 }
 
@@ -10364,7 +10420,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_confirm() != 26186) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_count() != 13408) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_count() != 51970) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_create() != 53816) {
@@ -10424,13 +10480,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 49347) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 29953) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 63752) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_event() != 3305) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_event() != 17674) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_order() != 11760) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_order() != 41816) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_register_app() != 46936) {
@@ -10502,7 +10558,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 2804) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 55761) {
+    if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 34183) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_manualclock_advance() != 52578) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import java.time.Duration
 import java.time.Instant
+import java.math.BigDecimal
 
 /** Campaigns, events, orders and the timeline query. */
 class ActivityTest {
@@ -23,20 +24,20 @@ class ActivityTest {
             c.id,
             CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.SENT, messageName = "Spring sale"),
         )
-        assertEquals(ActivityKind.CAMPAIGN, sent.kind)
+        // The sealed class is the kind: a campaign is an Activity.Campaign, its message the detail.
+        assertTrue(sent is Activity.Campaign)
+        sent as Activity.Campaign
         assertEquals(ActivityColor.GREEN, sent.color)
         assertEquals("email", sent.icon)
         assertEquals(START, sent.at)
         assertEquals(c.id, sent.contactId)
-        assertEquals("Spring sale", sent.campaign?.messageName)
-        assertNull(sent.event)
-        assertNull(sent.order)
+        assertEquals("Spring sale", sent.detail.messageName)
 
-        val read = t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.READ))
+        val read = t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.READ)) as Activity.Campaign
         assertEquals(sent.id, read.id)
-        assertEquals(CampaignStatus.READ, read.campaign?.status)
-        val back = t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.DELIVERED))
-        assertEquals(CampaignStatus.READ, back.campaign?.status)
+        assertEquals(CampaignStatus.READ, read.detail.status)
+        val back = t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.DELIVERED)) as Activity.Campaign
+        assertEquals(CampaignStatus.READ, back.detail.status)
         assertEquals(1, t.book.activity(c.id).items.size)
     }
 
@@ -62,12 +63,12 @@ class ActivityTest {
     fun aBounceSuppressesTheAddressTheMessageWentTo() = clocked { t ->
         val c = t.book.create(ContactInput(email = "x@example.com", phone = "+380671234567"))
         val email = CampaignInput(messageId = "m-1", channel = CampaignChannel.EMAIL, status = CampaignStatus.SENT)
-        assertEquals("x@example.com", t.book.recordCampaign(c.id, email).campaign?.sentTo)
+        assertEquals("x@example.com", (t.book.recordCampaign(c.id, email) as Activity.Campaign).detail.sentTo)
         val sms = CampaignInput(messageId = "m-2", channel = CampaignChannel.SMS, status = CampaignStatus.SENT)
-        assertEquals("+380671234567", t.book.recordCampaign(c.id, sms).campaign?.sentTo)
+        assertEquals("+380671234567", (t.book.recordCampaign(c.id, sms) as Activity.Campaign).detail.sentTo)
         t.book.addMobilePush(c.id, Fixtures.device("tok"))
         val push = CampaignInput(messageId = "m-3", channel = CampaignChannel.MOBILE_PUSH, status = CampaignStatus.SENT)
-        assertNull(t.book.recordCampaign(c.id, push).campaign?.sentTo)
+        assertNull((t.book.recordCampaign(c.id, push) as Activity.Campaign).detail.sentTo)
 
         // The contact changes address before the bounce arrives: the old one is blacklisted.
         t.advance(Duration.ofHours(1))
@@ -76,7 +77,7 @@ class ActivityTest {
             c.id,
             email.copy(status = CampaignStatus.UNDELIVERED, statusDescription = "hard_bounce"),
         )
-        assertEquals("x@example.com", bounce.campaign?.sentTo)
+        assertEquals("x@example.com", (bounce as Activity.Campaign).detail.sentTo)
         assertEquals(ChannelStatus.ACTIVE, t.book.get(c.id)!!.emailStatus)
         assertEquals(SuppressionKind.BLACKLISTED, t.book.suppressions(Channel.EMAIL, "x@example.com").single().kind)
         assertTrue(t.book.suppressions(Channel.EMAIL, "y@example.com").isEmpty())
@@ -92,14 +93,14 @@ class ActivityTest {
                 workflows = listOf("cart-reminder"),
             ),
         )
-        assertEquals(ActivityKind.EVENT, event.kind)
+        event as Activity.Event
         assertEquals(ActivityColor.BROWN, event.color)
         assertEquals("flag", event.icon)
-        val params = JSONObject(event.event!!.paramsJson)
+        val params = JSONObject(event.detail.paramsJson)
         assertEquals(2, params.getInt("quantity"))
         assertEquals("19.99", params.getString("price"))
-        assertEquals(listOf("cart-reminder"), event.event!!.workflows)
-        assertEquals("{}", t.book.recordEvent(c.id, EventInput(name = "login")).event!!.paramsJson)
+        assertEquals(listOf("cart-reminder"), event.detail.workflows)
+        assertEquals("{}", (t.book.recordEvent(c.id, EventInput(name = "login")) as Activity.Event).detail.paramsJson)
 
         assertEquals("params", assertThrows<ContactKitException.Validation> {
             t.book.recordEvent(c.id, EventInput(name = "x", paramsJson = "[1, 2]"))
@@ -116,44 +117,44 @@ class ActivityTest {
         val placed = t.book.recordOrder(
             c.id,
             OrderInput(
-                externalId = "o-1", amount = "250.00", currency = "UAH",
-                items = listOf(OrderItem(productId = "sku-42", quantity = "2", price = "125.00", name = "Mug")),
-                shipping = "50", deliveryAddress = Address(country = "UA", town = "Lviv"),
+                externalId = "o-1", amount = BigDecimal("250.00"), currency = "UAH",
+                items = listOf(OrderItem(productId = "sku-42", quantity = BigDecimal("2"), price = BigDecimal("125.00"), name = "Mug")),
+                shipping = BigDecimal("50"), deliveryAddress = Address(country = "UA", town = "Lviv"),
             ),
         )
-        assertEquals(ActivityKind.ORDER, placed.kind)
+        placed as Activity.Order
         assertEquals(ActivityColor.RED, placed.color)
         assertEquals("shopping_bag", placed.icon)
-        val order = placed.order!!
+        val order = placed.detail
         assertEquals(OrderStatus.INITIALIZED, order.status)
         assertEquals(OrderSource.ONLINE, order.source)
-        assertEquals("250.00", order.amount)
-        assertEquals("50", order.shipping)
-        assertEquals(OrderItem(productId = "sku-42", quantity = "2", price = "125.00", name = "Mug"), order.items.single())
+        assertEquals(BigDecimal("250.00"), order.amount)
+        assertEquals(BigDecimal("50"), order.shipping)
+        assertEquals(OrderItem(productId = "sku-42", quantity = BigDecimal("2"), price = BigDecimal("125.00"), name = "Mug"), order.items.single())
         // The delivery address fills an empty contact address.
         assertEquals("Lviv", t.book.get(c.id)!!.address?.town)
         assertEquals(0, t.book.get(c.id)!!.orderStats.revenue.size)
 
         t.advance(Duration.ofDays(1))
-        val delivered = t.book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = "250.00", currency = "UAH", status = OrderStatus.DELIVERED))
-        assertEquals(placed.id, delivered.id)
-        t.book.recordOrder(c.id, OrderInput(externalId = "o-2", amount = "99.50", currency = "UAH", status = OrderStatus.CANCELLED))
+        val delivered = t.book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = BigDecimal("250.00"), currency = "UAH", status = OrderStatus.DELIVERED))
+        assertEquals(placed.id, (delivered as Activity.Order).id)
+        t.book.recordOrder(c.id, OrderInput(externalId = "o-2", amount = BigDecimal("99.50"), currency = "UAH", status = OrderStatus.CANCELLED))
         val stats = t.book.get(c.id)!!.orderStats
         assertEquals(2uL, stats.orderCount)
-        assertEquals(0, java.math.BigDecimal("250").compareTo(java.math.BigDecimal(stats.revenue["UAH"])))
+        assertEquals(0, java.math.BigDecimal("250").compareTo(stats.revenue["UAH"]))
         assertEquals(START.plus(Duration.ofDays(1)), stats.lastOrderAt)
 
         assertEquals("amount", assertThrows<ContactKitException.Validation> {
-            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = "ten", currency = "UAH"))
+            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = BigDecimal("1E+40"), currency = "UAH"))
         }.field)
         assertEquals("items[0].price", assertThrows<ContactKitException.Validation> {
             t.book.recordOrder(
                 c.id,
-                OrderInput(externalId = "o-3", amount = "1", currency = "UAH", items = listOf(OrderItem(productId = "p", quantity = "1", price = "1,5"))),
+                OrderInput(externalId = "o-3", amount = BigDecimal("1"), currency = "UAH", items = listOf(OrderItem(productId = "p", quantity = BigDecimal("1"), price = BigDecimal("1E+40")))),
             )
         }.field)
         assertEquals("currency", assertThrows<ContactKitException.Validation> {
-            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = "10", currency = "XYZ"))
+            t.book.recordOrder(c.id, OrderInput(externalId = "o-3", amount = BigDecimal("10"), currency = "XYZ"))
         }.field)
     }
 
@@ -161,12 +162,18 @@ class ActivityTest {
     fun timelineQueries() = clocked { t ->
         val c = t.book.create(ContactInput(email = "tl@example.com"))
         t.book.recordEvent(c.id, EventInput(name = "old_event", at = daysAgo(400)))
-        t.book.recordOrder(c.id, OrderInput(externalId = "o-old", amount = "100", currency = "UAH", at = daysAgo(380)))
+        t.book.recordOrder(c.id, OrderInput(externalId = "o-old", amount = BigDecimal("100"), currency = "UAH", at = daysAgo(380)))
         t.book.recordCampaign(c.id, CampaignInput(messageId = "m-60", channel = CampaignChannel.SMS, status = CampaignStatus.SENT, at = daysAgo(60)))
         t.book.recordEvent(c.id, EventInput(name = "recent", at = daysAgo(3)))
         t.book.recordCampaign(c.id, CampaignInput(messageId = "m-1", channel = CampaignChannel.MOBILE_PUSH, status = CampaignStatus.SENT, at = daysAgo(1)))
 
-        fun kinds(q: ActivityQuery) = t.book.activity(c.id, q).items.map { it.event?.name ?: it.campaign?.messageId ?: it.order?.externalId }
+        fun kinds(q: ActivityQuery) = t.book.activity(c.id, q).items.map {
+            when (it) {
+                is Activity.Campaign -> it.detail.messageId
+                is Activity.Event -> it.detail.name
+                is Activity.Order -> it.detail.externalId
+            }
+        }
 
         // Default: every kind over the last 30 days, newest first.
         assertEquals(listOf("m-1", "recent"), kinds(ActivityQuery()))
@@ -181,15 +188,15 @@ class ActivityTest {
         assertEquals(listOf("m-60", "o-old", "old_event"), kinds(ActivityQuery(since = daysAgo(400), until = daysAgo(4))))
 
         // Paging with a cursor.
-        val seen = mutableListOf<String>()
+        val seen = mutableListOf<Activity>()
         var cursor: String? = null
         do {
-            val page = t.book.activity(c.id, ActivityQuery(period = Period.ALL, limit = 2u, cursor = cursor))
+            val page = t.book.activity(c.id, ActivityQuery(period = Period.ALL, limit = 2, cursor = cursor))
             assertTrue(page.items.size <= 2)
-            seen += page.items.map { it.id }
+            seen += page.items
             cursor = page.nextCursor
         } while (cursor != null)
-        assertEquals(t.book.activity(c.id, ActivityQuery(period = Period.ALL)).items.map { it.id }, seen)
+        assertEquals(t.book.activity(c.id, ActivityQuery(period = Period.ALL)).items, seen)
         assertEquals(5, seen.size)
         assertThrows<ContactKitException.NotFound> { t.book.activity(NOBODY) }
     }

@@ -31,11 +31,11 @@ class ConcurrencyTest {
         ContactBook.inMemory().use { book ->
             val ids = onThreads(8) { n -> (0 until 50).map { i -> book.create(ContactInput(email = "t$n-$i@example.com")).id } }.flatten()
             assertEquals(400, ids.toSet().size)
-            assertEquals(400uL, book.count())
+            assertEquals(400L, book.count())
             var listed = 0
             var cursor: String? = null
             do {
-                val page = book.list(ListQuery(limit = 1000u, cursor = cursor))
+                val page = book.list(ListQuery(limit = 1000, cursor = cursor))
                 listed += page.items.size
                 cursor = page.nextCursor
             } while (cursor != null)
@@ -55,8 +55,8 @@ class ConcurrencyTest {
                     assertTrue(book.canSend(c.id, Channel.EMAIL).allowed)
                 }
             }
-            assertEquals(20uL, book.count())
-            assertEquals(20, book.segmentMembers(seg.id, ListQuery(limit = 100u)).items.size)
+            assertEquals(20L, book.count())
+            assertEquals(20, book.segmentMembers(seg.id, ListQuery(limit = 100)).items.size)
             val one = book.findByEmail("same7@example.com")!!
             assertEquals(4, book.activity(one.id).items.size)
         }
@@ -78,7 +78,7 @@ class ConcurrencyTest {
                 n
             }
             assertEquals(listOf(0, 1, 2, 3, 4, 5), results)
-            val all = book.activity(c.id, ActivityQuery(period = Period.ALL, limit = 1000u)).items
+            val all = book.activity(c.id, ActivityQuery(period = Period.ALL, limit = 1000)).items
             assertEquals(300, all.size)
         }
     }

@@ -20,7 +20,7 @@ class ErrorsTest {
         assertTrue(e.reason.isNotBlank())
         assertTrue(e.message!!.contains("field=email"), e.message)
         // Nothing was written.
-        assertEquals(0uL, t.book.count())
+        assertEquals(0L, t.book.count())
 
         val nested = assertThrows<ContactKitException.Validation> {
             t.book.create(ContactInput(address = Address(country = "XX", town = "Nowhere")))
@@ -84,10 +84,10 @@ class ErrorsTest {
     fun throwingFromTheProgressCallbackCancelsTheImport() = clocked { t ->
         // Three batches of 4000 rows (the last one short); the app cancels at the second report.
         val rows = (0 until 10_000).map { ContactInput(email = "cb$it@example.com") }
-        val reported = mutableListOf<ULong>()
+        val reported = mutableListOf<Long>()
         val e = assertThrows<ContactKitException.Internal> {
             t.book.importContacts(rows, DedupeOn.EMAIL, object : ImportProgress {
-                override fun onProgress(done: ULong) {
+                override fun onProgress(done: Long) {
                     reported += done
                     if (reported.size == 2) throw IllegalStateException("cancelled by the app")
                 }
@@ -95,7 +95,7 @@ class ErrorsTest {
         }
         assertTrue(e.reason.contains("IllegalStateException: cancelled by the app"), e.reason)
         // Exactly the batches reported are written: not the third, and nothing after it.
-        assertEquals(listOf(4000uL, 8000uL), reported)
+        assertEquals(listOf(4000L, 8000L), reported)
         assertEquals(reported.last(), t.book.count())
         assertEquals(null, t.book.findByEmail("cb8000@example.com"))
         t.book.create(ContactInput(email = "still-works@example.com"))
@@ -105,7 +105,7 @@ class ErrorsTest {
     fun aContactKitExceptionFromTheCallbackArrivesAsItIs() = clocked { t ->
         val e = assertThrows<ContactKitException.Storage> {
             t.book.importContacts(listOf(ContactInput(email = "one@example.com")), DedupeOn.EMAIL, object : ImportProgress {
-                override fun onProgress(done: ULong) = throw ContactKitException.Storage("disk full on the app side")
+                override fun onProgress(done: Long) = throw ContactKitException.Storage("disk full on the app side")
             })
         }
         assertEquals("disk full on the app side", e.reason)

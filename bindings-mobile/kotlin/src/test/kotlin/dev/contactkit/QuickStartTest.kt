@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
 import java.util.concurrent.Executors
+import java.math.BigDecimal
 
 // The quick start of docs/mobile.md and its section on push feedback, suppression lists and
 // catalog edits, run as tests: the text between each pair of markers must appear in the
@@ -27,9 +28,9 @@ fun quickStart(filesDir: File): Contact {
         DeviceInput(appId = "com.example.shop", deviceId = "pixel-8", token = "fcm-token-1", platform = Platform.ANDROID),
     )
 
-    // Record what happened; instants are java.time.Instant, decimals are strings.
+    // Record what happened; instants are java.time.Instant, money java.math.BigDecimal.
     book.recordEvent(me.id, EventInput(name = "opened_app", paramsJson = """{"screen": "home"}"""))
-    book.recordOrder(me.id, OrderInput(externalId = "order-1", amount = "19.90", currency = "EUR"))
+    book.recordOrder(me.id, OrderInput(externalId = "order-1", amount = BigDecimal("19.90"), currency = "EUR"))
 
     // Check consent before sending.
     val news = book.defineCategory("Weekly news")
@@ -127,8 +128,8 @@ class QuickStartTest {
             val book = ContactBook.open(File(dir, "bg.db").path)
             val rows = (0 until 3000).map { ContactInput(email = "bg$it@example.com") }
             val report = io.submit<ImportReport> { book.importContacts(rows, DedupeOn.EMAIL) }.get()
-            assertEquals(3000uL, report.created)
-            val page = io.submit<ContactPage> { book.list(ListQuery(limit = 1000u)) }.get()
+            assertEquals(3000L, report.created)
+            val page = io.submit<ContactPage> { book.list(ListQuery(limit = 1000)) }.get()
             assertEquals(1000, page.items.size)
             // A single lookup is quick enough for any thread.
             assertEquals("bg0@example.com", book.findByEmail("bg0@example.com")?.email)

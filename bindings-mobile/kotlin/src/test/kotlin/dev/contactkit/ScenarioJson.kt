@@ -69,11 +69,19 @@ object ScenarioJson {
 
     private fun JSONObject.requireStr(key: String): String = str(key) ?: inexpressible(key, "", "missing")
 
+    private fun JSONObject.decimal(key: String): BigDecimal? =
+        str(key)?.let { it.toBigDecimalOrNull() ?: inexpressible(key, it, "not a decimal number") }
+
+    private fun JSONObject.requireDecimal(key: String): BigDecimal = decimal(key) ?: inexpressible(key, "", "missing")
+
     private fun JSONObject.bool(key: String): Boolean? = typed<Boolean>(key, "a boolean")
 
     private fun JSONObject.double(key: String): Double? = typed<Number>(key, "a number")?.toDouble()
 
-    private fun JSONObject.uint(key: String): UInt? = typed<Number>(key, "a number")?.toLong()?.toUInt()
+    private fun JSONObject.int(key: String): Int? = typed<Number>(key, "a number")?.let { n ->
+        n.toLong().takeIf { it.toDouble() == n.toDouble() && it in Int.MIN_VALUE..Int.MAX_VALUE }?.toInt()
+            ?: inexpressible(key, n, "not a 32-bit integer")
+    }
 
     private fun JSONObject.at(key: String): Instant? = str(key)?.let { instant(it) }
 
@@ -235,7 +243,7 @@ object ScenarioJson {
     fun listQuery(o: JSONObject?): ListQuery {
         if (o == null) return ListQuery()
         keys(o, "ListQuery", setOf("limit", "cursor"))
-        return ListQuery(limit = o.uint("limit"), cursor = o.str("cursor"))
+        return ListQuery(limit = o.int("limit"), cursor = o.str("cursor"))
     }
 
     fun activityQuery(o: JSONObject?): ActivityQuery {
@@ -246,7 +254,7 @@ object ScenarioJson {
             period = o.str("period")?.let { periodFromName(it) },
             since = o.at("since"),
             until = o.at("until"),
-            limit = o.uint("limit"),
+            limit = o.int("limit"),
             cursor = o.str("cursor"),
         )
     }
@@ -260,8 +268,8 @@ object ScenarioJson {
             required = o.bool("required") ?: false,
             readonly = o.bool("readonly") ?: false,
             options = o.strings("options") ?: emptyList(),
-            min = o.str("min"),
-            max = o.str("max"),
+            min = o.decimal("min"),
+            max = o.decimal("max"),
         )
     }
 
@@ -299,20 +307,20 @@ object ScenarioJson {
             keys(item, "OrderItem", setOf("product_id", "name", "quantity", "price"))
             OrderItem(
                 productId = item.requireStr("product_id"),
-                quantity = item.requireStr("quantity"),
-                price = item.requireStr("price"),
+                quantity = item.requireDecimal("quantity"),
+                price = item.requireDecimal("price"),
                 name = item.str("name"),
             )
         }
         return OrderInput(
             externalId = o.requireStr("external_id"),
-            amount = o.requireStr("amount"),
+            amount = o.requireDecimal("amount"),
             currency = o.requireStr("currency"),
             status = o.enum<OrderStatus>("status"),
             items = items ?: emptyList(),
-            shipping = o.str("shipping"),
-            discount = o.str("discount"),
-            taxes = o.str("taxes"),
+            shipping = o.decimal("shipping"),
+            discount = o.decimal("discount"),
+            taxes = o.decimal("taxes"),
             storeId = o.str("store_id"),
             source = o.enum<OrderSource>("source"),
             deliveryAddress = o.nested("delivery_address", ::address),
@@ -346,8 +354,8 @@ object ScenarioJson {
         is FieldValue.Text -> v.v1
         is FieldValue.Textarea -> v.v1
         is FieldValue.Number -> v.v1
-        is FieldValue.Decimal -> v.v1
-        is FieldValue.Date -> v.v1
+        is FieldValue.Decimal -> v.v1.toPlainString()
+        is FieldValue.Date -> v.v1.toString()
         is FieldValue.Datetime -> v.v1.toString()
         is FieldValue.Bool -> v.v1
         is FieldValue.Choice -> v.v1
@@ -400,7 +408,7 @@ object ScenarioJson {
             "source" to name(it.source),
             "order_stats" to obj(
                 "order_count" to it.orderStats.orderCount.toLong(),
-                "revenue" to JSONObject(it.orderStats.revenue),
+                "revenue" to JSONObject(it.orderStats.revenue.mapValues { (_, sum) -> sum.toPlainString() }),
                 "last_order_at" to time(it.orderStats.lastOrderAt),
             ),
         )
@@ -414,7 +422,7 @@ object ScenarioJson {
 
     fun fieldDefinition(d: FieldDefinition): JSONObject = obj(
         "key" to d.key, "title" to d.title, "type" to name(d.fieldType), "required" to d.required,
-        "readonly" to d.readonly, "options" to JSONArray(d.options), "min" to d.min, "max" to d.max,
+        "readonly" to d.readonly, "options" to JSONArray(d.options), "min" to d.min?.toPlainString(), "max" to d.max?.toPlainString(),
     )
 
     fun sendDecision(d: SendDecision): JSONObject = obj("allowed" to d.allowed, "reason" to name(d.reason))
@@ -427,29 +435,34 @@ object ScenarioJson {
 
     /** An activity flattened as the core serialises it: common keys, then the detail's. */
     fun activity(a: Activity): JSONObject {
-        val o = obj(
-            "id" to a.id, "contact_id" to a.contactId, "at" to time(a.at), "kind" to name(a.kind),
-            "color" to name(a.color), "icon" to a.icon,
+        fun common(kind: String, id: String, contactId: String, at: Instant, color: ActivityColor, icon: String) = obj(
+            "id" to id, "contact_id" to contactId, "at" to time(at), "kind" to kind, "color" to name(color), "icon" to icon,
         )
-        a.campaign?.let { c ->
-            o.put("message_id", c.messageId).put("message_name", c.messageName ?: JSONObject.NULL)
-                .put("channel", name(c.channel)).put("status", name(c.status))
-                .put("status_description", c.statusDescription ?: JSONObject.NULL)
-                .put("sent_to", c.sentTo ?: JSONObject.NULL)
+        return when (a) {
+            is Activity.Campaign -> common("campaign", a.id, a.contactId, a.at, a.color, a.icon).also { o ->
+                val c = a.detail
+                o.put("message_id", c.messageId).put("message_name", c.messageName ?: JSONObject.NULL)
+                    .put("channel", name(c.channel)).put("status", name(c.status))
+                    .put("status_description", c.statusDescription ?: JSONObject.NULL)
+                    .put("sent_to", c.sentTo ?: JSONObject.NULL)
+            }
+            is Activity.Event -> common("event", a.id, a.contactId, a.at, a.color, a.icon).also { o ->
+                val e = a.detail
+                o.put("name", e.name).put("key_value", e.keyValue ?: JSONObject.NULL)
+                    .put("params", JSONObject(e.paramsJson)).put("workflows", JSONArray(e.workflows))
+            }
+            is Activity.Order -> common("order", a.id, a.contactId, a.at, a.color, a.icon).also { o ->
+                val r = a.detail
+                o.put("external_id", r.externalId).put("amount", r.amount.toPlainString()).put("currency", r.currency)
+                    .put("status", name(r.status))
+                    .put("items", array(r.items) { i -> obj("product_id" to i.productId, "name" to i.name, "quantity" to i.quantity.toPlainString(), "price" to i.price.toPlainString()) })
+                    .put("shipping", r.shipping?.toPlainString() ?: JSONObject.NULL)
+                    .put("discount", r.discount?.toPlainString() ?: JSONObject.NULL)
+                    .put("taxes", r.taxes?.toPlainString() ?: JSONObject.NULL)
+                    .put("store_id", r.storeId ?: JSONObject.NULL)
+                    .put("source", name(r.source)).put("delivery_address", address(r.deliveryAddress) ?: JSONObject.NULL)
+            }
         }
-        a.event?.let { e ->
-            o.put("name", e.name).put("key_value", e.keyValue ?: JSONObject.NULL)
-                .put("params", JSONObject(e.paramsJson)).put("workflows", JSONArray(e.workflows))
-        }
-        a.order?.let { r ->
-            o.put("external_id", r.externalId).put("amount", r.amount).put("currency", r.currency)
-                .put("status", name(r.status))
-                .put("items", array(r.items) { i -> obj("product_id" to i.productId, "name" to i.name, "quantity" to i.quantity, "price" to i.price) })
-                .put("shipping", r.shipping ?: JSONObject.NULL).put("discount", r.discount ?: JSONObject.NULL)
-                .put("taxes", r.taxes ?: JSONObject.NULL).put("store_id", r.storeId ?: JSONObject.NULL)
-                .put("source", name(r.source)).put("delivery_address", address(r.deliveryAddress) ?: JSONObject.NULL)
-        }
-        return o
     }
 
     fun activityPage(p: ActivityPage): JSONObject = obj("items" to array(p.items, ::activity), "next_cursor" to p.nextCursor)

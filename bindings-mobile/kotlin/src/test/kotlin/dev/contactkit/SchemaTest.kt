@@ -17,7 +17,7 @@ class SchemaTest {
     /** Kotlin property name → core key, where the binding's record names a key otherwise. */
     private val renamed = mapOf(
         // The core's params are a JSON map; Kotlin gets them as JSON text.
-        "Event" to mapOf("params_json" to "params"),
+        "EventDetail" to mapOf("params_json" to "params"),
         "EventInput" to mapOf("params_json" to "params"),
         // serde renames the core's field_type to `type`; uniffi keeps the Rust name.
         "FieldDefinition" to mapOf("field_type" to "type"),
@@ -28,6 +28,9 @@ class SchemaTest {
         // Keep, set or clear: the core's Patch says "clear" by a null value, Kotlin by `clear`.
         "ContactInput" to setOf("clear"),
     )
+
+    /** Kotlin names of the core's records, where they differ (`Activity.Campaign` would shadow `Campaign`). */
+    private val recordNames = mapOf("Campaign" to "CampaignDetail", "Event" to "EventDetail", "Order" to "OrderDetail")
 
     /** Kotlin names of the core's enums, where they differ (SwiftUI has a `Color`). */
     private val enumNames = mapOf("Color" to "ActivityColor")
@@ -43,13 +46,19 @@ class SchemaTest {
         return properties.map { names[it] ?: it }.toSet() - bindingOnly[name].orEmpty()
     }
 
+    /** The sealed class [name]'s variants (the core's `kind`), by their simple names. */
+    private fun variantsOf(name: String): List<Class<*>> =
+        kotlinClass(name).declaredClasses.filter { kotlinClass(name).isAssignableFrom(it) }
+
     /**
-     * The keys of [name], with an Activity's kind nested as the core flattens it: Kotlin's
-     * `campaign`, `event` or `order` holds the keys the core's activity carries itself.
+     * The keys of core record [name] in Kotlin, an Activity flattened as the core serialises
+     * it: each variant's common keys and its detail's, and `kind`, which the variant is.
      */
     private fun coreShapedKeysOf(name: String): Set<String> = when (name) {
-        "Activity" -> keysOf(name) - setOf("campaign", "event", "order") + keysOf("Campaign") + keysOf("Event") + keysOf("Order")
-        else -> keysOf(name)
+        "Activity" -> variantsOf(name).flatMap { v ->
+            keysOf("Activity$${v.simpleName}") - "detail" + keysOf(recordNames.getValue(v.simpleName))
+        }.toSet() + "kind"
+        else -> keysOf(recordNames[name] ?: name)
     }
 
     @Test
@@ -64,10 +73,15 @@ class SchemaTest {
     @Test
     fun everyEnumHasTheCoresValues() {
         for ((name, values) in coreEnumValuesForTest().toSortedMap()) {
-            val constants = kotlinClass(enumNames[name] ?: name).enumConstants.map { it as Enum<*> }
+            val constants by lazy { kotlinClass(enumNames[name] ?: name).enumConstants.map { it as Enum<*> } }
             val named = when (name) {
                 // The core's periods are `7d`, `30d`, …: periodFromName reads them.
                 "Period" -> values.map { periodFromName(it) }
+                // The kind of an activity is which variant of the sealed class it is.
+                "ActivityKind" -> {
+                    assertEquals(values.toSet(), variantsOf("Activity").map { it.simpleName.lowercase() }.toSet())
+                    continue
+                }
                 else -> values.map { value -> constants.single { it.name.lowercase() == value } }
             }
             assertEquals(constants.toSet(), named.toSet(), "$name: the core's values $values against Kotlin's constants")

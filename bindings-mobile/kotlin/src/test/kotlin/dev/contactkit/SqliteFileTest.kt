@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir
 import java.nio.file.Files
 import java.nio.file.Path
 import java.time.Duration
+import java.math.BigDecimal
 
 /** A SQLite file keeps everything across a close and a reopen, as an app's sandbox does. */
 class SqliteFileTest {
@@ -18,7 +19,7 @@ class SqliteFileTest {
         val path = dir.resolve("contacts.db").toString()
         val clock = ManualClock(START)
         val (written, timeline) = ContactBook.openWith(path, BookOptions(clock = clock, defaultRegion = "UA")).use { book ->
-            assertEquals(0uL, book.count())
+            assertEquals(0L, book.count())
             book.defineField(FieldDefinition(key = "tier", fieldType = FieldType.LIST, options = listOf("gold", "silver")))
             val news = book.defineCategory("News")
             val c = book.create(
@@ -35,14 +36,14 @@ class SqliteFileTest {
             )
             clock.advance(Duration.ofMinutes(5))
             book.unsubscribe(c.id, Channel.SMS, "stop")
-            book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = "12.50", currency = "EUR", status = OrderStatus.DELIVERED))
+            book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = BigDecimal("12.50"), currency = "EUR", status = OrderStatus.DELIVERED))
             book.recordEvent(c.id, EventInput(name = "opened_app", paramsJson = """{"screen":"home"}"""))
             book.get(c.id)!! to book.activity(c.id).items
         }
         assertEquals("+380671234567", written.phone)
 
         ContactBook.open(path).use { reopened ->
-            assertEquals(1uL, reopened.count())
+            assertEquals(1L, reopened.count())
             assertEquals(written, reopened.get(written.id))
             assertEquals(timeline, reopened.activity(written.id, ActivityQuery(since = START)).items)
             assertEquals(listOf("news"), reopened.categories().map { it.key })
@@ -74,7 +75,7 @@ class SqliteFileTest {
     @Test
     fun aMissingFileIsCreated(@TempDir dir: Path) {
         val path = dir.resolve("fresh.db")
-        ContactBook.open(path.toString()).use { book -> assertEquals(0uL, book.count()) }
+        ContactBook.open(path.toString()).use { book -> assertEquals(0L, book.count()) }
         assertTrue(Files.exists(dir.resolve("fresh.db")))
     }
 }

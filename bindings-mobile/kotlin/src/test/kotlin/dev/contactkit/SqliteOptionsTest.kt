@@ -49,7 +49,7 @@ class SqliteOptionsTest {
         }
         assertEquals(0, holder.exitValue()) { String(holder.errorStream.readAllBytes()) }
         ContactBook.open(path).use { book ->
-            assertEquals(1uL, book.count())
+            assertEquals(1L, book.count())
             assertEquals(null, book.findByEmail("early@example.com"))
         }
     }
