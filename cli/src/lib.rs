@@ -122,9 +122,10 @@ struct ImportArgs {
     /// The file's format; by default from its extension, else from its first character.
     #[arg(long, value_enum, default_value_t = import::Format::Auto)]
     format: import::Format,
-    /// Which identifier matches an existing contact.
-    #[arg(long, value_enum, default_value_t = DedupeArg::Email, value_name = "KEY")]
-    dedupe_on: DedupeArg,
+    /// Which identifier matches an existing contact: id, email, phone, email_or_phone,
+    /// contact_key or external_id (read by the book's own names).
+    #[arg(long, default_value = "email", value_parser = parse_dedupe_on, value_name = "KEY")]
+    dedupe_on: DedupeOn,
     /// Also write every rejected row (line, field, reason, input) to FILE as JSON lines.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
@@ -218,28 +219,9 @@ enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-#[value(rename_all = "snake_case")]
-enum DedupeArg {
-    Id,
-    Email,
-    Phone,
-    EmailOrPhone,
-    ContactKey,
-    ExternalId,
-}
-
-impl From<DedupeArg> for DedupeOn {
-    fn from(arg: DedupeArg) -> Self {
-        match arg {
-            DedupeArg::Id => DedupeOn::Id,
-            DedupeArg::Email => DedupeOn::Email,
-            DedupeArg::Phone => DedupeOn::Phone,
-            DedupeArg::EmailOrPhone => DedupeOn::EmailOrPhone,
-            DedupeArg::ContactKey => DedupeOn::ContactKey,
-            DedupeArg::ExternalId => DedupeOn::ExternalId,
-        }
-    }
+/// A `--dedupe-on` value, by the names the book gives its dedupe keys.
+fn parse_dedupe_on(text: &str) -> Result<DedupeOn, String> {
+    text.parse().map_err(|e: contactkit::Error| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -383,7 +365,7 @@ fn run(cli: Cli) -> CliResult {
             let options = import::Options {
                 file: args.file,
                 format: args.format,
-                dedupe_on: args.dedupe_on.into(),
+                dedupe_on: args.dedupe_on,
                 rejects: args.rejects,
                 map_fields: args.map_fields.into_iter().collect(),
                 telegram_bot: args.telegram_bot,
