@@ -68,11 +68,59 @@ jna_prefix() {
     echo "$os-$arch"
 }
 
+# Applies to the generated file $1 each Perl substitution given after it, each followed by
+# how many matches it must make, and fails otherwise. Two things uniffi 0.32 generates
+# cannot be configured (below); the counts make a uniffi whose output changed fail here
+# instead of shipping half a fix.
+patch_generated() {
+    local file="$1"
+    shift
+    while [ "$#" -gt 0 ]; do
+        local substitution="$1" expected="$2" found
+        shift 2
+        found="$(perl -0777 -i -pe "\$n += ($substitution); END { print STDERR \$n + 0 }" \
+            "$file" 2>&1 >/dev/null)"
+        if [ "$found" != "$expected" ]; then
+            echo "generate.sh: $substitution matched $found times in $file, not $expected" >&2
+            echo "(uniffi's output changed: update the substitution)" >&2
+            return 1
+        fi
+    done
+}
+
+# Writes the Kotlin bindings into $1 with the bindgen arguments after it. A call on a
+# closed object (`close()` is uniffi's own) throws ContactKitException.Storage, as in
+# Python and Node, instead of uniffi's IllegalStateException: the docs promise that
+# catching ContactKitException catches every failure of the binding.
+kotlin_into() {
+    local out="$1"
+    shift
+    bindgen --language kotlin --out-dir "$out" "$@"
+    local kotlin="$out/dev/contactkit/contactkit_mobile.kt" objects
+    # One check per object class: ContactBook, AsyncContactBook, ManualClock (and the
+    # tests' hooks in their build).
+    objects="$(grep -c '^open class .*: Disposable, AutoCloseable' "$kotlin")"
+    patch_generated "$kotlin" \
+        's/throw IllegalStateException\("(\$\{this\.javaClass\.simpleName\}) object has already been destroyed"\)/throw ContactKitException.Storage("this $1 is closed")/g' \
+        "$objects"
+}
+
+# Swift error cases in lowerCamel (`.validation`, `.notFound`), as Swift names cases;
+# uniffi 0.32 capitalises an error's case names whatever its config says. `internal` is
+# a keyword, so its declaration is quoted.
+lower_camel_error_cases() {
+    patch_generated "$1" \
+        's/(?<=\n    case )(Validation|NotFound|Conflict|Storage)(?=\()/\l$1/g' 4 \
+        's/(?<=\n    case )Internal(?=\()/`internal`/g' 1 \
+        's/(?<=: return \.|case let \.)(Validation|NotFound|Conflict|Storage|Internal)(?=\()/\l$1/g' 10
+}
+
 # Writes the Swift bindings into $1 laid out as bindings-mobile/swift/ keeps them.
 swift_into() {
     local out="$1" raw
     raw="$(mktemp -d)"
     bindgen --language swift --out-dir "$raw"
+    lower_camel_error_cases "$raw/ContactKit.swift"
     mkdir -p "$out/Sources/ContactKit" "$out/Headers/ContactKitFFI"
     cp "$raw/ContactKit.swift" "$out/Sources/ContactKit/ContactKit.swift"
     # Xcode finds a module map only under the name module.modulemap; in a folder named after
@@ -101,7 +149,7 @@ case "${1:-}" in
         mkdir -p "$out" "$lib_dir"
         cp "$library" "$lib_dir/"
         library="$lib_dir/$(basename "$library")"
-        bindgen --language kotlin --out-dir "$out"
+        kotlin_into "$out"
         ;;
     jar)
         out="${2:?usage: generate.sh jar OUT_DIR RES_DIR}"
@@ -120,14 +168,14 @@ case "${1:-}" in
         profile=debug
         library="$(library_in debug)"
         build
-        bindgen --language kotlin --out-dir "$out"
+        kotlin_into "$out"
         ;;
     android)
         out="${2:?usage: generate.sh android OUT_DIR}"
         build
         mkdir -p "$out"
         rm -f "$out/dev/contactkit/contactkit_mobile.kt"
-        bindgen --language kotlin --config "$here/uniffi-android.toml" --out-dir "$out"
+        kotlin_into "$out" --config "$here/uniffi-android.toml"
         ;;
     swift)
         build

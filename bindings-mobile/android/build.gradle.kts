@@ -45,6 +45,8 @@ kotlin {
 dependencies {
     // JNA as an Android archive: its own native dispatch library for every ABI.
     api("net.java.dev.jna:jna:5.19.1@aar")
+    // AsyncContactBook's suspend functions.
+    api("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.10.2")
     // The Android flavour of the generated code annotates its API-level checks.
     implementation("androidx.annotation:annotation:1.9.1")
     if (desugar) {

@@ -33,12 +33,14 @@
 uniffi::setup_scaffolding!();
 
 mod activity;
+mod async_book;
 mod book;
 mod channel;
 mod consent;
 mod contact;
 mod error;
 mod field;
+mod operations;
 mod place;
 pub mod scalars;
 mod segment;
@@ -49,6 +51,7 @@ pub use activity::{
     period_from_name, Activity, ActivityPage, ActivityQuery, Event, EventInput, Order, OrderInput,
     OrderItem,
 };
+pub use async_book::AsyncContactBook;
 pub use book::{BookOptions, ContactBook, ImportProgress, ManualClock};
 pub use channel::{channel_from_name, channel_name};
 pub use contact::{

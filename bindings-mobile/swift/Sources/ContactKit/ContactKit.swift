@@ -693,11 +693,1642 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 
 
 /**
+ * A book whose operations suspend (Kotlin) or `await` (Swift) instead of blocking the
+ * calling thread: each runs the matching `ContactBook` operation on a pooled background
+ * thread, so a coroutine on `Dispatchers.Main` or a `@MainActor` task may call it.
+ *
+ * It is the same book as the `ContactBook` it came from (`ContactBook.asyncBook()`):
+ * writes through either are seen by both. Cancelling the coroutine or task stops the
+ * wait, not the operation: one already started still commits or rolls back as a whole,
+ * and its answer is dropped.
+ */
+public protocol AsyncContactBookProtocol: AnyObject, Sendable {
+    
+    /**
+     * The same book with blocking operations.
+     */
+    func blockingBook()  -> ContactBook
+    
+    /**
+     * A page of the contact's timeline, newest first.
+     */
+    func activity(id: String, query: ActivityQuery) async throws  -> ActivityPage
+    
+    /**
+     * Subscribes the contact to the category `key`.
+     */
+    func addCategory(id: String, key: String) async throws  -> Contact
+    
+    /**
+     * Registers (or refreshes) a mobile push device; the token moves here from any
+     * other contact.
+     */
+    func addMobilePush(id: String, device: DeviceInput) async throws  -> Contact
+    
+    /**
+     * Adds the contact to a static segment.
+     */
+    func addToSegment(id: String, segmentId: String) async throws  -> Contact
+    
+    /**
+     * Registers a web push subscription; the endpoint moves here from any other contact.
+     */
+    func addWebPush(id: String, subscription: WebPushInput) async throws  -> Contact
+    
+    /**
+     * Blacklists the contact's address on `channel`.
+     */
+    func blacklist(id: String, channel: Channel, reason: String?) async throws  -> Contact
+    
+    /**
+     * May a message go to this contact on `channel` (and, if given, in the category
+     * `category`)? `who` is any identifier a lookup takes: the contact id (any case),
+     * email, phone, external id or contact key. An unknown contact is an answer
+     * (`UNKNOWN_CONTACT`), not an error; an undefined category is `NotFound`.
+     */
+    func canSend(who: String, channel: Channel, category: String?) async throws  -> SendDecision
+    
+    /**
+     * `canSend` for a list of recipients (each any identifier `canSend` takes), read
+     * from one snapshot of the book: one decision per entry of `ids`, in order. At most
+     * 1000 ids per call (more is a `Validation` error).
+     */
+    func canSendMany(ids: [String], channel: Channel, category: String?) async throws  -> [SendDecision]
+    
+    /**
+     * Every category, by key.
+     */
+    func categories() async throws  -> [Category]
+    
+    /**
+     * Removes the field `key` from the contact.
+     */
+    func clearField(id: String, key: String) async throws  -> Contact
+    
+    /**
+     * Confirms a signed-up address (double opt-in).
+     */
+    func confirm(id: String, channel: Channel) async throws  -> Contact
+    
+    /**
+     * How many live contacts the book holds.
+     */
+    func count() async throws  -> Int64
+    
+    /**
+     * Creates a contact; a unique value another contact holds is a `Conflict`.
+     */
+    func create(input: ContactInput) async throws  -> Contact
+    
+    /**
+     * Creates a static segment.
+     */
+    func createSegment(name: String) async throws  -> Segment
+    
+    /**
+     * Defines a subscription category: its key is the title's slug, and a segment is
+     * created to hold its subscribers.
+     */
+    func defineCategory(title: String) async throws  -> Category
+    
+    /**
+     * Defines (or redefines) an additional field.
+     */
+    func defineField(definition: FieldDefinition) async throws  -> FieldDefinition
+    
+    /**
+     * Soft-deletes the contact: hidden everywhere, keeps its email and phone.
+     */
+    func delete(id: String) async throws 
+    
+    /**
+     * Deletes the category `key`, its segment, and every contact's subscription to it.
+     */
+    func deleteCategory(key: String) async throws 
+    
+    /**
+     * Deletes the field definition `key` and every contact's value of it.
+     */
+    func deleteField(key: String) async throws 
+    
+    /**
+     * Deletes a static segment and every membership in it. A category's segment goes
+     * with its category (`deleteCategory`): deleting it here is a `Validation` error on
+     * `segment`.
+     */
+    func deleteSegment(id: String) async throws 
+    
+    /**
+     * Every field definition, by key.
+     */
+    func fieldDefinitions() async throws  -> [FieldDefinition]
+    
+    /**
+     * The live contact with this email (normalised first), or null.
+     */
+    func findByEmail(email: String) async throws  -> Contact?
+    
+    /**
+     * The live contact with this external id, or null.
+     */
+    func findByExternalId(externalId: String) async throws  -> Contact?
+    
+    /**
+     * The live contact with this contact key, or null.
+     */
+    func findByKey(contactKey: String) async throws  -> Contact?
+    
+    /**
+     * The live contact with this phone (normalised first), or null.
+     */
+    func findByPhone(phone: String) async throws  -> Contact?
+    
+    /**
+     * The live contact holding the mobile push device with this token, or null: whom
+     * a push provider's feedback about a token is about.
+     */
+    func findByPushToken(token: String) async throws  -> Contact?
+    
+    /**
+     * The live contact holding the web push subscription with this endpoint, or null.
+     * The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
+     * finds `https://push.example.com/a`); one that is not an https URL is a
+     * `Validation` error on `endpoint`.
+     */
+    func findByWebPushEndpoint(endpoint: String) async throws  -> Contact?
+    
+    /**
+     * The live contact with `id`, or null.
+     */
+    func get(id: String) async throws  -> Contact?
+    
+    /**
+     * Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
+     * and reports created, updated and rejected rows. A rejected row writes nothing and
+     * the import goes on. Long: run it on a background thread.
+     */
+    func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress?) async throws  -> ImportReport
+    
+    /**
+     * A page of live contacts in creation order.
+     */
+    func list(query: ListQuery) async throws  -> ContactPage
+    
+    /**
+     * The current time on the book's clock.
+     */
+    func now() async throws  -> UtcDateTime
+    
+    /**
+     * Records a campaign message, or a status update of one (statuses move forward
+     * only; spam, unsubscribed and hard bounces suppress the address).
+     */
+    func recordCampaign(id: String, input: CampaignInput) async throws  -> Activity
+    
+    /**
+     * Records an event.
+     */
+    func recordEvent(id: String, input: EventInput) async throws  -> Activity
+    
+    /**
+     * Records an order, or updates the one with the same `externalId`.
+     */
+    func recordOrder(id: String, input: OrderInput) async throws  -> Activity
+    
+    /**
+     * Registers an installed app (a token is optional).
+     */
+    func registerApp(id: String, device: DeviceInput) async throws  -> Contact
+    
+    /**
+     * Removes every device of the app `appId`.
+     */
+    func removeApp(id: String, appId: String) async throws  -> Contact
+    
+    /**
+     * Unsubscribes the contact from the category `key`.
+     */
+    func removeCategory(id: String, key: String) async throws  -> Contact
+    
+    /**
+     * Removes the contact from a static segment.
+     */
+    func removeFromSegment(id: String, segmentId: String) async throws  -> Contact
+    
+    /**
+     * Removes the device with this push token.
+     */
+    func removeMobilePush(id: String, token: String) async throws  -> Contact
+    
+    /**
+     * Removes the web push subscription with this endpoint.
+     */
+    func removeWebPush(id: String, endpoint: String) async throws  -> Contact
+    
+    /**
+     * Records a spam complaint on `channel`, with its `reason` if one is known (a
+     * feedback loop's report type, say; kept on the suppression record).
+     */
+    func reportSpam(id: String, channel: Channel, reason: String?) async throws  -> Contact
+    
+    /**
+     * Brings back a soft-deleted contact.
+     */
+    func restore(id: String) async throws  -> Contact
+    
+    /**
+     * Lifts an unsubscribe.
+     */
+    func resubscribe(id: String, channel: Channel, note: String?) async throws  -> Contact
+    
+    /**
+     * A page of a segment's live members in creation order.
+     */
+    func segmentMembers(segmentId: String, query: ListQuery) async throws  -> ContactPage
+    
+    /**
+     * Every segment, in creation order.
+     */
+    func segments() async throws  -> [Segment]
+    
+    /**
+     * Sets the field `key`, parsing `value` against its definition.
+     */
+    func setField(id: String, key: String, value: FieldInput) async throws  -> Contact
+    
+    /**
+     * Binds a Telegram chat, or unbinds with null.
+     */
+    func setTelegram(id: String, telegram: Telegram?) async throws  -> Contact
+    
+    /**
+     * Upserts from a sign-up form: new email and phone wait for `confirm` (double opt-in).
+     */
+    func signUp(input: ContactInput) async throws  -> Contact
+    
+    /**
+     * Suppresses an email (`EMAIL`) or phone (`SMS`) that no contact may hold yet:
+     * another sender's suppression list, an import of unsubscribes. A contact that takes
+     * the address later is suppressed; recording the same kind again changes nothing.
+     * Returns every record now kept for the address on `channel`, oldest first. Another
+     * channel is a `Validation` error on `channel` (push and Telegram suppressions belong
+     * to a contact), a malformed address one on `email` or `phone`.
+     */
+    func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String?) async throws  -> [SuppressionRecord]
+    
+    /**
+     * Every suppression record of `address` on `channel` (an email, a phone, or a
+     * contact id for push and Telegram), lifted ones included, oldest first.
+     */
+    func suppressions(channel: Channel, address: String) async throws  -> [SuppressionRecord]
+    
+    /**
+     * Lifts a blacklist; `note` (required) says why.
+     */
+    func unblacklist(id: String, channel: Channel, note: String) async throws  -> Contact
+    
+    /**
+     * Records that the person opted out of `channel`.
+     */
+    func unsubscribe(id: String, channel: Channel, reason: String?) async throws  -> Contact
+    
+    /**
+     * Changes the contact `id` as `patch` says.
+     */
+    func update(id: String, patch: ContactInput) async throws  -> Contact
+    
+    /**
+     * Renames the category `key`; the key stays (integrations use it) and its segment
+     * takes the new title too, so a title another segment has is a `Conflict`.
+     */
+    func updateCategory(key: String, title: String) async throws  -> Category
+    
+    /**
+     * Renames the field `key` and adds options at the end of a `LIST` or `MULTILIST`
+     * field's options. Options are never taken away, so every stored value stays valid.
+     */
+    func updateField(key: String, update: FieldUpdate) async throws  -> FieldDefinition
+    
+    /**
+     * Renames a static segment; a name another segment has is a `Conflict` on `name`. A
+     * category's segment is renamed with its category (`updateCategory`): renaming it
+     * here is a `Validation` error on `segment`.
+     */
+    func updateSegment(id: String, name: String) async throws  -> Segment
+    
+    /**
+     * Creates or merges into the contact `dedupeOn` finds: given attributes set,
+     * `clear`ed ones are removed, the rest stay.
+     */
+    func upsert(input: ContactInput, dedupeOn: DedupeOn) async throws  -> Contact
+    
+}
+/**
+ * A book whose operations suspend (Kotlin) or `await` (Swift) instead of blocking the
+ * calling thread: each runs the matching `ContactBook` operation on a pooled background
+ * thread, so a coroutine on `Dispatchers.Main` or a `@MainActor` task may call it.
+ *
+ * It is the same book as the `ContactBook` it came from (`ContactBook.asyncBook()`):
+ * writes through either are seen by both. Cancelling the coroutine or task stops the
+ * wait, not the operation: one already started still commits or rolls back as a whole,
+ * and its answer is dropped.
+ */
+open class AsyncContactBook: AsyncContactBookProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_contactkit_mobile_fn_clone_asynccontactbook(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_contactkit_mobile_fn_free_asynccontactbook(handle, $0) }
+    }
+
+    
+    /**
+     * A book kept in process memory, like `ContactBook.inMemory`.
+     */
+public static func inMemory() -> AsyncContactBook  {
+    return try!  FfiConverterTypeAsyncContactBook_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_constructor_asynccontactbook_in_memory(uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Like `ContactBook.inMemoryWith`.
+     */
+public static func inMemoryWith(options: BookOptions)throws  -> AsyncContactBook  {
+    return try  FfiConverterTypeAsyncContactBook_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_constructor_asynccontactbook_in_memory_with(
+        FfiConverterTypeBookOptions_lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Like `ContactBook.open`, without blocking the caller.
+     */
+public static func `open`(path: String)async throws  -> AsyncContactBook  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_constructor_asynccontactbook_open(FfiConverterString.lower(path)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_u64,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_u64,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_u64,
+            liftFunc: FfiConverterTypeAsyncContactBook_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Like `ContactBook.openWith`, without blocking the caller.
+     */
+public static func openWith(path: String, options: BookOptions)async throws  -> AsyncContactBook  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_constructor_asynccontactbook_open_with(FfiConverterString.lower(path),FfiConverterTypeBookOptions_lower(options)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_u64,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_u64,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_u64,
+            liftFunc: FfiConverterTypeAsyncContactBook_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+
+    
+    /**
+     * The same book with blocking operations.
+     */
+open func blockingBook() -> ContactBook  {
+    return try!  FfiConverterTypeContactBook_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_asynccontactbook_blocking_book(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A page of the contact's timeline, newest first.
+     */
+open func activity(id: String, query: ActivityQuery = ActivityQuery())async throws  -> ActivityPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_activity(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeActivityQuery_lower(query)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeActivityPage_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Subscribes the contact to the category `key`.
+     */
+open func addCategory(id: String, key: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_add_category(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(key)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Registers (or refreshes) a mobile push device; the token moves here from any
+     * other contact.
+     */
+open func addMobilePush(id: String, device: DeviceInput)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_add_mobile_push(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeDeviceInput_lower(device)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Adds the contact to a static segment.
+     */
+open func addToSegment(id: String, segmentId: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_add_to_segment(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(segmentId)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Registers a web push subscription; the endpoint moves here from any other contact.
+     */
+open func addWebPush(id: String, subscription: WebPushInput)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_add_web_push(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeWebPushInput_lower(subscription)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Blacklists the contact's address on `channel`.
+     */
+open func blacklist(id: String, channel: Channel, reason: String? = nil)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_blacklist(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * May a message go to this contact on `channel` (and, if given, in the category
+     * `category`)? `who` is any identifier a lookup takes: the contact id (any case),
+     * email, phone, external id or contact key. An unknown contact is an answer
+     * (`UNKNOWN_CONTACT`), not an error; an undefined category is `NotFound`.
+     */
+open func canSend(who: String, channel: Channel, category: String? = nil)async throws  -> SendDecision  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_can_send(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(who),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(category)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSendDecision_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * `canSend` for a list of recipients (each any identifier `canSend` takes), read
+     * from one snapshot of the book: one decision per entry of `ids`, in order. At most
+     * 1000 ids per call (more is a `Validation` error).
+     */
+open func canSendMany(ids: [String], channel: Channel, category: String? = nil)async throws  -> [SendDecision]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_can_send_many(
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(ids),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(category)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSendDecision.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Every category, by key.
+     */
+open func categories()async throws  -> [Category]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_categories(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeCategory.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Removes the field `key` from the contact.
+     */
+open func clearField(id: String, key: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_clear_field(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(key)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Confirms a signed-up address (double opt-in).
+     */
+open func confirm(id: String, channel: Channel)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_confirm(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * How many live contacts the book holds.
+     */
+open func count()async throws  -> Int64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_count(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_i64,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_i64,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_i64,
+            liftFunc: FfiConverterInt64.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Creates a contact; a unique value another contact holds is a `Conflict`.
+     */
+open func create(input: ContactInput)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_create(
+                        self.uniffiCloneHandle(),FfiConverterTypeContactInput_lower(input)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Creates a static segment.
+     */
+open func createSegment(name: String)async throws  -> Segment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_create_segment(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(name)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSegment_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Defines a subscription category: its key is the title's slug, and a segment is
+     * created to hold its subscribers.
+     */
+open func defineCategory(title: String)async throws  -> Category  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_define_category(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(title)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCategory_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Defines (or redefines) an additional field.
+     */
+open func defineField(definition: FieldDefinition)async throws  -> FieldDefinition  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_define_field(
+                        self.uniffiCloneHandle(),FfiConverterTypeFieldDefinition_lower(definition)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFieldDefinition_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Soft-deletes the contact: hidden everywhere, keeps its email and phone.
+     */
+open func delete(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_delete(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Deletes the category `key`, its segment, and every contact's subscription to it.
+     */
+open func deleteCategory(key: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_delete_category(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(key)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Deletes the field definition `key` and every contact's value of it.
+     */
+open func deleteField(key: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_delete_field(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(key)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Deletes a static segment and every membership in it. A category's segment goes
+     * with its category (`deleteCategory`): deleting it here is a `Validation` error on
+     * `segment`.
+     */
+open func deleteSegment(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_delete_segment(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Every field definition, by key.
+     */
+open func fieldDefinitions()async throws  -> [FieldDefinition]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_field_definitions(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeFieldDefinition.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The live contact with this email (normalised first), or null.
+     */
+open func findByEmail(email: String)async throws  -> Contact?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_find_by_email(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(email)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeContact.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The live contact with this external id, or null.
+     */
+open func findByExternalId(externalId: String)async throws  -> Contact?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_find_by_external_id(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(externalId)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeContact.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The live contact with this contact key, or null.
+     */
+open func findByKey(contactKey: String)async throws  -> Contact?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_find_by_key(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(contactKey)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeContact.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The live contact with this phone (normalised first), or null.
+     */
+open func findByPhone(phone: String)async throws  -> Contact?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_find_by_phone(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(phone)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeContact.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The live contact holding the mobile push device with this token, or null: whom
+     * a push provider's feedback about a token is about.
+     */
+open func findByPushToken(token: String)async throws  -> Contact?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_find_by_push_token(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(token)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeContact.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The live contact holding the web push subscription with this endpoint, or null.
+     * The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
+     * finds `https://push.example.com/a`); one that is not an https URL is a
+     * `Validation` error on `endpoint`.
+     */
+open func findByWebPushEndpoint(endpoint: String)async throws  -> Contact?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_find_by_web_push_endpoint(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(endpoint)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeContact.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The live contact with `id`, or null.
+     */
+open func get(id: String)async throws  -> Contact?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_get(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeContact.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
+     * and reports created, updated and rejected rows. A rejected row writes nothing and
+     * the import goes on. Long: run it on a background thread.
+     */
+open func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress? = nil)async throws  -> ImportReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_import_contacts(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeContactInput.lower(rows),FfiConverterTypeDedupeOn_lower(dedupeOn),FfiConverterOptionTypeImportProgress.lower(progress)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImportReport_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * A page of live contacts in creation order.
+     */
+open func list(query: ListQuery = ListQuery())async throws  -> ContactPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_list(
+                        self.uniffiCloneHandle(),FfiConverterTypeListQuery_lower(query)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContactPage_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The current time on the book's clock.
+     */
+open func now()async throws  -> UtcDateTime  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_now(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeUtcDateTime_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Records a campaign message, or a status update of one (statuses move forward
+     * only; spam, unsubscribed and hard bounces suppress the address).
+     */
+open func recordCampaign(id: String, input: CampaignInput)async throws  -> Activity  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_record_campaign(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeCampaignInput_lower(input)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeActivity_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Records an event.
+     */
+open func recordEvent(id: String, input: EventInput)async throws  -> Activity  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_record_event(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeEventInput_lower(input)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeActivity_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Records an order, or updates the one with the same `externalId`.
+     */
+open func recordOrder(id: String, input: OrderInput)async throws  -> Activity  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_record_order(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeOrderInput_lower(input)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeActivity_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Registers an installed app (a token is optional).
+     */
+open func registerApp(id: String, device: DeviceInput)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_register_app(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeDeviceInput_lower(device)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Removes every device of the app `appId`.
+     */
+open func removeApp(id: String, appId: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_remove_app(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(appId)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Unsubscribes the contact from the category `key`.
+     */
+open func removeCategory(id: String, key: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_remove_category(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(key)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Removes the contact from a static segment.
+     */
+open func removeFromSegment(id: String, segmentId: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_remove_from_segment(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(segmentId)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Removes the device with this push token.
+     */
+open func removeMobilePush(id: String, token: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_remove_mobile_push(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(token)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Removes the web push subscription with this endpoint.
+     */
+open func removeWebPush(id: String, endpoint: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_remove_web_push(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(endpoint)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Records a spam complaint on `channel`, with its `reason` if one is known (a
+     * feedback loop's report type, say; kept on the suppression record).
+     */
+open func reportSpam(id: String, channel: Channel, reason: String? = nil)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_report_spam(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Brings back a soft-deleted contact.
+     */
+open func restore(id: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_restore(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Lifts an unsubscribe.
+     */
+open func resubscribe(id: String, channel: Channel, note: String? = nil)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_resubscribe(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(note)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * A page of a segment's live members in creation order.
+     */
+open func segmentMembers(segmentId: String, query: ListQuery = ListQuery())async throws  -> ContactPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_segment_members(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(segmentId),FfiConverterTypeListQuery_lower(query)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContactPage_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Every segment, in creation order.
+     */
+open func segments()async throws  -> [Segment]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_segments(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSegment.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Sets the field `key`, parsing `value` against its definition.
+     */
+open func setField(id: String, key: String, value: FieldInput)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_set_field(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(key),FfiConverterTypeFieldInput_lower(value)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Binds a Telegram chat, or unbinds with null.
+     */
+open func setTelegram(id: String, telegram: Telegram?)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_set_telegram(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterOptionTypeTelegram.lower(telegram)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Upserts from a sign-up form: new email and phone wait for `confirm` (double opt-in).
+     */
+open func signUp(input: ContactInput)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_sign_up(
+                        self.uniffiCloneHandle(),FfiConverterTypeContactInput_lower(input)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Suppresses an email (`EMAIL`) or phone (`SMS`) that no contact may hold yet:
+     * another sender's suppression list, an import of unsubscribes. A contact that takes
+     * the address later is suppressed; recording the same kind again changes nothing.
+     * Returns every record now kept for the address on `channel`, oldest first. Another
+     * channel is a `Validation` error on `channel` (push and Telegram suppressions belong
+     * to a contact), a malformed address one on `email` or `phone`.
+     */
+open func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String? = nil)async throws  -> [SuppressionRecord]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_suppress_address(
+                        self.uniffiCloneHandle(),FfiConverterTypeChannel_lower(channel),FfiConverterString.lower(address),FfiConverterTypeSuppressionKind_lower(kind),FfiConverterOptionString.lower(reason)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSuppressionRecord.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Every suppression record of `address` on `channel` (an email, a phone, or a
+     * contact id for push and Telegram), lifted ones included, oldest first.
+     */
+open func suppressions(channel: Channel, address: String)async throws  -> [SuppressionRecord]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_suppressions(
+                        self.uniffiCloneHandle(),FfiConverterTypeChannel_lower(channel),FfiConverterString.lower(address)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSuppressionRecord.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Lifts a blacklist; `note` (required) says why.
+     */
+open func unblacklist(id: String, channel: Channel, note: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_unblacklist(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterString.lower(note)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Records that the person opted out of `channel`.
+     */
+open func unsubscribe(id: String, channel: Channel, reason: String? = nil)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_unsubscribe(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Changes the contact `id` as `patch` says.
+     */
+open func update(id: String, patch: ContactInput)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_update(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeContactInput_lower(patch)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Renames the category `key`; the key stays (integrations use it) and its segment
+     * takes the new title too, so a title another segment has is a `Conflict`.
+     */
+open func updateCategory(key: String, title: String)async throws  -> Category  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_update_category(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(key),FfiConverterString.lower(title)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCategory_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Renames the field `key` and adds options at the end of a `LIST` or `MULTILIST`
+     * field's options. Options are never taken away, so every stored value stays valid.
+     */
+open func updateField(key: String, update: FieldUpdate)async throws  -> FieldDefinition  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_update_field(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(key),FfiConverterTypeFieldUpdate_lower(update)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFieldDefinition_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Renames a static segment; a name another segment has is a `Conflict` on `name`. A
+     * category's segment is renamed with its category (`updateCategory`): renaming it
+     * here is a `Validation` error on `segment`.
+     */
+open func updateSegment(id: String, name: String)async throws  -> Segment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_update_segment(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(name)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSegment_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Creates or merges into the contact `dedupeOn` finds: given attributes set,
+     * `clear`ed ones are removed, the rest stay.
+     */
+open func upsert(input: ContactInput, dedupeOn: DedupeOn)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_upsert(
+                        self.uniffiCloneHandle(),FfiConverterTypeContactInput_lower(input),FfiConverterTypeDedupeOn_lower(dedupeOn)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAsyncContactBook: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AsyncContactBook
+
+    public static func lift(_ handle: UInt64) throws -> AsyncContactBook {
+        return AsyncContactBook(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AsyncContactBook) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AsyncContactBook {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AsyncContactBook, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAsyncContactBook_lift(_ handle: UInt64) throws -> AsyncContactBook {
+    return try FfiConverterTypeAsyncContactBook.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAsyncContactBook_lower(_ value: AsyncContactBook) -> UInt64 {
+    return FfiConverterTypeAsyncContactBook.lower(value)
+}
+
+
+
+
+
+
+/**
  * A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
  * (`ContactBook.inMemory()`). Each operation is atomic: it applies fully or leaves the
  * book exactly as it was, and bad input is a `Validation` error naming the field.
  */
 public protocol ContactBookProtocol: AnyObject, Sendable {
+    
+    /**
+     * The same book with suspending (Kotlin) / `async` (Swift) operations.
+     */
+    func asyncBook()  -> AsyncContactBook
     
     /**
      * A page of the contact's timeline, newest first.
@@ -1120,6 +2751,18 @@ public static func openWith(path: String, options: BookOptions)throws  -> Contac
 }
     
 
+    
+    /**
+     * The same book with suspending (Kotlin) / `async` (Swift) operations.
+     */
+open func asyncBook() -> AsyncContactBook  {
+    return try!  FfiConverterTypeAsyncContactBook_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_async_book(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
     /**
      * A page of the contact's timeline, newest first.
@@ -7135,7 +8778,7 @@ enum ContactKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
     /**
      * The input broke a rule; nothing was written.
      */
-    case Validation(
+    case validation(
         /**
          * The input field at fault, e.g. `email`, `fields.birthday`, `channel`.
          */field: String, 
@@ -7149,7 +8792,7 @@ enum ContactKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
     /**
      * The thing named does not exist (or is a deleted contact).
      */
-    case NotFound(
+    case notFound(
         /**
          * What kind of thing: `contact`, `segment`, `category`, `field`.
          */what: String, 
@@ -7160,7 +8803,7 @@ enum ContactKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
     /**
      * A unique value already belongs to another contact.
      */
-    case Conflict(
+    case conflict(
         /**
          * The unique field, e.g. `email`.
          */field: String, 
@@ -7177,7 +8820,7 @@ enum ContactKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
     /**
      * The store failed or the file cannot be used; the operation was rolled back.
      */
-    case Storage(
+    case storage(
         /**
          * What the store reported.
          */reason: String
@@ -7186,7 +8829,7 @@ enum ContactKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
      * A bug in ContactKit (a Rust panic) stopped the call; the operation was rolled
      * back and the book can still be used. Please report it with `reason`.
      */
-    case Internal(
+    case `internal`(
         /**
          * The panic's message.
          */reason: String
@@ -7220,25 +8863,25 @@ public struct FfiConverterTypeContactKitError: FfiConverterRustBuffer {
         
 
         
-        case 1: return .Validation(
+        case 1: return .validation(
             field: try FfiConverterString.read(from: &buf), 
             value: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 2: return .NotFound(
+        case 2: return .notFound(
             what: try FfiConverterString.read(from: &buf), 
             id: try FfiConverterString.read(from: &buf)
             )
-        case 3: return .Conflict(
+        case 3: return .conflict(
             field: try FfiConverterString.read(from: &buf), 
             value: try FfiConverterString.read(from: &buf), 
             existing: try FfiConverterString.read(from: &buf), 
             existingId: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .Storage(
+        case 4: return .storage(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .Internal(
+        case 5: return .internal(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -7253,20 +8896,20 @@ public struct FfiConverterTypeContactKitError: FfiConverterRustBuffer {
 
         
         
-        case let .Validation(field,value,reason):
+        case let .validation(field,value,reason):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(field, into: &buf)
             FfiConverterString.write(value, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .NotFound(what,id):
+        case let .notFound(what,id):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(what, into: &buf)
             FfiConverterString.write(id, into: &buf)
             
         
-        case let .Conflict(field,value,existing,existingId):
+        case let .conflict(field,value,existing,existingId):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(field, into: &buf)
             FfiConverterString.write(value, into: &buf)
@@ -7274,12 +8917,12 @@ public struct FfiConverterTypeContactKitError: FfiConverterRustBuffer {
             FfiConverterString.write(existingId, into: &buf)
             
         
-        case let .Storage(reason):
+        case let .storage(reason):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Internal(reason):
+        case let .internal(reason):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             
@@ -10296,6 +11939,54 @@ public func FfiConverterTypeUtcDateTime_lower(_ value: UtcDateTime) -> RustBuffe
     return FfiConverterTypeUtcDateTime.lower(value)
 }
 
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
+
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureContactkitMobileInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
+    }
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
+        }
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
+    }
+}
 /**
  * Reads a period from its name (`7d`, `30d`, `90d`, `1y`, `all`). An unknown name is a
  * `Validation` error on field `period`.
@@ -10387,175 +12078,352 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_func_field_input_of() != 38507) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_activity() != 37266) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_blocking_book() != 61520) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_category() != 4250) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_activity() != 58544) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_mobile_push() != 14183) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_add_category() != 35238) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_to_segment() != 55247) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_add_mobile_push() != 2194) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_web_push() != 50152) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_add_to_segment() != 40972) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_blacklist() != 45638) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_add_web_push() != 4523) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send() != 39613) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_blacklist() != 15095) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send_many() != 39092) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_can_send() != 31650) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_categories() != 49574) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_can_send_many() != 38025) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_clear_field() != 33719) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_categories() != 34714) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_confirm() != 26186) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_clear_field() != 17028) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_count() != 51970) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_confirm() != 9281) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_create() != 53816) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_count() != 32135) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_create_segment() != 55068) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_create() != 59855) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_define_category() != 20552) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_create_segment() != 27972) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_define_field() != 26276) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_define_category() != 26441) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete() != 13418) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_define_field() != 13015) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_category() != 25220) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete() != 44887) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_field() != 33066) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_category() != 54529) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 20884) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_field() != 17150) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 15371) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_segment() != 41656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_email() != 37198) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_field_definitions() != 57144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_external_id() != 12900) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_email() != 63696) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_key() != 46334) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_external_id() != 65229) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_phone() != 62041) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_key() != 30489) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_push_token() != 22748) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_phone() != 58682) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_web_push_endpoint() != 4555) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_push_token() != 2440) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_get() != 40478) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_web_push_endpoint() != 40170) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_contacts() != 17629) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_get() != 14020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_list() != 16790) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_import_contacts() != 38065) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 49347) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_list() != 60048) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 63752) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_now() != 45138) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_event() != 17674) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_record_campaign() != 5833) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_order() != 41816) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_record_event() != 10913) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_register_app() != 46936) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_record_order() != 3067) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_app() != 21724) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_register_app() != 18241) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_category() != 7686) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_app() != 17878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_from_segment() != 17933) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_category() != 535) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_mobile_push() != 1961) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_from_segment() != 15640) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_web_push() != 25954) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_mobile_push() != 59230) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_report_spam() != 61160) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_web_push() != 12368) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_restore() != 41697) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_report_spam() != 63247) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_resubscribe() != 59623) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_restore() != 10203) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_segment_members() != 36449) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_resubscribe() != 57618) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_segments() != 22761) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_segment_members() != 62890) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_set_field() != 19592) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_segments() != 37413) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_set_telegram() != 19278) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_set_field() != 12823) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_sign_up() != 40643) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_set_telegram() != 37681) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppress_address() != 43139) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_sign_up() != 47417) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppressions() != 25706) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_suppress_address() != 46038) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_unblacklist() != 2554) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_suppressions() != 5421) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_unsubscribe() != 34825) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_unblacklist() != 22056) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update() != 17092) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_unsubscribe() != 62993) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_category() != 36462) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update() != 15924) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_field() != 48833) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_category() != 6045) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 57945) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_field() != 44928) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 2804) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_segment() != 52292) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_upsert() != 35081) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_async_book() != 32123) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_activity() != 20208) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_category() != 53501) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_mobile_push() != 17580) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_to_segment() != 19072) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_web_push() != 49549) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_blacklist() != 23123) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send() != 41116) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send_many() != 19092) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_categories() != 56562) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_clear_field() != 53899) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_confirm() != 61401) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_count() != 17019) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_create() != 22090) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_create_segment() != 21839) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_define_category() != 18793) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_define_field() != 5309) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete() != 15937) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_category() != 15144) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_field() != 34642) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 33198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 7043) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_email() != 31761) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_external_id() != 23942) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_key() != 49511) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_phone() != 18546) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_push_token() != 39646) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_web_push_endpoint() != 12432) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_get() != 16734) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_contacts() != 42563) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_list() != 65512) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 59378) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_campaign() != 48444) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_event() != 15987) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_record_order() != 17445) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_register_app() != 1175) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_app() != 2449) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_category() != 49061) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_from_segment() != 12016) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_mobile_push() != 25283) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_web_push() != 35567) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_report_spam() != 37255) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_restore() != 7651) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_resubscribe() != 45786) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_segment_members() != 54136) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_segments() != 57) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_set_field() != 55690) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_set_telegram() != 39165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_sign_up() != 17556) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppress_address() != 65312) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppressions() != 11966) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_unblacklist() != 12674) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_unsubscribe() != 26492) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update() != 61470) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_category() != 56712) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_field() != 53924) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 1707) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 26589) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_importprogress_on_progress() != 34183) {
@@ -10568,6 +12436,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_manualclock_set() != 25261) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_constructor_asynccontactbook_in_memory() != 8738) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_constructor_asynccontactbook_in_memory_with() != 43053) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_constructor_asynccontactbook_open() != 19485) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_constructor_asynccontactbook_open_with() != 53272) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_constructor_contactbook_in_memory() != 49678) {

@@ -1,0 +1,482 @@
+//! Every operation of the vocabulary, declared once: [`operations!`] makes each one a
+//! blocking method of [`ContactBook`] and a suspending (Kotlin) / `async` (Swift) method of
+//! [`AsyncContactBook`] with the same name, parameters and documentation.
+//!
+//! Each blocking method converts its arguments, calls the core and converts the answer,
+//! inside [`guard`] so a Rust panic reaches the caller as `ContactKitError.Internal`.
+
+use crate::activity::{
+    activity_page, Activity, ActivityPage, ActivityQuery, EventInput, OrderInput,
+};
+use crate::async_book::AsyncContactBook;
+use crate::book::{ContactBook, ImportProgress};
+use crate::contact::{long, ContactInput, ContactPage, ImportReport, ListQuery};
+use crate::error::{guard, ContactKitError, Result};
+use crate::field::{FieldDefinition, FieldInput};
+use crate::scalars::UtcDateTime;
+use contactkit::{
+    CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, FieldUpdate, Segment,
+    SendDecision, SuppressionKind, SuppressionRecord, Telegram, WebPushInput,
+};
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+/// Emits the operations written inside it twice: as written, on `ContactBook`, and on
+/// `AsyncContactBook` as an `async fn` that runs the blocking one on a pooled background
+/// thread ([`blocking::unblock`]) and resolves when it is done. A Kotlin coroutine
+/// suspends instead of holding its thread (the main thread stays free), a Swift task
+/// awaits; the operation itself, its atomicity and its errors are the blocking one's.
+macro_rules! operations {
+    ($(
+        $(#[$attribute:meta])*
+        pub fn $name:ident(&$self:ident $(, $argument:ident: $type:ty)* $(,)?) -> $answer:ty
+        $body:block
+    )*) => {
+        #[uniffi::export]
+        impl ContactBook {
+            $(
+                $(#[$attribute])*
+                pub fn $name(&$self $(, $argument: $type)*) -> $answer $body
+            )*
+        }
+
+        #[uniffi::export]
+        impl AsyncContactBook {
+            $(
+                $(#[$attribute])*
+                pub async fn $name(&$self $(, $argument: $type)*) -> $answer {
+                    let book = Arc::clone($self.blocking());
+                    blocking::unblock(move || book.$name($($argument),*)).await
+                }
+            )*
+        }
+    };
+}
+
+operations! {
+    /// The current time on the book's clock.
+    pub fn now(&self) -> Result<UtcDateTime> {
+        guard(|| Ok(self.book.now()))
+    }
+
+    // --- profile ---------------------------------------------------------------------
+
+    /// Creates a contact; a unique value another contact holds is a `Conflict`.
+    pub fn create(&self, input: ContactInput) -> Result<Contact> {
+        guard(|| Ok(self.book.create(input.into_core()?)?))
+    }
+
+    /// Creates or merges into the contact `dedupeOn` finds: given attributes set,
+    /// `clear`ed ones are removed, the rest stay.
+    pub fn upsert(&self, input: ContactInput, dedupe_on: DedupeOn) -> Result<Contact> {
+        guard(|| Ok(self.book.upsert(input.into_core()?, dedupe_on)?))
+    }
+
+    /// Upserts from a sign-up form: new email and phone wait for `confirm` (double opt-in).
+    pub fn sign_up(&self, input: ContactInput) -> Result<Contact> {
+        guard(|| Ok(self.book.sign_up(input.into_core()?)?))
+    }
+
+    /// Changes the contact `id` as `patch` says.
+    pub fn update(&self, id: String, patch: ContactInput) -> Result<Contact> {
+        guard(|| Ok(self.book.update(&id, patch.into_core()?)?))
+    }
+
+    /// The live contact with `id`, or null.
+    pub fn get(&self, id: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.get(&id)?))
+    }
+
+    /// The live contact with this email (normalised first), or null.
+    pub fn find_by_email(&self, email: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_email(&email)?))
+    }
+
+    /// The live contact with this phone (normalised first), or null.
+    pub fn find_by_phone(&self, phone: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_phone(&phone)?))
+    }
+
+    /// The live contact with this contact key, or null.
+    pub fn find_by_key(&self, contact_key: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_key(&contact_key)?))
+    }
+
+    /// The live contact with this external id, or null.
+    pub fn find_by_external_id(&self, external_id: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_external_id(&external_id)?))
+    }
+
+    /// The live contact holding the mobile push device with this token, or null: whom
+    /// a push provider's feedback about a token is about.
+    pub fn find_by_push_token(&self, token: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_push_token(&token)?))
+    }
+
+    /// The live contact holding the web push subscription with this endpoint, or null.
+    /// The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
+    /// finds `https://push.example.com/a`); one that is not an https URL is a
+    /// `Validation` error on `endpoint`.
+    pub fn find_by_web_push_endpoint(&self, endpoint: String) -> Result<Option<Contact>> {
+        guard(|| Ok(self.book.find_by_web_push_endpoint(&endpoint)?))
+    }
+
+    /// Soft-deletes the contact: hidden everywhere, keeps its email and phone.
+    pub fn delete(&self, id: String) -> Result<()> {
+        guard(|| Ok(self.book.delete(&id)?))
+    }
+
+    /// Brings back a soft-deleted contact.
+    pub fn restore(&self, id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.restore(&id)?))
+    }
+
+    /// A page of live contacts in creation order.
+    #[uniffi::method(default(query))]
+    pub fn list(&self, query: ListQuery) -> Result<ContactPage> {
+        guard(|| Ok(self.book.list(&query.into_core()?)?))
+    }
+
+    /// How many live contacts the book holds.
+    pub fn count(&self) -> Result<i64> {
+        guard(|| Ok(long(self.book.count()?)?))
+    }
+
+    /// Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
+    /// and reports created, updated and rejected rows. A rejected row writes nothing and
+    /// the import goes on. Long: run it on a background thread.
+    #[uniffi::method(default(progress = None))]
+    pub fn import_contacts(
+        &self,
+        rows: Vec<ContactInput>,
+        dedupe_on: DedupeOn,
+        progress: Option<Arc<dyn ImportProgress>>,
+    ) -> Result<ImportReport> {
+        guard(|| {
+            // A row that does not convert is reported as rejected, like a bad value.
+            let rows = rows.into_iter().map(ContactInput::into_core);
+            let mut stopped_by = None;
+            let report = self.book.import_contacts(rows, dedupe_on, |done| {
+                let told = match &progress {
+                    Some(progress) => long(done)
+                        .map_err(ContactKitError::from)
+                        .and_then(|done| progress.on_progress(done)),
+                    None => Ok(()),
+                };
+                match told {
+                    Err(error) => {
+                        stopped_by = Some(error);
+                        ControlFlow::Break(())
+                    }
+                    Ok(()) => ControlFlow::Continue(()),
+                }
+            })?;
+            match stopped_by {
+                Some(error) => Err(error),
+                None => Ok(ImportReport::from_core(report)?),
+            }
+        })
+    }
+
+    // --- channels --------------------------------------------------------------------
+
+    /// Registers (or refreshes) a mobile push device; the token moves here from any
+    /// other contact.
+    pub fn add_mobile_push(&self, id: String, device: DeviceInput) -> Result<Contact> {
+        guard(|| Ok(self.book.add_mobile_push(&id, device)?))
+    }
+
+    /// Removes the device with this push token.
+    pub fn remove_mobile_push(&self, id: String, token: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_mobile_push(&id, &token)?))
+    }
+
+    /// Registers an installed app (a token is optional).
+    pub fn register_app(&self, id: String, device: DeviceInput) -> Result<Contact> {
+        guard(|| Ok(self.book.register_app(&id, device)?))
+    }
+
+    /// Removes every device of the app `appId`.
+    pub fn remove_app(&self, id: String, app_id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_app(&id, &app_id)?))
+    }
+
+    /// Registers a web push subscription; the endpoint moves here from any other contact.
+    pub fn add_web_push(&self, id: String, subscription: WebPushInput) -> Result<Contact> {
+        guard(|| Ok(self.book.add_web_push(&id, subscription)?))
+    }
+
+    /// Removes the web push subscription with this endpoint.
+    pub fn remove_web_push(&self, id: String, endpoint: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_web_push(&id, &endpoint)?))
+    }
+
+    /// Binds a Telegram chat, or unbinds with null.
+    pub fn set_telegram(&self, id: String, telegram: Option<Telegram>) -> Result<Contact> {
+        guard(|| Ok(self.book.set_telegram(&id, telegram)?))
+    }
+
+    // --- consent ---------------------------------------------------------------------
+
+    /// Blacklists the contact's address on `channel`.
+    #[uniffi::method(default(reason = None))]
+    pub fn blacklist(
+        &self,
+        id: String,
+        channel: Channel,
+        reason: Option<String>,
+    ) -> Result<Contact> {
+        guard(|| Ok(self.book.blacklist(&id, channel, reason.as_deref())?))
+    }
+
+    /// Lifts a blacklist; `note` (required) says why.
+    pub fn unblacklist(&self, id: String, channel: Channel, note: String) -> Result<Contact> {
+        guard(|| Ok(self.book.unblacklist(&id, channel, &note)?))
+    }
+
+    /// Records that the person opted out of `channel`.
+    #[uniffi::method(default(reason = None))]
+    pub fn unsubscribe(
+        &self,
+        id: String,
+        channel: Channel,
+        reason: Option<String>,
+    ) -> Result<Contact> {
+        guard(|| Ok(self.book.unsubscribe(&id, channel, reason.as_deref())?))
+    }
+
+    /// Lifts an unsubscribe.
+    #[uniffi::method(default(note = None))]
+    pub fn resubscribe(
+        &self,
+        id: String,
+        channel: Channel,
+        note: Option<String>,
+    ) -> Result<Contact> {
+        guard(|| Ok(self.book.resubscribe(&id, channel, note.as_deref())?))
+    }
+
+    /// Records a spam complaint on `channel`, with its `reason` if one is known (a
+    /// feedback loop's report type, say; kept on the suppression record).
+    #[uniffi::method(default(reason = None))]
+    pub fn report_spam(
+        &self,
+        id: String,
+        channel: Channel,
+        reason: Option<String>,
+    ) -> Result<Contact> {
+        guard(|| Ok(self.book.report_spam(&id, channel, reason.as_deref())?))
+    }
+
+    /// Confirms a signed-up address (double opt-in).
+    pub fn confirm(&self, id: String, channel: Channel) -> Result<Contact> {
+        guard(|| Ok(self.book.confirm(&id, channel)?))
+    }
+
+    /// Every suppression record of `address` on `channel` (an email, a phone, or a
+    /// contact id for push and Telegram), lifted ones included, oldest first.
+    pub fn suppressions(
+        &self,
+        channel: Channel,
+        address: String,
+    ) -> Result<Vec<SuppressionRecord>> {
+        guard(|| Ok(self.book.suppressions(channel, &address)?))
+    }
+
+    /// Suppresses an email (`EMAIL`) or phone (`SMS`) that no contact may hold yet:
+    /// another sender's suppression list, an import of unsubscribes. A contact that takes
+    /// the address later is suppressed; recording the same kind again changes nothing.
+    /// Returns every record now kept for the address on `channel`, oldest first. Another
+    /// channel is a `Validation` error on `channel` (push and Telegram suppressions belong
+    /// to a contact), a malformed address one on `email` or `phone`.
+    #[uniffi::method(default(reason = None))]
+    pub fn suppress_address(
+        &self,
+        channel: Channel,
+        address: String,
+        kind: SuppressionKind,
+        reason: Option<String>,
+    ) -> Result<Vec<SuppressionRecord>> {
+        guard(|| {
+            Ok(self
+                .book
+                .suppress_address(channel, &address, kind, reason.as_deref())?)
+        })
+    }
+
+    /// May a message go to this contact on `channel` (and, if given, in the category
+    /// `category`)? `who` is any identifier a lookup takes: the contact id (any case),
+    /// email, phone, external id or contact key. An unknown contact is an answer
+    /// (`UNKNOWN_CONTACT`), not an error; an undefined category is `NotFound`.
+    #[uniffi::method(default(category = None))]
+    pub fn can_send(
+        &self,
+        who: String,
+        channel: Channel,
+        category: Option<String>,
+    ) -> Result<SendDecision> {
+        guard(|| Ok(self.book.can_send(&who, channel, category.as_deref())?))
+    }
+
+    /// `canSend` for a list of recipients (each any identifier `canSend` takes), read
+    /// from one snapshot of the book: one decision per entry of `ids`, in order. At most
+    /// 1000 ids per call (more is a `Validation` error).
+    #[uniffi::method(default(category = None))]
+    pub fn can_send_many(
+        &self,
+        ids: Vec<String>,
+        channel: Channel,
+        category: Option<String>,
+    ) -> Result<Vec<SendDecision>> {
+        guard(|| {
+            Ok(self
+                .book
+                .can_send_many(&ids, channel, category.as_deref())?)
+        })
+    }
+
+    // --- categories and segments -----------------------------------------------------
+
+    /// Defines a subscription category: its key is the title's slug, and a segment is
+    /// created to hold its subscribers.
+    pub fn define_category(&self, title: String) -> Result<Category> {
+        guard(|| Ok(self.book.define_category(&title)?))
+    }
+
+    /// Every category, by key.
+    pub fn categories(&self) -> Result<Vec<Category>> {
+        guard(|| Ok(self.book.categories()?))
+    }
+
+    /// Renames the category `key`; the key stays (integrations use it) and its segment
+    /// takes the new title too, so a title another segment has is a `Conflict`.
+    pub fn update_category(&self, key: String, title: String) -> Result<Category> {
+        guard(|| Ok(self.book.update_category(&key, &title)?))
+    }
+
+    /// Deletes the category `key`, its segment, and every contact's subscription to it.
+    pub fn delete_category(&self, key: String) -> Result<()> {
+        guard(|| Ok(self.book.delete_category(&key)?))
+    }
+
+    /// Subscribes the contact to the category `key`.
+    pub fn add_category(&self, id: String, key: String) -> Result<Contact> {
+        guard(|| Ok(self.book.add_category(&id, &key)?))
+    }
+
+    /// Unsubscribes the contact from the category `key`.
+    pub fn remove_category(&self, id: String, key: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_category(&id, &key)?))
+    }
+
+    /// Creates a static segment.
+    pub fn create_segment(&self, name: String) -> Result<Segment> {
+        guard(|| Ok(self.book.create_segment(&name)?))
+    }
+
+    /// Every segment, in creation order.
+    pub fn segments(&self) -> Result<Vec<Segment>> {
+        guard(|| Ok(self.book.segments()?))
+    }
+
+    /// Renames a static segment; a name another segment has is a `Conflict` on `name`. A
+    /// category's segment is renamed with its category (`updateCategory`): renaming it
+    /// here is a `Validation` error on `segment`.
+    pub fn update_segment(&self, id: String, name: String) -> Result<Segment> {
+        guard(|| Ok(self.book.update_segment(&id, &name)?))
+    }
+
+    /// Deletes a static segment and every membership in it. A category's segment goes
+    /// with its category (`deleteCategory`): deleting it here is a `Validation` error on
+    /// `segment`.
+    pub fn delete_segment(&self, id: String) -> Result<()> {
+        guard(|| Ok(self.book.delete_segment(&id)?))
+    }
+
+    /// Adds the contact to a static segment.
+    pub fn add_to_segment(&self, id: String, segment_id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.add_to_segment(&id, &segment_id)?))
+    }
+
+    /// Removes the contact from a static segment.
+    pub fn remove_from_segment(&self, id: String, segment_id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.remove_from_segment(&id, &segment_id)?))
+    }
+
+    /// A page of a segment's live members in creation order.
+    #[uniffi::method(default(query))]
+    pub fn segment_members(&self, segment_id: String, query: ListQuery) -> Result<ContactPage> {
+        guard(|| {
+            Ok(self
+                .book
+                .segment_members(&segment_id, &query.into_core()?)?)
+        })
+    }
+
+    // --- additional fields -----------------------------------------------------------
+
+    /// Defines (or redefines) an additional field.
+    pub fn define_field(&self, definition: FieldDefinition) -> Result<FieldDefinition> {
+        guard(|| Ok(self.book.define_field(definition.into_core()?)?.into()))
+    }
+
+    /// Every field definition, by key.
+    pub fn field_definitions(&self) -> Result<Vec<FieldDefinition>> {
+        guard(|| {
+            Ok(self
+                .book
+                .field_definitions()?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
+    /// Renames the field `key` and adds options at the end of a `LIST` or `MULTILIST`
+    /// field's options. Options are never taken away, so every stored value stays valid.
+    pub fn update_field(&self, key: String, update: FieldUpdate) -> Result<FieldDefinition> {
+        guard(|| Ok(self.book.update_field(&key, update)?.into()))
+    }
+
+    /// Deletes the field definition `key` and every contact's value of it.
+    pub fn delete_field(&self, key: String) -> Result<()> {
+        guard(|| Ok(self.book.delete_field(&key)?))
+    }
+
+    /// Sets the field `key`, parsing `value` against its definition.
+    pub fn set_field(&self, id: String, key: String, value: FieldInput) -> Result<Contact> {
+        guard(|| {
+            let value = value.into_core(&key)?;
+            Ok(self.book.set_field(&id, &key, value)?)
+        })
+    }
+
+    /// Removes the field `key` from the contact.
+    pub fn clear_field(&self, id: String, key: String) -> Result<Contact> {
+        guard(|| Ok(self.book.clear_field(&id, &key)?))
+    }
+
+    // --- activity --------------------------------------------------------------------
+
+    /// Records a campaign message, or a status update of one (statuses move forward
+    /// only; spam, unsubscribed and hard bounces suppress the address).
+    pub fn record_campaign(&self, id: String, input: CampaignInput) -> Result<Activity> {
+        guard(|| Ok(self.book.record_campaign(&id, input)?.into()))
+    }
+
+    /// Records an event.
+    pub fn record_event(&self, id: String, input: EventInput) -> Result<Activity> {
+        guard(|| Ok(self.book.record_event(&id, input.into_core()?)?.into()))
+    }
+
+    /// Records an order, or updates the one with the same `externalId`.
+    pub fn record_order(&self, id: String, input: OrderInput) -> Result<Activity> {
+        guard(|| Ok(self.book.record_order(&id, input.into_core()?)?.into()))
+    }
+
+    /// A page of the contact's timeline, newest first.
+    #[uniffi::method(default(query))]
+    pub fn activity(&self, id: String, query: ActivityQuery) -> Result<ActivityPage> {
+        guard(|| Ok(activity_page(self.book.activity(&id, &query.into_core()?)?)))
+    }
+}
