@@ -31,7 +31,7 @@ pub fn run(path: &Path, n: usize, lookups: usize, rows: &mut Vec<Row>) -> (f64, 
         assert_eq!(theirs.web_push.len(), ours.web_push.len());
         assert_eq!(theirs.categories.len(), ours.categories.len());
         assert_eq!(theirs.fields.len(), ours.fields.len());
-        assert_eq!(theirs.orders.len() as u64, ours.order_stats.order_count);
+        assert_eq!(theirs.orders.len() as i64, ours.order_stats.order_count);
         assert_eq!(theirs.segments.len(), ours.segments.len());
         assert_eq!(theirs.suppressions.len(), ours.suppressions.len());
     }

@@ -47,6 +47,8 @@ dependencies {
     api("net.java.dev.jna:jna:5.19.1@aar")
     // AsyncContactBook's suspend functions.
     api("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.10.2")
+    // Event params (JsonObject).
+    api("org.jetbrains.kotlinx:kotlinx-serialization-json:1.9.0")
     // The Android flavour of the generated code annotates its API-level checks.
     implementation("androidx.annotation:annotation:1.9.1")
     if (desugar) {

@@ -1,7 +1,7 @@
 //! The activity timeline: campaigns sent, events tracked, orders placed (the core's
 //! `model::activity`).
 
-use crate::scalars::{read_decimal, DecimalText, ExactDecimal, UtcDateTime};
+use crate::scalars::{read_decimal, DecimalText, EventParams, ExactDecimal, UtcDateTime};
 use contactkit as core;
 use contactkit::validate::limits;
 use contactkit::{
@@ -103,7 +103,7 @@ pub struct CampaignInput {
 }
 
 /// Something the contact did (`Activity.Event`'s detail): the core's `Event` with its
-/// params as JSON text.
+/// params as [`EventParams`].
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 #[uniffi(name = "EventDetail")]
 pub struct Event {
@@ -111,8 +111,8 @@ pub struct Event {
     pub name: String,
     /// The event's key value.
     pub key_value: Option<String>,
-    /// Free parameters: a JSON object as text.
-    pub params_json: String,
+    /// Free parameters, a JSON object.
+    pub params: EventParams,
     /// Workflows the event started.
     pub workflows: Vec<String>,
 }
@@ -120,7 +120,7 @@ pub struct Event {
 /// What a caller sends to record an event.
 ///
 /// A binding record, not the core's: the core's params are a `serde_json` map, which
-/// uniffi cannot carry; here they are JSON text, bounded before it is parsed.
+/// uniffi cannot carry; here they are [`EventParams`], bounded before they are parsed.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EventInput {
     /// Event name (at most 100 characters, none of `< ; ' " \ / | ^ ? ! , >`).
@@ -128,9 +128,10 @@ pub struct EventInput {
     /// The event's key value (e.g. a product id).
     #[uniffi(default)]
     pub key_value: Option<String>,
-    /// Free parameters: a JSON object as text, e.g. `{"sku": "A-1", "qty": 2}`.
+    /// Free parameters, a JSON object such as `{"sku": "A-1", "qty": 2}` (at most 64 KiB
+    /// as JSON, nested at most 32 deep).
     #[uniffi(default)]
-    pub params_json: Option<String>,
+    pub params: Option<EventParams>,
     /// Workflows the event started.
     #[uniffi(default)]
     pub workflows: Vec<String>,
@@ -142,9 +143,9 @@ pub struct EventInput {
 impl EventInput {
     pub(crate) fn into_core(self) -> Result<core::EventInput> {
         Ok(core::EventInput {
-            params: match self.params_json {
+            params: match self.params {
                 None => serde_json::Map::new(),
-                Some(text) => parse_params(&text)?,
+                Some(EventParams(text)) => parse_params(&text)?,
             },
             at: self.at,
             name: self.name,
@@ -448,7 +449,7 @@ impl From<core::Activity> for Activity {
                 detail: Event {
                     name: e.name,
                     key_value: e.key_value,
-                    params_json: serde_json::Value::Object(e.params).to_string(),
+                    params: EventParams(serde_json::Value::Object(e.params).to_string()),
                     workflows: e.workflows,
                 },
             },
@@ -610,7 +611,7 @@ mod tests {
         let event = |params: &str| EventInput {
             name: "e".into(),
             key_value: None,
-            params_json: Some(params.into()),
+            params: Some(EventParams(params.into())),
             workflows: vec![],
             at: None,
         };

@@ -33,7 +33,7 @@ pub enum Source {
 #[uniffi::remote(Record)]
 pub struct OrderStats {
     /// Orders of any status.
-    pub order_count: u64,
+    pub order_count: i64,
     /// Sum of delivered orders' amounts per ISO 4217 currency, as decimal strings.
     pub revenue: Revenue,
     /// When the latest order was placed.

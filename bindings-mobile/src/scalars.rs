@@ -44,6 +44,14 @@ impl From<CalendarDate> for DateText {
     }
 }
 
+/// An event's params, a JSON object: `kotlinx.serialization.json.JsonObject` in Kotlin;
+/// its JSON text in Swift, which has no JSON element type (decode it with `JSONDecoder`
+/// into a `Decodable` of the app's). Kept as text across the boundary, so that no
+/// generated converter recurses into it: the binding bounds its size and nesting before
+/// it parses it on the field `params` (`crate::activity`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventParams(pub String);
+
 /// Sums per ISO 4217 currency (`OrderStats.revenue`).
 pub type Revenue = BTreeMap<String, ExactDecimal>;
 
@@ -74,6 +82,12 @@ uniffi::custom_type!(ExactDecimal, String, {
     remote,
     lower: |decimal| decimal.to_string(),
     try_lift: |text| Ok(read_decimal("decimal", &DecimalText(text)).map_err(ContactKitError::from)?),
+});
+
+// Lifting never fails: the text is read where its field is known.
+uniffi::custom_type!(EventParams, String, {
+    lower: |params| params.0,
+    try_lift: |text| Ok(EventParams(text)),
 });
 
 // Lifting never fails: the text is read where its field is known.

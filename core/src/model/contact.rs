@@ -128,8 +128,9 @@ impl ContactRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrderStats {
-    /// Orders of any status.
-    pub order_count: u64,
+    /// Orders of any status. Signed, as SQLite counts: the mobile binding carries this
+    /// record as it is, and a count is a `Long` in Kotlin (an unsigned one is not).
+    pub order_count: i64,
     /// Sum of delivered orders' amounts, per ISO 4217 currency.
     pub revenue: BTreeMap<String, Decimal>,
     /// When the latest order was placed.

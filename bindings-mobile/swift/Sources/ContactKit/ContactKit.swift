@@ -503,22 +503,6 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
     typealias FfiType = Int64
     typealias SwiftType = Int64
@@ -5539,7 +5523,7 @@ public func FfiConverterTypeDeviceInput_lower(_ value: DeviceInput) -> RustBuffe
 
 /**
  * Something the contact did (`Activity.Event`'s detail): the core's `Event` with its
- * params as JSON text.
+ * params as [`EventParams`].
  */
 public struct EventDetail: Equatable, Hashable {
     /**
@@ -5551,9 +5535,9 @@ public struct EventDetail: Equatable, Hashable {
      */
     public var keyValue: String?
     /**
-     * Free parameters: a JSON object as text.
+     * Free parameters, a JSON object.
      */
-    public var paramsJson: String
+    public var params: EventParams
     /**
      * Workflows the event started.
      */
@@ -5569,14 +5553,14 @@ public struct EventDetail: Equatable, Hashable {
          * The event's key value.
          */keyValue: String?, 
         /**
-         * Free parameters: a JSON object as text.
-         */paramsJson: String, 
+         * Free parameters, a JSON object.
+         */params: EventParams, 
         /**
          * Workflows the event started.
          */workflows: [String]) {
         self.name = name
         self.keyValue = keyValue
-        self.paramsJson = paramsJson
+        self.params = params
         self.workflows = workflows
     }
 
@@ -5598,7 +5582,7 @@ public struct FfiConverterTypeEventDetail: FfiConverterRustBuffer {
             try EventDetail(
                 name: FfiConverterString.read(from: &buf), 
                 keyValue: FfiConverterOptionString.read(from: &buf), 
-                paramsJson: FfiConverterString.read(from: &buf), 
+                params: FfiConverterTypeEventParams.read(from: &buf), 
                 workflows: FfiConverterSequenceString.read(from: &buf)
         )
     }
@@ -5606,7 +5590,7 @@ public struct FfiConverterTypeEventDetail: FfiConverterRustBuffer {
     public static func write(_ value: EventDetail, into buf: inout [UInt8]) {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.keyValue, into: &buf)
-        FfiConverterString.write(value.paramsJson, into: &buf)
+        FfiConverterTypeEventParams.write(value.params, into: &buf)
         FfiConverterSequenceString.write(value.workflows, into: &buf)
     }
 }
@@ -5631,7 +5615,7 @@ public func FfiConverterTypeEventDetail_lower(_ value: EventDetail) -> RustBuffe
  * What a caller sends to record an event.
  *
  * A binding record, not the core's: the core's params are a `serde_json` map, which
- * uniffi cannot carry; here they are JSON text, bounded before it is parsed.
+ * uniffi cannot carry; here they are [`EventParams`], bounded before they are parsed.
  */
 public struct EventInput: Equatable, Hashable {
     /**
@@ -5643,9 +5627,10 @@ public struct EventInput: Equatable, Hashable {
      */
     public var keyValue: String?
     /**
-     * Free parameters: a JSON object as text, e.g. `{"sku": "A-1", "qty": 2}`.
+     * Free parameters, a JSON object such as `{"sku": "A-1", "qty": 2}` (at most 64 KiB
+     * as JSON, nested at most 32 deep).
      */
-    public var paramsJson: String?
+    public var params: EventParams?
     /**
      * Workflows the event started.
      */
@@ -5665,8 +5650,9 @@ public struct EventInput: Equatable, Hashable {
          * The event's key value (e.g. a product id).
          */keyValue: String? = nil, 
         /**
-         * Free parameters: a JSON object as text, e.g. `{"sku": "A-1", "qty": 2}`.
-         */paramsJson: String? = nil, 
+         * Free parameters, a JSON object such as `{"sku": "A-1", "qty": 2}` (at most 64 KiB
+         * as JSON, nested at most 32 deep).
+         */params: EventParams? = nil, 
         /**
          * Workflows the event started.
          */workflows: [String] = [], 
@@ -5675,7 +5661,7 @@ public struct EventInput: Equatable, Hashable {
          */at: UtcDateTime? = nil) {
         self.name = name
         self.keyValue = keyValue
-        self.paramsJson = paramsJson
+        self.params = params
         self.workflows = workflows
         self.at = at
     }
@@ -5698,7 +5684,7 @@ public struct FfiConverterTypeEventInput: FfiConverterRustBuffer {
             try EventInput(
                 name: FfiConverterString.read(from: &buf), 
                 keyValue: FfiConverterOptionString.read(from: &buf), 
-                paramsJson: FfiConverterOptionString.read(from: &buf), 
+                params: FfiConverterOptionTypeEventParams.read(from: &buf), 
                 workflows: FfiConverterSequenceString.read(from: &buf), 
                 at: FfiConverterOptionTypeUtcDateTime.read(from: &buf)
         )
@@ -5707,7 +5693,7 @@ public struct FfiConverterTypeEventInput: FfiConverterRustBuffer {
     public static func write(_ value: EventInput, into buf: inout [UInt8]) {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.keyValue, into: &buf)
-        FfiConverterOptionString.write(value.paramsJson, into: &buf)
+        FfiConverterOptionTypeEventParams.write(value.params, into: &buf)
         FfiConverterSequenceString.write(value.workflows, into: &buf)
         FfiConverterOptionTypeUtcDateTime.write(value.at, into: &buf)
     }
@@ -6934,7 +6920,7 @@ public struct OrderStats: Equatable, Hashable {
     /**
      * Orders of any status.
      */
-    public var orderCount: UInt64
+    public var orderCount: Int64
     /**
      * Sum of delivered orders' amounts per ISO 4217 currency, as decimal strings.
      */
@@ -6949,7 +6935,7 @@ public struct OrderStats: Equatable, Hashable {
     public init(
         /**
          * Orders of any status.
-         */orderCount: UInt64, 
+         */orderCount: Int64, 
         /**
          * Sum of delivered orders' amounts per ISO 4217 currency, as decimal strings.
          */revenue: Revenue, 
@@ -6977,14 +6963,14 @@ public struct FfiConverterTypeOrderStats: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderStats {
         return
             try OrderStats(
-                orderCount: FfiConverterUInt64.read(from: &buf), 
+                orderCount: FfiConverterInt64.read(from: &buf), 
                 revenue: FfiConverterTypeRevenue.read(from: &buf), 
                 lastOrderAt: FfiConverterOptionTypeUtcDateTime.read(from: &buf)
         )
     }
 
     public static func write(_ value: OrderStats, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.orderCount, into: &buf)
+        FfiConverterInt64.write(value.orderCount, into: &buf)
         FfiConverterTypeRevenue.write(value.revenue, into: &buf)
         FfiConverterOptionTypeUtcDateTime.write(value.lastOrderAt, into: &buf)
     }
@@ -11098,6 +11084,30 @@ fileprivate struct FfiConverterOptionTypeDecimalText: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeEventParams: FfiConverterRustBuffer {
+    typealias SwiftType = EventParams?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeEventParams.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeEventParams.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeExactDecimal: FfiConverterRustBuffer {
     typealias SwiftType = ExactDecimal?
 
@@ -11770,6 +11780,46 @@ public func FfiConverterTypeDecimalText_lift(_ value: RustBuffer) throws -> Deci
 #endif
 public func FfiConverterTypeDecimalText_lower(_ value: DecimalText) -> RustBuffer {
     return FfiConverterTypeDecimalText.lower(value)
+}
+
+
+
+public typealias EventParams = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventParams: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventParams {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: EventParams, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> EventParams {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: EventParams) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventParams_lift(_ value: RustBuffer) throws -> EventParams {
+    return try FfiConverterTypeEventParams.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventParams_lower(_ value: EventParams) -> RustBuffer {
+    return FfiConverterTypeEventParams.lower(value)
 }
 
 

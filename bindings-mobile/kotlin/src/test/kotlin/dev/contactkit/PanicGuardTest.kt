@@ -1,5 +1,6 @@
 package dev.contactkit
 
+import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -89,12 +90,15 @@ class PanicGuardTest {
         "activity" to { b -> b.activity(id) },
     )
 
-    /** Every operation of ContactBook, as the generated interface declares them. */
-    private fun methods(): Set<String> = ContactBookInterface::class.java.declaredMethods
+    /** The methods a generated interface declares. */
+    private fun methodsOf(type: Class<*>): Set<String> = type.declaredMethods
         .filter { !it.isSynthetic && !Modifier.isStatic(it.modifiers) }
         // A method taking or returning an unsigned type would be mangled on the JVM (`f-s-VKNKU`).
         .map { it.name.substringBefore('-') }
         .toSet()
+
+    /** Every operation of ContactBook; `asyncBook()` only wraps the handle. */
+    private fun methods(): Set<String> = methodsOf(ContactBookInterface::class.java) - "asyncBook"
 
     @Test
     fun theTableCoversEveryMethod() {
@@ -117,6 +121,32 @@ class PanicGuardTest {
         ContactBook.inMemory().use { book ->
             book.create(ContactInput(email = "after@example.com"))
             assertEquals(1L, book.count())
+        }
+    }
+
+    /**
+     * AsyncContactBook has every operation of ContactBook and no other (`blockingBook()`
+     * aside), and each runs the guarded blocking one: a panic in a suspend function is
+     * `Internal` too, on whichever thread the coroutine resumes.
+     */
+    @Test
+    fun theSuspendFormsAreTheSameOperationsGuardedTheSameWay() {
+        assertEquals(methods().sorted(), (methodsOf(AsyncContactBookInterface::class.java) - "blockingBook").sorted())
+        ContactBook.panickingForTest().asyncBook().use { book ->
+            val calls: Map<String, suspend () -> Any?> = mapOf(
+                "create" to { book.create(contact) },
+                "count" to { book.count() },
+                "importContacts" to { book.importContacts(listOf(contact), DedupeOn.EMAIL) },
+                "canSend" to { book.canSend(id, Channel.EMAIL) },
+                "activity" to { book.activity(id) },
+                "now" to { book.now() },
+            )
+            for ((name, call) in calls) {
+                repeat(2) {
+                    val e = assertThrows<ContactKitException.Internal>(name) { runBlocking { call() } }
+                    assertTrue(e.reason.contains("a deliberate panic inside ContactKit"), "$name: ${e.reason}")
+                }
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.contactkit
 
+import kotlinx.serialization.json.buildJsonObject
+import kotlinx.serialization.json.put
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
@@ -29,7 +31,7 @@ fun quickStart(filesDir: File): Contact {
     )
 
     // Record what happened; instants are java.time.Instant, money java.math.BigDecimal.
-    book.recordEvent(me.id, EventInput(name = "opened_app", paramsJson = """{"screen": "home"}"""))
+    book.recordEvent(me.id, EventInput(name = "opened_app", params = buildJsonObject { put("screen", "home") }))
     book.recordOrder(me.id, OrderInput(externalId = "order-1", amount = BigDecimal("19.90"), currency = "EUR"))
 
     // Check consent before sending.
@@ -86,7 +88,7 @@ class QuickStartTest {
         assertEquals(null, me.language)
         assertEquals(listOf("fcm-token-1"), me.devices.map { it.token })
         assertEquals(listOf("weekly-news"), me.categories)
-        assertEquals(1uL, me.orderStats.orderCount)
+        assertEquals(1L, me.orderStats.orderCount)
         ContactBook.open(File(dir, "contacts.db").path).use { book ->
             assertEquals(2, book.activity(me.id).items.size)
         }

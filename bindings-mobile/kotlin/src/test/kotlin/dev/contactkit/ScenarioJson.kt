@@ -1,5 +1,7 @@
 package dev.contactkit
 
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.jsonObject
 import org.json.JSONArray
 import org.json.JSONObject
 import java.math.BigDecimal
@@ -295,7 +297,7 @@ object ScenarioJson {
         return EventInput(
             name = o.str("name") ?: "",
             keyValue = o.str("key_value"),
-            paramsJson = o.obj("params")?.toString(),
+            params = o.obj("params")?.let { Json.parseToJsonElement(it.toString()).jsonObject },
             workflows = o.strings("workflows") ?: emptyList(),
             at = o.at("at"),
         )
@@ -407,7 +409,7 @@ object ScenarioJson {
             "updated_at" to time(it.updatedAt),
             "source" to name(it.source),
             "order_stats" to obj(
-                "order_count" to it.orderStats.orderCount.toLong(),
+                "order_count" to it.orderStats.orderCount,
                 "revenue" to JSONObject(it.orderStats.revenue.mapValues { (_, sum) -> sum.toPlainString() }),
                 "last_order_at" to time(it.orderStats.lastOrderAt),
             ),
@@ -449,7 +451,7 @@ object ScenarioJson {
             is Activity.Event -> common("event", a.id, a.contactId, a.at, a.color, a.icon).also { o ->
                 val e = a.detail
                 o.put("name", e.name).put("key_value", e.keyValue ?: JSONObject.NULL)
-                    .put("params", JSONObject(e.paramsJson)).put("workflows", JSONArray(e.workflows))
+                    .put("params", JSONObject(e.params.toString())).put("workflows", JSONArray(e.workflows))
             }
             is Activity.Order -> common("order", a.id, a.contactId, a.at, a.color, a.icon).also { o ->
                 val r = a.detail

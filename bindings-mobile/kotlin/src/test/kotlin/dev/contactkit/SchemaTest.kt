@@ -16,9 +16,6 @@ import java.lang.reflect.Modifier
 class SchemaTest {
     /** Kotlin property name → core key, where the binding's record names a key otherwise. */
     private val renamed = mapOf(
-        // The core's params are a JSON map; Kotlin gets them as JSON text.
-        "EventDetail" to mapOf("params_json" to "params"),
-        "EventInput" to mapOf("params_json" to "params"),
         // serde renames the core's field_type to `type`; uniffi keeps the Rust name.
         "FieldDefinition" to mapOf("field_type" to "type"),
     )

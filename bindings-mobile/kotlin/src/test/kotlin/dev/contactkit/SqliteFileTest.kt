@@ -1,5 +1,7 @@
 package dev.contactkit
 
+import kotlinx.serialization.json.buildJsonObject
+import kotlinx.serialization.json.put
 import dev.contactkit.Fixtures.START
 import dev.contactkit.Fixtures.device
 import dev.contactkit.Fixtures.webPush
@@ -37,7 +39,7 @@ class SqliteFileTest {
             clock.advance(Duration.ofMinutes(5))
             book.unsubscribe(c.id, Channel.SMS, "stop")
             book.recordOrder(c.id, OrderInput(externalId = "o-1", amount = BigDecimal("12.50"), currency = "EUR", status = OrderStatus.DELIVERED))
-            book.recordEvent(c.id, EventInput(name = "opened_app", paramsJson = """{"screen":"home"}"""))
+            book.recordEvent(c.id, EventInput(name = "opened_app", params = buildJsonObject { put("screen", "home") }))
             book.get(c.id)!! to book.activity(c.id).items
         }
         assertEquals("+380671234567", written.phone)

@@ -3,6 +3,7 @@ package dev.contactkit.sample
 import dev.contactkit.ContactBook
 import dev.contactkit.ContactInput
 import dev.contactkit.DedupeOn
+import kotlinx.coroutines.runBlocking
 import java.io.File
 import java.lang.management.ManagementFactory
 import java.nio.file.Files
@@ -39,11 +40,32 @@ fun main() {
     check(found != null)
     dir.deleteRecursively()
 
+    // What a suspend call costs over the blocking one: the hop to the library's thread
+    // pool and back. The same 5,000 lookups in one in-memory book, after a warm-up.
+    val book = ContactBook.inMemory()
+    val id = book.create(ContactInput(email = "ann@example.com")).id
+    val suspending = book.asyncBook()
+    val lookups = 5_000
+    fun blockingLookups() = repeat(lookups) { book.get(id) }
+    fun suspendingLookups() = runBlocking { repeat(lookups) { suspending.get(id) } }
+    blockingLookups()
+    suspendingLookups()
+    start = System.nanoTime()
+    blockingLookups()
+    val blockingEach = millisSince(start) * 1000 / lookups
+    start = System.nanoTime()
+    suspendingLookups()
+    val suspendingEach = millisSince(start) * 1000 / lookups
+    suspending.close()
+    book.close()
+
     println("JVM start to main:                      ${mainStart - jvmStart} ms")
     println("first call (load library + inMemory()): ${"%.1f".format(firstCall)} ms")
     println("JVM start to first call returned:       $sinceJvmStart ms")
     println("second inMemory():                      ${"%.2f".format(secondCall)} ms")
     println("open a 100-contact file + findByEmail:  ${"%.2f".format(openAndQuery)} ms")
+    println("get(id), blocking, each:                ${"%.1f".format(blockingEach)} µs")
+    println("get(id), suspending, each:              ${"%.1f".format(suspendingEach)} µs (${"%.2f".format(suspendingEach / blockingEach)}× the blocking call)")
 }
 
 private fun millisSince(start: Long) = (System.nanoTime() - start) / 1e6

@@ -1,10 +1,17 @@
 package dev.contactkit.sample
 
+import dev.contactkit.Activity
+import dev.contactkit.AsyncContactBook
 import dev.contactkit.Channel
 import dev.contactkit.ContactBook
 import dev.contactkit.ContactInput
 import dev.contactkit.DedupeOn
+import dev.contactkit.EventInput
 import dev.contactkit.SendReason
+import kotlinx.coroutines.runBlocking
+import kotlinx.serialization.json.buildJsonObject
+import kotlinx.serialization.json.jsonPrimitive
+import kotlinx.serialization.json.put
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -31,6 +38,18 @@ class SampleTest {
             val stranger = book.canSend("nobody@example.com", Channel.EMAIL)
             assertFalse(stranger.allowed)
             assertEquals(SendReason.UNKNOWN_CONTACT, stranger.reason)
+        }
+    }
+
+    // kotlinx.coroutines and kotlinx.serialization come with the jar's own dependencies:
+    // this project declares neither.
+    @Test
+    fun `a suspending book records an event with JSON params`(@TempDir dir: File) = runBlocking {
+        AsyncContactBook.open(File(dir, "contacts.db").path).use { book ->
+            val ann = book.upsert(ContactInput(email = "ann@example.com"), DedupeOn.EMAIL)
+            val event = book.recordEvent(ann.id, EventInput(name = "opened_app", params = buildJsonObject { put("screen", "home") }))
+            assertEquals("home", (event as Activity.Event).detail.params.getValue("screen").jsonPrimitive.content)
+            assertEquals(1L, book.count())
         }
     }
 
