@@ -89,21 +89,22 @@ mod tests {
         };
         let created = wait(book.create(input)).unwrap();
         let blocking = book.blocking_book();
-        assert_eq!(blocking.get(created.id.clone()).unwrap(), Some(created.clone()));
+        assert_eq!(
+            blocking.get(created.id.clone()).unwrap(),
+            Some(created.clone())
+        );
         assert_eq!(wait(blocking.async_book().count()).unwrap(), 1);
     }
 
     #[test]
     fn an_async_operation_fails_as_the_blocking_one_does() {
         let book = AsyncContactBook::in_memory();
-        let input = ContactInput {
+        let bad = || ContactInput {
             email: Some("not an email".into()),
             ..ContactInput::default()
         };
-        let error = wait(book.create(input)).unwrap_err();
-        assert_eq!(error, book.blocking_book().create(ContactInput {
-            email: Some("not an email".into()),
-            ..ContactInput::default()
-        }).unwrap_err());
+        let blocking = book.blocking_book().create(bad()).unwrap_err();
+        assert_eq!(wait(book.create(bad())).unwrap_err(), blocking);
+        assert_eq!(wait(book.count()).unwrap(), 0);
     }
 }
