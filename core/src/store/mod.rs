@@ -6,6 +6,7 @@
 //! The trait mentions no database: the in-memory reference store, the SQLite store
 //! and a future server store implement the same calls.
 
+mod codec;
 mod memory;
 pub mod sqlite;
 

@@ -1,12 +1,11 @@
 //! Timeline items: indexed columns for the queries (contact, kind, time, message,
 //! order id) and the item's detail as JSON.
 
-use super::codec::{self, instant, millis};
+use crate::store::codec::{self, instant, millis, millis_up};
 use super::{decoded, storage_error};
 use crate::model::{Activity, ActivityDetail};
 use crate::store::ActivityFilter;
 use crate::Result;
-use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const COLUMNS: &str = "id, contact_id, at, kind, detail";
@@ -32,16 +31,6 @@ fn detail(kind: &str, json: &str) -> Result<ActivityDetail> {
         other => Err(crate::Error::storage(format!(
             "unknown activity kind {other:?}"
         ))),
-    }
-}
-
-/// Milliseconds since the epoch, rounded up to the next whole millisecond.
-fn millis_up(at: DateTime<Utc>) -> i64 {
-    let floor = millis(at);
-    if at.timestamp_subsec_nanos().is_multiple_of(1_000_000) {
-        floor
-    } else {
-        floor.saturating_add(1)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Suppressions, categories, segments and field definitions.
 
-use super::codec::{self, instant, millis};
+use crate::store::codec::{self, instant, millis};
 use super::{decoded, storage_error};
 use crate::model::{Category, FieldDefinition, Segment, SuppressionRecord};
 use crate::Result;

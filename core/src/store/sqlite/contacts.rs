@@ -1,7 +1,7 @@
 //! Contacts and their child rows (devices, web push, categories, segment
 //! memberships, field values): one row set per contact, replaced whole on save.
 
-use super::codec::{self, instant, millis};
+use crate::store::codec::{self, instant, millis};
 use super::{decoded, storage_error};
 use crate::model::{
     Address, ContactRecord, Identifier, MobilePushDevice, Telegram, WebPushSubscription,

@@ -17,7 +17,6 @@
 
 mod activities;
 mod catalog;
-mod codec;
 mod contacts;
 pub mod schema;
 

@@ -1,5 +1,7 @@
-//! Conversions between model values and SQLite columns: times as integer
-//! milliseconds, enums as their lowercase names, field values as a type and text.
+//! Conversions between model values and database columns, shared by the SQLite and
+//! PostgreSQL stores so that both keep a value the same way: times as integer
+//! milliseconds, enums as their lowercase names, whole values as JSON text, field
+//! values as a type and text.
 
 use crate::model::FieldValue;
 use crate::{Error, Result};
@@ -11,6 +13,18 @@ use serde::Serialize;
 /// Milliseconds since the Unix epoch (all stamps are whole milliseconds).
 pub fn millis(at: DateTime<Utc>) -> i64 {
     at.timestamp_millis()
+}
+
+/// Milliseconds since the epoch, rounded up to the next whole millisecond: a
+/// caller's bound may be finer than the stored stamps, and `at >= since` holds for a
+/// stored stamp exactly when `at_ms >= millis_up(since)` (likewise for `<`).
+pub fn millis_up(at: DateTime<Utc>) -> i64 {
+    let floor = millis(at);
+    if at.timestamp_subsec_nanos().is_multiple_of(1_000_000) {
+        floor
+    } else {
+        floor.saturating_add(1)
+    }
 }
 
 /// An instant back from milliseconds.
