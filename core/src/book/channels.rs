@@ -92,7 +92,7 @@ impl ContactBook {
         id: &str,
         what: &str,
         key: &str,
-        remove: impl FnOnce(&mut ContactRecord) -> bool,
+        mut remove: impl FnMut(&mut ContactRecord) -> bool,
     ) -> Result<Contact> {
         self.atomic(|unit| {
             let mut record = unit.live_contact(id)?;

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 /// key, address, time zone, language, Telegram, email and phone. The rest (id,
 /// location, devices, web push, categories, segments, fields) is checked by the
 /// merge, which needs the store or the unit of work's clock.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct CheckedInput {
     /// The input as given: the merge reads the unchecked parts from it, and error
     /// messages quote its values.
@@ -38,7 +38,7 @@ pub(super) struct CheckedInput {
 /// book's default). The contact's region is only known to the merge when the input
 /// leaves the address as it is; if it is another region the merge reads the number
 /// again, so a failure here is kept rather than reported.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct CheckedPhone {
     pub raw: String,
     pub region: Option<String>,

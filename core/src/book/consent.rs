@@ -78,7 +78,7 @@ impl ContactBook {
         let address = self.suppression_key(channel, address)?;
         let reason = optional_text("reason", reason, MAX_REASON_CHARS)?;
         self.atomic(|unit| {
-            unit.suppress(channel, &address, kind, unit.now, reason)?;
+            unit.suppress(channel, &address, kind, unit.now, reason.clone())?;
             let mut records = unit.tx.suppressions(&address)?;
             records.retain(|r| r.channel == channel);
             Ok(records)
@@ -167,7 +167,7 @@ impl ContactBook {
         self.atomic(|unit| {
             let record = unit.live_contact(id)?;
             let address = require_address(&record, channel)?;
-            unit.suppress(channel, &address, kind, unit.now, reason)?;
+            unit.suppress(channel, &address, kind, unit.now, reason.clone())?;
             unit.view(record)
         })
     }

@@ -124,7 +124,8 @@ impl ContactBook {
         let mut done = 0u64;
         for batch in batches {
             let batch_len = batch.len() as u64;
-            let batch_report = self.atomic(|unit| unit.import_batch(batch, dedupe_on))?;
+            let mut batch = self.replayable(batch);
+            let batch_report = self.atomic(|unit| unit.import_batch(batch.take()?, dedupe_on))?;
             report.created += batch_report.created;
             report.updated += batch_report.updated;
             report.rejected.extend(batch_report.rejected);

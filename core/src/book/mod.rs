@@ -128,25 +128,41 @@ impl ContactBook {
         self.clock.now()
     }
 
+    /// Wraps an input the unit of work consumes (see [`Replayable`]).
+    fn replayable<T: Clone>(&self, value: T) -> Replayable<T> {
+        Replayable {
+            value: Some(value),
+            clone_each_time: self.store.reruns_units(),
+        }
+    }
+
     /// Runs `work` as one unit of work that may write, with one timestamp.
-    fn atomic<R>(&self, work: impl FnOnce(&mut Unit<'_>) -> Result<R>) -> Result<R> {
+    fn atomic<R>(&self, work: impl FnMut(&mut Unit<'_>) -> Result<R>) -> Result<R> {
         self.unit(Access::Write, work)
     }
 
     /// Runs `work` as one read-only unit of work: it reads one snapshot and does not
     /// wait for writers.
-    fn read<R>(&self, work: impl FnOnce(&mut Unit<'_>) -> Result<R>) -> Result<R> {
+    fn read<R>(&self, work: impl FnMut(&mut Unit<'_>) -> Result<R>) -> Result<R> {
         self.unit(Access::Read, work)
     }
 
-    fn unit<R>(&self, access: Access, work: impl FnOnce(&mut Unit<'_>) -> Result<R>) -> Result<R> {
+    /// Runs `work` in one unit of work of the store.
+    ///
+    /// `work` is `FnMut` because a store may run it more than once: a server store runs
+    /// its units serializably and, when the database aborts one for a conflict with a
+    /// concurrent unit (a serialization failure or a deadlock), rolls it back and runs it
+    /// again (the [`Store`] contract). Each attempt starts from nothing: a fresh [`Unit`]
+    /// with empty caches, the same `now` (the operation's instant is when it was asked
+    /// for), and the answer of the attempt the store committed.
+    fn unit<R>(
+        &self,
+        access: Access,
+        mut work: impl FnMut(&mut Unit<'_>) -> Result<R>,
+    ) -> Result<R> {
         let now = self.clock.now();
-        let mut work = Some(work);
         let mut output = None;
         self.store.unit_of_work(access, &mut |tx| {
-            let work = work
-                .take()
-                .ok_or_else(|| Error::storage("the store ran a unit of work twice"))?;
             let mut unit = Unit {
                 book: self,
                 tx,
@@ -159,6 +175,27 @@ impl ContactBook {
             Ok(())
         })?;
         output.ok_or_else(|| Error::storage("the store did not run the unit of work"))
+    }
+}
+
+/// An operation's input, handed to each attempt of its unit of work
+/// ([`ContactBook::replayable`]): moved into the only attempt when the store never runs
+/// a unit twice, cloned for every attempt when it may.
+struct Replayable<T> {
+    value: Option<T>,
+    clone_each_time: bool,
+}
+
+impl<T: Clone> Replayable<T> {
+    /// The input for this attempt.
+    fn take(&mut self) -> Result<T> {
+        let value = match self.clone_each_time {
+            true => self.value.clone(),
+            false => self.value.take(),
+        };
+        value.ok_or_else(|| {
+            Error::storage("the store ran a unit of work twice but said it never does")
+        })
     }
 }
 

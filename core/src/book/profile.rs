@@ -24,8 +24,9 @@ impl ContactBook {
     /// Creates a contact. Fails with a conflict if its email, phone, external id or
     /// contact key belongs to another contact; push tokens and endpoints move to it.
     pub fn create(&self, input: ContactInput) -> Result<Contact> {
-        let checked = self.check_input(input)?;
+        let mut checked = self.replayable(self.check_input(input)?);
         self.atomic(|unit| {
+            let checked = checked.take()?;
             let source = checked.input.source.unwrap_or_default();
             let blank = unit.blank_record(checked.id.clone(), source);
             if unit.tx.contact(&blank.id)?.is_some() {
@@ -45,8 +46,9 @@ impl ContactBook {
     /// endpoint the input carries), or creates one. Keys absent from the input keep
     /// their values; keys given as null are cleared.
     pub fn upsert(&self, input: ContactInput, dedupe_on: DedupeOn) -> Result<Contact> {
-        let checked = self.check_input(input)?;
+        let mut checked = self.replayable(self.check_input(input)?);
         self.atomic(|unit| {
+            let checked = checked.take()?;
             let source = checked.input.source.unwrap_or_default();
             let (record, _) = unit.upsert(checked, dedupe_on, source)?;
             unit.view(record)
@@ -56,19 +58,23 @@ impl ContactBook {
     /// Adds a contact from a sign-up form: matched on email or phone like an upsert,
     /// with any new email or phone `unconfirmed` until [`ContactBook::confirm`].
     pub fn sign_up(&self, input: ContactInput) -> Result<Contact> {
-        let checked = self.check_input(input)?;
+        let mut checked = self.replayable(self.check_input(input)?);
         self.atomic(|unit| {
-            let (record, _) =
-                unit.upsert(checked, DedupeOn::EmailOrPhone, Source::SubscriptionForm)?;
+            let (record, _) = unit.upsert(
+                checked.take()?,
+                DedupeOn::EmailOrPhone,
+                Source::SubscriptionForm,
+            )?;
             unit.view(record)
         })
     }
 
     /// Changes a live contact: absent keys stay, null keys are cleared.
     pub fn update(&self, id: &str, patch: ContactInput) -> Result<Contact> {
-        let checked = self.check_input(patch)?;
+        let mut checked = self.replayable(self.check_input(patch)?);
         self.atomic(|unit| {
             let before = unit.live_contact(id)?;
+            let checked = checked.take()?;
             let source = checked.input.source.unwrap_or_default();
             let record = unit.merge(before, checked, source, false)?;
             unit.view(record)

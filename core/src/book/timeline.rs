@@ -123,7 +123,7 @@ impl ContactBook {
                 id: unit.new_id(),
                 contact_id: record.id,
                 at: unit.stamp(at),
-                detail: ActivityDetail::Event(event),
+                detail: ActivityDetail::Event(event.clone()),
             };
             unit.tx.put_activity(&activity)?;
             Ok(activity)

@@ -25,6 +25,12 @@ pub trait Store: Send + Sync {
     /// Runs `work` as one unit: everything it writes is committed if it returns
     /// `Ok`, and nothing is if it returns `Err` (or panics).
     ///
+    /// Units are serializable: the outcome is as if units ran one at a time. A store
+    /// that gets there by letting the database abort a unit that conflicts with a
+    /// concurrent one (a serialization failure, a deadlock) rolls it back and calls
+    /// `work` again, on a fresh transaction; it says so with
+    /// [`Store::reruns_units`]. `work` must then be safe to run again: the book's is.
+    ///
     /// A [`Access::Read`] unit sees one consistent snapshot and must not wait for a
     /// writer (a store with many connections runs it beside a write); a write inside
     /// it is refused with [`crate::Error::Storage`] and nothing is kept.
@@ -33,6 +39,13 @@ pub trait Store: Send + Sync {
         access: Access,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
     ) -> Result<()>;
+
+    /// Whether [`Store::unit_of_work`] may call its `work` more than once. The book
+    /// moves an operation's input into its only attempt when this is false, and clones
+    /// it for each attempt when it is true (an import batch is thousands of rows).
+    fn reruns_units(&self) -> bool {
+        false
+    }
 }
 
 /// What a unit of work does, so a store can run reads beside a writer.
