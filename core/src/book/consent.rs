@@ -8,6 +8,7 @@ use crate::model::{
 use crate::validate::{self, limits, optional_text, required_text};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 const MAX_REASON_CHARS: usize = 1000;
 /// The reason recorded when a blacklist gives none.
@@ -136,7 +137,10 @@ impl ContactBook {
     ) -> Result<SendDecision> {
         self.read(|unit| {
             unit.require_category(category)?;
-            unit.decide(who, channel, category)
+            let mut decisions = unit.decide_all(&[who], channel, category)?;
+            decisions
+                .pop()
+                .ok_or_else(|| Error::storage("a send decision went missing"))
         })
     }
 
@@ -151,9 +155,7 @@ impl ContactBook {
         limits::check_count("ids", ids.len(), limits::MAX_PAGE as usize)?;
         self.read(|unit| {
             unit.require_category(category)?;
-            ids.iter()
-                .map(|one| unit.decide(one.as_ref(), channel, category))
-                .collect()
+            unit.decide_all(ids, channel, category)
         })
     }
 
@@ -244,21 +246,36 @@ impl Unit<'_> {
     }
 
     /// The `can_send` answer for the live contact `who` names.
-    fn decide(
+    /// The send decision for each of `names` (any identifiers), in order, with three
+    /// reads for all of them: the contacts they name, and the suppressions at the
+    /// addresses `channel` sends to.
+    fn decide_all<S: AsRef<str>>(
         &mut self,
-        who: &str,
+        names: &[S],
         channel: Channel,
         category: Option<&str>,
-    ) -> Result<SendDecision> {
+    ) -> Result<Vec<SendDecision>> {
         let parts = consent::parts_deciding(channel, category);
-        let Some(record) = self.live_contact_named(who, parts)? else {
-            return Ok(SendReason::UnknownContact.into());
-        };
-        let records = match consent::suppression_address(&record, channel) {
-            Some(address) => self.tx.suppressions(address)?,
-            None => Vec::new(),
-        };
-        Ok(consent::decide(&record, channel, &records, category).into())
+        let records = self.live_contacts_named(names, parts)?;
+        let addresses: Vec<&str> = records
+            .iter()
+            .flatten()
+            .filter_map(|record| consent::suppression_address(record, channel))
+            .collect();
+        let suppressions: HashMap<String, Vec<SuppressionRecord>> =
+            self.tx.suppressions_at(&addresses)?.into_iter().collect();
+        Ok(records
+            .iter()
+            .map(|record| match record {
+                None => SendReason::UnknownContact.into(),
+                Some(record) => {
+                    let held = consent::suppression_address(record, channel)
+                        .and_then(|address| suppressions.get(address))
+                        .map_or(&[][..], Vec::as_slice);
+                    consent::decide(record, channel, held, category).into()
+                }
+            })
+            .collect())
     }
 
     /// Records a suppression at `address` unless one of the same kind is already in

@@ -9,6 +9,7 @@ use crate::model::{
 use crate::store::Parts;
 use crate::validate::{self, limits};
 use crate::{Error, Result};
+use std::collections::HashMap;
 
 /// Page size of `list` and `segment_members` when none is asked for.
 pub(super) const DEFAULT_PAGE: u32 = 100;
@@ -213,29 +214,63 @@ impl Unit<'_> {
         who: &str,
         parts: Parts,
     ) -> Result<Option<ContactRecord>> {
-        let by_id = self
+        Ok(self.live_contacts_named(&[who], parts)?.pop().flatten())
+    }
+
+    /// [`Unit::live_contact_named`] for each of `names`, in order, with two reads for
+    /// all of them: the holders of every identifier they could be, then every
+    /// candidate contact.
+    pub(super) fn live_contacts_named<S: AsRef<str>>(
+        &mut self,
+        names: &[S],
+        parts: Parts,
+    ) -> Result<Vec<Option<ContactRecord>>> {
+        let region = self.book.phone_region(None);
+        let identifiers_of = |who: &str| {
+            let text = who.trim().to_string();
+            let mut identifiers = Vec::new();
+            identifiers.extend(validate::normalize_email(who).ok().map(Identifier::Email));
+            identifiers.extend(
+                validate::normalize_phone(who, region)
+                    .ok()
+                    .map(Identifier::Phone),
+            );
+            identifiers.push(Identifier::ExternalId(text.clone()));
+            identifiers.push(Identifier::ContactKey(text));
+            identifiers
+        };
+        let identifiers: Vec<Vec<Identifier>> = names
+            .iter()
+            .map(|who| identifiers_of(who.as_ref()))
+            .collect();
+        let everyone: Vec<Identifier> = identifiers.iter().flatten().cloned().collect();
+        let holders: HashMap<Identifier, String> =
+            self.tx.contact_ids_by(&everyone)?.into_iter().collect();
+        // Each name's candidates, in the order they are tried.
+        let candidates: Vec<Vec<String>> = names
+            .iter()
+            .zip(&identifiers)
+            .map(|(who, identifiers)| {
+                let by_identifier = identifiers.iter().filter_map(|i| holders.get(i).cloned());
+                std::iter::once(validate::canonical_id(who.as_ref()))
+                    .chain(by_identifier)
+                    .collect()
+            })
+            .collect();
+        let mut wanted: Vec<&str> = candidates.iter().flatten().map(String::as_str).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let live: HashMap<String, ContactRecord> = self
             .tx
-            .contact_with(&validate::canonical_id(who), parts)?
-            .filter(|r| r.deleted_at.is_none());
-        if let Some(record) = by_id {
-            return Ok(Some(record));
-        }
-        let text = who.trim().to_string();
-        let mut identifiers = Vec::new();
-        identifiers.extend(validate::normalize_email(who).ok().map(Identifier::Email));
-        identifiers.extend(
-            validate::normalize_phone(who, self.book.phone_region(None))
-                .ok()
-                .map(Identifier::Phone),
-        );
-        identifiers.push(Identifier::ExternalId(text.clone()));
-        identifiers.push(Identifier::ContactKey(text));
-        for identifier in identifiers {
-            if let Some(record) = self.find_live(&identifier, parts)? {
-                return Ok(Some(record));
-            }
-        }
-        Ok(None)
+            .contacts_with(&wanted, parts)?
+            .into_iter()
+            .filter(|record| record.deleted_at.is_none())
+            .map(|record| (record.id.clone(), record))
+            .collect();
+        Ok(candidates
+            .iter()
+            .map(|ids| ids.iter().find_map(|id| live.get(id).cloned()))
+            .collect())
     }
 
     /// The live contact holding `identifier`, with the child rows `parts` names.
@@ -372,10 +407,7 @@ impl Unit<'_> {
         let next_cursor = has_more
             .then(|| records.last().map(|r| r.id.clone()))
             .flatten();
-        let items = records
-            .into_iter()
-            .map(|record| self.view(record))
-            .collect::<Result<Vec<_>>>()?;
+        let items = self.view_all(records)?;
         Ok(Page { items, next_cursor })
     }
 }

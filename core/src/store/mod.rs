@@ -71,6 +71,15 @@ pub trait Transaction {
     /// live check does not load the rest. Such a record is for reading; saving it
     /// would drop the parts left out.
     fn contact_with(&mut self, id: &str, parts: Parts) -> Result<Option<ContactRecord>>;
+    /// [`Transaction::contact_with`] for several ids in one read: each contact found,
+    /// deleted or not, in no particular order.
+    fn contacts_with(&mut self, ids: &[&str], parts: Parts) -> Result<Vec<ContactRecord>> {
+        let mut found = Vec::new();
+        for id in ids {
+            found.extend(self.contact_with(id, parts)?);
+        }
+        Ok(found)
+    }
     /// The id of the contact holding `identifier`, deleted or not.
     fn contact_id_by(&mut self, identifier: &Identifier) -> Result<Option<String>>;
     /// [`Transaction::contact_id_by`] for many identifiers at once (an import batch
@@ -104,6 +113,22 @@ pub trait Transaction {
     /// Every suppression record (any channel, lifted ones too) kept at `address`,
     /// oldest first.
     fn suppressions(&mut self, address: &str) -> Result<Vec<SuppressionRecord>>;
+    /// [`Transaction::suppressions`] at several addresses in one read (a page of
+    /// profiles asks for its contacts' emails, phones and ids at once): each address
+    /// that holds records, with them, in no particular order.
+    fn suppressions_at(
+        &mut self,
+        addresses: &[&str],
+    ) -> Result<Vec<(String, Vec<SuppressionRecord>)>> {
+        let mut found = Vec::new();
+        for address in addresses {
+            let records = self.suppressions(address)?;
+            if !records.is_empty() {
+                found.push((address.to_string(), records));
+            }
+        }
+        Ok(found)
+    }
     /// Replaces the records kept at `address`.
     fn put_suppressions(&mut self, address: &str, records: &[SuppressionRecord]) -> Result<()>;
 
@@ -139,6 +164,16 @@ pub trait Transaction {
     fn put_activity(&mut self, activity: &Activity) -> Result<()>;
     /// A contact's timeline items matching `filter`, newest first.
     fn activities(&mut self, contact_id: &str, filter: &ActivityFilter) -> Result<Vec<Activity>>;
+    /// Every order of each of `contact_ids`, in no particular order: the order stats of
+    /// a page of profiles in one read.
+    fn orders_of(&mut self, contact_ids: &[&str]) -> Result<Vec<Activity>> {
+        let filter = ActivityFilter::all_of(ActivityKind::Order);
+        let mut orders = Vec::new();
+        for contact_id in contact_ids {
+            orders.extend(self.activities(contact_id, &filter)?);
+        }
+        Ok(orders)
+    }
 }
 
 /// Which of a contact's child collections a read loads: the contact's own columns
@@ -193,6 +228,17 @@ pub struct ActivityFilter {
 }
 
 impl ActivityFilter {
+    /// Every item of `kind`, of any time.
+    pub fn all_of(kind: ActivityKind) -> Self {
+        ActivityFilter {
+            kinds: vec![kind],
+            since: None,
+            until: None,
+            after: None,
+            limit: None,
+        }
+    }
+
     /// Whether `activity` passes the filter (limit aside); stores may use it to
     /// filter in memory and must agree with it when they filter in a query.
     pub fn matches(&self, activity: &Activity) -> bool {
