@@ -4,6 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The PostgreSQL store's tests, in every language, need a server: they find it through
+# CONTACTKIT_TEST_PG_URL and fail (never skip) without one. Unless the variable names a
+# server already, start a throwaway cluster (scripts/postgres.sh installs PostgreSQL from
+# Debian's packages when it is missing) and stop it when the tests end, pass or fail.
+if [ -z "${CONTACTKIT_TEST_PG_URL:-}" ]; then
+    echo "== PostgreSQL: a throwaway cluster for the tests"
+    pg_dir="$(mktemp -u -d "${TMPDIR:-/tmp}/contactkit-pg.XXXXXX")"
+    CONTACTKIT_TEST_PG_URL="$(scripts/postgres.sh start "$pg_dir")"
+    export CONTACTKIT_TEST_PG_URL
+    trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
+fi
+
 echo "== Rust: formatting"
 cargo fmt --all -- --check
 
