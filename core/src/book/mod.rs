@@ -86,6 +86,26 @@ impl ContactBook {
         Ok(book)
     }
 
+    /// Connects to a book kept in a PostgreSQL database, for books shared by many
+    /// processes or hosts: `url` is `postgres://user:password@host:port/database` (or
+    /// `postgresql://…`), and the book lives in the database's `public` schema. A bad
+    /// URL, an unreachable server, a wrong password, a schema holding another
+    /// application's tables and a book from a newer ContactKit are each an
+    /// [`Error::Storage`] saying so (never quoting the password), and nothing is
+    /// created in a schema that is not a ContactKit book.
+    #[cfg(feature = "postgres")]
+    pub fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(url, &crate::store::PostgresOptions::default())
+    }
+
+    /// Like [`ContactBook::connect`] with settings: the schema the book lives in
+    /// (several books in one database), the pool size, the connect timeout.
+    #[cfg(feature = "postgres")]
+    pub fn connect_with(url: &str, options: &crate::store::PostgresOptions) -> Result<Self> {
+        let store = crate::store::PostgresStore::connect(url, options)?;
+        Ok(Self::with_store(Arc::new(store)))
+    }
+
     /// A book over any store, with the system clock.
     pub fn with_store(store: Arc<dyn Store>) -> Self {
         ContactBook {
