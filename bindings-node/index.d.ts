@@ -650,7 +650,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /**
  * A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
  * (`ContactBook.inMemory()`). Every operation is synchronous, atomic and bounded by
- * paging, except `importContacts`, which runs on the libuv thread pool.
+ * paging, except `importContacts`, which runs on the libuv thread pool; every one has a
+ * Promise form in `book.promises`, run on the libuv thread pool.
  */
 export declare class ContactBook {
   /**
@@ -663,16 +664,31 @@ export declare class ContactBook {
   /** A book kept in process memory (nothing survives the process). */
   static inMemory(options?: BookOptions | undefined | null): ContactBook
   /**
-   * Closes the book: later calls throw a `STORAGE` error. An import still running
-   * finishes first; the file is released when it has.
+   * Closes the book: later calls throw a `STORAGE` error (and the calls of
+   * `book.promises` reject with it). An import or a promise still running finishes
+   * first; the file is released when it has.
    */
   close(): void
   /** True once `close()` was called. */
   get closed(): boolean
-  /** The current time on the book's clock. */
-  now(): Date
+  /**
+   * The Promise form of every operation: the methods of the same names, parameters
+   * and answers, run on the libuv thread pool (as `fs.promises` is to `fs`). One
+   * object per book, on the same book: `close()` closes it too.
+   */
+  get promises(): ContactBookPromises
   /** Sets the manual clock of a book opened with `{ clock }` (tests, simulations). */
   setClock(at: Date): void
+  /**
+   * Upserts every row on the libuv thread pool and resolves with the report;
+   * `onProgress(done)` is called after every batch of 4000 rows. A rejected row
+   * writes nothing and the import goes on; a storage failure stops it and rejects
+   * the promise, and so does an exception thrown by `onProgress` after batch k
+   * (exactly those k batches are written).
+   */
+  importContacts(rows: ContactInputs, options?: ImportOptions | undefined | null): Promise<ImportReport>
+  /** The current time on the book's clock. */
+  now(): Date
   /**
    * Creates a contact. A `CONFLICT` if its email, phone, external id or contact key
    * belongs to another contact.
@@ -726,14 +742,6 @@ export declare class ContactBook {
   list(query?: ListQuery | undefined | null): Page<Contact>
   /** How many live contacts the book holds. */
   count(): number
-  /**
-   * Upserts every row on the libuv thread pool and resolves with the report;
-   * `onProgress(done)` is called after every batch of 4000 rows. A rejected row
-   * writes nothing and the import goes on; a storage failure stops it and rejects
-   * the promise, and so does an exception thrown by `onProgress` after batch k
-   * (exactly those k batches are written).
-   */
-  importContacts(rows: ContactInputs, options?: ImportOptions | undefined | null): Promise<ImportReport>
   /** Registers (or refreshes) a push device; its token moves off any other contact. */
   addMobilePush(id: Id, device: DeviceInput): Contact
   /** Removes the device holding `token`. */
@@ -865,4 +873,209 @@ export declare class ContactBook {
    * Orders always cover the full history.
    */
   activity(id: Id, query?: ActivityQuery | undefined | null): Page<Activity>
+}
+
+/**
+ * `book.promises`: every operation of `ContactBook` as a method of the same name,
+ * parameters and answer that returns a Promise of that answer. The arguments are read
+ * at once, on the JavaScript thread; the operation runs on the libuv thread pool
+ * (`UV_THREADPOOL_SIZE` threads, 4 by default), so the event loop goes on while it
+ * waits for the store. Every failure rejects the promise with the error the
+ * synchronous method throws (`code`, `field`, …): a bad argument, an unknown id, a
+ * closed book. A book closed while operations are in flight lets them finish.
+ */
+export declare class ContactBookPromises {
+  /**
+   * `importContacts`, whose rows are read on the JavaScript thread a chunk at a time
+   * while the pool thread imports (and `onProgress` called there too), as the
+   * synchronous method's; a bad argument or a closed book rejects instead of
+   * throwing.
+   */
+  importContacts(rows: ContactInputs, options?: ImportOptions | undefined | null): Promise<ImportReport>
+  /** The current time on the book's clock. */
+  now(): Promise<Date>
+  /**
+   * Creates a contact. A `CONFLICT` if its email, phone, external id or contact key
+   * belongs to another contact.
+   */
+  create(input: ContactInput): Promise<Contact>
+  /**
+   * Updates the contact matched by `dedupeOn` (default `email`), or creates one.
+   * Keys absent from the input keep their values; keys given as `null` are cleared.
+   */
+  upsert(input: ContactInput, options?: UpsertOptions | undefined | null): Promise<Contact>
+  /**
+   * Adds a contact from a sign-up form: a new email or phone is `unconfirmed` until
+   * `confirm`.
+   */
+  signUp(input: ContactInput): Promise<Contact>
+  /** Changes a live contact: absent keys stay, `null` keys are cleared. */
+  update(id: Id, patch: ContactPatch): Promise<Contact>
+  /** The live contact with `id`, or `null`. */
+  get(id: Id): Promise<Contact | null>
+  /** The live contact with this email (normalised first), or `null`. */
+  findByEmail(email: Email): Promise<Contact | null>
+  /**
+   * The live contact with this phone (international, or national in the default
+   * region), or `null`.
+   */
+  findByPhone(phone: Phone): Promise<Contact | null>
+  /** The live contact with this contact key, or `null`. */
+  findByKey(contactKey: ContactKey): Promise<Contact | null>
+  /** The live contact with this external id, or `null`. */
+  findByExternalId(externalId: ExternalId): Promise<Contact | null>
+  /** The live contact holding a mobile push device with this token, or `null`. */
+  findByPushToken(token: Token): Promise<Contact | null>
+  /**
+   * The live contact holding the web push subscription with this endpoint
+   * (normalised as it is stored: `HTTPS://Push.example.com/a` finds
+   * `https://push.example.com/a`), or `null`. A value that is not an https URL is a
+   * `VALIDATION` error on `endpoint`.
+   */
+  findByWebPushEndpoint(endpoint: Endpoint): Promise<Contact | null>
+  /**
+   * Soft-deletes a contact: hidden from `get`, the finders and lists until
+   * restored; its email and phone stay reserved.
+   */
+  delete(id: Id): Promise<void>
+  /** Brings back a soft-deleted contact. */
+  restore(id: Id): Promise<Contact>
+  /**
+   * Live contacts in creation order, a page at a time (`limit` 100 by default, at
+   * most 1000; pass the previous page's `nextCursor` as `cursor`).
+   */
+  list(query?: ListQuery | undefined | null): Promise<Page<Contact>>
+  /** How many live contacts the book holds. */
+  count(): Promise<number>
+  /** Registers (or refreshes) a push device; its token moves off any other contact. */
+  addMobilePush(id: Id, device: DeviceInput): Promise<Contact>
+  /** Removes the device holding `token`. */
+  removeMobilePush(id: Id, token: Token): Promise<Contact>
+  /** Records an app installed on a device, with or without a push token. */
+  registerApp(id: Id, device: DeviceInput): Promise<Contact>
+  /** Removes an app: every device registered for it on this contact. */
+  removeApp(id: Id, appId: AppId): Promise<Contact>
+  /**
+   * Registers (or refreshes) a web push subscription (keys flat or nested under
+   * `keys`, as `PushSubscription.toJSON()` gives them).
+   */
+  addWebPush(id: Id, subscription: WebPushInput): Promise<Contact>
+  /** Removes the subscription with `endpoint`. */
+  removeWebPush(id: Id, endpoint: Endpoint): Promise<Contact>
+  /** Binds the contact to a Telegram chat, or unbinds it with `null`. */
+  setTelegram(id: Id, telegram?: Telegram | undefined | null): Promise<Contact>
+  /** Blacklists the contact's address on `channel` (reason `manual` when none). */
+  blacklist(id: Id, channel: Channel, reason?: Reason | undefined | null): Promise<Contact>
+  /** Lifts a blacklist; the note is required and kept on the record. */
+  unblacklist(id: Id, channel: Channel, note: Note): Promise<Contact>
+  /** Records that the person opted out of `channel`. */
+  unsubscribe(id: Id, channel: Channel, reason?: Reason | undefined | null): Promise<Contact>
+  /** The person opts back in: lifts their unsubscribe and spam complaint. */
+  resubscribe(id: Id, channel: Channel, note?: Note | undefined | null): Promise<Contact>
+  /**
+   * Records that the person reported a message on `channel` as spam, with the
+   * complaint's `reason` (a feedback loop's report type, free text) when given.
+   */
+  reportSpam(id: Id, channel: Channel, reason?: Reason | undefined | null): Promise<Contact>
+  /**
+   * Records a suppression of an email (`email`) or phone (`sms`) that no contact
+   * may hold yet: another sender's suppression list, an import of unsubscribes. A
+   * contact that takes the address later is suppressed. Recording the same kind
+   * again is a no-op (the first date and reason stand). Returns every record now
+   * kept for the address on `channel`, oldest first. Push and Telegram channels are
+   * a `VALIDATION` error on `channel`: their suppressions belong to a contact.
+   */
+  suppressAddress(channel: Channel, address: ChannelAddress, kind: SuppressionKind, reason?: Reason | undefined | null): Promise<Array<SuppressionRecord>>
+  /** Confirms a signed-up email (`email`) or phone (`sms`). */
+  confirm(id: Id, channel: Channel): Promise<Contact>
+  /**
+   * Every suppression record kept for `address` on `channel`, lifted ones too,
+   * oldest first (for push and Telegram channels the address is the contact id).
+   */
+  suppressions(channel: Channel, address: ChannelAddress): Promise<Array<SuppressionRecord>>
+  /**
+   * May a message go to this contact on `channel` (and in `category`, a category
+   * key)? `who` is any identifier a lookup takes: the contact's id (any case),
+   * email, phone, external id or contact key. An unknown or deleted contact is an
+   * answer (`unknown_contact`), not an error; an undefined category is `NOT_FOUND`.
+   */
+  canSend(who: Who, channel: Channel, category?: CategoryKey | undefined | null): Promise<SendDecision>
+  /**
+   * `canSend` for many recipients in one read (one snapshot of the book): one
+   * decision per identifier, in order. At most 1000 identifiers (a longer list is
+   * a `VALIDATION` error on `ids`); each may be any identifier `canSend` takes.
+   */
+  canSendMany(ids: Ids, channel: Channel, category?: CategoryKey | undefined | null): Promise<Array<SendDecision>>
+  /**
+   * Defines a subscription category; its key is the slug of the title and a
+   * segment of the same name is created with it.
+   */
+  defineCategory(title: Title): Promise<Category>
+  /** Every category, by key. */
+  categories(): Promise<Array<Category>>
+  /**
+   * Renames the category `key`; its key stays (integrations use it) and its
+   * segment takes the new title too. A title another segment has is a `CONFLICT`.
+   */
+  updateCategory(key: Key, title: Title): Promise<Category>
+  /** Deletes the category `key`, its segment and every contact's subscription to it. */
+  deleteCategory(key: Key): Promise<void>
+  /** Subscribes the contact to the category `key`. */
+  addCategory(id: Id, key: Key): Promise<Contact>
+  /** Unsubscribes the contact from the category `key`. */
+  removeCategory(id: Id, key: Key): Promise<Contact>
+  /** Creates a static segment with a unique name. */
+  createSegment(name: Name): Promise<Segment>
+  /**
+   * Renames a static segment (a category's segment is renamed with its category:
+   * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`).
+   */
+  updateSegment(id: Id, name: Name): Promise<Segment>
+  /**
+   * Deletes a static segment and every membership in it (a category's segment
+   * goes with its category: `deleteCategory`).
+   */
+  deleteSegment(id: Id): Promise<void>
+  /** Every segment (static and category-backed), in creation order. */
+  segments(): Promise<Array<Segment>>
+  /** Adds the contact to a static segment. */
+  addToSegment(id: Id, segmentId: SegmentId): Promise<Contact>
+  /** Removes the contact from a static segment. */
+  removeFromSegment(id: Id, segmentId: SegmentId): Promise<Contact>
+  /** Live members of a segment in creation order, a page at a time. */
+  segmentMembers(segmentId: SegmentId, query?: ListQuery | undefined | null): Promise<Page<Contact>>
+  /** Defines an additional field (the same definition again is a no-op). */
+  defineField(definition: FieldDefinitionInput): Promise<FieldDefinition>
+  /**
+   * Renames a field (`title`) and adds options at the end of a list or multilist
+   * field's (`addOptions`); no option is ever taken away, so what contacts hold
+   * stays valid.
+   */
+  updateField(key: Key, update: FieldUpdate): Promise<FieldDefinition>
+  /** Deletes a field definition and every contact's value of it. */
+  deleteField(key: Key): Promise<void>
+  /** Every field definition, by key. */
+  fieldDefinitions(): Promise<Array<FieldDefinition>>
+  /** Sets one additional field, parsing `value` against its definition. */
+  setField(id: Id, key: Key, value: FieldInputValue): Promise<Contact>
+  /** Clears one additional field. */
+  clearField(id: Id, key: Key): Promise<Contact>
+  /**
+   * Records a message sent to the contact, or a status update of one already
+   * recorded (same `messageId`; the status only moves forward).
+   */
+  recordCampaign(id: Id, input: CampaignInput): Promise<CampaignActivity>
+  /** Records an event the contact triggered. */
+  recordEvent(id: Id, input: EventInput): Promise<EventActivity>
+  /**
+   * Records an order, or updates the order already recorded under its
+   * `externalId`. Money crosses as decimal strings.
+   */
+  recordOrder(id: Id, input: OrderInput): Promise<OrderActivity>
+  /**
+   * The contact's timeline, newest first: `category` (`all`), `period` (`30d`) or
+   * an explicit `since`/`until`, `limit` (50) and `cursor` (a `nextCursor`).
+   * Orders always cover the full history.
+   */
+  activity(id: Id, query?: ActivityQuery | undefined | null): Promise<Page<Activity>>
 }

@@ -10,7 +10,7 @@
 //! of its own for the same reason (napi's `String` names no parameter, and writes a
 //! lone surrogate as U+FFFD); its TypeScript type is an alias of `string`.
 
-use crate::errors::{guard, Failure, Result};
+use crate::errors::{guard, take_exception, Failure, Result};
 use crate::import::ProgressFunction;
 use crate::read::{self, text, view};
 use chrono::{DateTime, Utc};
@@ -164,6 +164,58 @@ arguments! {
     Channel(core::Channel) = |_env, value| Ok(text(value, "channel")?.parse()?);
     /// `options` of `importContacts`.
     ImportOptions(options::Import) = |_env, value| options::Import::read(value);
+}
+
+/// An argument of a `book.promises` method: read as `T` is, on the JavaScript thread
+/// before the operation is queued, but a failure to read it is kept instead of thrown
+/// (a pending JavaScript exception, from a throwing getter, taken and kept as it is),
+/// so that the promise is rejected with the very error the synchronous method throws.
+pub struct Deferred<T>(napi::Result<T>);
+
+impl<T> Deferred<T> {
+    /// The argument, or the failure the promise is rejected with.
+    pub fn take(self) -> Result<T> {
+        self.0.map_err(Failure::Napi)
+    }
+}
+
+impl<T: FromNapiValue> FromNapiValue for Deferred<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: napi-derive hands the live environment and argument of the current
+        // call, which is what `T` reads.
+        let read = unsafe { T::from_napi_value(env, value) };
+        Ok(Deferred(read.map_err(|error| {
+            take_exception(&Env::from_raw(env), error)
+        })))
+    }
+}
+
+/// The parameter types of the `book.promises` methods: each argument type above, as a
+/// [`Deferred`] of it under the same name, because `napi build` types a parameter by
+/// the last segment of its Rust path (`later::ContactInput` is typed `ContactInput`,
+/// `later::Option<Reason>` is typed `reason?: Reason | undefined | null`). An argument
+/// type missing here fails to compile where an operation takes it.
+pub mod later {
+    use super::Deferred;
+
+    /// An optional argument, deferred.
+    pub type Option<T> = Deferred<std::option::Option<T>>;
+
+    macro_rules! deferred {
+        ($($name:ident),* $(,)?) => {$(
+            #[doc = concat!("`", stringify!($name), "`, read as [`super::", stringify!($name), "`], failing later.")]
+            pub type $name = Deferred<super::$name>;
+        )*};
+    }
+
+    deferred! {
+        Path, Id, Email, Phone, ContactKey, ExternalId, Token, Endpoint, AppId,
+        ChannelAddress, Note, Reason, CategoryKey, Who, Title, Key, Name, SegmentId,
+        ContactInput, ContactPatch, DeviceInput, WebPushInput, Telegram,
+        FieldDefinitionInput, FieldUpdate, CampaignInput, EventInput, OrderInput,
+        ListQuery, ActivityQuery, Ids, SuppressionKind, Date, BookOptions, OpenOptions,
+        UpsertOptions, FieldInputValue, ContactInputs, Channel, ImportOptions,
+    }
 }
 
 impl FieldInputValue {

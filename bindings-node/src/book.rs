@@ -1,18 +1,29 @@
-//! `ContactBook` for JavaScript: every operation of the vocabulary in camelCase.
-//! Each method takes typed arguments (read by [`crate::args`] before it runs), calls
-//! the core and converts the answer ([`crate::write`]); no domain logic lives here.
-//! Every method runs its work through [`ContactBook::with`], and every argument and
-//! answer through [`crate::errors::guard`]: a Rust panic is thrown as an `Error`
-//! with `code: 'INTERNAL'`, never a crashed process.
+//! `ContactBook` for JavaScript: every operation of the vocabulary in camelCase, each
+//! twice: a synchronous method of `ContactBook`, and its Promise form, the method of the
+//! same name of `book.promises` (a `ContactBookPromises`), run on the libuv thread pool.
+//!
+//! Every operation is declared once, in [`operations!`]: its parameters (typed
+//! arguments, read by [`crate::args`] on the JavaScript thread), its answer type
+//! ([`crate::write`]) and its body, a call of the core. The macro writes both methods
+//! from it. No domain logic lives here. Every body runs through
+//! [`crate::errors::caught`]: a Rust panic is an `Error` with `code: 'INTERNAL'`
+//! (thrown, or the promise rejected with it), never a crashed process.
+//!
+//! A Promise form reads its arguments as the synchronous method does, on the JavaScript
+//! thread, before anything is queued ([`crate::args::Deferred`]); runs the body on a
+//! pool thread on the `Arc` of the core book it took when it was called (closing the
+//! book meanwhile does not stop it); and writes the answer on the JavaScript thread when
+//! the promise settles. Every failure, a bad argument or a closed book included, rejects
+//! the promise with the error the synchronous method throws: nothing is thrown.
 
 use crate::args::{
-    ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, Channel, ChannelAddress,
+    later, ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, Channel, ChannelAddress,
     ContactInput, ContactInputs, ContactKey, ContactPatch, Date, DeviceInput, Email, Endpoint,
     EventInput, ExternalId, FieldDefinitionInput, FieldInputValue, FieldUpdate, Id, Ids,
     ImportOptions, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path, Phone, Reason,
     SegmentId, SuppressionKind, Telegram, Title, Token, UpsertOptions, WebPushInput, Who,
 };
-use crate::errors::{closed, guard, Failure, Result};
+use crate::errors::{caught, closed, guard, Failure, Result};
 use crate::import::ImportTask;
 use crate::write::{
     Activity, CampaignActivity, Category, Contact, EventActivity, FieldDefinition, OrderActivity,
@@ -21,18 +32,32 @@ use crate::write::{
 use chrono::{DateTime, Utc};
 use contactkit as core;
 use contactkit::{ManualClock, SqliteOptions};
-use napi::bindgen_prelude::AsyncTask;
-use napi::Env;
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, JavaScriptClassExt, JsObjectValue, This};
+use napi::{Env, Property, PropertyAttributes, Status, Task};
 use napi_derive::napi;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+/// Where a `ContactBook` and its `promises` find the open core book: `None` once closed.
+/// Both hold the same slot, so closing one closes both; an operation takes its own
+/// `Arc` of the book when it is called, and finishes on it.
+type Slot = Arc<RwLock<Option<Arc<core::ContactBook>>>>;
+
+/// The open book of `slot`, or the closed-book error.
+fn open_book(slot: &Slot) -> Result<Arc<core::ContactBook>> {
+    slot.read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
+        .ok_or_else(|| closed().into())
+}
+
 /// A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
 /// (`ContactBook.inMemory()`). Every operation is synchronous, atomic and bounded by
-/// paging, except `importContacts`, which runs on the libuv thread pool.
+/// paging, except `importContacts`, which runs on the libuv thread pool; every one has a
+/// Promise form in `book.promises`, run on the libuv thread pool.
 #[napi]
 pub struct ContactBook {
-    book: RwLock<Option<Arc<core::ContactBook>>>,
+    book: Slot,
     clock: Option<Arc<ManualClock>>,
 }
 
@@ -51,18 +76,14 @@ impl ContactBook {
             book = book.with_default_region(region)?;
         }
         Ok(ContactBook {
-            book: RwLock::new(Some(Arc::new(book))),
+            book: Arc::new(RwLock::new(Some(Arc::new(book)))),
             clock,
         })
     }
 
     /// The open book, shared (an import holds it while the book may be closed).
     pub(crate) fn shared(&self) -> Result<Arc<core::ContactBook>> {
-        self.book
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-            .ok_or_else(|| closed().into())
+        open_book(&self.book)
     }
 
     /// Runs `work` on the open book through the guard: its failure, a panic
@@ -126,8 +147,9 @@ impl ContactBook {
         })
     }
 
-    /// Closes the book: later calls throw a `STORAGE` error. An import still running
-    /// finishes first; the file is released when it has.
+    /// Closes the book: later calls throw a `STORAGE` error (and the calls of
+    /// `book.promises` reject with it). An import or a promise still running finishes
+    /// first; the file is released when it has.
     #[napi]
     pub fn close(&self, env: Env) -> napi::Result<()> {
         guard(&env, || {
@@ -151,10 +173,26 @@ impl ContactBook {
         })
     }
 
-    /// The current time on the book's clock.
-    #[napi]
-    pub fn now(&self, env: Env) -> napi::Result<Date> {
-        self.with(&env, |book| Ok(Date(book.now())))
+    /// The Promise form of every operation: the methods of the same names, parameters
+    /// and answers, run on the libuv thread pool (as `fs.promises` is to `fs`). One
+    /// object per book, on the same book: `close()` closes it too.
+    #[napi(getter)]
+    pub fn promises<'env>(
+        &self,
+        env: &'env Env,
+        mut this: This<'env>,
+    ) -> napi::Result<ClassInstance<'env, ContactBookPromises>> {
+        let promises = ContactBookPromises {
+            book: self.book.clone(),
+        }
+        .into_instance(env)?;
+        // Defined on the book itself (read-only, not enumerable), so every later read
+        // finds this same object and this getter runs once per book.
+        this.define_properties(&[Property::new()
+            .with_utf8_name("promises")?
+            .with_property_attributes(PropertyAttributes::Default)
+            .with_value(&promises)])?;
+        Ok(promises)
     }
 
     /// Sets the manual clock of a book opened with `{ clock }` (tests, simulations).
@@ -171,134 +209,6 @@ impl ContactBook {
                 "the book was opened without { clock }: it follows the system clock",
             ))),
         })
-    }
-
-    // -- profile ------------------------------------------------------------
-
-    /// Creates a contact. A `CONFLICT` if its email, phone, external id or contact key
-    /// belongs to another contact.
-    #[napi]
-    pub fn create(&self, env: Env, input: ContactInput) -> napi::Result<Contact> {
-        self.with(&env, |book| Ok(Contact(book.create(input.0)?)))
-    }
-
-    /// Updates the contact matched by `dedupeOn` (default `email`), or creates one.
-    /// Keys absent from the input keep their values; keys given as `null` are cleared.
-    #[napi]
-    pub fn upsert(
-        &self,
-        env: Env,
-        input: ContactInput,
-        options: Option<UpsertOptions>,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            let dedupe_on = options.and_then(|o| o.0.dedupe_on).unwrap_or_default();
-            Ok(Contact(book.upsert(input.0, dedupe_on)?))
-        })
-    }
-
-    /// Adds a contact from a sign-up form: a new email or phone is `unconfirmed` until
-    /// `confirm`.
-    #[napi]
-    pub fn sign_up(&self, env: Env, input: ContactInput) -> napi::Result<Contact> {
-        self.with(&env, |book| Ok(Contact(book.sign_up(input.0)?)))
-    }
-
-    /// Changes a live contact: absent keys stay, `null` keys are cleared.
-    #[napi]
-    pub fn update(&self, env: Env, id: Id, patch: ContactPatch) -> napi::Result<Contact> {
-        self.with(&env, |book| Ok(Contact(book.update(&id.0, patch.0)?)))
-    }
-
-    /// The live contact with `id`, or `null`.
-    #[napi]
-    pub fn get(&self, env: Env, id: Id) -> napi::Result<Option<Contact>> {
-        self.with(&env, |book| Ok(book.get(&id.0)?.map(Contact)))
-    }
-
-    /// The live contact with this email (normalised first), or `null`.
-    #[napi]
-    pub fn find_by_email(&self, env: Env, email: Email) -> napi::Result<Option<Contact>> {
-        self.with(&env, |book| Ok(book.find_by_email(&email.0)?.map(Contact)))
-    }
-
-    /// The live contact with this phone (international, or national in the default
-    /// region), or `null`.
-    #[napi]
-    pub fn find_by_phone(&self, env: Env, phone: Phone) -> napi::Result<Option<Contact>> {
-        self.with(&env, |book| Ok(book.find_by_phone(&phone.0)?.map(Contact)))
-    }
-
-    /// The live contact with this contact key, or `null`.
-    #[napi]
-    pub fn find_by_key(&self, env: Env, contact_key: ContactKey) -> napi::Result<Option<Contact>> {
-        self.with(&env, |book| {
-            Ok(book.find_by_key(&contact_key.0)?.map(Contact))
-        })
-    }
-
-    /// The live contact with this external id, or `null`.
-    #[napi]
-    pub fn find_by_external_id(
-        &self,
-        env: Env,
-        external_id: ExternalId,
-    ) -> napi::Result<Option<Contact>> {
-        self.with(&env, |book| {
-            Ok(book.find_by_external_id(&external_id.0)?.map(Contact))
-        })
-    }
-
-    /// The live contact holding a mobile push device with this token, or `null`.
-    #[napi]
-    pub fn find_by_push_token(&self, env: Env, token: Token) -> napi::Result<Option<Contact>> {
-        self.with(&env, |book| {
-            Ok(book.find_by_push_token(&token.0)?.map(Contact))
-        })
-    }
-
-    /// The live contact holding the web push subscription with this endpoint
-    /// (normalised as it is stored: `HTTPS://Push.example.com/a` finds
-    /// `https://push.example.com/a`), or `null`. A value that is not an https URL is a
-    /// `VALIDATION` error on `endpoint`.
-    #[napi]
-    pub fn find_by_web_push_endpoint(
-        &self,
-        env: Env,
-        endpoint: Endpoint,
-    ) -> napi::Result<Option<Contact>> {
-        self.with(&env, |book| {
-            Ok(book.find_by_web_push_endpoint(&endpoint.0)?.map(Contact))
-        })
-    }
-
-    /// Soft-deletes a contact: hidden from `get`, the finders and lists until
-    /// restored; its email and phone stay reserved.
-    #[napi]
-    pub fn delete(&self, env: Env, id: Id) -> napi::Result<()> {
-        self.with(&env, |book| Ok(book.delete(&id.0)?))
-    }
-
-    /// Brings back a soft-deleted contact.
-    #[napi]
-    pub fn restore(&self, env: Env, id: Id) -> napi::Result<Contact> {
-        self.with(&env, |book| Ok(Contact(book.restore(&id.0)?)))
-    }
-
-    /// Live contacts in creation order, a page at a time (`limit` 100 by default, at
-    /// most 1000; pass the previous page's `nextCursor` as `cursor`).
-    #[napi]
-    pub fn list(&self, env: Env, query: Option<ListQuery>) -> napi::Result<Page<Contact>> {
-        self.with(&env, |book| {
-            let query = query.map(|q| q.0).unwrap_or_default();
-            Ok(Page::of(book.list(&query)?, Contact))
-        })
-    }
-
-    /// How many live contacts the book holds.
-    #[napi]
-    pub fn count(&self, env: Env) -> napi::Result<f64> {
-        self.with(&env, |book| Ok(book.count()? as f64))
     }
 
     /// Upserts every row on the libuv thread pool and resolves with the report;
@@ -323,473 +233,479 @@ impl ContactBook {
         });
         task.map(AsyncTask::new)
     }
+}
+
+/// `book.promises`: every operation of `ContactBook` as a method of the same name,
+/// parameters and answer that returns a Promise of that answer. The arguments are read
+/// at once, on the JavaScript thread; the operation runs on the libuv thread pool
+/// (`UV_THREADPOOL_SIZE` threads, 4 by default), so the event loop goes on while it
+/// waits for the store. Every failure rejects the promise with the error the
+/// synchronous method throws (`code`, `field`, …): a bad argument, an unknown id, a
+/// closed book. A book closed while operations are in flight lets them finish.
+#[napi]
+pub struct ContactBookPromises {
+    book: Slot,
+}
+
+impl ContactBookPromises {
+    /// Queues `work` on the open book, once the arguments read (`arguments`, on the
+    /// JavaScript thread): the task rejects with the failure of either, or of `work`.
+    fn queue<T: Send + 'static>(
+        &self,
+        arguments: impl FnOnce() -> Result<Box<dyn FnOnce(&core::ContactBook) -> Result<T> + Send>>,
+    ) -> Pending<T> {
+        let job = arguments().and_then(|work| {
+            let book = open_book(&self.book)?;
+            let job: Job<T> = Box::new(move || work(&book));
+            Ok(job)
+        });
+        match job {
+            Ok(job) => Pending {
+                job: Some(job),
+                failed: None,
+            },
+            Err(failure) => Pending {
+                job: None,
+                failed: Some(failure),
+            },
+        }
+    }
+}
+
+#[napi]
+impl ContactBookPromises {
+    /// `importContacts`, whose rows are read on the JavaScript thread a chunk at a time
+    /// while the pool thread imports (and `onProgress` called there too), as the
+    /// synchronous method's; a bad argument or a closed book rejects instead of
+    /// throwing.
+    #[napi]
+    pub fn import_contacts(
+        &self,
+        env: Env,
+        rows: later::ContactInputs,
+        options: later::Option<ImportOptions>,
+    ) -> AsyncTask<ImportTask> {
+        let task = caught(|| {
+            let rows = rows.take()?;
+            let options = match options.take() {
+                Ok(options) => options.map(|o| o.0).unwrap_or_default(),
+                Err(failure) => {
+                    rows.0.unref(&env)?;
+                    return Err(failure);
+                }
+            };
+            match open_book(&self.book) {
+                Ok(book) => ImportTask::new(&env, book, rows.0, options),
+                Err(closed) => {
+                    rows.0.unref(&env)?;
+                    Err(closed)
+                }
+            }
+        });
+        AsyncTask::new(task.unwrap_or_else(ImportTask::refused))
+    }
+}
+
+/// The work of a promise, run on a pool thread.
+type Job<T> = Box<dyn FnOnce() -> Result<T> + Send>;
+
+/// The state of a promise method's task: the work to run, or the failure the promise
+/// is rejected with (kept, when it happens on the pool thread, until the promise is
+/// rejected on the JavaScript thread, where the error object is made).
+pub struct Pending<T> {
+    job: Option<Job<T>>,
+    failed: Option<Failure>,
+}
+
+impl<T> Pending<T> {
+    /// Runs the work (on the pool thread), a panic caught.
+    fn compute(&mut self) -> napi::Result<T> {
+        let outcome = match self.job.take() {
+            Some(job) => caught(job),
+            None => Err(self.failed.take().unwrap_or_else(|| {
+                Failure::Panic("a promise of ContactKit ran twice".to_string())
+            })),
+        };
+        outcome.map_err(|failure| {
+            self.failed = Some(failure);
+            napi::Error::new(Status::GenericFailure, "the operation failed")
+        })
+    }
+
+    /// The error the promise is rejected with (on the JavaScript thread).
+    fn reject(&mut self, env: &Env, error: napi::Error) -> napi::Error {
+        match self.failed.take() {
+            Some(failure) => failure.into_napi(env),
+            None => error,
+        }
+    }
+}
+
+/// Declares every operation once: `fn name(param: Type, …) -> Answer = |book| body;`,
+/// `body` the work on the core book (`&contactkit::ContactBook`) giving
+/// `Result<Answer>`. Writes, for each:
+/// - `ContactBook::name`, the synchronous method (`napi::Result<Answer>`);
+/// - a struct `name`, the napi `Task` of its promise, one per operation because
+///   `napi build` types `AsyncTask<T>` as the `Promise` of the answer of the `Task`
+///   named as `T` (so the task is declared before the method that returns it: napi
+///   learns the types in the order items are expanded);
+/// - `ContactBookPromises::name`, the Promise form (`AsyncTask<name>`, typed
+///   `Promise<Answer>`), its parameters the same types deferred ([`later`]).
+///
+/// The doc comments are written `#[doc = "…"]`: napi-derive reads a doc comment's
+/// string token as it is, and a `///` comment passed through `macro_rules!` is a raw
+/// string token (`r"…"`), which would reach `index.d.ts` with its `r"` prefix.
+macro_rules! operations {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($($param:ident: $pty:ident $(<$parg:ident>)?),* $(,)?) -> $ret:ty
+            = |$book:ident| $body:expr;
+    )*) => {
+        #[napi]
+        impl ContactBook {$(
+            $(#[$doc])*
+            #[napi]
+            pub fn $name(&self, env: Env, $($param: $pty $(<$parg>)?),*) -> napi::Result<$ret> {
+                self.with(&env, |$book| $body)
+            }
+        )*}
+
+        $(
+            #[doc = concat!("The task of `promises.", stringify!($name), "`, named as its operation.")]
+            #[allow(non_camel_case_types)]
+            pub struct $name {
+                pending: Pending<$ret>,
+            }
+
+            #[napi]
+            impl Task for $name {
+                type Output = $ret;
+                type JsValue = $ret;
+
+                fn compute(&mut self) -> napi::Result<$ret> {
+                    self.pending.compute()
+                }
+
+                // The answer is written to JavaScript by its `ToNapiValue`, as the
+                // promise resolves, on the JavaScript thread.
+                fn resolve(&mut self, _env: Env, answer: $ret) -> napi::Result<$ret> {
+                    Ok(answer)
+                }
+
+                fn reject(&mut self, env: Env, error: napi::Error) -> napi::Result<$ret> {
+                    Err(self.pending.reject(&env, error))
+                }
+            }
+        )*
+
+        #[napi]
+        impl ContactBookPromises {$(
+            $(#[$doc])*
+            #[napi]
+            pub fn $name(&self, $($param: later::$pty $(<$parg>)?),*) -> AsyncTask<$name> {
+                let pending = self.queue(|| {
+                    $(let $param = $param.take()?;)*
+                    Ok(Box::new(move |$book: &core::ContactBook| -> Result<$ret> { $body }))
+                });
+                AsyncTask::new($name { pending })
+            }
+        )*}
+    };
+}
+
+operations! {
+    #[doc = " The current time on the book's clock."]
+    fn now() -> Date = |book| Ok(Date(book.now()));
+
+    // -- profile ------------------------------------------------------------
+
+    #[doc = " Creates a contact. A `CONFLICT` if its email, phone, external id or contact key"]
+    #[doc = " belongs to another contact."]
+    fn create(input: ContactInput) -> Contact = |book| Ok(Contact(book.create(input.0)?));
+
+    #[doc = " Updates the contact matched by `dedupeOn` (default `email`), or creates one."]
+    #[doc = " Keys absent from the input keep their values; keys given as `null` are cleared."]
+    fn upsert(input: ContactInput, options: Option<UpsertOptions>) -> Contact = |book| {
+        let dedupe_on = options.and_then(|o| o.0.dedupe_on).unwrap_or_default();
+        Ok(Contact(book.upsert(input.0, dedupe_on)?))
+    };
+
+    #[doc = " Adds a contact from a sign-up form: a new email or phone is `unconfirmed` until"]
+    #[doc = " `confirm`."]
+    fn sign_up(input: ContactInput) -> Contact = |book| Ok(Contact(book.sign_up(input.0)?));
+
+    #[doc = " Changes a live contact: absent keys stay, `null` keys are cleared."]
+    fn update(id: Id, patch: ContactPatch) -> Contact = |book|
+        Ok(Contact(book.update(&id.0, patch.0)?));
+
+    #[doc = " The live contact with `id`, or `null`."]
+    fn get(id: Id) -> Option<Contact> = |book| Ok(book.get(&id.0)?.map(Contact));
+
+    #[doc = " The live contact with this email (normalised first), or `null`."]
+    fn find_by_email(email: Email) -> Option<Contact> = |book|
+        Ok(book.find_by_email(&email.0)?.map(Contact));
+
+    #[doc = " The live contact with this phone (international, or national in the default"]
+    #[doc = " region), or `null`."]
+    fn find_by_phone(phone: Phone) -> Option<Contact> = |book|
+        Ok(book.find_by_phone(&phone.0)?.map(Contact));
+
+    #[doc = " The live contact with this contact key, or `null`."]
+    fn find_by_key(contact_key: ContactKey) -> Option<Contact> = |book|
+        Ok(book.find_by_key(&contact_key.0)?.map(Contact));
+
+    #[doc = " The live contact with this external id, or `null`."]
+    fn find_by_external_id(external_id: ExternalId) -> Option<Contact> = |book|
+        Ok(book.find_by_external_id(&external_id.0)?.map(Contact));
+
+    #[doc = " The live contact holding a mobile push device with this token, or `null`."]
+    fn find_by_push_token(token: Token) -> Option<Contact> = |book|
+        Ok(book.find_by_push_token(&token.0)?.map(Contact));
+
+    #[doc = " The live contact holding the web push subscription with this endpoint"]
+    #[doc = " (normalised as it is stored: `HTTPS://Push.example.com/a` finds"]
+    #[doc = " `https://push.example.com/a`), or `null`. A value that is not an https URL is a"]
+    #[doc = " `VALIDATION` error on `endpoint`."]
+    fn find_by_web_push_endpoint(endpoint: Endpoint) -> Option<Contact> = |book|
+        Ok(book.find_by_web_push_endpoint(&endpoint.0)?.map(Contact));
+
+    #[doc = " Soft-deletes a contact: hidden from `get`, the finders and lists until"]
+    #[doc = " restored; its email and phone stay reserved."]
+    fn delete(id: Id) -> () = |book| Ok(book.delete(&id.0)?);
+
+    #[doc = " Brings back a soft-deleted contact."]
+    fn restore(id: Id) -> Contact = |book| Ok(Contact(book.restore(&id.0)?));
+
+    #[doc = " Live contacts in creation order, a page at a time (`limit` 100 by default, at"]
+    #[doc = " most 1000; pass the previous page's `nextCursor` as `cursor`)."]
+    fn list(query: Option<ListQuery>) -> Page<Contact> = |book| {
+        let query = query.map(|q| q.0).unwrap_or_default();
+        Ok(Page::of(book.list(&query)?, Contact))
+    };
+
+    #[doc = " How many live contacts the book holds."]
+    fn count() -> f64 = |book| Ok(book.count()? as f64);
 
     // -- channels -----------------------------------------------------------
 
-    /// Registers (or refreshes) a push device; its token moves off any other contact.
-    #[napi]
-    pub fn add_mobile_push(&self, env: Env, id: Id, device: DeviceInput) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.add_mobile_push(&id.0, device.0)?))
-        })
-    }
+    #[doc = " Registers (or refreshes) a push device; its token moves off any other contact."]
+    fn add_mobile_push(id: Id, device: DeviceInput) -> Contact = |book|
+        Ok(Contact(book.add_mobile_push(&id.0, device.0)?));
 
-    /// Removes the device holding `token`.
-    #[napi]
-    pub fn remove_mobile_push(&self, env: Env, id: Id, token: Token) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.remove_mobile_push(&id.0, &token.0)?))
-        })
-    }
+    #[doc = " Removes the device holding `token`."]
+    fn remove_mobile_push(id: Id, token: Token) -> Contact = |book|
+        Ok(Contact(book.remove_mobile_push(&id.0, &token.0)?));
 
-    /// Records an app installed on a device, with or without a push token.
-    #[napi]
-    pub fn register_app(&self, env: Env, id: Id, device: DeviceInput) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.register_app(&id.0, device.0)?))
-        })
-    }
+    #[doc = " Records an app installed on a device, with or without a push token."]
+    fn register_app(id: Id, device: DeviceInput) -> Contact = |book|
+        Ok(Contact(book.register_app(&id.0, device.0)?));
 
-    /// Removes an app: every device registered for it on this contact.
-    #[napi]
-    pub fn remove_app(&self, env: Env, id: Id, app_id: AppId) -> napi::Result<Contact> {
-        self.with(&env, |book| Ok(Contact(book.remove_app(&id.0, &app_id.0)?)))
-    }
+    #[doc = " Removes an app: every device registered for it on this contact."]
+    fn remove_app(id: Id, app_id: AppId) -> Contact = |book|
+        Ok(Contact(book.remove_app(&id.0, &app_id.0)?));
 
-    /// Registers (or refreshes) a web push subscription (keys flat or nested under
-    /// `keys`, as `PushSubscription.toJSON()` gives them).
-    #[napi]
-    pub fn add_web_push(
-        &self,
-        env: Env,
-        id: Id,
-        subscription: WebPushInput,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.add_web_push(&id.0, subscription.0)?))
-        })
-    }
+    #[doc = " Registers (or refreshes) a web push subscription (keys flat or nested under"]
+    #[doc = " `keys`, as `PushSubscription.toJSON()` gives them)."]
+    fn add_web_push(id: Id, subscription: WebPushInput) -> Contact = |book|
+        Ok(Contact(book.add_web_push(&id.0, subscription.0)?));
 
-    /// Removes the subscription with `endpoint`.
-    #[napi]
-    pub fn remove_web_push(&self, env: Env, id: Id, endpoint: Endpoint) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.remove_web_push(&id.0, &endpoint.0)?))
-        })
-    }
+    #[doc = " Removes the subscription with `endpoint`."]
+    fn remove_web_push(id: Id, endpoint: Endpoint) -> Contact = |book|
+        Ok(Contact(book.remove_web_push(&id.0, &endpoint.0)?));
 
-    /// Binds the contact to a Telegram chat, or unbinds it with `null`.
-    #[napi]
-    pub fn set_telegram(
-        &self,
-        env: Env,
-        id: Id,
-        telegram: Option<Telegram>,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.set_telegram(&id.0, telegram.map(|t| t.0))?))
-        })
-    }
+    #[doc = " Binds the contact to a Telegram chat, or unbinds it with `null`."]
+    fn set_telegram(id: Id, telegram: Option<Telegram>) -> Contact = |book|
+        Ok(Contact(book.set_telegram(&id.0, telegram.map(|t| t.0))?));
 
     // -- consent ------------------------------------------------------------
 
-    /// Blacklists the contact's address on `channel` (reason `manual` when none).
-    #[napi]
-    pub fn blacklist(
-        &self,
-        env: Env,
-        id: Id,
-        channel: Channel,
-        reason: Option<Reason>,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            let reason = reason.map(|r| r.0);
-            Ok(Contact(book.blacklist(
-                &id.0,
-                channel.0,
-                reason.as_deref(),
-            )?))
-        })
-    }
+    #[doc = " Blacklists the contact's address on `channel` (reason `manual` when none)."]
+    fn blacklist(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
+        let reason = reason.map(|r| r.0);
+        Ok(Contact(book.blacklist(&id.0, channel.0, reason.as_deref())?))
+    };
 
-    /// Lifts a blacklist; the note is required and kept on the record.
-    #[napi]
-    pub fn unblacklist(
-        &self,
-        env: Env,
-        id: Id,
-        channel: Channel,
-        note: Note,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.unblacklist(&id.0, channel.0, &note.0)?))
-        })
-    }
+    #[doc = " Lifts a blacklist; the note is required and kept on the record."]
+    fn unblacklist(id: Id, channel: Channel, note: Note) -> Contact = |book|
+        Ok(Contact(book.unblacklist(&id.0, channel.0, &note.0)?));
 
-    /// Records that the person opted out of `channel`.
-    #[napi]
-    pub fn unsubscribe(
-        &self,
-        env: Env,
-        id: Id,
-        channel: Channel,
-        reason: Option<Reason>,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            let reason = reason.map(|r| r.0);
-            Ok(Contact(book.unsubscribe(
-                &id.0,
-                channel.0,
-                reason.as_deref(),
-            )?))
-        })
-    }
+    #[doc = " Records that the person opted out of `channel`."]
+    fn unsubscribe(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
+        let reason = reason.map(|r| r.0);
+        Ok(Contact(book.unsubscribe(&id.0, channel.0, reason.as_deref())?))
+    };
 
-    /// The person opts back in: lifts their unsubscribe and spam complaint.
-    #[napi]
-    pub fn resubscribe(
-        &self,
-        env: Env,
-        id: Id,
-        channel: Channel,
-        note: Option<Note>,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            let note = note.map(|n| n.0);
-            Ok(Contact(book.resubscribe(
-                &id.0,
-                channel.0,
-                note.as_deref(),
-            )?))
-        })
-    }
+    #[doc = " The person opts back in: lifts their unsubscribe and spam complaint."]
+    fn resubscribe(id: Id, channel: Channel, note: Option<Note>) -> Contact = |book| {
+        let note = note.map(|n| n.0);
+        Ok(Contact(book.resubscribe(&id.0, channel.0, note.as_deref())?))
+    };
 
-    /// Records that the person reported a message on `channel` as spam, with the
-    /// complaint's `reason` (a feedback loop's report type, free text) when given.
-    #[napi]
-    pub fn report_spam(
-        &self,
-        env: Env,
-        id: Id,
-        channel: Channel,
-        reason: Option<Reason>,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            let reason = reason.map(|r| r.0);
-            Ok(Contact(book.report_spam(
-                &id.0,
-                channel.0,
-                reason.as_deref(),
-            )?))
-        })
-    }
+    #[doc = " Records that the person reported a message on `channel` as spam, with the"]
+    #[doc = " complaint's `reason` (a feedback loop's report type, free text) when given."]
+    fn report_spam(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
+        let reason = reason.map(|r| r.0);
+        Ok(Contact(book.report_spam(&id.0, channel.0, reason.as_deref())?))
+    };
 
-    /// Records a suppression of an email (`email`) or phone (`sms`) that no contact
-    /// may hold yet: another sender's suppression list, an import of unsubscribes. A
-    /// contact that takes the address later is suppressed. Recording the same kind
-    /// again is a no-op (the first date and reason stand). Returns every record now
-    /// kept for the address on `channel`, oldest first. Push and Telegram channels are
-    /// a `VALIDATION` error on `channel`: their suppressions belong to a contact.
-    #[napi]
-    pub fn suppress_address(
-        &self,
-        env: Env,
+    #[doc = " Records a suppression of an email (`email`) or phone (`sms`) that no contact"]
+    #[doc = " may hold yet: another sender's suppression list, an import of unsubscribes. A"]
+    #[doc = " contact that takes the address later is suppressed. Recording the same kind"]
+    #[doc = " again is a no-op (the first date and reason stand). Returns every record now"]
+    #[doc = " kept for the address on `channel`, oldest first. Push and Telegram channels are"]
+    #[doc = " a `VALIDATION` error on `channel`: their suppressions belong to a contact."]
+    fn suppress_address(
         channel: Channel,
         address: ChannelAddress,
         kind: SuppressionKind,
         reason: Option<Reason>,
-    ) -> napi::Result<Vec<SuppressionRecord>> {
-        self.with(&env, |book| {
-            let reason = reason.map(|r| r.0);
-            let records =
-                book.suppress_address(channel.0, &address.0, kind.0, reason.as_deref())?;
-            Ok(each(records, SuppressionRecord))
-        })
-    }
+    ) -> Vec<SuppressionRecord> = |book| {
+        let reason = reason.map(|r| r.0);
+        let records =
+            book.suppress_address(channel.0, &address.0, kind.0, reason.as_deref())?;
+        Ok(each(records, SuppressionRecord))
+    };
 
-    /// Confirms a signed-up email (`email`) or phone (`sms`).
-    #[napi]
-    pub fn confirm(&self, env: Env, id: Id, channel: Channel) -> napi::Result<Contact> {
-        self.with(&env, |book| Ok(Contact(book.confirm(&id.0, channel.0)?)))
-    }
+    #[doc = " Confirms a signed-up email (`email`) or phone (`sms`)."]
+    fn confirm(id: Id, channel: Channel) -> Contact = |book|
+        Ok(Contact(book.confirm(&id.0, channel.0)?));
 
-    /// Every suppression record kept for `address` on `channel`, lifted ones too,
-    /// oldest first (for push and Telegram channels the address is the contact id).
-    #[napi]
-    pub fn suppressions(
-        &self,
-        env: Env,
-        channel: Channel,
-        address: ChannelAddress,
-    ) -> napi::Result<Vec<SuppressionRecord>> {
-        self.with(&env, |book| {
-            Ok(each(
-                book.suppressions(channel.0, &address.0)?,
-                SuppressionRecord,
-            ))
-        })
-    }
+    #[doc = " Every suppression record kept for `address` on `channel`, lifted ones too,"]
+    #[doc = " oldest first (for push and Telegram channels the address is the contact id)."]
+    fn suppressions(channel: Channel, address: ChannelAddress) -> Vec<SuppressionRecord> = |book|
+        Ok(each(book.suppressions(channel.0, &address.0)?, SuppressionRecord));
 
-    /// May a message go to this contact on `channel` (and in `category`, a category
-    /// key)? `who` is any identifier a lookup takes: the contact's id (any case),
-    /// email, phone, external id or contact key. An unknown or deleted contact is an
-    /// answer (`unknown_contact`), not an error; an undefined category is `NOT_FOUND`.
-    #[napi]
-    pub fn can_send(
-        &self,
-        env: Env,
+    #[doc = " May a message go to this contact on `channel` (and in `category`, a category"]
+    #[doc = " key)? `who` is any identifier a lookup takes: the contact's id (any case),"]
+    #[doc = " email, phone, external id or contact key. An unknown or deleted contact is an"]
+    #[doc = " answer (`unknown_contact`), not an error; an undefined category is `NOT_FOUND`."]
+    fn can_send(
         who: Who,
         channel: Channel,
         category: Option<CategoryKey>,
-    ) -> napi::Result<SendDecision> {
-        self.with(&env, |book| {
-            let category = category.map(|c| c.0);
-            Ok(SendDecision(book.can_send(
-                &who.0,
-                channel.0,
-                category.as_deref(),
-            )?))
-        })
-    }
+    ) -> SendDecision = |book| {
+        let category = category.map(|c| c.0);
+        Ok(SendDecision(book.can_send(&who.0, channel.0, category.as_deref())?))
+    };
 
-    /// `canSend` for many recipients in one read (one snapshot of the book): one
-    /// decision per identifier, in order. At most 1000 identifiers (a longer list is
-    /// a `VALIDATION` error on `ids`); each may be any identifier `canSend` takes.
-    #[napi]
-    pub fn can_send_many(
-        &self,
-        env: Env,
+    #[doc = " `canSend` for many recipients in one read (one snapshot of the book): one"]
+    #[doc = " decision per identifier, in order. At most 1000 identifiers (a longer list is"]
+    #[doc = " a `VALIDATION` error on `ids`); each may be any identifier `canSend` takes."]
+    fn can_send_many(
         ids: Ids,
         channel: Channel,
         category: Option<CategoryKey>,
-    ) -> napi::Result<Vec<SendDecision>> {
-        self.with(&env, |book| {
-            let category = category.map(|c| c.0);
-            let decisions = book.can_send_many(&ids.0, channel.0, category.as_deref())?;
-            Ok(each(decisions, SendDecision))
-        })
-    }
+    ) -> Vec<SendDecision> = |book| {
+        let category = category.map(|c| c.0);
+        let decisions = book.can_send_many(&ids.0, channel.0, category.as_deref())?;
+        Ok(each(decisions, SendDecision))
+    };
 
     // -- categories and segments -----------------------------------------------
 
-    /// Defines a subscription category; its key is the slug of the title and a
-    /// segment of the same name is created with it.
-    #[napi]
-    pub fn define_category(&self, env: Env, title: Title) -> napi::Result<Category> {
-        self.with(&env, |book| Ok(Category(book.define_category(&title.0)?)))
-    }
+    #[doc = " Defines a subscription category; its key is the slug of the title and a"]
+    #[doc = " segment of the same name is created with it."]
+    fn define_category(title: Title) -> Category = |book|
+        Ok(Category(book.define_category(&title.0)?));
 
-    /// Every category, by key.
-    #[napi]
-    pub fn categories(&self, env: Env) -> napi::Result<Vec<Category>> {
-        self.with(&env, |book| Ok(each(book.categories()?, Category)))
-    }
+    #[doc = " Every category, by key."]
+    fn categories() -> Vec<Category> = |book| Ok(each(book.categories()?, Category));
 
-    /// Renames the category `key`; its key stays (integrations use it) and its
-    /// segment takes the new title too. A title another segment has is a `CONFLICT`.
-    #[napi]
-    pub fn update_category(&self, env: Env, key: Key, title: Title) -> napi::Result<Category> {
-        self.with(&env, |book| {
-            Ok(Category(book.update_category(&key.0, &title.0)?))
-        })
-    }
+    #[doc = " Renames the category `key`; its key stays (integrations use it) and its"]
+    #[doc = " segment takes the new title too. A title another segment has is a `CONFLICT`."]
+    fn update_category(key: Key, title: Title) -> Category = |book|
+        Ok(Category(book.update_category(&key.0, &title.0)?));
 
-    /// Deletes the category `key`, its segment and every contact's subscription to it.
-    #[napi]
-    pub fn delete_category(&self, env: Env, key: Key) -> napi::Result<()> {
-        self.with(&env, |book| Ok(book.delete_category(&key.0)?))
-    }
+    #[doc = " Deletes the category `key`, its segment and every contact's subscription to it."]
+    fn delete_category(key: Key) -> () = |book| Ok(book.delete_category(&key.0)?);
 
-    /// Subscribes the contact to the category `key`.
-    #[napi]
-    pub fn add_category(&self, env: Env, id: Id, key: Key) -> napi::Result<Contact> {
-        self.with(&env, |book| Ok(Contact(book.add_category(&id.0, &key.0)?)))
-    }
+    #[doc = " Subscribes the contact to the category `key`."]
+    fn add_category(id: Id, key: Key) -> Contact = |book|
+        Ok(Contact(book.add_category(&id.0, &key.0)?));
 
-    /// Unsubscribes the contact from the category `key`.
-    #[napi]
-    pub fn remove_category(&self, env: Env, id: Id, key: Key) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.remove_category(&id.0, &key.0)?))
-        })
-    }
+    #[doc = " Unsubscribes the contact from the category `key`."]
+    fn remove_category(id: Id, key: Key) -> Contact = |book|
+        Ok(Contact(book.remove_category(&id.0, &key.0)?));
 
-    /// Creates a static segment with a unique name.
-    #[napi]
-    pub fn create_segment(&self, env: Env, name: Name) -> napi::Result<Segment> {
-        self.with(&env, |book| Ok(Segment(book.create_segment(&name.0)?)))
-    }
+    #[doc = " Creates a static segment with a unique name."]
+    fn create_segment(name: Name) -> Segment = |book| Ok(Segment(book.create_segment(&name.0)?));
 
-    /// Renames a static segment (a category's segment is renamed with its category:
-    /// `updateCategory`; renaming it here is a `VALIDATION` error on `segment`).
-    #[napi]
-    pub fn update_segment(&self, env: Env, id: Id, name: Name) -> napi::Result<Segment> {
-        self.with(&env, |book| {
-            Ok(Segment(book.update_segment(&id.0, &name.0)?))
-        })
-    }
+    #[doc = " Renames a static segment (a category's segment is renamed with its category:"]
+    #[doc = " `updateCategory`; renaming it here is a `VALIDATION` error on `segment`)."]
+    fn update_segment(id: Id, name: Name) -> Segment = |book|
+        Ok(Segment(book.update_segment(&id.0, &name.0)?));
 
-    /// Deletes a static segment and every membership in it (a category's segment
-    /// goes with its category: `deleteCategory`).
-    #[napi]
-    pub fn delete_segment(&self, env: Env, id: Id) -> napi::Result<()> {
-        self.with(&env, |book| Ok(book.delete_segment(&id.0)?))
-    }
+    #[doc = " Deletes a static segment and every membership in it (a category's segment"]
+    #[doc = " goes with its category: `deleteCategory`)."]
+    fn delete_segment(id: Id) -> () = |book| Ok(book.delete_segment(&id.0)?);
 
-    /// Every segment (static and category-backed), in creation order.
-    #[napi]
-    pub fn segments(&self, env: Env) -> napi::Result<Vec<Segment>> {
-        self.with(&env, |book| Ok(each(book.segments()?, Segment)))
-    }
+    #[doc = " Every segment (static and category-backed), in creation order."]
+    fn segments() -> Vec<Segment> = |book| Ok(each(book.segments()?, Segment));
 
-    /// Adds the contact to a static segment.
-    #[napi]
-    pub fn add_to_segment(&self, env: Env, id: Id, segment_id: SegmentId) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.add_to_segment(&id.0, &segment_id.0)?))
-        })
-    }
+    #[doc = " Adds the contact to a static segment."]
+    fn add_to_segment(id: Id, segment_id: SegmentId) -> Contact = |book|
+        Ok(Contact(book.add_to_segment(&id.0, &segment_id.0)?));
 
-    /// Removes the contact from a static segment.
-    #[napi]
-    pub fn remove_from_segment(
-        &self,
-        env: Env,
-        id: Id,
-        segment_id: SegmentId,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            Ok(Contact(book.remove_from_segment(&id.0, &segment_id.0)?))
-        })
-    }
+    #[doc = " Removes the contact from a static segment."]
+    fn remove_from_segment(id: Id, segment_id: SegmentId) -> Contact = |book|
+        Ok(Contact(book.remove_from_segment(&id.0, &segment_id.0)?));
 
-    /// Live members of a segment in creation order, a page at a time.
-    #[napi]
-    pub fn segment_members(
-        &self,
-        env: Env,
-        segment_id: SegmentId,
-        query: Option<ListQuery>,
-    ) -> napi::Result<Page<Contact>> {
-        self.with(&env, |book| {
-            let query = query.map(|q| q.0).unwrap_or_default();
-            Ok(Page::of(
-                book.segment_members(&segment_id.0, &query)?,
-                Contact,
-            ))
-        })
-    }
+    #[doc = " Live members of a segment in creation order, a page at a time."]
+    fn segment_members(segment_id: SegmentId, query: Option<ListQuery>) -> Page<Contact> = |book| {
+        let query = query.map(|q| q.0).unwrap_or_default();
+        Ok(Page::of(book.segment_members(&segment_id.0, &query)?, Contact))
+    };
 
     // -- additional fields ------------------------------------------------------
 
-    /// Defines an additional field (the same definition again is a no-op).
-    #[napi]
-    pub fn define_field(
-        &self,
-        env: Env,
-        definition: FieldDefinitionInput,
-    ) -> napi::Result<FieldDefinition> {
-        self.with(&env, |book| {
-            Ok(FieldDefinition(book.define_field(definition.0)?))
-        })
-    }
+    #[doc = " Defines an additional field (the same definition again is a no-op)."]
+    fn define_field(definition: FieldDefinitionInput) -> FieldDefinition = |book|
+        Ok(FieldDefinition(book.define_field(definition.0)?));
 
-    /// Renames a field (`title`) and adds options at the end of a list or multilist
-    /// field's (`addOptions`); no option is ever taken away, so what contacts hold
-    /// stays valid.
-    #[napi]
-    pub fn update_field(
-        &self,
-        env: Env,
-        key: Key,
-        update: FieldUpdate,
-    ) -> napi::Result<FieldDefinition> {
-        self.with(&env, |book| {
-            Ok(FieldDefinition(book.update_field(&key.0, update.0)?))
-        })
-    }
+    #[doc = " Renames a field (`title`) and adds options at the end of a list or multilist"]
+    #[doc = " field's (`addOptions`); no option is ever taken away, so what contacts hold"]
+    #[doc = " stays valid."]
+    fn update_field(key: Key, update: FieldUpdate) -> FieldDefinition = |book|
+        Ok(FieldDefinition(book.update_field(&key.0, update.0)?));
 
-    /// Deletes a field definition and every contact's value of it.
-    #[napi]
-    pub fn delete_field(&self, env: Env, key: Key) -> napi::Result<()> {
-        self.with(&env, |book| Ok(book.delete_field(&key.0)?))
-    }
+    #[doc = " Deletes a field definition and every contact's value of it."]
+    fn delete_field(key: Key) -> () = |book| Ok(book.delete_field(&key.0)?);
 
-    /// Every field definition, by key.
-    #[napi]
-    pub fn field_definitions(&self, env: Env) -> napi::Result<Vec<FieldDefinition>> {
-        self.with(&env, |book| {
-            Ok(each(book.field_definitions()?, FieldDefinition))
-        })
-    }
+    #[doc = " Every field definition, by key."]
+    fn field_definitions() -> Vec<FieldDefinition> = |book|
+        Ok(each(book.field_definitions()?, FieldDefinition));
 
-    /// Sets one additional field, parsing `value` against its definition.
-    #[napi]
-    pub fn set_field(
-        &self,
-        env: Env,
-        id: Id,
-        key: Key,
-        value: FieldInputValue,
-    ) -> napi::Result<Contact> {
-        self.with(&env, |book| {
-            let value = value.named(&key.0)?;
-            Ok(Contact(book.set_field(&id.0, &key.0, value)?))
-        })
-    }
+    #[doc = " Sets one additional field, parsing `value` against its definition."]
+    fn set_field(id: Id, key: Key, value: FieldInputValue) -> Contact = |book| {
+        let value = value.named(&key.0)?;
+        Ok(Contact(book.set_field(&id.0, &key.0, value)?))
+    };
 
-    /// Clears one additional field.
-    #[napi]
-    pub fn clear_field(&self, env: Env, id: Id, key: Key) -> napi::Result<Contact> {
-        self.with(&env, |book| Ok(Contact(book.clear_field(&id.0, &key.0)?)))
-    }
+    #[doc = " Clears one additional field."]
+    fn clear_field(id: Id, key: Key) -> Contact = |book|
+        Ok(Contact(book.clear_field(&id.0, &key.0)?));
 
     // -- activity ---------------------------------------------------------------
 
-    /// Records a message sent to the contact, or a status update of one already
-    /// recorded (same `messageId`; the status only moves forward).
-    #[napi]
-    pub fn record_campaign(
-        &self,
-        env: Env,
-        id: Id,
-        input: CampaignInput,
-    ) -> napi::Result<CampaignActivity> {
-        self.with(&env, |book| {
-            Ok(CampaignActivity(book.record_campaign(&id.0, input.0)?))
-        })
-    }
+    #[doc = " Records a message sent to the contact, or a status update of one already"]
+    #[doc = " recorded (same `messageId`; the status only moves forward)."]
+    fn record_campaign(id: Id, input: CampaignInput) -> CampaignActivity = |book|
+        Ok(CampaignActivity(book.record_campaign(&id.0, input.0)?));
 
-    /// Records an event the contact triggered.
-    #[napi]
-    pub fn record_event(&self, env: Env, id: Id, input: EventInput) -> napi::Result<EventActivity> {
-        self.with(&env, |book| {
-            Ok(EventActivity(book.record_event(&id.0, input.0)?))
-        })
-    }
+    #[doc = " Records an event the contact triggered."]
+    fn record_event(id: Id, input: EventInput) -> EventActivity = |book|
+        Ok(EventActivity(book.record_event(&id.0, input.0)?));
 
-    /// Records an order, or updates the order already recorded under its
-    /// `externalId`. Money crosses as decimal strings.
-    #[napi]
-    pub fn record_order(&self, env: Env, id: Id, input: OrderInput) -> napi::Result<OrderActivity> {
-        self.with(&env, |book| {
-            Ok(OrderActivity(book.record_order(&id.0, input.0)?))
-        })
-    }
+    #[doc = " Records an order, or updates the order already recorded under its"]
+    #[doc = " `externalId`. Money crosses as decimal strings."]
+    fn record_order(id: Id, input: OrderInput) -> OrderActivity = |book|
+        Ok(OrderActivity(book.record_order(&id.0, input.0)?));
 
-    /// The contact's timeline, newest first: `category` (`all`), `period` (`30d`) or
-    /// an explicit `since`/`until`, `limit` (50) and `cursor` (a `nextCursor`).
-    /// Orders always cover the full history.
-    #[napi]
-    pub fn activity(
-        &self,
-        env: Env,
-        id: Id,
-        query: Option<ActivityQuery>,
-    ) -> napi::Result<Page<Activity>> {
-        self.with(&env, |book| {
-            let query = query.map(|q| q.0).unwrap_or_default();
-            Ok(Page::of(book.activity(&id.0, &query)?, Activity))
-        })
-    }
+    #[doc = " The contact's timeline, newest first: `category` (`all`), `period` (`30d`) or"]
+    #[doc = " an explicit `since`/`until`, `limit` (50) and `cursor` (a `nextCursor`)."]
+    #[doc = " Orders always cover the full history."]
+    fn activity(id: Id, query: Option<ActivityQuery>) -> Page<Activity> = |book| {
+        let query = query.map(|q| q.0).unwrap_or_default();
+        Ok(Page::of(book.activity(&id.0, &query)?, Activity))
+    };
 }

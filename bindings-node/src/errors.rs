@@ -11,9 +11,10 @@ use crate::names::camel_path;
 use crate::read::view;
 use contactkit::Error;
 use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
-use napi::{Env, JsError, JsValue, Status};
+use napi::{sys, Env, JsError, JsValue, Status};
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
 
 /// The `code` of a thrown error: one per variant of the core error, and one for a
 /// panic inside ContactKit.
@@ -174,4 +175,28 @@ fn js_error(
 /// The error of an operation on a closed book.
 pub fn closed() -> Error {
     Error::storage("the book is closed")
+}
+
+/// The pending JavaScript exception (cleared, so the event loop goes on), or `error`
+/// when none is pending. A throwing getter fails the N-API call that ran it with a
+/// status that is not always `napi_pending_exception`, so the check is explicit.
+pub fn take_exception(env: &Env, error: napi::Error) -> napi::Error {
+    let mut pending = false;
+    let mut exception = ptr::null_mut();
+    // SAFETY: `env` is the live environment of this callback on the JavaScript
+    // thread, and the exception taken is wrapped at once. napi's safe API has no
+    // way to take a pending exception (it leaves one pending for its caller).
+    unsafe {
+        let raw = env.raw();
+        if sys::napi_is_exception_pending(raw, &mut pending) == sys::Status::napi_ok
+            && pending
+            && sys::napi_get_and_clear_last_exception(raw, &mut exception) == sys::Status::napi_ok
+            && !exception.is_null()
+        {
+            return napi::Error::from_unknown_without_coercion(Unknown::from_raw_unchecked(
+                raw, exception,
+            ));
+        }
+    }
+    error
 }

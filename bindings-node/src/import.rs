@@ -15,7 +15,7 @@
 //! read (a throwing getter) ends the rows, and the promise is rejected with it too.
 
 use crate::args::options;
-use crate::errors::{caught, Failure};
+use crate::errors::{caught, take_exception, Failure};
 use crate::read;
 use crate::write::ImportReport;
 use contactkit as core;
@@ -25,10 +25,9 @@ use napi::bindgen_prelude::{Function, JsObjectValue, Object, ObjectRef, Unknown}
 use napi::threadsafe_function::{
     ThreadsafeCallContext, ThreadsafeFunction, ThreadsafeFunctionCallMode,
 };
-use napi::{sys, Env, Status, Task};
+use napi::{Env, Status, Task};
 use napi_derive::napi;
 use std::ops::ControlFlow;
-use std::ptr;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
@@ -58,8 +57,67 @@ type RowsRef = Arc<Mutex<Option<ObjectRef<false>>>>;
 /// The first JavaScript exception that stopped the import.
 type StoppedBy = Arc<Mutex<Option<napi::Error>>>;
 
-/// An import in flight.
-pub struct ImportTask {
+/// An import in flight, or refused before it started (an argument that does not read,
+/// a closed book: `book.promises.importContacts` rejects with that failure instead of
+/// throwing it).
+pub struct ImportTask(std::result::Result<Import, Option<Failure>>);
+
+impl ImportTask {
+    /// Prepares the import (see [`Import::new`]).
+    pub fn new(
+        env: &Env,
+        book: Arc<core::ContactBook>,
+        rows: ObjectRef<false>,
+        options: options::Import,
+    ) -> crate::errors::Result<Self> {
+        Import::new(env, book, rows, options).map(|import| ImportTask(Ok(import)))
+    }
+
+    /// An import that does not start: its promise is rejected with `failure`.
+    pub fn refused(failure: Failure) -> Self {
+        ImportTask(Err(Some(failure)))
+    }
+}
+
+#[napi]
+impl Task for ImportTask {
+    type Output = core::ImportReport;
+    type JsValue = ImportReport;
+
+    fn compute(&mut self) -> napi::Result<core::ImportReport> {
+        match &mut self.0 {
+            Ok(import) => import.compute(),
+            Err(_) => Err(napi::Error::new(
+                Status::Cancelled,
+                "the import was refused",
+            )),
+        }
+    }
+
+    fn resolve(&mut self, _env: Env, report: core::ImportReport) -> napi::Result<ImportReport> {
+        Ok(ImportReport(report))
+    }
+
+    fn reject(&mut self, env: Env, error: napi::Error) -> napi::Result<ImportReport> {
+        Err(match &mut self.0 {
+            Ok(import) => import.reject(&env, error),
+            Err(refused) => match refused.take() {
+                Some(failure) => failure.into_napi(&env),
+                None => error,
+            },
+        })
+    }
+
+    fn finally(self, env: Env) -> napi::Result<()> {
+        match self.0 {
+            Ok(import) => import.finally(&env),
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+/// An import that started.
+pub struct Import {
     book: Arc<core::ContactBook>,
     dedupe_on: DedupeOn,
     total: u32,
@@ -72,7 +130,7 @@ pub struct ImportTask {
     failed: Option<Failure>,
 }
 
-impl ImportTask {
+impl Import {
     /// Prepares the threadsafe function that reads the rows (on the JavaScript
     /// thread, before the task is queued).
     pub fn new(
@@ -95,7 +153,7 @@ impl ImportTask {
                 let _ = reply.send(read_chunk(&ctx.env, &reader_rows, start, end));
                 Ok(())
             })?;
-        Ok(ImportTask {
+        Ok(Import {
             book,
             dedupe_on: options.dedupe_on,
             total,
@@ -160,11 +218,8 @@ impl ImportTask {
     }
 }
 
-#[napi]
-impl Task for ImportTask {
-    type Output = core::ImportReport;
-    type JsValue = ImportReport;
-
+impl Import {
+    /// Runs the import on the pool thread.
     fn compute(&mut self) -> napi::Result<core::ImportReport> {
         let this = &*self;
         let outcome = caught(|| {
@@ -189,27 +244,25 @@ impl Task for ImportTask {
         }
     }
 
-    fn resolve(&mut self, _env: Env, report: core::ImportReport) -> napi::Result<ImportReport> {
-        Ok(ImportReport(report))
-    }
-
-    fn reject(&mut self, env: Env, error: napi::Error) -> napi::Result<ImportReport> {
+    /// The error the promise is rejected with.
+    fn reject(&mut self, env: &Env, error: napi::Error) -> napi::Error {
         let stopped_by = self
             .stopped_by
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        Err(match (stopped_by, self.failed.take()) {
+        match (stopped_by, self.failed.take()) {
             (Some(exception), _) => exception,
-            (None, Some(failed)) => failed.into_napi(&env),
+            (None, Some(failed)) => failed.into_napi(env),
             (None, None) => error,
-        })
+        }
     }
 
-    fn finally(self, env: Env) -> napi::Result<()> {
+    /// Releases the rows.
+    fn finally(self, env: &Env) -> napi::Result<()> {
         let rows = self.rows.lock().unwrap_or_else(|p| p.into_inner()).take();
         match rows {
-            Some(rows) => rows.unref(&env),
+            Some(rows) => rows.unref(env),
             None => Ok(()),
         }
     }
@@ -218,7 +271,7 @@ impl Task for ImportTask {
 /// The rows as the core pulls them, a chunk at a time, with the next chunk already
 /// requested while the current one is imported.
 struct Rows<'a> {
-    task: &'a ImportTask,
+    task: &'a Import,
     next: u32,
     pending: Option<Receiver<Chunk>>,
     current: std::vec::IntoIter<core::Result<ContactInput>>,
@@ -226,7 +279,7 @@ struct Rows<'a> {
 }
 
 impl<'a> Rows<'a> {
-    fn new(task: &'a ImportTask) -> Self {
+    fn new(task: &'a Import) -> Self {
         Rows {
             task,
             next: 0,
@@ -321,28 +374,4 @@ fn read_chunk(env: &Env, rows: &RowsRef, start: u32, end: u32) -> Chunk {
         }
     }
     Ok(chunk)
-}
-
-/// The pending JavaScript exception (cleared, so the event loop goes on), or `error`
-/// when none is pending. A throwing getter fails the N-API call that ran it with a
-/// status that is not always `napi_pending_exception`, so the check is explicit.
-fn take_exception(env: &Env, error: napi::Error) -> napi::Error {
-    let mut pending = false;
-    let mut exception = ptr::null_mut();
-    // SAFETY: `env` is the live environment of this callback on the JavaScript
-    // thread, and the exception taken is wrapped at once. napi's safe API has no
-    // way to take a pending exception (it leaves one pending for its caller).
-    unsafe {
-        let raw = env.raw();
-        if sys::napi_is_exception_pending(raw, &mut pending) == sys::Status::napi_ok
-            && pending
-            && sys::napi_get_and_clear_last_exception(raw, &mut exception) == sys::Status::napi_ok
-            && !exception.is_null()
-        {
-            return napi::Error::from_unknown_without_coercion(Unknown::from_raw_unchecked(
-                raw, exception,
-            ));
-        }
-    }
-    error
 }

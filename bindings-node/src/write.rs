@@ -32,6 +32,17 @@ macro_rules! answers {
                 guard(env, || Ok(value.to_js(env)?.raw()))
             }
         }
+
+        /// napi's `Task` names the type its promise resolves with.
+        impl TypeName for $name {
+            fn type_name() -> &'static str {
+                stringify!($name)
+            }
+
+            fn value_type() -> ValueType {
+                ValueType::Object
+            }
+        }
     )*};
 }
 
@@ -75,17 +86,6 @@ answers! {
     ImportReport(core::ImportReport);
 }
 
-/// napi's `Task` names the type its promise resolves with.
-impl TypeName for ImportReport {
-    fn type_name() -> &'static str {
-        "ImportReport"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
 /// `{ items, nextCursor }`.
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -102,6 +102,16 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> TypeName for Page<T> {
+    fn type_name() -> &'static str {
+        "Page"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
 impl<T: ToJs> ToNapiValue for Page<T> {
     unsafe fn to_napi_value(env: sys::napi_env, page: Self) -> napi::Result<sys::napi_value> {
         let env = &Env::from_raw(env);
@@ -115,6 +125,16 @@ impl<T: ToJs> ToNapiValue for Page<T> {
             object.set_named_property(&to_camel("next_cursor"), page.next_cursor)?;
             Ok(object.raw())
         })
+    }
+}
+
+impl TypeName for Date {
+    fn type_name() -> &'static str {
+        "Date"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
     }
 }
 
