@@ -62,6 +62,8 @@ pub use store::{
     Access, Durability, MemoryStore, PanickingStore, Parts, SqliteOptions, SqliteStore, Store,
     Transaction,
 };
+#[cfg(feature = "postgres")]
+pub use store::{PostgresOptions, PostgresStore};
 
 /// The README's Rust sample, compiled and run as a doctest so it stays true.
 #[doc = include_str!("../../README.md")]

@@ -3,7 +3,7 @@
 //! milliseconds, enums as their lowercase names, whole values as JSON text, field
 //! values as a type and text.
 
-use crate::model::FieldValue;
+use crate::model::{FieldValue, Identifier};
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::value::{Error as DeError, StrDeserializer};
@@ -56,6 +56,21 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text)
         .map_err(|e| Error::storage(format!("cannot decode stored value: {e}")))
+}
+
+/// Where identifiers of `identifier`'s kind are kept, in both SQL stores' schemas:
+/// the table, the column (unique, indexed) and the column naming the contact that
+/// holds it.
+pub fn identifier_column(identifier: &Identifier) -> (&'static str, &'static str, &'static str) {
+    match identifier {
+        Identifier::Email(_) => ("contacts", "email", "id"),
+        Identifier::Phone(_) => ("contacts", "phone", "id"),
+        Identifier::ExternalId(_) => ("contacts", "external_id", "id"),
+        Identifier::ContactKey(_) => ("contacts", "contact_key", "id"),
+        Identifier::PushToken(_) => ("devices", "token", "contact_id"),
+        Identifier::WebPushEndpoint(_) => ("web_push", "endpoint", "contact_id"),
+        Identifier::TelegramChat(_) => ("contacts", "telegram_chat_id", "id"),
+    }
 }
 
 /// A field value as (type, text), lossless.

@@ -4,13 +4,17 @@
 //! back when it fails, so an operation applies fully or not at all.
 //!
 //! The trait mentions no database: the in-memory reference store, the SQLite store
-//! and a future server store implement the same calls.
+//! and the PostgreSQL store (feature `postgres`) implement the same calls.
 
 mod codec;
 mod memory;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod sqlite;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresOptions, PostgresStore};
 pub use sqlite::{Durability, SqliteOptions, SqliteStore};
 
 use crate::model::{

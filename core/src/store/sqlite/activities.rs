@@ -1,9 +1,9 @@
 //! Timeline items: indexed columns for the queries (contact, kind, time, message,
 //! order id) and the item's detail as JSON.
 
-use crate::store::codec::{self, instant, millis, millis_up};
 use super::{decoded, storage_error};
 use crate::model::{Activity, ActivityDetail};
+use crate::store::codec::{self, instant, millis, millis_up};
 use crate::store::ActivityFilter;
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension, Row};

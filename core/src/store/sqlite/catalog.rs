@@ -1,8 +1,8 @@
 //! Suppressions, categories, segments and field definitions.
 
-use crate::store::codec::{self, instant, millis};
 use super::{decoded, storage_error};
 use crate::model::{Category, FieldDefinition, Segment, SuppressionRecord};
+use crate::store::codec::{self, instant, millis};
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension, Params, Row};
 

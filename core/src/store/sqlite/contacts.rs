@@ -1,11 +1,11 @@
 //! Contacts and their child rows (devices, web push, categories, segment
 //! memberships, field values): one row set per contact, replaced whole on save.
 
-use crate::store::codec::{self, instant, millis};
 use super::{decoded, storage_error};
 use crate::model::{
     Address, ContactRecord, Identifier, MobilePushDevice, Telegram, WebPushSubscription,
 };
+use crate::store::codec::{self, instant, millis};
 use crate::store::Parts;
 use crate::Result;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -111,27 +111,13 @@ pub fn count_live(conn: &Connection) -> Result<u64> {
 
 /// The id of the contact holding `identifier`.
 pub fn id_by(conn: &Connection, identifier: &Identifier) -> Result<Option<String>> {
-    let (table, column, owner) = kept_in(identifier);
+    let (table, column, owner) = codec::identifier_column(identifier);
     conn.prepare_cached(&format!("SELECT {owner} FROM {table} WHERE {column} = ?1"))
         .and_then(|mut stmt| {
             stmt.query_row([identifier.value()], |row| row.get(0))
                 .optional()
         })
         .map_err(storage_error)
-}
-
-/// Where identifiers of `identifier`'s kind are kept: the table, the column (unique,
-/// indexed) and the column naming the contact that holds it.
-fn kept_in(identifier: &Identifier) -> (&'static str, &'static str, &'static str) {
-    match identifier {
-        Identifier::Email(_) => ("contacts", "email", "id"),
-        Identifier::Phone(_) => ("contacts", "phone", "id"),
-        Identifier::ExternalId(_) => ("contacts", "external_id", "id"),
-        Identifier::ContactKey(_) => ("contacts", "contact_key", "id"),
-        Identifier::PushToken(_) => ("devices", "token", "contact_id"),
-        Identifier::WebPushEndpoint(_) => ("web_push", "endpoint", "contact_id"),
-        Identifier::TelegramChat(_) => ("contacts", "telegram_chat_id", "id"),
-    }
 }
 
 /// The holders of many identifiers: one statement per kind of identifier, whatever
@@ -152,7 +138,7 @@ pub fn ids_by(conn: &Connection, identifiers: &[Identifier]) -> Result<Vec<(Iden
     for group in by_kind {
         let by_value: HashMap<&str, &Identifier> = group.iter().map(|i| (i.value(), *i)).collect();
         let values: Vec<&str> = by_value.keys().copied().collect();
-        let (table, column, owner) = kept_in(group[0]);
+        let (table, column, owner) = codec::identifier_column(group[0]);
         let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT {column}, {owner} FROM {table} \
