@@ -124,8 +124,21 @@ async function main() {
     }
     seen[name] = outcome
   }
+  // The Promise forms: the panic happens on a pool thread and rejects the promise.
+  const promises = ContactBook._panicking().promises
+  const promised = {}
+  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(promises)).filter((n) => n !== 'constructor')) {
+    let outcome
+    try {
+      await promises[name](...CALLS[name].args)
+      outcome = { resolved: true }
+    } catch (error) {
+      outcome = { threw: error instanceof Error, code: error.code, reason: error.reason, keys: Object.keys(error).sort() }
+    }
+    promised[name] = outcome
+  }
   healthy.create({ email: 'after@example.com' })
-  console.log(JSON.stringify({ seen, store: Object.fromEntries(Object.entries(CALLS).map(([n, c]) => [n, c.store !== false])), count: healthy.count() }))
+  console.log(JSON.stringify({ seen, promised, store: Object.fromEntries(Object.entries(CALLS).map(([n, c]) => [n, c.store !== false])), count: healthy.count() }))
 }
 main().catch((error) => {
   console.error(error)
@@ -133,7 +146,7 @@ main().catch((error) => {
 })
 `
 
-test('a Rust panic in any method is an Error with code INTERNAL, not a crashed process', () => {
+test('a Rust panic in any method (or its Promise form) is an Error with code INTERNAL, not a crashed process', () => {
   const child = spawnSync(process.execPath, ['-e', SCRIPT], {
     cwd: PACKAGE,
     encoding: 'utf8',
@@ -141,7 +154,7 @@ test('a Rust panic in any method is an Error with code INTERNAL, not a crashed p
   })
   assert.equal(child.signal, null, `the process died: ${child.stderr}`)
   assert.equal(child.status, 0, child.stderr)
-  const { seen, store, count } = JSON.parse(child.stdout)
+  const { seen, promised, store, count } = JSON.parse(child.stdout)
   assert.ok(Object.keys(seen).length > 50, 'every method was called')
   for (const [name, outcome] of Object.entries(seen)) {
     if (store[name]) {
@@ -154,6 +167,18 @@ test('a Rust panic in any method is an Error with code INTERNAL, not a crashed p
       assert.match(outcome.message, /PanickingStore: a deliberate panic/, name)
     }
   }
+  // Every Promise form of a method that reaches the store rejects with the same error.
+  assert.ok(Object.keys(promised).length > 50, 'every Promise form was called')
+  for (const [name, outcome] of Object.entries(promised)) {
+    if (!store[name]) continue
+    assert.deepEqual(
+      { threw: outcome.threw, code: outcome.code, keys: outcome.keys },
+      { threw: true, code: 'INTERNAL', keys: ['code', 'reason'] },
+      `promises.${name}: ${JSON.stringify(outcome)}`,
+    )
+    assert.match(outcome.reason, /PanickingStore: a deliberate panic/, name)
+  }
+  assert.deepEqual(promised.now, { resolved: true })
   // The three that never reach the store keep working on this book.
   assert.deepEqual(seen.now, { returned: 'Date' })
   assert.equal(seen.setClock.code, 'VALIDATION', 'a book without { clock } refuses setClock')

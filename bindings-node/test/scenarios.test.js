@@ -1,6 +1,7 @@
 'use strict'
 // The shared conformance scenarios (tests/scenarios/*.json, format in its README):
-// every file runs against a fresh in-memory book with a manual clock.
+// every file runs against a fresh in-memory book with a manual clock, once through the
+// synchronous methods and once through their Promise forms (`book.promises`).
 //
 // Scenario files speak the core's snake_case JSON. This runner translates at its own
 // edge, the way a JavaScript caller writes: inputs get camelCase keys and `Date`s
@@ -235,12 +236,14 @@ const STEP_KEYS = new Set(['op', 'args', 'save', 'expect', 'expect_error'])
 const ERROR_KEYS = new Set(['kind', 'field', 'value', 'reason', 'what', 'id', 'existing', 'existing_id'])
 const FILE_KEYS = new Set(['name', 'description', 'clock', 'default_region', 'steps'])
 
-async function runScenario(scenario) {
+/** Runs `scenario`'s steps through `book` itself or, `via: 'promises'`, `book.promises`. */
+async function runScenario(scenario, via = 'sync') {
   for (const key of Object.keys(scenario)) {
     if (!FILE_KEYS.has(key)) throw new Error(`broken scenario: unknown key ${key}`)
   }
   let now = new Date(scenario.clock)
   const book = ContactBook.inMemory({ clock: now, defaultRegion: scenario.default_region })
+  const target = via === 'promises' ? book.promises : book
   const saved = {}
   for (const [index, step] of scenario.steps.entries()) {
     const fail = (detail) => {
@@ -274,10 +277,20 @@ async function runScenario(scenario) {
 
     let result
     let error
+    let returned
     try {
-      result = await call(book, args)
+      returned = call(target, args)
     } catch (e) {
+      if (via === 'promises') fail(`book.promises threw instead of rejecting: ${e.code} ${e.message}`)
       error = e
+    }
+    if (!error) {
+      if (via === 'promises' && !(returned instanceof Promise)) fail('book.promises returned no Promise')
+      try {
+        result = await returned
+      } catch (e) {
+        error = e
+      }
     }
     if ('expect_error' in step) {
       const wanted = step.expect_error
@@ -321,6 +334,10 @@ for (const file of files) {
   test(`scenario ${file}`, async () => {
     const scenario = JSON.parse(fs.readFileSync(path.join(SCENARIOS, file), 'utf8'))
     await runScenario(scenario)
+  })
+  test(`scenario ${file} through book.promises`, async () => {
+    const scenario = JSON.parse(fs.readFileSync(path.join(SCENARIOS, file), 'utf8'))
+    await runScenario(scenario, 'promises')
   })
 }
 
