@@ -34,7 +34,7 @@ pub fn require(book: &ContactBook, context: &Context, who: &str) -> CliResult<Co
     find(book, who)?.ok_or_else(|| {
         Failure::bad(format!(
             "{}: no live contact matches {who:?} (tried id, email, phone, external id and contact key)",
-            context.db.display()
+            context.db
         ))
     })
 }

@@ -192,7 +192,7 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     let text = format!(
         "{} → {}: {} created, {} updated, {} rejected\n",
         escape(&name),
-        escape(&context.db.display().to_string()),
+        escape(&context.db.to_string()),
         report.created,
         report.updated,
         rejected.len(),

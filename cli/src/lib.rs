@@ -3,8 +3,9 @@
 //! (CSV), shows profile cards and timelines, answers `can_send`, and exports a book as
 //! JSON lines.
 //!
-//! Every command works on one SQLite file (`--db`, default `contacts.db`) through
-//! `ContactBook::open_with` (`--durability`, `--busy-timeout`). Exit codes: 0 ok,
+//! Every command works on one book (`--db`): a SQLite file (default `contacts.db`)
+//! opened with `ContactBook::open_with` (`--durability`, `--busy-timeout`), or a
+//! PostgreSQL database given by its URL (`ContactBook::connect`). Exit codes: 0 ok,
 //! 1 bad input, 2 storage error.
 //!
 //! A library as well as the binary (`src/main.rs` only calls [`main`]), so the fuzz
@@ -15,6 +16,7 @@ mod commands;
 mod demo;
 mod failure;
 pub mod import;
+pub mod location;
 mod outputs;
 mod platform;
 mod profile;
@@ -28,6 +30,7 @@ use contactkit::{
     SqliteOptions,
 };
 use failure::{CliResult, Failure};
+use location::Db;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,14 +41,16 @@ use std::time::Duration;
 #[derive(Debug, Parser)]
 #[command(name = "contactkit", version, about, long_about = None)]
 struct Cli {
-    /// The book: a SQLite file, created if absent.
+    /// The book: a SQLite file, created if absent, or a PostgreSQL database's URL
+    /// (postgresql://user:password@host:port/database).
     #[arg(
         long,
         global = true,
         default_value = "contacts.db",
-        value_name = "FILE"
+        value_name = "FILE_OR_URL",
+        value_parser = Db::parse
     )]
-    db: PathBuf,
+    db: Db,
     /// Region (ISO 3166-1 alpha-2, e.g. UA) for national phone numbers of contacts
     /// without an address country.
     #[arg(long, global = true, value_name = "CC")]
@@ -306,8 +311,8 @@ fn parse_durability(raw: &str) -> Result<Durability, String> {
 
 /// Settings every command shares.
 pub struct Context {
-    /// The book's file, for messages.
-    pub db: PathBuf,
+    /// The book, for messages.
+    pub db: Db,
     /// Colour escapes in the output.
     pub color: bool,
 }
@@ -347,8 +352,10 @@ fn run(cli: Cli) -> CliResult {
         color,
     };
     // Before the book is opened: a refused output leaves every file as it was.
-    for (option, path) in cli.command.outputs() {
-        outputs::refuse_book(option, path, &cli.db)?;
+    if let Some(file) = cli.db.file() {
+        for (option, path) in cli.command.outputs() {
+            outputs::refuse_book(option, path, file)?;
+        }
     }
     let creates = matches!(
         cli.command,
@@ -416,19 +423,24 @@ fn run(cli: Cli) -> CliResult {
 /// `CONTACTKIT_NOW` (RFC 3339) pins the book's clock, so docs and tests get the same
 /// output on every run.
 fn open_book(
-    path: &Path,
+    db: &Db,
     options: &SqliteOptions,
     region: Option<&str>,
     creates: bool,
 ) -> CliResult<ContactBook> {
-    if !creates && !path.exists() {
-        return Err(Failure::storage(format!(
-            "{}: no such book (build one with `contactkit demo` or `contactkit import FILE`, or pass --db)",
-            path.display()
-        )));
-    }
-    let mut book = ContactBook::open_with(path, options)
-        .map_err(|e| Failure::from(e).context(path.display()))?;
+    let opened = match db {
+        Db::File(path) => {
+            if !creates && !path.exists() {
+                return Err(Failure::storage(format!(
+                    "{}: no such book (build one with `contactkit demo` or `contactkit import FILE`, or pass --db)",
+                    path.display()
+                )));
+            }
+            ContactBook::open_with(path, options)
+        }
+        Db::Server(url) => ContactBook::connect(url),
+    };
+    let mut book = opened.map_err(|e| Failure::from(e).context(db))?;
     if let Some(region) = region {
         book = book
             .with_default_region(region)

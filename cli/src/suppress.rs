@@ -158,7 +158,7 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     let text = format!(
         "{} → {}: {} recorded, {} rejected\n",
         escape(&name),
-        escape(&context.db.display().to_string()),
+        escape(&context.db.to_string()),
         recorded,
         rejected.len(),
     );

@@ -7,6 +7,7 @@
 
 use contactkit::{ActivityQuery, ContactBook, DedupeOn, ListQuery, Period};
 use contactkit_cli::import::{self, Format};
+use contactkit_cli::location::Db;
 use contactkit_cli::Context;
 
 /// Every target, by name: what `cargo fuzz run <name>` and the replay test use.
@@ -24,7 +25,7 @@ pub fn cli_import(data: &[u8]) {
     std::fs::write(&input, file).expect("the input file");
     let book = ContactBook::in_memory();
     let context = Context {
-        db: dir.path().join("book.db"),
+        db: Db::File(dir.path().join("book.db")),
         color: false,
     };
     let options = import::Options {

@@ -76,7 +76,7 @@ pub fn run(book: &ContactBook, context: &Context, contacts: usize, seed: u64) ->
     }
     let showcase = commands::require(book, context, SHOWCASE)?;
     // The book's path as given on the command line, shown escaped like any text.
-    let db = escape(&context.db.display().to_string()).into_owned();
+    let db = escape(&context.db.to_string()).into_owned();
     let mut text = format!(
         "Demo book {}: {} contacts ({} new, {} refreshed), {} timeline items recorded, {} live contacts in the book ({:.1} s)\n\n",
         db,
@@ -98,7 +98,7 @@ pub fn run(book: &ContactBook, context: &Context, contacts: usize, seed: u64) ->
         },
     )?;
     text.push_str(&card);
-    let db_flag = if context.db.as_os_str() == "contacts.db" {
+    let db_flag = if context.db.file() == Some(std::path::Path::new("contacts.db")) {
         String::new()
     } else {
         format!(" --db {db}")
