@@ -47,6 +47,13 @@ async function importAll(rows: ContactInput[]): Promise<ImportReport> {
   return book.importContacts(rows, { dedupeOn: 'email', onProgress: (done: number) => void done })
 }
 
+// The Promise forms are typed as their twins: Promise<Contact | null> here.
+async function lookUp(email: string): Promise<string> {
+  const found: Contact | null = await book.promises.findByEmail(email)
+  return found?.id ?? 'nobody'
+}
+void lookUp
+
 // Errors carry a typed code and the field at fault.
 try {
   book.create({ email: 'not-an-email' })
@@ -75,6 +82,9 @@ function mistakes(): void {
   // @ts-expect-error get may return null
   const name: string = book.get(ann.id).email
   void name
+  // @ts-expect-error a Promise form answers a Promise
+  const now: Contact = book.promises.create(input)
+  void now
 }
 void mistakes
 

@@ -94,6 +94,15 @@ test('the bulk import example reports progress and rejected rows', () => {
   assert.match(out[4], /^row 42 \(firstName\): invalid first_name "Agent 0070"/)
 })
 
+test('the promises example resolves and rejects as docs/node.md says', () => {
+  assert.deepEqual(lines(run('promises.js')), [
+    'ann@example.com true ok 1',
+    'CONFLICT email true',
+    'VALIDATION email',
+    'STORAGE the book is closed',
+  ])
+})
+
 test('the error handling example shows every code', () => {
   const out = lines(run('errors.js'))
   assert.deepEqual(out.map((line) => line.split(':')[0]), ['email', 'nested', 'money', 'duplicate', 'unknown', 'closed'])
@@ -107,7 +116,7 @@ test('the error handling example shows every code', () => {
 
 test('docs/node.md shows every example exactly as it is on disk', () => {
   const guide = fs.readFileSync(GUIDE, 'utf8')
-  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'errors.js']) {
+  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'promises.js', 'errors.js']) {
     const source = fs.readFileSync(path.join(EXAMPLES, file), 'utf8').trimEnd()
     assert.ok(guide.includes(source), `docs/node.md does not contain examples/${file} as it is`)
   }
