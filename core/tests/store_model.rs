@@ -1,5 +1,6 @@
 //! Model test (issue 3, "Proof: model test"): `MemoryStore` is the reference and
-//! `SqliteStore` must be indistinguishable from it through `ContactBook`.
+//! `SqliteStore` (and, with the feature `postgres`, `PostgresStore`) must be
+//! indistinguishable from it through `ContactBook`.
 //!
 //! proptest generates random operation sequences over the whole vocabulary (create,
 //! upsert on every dedupe key, sign-up and confirm, update, delete and restore,
@@ -15,7 +16,15 @@
 //! profile (all pages of `list`, each contact's whole timeline, deleted contacts
 //! through `restore`), the catalogues and the suppressions must be identical too.
 //!
-//! Cases: 256 by default; set `CONTACTKIT_MODEL_CASES=<n>` for more (or fewer), and
+//! With the feature `postgres` every sequence also runs against a book over a
+//! `PostgresStore` in a fresh schema of its own (a random name, dropped at the end) on
+//! the server `CONTACTKIT_TEST_PG_URL` names (without it the test fails: run
+//! `scripts/postgres.sh start DIR` and export the URL it prints), and all three answers
+//! must be identical.
+//!
+//! Cases: 256 by default (64 with the feature `postgres`, each a schema made and
+//! dropped and a few hundred round trips, which keeps the run near a minute on two
+//! cores); set `CONTACTKIT_MODEL_CASES=<n>` for more (or fewer), and
 //! `CONTACTKIT_MODEL_OPS=<n>` for longer sequences (default at most 48 operations
 //! after a setup of up to 7), e.g.
 //! `CONTACTKIT_MODEL_CASES=20000 cargo test --release -p contactkit --test store_model`.
@@ -1125,10 +1134,16 @@ fn answer<T: Serialize>(result: contactkit::Result<T>) -> Answer {
 }
 
 struct Harness {
-    _dir: tempfile::TempDir,
     memory: ContactBook,
-    sqlite: ContactBook,
-    clocks: [Arc<ManualClock>; 2],
+    /// The books compared with `memory`, by store name: SQLite, and PostgreSQL with
+    /// the feature `postgres`.
+    others: Vec<(&'static str, ContactBook)>,
+    /// Every book's clock, moved together.
+    clocks: Vec<Arc<ManualClock>>,
+    /// Dropped after the books: the SQLite file's directory, the PostgreSQL schema.
+    _dir: tempfile::TempDir,
+    #[cfg(feature = "postgres")]
+    _schema: pg::Schema,
     now: DateTime<Utc>,
     ids: Vec<String>,
     segments: Vec<String>,
@@ -1163,22 +1178,27 @@ fn temp_dir() -> tempfile::TempDir {
 impl Harness {
     fn new() -> Self {
         let dir = temp_dir();
-        let clocks = [
-            Arc::new(ManualClock::new(t0())),
-            Arc::new(ManualClock::new(t0())),
-        ];
-        let memory = ContactBook::with_store(Arc::new(MemoryStore::new()))
-            .with_clock(clocks[0].clone())
-            .with_id_seed(SEED);
-        let sqlite = ContactBook::open(dir.path().join("model.db"))
-            .expect("open the SQLite file")
-            .with_clock(clocks[1].clone())
-            .with_id_seed(SEED);
+        let mut clocks = Vec::new();
+        let mut clocked = |book: ContactBook| {
+            let clock = Arc::new(ManualClock::new(t0()));
+            clocks.push(clock.clone());
+            book.with_clock(clock).with_id_seed(SEED)
+        };
+        let memory = clocked(ContactBook::with_store(Arc::new(MemoryStore::new())));
+        let sqlite = ContactBook::open(dir.path().join("model.db")).expect("open the SQLite file");
+        #[allow(unused_mut)]
+        let mut others = vec![("sqlite", clocked(sqlite))];
+        #[cfg(feature = "postgres")]
+        let schema = pg::Schema::new();
+        #[cfg(feature = "postgres")]
+        others.push(("postgres", clocked(schema.book())));
         Harness {
-            _dir: dir,
             memory,
-            sqlite,
+            others,
             clocks,
+            _dir: dir,
+            #[cfg(feature = "postgres")]
+            _schema: schema,
             now: t0(),
             ids: Vec::new(),
             segments: Vec::new(),
@@ -1197,13 +1217,15 @@ impl Harness {
         call: impl Fn(&ContactBook) -> contactkit::Result<T>,
     ) -> Result<Answer, TestCaseError> {
         let expected = answer(call(&self.memory));
-        let actual = answer(call(&self.sqlite));
-        if expected != actual {
-            return Err(TestCaseError::fail(format!(
-                "the stores disagree on {what:?}\n  memory: {}\n  sqlite: {}",
-                show(&expected),
-                show(&actual)
-            )));
+        for (store, book) in &self.others {
+            let actual = answer(call(book));
+            if expected != actual {
+                return Err(TestCaseError::fail(format!(
+                    "the stores disagree on {what:?}\n  memory: {}\n  {store}: {}",
+                    show(&expected),
+                    show(&actual)
+                )));
+            }
         }
         Ok(expected)
     }
@@ -1689,12 +1711,67 @@ fn show(answer: &Answer) -> String {
     }
 }
 
+/// Cases when `CONTACTKIT_MODEL_CASES` does not say: fewer when every sequence also
+/// runs against a PostgreSQL server.
+const DEFAULT_CASES: u32 = if cfg!(feature = "postgres") { 64 } else { 256 };
+
 fn cases() -> u32 {
     match std::env::var("CONTACTKIT_MODEL_CASES") {
         Ok(n) => n
             .parse()
             .expect("CONTACTKIT_MODEL_CASES must be a number of cases"),
-        Err(_) => 256,
+        Err(_) => DEFAULT_CASES,
+    }
+}
+
+/// The PostgreSQL arm: a book in a fresh schema of the test server.
+#[cfg(feature = "postgres")]
+mod pg {
+    use contactkit::{ContactBook, PostgresOptions};
+
+    fn server_url() -> String {
+        match std::env::var("CONTACTKIT_TEST_PG_URL") {
+            Ok(url) if !url.is_empty() => url,
+            _ => panic!(
+                "CONTACTKIT_TEST_PG_URL is not set: with the feature postgres the model test \
+                 also runs every sequence against a PostgreSQL server. Run \
+                 `scripts/postgres.sh start DIR` and export the URL it prints, e.g. \
+                 export CONTACTKIT_TEST_PG_URL=$(scripts/postgres.sh start /tmp/ckpg)"
+            ),
+        }
+    }
+
+    /// A schema of one harness's own, dropped with everything in it at the end.
+    pub struct Schema {
+        name: String,
+        url: String,
+    }
+
+    impl Schema {
+        pub fn new() -> Self {
+            Schema {
+                name: format!("ck_model_{}", uuid::Uuid::new_v4().simple()),
+                url: server_url(),
+            }
+        }
+
+        pub fn book(&self) -> ContactBook {
+            let options = PostgresOptions {
+                schema: Some(self.name.clone()),
+                pool_size: 2,
+                ..PostgresOptions::default()
+            };
+            ContactBook::connect_with(&self.url, &options).expect("connect to the test server")
+        }
+    }
+
+    impl Drop for Schema {
+        fn drop(&mut self) {
+            if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
+                let _ =
+                    client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+            }
+        }
     }
 }
 
@@ -1708,6 +1785,7 @@ proptest! {
 
     #[test]
     fn memory_and_sqlite_stores_answer_alike(ops in sequence()) {
+        // With the feature `postgres`, the PostgreSQL store answers alike too.
         let mut harness = Harness::new();
         for (step, op) in ops.iter().enumerate() {
             harness
