@@ -575,11 +575,13 @@ fn operations_send_a_fixed_number_of_statements() {
     };
     assert_eq!(cost(&|| members(2)), cost(&|| members(20)));
 
-
     // Through the store itself: saving and reading a contact with three devices costs
     // what it does with one, and looking up 20 identifiers what looking up 2 does.
-    let mut record = record(&store, &book.find_by_email("c0@example.com").unwrap().unwrap().id)
-        .unwrap();
+    let mut record = record(
+        &store,
+        &book.find_by_email("c0@example.com").unwrap().unwrap().id,
+    )
+    .unwrap();
     let unit = |work: &mut dyn FnMut(&mut dyn Transaction) -> contactkit::Result<()>| {
         let before = store.statements_sent();
         store.unit_of_work(Access::Write, work).unwrap();
@@ -602,7 +604,10 @@ fn operations_send_a_fixed_number_of_statements() {
     }
     let with_three = save_and_read(&record);
     assert_eq!(with_one, with_three, "three devices cost what one does");
-    assert!(with_three <= 12, "a save and a read cost {with_three} statements");
+    assert!(
+        with_three <= 12,
+        "a save and a read cost {with_three} statements"
+    );
     let lookup = |n: usize| {
         let identifiers: Vec<Identifier> = (0..n)
             .flat_map(|i| {
@@ -617,7 +622,11 @@ fn operations_send_a_fixed_number_of_statements() {
             Ok(())
         })
     };
-    assert_eq!(lookup(2), lookup(20), "one statement per kind of identifier");
+    assert_eq!(
+        lookup(2),
+        lookup(20),
+        "one statement per kind of identifier"
+    );
     assert_eq!(lookup(20), 2);
 }
 
