@@ -96,6 +96,15 @@ pub fn busy_timeout(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Durati
     Duration::try_from_secs_f64(seconds).map_err(|_| refused())
 }
 
+/// The `pool_size` argument of `connect`: a number of connections. One past what the
+/// core takes (negative, 2**40) is refused here, quoting it; zero by the core.
+pub fn pool_size(py: Python<'_>, value: &Bound<'_, PyInt>) -> PyResult<u32> {
+    value.extract::<u32>().map_err(|_| {
+        let reason = "must be a number of connections, at least 1";
+        to_py_err(py, Error::validation("pool_size", int_text(value), reason))
+    })
+}
+
 /// The `path` argument: a `str` or path-like object naming a file.
 pub fn path(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
     value.extract::<PathBuf>().map_err(|err| {

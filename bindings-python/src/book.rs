@@ -12,7 +12,7 @@ use contactkit as core;
 use contactkit::validate::unreadable::ReadAs;
 use contactkit::{
     ActivityCategory, ActivityQuery, CampaignInput, Channel, ContactInput, DedupeOn, DeviceInput,
-    EventInput, FieldInput, FieldUpdate, ListQuery, OrderInput, Period, SqliteOptions,
+    EventInput, FieldInput, FieldUpdate, ListQuery, OrderInput, Period, PostgresOptions, SqliteOptions,
     SuppressionKind, Telegram, WebPushInput,
 };
 use pyo3::prelude::*;
@@ -211,6 +211,41 @@ impl ContactBook {
         let region = optional_text(py, default_region, "default_region")?;
         let book = detached(py, move || {
             core::ContactBook::open_in_region(path, &options, region.as_deref())
+        })?;
+        Ok(ContactBook::wrap(book))
+    }
+
+    /// Connects to a book in a PostgreSQL database, shared by every process that
+    /// connects to it: `url` is `postgresql://user:password@host:port/database`.
+    /// `schema` names the schema the book lives in (several books in one database;
+    /// `public` when None), `pool_size` how many connections the book keeps open at
+    /// most. A bad URL, an unreachable server, a wrong password, another
+    /// application's schema and a book from a newer ContactKit raise `StorageError`
+    /// saying so (never quoting the password).
+    #[classmethod]
+    #[pyo3(
+        signature = (url, *, schema = None, pool_size = None, default_region = None),
+        text_signature = "($cls, url, *, schema=None, pool_size=8, default_region=None)"
+    )]
+    fn connect(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        url: &Bound<'_, PyString>,
+        schema: Option<&Bound<'_, PyString>>,
+        pool_size: Option<&Bound<'_, PyInt>>,
+        default_region: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<Self> {
+        let url = text(py, url, "url")?.into_owned();
+        let mut options = PostgresOptions {
+            schema: optional_text(py, schema, "schema")?.map(Cow::into_owned),
+            ..PostgresOptions::default()
+        };
+        if let Some(size) = pool_size {
+            options.pool_size = args::pool_size(py, size)?;
+        }
+        let region = optional_text(py, default_region, "default_region")?;
+        let book = detached(py, move || {
+            core::ContactBook::connect_in_region(&url, &options, region.as_deref())
         })?;
         Ok(ContactBook::wrap(book))
     }
@@ -849,6 +884,26 @@ pub fn _in_memory_with_clock(
 ) -> PyResult<ContactBook> {
     let book = core::ContactBook::in_memory().with_clock(clock.clock.clone());
     configured(py, book, default_region)
+}
+
+/// A PostgreSQL book in `schema` on `clock` (tests only: the shared scenarios run on
+/// the server store too).
+#[pyfunction]
+#[pyo3(signature = (url, schema, clock, default_region = None))]
+pub fn _connect_with_clock(
+    py: Python<'_>,
+    url: &Bound<'_, PyString>,
+    schema: &Bound<'_, PyString>,
+    clock: &ManualClock,
+    default_region: Option<&Bound<'_, PyString>>,
+) -> PyResult<ContactBook> {
+    let url = text(py, url, "url")?.into_owned();
+    let options = PostgresOptions {
+        schema: Some(text(py, schema, "schema")?.into_owned()),
+        ..PostgresOptions::default()
+    };
+    let book = detached(py, move || core::ContactBook::connect_with(&url, &options))?;
+    configured(py, book.with_clock(clock.clock.clone()), default_region)
 }
 
 /// Test-only: a book over core's `PanickingStore`, whose every unit of work panics, so

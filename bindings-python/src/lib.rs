@@ -41,6 +41,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<book::ContactBook>()?;
     module.add_class::<book::ManualClock>()?;
     module.add_function(wrap_pyfunction!(book::_in_memory_with_clock, module)?)?;
+    module.add_function(wrap_pyfunction!(book::_connect_with_clock, module)?)?;
     module.add_function(wrap_pyfunction!(book::_panicking_book, module)?)?;
     module.add_function(wrap_pyfunction!(_schema_properties, module)?)?;
     module.add_function(wrap_pyfunction!(_schema_values, module)?)?;

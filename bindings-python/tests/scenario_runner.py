@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +29,17 @@ MIN_SCENARIOS = 12
 
 class BrokenScenario(Exception):
     """The scenario itself is wrong (unknown reference, unknown op or argument)."""
+
+
+def server_url() -> str:
+    """The PostgreSQL server of the tests; without one the tests fail, never skip."""
+    url = os.environ.get("CONTACTKIT_TEST_PG_URL")
+    if not url:
+        raise AssertionError(
+            "CONTACTKIT_TEST_PG_URL is not set: start a server with `scripts/postgres.sh start DIR` "
+            "and export the URL it prints (scripts/test.sh does both)"
+        )
+    return url
 
 
 def scenario_files() -> list[Path]:
@@ -262,14 +274,22 @@ def describe_error(error: BaseException) -> str:
 # ---- running -----------------------------------------------------------------------------
 
 
-def run_file(path: Path) -> None:
-    """Runs one scenario file; raises AssertionError describing the first failing step."""
+def run_file(path: Path, server: Optional[Callable[[], str]] = None) -> None:
+    """Runs one scenario file; raises AssertionError describing the first failing step.
+
+    The book is in memory, or, with `server`, a PostgreSQL book in the schema it gives
+    (on CONTACTKIT_TEST_PG_URL): the same steps must give the same answers on both.
+    """
     scenario = json.loads(path.read_text(encoding="utf-8"))
     allowed = {"name", "description", "clock", "default_region", "steps"}
     if set(scenario) - allowed:
         raise BrokenScenario(f"{path.name}: unknown keys {sorted(set(scenario) - allowed)}")
     clock = _native._ManualClock(scenario["clock"])
-    book = _native._in_memory_with_clock(clock, scenario.get("default_region"))
+    region = scenario.get("default_region")
+    if server is None:
+        book = _native._in_memory_with_clock(clock, region)
+    else:
+        book = _native._connect_with_clock(server_url(), server(), clock, region)
     saved: dict[str, Any] = {}
     for index, step in enumerate(scenario["steps"]):
         extra = set(step) - {"op", "args", "save", "expect", "expect_error"}

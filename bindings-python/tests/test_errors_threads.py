@@ -165,6 +165,7 @@ REACHES_THE_STORE: dict[str, Callable[[ContactBook], object]] = {
 # The public members that never reach a book's store, and why.
 NO_STORE = {
     "open": "a constructor: opens a new book",
+    "connect": "a constructor: connects to a server book",
     "in_memory": "a constructor: makes a new book",
     "close": "drops the book's handle",
     "closed": "reads whether close() was called",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,9 @@ def test_there_are_enough_scenarios() -> None:
 @pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
 def test_scenario(path: Path) -> None:
     run_file(path)
+
+
+@pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
+def test_scenario_on_postgres(path: Path, pg_schema: Callable[[], str]) -> None:
+    """The same steps, the same answers, on a book in a PostgreSQL schema."""
+    run_file(path, server=pg_schema)

@@ -556,6 +556,15 @@ class ContactBook:
         busy_timeout: float = 30.0,
     ) -> ContactBook: ...
     @classmethod
+    def connect(
+        cls,
+        url: str,
+        *,
+        schema: Optional[str] = None,
+        pool_size: int = 8,
+        default_region: Optional[str] = None,
+    ) -> ContactBook: ...
+    @classmethod
     def in_memory(cls, *, default_region: Optional[str] = None) -> ContactBook: ...
     def close(self) -> None: ...
     @property

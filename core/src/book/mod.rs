@@ -102,8 +102,24 @@ impl ContactBook {
     /// (several books in one database), the pool size, the connect timeout.
     #[cfg(feature = "postgres")]
     pub fn connect_with(url: &str, options: &crate::store::PostgresOptions) -> Result<Self> {
+        Self::connect_in_region(url, options, None)
+    }
+
+    /// Like [`ContactBook::connect_with`], reading national phone numbers in
+    /// `default_region`; a bad region is refused before the server is reached.
+    #[cfg(feature = "postgres")]
+    pub fn connect_in_region(
+        url: &str,
+        options: &crate::store::PostgresOptions,
+        default_region: Option<&str>,
+    ) -> Result<Self> {
+        let region = default_region
+            .map(|region| validate::normalize_country("default_region", region))
+            .transpose()?;
         let store = crate::store::PostgresStore::connect(url, options)?;
-        Ok(Self::with_store(Arc::new(store)))
+        let mut book = Self::with_store(Arc::new(store));
+        book.default_region = region;
+        Ok(book)
     }
 
     /// A book over any store, with the system clock.
