@@ -2,7 +2,7 @@
 //! twice: a synchronous method of `ContactBook`, and its Promise form, the method of the
 //! same name of `book.promises` (a `ContactBookPromises`), run on the libuv thread pool.
 //!
-//! Every operation is declared once, in [`operations!`]: its parameters (typed
+//! Every operation is declared once, in `operations!`: its parameters (typed
 //! arguments, read by [`crate::args`] on the JavaScript thread), its answer type
 //! ([`crate::write`]) and its body, a call of the core. The macro writes both methods
 //! from it. No domain logic lives here. Every body runs through

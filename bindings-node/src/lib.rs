@@ -3,7 +3,9 @@
 //! This crate only converts: JavaScript values in (camelCase keys, `Date`s, decimal
 //! strings) to the core's input types, the core's answers out as plain objects, and
 //! the core's errors to `Error`s with a `code`. Every operation is a method of
-//! [`book::ContactBook`], which calls `contactkit::ContactBook`; logic stays in the core.
+//! [`book::ContactBook`], which calls `contactkit::ContactBook`, and of
+//! [`book::ContactBookPromises`] (`book.promises`), its Promise form on the libuv thread
+//! pool, both written from one declaration; logic stays in the core.
 //!
 //! - [`names`]: the snake_case ↔ camelCase rules (one place).
 //! - [`args`]: the typed arguments of the methods, named as their TypeScript types.
