@@ -641,3 +641,23 @@ fn the_default_schema_is_public_and_the_store_says_which() {
     let schema = Schema::new();
     assert_eq!(schema.connect().unwrap().schema(), schema.name);
 }
+
+/// PostgreSQL's text cannot hold U+0000, which some of the book's texts let through
+/// (an address line, a text field): the operation fails in words and keeps nothing.
+#[test]
+fn a_nul_character_fails_the_operation_and_keeps_nothing() {
+    let schema = Schema::new();
+    let book = schema.book();
+    let ann = create(
+        &book,
+        json!({"email": "ann@example.com", "address": {"town": "Kyiv"}}),
+    );
+    let outcome = book.update(&ann.id, input(json!({"address": {"town": "Ky\u{0}iv"}})));
+    match outcome {
+        Err(Error::Storage { reason }) => assert!(reason.contains("U+0000"), "{reason}"),
+        // Once the book refuses the character itself.
+        Err(Error::Validation { .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(book.get(&ann.id).unwrap().unwrap(), ann);
+}

@@ -528,6 +528,15 @@ fn is_retryable(e: &postgres::Error) -> bool {
 fn statement_error(e: &postgres::Error) -> Error {
     match e.as_db_error() {
         Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => conflict(db),
+        Some(db)
+            if *db.code() == SqlState::CHARACTER_NOT_IN_REPERTOIRE
+                && db.message().contains("0x00") =>
+        {
+            Error::storage(format!(
+                "PostgreSQL cannot keep the character U+0000 (NUL) in text: {}",
+                describe(e)
+            ))
+        }
         _ => Error::storage(describe(e)),
     }
 }
