@@ -489,6 +489,60 @@ fn a_serialization_failure_runs_the_work_again() {
     assert_eq!(record.first_name.as_deref(), Some("Anna (attempt 2)"));
 }
 
+/// A writer that loses to another on every attempt gives up after ten, in words, and
+/// keeps nothing of its own.
+#[test]
+fn a_unit_that_keeps_colliding_gives_up_after_ten_attempts() {
+    let schema = Schema::new();
+    let store = Arc::new(schema.connect().unwrap());
+    let book = ContactBook::with_store(store.clone());
+    let ann = create(
+        &book,
+        json!({"email": "ann@example.com", "first_name": "Ann"}),
+    );
+    let (read_tx, read_rx) = mpsc::channel::<()>();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let loser = {
+        let store = store.clone();
+        let id = ann.id.clone();
+        std::thread::spawn(move || {
+            let mut attempts = 0;
+            let outcome = store.unit_of_work(Access::Write, &mut |tx| {
+                attempts += 1;
+                let mut record = tx.contact(&id)?.expect("ann");
+                read_tx.send(()).unwrap();
+                done_rx.recv().unwrap();
+                record.first_name = Some("Loser".into());
+                tx.put_contact(&record)
+            });
+            drop(read_tx);
+            (outcome, attempts)
+        })
+    };
+    let mut wins = 0;
+    while read_rx.recv().is_ok() {
+        wins += 1;
+        let id = ann.id.clone();
+        store
+            .unit_of_work(Access::Write, &mut |tx| {
+                let mut record = tx.contact(&id)?.expect("ann");
+                record.first_name = Some(format!("Winner {wins}"));
+                tx.put_contact(&record)
+            })
+            .unwrap();
+        done_tx.send(()).unwrap();
+    }
+    let (outcome, attempts) = loser.join().unwrap();
+    let max = contactkit::store::postgres::MAX_ATTEMPTS;
+    assert_eq!(attempts, max);
+    let reason = storage_reason(outcome);
+    assert!(reason.contains("gave up after 10 attempts"), "{reason}");
+    assert_eq!(
+        record(&store, &ann.id).unwrap().first_name.as_deref(),
+        Some("Winner 10")
+    );
+}
+
 /// A read unit works on its snapshot while a writer holds the same rows.
 #[test]
 fn a_read_does_not_wait_for_a_writer() {
