@@ -9,7 +9,8 @@
 #                                JNA (Maven calls this; never ship that library or its Kotlin)
 #   generate.sh jar OUT_DIR RES_DIR
 #                                Kotlin for the dev.contactkit:contactkit jar into OUT_DIR, and
-#                                the host library, no hooks, into RES_DIR under JNA's resource
+#                                the host library, no hooks, with the PostgreSQL store
+#                                (feature postgres), into RES_DIR under JNA's resource
 #                                path (e.g. linux-x86-64/); needs CONTACTKIT_PROFILE=mobile or
 #                                release (bindings-mobile/jvm/pom.xml sets it)
 #   generate.sh android OUT_DIR  Kotlin for Android into OUT_DIR (see docs/mobile.md), no hooks
@@ -141,10 +142,11 @@ case "${1:-}" in
     kotlin)
         out="${2:?usage: generate.sh kotlin OUT_DIR LIB_DIR}"
         lib_dir="${3:?usage: generate.sh kotlin OUT_DIR LIB_DIR}"
-        # The tests' hooks (ContactBook.panickingForTest) exist only in this build. The
-        # library is copied out of the shared target/ so that a plain build there (the
-        # Swift check, another binding's) cannot swap it under the running tests.
-        build --features test-hooks
+        # The tests' hooks (ContactBook.panickingForTest) exist only in this build; the
+        # server store (ContactBook.connect) is in the jar too. The library is copied out
+        # of the shared target/ so that a plain build there (the Swift check, another
+        # binding's) cannot swap it under the running tests.
+        build --features test-hooks,postgres
         rm -rf "$out" "$lib_dir"
         mkdir -p "$out" "$lib_dir"
         cp "$library" "$lib_dir/"
@@ -158,7 +160,8 @@ case "${1:-}" in
             echo "generate.sh jar: set CONTACTKIT_PROFILE=mobile or release (a jar ships no debug build)" >&2
             exit 2
         fi
-        build
+        # The JVM jar connects to PostgreSQL too (a back end's Kotlin); phones do not.
+        build --features postgres
         prefix="$(jna_prefix)"
         rm -rf "$out" "$res_dir"
         mkdir -p "$out" "$res_dir/$prefix"
@@ -167,7 +170,7 @@ case "${1:-}" in
         # generate from the debug build of the same source (same features, same contract).
         profile=debug
         library="$(library_in debug)"
-        build
+        build --features postgres
         kotlin_into "$out"
         ;;
     android)

@@ -44,6 +44,8 @@ mod operations;
 mod place;
 pub mod scalars;
 mod segment;
+#[cfg(feature = "postgres")]
+mod server;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 
@@ -61,3 +63,5 @@ pub use contact::{
 pub use error::{ContactKitError, Result};
 pub use field::{field_input_of, FieldDefinition, FieldInput};
 pub use place::LocationInput;
+#[cfg(feature = "postgres")]
+pub use server::ServerOptions;
