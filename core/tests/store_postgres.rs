@@ -543,6 +543,49 @@ fn a_unit_that_keeps_colliding_gives_up_after_ten_attempts() {
     );
 }
 
+/// The server closes the store's idle connections (a restart, an idle timeout): the
+/// next operation takes fresh ones instead of failing.
+#[test]
+fn connections_the_server_closed_are_replaced() {
+    let schema = Schema::new();
+    let name = schema.name.clone();
+    let url = url_with(|url| {
+        url.query_pairs_mut().append_pair("application_name", &name);
+    });
+    let store = Arc::new(PostgresStore::connect(&url, &schema.options()).unwrap());
+    let book = ContactBook::with_store(store.clone());
+    create(&book, json!({"email": "ann@example.com"}));
+    let (first, second) = (store.clone(), store.clone());
+    // Two units at once leave two idle connections in the pool.
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        first.unit_of_work(Access::Read, &mut |tx| {
+            tx.count_live_contacts()?;
+            go_rx.recv().unwrap();
+            Ok(())
+        })
+    });
+    second
+        .unit_of_work(Access::Read, &mut |tx| tx.count_live_contacts().map(drop))
+        .unwrap();
+    go_tx.send(()).unwrap();
+    holder.join().unwrap().unwrap();
+    let killed: i64 = schema
+        .client()
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE application_name = $1",
+            &[&schema.name],
+        )
+        .unwrap()
+        .get(0);
+    assert!(killed >= 1, "killed {killed}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(book.count().unwrap(), 1);
+    create(&book, json!({"email": "bob@example.com"}));
+    assert_eq!(book.count().unwrap(), 2);
+}
+
 /// A read unit works on its snapshot while a writer holds the same rows.
 #[test]
 fn a_read_does_not_wait_for_a_writer() {

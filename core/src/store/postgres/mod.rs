@@ -203,6 +203,7 @@ impl PostgresStore {
         let pool = Pool::builder()
             .max_size(options.pool_size)
             .min_idle(Some(0))
+            .test_on_check_out(false)
             .connection_timeout(options.connect_timeout)
             .error_handler(Box::new(RememberError {
                 last: last_connect_error.clone(),
@@ -406,14 +407,39 @@ impl Store for PostgresStore {
         access: Access,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
     ) -> Result<()> {
+        // The pool does not test a connection before handing it out (that would be a
+        // round trip per operation): one the server closed while it sat idle fails at
+        // BEGIN, before any work, and another is taken in its stead (the pool drops the
+        // closed one).
+        for _ in 0..STALE_CONNECTIONS {
+            let mut conn = self.connection()?;
+            let mut statements = PooledConnection::extensions_mut(&mut conn)
+                .remove::<Statements>()
+                .unwrap_or_default();
+            let outcome = self.run(&mut conn, &mut statements, access, work);
+            PooledConnection::extensions_mut(&mut conn).insert(statements);
+            match outcome {
+                Ran::Stale(_) => continue,
+                Ran::Done(outcome) => return outcome,
+            }
+        }
         let mut conn = self.connection()?;
-        let mut statements = PooledConnection::extensions_mut(&mut conn)
-            .remove::<Statements>()
-            .unwrap_or_default();
-        let outcome = self.run(&mut conn, &mut statements, access, work);
-        PooledConnection::extensions_mut(&mut conn).insert(statements);
-        outcome
+        match self.run(&mut conn, &mut Statements::default(), access, work) {
+            Ran::Stale(error) | Ran::Done(Err(error)) => Err(error),
+            Ran::Done(Ok(())) => Ok(()),
+        }
     }
+}
+
+/// Closed connections taken from the pool in a row before a unit of work reports the
+/// failure instead of trying another (a restarted server closes every idle one).
+const STALE_CONNECTIONS: usize = 8;
+
+/// How a unit of work ended on one connection.
+enum Ran {
+    Done(Result<()>),
+    /// The connection was closed before the work started: nothing ran.
+    Stale(Error),
 }
 
 /// How one attempt at a unit of work ended.
@@ -421,6 +447,8 @@ enum Attempt {
     Done(Result<()>),
     /// A serialization failure or deadlock: roll back and run the work again.
     Retry(String),
+    /// `BEGIN` found the connection closed: nothing ran.
+    Stale(Error),
 }
 
 impl PostgresStore {
@@ -433,20 +461,24 @@ impl PostgresStore {
         statements: &mut Statements,
         access: Access,
         work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Ran {
         let mut last = String::new();
         for attempt in 1..=MAX_ATTEMPTS {
             match self.attempt(client, statements, access, work) {
-                Attempt::Done(outcome) => return outcome,
+                Attempt::Done(outcome) => return Ran::Done(outcome),
+                // Only the first attempt can find the connection closed before any
+                // work: a later one reports it like any failure.
+                Attempt::Stale(error) if attempt == 1 => return Ran::Stale(error),
+                Attempt::Stale(error) => return Ran::Done(Err(error)),
                 Attempt::Retry(reason) => last = reason,
             }
             if attempt < MAX_ATTEMPTS {
                 std::thread::sleep(backoff(attempt));
             }
         }
-        Err(Error::storage(format!(
+        Ran::Done(Err(Error::storage(format!(
             "the unit of work kept colliding with concurrent writers and gave up after {MAX_ATTEMPTS} attempts: {last}"
-        )))
+        ))))
     }
 
     fn attempt(
@@ -467,6 +499,14 @@ impl PostgresStore {
         };
         let mut tx = match builder.start() {
             Ok(tx) => tx,
+            // The connection failed before any work ran: no answer from the server, or
+            // its last one, ending the session (a terminated backend, a shutdown).
+            Err(e) if e.as_db_error().is_none_or(|db| db.severity() == "FATAL") => {
+                return Attempt::Stale(Error::storage(format!(
+                    "the connection to PostgreSQL was lost: {}",
+                    describe(&e)
+                )))
+            }
             Err(e) => return Attempt::Done(Err(Error::storage(describe(&e)))),
         };
         if statements.0.len() > MAX_STATEMENTS {
