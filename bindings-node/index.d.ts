@@ -53,6 +53,8 @@ export type Name = string
 export type SegmentId = string
 /** The path of a SQLite file. */
 export type Path = string
+/** A PostgreSQL server's URL: `postgresql://user:password@host:port/database`. */
+export type Url = string
 
 /** A channel a message is sent on: the unit of consent and `canSend`. */
 export type Channel = 'email' | 'sms' | 'mobile_push' | 'web_push' | 'telegram'
@@ -156,6 +158,16 @@ export interface OpenOptions extends BookOptions {
   durability?: Durability | null
   /** How long a write waits for another connection's write lock, in milliseconds (a whole number up to 2^32 - 1); 30000 by default. */
   busyTimeoutMs?: number | null
+}
+
+/** How a book on a PostgreSQL server is reached: the book's options and the server's settings. */
+export interface ConnectOptions extends BookOptions {
+  /** The schema the book lives in, so several books can share one database (a lowercase identifier, created if missing); `public` by default. */
+  schema?: string | null
+  /** The most connections the book keeps open at once, at least 1; 8 by default. */
+  poolSize?: number | null
+  /** How long connecting may take, in milliseconds; 10000 by default. */
+  connectTimeoutMs?: number | null
 }
 
 /** A postal address as given. */
@@ -661,6 +673,14 @@ export declare class ContactBook {
    * write waits for another connection's lock.
    */
   static open(path: string, options?: OpenOptions | undefined | null): ContactBook
+  /**
+   * Connects to a book on a PostgreSQL server (`postgresql://user:password@host:port/db`),
+   * shared by every process that connects to it. A bad URL, an unreachable server, a
+   * wrong password, another application's schema and a book from a newer ContactKit
+   * are `STORAGE` errors saying so, never quoting the password. Connecting waits for
+   * the server: do it once, at start-up, and use `book.promises` for the operations.
+   */
+  static connect(url: Url, options?: ConnectOptions | undefined | null): ContactBook
   /** A book kept in process memory (nothing survives the process). */
   static inMemory(options?: BookOptions | undefined | null): ContactBook
   /**

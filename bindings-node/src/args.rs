@@ -62,6 +62,8 @@ macro_rules! objects {
 strings! {
     /// `path`: the SQLite file.
     Path = "path";
+    /// `url`: a PostgreSQL server's `postgresql://` URL.
+    Url = "url";
     /// `id`: a contact's id (or a segment's, where the method says so).
     Id = "id";
     /// `email`.
@@ -133,6 +135,8 @@ objects! {
     BookOptions(options::Book) as ReadAs::Attributes("options");
     /// `options` of `open`.
     OpenOptions(options::Open) as ReadAs::Attributes("options");
+    /// `options` of `connect`.
+    ConnectOptions(options::Connect) as ReadAs::Attributes("options");
     /// `options` of `upsert`.
     UpsertOptions(options::Upsert) as ReadAs::Attributes("options");
 }
@@ -263,6 +267,20 @@ pub mod options {
         pub durability: Option<String>,
         /// How long a write waits for another connection's write lock (30 s by default).
         pub busy_timeout_ms: Option<u32>,
+    }
+
+    /// How a book on a PostgreSQL server is reached: [`Book`] and the server's settings.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct Connect {
+        pub default_region: Option<String>,
+        pub clock: Option<DateTime<Utc>>,
+        /// The schema the book lives in (`public` by default).
+        pub schema: Option<String>,
+        /// The most connections the book keeps open (8 by default).
+        pub pool_size: Option<u32>,
+        /// How long connecting may take (10 s by default).
+        pub connect_timeout_ms: Option<u32>,
     }
 
     /// `importContacts`' options: `{ dedupeOn, onProgress }`, anything else a typo

@@ -18,10 +18,11 @@
 
 use crate::args::{
     later, ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, Channel, ChannelAddress,
-    ContactInput, ContactInputs, ContactKey, ContactPatch, Date, DeviceInput, Email, Endpoint,
-    EventInput, ExternalId, FieldDefinitionInput, FieldInputValue, FieldUpdate, Id, Ids,
-    ImportOptions, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path, Phone, Reason,
-    SegmentId, SuppressionKind, Telegram, Title, Token, UpsertOptions, WebPushInput, Who,
+    ConnectOptions, ContactInput, ContactInputs, ContactKey, ContactPatch, Date, DeviceInput,
+    Email, Endpoint, EventInput, ExternalId, FieldDefinitionInput, FieldInputValue, FieldUpdate,
+    Id, Ids, ImportOptions, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path, Phone,
+    Reason, SegmentId, SuppressionKind, Telegram, Title, Token, UpsertOptions, Url, WebPushInput,
+    Who,
 };
 use crate::errors::{caught, closed, guard, Failure, Result};
 use crate::import::ImportTask;
@@ -121,6 +122,31 @@ impl ContactBook {
             }
             let region = options.default_region.as_deref();
             let book = core::ContactBook::open_in_region(&path.0, &sqlite, region)?;
+            Self::configured(book, options.clock, region)
+        })
+    }
+
+    /// Connects to a book on a PostgreSQL server (`postgresql://user:password@host:port/db`),
+    /// shared by every process that connects to it. A bad URL, an unreachable server, a
+    /// wrong password, another application's schema and a book from a newer ContactKit
+    /// are `STORAGE` errors saying so, never quoting the password. Connecting waits for
+    /// the server: do it once, at start-up, and use `book.promises` for the operations.
+    #[napi(factory)]
+    pub fn connect(env: Env, url: Url, options: Option<ConnectOptions>) -> napi::Result<Self> {
+        guard(&env, || {
+            let options = options.map(|o| o.0).unwrap_or_default();
+            let defaults = core::PostgresOptions::default();
+            let server = core::PostgresOptions {
+                schema: options.schema,
+                pool_size: options.pool_size.unwrap_or(defaults.pool_size),
+                connect_timeout: options
+                    .connect_timeout_ms
+                    .map_or(defaults.connect_timeout, |ms| {
+                        Duration::from_millis(ms.into())
+                    }),
+            };
+            let region = options.default_region.as_deref();
+            let book = core::ContactBook::connect_in_region(&url.0, &server, region)?;
             Self::configured(book, options.clock, region)
         })
     }

@@ -13,6 +13,7 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
 const { ContactBook } = require('contactkit')
+const { serverUrl, freshSchema } = require('./support/server')
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'tests', 'scenarios')
 const DATA_MAPS = new Set(['fields', 'params', 'revenue'])
@@ -236,13 +237,16 @@ const STEP_KEYS = new Set(['op', 'args', 'save', 'expect', 'expect_error'])
 const ERROR_KEYS = new Set(['kind', 'field', 'value', 'reason', 'what', 'id', 'existing', 'existing_id'])
 const FILE_KEYS = new Set(['name', 'description', 'clock', 'default_region', 'steps'])
 
-/** Runs `scenario`'s steps through `book` itself or, `via: 'promises'`, `book.promises`. */
-async function runScenario(scenario, via = 'sync') {
+/**
+ * Runs `scenario`'s steps through `book` itself or, `via: 'promises'`, `book.promises`,
+ * on a book `open(options)` makes (in memory unless told otherwise).
+ */
+async function runScenario(scenario, via = 'sync', open = (options) => ContactBook.inMemory(options)) {
   for (const key of Object.keys(scenario)) {
     if (!FILE_KEYS.has(key)) throw new Error(`broken scenario: unknown key ${key}`)
   }
   let now = new Date(scenario.clock)
-  const book = ContactBook.inMemory({ clock: now, defaultRegion: scenario.default_region })
+  const book = open({ clock: now, defaultRegion: scenario.default_region })
   const target = via === 'promises' ? book.promises : book
   const saved = {}
   for (const [index, step] of scenario.steps.entries()) {
@@ -338,6 +342,12 @@ for (const file of files) {
   test(`scenario ${file} through book.promises`, async () => {
     const scenario = JSON.parse(fs.readFileSync(path.join(SCENARIOS, file), 'utf8'))
     await runScenario(scenario, 'promises')
+  })
+  // A back end on the server store: the same steps, the same answers.
+  test(`scenario ${file} through book.promises on PostgreSQL`, async (t) => {
+    const scenario = JSON.parse(fs.readFileSync(path.join(SCENARIOS, file), 'utf8'))
+    const schema = await freshSchema(t)
+    await runScenario(scenario, 'promises', (options) => ContactBook.connect(serverUrl(), { ...options, schema }))
   })
 }
 

@@ -15,10 +15,11 @@ const TYPEDEFS: &str = include_str!("../typedefs.d.ts");
 
 /// Interfaces of the binding's own, with no core type: options objects read by the
 /// binding, the error's shape, the generic page.
-const BINDING_ONLY: [&str; 6] = [
+const BINDING_ONLY: [&str; 7] = [
     "ContactKitError",
     "BookOptions",
     "OpenOptions",
+    "ConnectOptions",
     "UpsertOptions",
     "ImportOptions",
     "Page",
