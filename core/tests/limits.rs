@@ -316,3 +316,136 @@ fn a_leap_second_is_stored_as_every_store_reads_it_back() {
         assert_validation(refused, "at");
     });
 }
+
+/// Every string leaf of `value` (object values and array items), by path, with
+/// `value` copied once per leaf and that leaf given a NUL.
+fn with_a_nul_in_each_string(value: &Value) -> Vec<(String, Value)> {
+    fn walk(value: &Value, path: String, found: &mut Vec<String>) {
+        match value {
+            Value::String(_) => found.push(path),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{path}/{i}"), found);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    walk(item, format!("{path}/{key}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut paths = Vec::new();
+    walk(value, String::new(), &mut paths);
+    paths
+        .into_iter()
+        .map(|path| {
+            let mut copy = value.clone();
+            let leaf = copy.pointer_mut(&path).unwrap();
+            *leaf = Value::String(format!("{}\u{0}x", leaf.as_str().unwrap()));
+            (path, copy)
+        })
+        .collect()
+}
+
+/// U+0000 in any text a book would store is refused (PostgreSQL cannot keep it, and
+/// every store must take the same values), and nothing is written.
+#[test]
+fn a_nul_in_any_text_is_refused() {
+    on_every_store(|book| {
+        book.define_field(FieldDefinition::new("note", FieldType::Text))
+            .unwrap();
+        let segment = book.create_segment("VIP").unwrap();
+        let contact = json!({
+            "external_id": "crm-1", "contact_key": "key-1", "first_name": "Ann", "last_name": "Lee",
+            "email": "ann@example.com", "phone": "+380501234567",
+            "mobile_push": [{"app_id": "com.example.shop", "device_id": "d1", "token": "t1",
+                "platform": "android", "model": "Pixel 8", "os": "Android", "os_version": "14",
+                "locale": "uk-UA", "app_version": "3.1"}],
+            "web_push": [{"endpoint": "https://push.example.com/s/1",
+                "keys": {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", "auth": "tBHItJI5svbpez7KI4CCXg"},
+                "user_agent": "Firefox", "language": "uk", "os": "Linux", "subscription_page": "https://example.com/"}],
+            "telegram": {"bot_id": "7001", "chat_id": "384112907"},
+            "segments": [segment.id],
+            "address": {"country": "UA", "region": "Kyiv", "town": "Kyiv", "street_address": "Khreshchatyk 22", "postcode": "01001"},
+            "location": {"latitude": 50.4, "longitude": 30.5, "country": "UA", "region": "Kyiv", "city": "Kyiv"},
+            "timezone": "Europe/Kyiv", "language": "uk",
+            "fields": {"note": "hello"}
+        });
+        let mut refused = 0;
+        for (path, bad) in with_a_nul_in_each_string(&contact) {
+            // An enum's name with a NUL is no name: refused as the input is read.
+            let Ok(bad) = serde_json::from_value::<contactkit::ContactInput>(bad) else {
+                continue;
+            };
+            let result = book.create(bad);
+            assert!(
+                matches!(result, Err(contactkit::Error::Validation { .. })),
+                "{path}: {result:?}"
+            );
+            refused += 1;
+        }
+        assert!(refused >= 30, "{refused} strings tried");
+        assert_eq!(book.count().unwrap(), 0, "nothing was written");
+
+        let id = book
+            .create(input(json!({"email": "kept@example.com"})))
+            .unwrap()
+            .id;
+        let before = all_activity(book, &id);
+        let campaign = json!({"message_id": "m-1", "message_name": "News", "channel": "email",
+            "status": "delivered", "status_description": "ok"});
+        for (path, bad) in with_a_nul_in_each_string(&campaign) {
+            let Ok(bad) = serde_json::from_value::<CampaignInput>(bad) else {
+                continue;
+            };
+            assert_validation(book.record_campaign(&id, bad), &path_field(&path));
+        }
+        let order = json!({"external_id": "o-1", "amount": "10", "currency": "EUR",
+            "items": [{"product_id": "p-1", "name": "Shoes", "quantity": "1", "price": "10"}],
+            "store_id": "kyiv-1", "delivery_address": {"country": "UA", "town": "Kyiv", "street_address": "Main 1"}});
+        for (path, bad) in with_a_nul_in_each_string(&order) {
+            if path.ends_with("/amount") || path.ends_with("/quantity") || path.ends_with("/price")
+            {
+                continue; // decimals, refused as not a number either way
+            }
+            let result = serde_json::from_value::<OrderInput>(bad)
+                .map_err(|e| e.to_string())
+                .map(|bad| book.record_order(&id, bad));
+            assert!(
+                matches!(
+                    result,
+                    Ok(Err(contactkit::Error::Validation { .. })) | Err(_)
+                ),
+                "{path}: {result:?}"
+            );
+        }
+        let event = json!({"name": "opened_app", "key_value": "home", "workflows": ["welcome"]});
+        for (path, bad) in with_a_nul_in_each_string(&event) {
+            let bad: EventInput = serde_json::from_value(bad).unwrap();
+            assert!(
+                matches!(
+                    book.record_event(&id, bad),
+                    Err(contactkit::Error::Validation { .. })
+                ),
+                "{path}"
+            );
+        }
+        assert_eq!(all_activity(book, &id), before, "nothing was written");
+        for reason in ["stop\u{0}", "\u{0}"] {
+            assert_validation(
+                book.unsubscribe(&id, contactkit::Channel::Email, Some(reason)),
+                "reason",
+            );
+        }
+        assert_validation(book.create_segment("V\u{0}IP"), "name");
+        assert_validation(book.define_category("News\u{0}"), "title");
+        assert!(book.get(&id).unwrap().unwrap().suppressions.is_empty());
+    });
+}
+
+/// `/message_name` → `message_name`, the field a JSON pointer's leaf names.
+fn path_field(pointer: &str) -> String {
+    pointer.trim_start_matches('/').replace('/', ".")
+}

@@ -197,6 +197,7 @@ fn display(input: &FieldInput) -> String {
 }
 
 fn bounded(key: &str, text: &str, max_chars: usize) -> Result<String> {
+    super::refuse_nul(key, text)?;
     if text.chars().count() > max_chars {
         return Err(Error::validation(
             key,

@@ -26,8 +26,23 @@ pub use place::{validate_address, validate_location};
 
 use crate::{Error, Result};
 
-/// Trims `value` and checks it is non-empty and at most `max_chars` long.
+/// Refuses text holding U+0000 (NUL). No binding's strings need it, C strings end at
+/// it, and PostgreSQL cannot keep it in text: a book that took one would hold a value
+/// one of its stores cannot.
+pub fn refuse_nul(field: &str, value: &str) -> Result<()> {
+    match value.contains('\0') {
+        true => Err(Error::validation(
+            field,
+            value.replace('\0', "\\0"),
+            "contains the character U+0000 (NUL)",
+        )),
+        false => Ok(()),
+    }
+}
+
+/// Trims `value` and checks it is non-empty, at most `max_chars` long and free of NUL.
 pub fn required_text(field: &str, value: &str, max_chars: usize) -> Result<String> {
+    refuse_nul(field, value)?;
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Error::validation(field, value, "must not be empty"));
