@@ -44,7 +44,9 @@ impl ServerOptions {
             pool_size,
             connect_timeout: self
                 .connect_timeout_ms
-                .map_or(defaults.connect_timeout, |ms| Duration::from_millis(ms.into())),
+                .map_or(defaults.connect_timeout, |ms| {
+                    Duration::from_millis(ms.into())
+                }),
         };
         core::ContactBook::connect_in_region(url, &options, self.default_region.as_deref())
     }

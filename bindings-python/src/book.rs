@@ -12,8 +12,8 @@ use contactkit as core;
 use contactkit::validate::unreadable::ReadAs;
 use contactkit::{
     ActivityCategory, ActivityQuery, CampaignInput, Channel, ContactInput, DedupeOn, DeviceInput,
-    EventInput, FieldInput, FieldUpdate, ListQuery, OrderInput, Period, PostgresOptions, SqliteOptions,
-    SuppressionKind, Telegram, WebPushInput,
+    EventInput, FieldInput, FieldUpdate, ListQuery, OrderInput, Period, PostgresOptions,
+    SqliteOptions, SuppressionKind, Telegram, WebPushInput,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyIterator, PyString, PyType};
