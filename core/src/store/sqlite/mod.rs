@@ -167,8 +167,7 @@ impl SqliteStore {
             Durability::Normal => "NORMAL",
             Durability::Full => "FULL",
         };
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(storage_error)?;
+        enable_wal(&conn, options.busy_timeout)?;
         conn.pragma_update(None, "synchronous", synchronous)
             .map_err(storage_error)?;
         conn.pragma_update(None, "foreign_keys", true)
@@ -189,6 +188,25 @@ impl SqliteStore {
         self.writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Puts the file in WAL mode. Two processes opening a new file at once race for the
+/// switch, and SQLite answers the loser `SQLITE_BUSY` at once, without calling the busy
+/// handler (the switch takes its lock without waiting): the loser tries again every
+/// 10 ms until the busy timeout is spent, as any other locked write would wait.
+fn enable_wal(conn: &Connection, busy_timeout: Duration) -> Result<()> {
+    let deadline = std::time::Instant::now() + busy_timeout;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            done => return done.map_err(storage_error),
+        }
     }
 }
 

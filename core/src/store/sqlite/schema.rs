@@ -211,9 +211,16 @@ pub fn inspect(path: &Path, busy_timeout: std::time::Duration) -> Result<()> {
     .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
     conn.busy_timeout(busy_timeout)
         .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
+    // One snapshot for the three reads: another process creating the book may commit
+    // between them, and tables seen with the header from before that commit would look
+    // like another application's database.
+    conn.execute_batch("BEGIN")
+        .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
     let application_id = pragma(&conn, "application_id").map_err(not_a_book)?;
     let version = version(&conn)?;
     let tables = table_names(&conn)?;
+    conn.execute_batch("COMMIT")
+        .map_err(|e| Error::storage(format!("cannot read the file: {e}")))?;
     let ours = match application_id {
         id if id == i64::from(APPLICATION_ID) => true,
         0 if version == 0 => tables.is_empty(),
