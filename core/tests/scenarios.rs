@@ -4,7 +4,8 @@
 //! text, so this file keeps to it and adds nothing of its own.
 //!
 //! Every scenario runs on a fresh `ContactBook::in_memory()` whose clock is a
-//! `ManualClock`. All files are run; the test fails listing every failing step (one
+//! `ManualClock`, and, with the feature `postgres`, again on a book in a fresh
+//! PostgreSQL schema (`CONTACTKIT_TEST_PG_URL`; its absence fails the test). All files are run; the test fails listing every failing step (one
 //! per file: later steps of a file depend on the state the failed one left).
 //!
 //! Set `CONTACTKIT_SCENARIO=<part of a file name>` to run only matching files.
@@ -29,6 +30,49 @@ const MIN_SCENARIOS: usize = 12;
 
 #[test]
 fn shared_scenarios_pass() {
+    run_all(&|| Ok(ContactBook::in_memory()));
+}
+
+/// The same files on the server store: the same steps must give the same answers.
+#[cfg(feature = "postgres")]
+#[test]
+fn shared_scenarios_pass_on_postgres() {
+    let url = std::env::var("CONTACTKIT_TEST_PG_URL").unwrap_or_else(|_| {
+        panic!(
+            "CONTACTKIT_TEST_PG_URL is not set: start a server with `scripts/postgres.sh start DIR` \
+             and export the URL it prints (scripts/test.sh does both)"
+        )
+    });
+    let schemas = RefCell::new(Vec::new());
+    let open = || {
+        let schema = format!("scen_{}_{}", std::process::id(), schemas.borrow().len());
+        schemas.borrow_mut().push(schema.clone());
+        let mut client =
+            postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
+        client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .map_err(|e| e.to_string())?;
+        let options = contactkit::PostgresOptions {
+            schema: Some(schema),
+            ..Default::default()
+        };
+        ContactBook::connect_with(&url, &options).map_err(|e| e.to_string())
+    };
+    // Dropped whatever the outcome.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_all(&open)));
+    if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
+        for schema in schemas.borrow().iter() {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+        }
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Runs every scenario file (or those `CONTACTKIT_SCENARIO` names) on books `open`
+/// makes, one per file.
+fn run_all(open: &dyn Fn() -> Result<ContactBook, String>) {
     let files = scenario_files();
     assert!(
         files.len() >= MIN_SCENARIOS,
@@ -44,7 +88,7 @@ fn shared_scenarios_pass() {
     assert!(!selected.is_empty(), "no scenario file matches {filter:?}");
     let failures: Vec<String> = selected
         .iter()
-        .filter_map(|path| run_file(path).err())
+        .filter_map(|path| run_file(path, open).err())
         .collect();
     assert!(
         failures.is_empty(),
@@ -152,7 +196,7 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
 }
 
 /// Runs one file; the error names the file, the step, its op, and what differed.
-fn run_file(path: &Path) -> Result<(), String> {
+fn run_file(path: &Path, open: &dyn Fn() -> Result<ContactBook, String>) -> Result<(), String> {
     let file = file_name(path);
     let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
     let scenario: Scenario =
@@ -163,7 +207,8 @@ fn run_file(path: &Path) -> Result<(), String> {
             scenario.name
         ));
     }
-    let mut runner = Runner::new(&scenario).map_err(|e| format!("{file}: {e}"))?;
+    let book = open().map_err(|e| format!("{file}: cannot open a book: {e}"))?;
+    let mut runner = Runner::new(&scenario, book).map_err(|e| format!("{file}: {e}"))?;
     for (index, step) in scenario.steps.iter().enumerate() {
         runner.run_step(step).map_err(|message| {
             format!(
@@ -200,9 +245,9 @@ impl From<Error> for Failure {
 type Outcome = Result<Value, Failure>;
 
 impl Runner {
-    fn new(scenario: &Scenario) -> Result<Self, String> {
+    fn new(scenario: &Scenario, book: ContactBook) -> Result<Self, String> {
         let clock = Arc::new(ManualClock::new(scenario.clock));
-        let mut book = ContactBook::in_memory().with_clock(clock.clone());
+        let mut book = book.with_clock(clock.clone());
         if let Some(region) = &scenario.default_region {
             book = book
                 .with_default_region(region)
