@@ -2,10 +2,12 @@
 //! memberships, field values): one row set per contact, replaced whole on save.
 //!
 //! Round trips are counted: a contact or a whole page of them is read with one
-//! statement for the contact rows and one per child table (`contact_id = ANY($1)`),
-//! and saved with one statement for the contact row (clearing its children in the
+//! statement for the contact rows and one per child table (`contact_id = ANY($1)`).
+//! Saves are kept with the unit's pending contacts (see `batch`) and sent together:
+//! one statement for the contact rows of all of them (clearing their children in the
 //! same statement) and one multi-row insert per child table that has rows.
 
+use super::batch::{self, Pending};
 use super::{get, position, Session};
 use crate::model::{
     Address, ContactRecord, FieldValue, Identifier, MobilePushDevice, Telegram, WebPushSubscription,
@@ -95,19 +97,23 @@ const SELECT_MEMBERS: &str = concat!(
      WHERE m.segment_id = $3 AND c.deleted_at IS NULL AND c.id > $1 ORDER BY c.id LIMIT $2"
 );
 
-/// Clears the contact's child rows (written again after it) and inserts or rewrites
-/// its own row, in one statement: every part of a data-modifying `WITH` runs on the
-/// same snapshot, and the child tables are not the contact table.
-const SAVE_CONTACT: &str = concat!(
-    "WITH devices_gone AS (DELETE FROM devices WHERE contact_id = $1), \
-     web_push_gone AS (DELETE FROM web_push WHERE contact_id = $1), \
-     categories_gone AS (DELETE FROM contact_categories WHERE contact_id = $1), \
-     segments_gone AS (DELETE FROM segment_members WHERE contact_id = $1), \
-     fields_gone AS (DELETE FROM field_values WHERE contact_id = $1) \
+/// Clears the child rows of every pending contact (written again after it) and
+/// inserts or rewrites their own rows, in one statement: every part of a
+/// data-modifying `WITH` runs on the same snapshot, and the child tables are not the
+/// contact table. The rows are written in the order of the saves.
+const FLUSH_CONTACTS: &str = concat!(
+    "WITH devices_gone AS (DELETE FROM devices WHERE contact_id = ANY($1)), \
+     web_push_gone AS (DELETE FROM web_push WHERE contact_id = ANY($1)), \
+     categories_gone AS (DELETE FROM contact_categories WHERE contact_id = ANY($1)), \
+     segments_gone AS (DELETE FROM segment_members WHERE contact_id = ANY($1)), \
+     fields_gone AS (DELETE FROM field_values WHERE contact_id = ANY($1)) \
      INSERT INTO contacts (",
     contact_columns!(""),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-     $18, $19, $20, $21, $22, $23) ON CONFLICT (id) DO UPDATE SET \
+    ") SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+     $6::text[], $7::bool[], $8::text[], $9::bool[], $10::text[], $11::text[], $12::text[], \
+     $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], \
+     $19::text[], $20::int8[], $21::int8[], $22::text[], $23::int8[]) \
+     ON CONFLICT (id) DO UPDATE SET \
      external_id = excluded.external_id, contact_key = excluded.contact_key, \
      first_name = excluded.first_name, last_name = excluded.last_name, \
      email = excluded.email, email_confirmed = excluded.email_confirmed, \
@@ -123,23 +129,23 @@ const SAVE_CONTACT: &str = concat!(
 
 const INSERT_DEVICES: &str = "INSERT INTO devices (contact_id, position, app_id, device_id, \
      token, platform, model, os, os_version, locale, app_version, active, registered_at, \
-     last_seen_at) SELECT $1, d.* FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], \
-     $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], \
-     $13::int8[], $14::int8[]) AS d";
+     last_seen_at) SELECT * FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[], \
+     $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], \
+     $12::bool[], $13::int8[], $14::int8[])";
 
 const INSERT_WEB_PUSH: &str = "INSERT INTO web_push (contact_id, position, endpoint, p256dh, \
-     auth, user_agent, language, os, subscription_page, created_at) SELECT $1, w.* FROM \
-     unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], \
-     $8::text[], $9::text[], $10::int8[]) AS w";
+     auth, user_agent, language, os, subscription_page, created_at) SELECT * FROM \
+     unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], \
+     $7::text[], $8::text[], $9::text[], $10::int8[])";
 
 const INSERT_CATEGORIES: &str = "INSERT INTO contact_categories (contact_id, category_key) \
-     SELECT $1, k FROM unnest($2::text[]) AS k";
+     SELECT * FROM unnest($1::text[], $2::text[])";
 
 const INSERT_SEGMENTS: &str = "INSERT INTO segment_members (segment_id, contact_id) \
-     SELECT s, $1 FROM unnest($2::text[]) AS s";
+     SELECT * FROM unnest($1::text[], $2::text[])";
 
 const INSERT_FIELDS: &str = "INSERT INTO field_values (contact_id, key, type, value) \
-     SELECT $1, f.* FROM unnest($2::text[], $3::text[], $4::text[]) AS f";
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])";
 
 const SELECT_DEVICES: &str = "SELECT contact_id, app_id, device_id, token, platform, model, \
      os, os_version, locale, app_version, active, registered_at, last_seen_at FROM devices \
@@ -160,6 +166,21 @@ const SELECT_FIELDS: &str =
 
 /// The contact with `id`, with the child rows `parts` names.
 pub fn load(s: &mut Session<'_, '_>, id: &str, parts: Parts) -> Result<Option<ContactRecord>> {
+    if s.pending.holds(id) {
+        flush(s)?;
+    }
+    if let Some(known) = s.known.contact(id, parts) {
+        return Ok(Some(known));
+    }
+    if parts == Parts::ALL {
+        // One of many holders an import batch looked up: read them all at once.
+        if let Some(ids) = s.known.prefetch(id) {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let records = read_many(s, &ids, Parts::ALL)?;
+            s.known.learn_records(records);
+            return Ok(s.known.contact(id, parts));
+        }
+    }
     let Some(row) = s.query_opt(SELECT_CONTACT, &[&id])? else {
         return Ok(None);
     };
@@ -175,6 +196,13 @@ pub fn load_many(
     ids: &[&str],
     parts: Parts,
 ) -> Result<Vec<ContactRecord>> {
+    if ids.iter().any(|id| s.pending.holds(id)) {
+        flush(s)?;
+    }
+    read_many(s, ids, parts)
+}
+
+fn read_many(s: &mut Session<'_, '_>, ids: &[&str], parts: Parts) -> Result<Vec<ContactRecord>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -192,6 +220,7 @@ pub fn load_live(
     after_id: Option<&str>,
     limit: usize,
 ) -> Result<Vec<ContactRecord>> {
+    flush(s)?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let after = after_id.unwrap_or("");
     let rows = match segment_id {
@@ -205,6 +234,7 @@ pub fn load_live(
 
 /// How many contacts are not deleted.
 pub fn count_live(s: &mut Session<'_, '_>) -> Result<u64> {
+    flush(s)?;
     let rows = s.query(
         "SELECT count(*) FROM contacts WHERE deleted_at IS NULL",
         &[],
@@ -218,17 +248,52 @@ pub fn count_live(s: &mut Session<'_, '_>) -> Result<u64> {
 
 /// The id of the contact holding `identifier`.
 pub fn id_by(s: &mut Session<'_, '_>, identifier: &Identifier) -> Result<Option<String>> {
+    if s.pending.claims(identifier) {
+        flush(s)?;
+    }
+    if let Some(holder) = s.known.holder(identifier) {
+        return Ok(Some(holder.to_string()));
+    }
     let (table, column, owner) = codec::identifier_column(identifier);
     let sql = format!("SELECT {owner} FROM {table} WHERE {column} = $1");
-    match s.query_opt(&sql, &[&identifier.value()])? {
-        Some(row) => get(&row, 0).map(Some),
-        None => Ok(None),
+    let holder: Option<String> = match s.query_opt(&sql, &[&identifier.value()])? {
+        Some(row) => get(&row, 0)?,
+        None => return Ok(None),
+    };
+    match holder {
+        // The server's holder is being rewritten: ask again once it is written.
+        Some(id) if s.pending.holds(&id) => {
+            flush(s)?;
+            id_by(s, identifier)
+        }
+        holder => Ok(holder),
     }
 }
 
 /// The holders of many identifiers: one statement per kind of identifier, whatever
-/// their number.
+/// their number. Each holder found is remembered for the rest of the unit.
 pub fn ids_by(
+    s: &mut Session<'_, '_>,
+    identifiers: &[Identifier],
+) -> Result<Vec<(Identifier, String)>> {
+    if identifiers.iter().any(|i| s.pending.claims(i)) {
+        flush(s)?;
+    }
+    let found = ids_by_kind(s, identifiers)?;
+    let found = if found.iter().any(|(_, id)| s.pending.holds(id)) {
+        // Holders being rewritten: ask again once they are written.
+        flush(s)?;
+        ids_by_kind(s, identifiers)?
+    } else {
+        found
+    };
+    for (identifier, id) in &found {
+        s.known.learn_holder(identifier.clone(), id.clone());
+    }
+    Ok(found)
+}
+
+fn ids_by_kind(
     s: &mut Session<'_, '_>,
     identifiers: &[Identifier],
 ) -> Result<Vec<(Identifier, String)>> {
@@ -259,137 +324,206 @@ pub fn ids_by(
     Ok(found)
 }
 
-/// Inserts or replaces a contact and all its child rows.
+/// Inserts or replaces a contact and all its child rows: kept with the unit's pending
+/// contacts and sent with them (see `batch`), or at once in a read-only unit (where
+/// the server refuses it).
 pub fn save(s: &mut Session<'_, '_>, c: &ContactRecord) -> Result<()> {
-    let address = c.address.clone().unwrap_or_default();
-    let location = c.location.as_ref().map(codec::to_json).transpose()?;
-    let source = codec::name_of(&c.source)?;
-    let deleted_at = c.deleted_at.map(millis);
-    s.execute(
-        SAVE_CONTACT,
-        &[
-            &c.id,
-            &c.external_id,
-            &c.contact_key,
-            &c.first_name,
-            &c.last_name,
-            &c.email,
-            &c.email_confirmed,
-            &c.phone,
-            &c.phone_confirmed,
-            &c.telegram.as_ref().map(|t| &t.bot_id),
-            &c.telegram.as_ref().map(|t| &t.chat_id),
-            &address.country,
-            &address.region,
-            &address.town,
-            &address.street_address,
-            &address.postcode,
-            &location,
-            &c.timezone,
-            &c.language,
-            &millis(c.created_at),
-            &millis(c.updated_at),
-            &source,
-            &deleted_at,
-        ],
-    )?;
-    insert_devices(s, c)?;
-    insert_web_push(s, c)?;
-    if !c.categories.is_empty() {
-        let keys: Vec<&str> = c.categories.iter().map(String::as_str).collect();
-        s.execute(INSERT_CATEGORIES, &[&c.id, &keys])?;
+    s.refuse_after_failure()?;
+    if s.pending.holds(&c.id) {
+        // One flush holds each id once, so its rows go in the order of the saves.
+        flush(s)?;
     }
-    if !c.segments.is_empty() {
-        let ids: Vec<&str> = c.segments.iter().map(String::as_str).collect();
-        s.execute(INSERT_SEGMENTS, &[&c.id, &ids])?;
-    }
-    if !c.fields.is_empty() {
-        let mut keys = Vec::with_capacity(c.fields.len());
-        let mut kinds = Vec::with_capacity(c.fields.len());
-        let mut texts = Vec::with_capacity(c.fields.len());
-        for (key, value) in &c.fields {
-            let (kind, text) = codec::encode_field(value)?;
-            keys.push(key.as_str());
-            kinds.push(kind);
-            texts.push(text);
-        }
-        s.execute(INSERT_FIELDS, &[&c.id, &keys, &kinds, &texts])?;
+    encode(&mut s.pending, c)?;
+    s.known.forget(c);
+    if !s.buffering || s.pending.ids.len() >= batch::MAX_PENDING {
+        flush(s)?;
     }
     Ok(())
 }
 
-fn insert_devices(s: &mut Session<'_, '_>, c: &ContactRecord) -> Result<()> {
-    if c.devices.is_empty() {
-        return Ok(());
-    }
-    let n = c.devices.len();
-    let mut positions = Vec::with_capacity(n);
-    let mut platforms = Vec::with_capacity(n);
-    let mut registered = Vec::with_capacity(n);
-    let mut last_seen = Vec::with_capacity(n);
+/// Adds `c` to the pending columns; nothing is added when a value cannot be encoded.
+fn encode(p: &mut Pending, c: &ContactRecord) -> Result<()> {
+    let location = c.location.as_ref().map(codec::to_json).transpose()?;
+    let source = codec::name_of(&c.source)?;
+    let mut platforms = Vec::with_capacity(c.devices.len());
     for (index, d) in c.devices.iter().enumerate() {
-        positions.push(position(index)?);
+        position(index)?;
         platforms.push(codec::name_of(&d.platform)?);
-        registered.push(millis(d.registered_at));
-        last_seen.push(millis(d.last_seen_at));
     }
-    let column = |f: fn(&MobilePushDevice) -> Option<&str>| -> Vec<Option<&str>> {
-        c.devices.iter().map(f).collect()
-    };
-    let app_ids: Vec<&str> = c.devices.iter().map(|d| d.app_id.as_str()).collect();
-    let device_ids: Vec<&str> = c.devices.iter().map(|d| d.device_id.as_str()).collect();
-    let active: Vec<bool> = c.devices.iter().map(|d| d.active).collect();
-    s.execute(
-        INSERT_DEVICES,
-        &[
-            &c.id,
-            &positions,
-            &app_ids,
-            &device_ids,
-            &column(|d| d.token.as_deref()),
-            &platforms,
-            &column(|d| d.model.as_deref()),
-            &column(|d| d.os.as_deref()),
-            &column(|d| d.os_version.as_deref()),
-            &column(|d| d.locale.as_deref()),
-            &column(|d| d.app_version.as_deref()),
-            &active,
-            &registered,
-            &last_seen,
-        ],
-    )
-    .map(drop)
+    for index in 0..c.web_push.len() {
+        position(index)?;
+    }
+    let mut fields = Vec::with_capacity(c.fields.len());
+    for (key, value) in &c.fields {
+        fields.push((key, codec::encode_field(value)?));
+    }
+
+    let address = c.address.clone().unwrap_or_default();
+    let k = &mut p.contacts;
+    k.id.push(c.id.clone());
+    k.external_id.push(c.external_id.clone());
+    k.contact_key.push(c.contact_key.clone());
+    k.first_name.push(c.first_name.clone());
+    k.last_name.push(c.last_name.clone());
+    k.email.push(c.email.clone());
+    k.email_confirmed.push(c.email_confirmed);
+    k.phone.push(c.phone.clone());
+    k.phone_confirmed.push(c.phone_confirmed);
+    k.telegram_bot_id
+        .push(c.telegram.as_ref().map(|t| t.bot_id.clone()));
+    k.telegram_chat_id
+        .push(c.telegram.as_ref().map(|t| t.chat_id.clone()));
+    k.address_country.push(address.country);
+    k.address_region.push(address.region);
+    k.address_town.push(address.town);
+    k.address_street.push(address.street_address);
+    k.address_postcode.push(address.postcode);
+    k.location.push(location);
+    k.timezone.push(c.timezone.clone());
+    k.language.push(c.language.clone());
+    k.created_at.push(millis(c.created_at));
+    k.updated_at.push(millis(c.updated_at));
+    k.source.push(source);
+    k.deleted_at.push(c.deleted_at.map(millis));
+
+    let d = &mut p.devices;
+    for (index, (device, platform)) in c.devices.iter().zip(platforms).enumerate() {
+        d.contact_id.push(c.id.clone());
+        d.position.push(index as i32);
+        d.app_id.push(device.app_id.clone());
+        d.device_id.push(device.device_id.clone());
+        d.token.push(device.token.clone());
+        d.platform.push(platform);
+        d.model.push(device.model.clone());
+        d.os.push(device.os.clone());
+        d.os_version.push(device.os_version.clone());
+        d.locale.push(device.locale.clone());
+        d.app_version.push(device.app_version.clone());
+        d.active.push(device.active);
+        d.registered_at.push(millis(device.registered_at));
+        d.last_seen_at.push(millis(device.last_seen_at));
+    }
+    let w = &mut p.web_push;
+    for (index, sub) in c.web_push.iter().enumerate() {
+        w.contact_id.push(c.id.clone());
+        w.position.push(index as i32);
+        w.endpoint.push(sub.endpoint.clone());
+        w.p256dh.push(sub.p256dh.clone());
+        w.auth.push(sub.auth.clone());
+        w.user_agent.push(sub.user_agent.clone());
+        w.language.push(sub.language.clone());
+        w.os.push(sub.os.clone());
+        w.subscription_page.push(sub.subscription_page.clone());
+        w.created_at.push(millis(sub.created_at));
+    }
+    for key in &c.categories {
+        p.categories.0.push(c.id.clone());
+        p.categories.1.push(key.clone());
+    }
+    for segment in &c.segments {
+        p.segments.0.push(segment.clone());
+        p.segments.1.push(c.id.clone());
+    }
+    for (key, (kind, text)) in fields {
+        p.fields.0.push(c.id.clone());
+        p.fields.1.push(key.clone());
+        p.fields.2.push(kind);
+        p.fields.3.push(text);
+    }
+    p.ids.insert(c.id.clone());
+    p.identifiers.extend(c.identifiers());
+    Ok(())
 }
 
-fn insert_web_push(s: &mut Session<'_, '_>, c: &ContactRecord) -> Result<()> {
-    if c.web_push.is_empty() {
+/// Sends the pending contacts: one statement for the contact rows (clearing their
+/// children) and one multi-row insert per child table that has rows.
+pub fn flush(s: &mut Session<'_, '_>) -> Result<()> {
+    if s.pending.is_empty() {
         return Ok(());
     }
-    let positions = (0..c.web_push.len())
-        .map(position)
-        .collect::<Result<Vec<_>>>()?;
-    let text =
-        |f: fn(&WebPushSubscription) -> &str| -> Vec<&str> { c.web_push.iter().map(f).collect() };
-    let optional = |f: fn(&WebPushSubscription) -> Option<&str>| -> Vec<Option<&str>> {
-        c.web_push.iter().map(f).collect()
-    };
-    let created: Vec<i64> = c.web_push.iter().map(|w| millis(w.created_at)).collect();
+    let p = std::mem::take(&mut s.pending);
+    let k = &p.contacts;
     s.execute(
-        INSERT_WEB_PUSH,
+        FLUSH_CONTACTS,
         &[
-            &c.id,
-            &positions,
-            &text(|w| &w.endpoint),
-            &text(|w| &w.p256dh),
-            &text(|w| &w.auth),
-            &optional(|w| w.user_agent.as_deref()),
-            &optional(|w| w.language.as_deref()),
-            &optional(|w| w.os.as_deref()),
-            &optional(|w| w.subscription_page.as_deref()),
-            &created,
+            &k.id,
+            &k.external_id,
+            &k.contact_key,
+            &k.first_name,
+            &k.last_name,
+            &k.email,
+            &k.email_confirmed,
+            &k.phone,
+            &k.phone_confirmed,
+            &k.telegram_bot_id,
+            &k.telegram_chat_id,
+            &k.address_country,
+            &k.address_region,
+            &k.address_town,
+            &k.address_street,
+            &k.address_postcode,
+            &k.location,
+            &k.timezone,
+            &k.language,
+            &k.created_at,
+            &k.updated_at,
+            &k.source,
+            &k.deleted_at,
         ],
-    )
-    .map(drop)
+    )?;
+    let d = &p.devices;
+    if !d.contact_id.is_empty() {
+        s.execute(
+            INSERT_DEVICES,
+            &[
+                &d.contact_id,
+                &d.position,
+                &d.app_id,
+                &d.device_id,
+                &d.token,
+                &d.platform,
+                &d.model,
+                &d.os,
+                &d.os_version,
+                &d.locale,
+                &d.app_version,
+                &d.active,
+                &d.registered_at,
+                &d.last_seen_at,
+            ],
+        )?;
+    }
+    let w = &p.web_push;
+    if !w.contact_id.is_empty() {
+        s.execute(
+            INSERT_WEB_PUSH,
+            &[
+                &w.contact_id,
+                &w.position,
+                &w.endpoint,
+                &w.p256dh,
+                &w.auth,
+                &w.user_agent,
+                &w.language,
+                &w.os,
+                &w.subscription_page,
+                &w.created_at,
+            ],
+        )?;
+    }
+    if !p.categories.0.is_empty() {
+        s.execute(INSERT_CATEGORIES, &[&p.categories.0, &p.categories.1])?;
+    }
+    if !p.segments.0.is_empty() {
+        s.execute(INSERT_SEGMENTS, &[&p.segments.0, &p.segments.1])?;
+    }
+    if !p.fields.0.is_empty() {
+        s.execute(
+            INSERT_FIELDS,
+            &[&p.fields.0, &p.fields.1, &p.fields.2, &p.fields.3],
+        )?;
+    }
+    Ok(())
 }
 
 /// Reads the contact columns; child collections are filled by `with_children`.
