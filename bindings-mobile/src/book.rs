@@ -69,6 +69,13 @@ impl ManualClock {
     }
 }
 
+impl ManualClock {
+    /// The core's clock, for a book to read.
+    pub(crate) fn shared(&self) -> Arc<core::ManualClock> {
+        self.clock.clone()
+    }
+}
+
 /// How a book is set up. Every setting is optional.
 #[derive(Debug, Clone, Default, uniffi::Record)]
 pub struct BookOptions {
@@ -116,7 +123,7 @@ impl ContactBook {
 
     fn configured(book: core::ContactBook, options: BookOptions) -> Result<Arc<Self>> {
         let mut book = match options.clock {
-            Some(clock) => book.with_clock(clock.clock.clone()),
+            Some(clock) => book.with_clock(clock.shared()),
             None => book,
         };
         if let Some(region) = &options.default_region {

@@ -4,7 +4,7 @@
 //! phone keeps its book in a file and the server client would only add to its size.
 
 use crate::async_book::AsyncContactBook;
-use crate::book::ContactBook;
+use crate::book::{ContactBook, ManualClock};
 use crate::error::{guard, Result};
 use contactkit as core;
 use std::sync::Arc;
@@ -27,6 +27,9 @@ pub struct ServerOptions {
     /// has no address country.
     #[uniffi(default)]
     pub default_region: Option<String>,
+    /// A manual clock for every stamp instead of the system clock (tests).
+    #[uniffi(default)]
+    pub clock: Option<Arc<ManualClock>>,
 }
 
 impl ServerOptions {
@@ -48,7 +51,12 @@ impl ServerOptions {
                     Duration::from_millis(ms.into())
                 }),
         };
-        core::ContactBook::connect_in_region(url, &options, self.default_region.as_deref())
+        let book =
+            core::ContactBook::connect_in_region(url, &options, self.default_region.as_deref())?;
+        Ok(match self.clock {
+            Some(clock) => book.with_clock(clock.shared()),
+            None => book,
+        })
     }
 }
 

@@ -46,12 +46,24 @@ class ScenarioTest {
     @TestFactory
     fun scenarios(): List<DynamicTest> = files().map { file ->
         DynamicTest.dynamicTest(file.nameWithoutExtension) {
-            val met = ScenarioRun(file).run()
+            val met = ScenarioRun(file, Store.MEMORY).run()
             if (met.isNotEmpty()) println("${file.name}: ${met.size} step(s) inexpressible in Kotlin, checked as the expected error: $met")
             assertEquals(inexpressible[file.name].orEmpty(), met, "${file.name}: steps the Kotlin API cannot express")
         }
     }
+
+    /** The same files on a book on the PostgreSQL test server, one fresh schema each. */
+    @TestFactory
+    fun scenariosOnPostgres(): List<DynamicTest> = files().map { file ->
+        DynamicTest.dynamicTest("${file.nameWithoutExtension} on PostgreSQL") {
+            val met = ScenarioRun(file, Store.POSTGRES).run()
+            assertEquals(inexpressible[file.name].orEmpty(), met, "${file.name}: steps the Kotlin API cannot express")
+        }
+    }
 }
+
+/** Where a scenario's book lives. */
+private enum class Store { MEMORY, POSTGRES }
 
 private val FILE_KEYS = setOf("name", "description", "clock", "default_region", "steps")
 private val STEP_KEYS = setOf("op", "args", "save", "expect", "expect_error")
@@ -87,7 +99,7 @@ private val OP_ARGS: Map<String, Set<String>> = mapOf(
 )
 
 /** One scenario file's run. */
-private class ScenarioRun(private val file: File) {
+private class ScenarioRun(private val file: File, private val store: Store) {
     private val scenario = JSONObject(file.readText())
     private val clock: ManualClock
     private val book: ContactBook
@@ -97,9 +109,14 @@ private class ScenarioRun(private val file: File) {
         val unknown = scenario.keySet() - FILE_KEYS
         if (unknown.isNotEmpty()) throw BrokenScenario("${file.name}: unknown keys $unknown")
         clock = ManualClock(ScenarioJson.instant(scenario.getString("clock")))
-        book = ContactBook.inMemoryWith(
-            BookOptions(defaultRegion = scenario.optString("default_region").ifEmpty { null }, clock = clock),
-        )
+        val region = scenario.optString("default_region").ifEmpty { null }
+        book = when (store) {
+            Store.MEMORY -> ContactBook.inMemoryWith(BookOptions(defaultRegion = region, clock = clock))
+            Store.POSTGRES -> ContactBook.connectWith(
+                TestServer.url(),
+                ServerOptions(schema = TestServer.freshSchema(), defaultRegion = region, clock = clock),
+            )
+        }
     }
 
     /** The fields of the [Inexpressible] steps met, in order. */

@@ -1,16 +1,11 @@
 package dev.contactkit
 
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import org.junit.jupiter.api.fail
-import java.net.URI
-import java.sql.DriverManager
-import java.util.UUID
 
 /**
  * `ContactBook.connect`: a book on a PostgreSQL server (the jar's feature `postgres`).
@@ -18,23 +13,9 @@ import java.util.UUID
  * absence fails the tests. Each test works in schemas of its own, dropped afterwards.
  */
 class ServerTest {
-    private val url: String = System.getenv("CONTACTKIT_TEST_PG_URL")
-        ?: fail("CONTACTKIT_TEST_PG_URL is not set: start a server with `scripts/postgres.sh start DIR` and export the URL it prints (scripts/test.sh does both)")
-    private val schemas = mutableListOf<String>()
+    private val url = TestServer.url()
 
-    private fun freshSchema(): String = "kt_${UUID.randomUUID().toString().replace("-", "").take(16)}".also { schemas += it }
-
-    /** The test server through JDBC, for what the tests do beside the book. */
-    private fun <T> jdbc(work: (java.sql.Connection) -> T): T {
-        val uri = URI(url)
-        val (user, password) = uri.userInfo.split(":", limit = 2)
-        DriverManager.getConnection("jdbc:postgresql://${uri.host}:${uri.port}${uri.path}", user, password).use { return work(it) }
-    }
-
-    @AfterEach
-    fun dropSchemas() {
-        jdbc { conn -> schemas.forEach { conn.createStatement().execute("DROP SCHEMA IF EXISTS \"$it\" CASCADE") } }
-    }
+    private fun freshSchema() = TestServer.freshSchema()
 
     @Test
     fun aServerBookIsSharedByEveryConnection() {
@@ -79,5 +60,33 @@ class ServerTest {
         assertEquals("pool_size", pool.field)
         val negative = assertThrows<ContactKitException.Validation> { ContactBook.connectWith(url, ServerOptions(poolSize = -1)) }
         assertEquals("pool_size", negative.field)
+    }
+}
+
+/**
+ * The PostgreSQL server of the tests: CONTACTKIT_TEST_PG_URL (scripts/test.sh starts a
+ * throwaway one); its absence fails a test, never skips it. Schemas handed out are
+ * dropped when the JVM exits.
+ */
+object TestServer {
+    private val schemas = java.util.concurrent.ConcurrentLinkedQueue<String>()
+
+    init {
+        Runtime.getRuntime().addShutdownHook(Thread { dropSchemas() })
+    }
+
+    fun url(): String = System.getenv("CONTACTKIT_TEST_PG_URL")
+        ?: org.junit.jupiter.api.fail("CONTACTKIT_TEST_PG_URL is not set: start a server with `scripts/postgres.sh start DIR` and export the URL it prints (scripts/test.sh does both)")
+
+    /** A schema name no other test uses. */
+    fun freshSchema(): String =
+        "kt_${java.util.UUID.randomUUID().toString().replace("-", "").take(16)}".also { schemas += it }
+
+    private fun dropSchemas() {
+        val uri = java.net.URI(url())
+        val (user, password) = uri.userInfo.split(":", limit = 2)
+        java.sql.DriverManager.getConnection("jdbc:postgresql://${uri.host}:${uri.port}${uri.path}", user, password).use { conn ->
+            schemas.forEach { conn.createStatement().execute("DROP SCHEMA IF EXISTS \"$it\" CASCADE") }
+        }
     }
 }
