@@ -102,7 +102,7 @@ kotlin_into() {
     # tests' hooks in their build).
     objects="$(grep -c '^open class .*: Disposable, AutoCloseable' "$kotlin")"
     patch_generated "$kotlin" \
-        's/throw IllegalStateException\("(\$\{this\.javaClass\.simpleName\}) object has already been destroyed"\)/throw ContactKitException.Storage("this $1 is closed")/g' \
+        's/throw IllegalStateException\("(\$\{this\.javaClass\.simpleName\}) object has already been destroyed"\)/throw ContactKitException.Storage("this $1 is closed", false)/g' \
         "$objects"
 }
 

@@ -135,6 +135,8 @@ export interface ContactKitError extends Error {
   existing?: string
   /** The id of who holds it: a contact or segment id, a category or field key (conflict). */
   existingId?: string
+  /** Whether the same call, unchanged, may succeed later: the store was busy or out of reach for a while (storage). */
+  retryable?: boolean
 }
 
 // ---------------------------------------------------------------------------

@@ -43,6 +43,9 @@ pub enum ContactKitError {
     Storage {
         /// What the store reported.
         reason: String,
+        /// Whether the same call, unchanged, may succeed later (the store was busy or
+        /// out of reach for a while); false when something must change first.
+        retryable: bool,
     },
     /// A bug in ContactKit (a Rust panic) stopped the call; the operation was rolled
     /// back and the book can still be used. Please report it with `reason`.
@@ -82,10 +85,7 @@ impl std::fmt::Display for ContactKitError {
                 existing_id: existing_id.clone(),
             }
             .fmt(f),
-            ContactKitError::Storage { reason } => core::Error::Storage {
-                reason: reason.clone(),
-            }
-            .fmt(f),
+            ContactKitError::Storage { reason, .. } => core::Error::storage(reason.clone()).fmt(f),
             ContactKitError::Internal { reason } => write!(f, "internal error: {reason}"),
         }
     }
@@ -117,7 +117,9 @@ impl From<core::Error> for ContactKitError {
                 existing,
                 existing_id,
             },
-            core::Error::Storage { reason } => ContactKitError::Storage { reason },
+            core::Error::Storage {
+                reason, retryable, ..
+            } => ContactKitError::Storage { reason, retryable },
         }
     }
 }

@@ -99,16 +99,25 @@ fn said(panic: Box<dyn Any + Send>) -> String {
 impl Failure {
     /// The error napi-rs throws (or rejects a promise with).
     pub fn into_napi(self, env: &Env) -> napi::Error {
-        let (code, message, properties) = match self {
+        let (code, message, properties, flags) = match self {
             Failure::Napi(error) => return error,
             Failure::Panic(reason) => (
                 ErrorCode::Internal,
                 format!("internal error in ContactKit: {reason}"),
                 vec![("reason", reason)],
+                vec![],
             ),
-            Failure::Core(error) => (ErrorCode::of(&error), error.to_string(), properties(error)),
+            Failure::Core(error) => {
+                let flags = flags(&error);
+                (
+                    ErrorCode::of(&error),
+                    error.to_string(),
+                    properties(error),
+                    flags,
+                )
+            }
         };
-        js_error(env, code, &message, properties)
+        js_error(env, code, &message, properties, flags)
             .unwrap_or_else(|_| napi::Error::new(Status::GenericFailure, message))
     }
 }
@@ -149,7 +158,15 @@ fn properties(error: Error) -> Vec<(&'static str, String)> {
             ("existing", existing),
             ("existingId", existing_id),
         ],
-        Error::Storage { reason } => vec![("reason", reason)],
+        Error::Storage { reason, .. } => vec![("reason", reason)],
+    }
+}
+
+/// The boolean properties of a core error: a storage error's `retryable`.
+fn flags(error: &Error) -> Vec<(&'static str, bool)> {
+    match error {
+        Error::Storage { retryable, .. } => vec![("retryable", *retryable)],
+        _ => vec![],
     }
 }
 
@@ -159,6 +176,7 @@ fn js_error(
     code: ErrorCode,
     message: &str,
     properties: Vec<(&str, String)>,
+    flags: Vec<(&str, bool)>,
 ) -> napi::Result<napi::Error> {
     let created: Unknown<'_> = JsError::from(napi::Error::new(code, message)).into_unknown(*env);
     let mut object: Object<'_> = view(&created)?;
@@ -167,6 +185,9 @@ fn js_error(
         .into_iter()
         .filter(|(n, v)| *n != "field" || !v.is_empty())
     {
+        object.set_named_property(name, value)?;
+    }
+    for (name, value) in flags {
         object.set_named_property(name, value)?;
     }
     Ok(napi::Error::from(object.to_unknown()))

@@ -93,6 +93,8 @@ describe('opening and closing', () => {
     throwsCode(() => book.count(), 'STORAGE')
     throwsCode(() => book.get(UNKNOWN_ID), 'STORAGE')
     throwsCode(() => book.create({ email: 'x@example.com' }), 'STORAGE')
+    // A closed book stays closed: no retry helps.
+    assert.throws(() => book.count(), (e) => e.retryable === false)
   })
 
   test('a manual clock stamps every date; setClock moves it', () => {

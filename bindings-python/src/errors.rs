@@ -68,6 +68,8 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
         }
         module.add(name, class)?;
     }
+    // Whether the same call may succeed later; a raised StorageError sets it.
+    py.get_type::<StorageError>().setattr("retryable", false)?;
     Ok(())
 }
 
@@ -97,7 +99,15 @@ pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
             CONFLICT,
             vec![field, value, existing, existing_id],
         ),
-        Error::Storage { reason } => (StorageError::new_err(message), STORAGE, vec![reason]),
+        Error::Storage {
+            reason, retryable, ..
+        } => {
+            let err = StorageError::new_err(message);
+            if let Err(e) = err.value(py).setattr("retryable", retryable) {
+                return e;
+            }
+            (err, STORAGE, vec![reason])
+        }
     };
     with_attributes(py, err, attributes.iter().copied().zip(values))
 }

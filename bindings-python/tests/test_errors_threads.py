@@ -83,7 +83,9 @@ def test_storage_error(tmp_path: Path) -> None:
     with pytest.raises(contactkit.StorageError) as caught:
         ContactBook.open(directory)
     assert caught.value.reason
-    assert set(vars(caught.value)) == {"reason"}
+    assert set(vars(caught.value)) == {"reason", "retryable"}
+    # A directory stays a directory: trying again cannot help.
+    assert caught.value.retryable is False
 
 
 def test_every_error_is_caught_by_except_exception(book: ContactBook) -> None:

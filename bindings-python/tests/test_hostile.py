@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -451,6 +453,41 @@ def test_open_takes_durability_and_busy_timeout(tmp_path: Path) -> None:
         assert book.count() == 1
     with ContactBook.open(path, busy_timeout=5) as book:
         assert book.count() == 1
+
+
+# Holds the file's write lock until told to let go. Another process, because POSIX locks
+# belong to a process: Python's own SQLite in this process would not block the book's.
+HOLD_THE_LOCK = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
+
+
+def test_a_write_that_timed_out_on_a_lock_is_a_retryable_storage_error(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    with ContactBook.open(path, busy_timeout=0.05) as book:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_THE_LOCK, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        try:
+            with pytest.raises(contactkit.StorageError) as caught:
+                book.create({"email": "ann@example.com"})
+            assert caught.value.retryable is True, caught.value
+        finally:
+            holder.communicate("go\n", timeout=30)
+        book.create({"email": "ann@example.com"})
+    # A closed book stays closed: no retry helps.
+    with pytest.raises(contactkit.StorageError) as closed:
+        book.count()
+    assert closed.value.retryable is False
 
 
 @pytest.mark.parametrize("timeout", [-1.0, -0.001, math.nan, math.inf, -math.inf, 1e300, 2**2000])

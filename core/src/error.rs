@@ -46,8 +46,49 @@ pub enum Error {
     Storage {
         /// What the store reported.
         reason: String,
+        /// Whether the same operation, unchanged, may succeed later: the store was busy
+        /// (a lock held past the busy timeout, concurrent writers that kept colliding)
+        /// or out of reach for a while (a connection lost, no connection free). False
+        /// when something must change first: a file that is not a book, a book from a
+        /// newer ContactKit, a wrong password, a closed book.
+        retryable: bool,
+        /// The store's own error, for logs and [`std::error::Error::source`].
+        #[source]
+        source: Option<StoreFailure>,
     },
 }
+
+/// The error a store met, kept inside [`Error::Storage`]. Two storage errors compare
+/// by what they say (`reason`, `retryable`), not by this.
+#[derive(Debug, Clone)]
+pub struct StoreFailure(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl StoreFailure {
+    /// Keeps `error` as the source of a storage error.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreFailure(std::sync::Arc::new(error))
+    }
+}
+
+impl std::fmt::Display for StoreFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for StoreFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for StoreFailure {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for StoreFailure {}
 
 impl Error {
     /// A validation error for `field` about `value`.
@@ -87,11 +128,50 @@ impl Error {
         }
     }
 
-    /// A storage error with the store's explanation.
+    /// A storage error with the store's explanation, that running the operation again
+    /// would not cure.
     pub fn storage(reason: impl Into<String>) -> Self {
         Error::Storage {
             reason: reason.into(),
+            retryable: false,
+            source: None,
         }
+    }
+
+    /// A storage error that running the operation again, unchanged, may cure: the store
+    /// was busy or out of reach for a while.
+    pub fn storage_transient(reason: impl Into<String>) -> Self {
+        Error::Storage {
+            reason: reason.into(),
+            retryable: true,
+            source: None,
+        }
+    }
+
+    /// A storage error the store's own `source` error caused, saying whether running the
+    /// operation again may succeed.
+    pub fn storage_from(
+        reason: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+        retryable: bool,
+    ) -> Self {
+        Error::Storage {
+            reason: reason.into(),
+            retryable,
+            source: Some(StoreFailure::new(source)),
+        }
+    }
+
+    /// Whether running the same operation again may succeed (only a storage error
+    /// ever says so).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::Storage {
+                retryable: true,
+                ..
+            }
+        )
     }
 
     /// The field at fault, where the variant has one.

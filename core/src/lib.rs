@@ -56,7 +56,7 @@ pub mod validate;
 
 pub use book::{ContactBook, IntoImportRow, IMPORT_BATCH_ROWS};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{Error, Result};
+pub use error::{Error, Result, StoreFailure};
 pub use model::*;
 pub use store::{
     Access, Durability, MemoryStore, PanickingStore, Parts, SqliteOptions, SqliteStore, Store,

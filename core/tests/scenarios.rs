@@ -730,7 +730,7 @@ fn attributes(error: &Error) -> BTreeMap<&'static str, &str> {
             ("existing", existing.as_str()),
             ("existing_id", existing_id.as_str()),
         ]),
-        Error::Storage { reason } => BTreeMap::from([("reason", reason.as_str())]),
+        Error::Storage { reason, .. } => BTreeMap::from([("reason", reason.as_str())]),
     }
 }
 

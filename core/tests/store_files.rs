@@ -36,7 +36,12 @@ fn dir_snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 #[track_caller]
 fn assert_storage_error(result: contactkit::Result<ContactBook>) -> String {
     match result {
-        Err(Error::Storage { reason }) => reason,
+        // A file that is not a book stays one: trying again cannot help.
+        Err(Error::Storage {
+            reason,
+            retryable: false,
+            ..
+        }) => reason,
         Err(other) => panic!("expected Error::Storage, got {other:?}"),
         Ok(_) => panic!("expected Error::Storage, the file opened"),
     }
@@ -691,4 +696,26 @@ fn a_refused_default_region_creates_no_file() {
         .create(contact(serde_json::json!({"phone": "067 123 4567"})))
         .unwrap();
     assert_eq!(ann.phone.as_deref(), Some("+380671234567"));
+}
+
+/// A write that waited out the busy timeout on another connection's lock is a storage
+/// error that says a retry may succeed, and keeps SQLite's error as its source; once the
+/// lock is gone the same call succeeds.
+#[test]
+fn a_write_that_timed_out_on_a_lock_is_retryable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let options = contactkit::SqliteOptions {
+        busy_timeout: std::time::Duration::from_millis(50),
+        ..Default::default()
+    };
+    let book = ContactBook::open_with(&path, &options).unwrap();
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let input = || serde_json::from_value(serde_json::json!({"email": "ann@example.com"})).unwrap();
+    let error = book.create(input()).unwrap_err();
+    assert!(error.is_retryable(), "{error:?}");
+    assert!(std::error::Error::source(&error).is_some(), "{error:?}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    book.create(input()).unwrap();
 }

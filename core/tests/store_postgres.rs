@@ -97,7 +97,7 @@ impl Drop for Schema {
 /// The reason of a storage error, or a failure naming what came instead.
 fn storage_reason<T: std::fmt::Debug>(result: contactkit::Result<T>) -> String {
     match result {
-        Err(Error::Storage { reason }) => reason,
+        Err(Error::Storage { reason, .. }) => reason,
         other => panic!("expected a storage error, got {other:?}"),
     }
 }

@@ -44,7 +44,7 @@ impl Store for RerunningStore {
         });
         match first {
             // The work itself failed: a store re-runs only what the database aborted.
-            Err(Error::Storage { reason }) if reason == ABORTED => {}
+            Err(Error::Storage { reason, .. }) if reason == ABORTED => {}
             other => return other,
         }
         self.attempts.fetch_add(1, Ordering::Relaxed);

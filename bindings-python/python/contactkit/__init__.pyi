@@ -160,6 +160,8 @@ class StorageError(ContactKitError):
     """The store failed or the file cannot be used; the operation was rolled back."""
 
     reason: Optional[str]
+    retryable: bool
+    """Whether the same call, unchanged, may succeed later (the store was busy or out of reach for a while)."""
 
 # ---- records -----------------------------------------------------------------------------
 

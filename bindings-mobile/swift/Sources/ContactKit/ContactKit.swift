@@ -8809,7 +8809,11 @@ enum ContactKitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedErro
     case storage(
         /**
          * What the store reported.
-         */reason: String
+         */reason: String, 
+        /**
+         * Whether the same call, unchanged, may succeed later (the store was busy or
+         * out of reach for a while); false when something must change first.
+         */retryable: Bool
     )
     /**
      * A bug in ContactKit (a Rust panic) stopped the call; the operation was rolled
@@ -8865,7 +8869,8 @@ public struct FfiConverterTypeContactKitError: FfiConverterRustBuffer {
             existingId: try FfiConverterString.read(from: &buf)
             )
         case 4: return .storage(
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
             )
         case 5: return .internal(
             reason: try FfiConverterString.read(from: &buf)
@@ -8903,9 +8908,10 @@ public struct FfiConverterTypeContactKitError: FfiConverterRustBuffer {
             FfiConverterString.write(existingId, into: &buf)
             
         
-        case let .storage(reason):
+        case let .storage(reason,retryable):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
             
         
         case let .internal(reason):

@@ -368,7 +368,7 @@ struct RememberError {
 impl HandleError<postgres::Error> for RememberError {
     fn handle_error(&self, error: postgres::Error) {
         let reason = match connect_error(&self.config, &error) {
-            Error::Storage { reason } => reason,
+            Error::Storage { reason, .. } => reason,
             other => other.to_string(),
         };
         *self
@@ -623,7 +623,7 @@ fn clashing_value(detail: &str) -> Option<&str> {
 
 fn reason_of(e: Error) -> String {
     match e {
-        Error::Storage { reason } => reason,
+        Error::Storage { reason, .. } => reason,
         other => other.to_string(),
     }
 }

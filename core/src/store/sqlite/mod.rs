@@ -443,7 +443,14 @@ fn storage_error(e: rusqlite::Error) -> Error {
             Ok(error) => *error,
             Err(other) => Error::storage(other.to_string()),
         },
-        other => Error::storage(other.to_string()),
+        other => {
+            // Another connection held the lock past the busy timeout: later, it may not.
+            let busy = matches!(
+                other.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            );
+            Error::storage_from(other.to_string(), other, busy)
+        }
     }
 }
 
@@ -456,7 +463,7 @@ fn decoded<T>(result: Result<T>) -> rusqlite::Result<T> {
 
 fn reason_of(e: Error) -> String {
     match e {
-        Error::Storage { reason } => reason,
+        Error::Storage { reason, .. } => reason,
         other => other.to_string(),
     }
 }

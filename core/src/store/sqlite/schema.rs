@@ -242,7 +242,7 @@ pub fn inspect(path: &Path, busy_timeout: std::time::Duration) -> Result<()> {
 /// SQLite's first read of a file that is not a database ("file is not a database").
 fn not_a_book(error: Error) -> Error {
     match error {
-        Error::Storage { reason } => Error::storage(format!("not a ContactKit book: {reason}")),
+        Error::Storage { reason, .. } => Error::storage(format!("not a ContactKit book: {reason}")),
         other => other,
     }
 }

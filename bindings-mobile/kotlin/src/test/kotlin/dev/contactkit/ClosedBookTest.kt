@@ -2,6 +2,7 @@ package dev.contactkit
 
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
@@ -18,6 +19,7 @@ class ClosedBookTest {
         book.close()
         val e = assertThrows<ContactKitException.Storage> { book.get(id) }
         assertEquals("this ContactBook is closed", e.reason)
+        assertFalse(e.retryable, "a closed book stays closed")
         // Caught as the one error type the docs promise, like every other failure.
         val caught: ContactKitException = assertThrows<ContactKitException> { book.count() }
         assertEquals(ContactKitException.Storage::class, caught::class)

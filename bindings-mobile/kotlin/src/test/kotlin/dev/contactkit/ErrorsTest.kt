@@ -105,7 +105,7 @@ class ErrorsTest {
     fun aContactKitExceptionFromTheCallbackArrivesAsItIs() = clocked { t ->
         val e = assertThrows<ContactKitException.Storage> {
             t.book.importContacts(listOf(ContactInput(email = "one@example.com")), DedupeOn.EMAIL, object : ImportProgress {
-                override fun onProgress(done: Long) = throw ContactKitException.Storage("disk full on the app side")
+                override fun onProgress(done: Long) = throw ContactKitException.Storage("disk full on the app side", retryable = false)
             })
         }
         assertEquals("disk full on the app side", e.reason)
