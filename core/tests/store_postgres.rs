@@ -535,6 +535,10 @@ fn a_unit_that_keeps_colliding_gives_up_after_ten_attempts() {
     let (outcome, attempts) = loser.join().unwrap();
     let max = contactkit::store::postgres::MAX_ATTEMPTS;
     assert_eq!(attempts, max);
+    assert!(
+        outcome.as_ref().is_err_and(Error::is_retryable),
+        "giving up on colliding writers is worth a later retry: {outcome:?}"
+    );
     let reason = storage_reason(outcome);
     assert!(reason.contains("gave up after 10 attempts"), "{reason}");
     assert_eq!(

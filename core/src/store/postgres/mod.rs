@@ -241,10 +241,12 @@ impl PostgresStore {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .clone();
-            Error::storage(match last {
+            // The server may be back, or a connection free, a moment later.
+            let reason = match last {
                 Some(reason) => format!("no PostgreSQL connection: {reason}"),
                 None => format!("no PostgreSQL connection: {e}"),
-            })
+            };
+            Error::storage_from(reason, e, true)
         })
     }
 }
@@ -479,7 +481,7 @@ impl PostgresStore {
                 std::thread::sleep(backoff(attempt));
             }
         }
-        Ran::Done(Err(Error::storage(format!(
+        Ran::Done(Err(Error::storage_transient(format!(
             "the unit of work kept colliding with concurrent writers and gave up after {MAX_ATTEMPTS} attempts: {last}"
         ))))
     }
@@ -505,10 +507,11 @@ impl PostgresStore {
             // The connection failed before any work ran: no answer from the server, or
             // its last one, ending the session (a terminated backend, a shutdown).
             Err(e) if e.as_db_error().is_none_or(|db| db.severity() == "FATAL") => {
-                return Attempt::Stale(Error::storage(format!(
-                    "the connection to PostgreSQL was lost: {}",
-                    describe(&e)
-                )))
+                return Attempt::Stale(Error::storage_from(
+                    format!("the connection to PostgreSQL was lost: {}", describe(&e)),
+                    e,
+                    true,
+                ))
             }
             Err(e) => return Attempt::Done(Err(Error::storage(describe(&e)))),
         };
