@@ -62,10 +62,11 @@ pub fn orders_of(s: &mut Session<'_, '_>, contact_ids: &[&str]) -> Result<Vec<Ac
     }
     let sql = format!("SELECT {COLUMNS} FROM activities WHERE contact_id = ANY($1) AND kind = $2");
     let kind = ActivityKind::Order.as_str();
-    s.query(&sql, &[&contact_ids, &kind])?
-        .iter()
-        .map(read)
-        .collect()
+    let rows = match contact_ids {
+        [id] => s.query(&super::contacts::one_of(&sql), &[id, &kind])?,
+        ids => s.query(&sql, &[&ids, &kind])?,
+    };
+    rows.iter().map(read).collect()
 }
 
 /// Inserts or replaces an item.

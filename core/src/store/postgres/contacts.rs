@@ -206,7 +206,10 @@ fn read_many(s: &mut Session<'_, '_>, ids: &[&str], parts: Parts) -> Result<Vec<
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = s.query(SELECT_CONTACTS, &[&ids])?;
+    let rows = match ids {
+        [id] => s.query(SELECT_CONTACT, &[id])?,
+        ids => s.query(SELECT_CONTACTS, &[&ids])?,
+    };
     let mut contacts = rows.iter().map(read_contact).collect::<Result<Vec<_>>>()?;
     with_children(s, &mut contacts, parts)?;
     Ok(contacts)
@@ -270,8 +273,7 @@ pub fn id_by(s: &mut Session<'_, '_>, identifier: &Identifier) -> Result<Option<
     }
 }
 
-/// The holders of many identifiers: one statement per kind of identifier, whatever
-/// their number. Each holder found is remembered for the rest of the unit.
+/// The holders of many identifiers: one statement, whatever their number and kinds. Each holder found is remembered for the rest of the unit.
 pub fn ids_by(
     s: &mut Session<'_, '_>,
     identifiers: &[Identifier],
@@ -293,6 +295,8 @@ pub fn ids_by(
     Ok(found)
 }
 
+/// One statement for every kind of identifier asked: a `UNION ALL` of one indexed
+/// `= ANY($n)` lookup per kind, each row tagged with its kind.
 fn ids_by_kind(
     s: &mut Session<'_, '_>,
     identifiers: &[Identifier],
@@ -308,17 +312,53 @@ fn ids_by_kind(
             None => by_kind.push(vec![identifier]),
         }
     }
+    if by_kind.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A stable order of kinds, so the same kinds make the same (prepared) text.
+    by_kind.sort_by_key(|group| codec::identifier_column(group[0]));
+    let by_value: Vec<HashMap<&str, &Identifier>> = by_kind
+        .iter()
+        .map(|group| group.iter().map(|i| (i.value(), *i)).collect())
+        .collect();
+    let values: Vec<Vec<&str>> = by_value
+        .iter()
+        .map(|m| m.keys().copied().collect())
+        .collect();
+    let sql = by_kind
+        .iter()
+        .enumerate()
+        .map(|(n, group)| {
+            let (table, column, owner) = codec::identifier_column(group[0]);
+            let test = match values[n].len() {
+                1 => "=",
+                _ => "= ANY",
+            };
+            format!(
+                "SELECT {n}::int4, {column}::text, {owner}::text FROM {table} \
+                 WHERE {column} {test}(${})",
+                n + 1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = values
+        .iter()
+        .map(|v| match v.as_slice() {
+            [one] => one as &(dyn postgres::types::ToSql + Sync),
+            _ => v as &(dyn postgres::types::ToSql + Sync),
+        })
+        .collect();
     let mut found = Vec::new();
-    for group in by_kind {
-        let by_value: HashMap<&str, &Identifier> = group.iter().map(|i| (i.value(), *i)).collect();
-        let values: Vec<&str> = by_value.keys().copied().collect();
-        let (table, column, owner) = codec::identifier_column(group[0]);
-        let sql = format!("SELECT {column}, {owner} FROM {table} WHERE {column} = ANY($1)");
-        for row in s.query(&sql, &[&values])? {
-            let value: &str = get(&row, 0)?;
-            if let Some(identifier) = by_value.get(value) {
-                found.push(((*identifier).clone(), get(&row, 1)?));
-            }
+    for row in s.query(&sql, &params)? {
+        let kind: i32 = get(&row, 0)?;
+        let value: &str = get(&row, 1)?;
+        let identifier = usize::try_from(kind)
+            .ok()
+            .and_then(|kind| by_value.get(kind))
+            .and_then(|m| m.get(value));
+        if let Some(identifier) = identifier {
+            found.push(((*identifier).clone(), get(&row, 2)?));
         }
     }
     Ok(found)
@@ -605,6 +645,13 @@ fn read_field(row: &Row) -> Result<(String, FieldValue)> {
     ))
 }
 
+/// A statement over `= ANY($1)` for one value: PostgreSQL plans `= ANY($1)` again on
+/// every execution (its generic plan guesses ten elements and never looks cheaper),
+/// which costs more than the lookup itself; `= $1` is planned once per connection.
+pub fn one_of(sql: &str) -> String {
+    sql.replace("= ANY($1)", "= $1")
+}
+
 /// Fills the child collections `parts` names of every contact in `contacts`, with one
 /// statement per child table for all of them.
 fn with_children(
@@ -625,7 +672,12 @@ fn with_children(
         let id: &str = get(row, 0)?;
         Ok(index.get(id).copied())
     };
-    let mut children = |sql: &str| s.query(sql, &[&ids]);
+    let mut children = |sql: &str| match ids.as_slice() {
+        // One contact (a profile, a send decision): a plain `= $1`, which PostgreSQL
+        // plans once, where `= ANY($1)` costs it a plan per execution.
+        [id] => s.query(&one_of(sql), &[id]),
+        ids => s.query(sql, &[&ids]),
+    };
     let devices = if parts.devices {
         children(SELECT_DEVICES)?
     } else {
