@@ -222,7 +222,7 @@ impl<'c> Loader<'c> {
 }
 
 /// A time-ordered UUIDv7, like the book's ids.
-fn contact_id(now: i64, i: usize) -> String {
+pub fn contact_id(now: i64, i: usize) -> String {
     let mut bytes = [0u8; 10];
     bytes[2..].copy_from_slice(&(i as u64).to_be_bytes());
     uuid::Builder::from_unix_timestamp_millis(now as u64, &bytes)
@@ -249,7 +249,7 @@ fn check_same_rows(ours: &Path, baseline: &Path, n: usize) {
 }
 
 /// A profile without its ids and timestamps.
-fn shape(c: &Contact) -> String {
+pub fn shape(c: &Contact) -> String {
     let devices: Vec<_> = c
         .devices
         .iter()

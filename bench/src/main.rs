@@ -11,7 +11,13 @@
 //! Other flags: `--reps N` (import repetitions, best kept), `--lookups N`,
 //! `--decisions N`, `--activities N` (timeline items), `--only a,b` (workloads:
 //! sqlite_import, email_lookup, can_send, reads_beside_writer, mixed_import,
-//! activity_query, memory_import).
+//! activity_query, memory_import, pg_import, pg_email_lookup, pg_can_send).
+//!
+//! The PostgreSQL workloads run only with a server: `--pg URL` or
+//! `CONTACTKIT_BENCH_PG_URL` (each run makes its own schemas and drops them). A round
+//! trip costs far more than a SQLite call, so they make a tenth of `--lookups` and
+//! `--decisions` (at least 1000), e.g.
+//! `cargo run --release -p contactkit-bench -- --quick --pg "$URL" --only pg_import,pg_email_lookup,pg_can_send`.
 //! Output: a markdown table, one `RATIO <workload> <ratio>` line per workload (ours
 //! relative to the baseline, higher is better) and, for several sizes, how import
 //! and lookup scale.
@@ -24,6 +30,7 @@ mod import;
 mod lookup;
 mod memory;
 mod mixed;
+mod postgres;
 mod report;
 
 use report::{note, number, Row};
@@ -39,6 +46,8 @@ struct Config {
     activities: usize,
     activity_queries: usize,
     only: Option<Vec<String>>,
+    /// The PostgreSQL server of the `pg_*` workloads.
+    pg: Option<String>,
 }
 
 impl Config {
@@ -51,6 +60,7 @@ impl Config {
             activities: 20_000,
             activity_queries: 1_000,
             only: None,
+            pg: None,
         }
     }
 
@@ -63,6 +73,7 @@ impl Config {
             activities: 50_000,
             activity_queries: 1_000,
             only: None,
+            pg: None,
         }
     }
 
@@ -72,6 +83,9 @@ impl Config {
         } else {
             Config::quick()
         };
+        config.pg = std::env::var("CONTACTKIT_BENCH_PG_URL")
+            .ok()
+            .filter(|url| !url.is_empty());
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -84,6 +98,7 @@ impl Config {
                 "--decisions" => config.decisions = numbers(value()?)?[0].max(1),
                 "--activities" => config.activities = numbers(value()?)?[0].max(8),
                 "--only" => config.only = Some(value()?.split(',').map(String::from).collect()),
+                "--pg" => config.pg = Some(value()?.clone()),
                 other => return Err(format!("unknown argument {other}")),
             }
         }
@@ -162,6 +177,28 @@ fn main() {
             bytes: imported.bytes_per_contact,
         });
         rows = size_rows;
+    }
+    if let Some(url) = &config.pg {
+        let pg_workloads = ["pg_import", "pg_email_lookup", "pg_can_send"];
+        if pg_workloads.iter().any(|w| config.wants(w)) {
+            // The rows of the largest size are reported, as for SQLite.
+            let mut pg_rows = Vec::new();
+            for &n in &config.sizes {
+                pg_rows.clear();
+                let plan = postgres::Plan {
+                    url,
+                    n,
+                    reps: config.reps,
+                    lookups: (config.lookups / 10).max(1000),
+                    decisions: (config.decisions / 10).max(1000),
+                    import: config.wants("pg_import"),
+                    lookup: config.wants("pg_email_lookup"),
+                    can_send: config.wants("pg_can_send"),
+                };
+                postgres::run(&plan, &mut pg_rows);
+            }
+            rows.extend(pg_rows);
+        }
     }
     if config.wants("mixed_import") {
         mixed::run(dir.path(), config.reps, &mut rows);
