@@ -723,11 +723,7 @@ fn operations_send_a_fixed_number_of_statements() {
             Ok(())
         })
     };
-    assert_eq!(
-        lookup(2),
-        lookup(20),
-        "one statement for every identifier"
-    );
+    assert_eq!(lookup(2), lookup(20), "one statement for every identifier");
     assert_eq!(lookup(20), 1);
 }
 
