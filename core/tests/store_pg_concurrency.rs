@@ -259,7 +259,7 @@ fn two_racing_creates_of_one_email_give_one_success_and_one_conflict() {
         };
         let won: Vec<String> = outputs.iter().flat_map(|o| said(o, "WON")).collect();
         let lost: Vec<String> = outputs.iter().flat_map(|o| said(o, "LOST")).collect();
-        assert_eq!(won, [winner.clone()], "email {i}: one success");
+        assert_eq!(won, std::slice::from_ref(&winner), "email {i}: one success");
         assert_eq!(lost, [winner], "email {i}: one conflict naming the winner");
     }
 }

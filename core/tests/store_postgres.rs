@@ -739,23 +739,35 @@ fn the_default_schema_is_public_and_the_store_says_which() {
     assert_eq!(schema.connect().unwrap().schema(), schema.name);
 }
 
-/// PostgreSQL's text cannot hold U+0000, which some of the book's texts let through
-/// (an address line, a text field): the operation fails in words and keeps nothing.
+/// PostgreSQL's text cannot hold U+0000. The book refuses it in every text before any
+/// store sees it (a validation error naming the field); a record that reaches the store
+/// with one all the same fails in words, and nothing of its unit is kept.
 #[test]
-fn a_nul_character_fails_the_operation_and_keeps_nothing() {
+fn a_nul_character_is_refused_by_the_book_and_by_the_store() {
     let schema = Schema::new();
-    let book = schema.book();
+    let store = Arc::new(schema.connect().unwrap());
+    let book = ContactBook::with_store(store.clone());
     let ann = create(
         &book,
         json!({"email": "ann@example.com", "address": {"town": "Kyiv"}}),
     );
     let outcome = book.update(&ann.id, input(json!({"address": {"town": "Ky\u{0}iv"}})));
-    match outcome {
-        Err(Error::Storage { reason }) => assert!(reason.contains("U+0000"), "{reason}"),
-        // Once the book refuses the character itself.
-        Err(Error::Validation { .. }) => {}
-        other => panic!("{other:?}"),
-    }
+    assert!(
+        matches!(&outcome, Err(Error::Validation { field, .. }) if field == "address.town"),
+        "{outcome:?}"
+    );
+    let id = ann.id.clone();
+    let outcome = store.unit_of_work(Access::Write, &mut |tx| {
+        let mut record = tx.contact(&id)?.expect("ann");
+        record.first_name = Some("changed".into());
+        tx.put_contact(&record)?;
+        if let Some(address) = record.address.as_mut() {
+            address.town = Some("Ky\u{0}iv".into());
+        }
+        tx.put_contact(&record)
+    });
+    let reason = storage_reason(outcome);
+    assert!(reason.contains("U+0000"), "{reason}");
     assert_eq!(book.get(&ann.id).unwrap().unwrap(), ann);
 }
 
