@@ -178,7 +178,7 @@ fn the_answers_a_back_end_asks_for_most_take_a_few_calls_each() {
         (
             "can_send by id",
             store.calls_of(|| book.can_send(&id, Channel::Sms, None).unwrap()),
-            3,
+            2,
         ),
         (
             "upsert of a known email",

@@ -217,14 +217,28 @@ impl Unit<'_> {
         Ok(self.live_contacts_named(&[who], parts)?.pop().flatten())
     }
 
-    /// [`Unit::live_contact_named`] for each of `names`, in order, with two reads for
-    /// all of them: the holders of every identifier they could be, then every
-    /// candidate contact.
+    /// [`Unit::live_contact_named`] for each of `names`, in order, with at most three
+    /// reads for all of them: the names that are contact ids, then the holders of every
+    /// identifier the others could be, then those holders. A name that is the id of a
+    /// live contact (`can_send(id, …)`, the call a sender makes most) costs one read.
     pub(super) fn live_contacts_named<S: AsRef<str>>(
         &mut self,
         names: &[S],
         parts: Parts,
     ) -> Result<Vec<Option<ContactRecord>>> {
+        let ids: Vec<Option<String>> = names
+            .iter()
+            .map(|who| validate::normalize_contact_id(who.as_ref()).ok())
+            .collect();
+        let mut live = self.live_by_id(ids.iter().flatten().map(String::as_str), parts)?;
+        let mut found: Vec<Option<ContactRecord>> = ids
+            .iter()
+            .map(|id| id.as_ref().and_then(|id| live.get(id).cloned()))
+            .collect();
+        let unresolved: Vec<usize> = (0..names.len()).filter(|&i| found[i].is_none()).collect();
+        if unresolved.is_empty() {
+            return Ok(found);
+        }
         let region = self.book.phone_region(None);
         let identifiers_of = |who: &str| {
             let text = who.trim().to_string();
@@ -239,37 +253,49 @@ impl Unit<'_> {
             identifiers.push(Identifier::ContactKey(text));
             identifiers
         };
-        let identifiers: Vec<Vec<Identifier>> = names
+        let identifiers: Vec<Vec<Identifier>> = unresolved
             .iter()
-            .map(|who| identifiers_of(who.as_ref()))
+            .map(|&i| identifiers_of(names[i].as_ref()))
             .collect();
         let everyone: Vec<Identifier> = identifiers.iter().flatten().cloned().collect();
         let holders: HashMap<Identifier, String> =
             self.tx.contact_ids_by(&everyone)?.into_iter().collect();
-        // Each name's candidates, in the order they are tried.
-        let candidates: Vec<Vec<String>> = names
+        // Each unresolved name's holders, in the order its identifiers are tried.
+        let candidates: Vec<Vec<&String>> = identifiers
             .iter()
-            .zip(&identifiers)
-            .map(|(who, identifiers)| {
-                let by_identifier = identifiers.iter().filter_map(|i| holders.get(i).cloned());
-                std::iter::once(validate::canonical_id(who.as_ref()))
-                    .chain(by_identifier)
-                    .collect()
-            })
+            .map(|identifiers| identifiers.iter().filter_map(|i| holders.get(i)).collect())
             .collect();
-        let mut wanted: Vec<&str> = candidates.iter().flatten().map(String::as_str).collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let live: HashMap<String, ContactRecord> = self
+        let more = candidates
+            .iter()
+            .flatten()
+            .map(|id| id.as_str())
+            .filter(|id| !live.contains_key(*id));
+        let more = self.live_by_id(more, parts)?;
+        live.extend(more);
+        for (&i, candidates) in unresolved.iter().zip(&candidates) {
+            found[i] = candidates.iter().find_map(|id| live.get(*id).cloned());
+        }
+        Ok(found)
+    }
+
+    /// The live contacts among `ids`, by id, in one read (none when `ids` is empty).
+    fn live_by_id<'i>(
+        &mut self,
+        ids: impl Iterator<Item = &'i str>,
+        parts: Parts,
+    ) -> Result<HashMap<String, ContactRecord>> {
+        let mut ids: Vec<&str> = ids.collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(self
             .tx
-            .contacts_with(&wanted, parts)?
+            .contacts_with(&ids, parts)?
             .into_iter()
             .filter(|record| record.deleted_at.is_none())
             .map(|record| (record.id.clone(), record))
-            .collect();
-        Ok(candidates
-            .iter()
-            .map(|ids| ids.iter().find_map(|id| live.get(id).cloned()))
             .collect())
     }
 
