@@ -16,12 +16,7 @@ pub fn run(path: &Path, n: usize, lookups: usize, rows: &mut Vec<Row>) -> (f64, 
     let book = ContactBook::open(path).expect("open book");
     let conn = Connection::open(path).expect("open raw");
     let mut raw = RawLookup::new(&conn);
-    let sample: Vec<String> = {
-        let mut rng = SampleRng::new(42, 0);
-        (0..lookups)
-            .map(|_| data::email(rng.below(n as u64) as usize))
-            .collect()
-    };
+    let sample = sample(n, lookups);
     // Warm-up, and a check that both sides see the same profile.
     for email in sample.iter().take(lookups.min(2000)) {
         let ours = book.find_by_email(email).unwrap().expect("ours");
@@ -35,19 +30,7 @@ pub fn run(path: &Path, n: usize, lookups: usize, rows: &mut Vec<Row>) -> (f64, 
         assert_eq!(theirs.segments.len(), ours.segments.len());
         assert_eq!(theirs.suppressions.len(), ours.suppressions.len());
     }
-    let (ours, baseline) = compare(
-        lookups,
-        |p| {
-            for email in piece(&sample, p) {
-                assert!(book.find_by_email(email).unwrap().is_some());
-            }
-        },
-        |p| {
-            for email in piece(&sample, p) {
-                assert!(raw.find(email).is_some());
-            }
-        },
-    );
+    let (ours, baseline) = measure(&book, &sample, |email| raw.find(email).is_some());
     note(format!(
         "email_lookup n={n}: ours {ours:.0}/s, baseline {baseline:.0}/s"
     ));
@@ -59,6 +42,36 @@ pub fn run(path: &Path, n: usize, lookups: usize, rows: &mut Vec<Row>) -> (f64, 
         Better::Higher,
     ));
     (ours, baseline)
+}
+
+/// `lookups` emails of the first `n` sample contacts: what every lookup workload asks.
+pub fn sample(n: usize, lookups: usize) -> Vec<String> {
+    let mut rng = SampleRng::new(42, 0);
+    (0..lookups)
+        .map(|_| data::email(rng.below(n as u64) as usize))
+        .collect()
+}
+
+/// Lookups per second of `book.find_by_email` (the whole card) and of `find`, a
+/// hand-written lookup that must find every email of `sample` too.
+pub fn measure(
+    book: &ContactBook,
+    sample: &[String],
+    mut find: impl FnMut(&str) -> bool,
+) -> (f64, f64) {
+    compare(
+        sample.len(),
+        |p| {
+            for email in piece(sample, p) {
+                assert!(book.find_by_email(email).unwrap().is_some());
+            }
+        },
+        |p| {
+            for email in piece(sample, p) {
+                assert!(find(email));
+            }
+        },
+    )
 }
 
 /// A profile as plain column values.

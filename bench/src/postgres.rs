@@ -20,9 +20,8 @@
 
 use crate::data::{self, APP_ID};
 use crate::import::{contact_id, shape};
-use crate::report::{compare, note, per_second, piece, timed, Better, Row};
+use crate::report::{note, per_second, timed, Better, Row};
 use contactkit::{Channel, ContactBook, DedupeOn, PostgresOptions, SendReason};
-use contactkit_cli::random::SampleRng;
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, NoTls, Statement};
 use std::ops::ControlFlow::Continue;
@@ -278,12 +277,7 @@ fn email_lookup(book: &ContactBook, plan: &Plan<'_>, schema: &str, rows: &mut Ve
     let (n, lookups) = (plan.n, plan.lookups);
     let mut client = client_in(plan.url, schema);
     let mut raw = RawLookup::new(&mut client);
-    let sample: Vec<String> = {
-        let mut rng = SampleRng::new(42, 0);
-        (0..lookups)
-            .map(|_| data::email(rng.below(n as u64) as usize))
-            .collect()
-    };
+    let sample = crate::lookup::sample(n, lookups);
     // Warm-up, and a check that both sides see the same profile.
     for email in sample.iter().take(lookups.min(500)) {
         let ours = book.find_by_email(email).unwrap().expect("ours");
@@ -297,19 +291,7 @@ fn email_lookup(book: &ContactBook, plan: &Plan<'_>, schema: &str, rows: &mut Ve
         assert_eq!(theirs.segments, ours.segments.len());
         assert_eq!(theirs.suppressions, ours.suppressions.len());
     }
-    let (ours, baseline) = compare(
-        lookups,
-        |p| {
-            for email in piece(&sample, p) {
-                assert!(book.find_by_email(email).unwrap().is_some());
-            }
-        },
-        |p| {
-            for email in piece(&sample, p) {
-                assert!(raw.find(email).is_some());
-            }
-        },
-    );
+    let (ours, baseline) = crate::lookup::measure(book, &sample, |email| raw.find(email).is_some());
     note(format!(
         "pg_email_lookup n={n}: ours {ours:.0}/s, baseline {baseline:.0}/s"
     ));
@@ -462,29 +444,8 @@ fn can_send(book: &ContactBook, plan: &Plan<'_>, schema: &str, rows: &mut Vec<Ro
     let mut client = client_in(plan.url, schema);
     let ids = unsubscribe_some(book, &mut client);
     let mut raw = RawCheck::new(&mut client);
-    let sample: Vec<&str> = {
-        let mut rng = SampleRng::new(7, 0);
-        (0..decisions).map(|_| rng.pick(&ids).as_str()).collect()
-    };
-    for id in sample.iter().take(decisions.min(500)) {
-        let ours = book.can_send(id, Channel::Email, None).unwrap().reason;
-        assert_eq!(ours, raw.decide(id), "contact {id}");
-    }
-    let mut allowed = 0;
-    let (ours, baseline) = compare(
-        decisions,
-        |p| {
-            for id in piece(&sample, p) {
-                let decision = book.can_send(id, Channel::Email, None).unwrap();
-                allowed += usize::from(decision.allowed);
-            }
-        },
-        |p| {
-            for id in piece(&sample, p) {
-                assert_ne!(raw.decide(id), SendReason::UnknownContact);
-            }
-        },
-    );
+    let (ours, baseline, allowed) =
+        crate::can_send::measure(book, &ids, decisions, 500, |id| raw.decide(id));
     note(format!(
         "pg_can_send n={}: ours {ours:.0}/s, baseline {baseline:.0}/s ({allowed} allowed)",
         plan.n

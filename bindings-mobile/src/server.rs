@@ -34,23 +34,21 @@ pub struct ServerOptions {
 
 impl ServerOptions {
     fn connect(self, url: &str) -> core::Result<core::ContactBook> {
-        let defaults = core::PostgresOptions::default();
-        let pool_size = match self.pool_size {
-            None => defaults.pool_size,
-            // Zero is the core's to refuse; a negative size is not a size at all.
-            Some(size) => u32::try_from(size).map_err(|_| {
-                core::Error::validation("pool_size", size.to_string(), "must be at least 1")
-            })?,
-        };
-        let options = core::PostgresOptions {
-            schema: self.schema,
+        // Zero is the core's to refuse; a negative size is not a size at all.
+        let pool_size = self
+            .pool_size
+            .map(|size| {
+                u32::try_from(size).map_err(|_| {
+                    core::Error::validation("pool_size", size.to_string(), "must be at least 1")
+                })
+            })
+            .transpose()?;
+        let options = core::PostgresOptions::given(
+            self.schema,
             pool_size,
-            connect_timeout: self
-                .connect_timeout_ms
-                .map_or(defaults.connect_timeout, |ms| {
-                    Duration::from_millis(ms.into())
-                }),
-        };
+            self.connect_timeout_ms
+                .map(|ms| Duration::from_millis(ms.into())),
+        );
         let book =
             core::ContactBook::connect_in_region(url, &options, self.default_region.as_deref())?;
         Ok(match self.clock {

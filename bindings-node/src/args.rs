@@ -62,8 +62,6 @@ macro_rules! objects {
 strings! {
     /// `path`: the SQLite file.
     Path = "path";
-    /// `url`: a PostgreSQL server's `postgresql://` URL.
-    Url = "url";
     /// `id`: a contact's id (or a segment's, where the method says so).
     Id = "id";
     /// `email`.
@@ -142,6 +140,16 @@ objects! {
 }
 
 arguments! {
+    /// `url` of `connect`: a PostgreSQL server's `postgresql://` URL. One that is not
+    /// text (a lone surrogate) is refused without quoting it: it may hold a password.
+    Url(String) = |_env, value| {
+        read::text(value, "url").map_err(|failure| match failure {
+            Failure::Core(core::Error::Validation { reason, .. }) => Failure::Core(
+                core::Error::validation("url", "(not shown: it may hold a password)", reason),
+            ),
+            other => other,
+        })
+    };
     /// `value` of `setField`. Its errors name `fields.<key>`, and the key is another
     /// argument: the value is read now and its error named by [`FieldInputValue::named`].
     FieldInputValue(core::Result<core::FieldInput>) = |env, value| {

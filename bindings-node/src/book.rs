@@ -135,16 +135,13 @@ impl ContactBook {
     pub fn connect(env: Env, url: Url, options: Option<ConnectOptions>) -> napi::Result<Self> {
         guard(&env, || {
             let options = options.map(|o| o.0).unwrap_or_default();
-            let defaults = core::PostgresOptions::default();
-            let server = core::PostgresOptions {
-                schema: options.schema,
-                pool_size: options.pool_size.unwrap_or(defaults.pool_size),
-                connect_timeout: options
+            let server = core::PostgresOptions::given(
+                options.schema,
+                options.pool_size,
+                options
                     .connect_timeout_ms
-                    .map_or(defaults.connect_timeout, |ms| {
-                        Duration::from_millis(ms.into())
-                    }),
-            };
+                    .map(|ms| Duration::from_millis(ms.into())),
+            );
             let region = options.default_region.as_deref();
             let book = core::ContactBook::connect_in_region(&url.0, &server, region)?;
             Self::configured(book, options.clock, region)

@@ -61,6 +61,14 @@ test('an unreachable server, a bad schema and bad options are refused', () => {
   assert.throws(() => ContactBook.connect(serverUrl(), { schema: "x'; DROP TABLE contacts;--" }), (e) => e.code === 'VALIDATION' && e.field === 'schema')
   assert.throws(() => ContactBook.connect(serverUrl(), { poolSize: 0 }), (e) => e.code === 'VALIDATION' && e.field === 'poolSize')
   assert.throws(() => ContactBook.connect(serverUrl(), { shema: 'typo' }), (e) => e.code === 'VALIDATION')
+  // Hostile URLs: not text, or megabytes long. Neither is quoted (either may hold a
+  // password), and no server is asked.
+  for (const url of ['postgresql://ann:s3cret\ud800@127.0.0.1/db', `postgresql://ann:s3cret@${'h'.repeat(1_000_000)}/db`]) {
+    assert.throws(
+      () => ContactBook.connect(url),
+      (e) => e.code === 'VALIDATION' && e.field === 'url' && !e.message.includes('s3cret') && e.message.length < 200,
+    )
+  }
 })
 
 test("another application's schema is refused and left as it is", async (t) => {

@@ -235,14 +235,27 @@ impl ContactBook {
         pool_size: Option<&Bound<'_, PyInt>>,
         default_region: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Self> {
-        let url = text(py, url, "url")?.into_owned();
-        let mut options = PostgresOptions {
-            schema: optional_text(py, schema, "schema")?.map(Cow::into_owned),
-            ..PostgresOptions::default()
-        };
-        if let Some(size) = pool_size {
-            options.pool_size = args::pool_size(py, size)?;
-        }
+        // A URL that is not Unicode is refused without quoting it: it may hold a password.
+        let url = url
+            .to_cow()
+            .map_err(|_| {
+                to_py_err(
+                    py,
+                    core::Error::validation(
+                        "url",
+                        "(not shown: it may hold a password)",
+                        "not valid Unicode: a lone surrogate (\\ud800-\\udfff) cannot be stored",
+                    ),
+                )
+            })?
+            .into_owned();
+        let options = PostgresOptions::given(
+            optional_text(py, schema, "schema")?.map(Cow::into_owned),
+            pool_size
+                .map(|size| args::pool_size(py, size))
+                .transpose()?,
+            None,
+        );
         let region = optional_text(py, default_region, "default_region")?;
         let book = detached(py, move || {
             core::ContactBook::connect_in_region(&url, &options, region.as_deref())

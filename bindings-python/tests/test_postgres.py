@@ -65,6 +65,13 @@ def test_bad_options_are_validation_errors_naming_them(pg_url: str) -> None:
         with pytest.raises(contactkit.ValidationError) as pool:
             contactkit.ContactBook.connect(pg_url, pool_size=size)
         assert pool.value.field == "pool_size"
+    # Hostile URLs: not Unicode, or megabytes long. Neither is quoted (either may hold
+    # a password), and no server is asked.
+    for url in ("postgresql://ann:s3cret\ud800@127.0.0.1/db", "postgresql://ann:s3cret@" + "h" * 1_000_000 + "/db"):
+        with pytest.raises(contactkit.ValidationError) as hostile:
+            contactkit.ContactBook.connect(url)
+        assert hostile.value.field == "url"
+        assert "s3cret" not in str(hostile.value) and len(str(hostile.value)) < 200
     with pytest.raises(contactkit.ValidationError) as region:
         contactkit.ContactBook.connect(pg_url, default_region="Atlantis")
     assert region.value.field == "default_region"

@@ -127,6 +127,34 @@ fn a_text_that_is_not_a_url_is_refused_in_words() {
     );
 }
 
+/// A URL of megabytes (a host name a million letters long) is refused by its size,
+/// before any lookup, in a message that quotes neither its text nor its password.
+#[test]
+fn a_url_past_the_limit_is_refused_by_its_size() {
+    let limit = contactkit::store::postgres::MAX_URL_BYTES;
+    let url = |host_len: usize| format!("postgresql://ann:s3cret-pw@{}/book", "h".repeat(host_len));
+    let at_limit = url(limit - url(0).len());
+    assert_eq!(at_limit.len(), limit);
+    // At the limit the URL is read (and its host not found).
+    let reason = storage_reason(PostgresStore::connect(
+        &at_limit,
+        &PostgresOptions::default(),
+    ));
+    assert!(!reason.contains("s3cret-pw"), "{reason}");
+    for len in [limit + 1, 1_000_000] {
+        let error = PostgresStore::connect(&url(len), &PostgresOptions::default()).unwrap_err();
+        assert!(
+            matches!(&error, Error::Validation { field, .. } if field == "url"),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.len() < 200 && !message.contains("s3cret-pw"),
+            "{message}"
+        );
+    }
+}
+
 #[test]
 fn a_closed_port_names_the_address_and_the_reason() {
     let port = {

@@ -80,6 +80,23 @@ impl Default for PostgresOptions {
 }
 
 impl PostgresOptions {
+    /// The options as a binding is given them, each one not given at its default: the
+    /// one place the defaults are filled in for every language.
+    pub fn given(
+        schema: Option<String>,
+        pool_size: Option<u32>,
+        connect_timeout: Option<Duration>,
+    ) -> Self {
+        let defaults = PostgresOptions::default();
+        PostgresOptions {
+            schema,
+            pool_size: pool_size.unwrap_or(defaults.pool_size),
+            connect_timeout: connect_timeout.unwrap_or(defaults.connect_timeout),
+        }
+    }
+}
+
+impl PostgresOptions {
     /// The longest name PostgreSQL keeps whole (`NAMEDATALEN - 1` bytes): a longer one
     /// would be cut silently and could name another book's schema.
     pub const MAX_SCHEMA_BYTES: usize = 63;
@@ -254,7 +271,19 @@ impl PostgresStore {
 /// A `postgres://` or `postgresql://` URL as the client's settings. Other forms that
 /// rust-postgres reads (libpq's `key=value` strings) are refused: the book tells a
 /// file path from a server by the URL's scheme.
+/// The longest URL taken (libpq's own buffers are far smaller): a longer one is hostile
+/// or a mistake, and every message quoting its host would be as long.
+pub const MAX_URL_BYTES: usize = 4096;
+
 fn parse_url(url: &str) -> Result<Config> {
+    if url.len() > MAX_URL_BYTES {
+        // Its size, not its text: the text may hold a password.
+        return Err(Error::validation(
+            "url",
+            format!("{} bytes", url.len()),
+            format!("longer than {MAX_URL_BYTES} bytes"),
+        ));
+    }
     let scheme_ok = ["postgres://", "postgresql://"].iter().any(|scheme| {
         url.len() >= scheme.len() && url[..scheme.len()].eq_ignore_ascii_case(scheme)
     });
