@@ -28,7 +28,8 @@ use crate::store::{Access, MemoryStore, Parts, SqliteOptions, SqliteStore, Store
 use crate::{validate, Error, Result};
 use chrono::{DateTime, Utc};
 use ids::IdGenerator;
-use std::collections::{HashMap, HashSet};
+use hashbrown::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A book of contact profiles over a [`Store`].
@@ -334,6 +335,7 @@ impl Unit<'_> {
             .into_iter()
             .map(|(identifier, _)| identifier)
             .collect();
+        self.free.reserve(identifiers.len().saturating_sub(held.len()));
         self.free
             .extend(identifiers.into_iter().filter(|i| !held.contains(i)));
         Ok(())

@@ -35,7 +35,7 @@
 
 use crate::model::{ContactRecord, Identifier};
 use crate::store::Parts;
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 
 /// Pending contacts sent at once: a bound on the statement's size, far above an
 /// import batch.

@@ -97,16 +97,22 @@ const SELECT_MEMBERS: &str = concat!(
      WHERE m.segment_id = $3 AND c.deleted_at IS NULL AND c.id > $1 ORDER BY c.id LIMIT $2"
 );
 
-/// Clears the child rows of every pending contact (written again after it) and
-/// inserts or rewrites their own rows, in one statement: every part of a
+/// Clears the child rows of every pending contact that exists (written again after
+/// it) and inserts or rewrites their own rows, in one statement: every part of a
 /// data-modifying `WITH` runs on the same snapshot, and the child tables are not the
-/// contact table. The rows are written in the order of the saves.
+/// contact table. The rows are written in the order of the saves. Child rows belong
+/// to an existing contact (a foreign key), so only the ids found in `contacts` are
+/// looked up in the five child tables: an import of new contacts probes one index,
+/// not six.
 const FLUSH_CONTACTS: &str = concat!(
-    "WITH devices_gone AS (DELETE FROM devices WHERE contact_id = ANY($1)), \
-     web_push_gone AS (DELETE FROM web_push WHERE contact_id = ANY($1)), \
-     categories_gone AS (DELETE FROM contact_categories WHERE contact_id = ANY($1)), \
-     segments_gone AS (DELETE FROM segment_members WHERE contact_id = ANY($1)), \
-     fields_gone AS (DELETE FROM field_values WHERE contact_id = ANY($1)) \
+    "WITH existing AS (SELECT id FROM contacts WHERE id = ANY($1)), \
+     devices_gone AS (DELETE FROM devices WHERE contact_id IN (SELECT id FROM existing)), \
+     web_push_gone AS (DELETE FROM web_push WHERE contact_id IN (SELECT id FROM existing)), \
+     categories_gone AS (DELETE FROM contact_categories \
+     WHERE contact_id IN (SELECT id FROM existing)), \
+     segments_gone AS (DELETE FROM segment_members \
+     WHERE contact_id IN (SELECT id FROM existing)), \
+     fields_gone AS (DELETE FROM field_values WHERE contact_id IN (SELECT id FROM existing)) \
      INSERT INTO contacts (",
     contact_columns!(""),
     ") SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
