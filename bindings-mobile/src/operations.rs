@@ -383,7 +383,7 @@ operations! {
     /// category's segment is renamed with its category (`updateCategory`): renaming it
     /// here is a `Validation` error on `segment`.
     pub fn update_segment(&self, id: String, name: String) -> Result<Segment> {
-        guard(|| Ok(self.book.update_segment(&id, &name)?))
+        guard(|| Ok(self.book.update_segment(&id, contactkit::SegmentUpdate { name: Some(name), rule: None })?))
     }
 
     /// Deletes a static segment and every membership in it. A category's segment goes

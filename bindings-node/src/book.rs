@@ -656,7 +656,7 @@ operations! {
     #[doc = " Renames a static segment (a category's segment is renamed with its category:"]
     #[doc = " `updateCategory`; renaming it here is a `VALIDATION` error on `segment`)."]
     fn update_segment(id: Id, name: Name) -> Segment = |book|
-        Ok(Segment(book.update_segment(&id.0, &name.0)?));
+        Ok(Segment(book.update_segment(&id.0, core::SegmentUpdate { name: Some(name.0), rule: None })?));
 
     #[doc = " Deletes a static segment and every membership in it (a category's segment"]
     #[doc = " goes with its category: `deleteCategory`)."]

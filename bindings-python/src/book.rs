@@ -775,9 +775,6 @@ string_methods! {
     /// Creates a static segment with a unique name.
     fn create_segment(name);
 
-    /// Renames a static segment (a category's segment is renamed with its category).
-    fn update_segment(id, name);
-
     /// Deletes a static segment and every contact's membership of it.
     fn delete_segment(id);
 

@@ -49,6 +49,7 @@ pub mod clock;
 pub mod consent;
 mod error;
 pub mod model;
+pub mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod store;
@@ -58,6 +59,7 @@ pub use book::{ContactBook, IntoImportRow, IMPORT_BATCH_ROWS};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result, StoreFailure};
 pub use model::*;
+pub use rule::Rule;
 pub use store::{
     Access, Durability, MemoryStore, PanickingStore, Parts, SqliteOptions, SqliteStore, Store,
     Transaction,

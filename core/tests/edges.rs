@@ -347,10 +347,15 @@ fn categories_segments_and_fields_are_renamed_and_deleted_with_what_they_hold() 
             "{segment_names:?}"
         );
         assert_eq!(
-            book.update_segment(&vip.id, "V.I.P.").unwrap().name,
+            book.update_segment(&vip.id, name_update("V.I.P."))
+                .unwrap()
+                .name,
             "V.I.P."
         );
-        assert_validation(book.update_segment(&renamed.segment_id, "x"), "segment");
+        assert_validation(
+            book.update_segment(&renamed.segment_id, name_update("x")),
+            "segment",
+        );
         assert_validation(book.delete_segment(&renamed.segment_id), "segment");
 
         let update = FieldUpdate {
@@ -437,7 +442,12 @@ fn ids_compare_case_insensitively() {
             std::slice::from_ref(&vip.id),
             "stored under the canonical id"
         );
-        assert_eq!(book.update_segment(&upper, "V.I.P.").unwrap().id, vip.id);
+        assert_eq!(
+            book.update_segment(&upper, name_update("V.I.P."))
+                .unwrap()
+                .id,
+            vip.id
+        );
         let members = book.segment_members(&upper, &ListQuery::default()).unwrap();
         assert_eq!(members.items.len(), 1);
     });
@@ -613,4 +623,11 @@ fn a_contact_is_found_by_any_identifier() {
         }
         assert!(book.find("nobody").unwrap().is_none());
     });
+}
+
+fn name_update(name: &str) -> contactkit::SegmentUpdate {
+    contactkit::SegmentUpdate {
+        name: Some(name.to_string()),
+        rule: None,
+    }
 }

@@ -441,7 +441,13 @@ impl Runner {
             "remove_category" => out(b.remove_category(&a.text("id")?, &a.text("key")?)),
             "create_segment" => out(b.create_segment(&a.text("name")?)),
             "segments" => out(b.segments()),
-            "update_segment" => out(b.update_segment(&a.text("id")?, &a.text("name")?)),
+            "update_segment" => out(b.update_segment(
+                &a.text("id")?,
+                contactkit::SegmentUpdate {
+                    name: Some(a.text("name")?),
+                    rule: None,
+                },
+            )),
             "delete_segment" => out(b.delete_segment(&a.text("id")?)),
             "add_to_segment" => out(b.add_to_segment(&a.text("id")?, &a.text("segment_id")?)),
             "remove_from_segment" => {

@@ -5,8 +5,9 @@ use super::profile::{contact_cursor, page_size, DEFAULT_PAGE};
 use super::{ContactBook, Unit};
 use crate::model::{
     Category, Contact, ContactInput, FieldDefinition, FieldInput, FieldUpdate, ListQuery, Page,
-    Segment,
+    Segment, SegmentKind, SegmentUpdate,
 };
+use crate::rule::Reference;
 use crate::validate::{self, required_text};
 use crate::{Error, Result};
 
@@ -35,11 +36,7 @@ impl ContactBook {
                 ));
             }
             unit.check_segment_name_free(&title, None)?;
-            let segment = Segment {
-                id: unit.new_id(),
-                name: title.clone(),
-                category_key: Some(key.clone()),
-            };
+            let segment = Segment::new(unit.new_id(), title.clone(), Some(key.clone()), None);
             let category = Category {
                 key: key.clone(),
                 title: title.clone(),
@@ -74,6 +71,7 @@ impl ContactBook {
     pub fn delete_category(&self, key: &str) -> Result<()> {
         self.atomic(|unit| {
             let category = unit.category(key)?;
+            unit.refuse_if_named("key", key, Reference::Category(&category.key))?;
             unit.tx.delete_category(&category.key)?;
             unit.tx.delete_segment(&category.segment_id)
         })
@@ -112,38 +110,58 @@ impl ContactBook {
         let name = required_text("name", name, MAX_TITLE_CHARS)?;
         self.atomic(|unit| {
             unit.check_segment_name_free(&name, None)?;
-            let segment = Segment {
-                id: unit.new_id(),
-                name: name.clone(),
-                category_key: None,
-            };
+            let segment = Segment::new(unit.new_id(), name.clone(), None, None);
             unit.tx.put_segment(&segment)?;
             Ok(segment)
         })
     }
 
-    /// Renames a static segment (a category's segment is renamed with its category).
-    pub fn update_segment(&self, id: &str, name: &str) -> Result<Segment> {
-        let name = required_text("name", name, MAX_TITLE_CHARS)?;
+    /// Renames a static or dynamic segment and changes a dynamic segment's rule (a
+    /// category's segment is renamed with its category). A static segment has no rule.
+    pub fn update_segment(&self, id: &str, update: SegmentUpdate) -> Result<Segment> {
+        let name = update
+            .name
+            .as_deref()
+            .map(|name| required_text("name", name, MAX_TITLE_CHARS))
+            .transpose()?;
         self.atomic(|unit| {
-            let mut segment = unit.static_segment(id)?;
-            unit.check_segment_name_free(&name, Some(&segment.id))?;
-            segment.name = name.clone();
+            let segment = unit.own_segment(id)?;
+            if let Some(name) = &name {
+                unit.check_segment_name_free(name, Some(&segment.id))?;
+            }
+            let rule = match (&update.rule, segment.kind) {
+                (None, _) => segment.rule.clone(),
+                (Some(rule), SegmentKind::Dynamic) => {
+                    unit.check_rule(rule, Some(&segment.id))?;
+                    Some(rule.clone())
+                }
+                (Some(_), _) => {
+                    return Err(Error::validation(
+                        "rule",
+                        &segment.id,
+                        "a static segment has no rule: create a dynamic segment with one",
+                    ))
+                }
+            };
+            let segment =
+                Segment::new(segment.id, name.clone().unwrap_or(segment.name), None, rule);
             unit.tx.put_segment(&segment)?;
             Ok(segment)
         })
     }
 
-    /// Deletes a static segment and every membership in it (a category's segment goes
-    /// with its category: `delete_category`).
+    /// Deletes a static or dynamic segment and every membership in it (a category's
+    /// segment goes with its category: `delete_category`). A segment a dynamic
+    /// segment's rule names stays until that rule no longer does.
     pub fn delete_segment(&self, id: &str) -> Result<()> {
         self.atomic(|unit| {
-            let segment = unit.static_segment(id)?;
+            let segment = unit.own_segment(id)?;
+            unit.refuse_if_named("segment", id, Reference::Segment(&segment.id))?;
             unit.tx.delete_segment(&segment.id)
         })
     }
 
-    /// Every segment (static and category-backed), by id.
+    /// Every segment (static, dynamic and category-backed), by id.
     pub fn segments(&self) -> Result<Vec<Segment>> {
         self.read(|unit| unit.tx.segments())
     }
@@ -176,13 +194,18 @@ impl ContactBook {
         let limit = page_size(query.limit, DEFAULT_PAGE)?;
         let after = contact_cursor(query.cursor.as_deref())?;
         self.read(|unit| {
-            let segment_id = validate::canonical_id(segment_id);
-            if unit.tx.segment(&segment_id)?.is_none() {
-                return Err(Error::not_found("segment", segment_id));
+            let canonical = validate::canonical_id(segment_id);
+            let segment = unit
+                .tx
+                .segment(&canonical)?
+                .ok_or_else(|| Error::not_found("segment", segment_id))?;
+            if let Some(rule) = &segment.rule {
+                let check = unit.check_stored(&segment.name, rule)?;
+                return unit.page_matching(&check, after.as_deref(), limit);
             }
             let records = unit
                 .tx
-                .segment_members(&segment_id, after.as_deref(), limit + 1)?;
+                .segment_members(&canonical, after.as_deref(), limit + 1)?;
             unit.page_of_contacts(records, limit)
         })
     }
@@ -234,6 +257,7 @@ impl ContactBook {
     pub fn delete_field(&self, key: &str) -> Result<()> {
         self.atomic(|unit| {
             let definition = unit.field_definition(key)?;
+            unit.refuse_if_named("key", key, Reference::Field(&definition.key))?;
             unit.tx.delete_field_definition(&definition.key)
         })
     }
@@ -265,6 +289,20 @@ impl Unit<'_> {
     /// The static segment with `id`; not-found, or a validation error for a
     /// category's segment (it is edited through the category).
     pub(super) fn static_segment(&mut self, id: &str) -> Result<Segment> {
+        let segment = self.own_segment(id)?;
+        match segment.kind {
+            SegmentKind::Dynamic => Err(Error::validation(
+                "segment",
+                id,
+                "is dynamic: its rule decides its members",
+            )),
+            _ => Ok(segment),
+        }
+    }
+
+    /// The static or dynamic segment with `id`; not-found, or a validation error for a
+    /// category's segment (it is edited through the category).
+    fn own_segment(&mut self, id: &str) -> Result<Segment> {
         let segment = self
             .read_segment(&validate::canonical_id(id))?
             .ok_or_else(|| Error::not_found("segment", id))?;
@@ -294,7 +332,11 @@ impl Unit<'_> {
 
     /// Refuses a segment name another segment has (in any case); `renaming` is the
     /// segment being renamed, which may keep or re-case its own name.
-    fn check_segment_name_free(&mut self, name: &str, renaming: Option<&str>) -> Result<()> {
+    pub(super) fn check_segment_name_free(
+        &mut self,
+        name: &str,
+        renaming: Option<&str>,
+    ) -> Result<()> {
         match self
             .tx
             .segments()?

@@ -15,6 +15,7 @@ mod ids;
 mod import;
 mod merge;
 mod profile;
+mod rules;
 mod timeline;
 mod view;
 
@@ -27,8 +28,8 @@ use crate::store::Durability;
 use crate::store::{Access, MemoryStore, Parts, SqliteOptions, SqliteStore, Store, Transaction};
 use crate::{validate, Error, Result};
 use chrono::{DateTime, Utc};
-use ids::IdGenerator;
 use hashbrown::HashSet;
+use ids::IdGenerator;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -335,7 +336,8 @@ impl Unit<'_> {
             .into_iter()
             .map(|(identifier, _)| identifier)
             .collect();
-        self.free.reserve(identifiers.len().saturating_sub(held.len()));
+        self.free
+            .reserve(identifiers.len().saturating_sub(held.len()));
         self.free
             .extend(identifiers.into_iter().filter(|i| !held.contains(i)));
         Ok(())

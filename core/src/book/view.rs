@@ -48,6 +48,7 @@ impl Unit<'_> {
                 order_stats(&record.id, orders.remove(&record.id).unwrap_or_default())?;
             cards.push(card(record, held, order_stats));
         }
+        self.add_dynamic_segments(&mut cards)?;
         Ok(cards)
     }
 }

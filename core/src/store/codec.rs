@@ -139,3 +139,9 @@ mod tests {
         }
     }
 }
+
+/// A dynamic segment's rule back from its JSON text.
+pub fn stored_rule(text: &str) -> Result<crate::rule::Rule> {
+    crate::rule::Rule::from_json(text)
+        .map_err(|e| Error::storage(format!("a stored segment rule is corrupt: {e}")))
+}

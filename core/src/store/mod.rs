@@ -21,6 +21,7 @@ use crate::model::{
     Activity, ActivityKind, Category, ContactRecord, FieldDefinition, Identifier, Segment,
     SuppressionRecord,
 };
+use crate::rule::{Check, Facts};
 use crate::Result;
 use chrono::{DateTime, Utc};
 
@@ -106,6 +107,24 @@ pub trait Transaction {
         -> Result<Vec<ContactRecord>>;
     /// How many live contacts there are.
     fn count_live_contacts(&mut self) -> Result<u64>;
+    /// Ids of the live contacts `check` matches, in id order, after `after_id`, at
+    /// most `limit`; with `among`, only those of these ids. Periods count back from
+    /// `now`. A store answers in its database; the default loads every contact and
+    /// asks [`Check::matches`], which is what every store must agree with.
+    fn matching_ids(
+        &mut self,
+        check: &Check,
+        now: DateTime<Utc>,
+        among: Option<&[&str]>,
+        after_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        scan_matching(self, check, now, among, after_id, Some(limit))
+    }
+    /// How many live contacts `check` matches.
+    fn count_matching(&mut self, check: &Check, now: DateTime<Utc>) -> Result<u64> {
+        Ok(scan_matching(self, check, now, None, None, None)?.len() as u64)
+    }
     /// Live members of a segment ordered by id, starting after `after_id`.
     fn segment_members(
         &mut self,
@@ -177,6 +196,83 @@ pub trait Transaction {
             orders.extend(self.activities(contact_id, &filter)?);
         }
         Ok(orders)
+    }
+}
+
+/// [`Transaction::matching_ids`] by asking [`Check::matches`] of each live contact in
+/// turn (a page at a time), with its suppressions and, when the rule needs it, its
+/// timeline.
+fn scan_matching<T: Transaction + ?Sized>(
+    tx: &mut T,
+    check: &Check,
+    now: DateTime<Utc>,
+    among: Option<&[&str]>,
+    after_id: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Vec<String>> {
+    const PAGE: usize = 1000;
+    let every_kind = ActivityFilter {
+        kinds: vec![
+            ActivityKind::Campaign,
+            ActivityKind::Event,
+            ActivityKind::Order,
+        ],
+        since: None,
+        until: None,
+        after: None,
+        limit: None,
+    };
+    let mut found = Vec::new();
+    let mut cursor = after_id.map(str::to_string);
+    loop {
+        let page = match among {
+            Some(ids) => {
+                let mut page: Vec<ContactRecord> = tx
+                    .contacts_with(ids, Parts::ALL)?
+                    .into_iter()
+                    .filter(|c| c.deleted_at.is_none())
+                    .filter(|c| cursor.as_deref().is_none_or(|after| c.id.as_str() > after))
+                    .collect();
+                page.sort_by(|a, b| a.id.cmp(&b.id));
+                page
+            }
+            None => tx.live_contacts(cursor.as_deref(), PAGE)?,
+        };
+        let last_page = among.is_some() || page.len() < PAGE;
+        for contact in &page {
+            let addresses: Vec<&str> = [
+                contact.email.as_deref(),
+                contact.phone.as_deref(),
+                Some(&contact.id),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let suppressions: Vec<SuppressionRecord> = tx
+                .suppressions_at(&addresses)?
+                .into_iter()
+                .flat_map(|(_, records)| records)
+                .collect();
+            let activities = match check.reads_activity() {
+                true => tx.activities(&contact.id, &every_kind)?,
+                false => Vec::new(),
+            };
+            let facts = Facts {
+                contact,
+                suppressions: &suppressions,
+                activities: &activities,
+            };
+            if check.matches(&facts, now) {
+                found.push(contact.id.clone());
+                if limit.is_some_and(|limit| found.len() >= limit) {
+                    return Ok(found);
+                }
+            }
+        }
+        match page.last() {
+            Some(last) if !last_page => cursor = Some(last.id.clone()),
+            _ => return Ok(found),
+        }
     }
 }
 

@@ -128,17 +128,19 @@ pub fn put_category(s: &mut Session<'_, '_>, c: &Category) -> Result<()> {
 }
 
 fn read_segment(row: &Row) -> Result<Segment> {
-    Ok(Segment {
-        id: get(row, 0)?,
-        name: get(row, 1)?,
-        category_key: get(row, 2)?,
-    })
+    let rule: Option<&str> = get(row, 3)?;
+    Ok(Segment::new(
+        get(row, 0)?,
+        get(row, 1)?,
+        get(row, 2)?,
+        rule.map(codec::stored_rule).transpose()?,
+    ))
 }
 
 /// All segments by id.
 pub fn segments(s: &mut Session<'_, '_>) -> Result<Vec<Segment>> {
     s.query(
-        "SELECT id, name, category_key FROM segments ORDER BY id",
+        "SELECT id, name, category_key, rule FROM segments ORDER BY id",
         &[],
     )?
     .iter()
@@ -149,7 +151,7 @@ pub fn segments(s: &mut Session<'_, '_>) -> Result<Vec<Segment>> {
 /// One segment.
 pub fn segment(s: &mut Session<'_, '_>, id: &str) -> Result<Option<Segment>> {
     s.query_opt(
-        "SELECT id, name, category_key FROM segments WHERE id = $1",
+        "SELECT id, name, category_key, rule FROM segments WHERE id = $1",
         &[&id],
     )?
     .as_ref()
@@ -160,9 +162,10 @@ pub fn segment(s: &mut Session<'_, '_>, id: &str) -> Result<Option<Segment>> {
 /// Inserts or replaces a segment.
 pub fn put_segment(s: &mut Session<'_, '_>, segment: &Segment) -> Result<()> {
     s.execute(
-        "INSERT INTO segments (id, name, category_key) VALUES ($1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, category_key = excluded.category_key",
-        &[&segment.id, &segment.name, &segment.category_key],
+        "INSERT INTO segments (id, name, category_key, rule) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, category_key = excluded.category_key, \
+         rule = excluded.rule",
+        &[&segment.id, &segment.name, &segment.category_key, &segment.rule.as_ref().map(|r| r.to_json())],
     )
     .map(drop)
 }

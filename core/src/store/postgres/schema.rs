@@ -156,6 +156,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX activities_campaign_message ON activities (contact_id, message_id)
         WHERE message_id IS NOT NULL;
     "#,
+    // 2: dynamic segments keep their rule (JSON).
+    r#"
+    ALTER TABLE segments ADD COLUMN rule TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -96,18 +96,20 @@ pub fn put_category(conn: &Connection, c: &Category) -> Result<()> {
 }
 
 fn read_segment(row: &Row<'_>) -> rusqlite::Result<Segment> {
-    Ok(Segment {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        category_key: row.get(2)?,
-    })
+    let rule: Option<String> = row.get(3)?;
+    Ok(Segment::new(
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        decoded(rule.as_deref().map(codec::stored_rule).transpose())?,
+    ))
 }
 
 /// All segments by id.
 pub fn segments(conn: &Connection) -> Result<Vec<Segment>> {
     rows(
         conn,
-        "SELECT id, name, category_key FROM segments ORDER BY id",
+        "SELECT id, name, category_key, rule FROM segments ORDER BY id",
         [],
         read_segment,
     )
@@ -117,7 +119,7 @@ pub fn segments(conn: &Connection) -> Result<Vec<Segment>> {
 pub fn segment(conn: &Connection, id: &str) -> Result<Option<Segment>> {
     one(
         conn,
-        "SELECT id, name, category_key FROM segments WHERE id = ?1",
+        "SELECT id, name, category_key, rule FROM segments WHERE id = ?1",
         [id],
         read_segment,
     )
@@ -127,9 +129,10 @@ pub fn segment(conn: &Connection, id: &str) -> Result<Option<Segment>> {
 pub fn put_segment(conn: &Connection, s: &Segment) -> Result<()> {
     execute(
         conn,
-        "INSERT INTO segments (id, name, category_key) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, category_key = excluded.category_key",
-        params![s.id, s.name, s.category_key],
+        "INSERT INTO segments (id, name, category_key, rule) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, category_key = excluded.category_key, \
+         rule = excluded.rule",
+        params![s.id, s.name, s.category_key, s.rule.as_ref().map(|r| r.to_json())],
     )
 }
 

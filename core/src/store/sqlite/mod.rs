@@ -18,13 +18,16 @@
 mod activities;
 mod catalog;
 mod contacts;
+mod rules;
 pub mod schema;
 
 use super::{Access, ActivityFilter, Parts, Store, Transaction};
 use crate::model::{
     Activity, Category, ContactRecord, FieldDefinition, Identifier, Segment, SuppressionRecord,
 };
+use crate::rule::Check;
 use crate::{Error, Result};
+use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -221,7 +224,7 @@ fn configure_connection(conn: &Connection, options: &SqliteOptions) -> Result<()
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
         .map_err(storage_error)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    Ok(())
+    rules::register_functions(conn)
 }
 
 /// Read-only connections to the book's file, opened as reads need them. Under WAL a
@@ -355,6 +358,21 @@ impl Transaction for SqliteTransaction<'_> {
 
     fn count_live_contacts(&mut self) -> Result<u64> {
         contacts::count_live(self.conn)
+    }
+
+    fn matching_ids(
+        &mut self,
+        check: &Check,
+        now: DateTime<Utc>,
+        among: Option<&[&str]>,
+        after_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        rules::matching_ids(self.conn, check, now, among, after_id, limit)
+    }
+
+    fn count_matching(&mut self, check: &Check, now: DateTime<Utc>) -> Result<u64> {
+        rules::count_matching(self.conn, check, now)
     }
 
     fn segment_members(

@@ -151,6 +151,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX contacts_telegram_chat ON contacts (telegram_chat_id)
         WHERE telegram_chat_id IS NOT NULL;
     "#,
+    // 4: dynamic segments keep their rule (JSON).
+    r#"
+    ALTER TABLE segments ADD COLUMN rule TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.
