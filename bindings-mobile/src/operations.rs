@@ -15,8 +15,8 @@ use crate::error::{guard, ContactKitError, Result};
 use crate::field::{FieldDefinition, FieldInput};
 use crate::scalars::UtcDateTime;
 use contactkit::{
-    CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, FieldUpdate, Segment,
-    SendDecision, SuppressionKind, SuppressionRecord, Telegram, WebPushInput,
+    CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, FieldUpdate, Rule, Segment,
+    SegmentUpdate, SendDecision, SuppressionKind, SuppressionRecord, Telegram, WebPushInput,
 };
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -140,6 +140,21 @@ operations! {
     /// How many live contacts the book holds.
     pub fn count(&self) -> Result<i64> {
         guard(|| Ok(long(self.book.count()?)?))
+    }
+
+    /// A page of the live contacts `rule` matches, in creation order. A rule is JSON text
+    /// (`{"attr": "country", "op": "eq", "value": "UA"}`; the language is in the docs'
+    /// "Rules" section); a mistake in it is a `Validation` error whose `field` is its
+    /// path inside the rule (`rule.all[1].op`). Periods count back from the book's clock.
+    #[uniffi::method(default(query))]
+    pub fn list_where(&self, rule: Rule, query: ListQuery) -> Result<ContactPage> {
+        guard(|| Ok(self.book.list_where(&rule, &query.into_core()?)?))
+    }
+
+    /// How many live contacts `rule` matches. A rule is JSON text, as for `listWhere`; a
+    /// mistake in it is a `Validation` error whose `field` is its path (`rule.any[0].attr`).
+    pub fn count_where(&self, rule: Rule) -> Result<i64> {
+        guard(|| Ok(long(self.book.count_where(&rule)?)?))
     }
 
     /// Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
@@ -374,21 +389,39 @@ operations! {
         guard(|| Ok(self.book.create_segment(&name)?))
     }
 
+    /// Creates a dynamic segment: its members are the live contacts `rule` matches, as of
+    /// every read (`segmentMembers` and each contact's `segments` agree with `listWhere`).
+    /// A rule is JSON text; a mistake in it, or a rule that reaches this segment through
+    /// others, is a `Validation` error whose `field` is its path (`rule.all[1].op`).
+    pub fn create_dynamic_segment(&self, name: String, rule: Rule) -> Result<Segment> {
+        guard(|| Ok(self.book.create_dynamic_segment(&name, &rule)?))
+    }
+
     /// Every segment, in creation order.
     pub fn segments(&self) -> Result<Vec<Segment>> {
         guard(|| Ok(self.book.segments()?))
     }
 
-    /// Renames a static segment; a name another segment has is a `Conflict` on `name`. A
-    /// category's segment is renamed with its category (`updateCategory`): renaming it
-    /// here is a `Validation` error on `segment`.
-    pub fn update_segment(&self, id: String, name: String) -> Result<Segment> {
-        guard(|| Ok(self.book.update_segment(&id, contactkit::SegmentUpdate { name: Some(name), rule: None })?))
+    /// Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
+    /// (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
+    /// segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
+    /// error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
+    /// a static segment one on `rule`. A category's segment is renamed with its category
+    /// (`updateCategory`): renaming it here is a `Validation` error on `segment`.
+    #[uniffi::method(default(name = None, rule = None))]
+    pub fn update_segment(
+        &self,
+        id: String,
+        name: Option<String>,
+        rule: Option<Rule>,
+    ) -> Result<Segment> {
+        guard(|| Ok(self.book.update_segment(&id, SegmentUpdate { name, rule })?))
     }
 
-    /// Deletes a static segment and every membership in it. A category's segment goes
-    /// with its category (`deleteCategory`): deleting it here is a `Validation` error on
-    /// `segment`.
+    /// Deletes a static or dynamic segment and every membership in it. A category's
+    /// segment goes with its category (`deleteCategory`): deleting it here is a
+    /// `Validation` error on `segment`. A segment a dynamic segment's rule names stays
+    /// (a `Validation` error on `segment`) until that rule no longer does.
     pub fn delete_segment(&self, id: String) -> Result<()> {
         guard(|| Ok(self.book.delete_segment(&id)?))
     }
@@ -403,7 +436,8 @@ operations! {
         guard(|| Ok(self.book.remove_from_segment(&id, &segment_id)?))
     }
 
-    /// A page of a segment's live members in creation order.
+    /// A page of a segment's live members in creation order (a dynamic segment's: the
+    /// contacts its rule matches now).
     #[uniffi::method(default(query))]
     pub fn segment_members(&self, segment_id: String, query: ListQuery) -> Result<ContactPage> {
         guard(|| {

@@ -760,9 +760,23 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func count() async throws  -> Int64
     
     /**
+     * How many live contacts `rule` matches. A rule is JSON text, as for `listWhere`; a
+     * mistake in it is a `Validation` error whose `field` is its path (`rule.any[0].attr`).
+     */
+    func countWhere(rule: Rule) async throws  -> Int64
+    
+    /**
      * Creates a contact; a unique value another contact holds is a `Conflict`.
      */
     func create(input: ContactInput) async throws  -> Contact
+    
+    /**
+     * Creates a dynamic segment: its members are the live contacts `rule` matches, as of
+     * every read (`segmentMembers` and each contact's `segments` agree with `listWhere`).
+     * A rule is JSON text; a mistake in it, or a rule that reaches this segment through
+     * others, is a `Validation` error whose `field` is its path (`rule.all[1].op`).
+     */
+    func createDynamicSegment(name: String, rule: Rule) async throws  -> Segment
     
     /**
      * Creates a static segment.
@@ -796,9 +810,10 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func deleteField(key: String) async throws 
     
     /**
-     * Deletes a static segment and every membership in it. A category's segment goes
-     * with its category (`deleteCategory`): deleting it here is a `Validation` error on
-     * `segment`.
+     * Deletes a static or dynamic segment and every membership in it. A category's
+     * segment goes with its category (`deleteCategory`): deleting it here is a
+     * `Validation` error on `segment`. A segment a dynamic segment's rule names stays
+     * (a `Validation` error on `segment`) until that rule no longer does.
      */
     func deleteSegment(id: String) async throws 
     
@@ -857,6 +872,14 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
      * A page of live contacts in creation order.
      */
     func list(query: ListQuery) async throws  -> ContactPage
+    
+    /**
+     * A page of the live contacts `rule` matches, in creation order. A rule is JSON text
+     * (`{"attr": "country", "op": "eq", "value": "UA"}`; the language is in the docs'
+     * "Rules" section); a mistake in it is a `Validation` error whose `field` is its
+     * path inside the rule (`rule.all[1].op`). Periods count back from the book's clock.
+     */
+    func listWhere(rule: Rule, query: ListQuery) async throws  -> ContactPage
     
     /**
      * The current time on the book's clock.
@@ -926,7 +949,8 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func resubscribe(id: String, channel: Channel, note: String?) async throws  -> Contact
     
     /**
-     * A page of a segment's live members in creation order.
+     * A page of a segment's live members in creation order (a dynamic segment's: the
+     * contacts its rule matches now).
      */
     func segmentMembers(segmentId: String, query: ListQuery) async throws  -> ContactPage
     
@@ -994,11 +1018,14 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func updateField(key: String, update: FieldUpdate) async throws  -> FieldDefinition
     
     /**
-     * Renames a static segment; a name another segment has is a `Conflict` on `name`. A
-     * category's segment is renamed with its category (`updateCategory`): renaming it
-     * here is a `Validation` error on `segment`.
+     * Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
+     * (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
+     * segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
+     * error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
+     * a static segment one on `rule`. A category's segment is renamed with its category
+     * (`updateCategory`): renaming it here is a `Validation` error on `segment`.
      */
-    func updateSegment(id: String, name: String) async throws  -> Segment
+    func updateSegment(id: String, name: String?, rule: Rule?) async throws  -> Segment
     
     /**
      * Creates or merges into the contact `dedupeOn` finds: given attributes set,
@@ -1376,6 +1403,26 @@ open func count()async throws  -> Int64  {
 }
     
     /**
+     * How many live contacts `rule` matches. A rule is JSON text, as for `listWhere`; a
+     * mistake in it is a `Validation` error whose `field` is its path (`rule.any[0].attr`).
+     */
+open func countWhere(rule: Rule)async throws  -> Int64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_count_where(
+                        self.uniffiCloneHandle(),FfiConverterTypeRule_lower(rule)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_i64,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_i64,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_i64,
+            liftFunc: FfiConverterInt64.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
      * Creates a contact; a unique value another contact holds is a `Conflict`.
      */
 open func create(input: ContactInput)async throws  -> Contact  {
@@ -1390,6 +1437,28 @@ open func create(input: ContactInput)async throws  -> Contact  {
             completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Creates a dynamic segment: its members are the live contacts `rule` matches, as of
+     * every read (`segmentMembers` and each contact's `segments` agree with `listWhere`).
+     * A rule is JSON text; a mistake in it, or a rule that reaches this segment through
+     * others, is a `Validation` error whose `field` is its path (`rule.all[1].op`).
+     */
+open func createDynamicSegment(name: String, rule: Rule)async throws  -> Segment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_create_dynamic_segment(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(name),FfiConverterTypeRule_lower(rule)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSegment_lift,
             errorHandler: FfiConverterTypeContactKitError_lift
         )
 }
@@ -1510,9 +1579,10 @@ open func deleteField(key: String)async throws   {
 }
     
     /**
-     * Deletes a static segment and every membership in it. A category's segment goes
-     * with its category (`deleteCategory`): deleting it here is a `Validation` error on
-     * `segment`.
+     * Deletes a static or dynamic segment and every membership in it. A category's
+     * segment goes with its category (`deleteCategory`): deleting it here is a
+     * `Validation` error on `segment`. A segment a dynamic segment's rule names stays
+     * (a `Validation` error on `segment`) until that rule no longer does.
      */
 open func deleteSegment(id: String)async throws   {
     return
@@ -1716,6 +1786,28 @@ open func list(query: ListQuery = ListQuery())async throws  -> ContactPage  {
             rustFutureFunc: {
                 uniffi_contactkit_mobile_fn_method_asynccontactbook_list(
                         self.uniffiCloneHandle(),FfiConverterTypeListQuery_lower(query)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContactPage_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * A page of the live contacts `rule` matches, in creation order. A rule is JSON text
+     * (`{"attr": "country", "op": "eq", "value": "UA"}`; the language is in the docs'
+     * "Rules" section); a mistake in it is a `Validation` error whose `field` is its
+     * path inside the rule (`rule.all[1].op`). Periods count back from the book's clock.
+     */
+open func listWhere(rule: Rule, query: ListQuery = ListQuery())async throws  -> ContactPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_list_where(
+                        self.uniffiCloneHandle(),FfiConverterTypeRule_lower(rule),FfiConverterTypeListQuery_lower(query)
                 )
             },
             pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
@@ -1976,7 +2068,8 @@ open func resubscribe(id: String, channel: Channel, note: String? = nil)async th
 }
     
     /**
-     * A page of a segment's live members in creation order.
+     * A page of a segment's live members in creation order (a dynamic segment's: the
+     * contacts its rule matches now).
      */
 open func segmentMembers(segmentId: String, query: ListQuery = ListQuery())async throws  -> ContactPage  {
     return
@@ -2212,16 +2305,19 @@ open func updateField(key: String, update: FieldUpdate)async throws  -> FieldDef
 }
     
     /**
-     * Renames a static segment; a name another segment has is a `Conflict` on `name`. A
-     * category's segment is renamed with its category (`updateCategory`): renaming it
-     * here is a `Validation` error on `segment`.
+     * Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
+     * (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
+     * segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
+     * error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
+     * a static segment one on `rule`. A category's segment is renamed with its category
+     * (`updateCategory`): renaming it here is a `Validation` error on `segment`.
      */
-open func updateSegment(id: String, name: String)async throws  -> Segment  {
+open func updateSegment(id: String, name: String? = nil, rule: Rule? = nil)async throws  -> Segment  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_contactkit_mobile_fn_method_asynccontactbook_update_segment(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterString.lower(name)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterOptionString.lower(name),FfiConverterOptionTypeRule.lower(rule)
                 )
             },
             pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
@@ -2381,9 +2477,23 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func count() throws  -> Int64
     
     /**
+     * How many live contacts `rule` matches. A rule is JSON text, as for `listWhere`; a
+     * mistake in it is a `Validation` error whose `field` is its path (`rule.any[0].attr`).
+     */
+    func countWhere(rule: Rule) throws  -> Int64
+    
+    /**
      * Creates a contact; a unique value another contact holds is a `Conflict`.
      */
     func create(input: ContactInput) throws  -> Contact
+    
+    /**
+     * Creates a dynamic segment: its members are the live contacts `rule` matches, as of
+     * every read (`segmentMembers` and each contact's `segments` agree with `listWhere`).
+     * A rule is JSON text; a mistake in it, or a rule that reaches this segment through
+     * others, is a `Validation` error whose `field` is its path (`rule.all[1].op`).
+     */
+    func createDynamicSegment(name: String, rule: Rule) throws  -> Segment
     
     /**
      * Creates a static segment.
@@ -2417,9 +2527,10 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func deleteField(key: String) throws 
     
     /**
-     * Deletes a static segment and every membership in it. A category's segment goes
-     * with its category (`deleteCategory`): deleting it here is a `Validation` error on
-     * `segment`.
+     * Deletes a static or dynamic segment and every membership in it. A category's
+     * segment goes with its category (`deleteCategory`): deleting it here is a
+     * `Validation` error on `segment`. A segment a dynamic segment's rule names stays
+     * (a `Validation` error on `segment`) until that rule no longer does.
      */
     func deleteSegment(id: String) throws 
     
@@ -2478,6 +2589,14 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
      * A page of live contacts in creation order.
      */
     func list(query: ListQuery) throws  -> ContactPage
+    
+    /**
+     * A page of the live contacts `rule` matches, in creation order. A rule is JSON text
+     * (`{"attr": "country", "op": "eq", "value": "UA"}`; the language is in the docs'
+     * "Rules" section); a mistake in it is a `Validation` error whose `field` is its
+     * path inside the rule (`rule.all[1].op`). Periods count back from the book's clock.
+     */
+    func listWhere(rule: Rule, query: ListQuery) throws  -> ContactPage
     
     /**
      * The current time on the book's clock.
@@ -2547,7 +2666,8 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func resubscribe(id: String, channel: Channel, note: String?) throws  -> Contact
     
     /**
-     * A page of a segment's live members in creation order.
+     * A page of a segment's live members in creation order (a dynamic segment's: the
+     * contacts its rule matches now).
      */
     func segmentMembers(segmentId: String, query: ListQuery) throws  -> ContactPage
     
@@ -2615,11 +2735,14 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func updateField(key: String, update: FieldUpdate) throws  -> FieldDefinition
     
     /**
-     * Renames a static segment; a name another segment has is a `Conflict` on `name`. A
-     * category's segment is renamed with its category (`updateCategory`): renaming it
-     * here is a `Validation` error on `segment`.
+     * Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
+     * (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
+     * segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
+     * error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
+     * a static segment one on `rule`. A category's segment is renamed with its category
+     * (`updateCategory`): renaming it here is a `Validation` error on `segment`.
      */
-    func updateSegment(id: String, name: String) throws  -> Segment
+    func updateSegment(id: String, name: String?, rule: Rule?) throws  -> Segment
     
     /**
      * Creates or merges into the contact `dedupeOn` finds: given attributes set,
@@ -2922,6 +3045,20 @@ open func count()throws  -> Int64  {
 }
     
     /**
+     * How many live contacts `rule` matches. A rule is JSON text, as for `listWhere`; a
+     * mistake in it is a `Validation` error whose `field` is its path (`rule.any[0].attr`).
+     */
+open func countWhere(rule: Rule)throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_count_where(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRule_lower(rule),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Creates a contact; a unique value another contact holds is a `Conflict`.
      */
 open func create(input: ContactInput)throws  -> Contact  {
@@ -2930,6 +3067,23 @@ open func create(input: ContactInput)throws  -> Contact  {
     uniffi_contactkit_mobile_fn_method_contactbook_create(
             self.uniffiCloneHandle(),
         FfiConverterTypeContactInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a dynamic segment: its members are the live contacts `rule` matches, as of
+     * every read (`segmentMembers` and each contact's `segments` agree with `listWhere`).
+     * A rule is JSON text; a mistake in it, or a rule that reaches this segment through
+     * others, is a `Validation` error whose `field` is its path (`rule.all[1].op`).
+     */
+open func createDynamicSegment(name: String, rule: Rule)throws  -> Segment  {
+    return try  FfiConverterTypeSegment_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_create_dynamic_segment(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeRule_lower(rule),uniffiCallStatus
     )
 })
 }
@@ -3011,9 +3165,10 @@ open func deleteField(key: String)throws   {try rustCallWithError(FfiConverterTy
 }
     
     /**
-     * Deletes a static segment and every membership in it. A category's segment goes
-     * with its category (`deleteCategory`): deleting it here is a `Validation` error on
-     * `segment`.
+     * Deletes a static or dynamic segment and every membership in it. A category's
+     * segment goes with its category (`deleteCategory`): deleting it here is a
+     * `Validation` error on `segment`. A segment a dynamic segment's rule names stays
+     * (a `Validation` error on `segment`) until that rule no longer does.
      */
 open func deleteSegment(id: String)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
@@ -3156,6 +3311,23 @@ open func list(query: ListQuery = ListQuery())throws  -> ContactPage  {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_list(
             self.uniffiCloneHandle(),
+        FfiConverterTypeListQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A page of the live contacts `rule` matches, in creation order. A rule is JSON text
+     * (`{"attr": "country", "op": "eq", "value": "UA"}`; the language is in the docs'
+     * "Rules" section); a mistake in it is a `Validation` error whose `field` is its
+     * path inside the rule (`rule.all[1].op`). Periods count back from the book's clock.
+     */
+open func listWhere(rule: Rule, query: ListQuery = ListQuery())throws  -> ContactPage  {
+    return try  FfiConverterTypeContactPage_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_list_where(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRule_lower(rule),
         FfiConverterTypeListQuery_lower(query),uniffiCallStatus
     )
 })
@@ -3345,7 +3517,8 @@ open func resubscribe(id: String, channel: Channel, note: String? = nil)throws  
 }
     
     /**
-     * A page of a segment's live members in creation order.
+     * A page of a segment's live members in creation order (a dynamic segment's: the
+     * contacts its rule matches now).
      */
 open func segmentMembers(segmentId: String, query: ListQuery = ListQuery())throws  -> ContactPage  {
     return try  FfiConverterTypeContactPage_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
@@ -3523,17 +3696,21 @@ open func updateField(key: String, update: FieldUpdate)throws  -> FieldDefinitio
 }
     
     /**
-     * Renames a static segment; a name another segment has is a `Conflict` on `name`. A
-     * category's segment is renamed with its category (`updateCategory`): renaming it
-     * here is a `Validation` error on `segment`.
+     * Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
+     * (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
+     * segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
+     * error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
+     * a static segment one on `rule`. A category's segment is renamed with its category
+     * (`updateCategory`): renaming it here is a `Validation` error on `segment`.
      */
-open func updateSegment(id: String, name: String)throws  -> Segment  {
+open func updateSegment(id: String, name: String? = nil, rule: Rule? = nil)throws  -> Segment  {
     return try  FfiConverterTypeSegment_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_update_segment(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),
-        FfiConverterString.lower(name),uniffiCallStatus
+        FfiConverterOptionString.lower(name),
+        FfiConverterOptionTypeRule.lower(rule),uniffiCallStatus
     )
 })
 }
@@ -7074,7 +7251,8 @@ public func FfiConverterTypeRejectedRow_lower(_ value: RejectedRow) -> RustBuffe
 
 
 /**
- * A static list of contacts.
+ * A group of contacts: a static list, a dynamic segment (a rule's matches) or a
+ * category's subscribers.
  */
 public struct Segment: Equatable, Hashable {
     /**
@@ -7086,9 +7264,17 @@ public struct Segment: Equatable, Hashable {
      */
     public var name: String
     /**
+     * Static, dynamic or a category's.
+     */
+    public var kind: SegmentKind
+    /**
      * Set when the segment backs a subscription category (not edited on its own).
      */
     public var categoryKey: String?
+    /**
+     * A dynamic segment's rule, as JSON text.
+     */
+    public var rule: Rule?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7100,11 +7286,19 @@ public struct Segment: Equatable, Hashable {
          * Unique display name.
          */name: String, 
         /**
+         * Static, dynamic or a category's.
+         */kind: SegmentKind, 
+        /**
          * Set when the segment backs a subscription category (not edited on its own).
-         */categoryKey: String?) {
+         */categoryKey: String?, 
+        /**
+         * A dynamic segment's rule, as JSON text.
+         */rule: Rule?) {
         self.id = id
         self.name = name
+        self.kind = kind
         self.categoryKey = categoryKey
+        self.rule = rule
     }
 
     
@@ -7125,14 +7319,18 @@ public struct FfiConverterTypeSegment: FfiConverterRustBuffer {
             try Segment(
                 id: FfiConverterString.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                categoryKey: FfiConverterOptionString.read(from: &buf)
+                kind: FfiConverterTypeSegmentKind.read(from: &buf), 
+                categoryKey: FfiConverterOptionString.read(from: &buf), 
+                rule: FfiConverterOptionTypeRule.read(from: &buf)
         )
     }
 
     public static func write(_ value: Segment, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeSegmentKind.write(value.kind, into: &buf)
         FfiConverterOptionString.write(value.categoryKey, into: &buf)
+        FfiConverterOptionTypeRule.write(value.rule, into: &buf)
     }
 }
 
@@ -10106,6 +10304,91 @@ public func FfiConverterTypePlatform_lower(_ value: Platform) -> RustBuffer {
 
 
 /**
+ * How a segment's members are decided.
+ */
+
+public enum SegmentKind: Equatable, Hashable {
+    
+    /**
+     * Members added and removed by hand or API.
+     */
+    case `static`
+    /**
+     * Every live contact its rule matches.
+     */
+    case dynamic
+    /**
+     * A subscription category's subscribers.
+     */
+    case category
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SegmentKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSegmentKind: FfiConverterRustBuffer {
+    typealias SwiftType = SegmentKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SegmentKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`static`
+        
+        case 2: return .dynamic
+        
+        case 3: return .category
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SegmentKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`static`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .dynamic:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .category:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentKind_lift(_ buf: RustBuffer) throws -> SegmentKind {
+    return try FfiConverterTypeSegmentKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSegmentKind_lower(_ value: SegmentKind) -> RustBuffer {
+    return FfiConverterTypeSegmentKind.lower(value)
+}
+
+
+
+/**
  * The single reason behind a `SendDecision`.
  */
 
@@ -11138,6 +11421,30 @@ fileprivate struct FfiConverterOptionTypeExactDecimal: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRule: FfiConverterRustBuffer {
+    typealias SwiftType = Rule?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRule.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRule.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeUtcDateTime: FfiConverterRustBuffer {
     typealias SwiftType = UtcDateTime?
 
@@ -11957,6 +12264,46 @@ public func FfiConverterTypeRevenue_lower(_ value: Revenue) -> RustBuffer {
 
 
 
+public typealias Rule = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRule: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Rule {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: Rule, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Rule {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: Rule) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRule_lift(_ value: RustBuffer) throws -> Rule {
+    return try FfiConverterTypeRule.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRule_lower(_ value: Rule) -> RustBuffer {
+    return FfiConverterTypeRule.lower(value)
+}
+
+
+
 public typealias UtcDateTime = Date
 
 #if swift(>=5.8)
@@ -12173,7 +12520,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_count() != 32135) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_count_where() != 35354) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_create() != 59855) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_create_dynamic_segment() != 195) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_create_segment() != 27972) {
@@ -12194,7 +12547,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_field() != 17150) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_segment() != 41656) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_segment() != 41225) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_field_definitions() != 57144) {
@@ -12225,6 +12578,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_list() != 60048) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_list_where() != 59254) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_now() != 45138) {
@@ -12266,7 +12622,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_resubscribe() != 57618) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_segment_members() != 62890) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_segment_members() != 14205) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_segments() != 37413) {
@@ -12302,7 +12658,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_field() != 44928) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_segment() != 52292) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_segment() != 6434) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_upsert() != 35081) {
@@ -12347,7 +12703,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_count() != 17019) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_count_where() != 37583) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_create() != 22090) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_create_dynamic_segment() != 42368) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_create_segment() != 21839) {
@@ -12368,7 +12730,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_field() != 34642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 33198) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 27772) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 7043) {
@@ -12399,6 +12761,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_list() != 65512) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_list_where() != 59206) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 59378) {
@@ -12440,7 +12805,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_resubscribe() != 45786) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_segment_members() != 54136) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_segment_members() != 33273) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_segments() != 57) {
@@ -12476,7 +12841,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_update_field() != 53924) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 1707) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 29653) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 26589) {
