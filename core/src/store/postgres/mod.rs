@@ -32,6 +32,7 @@ mod activities;
 mod batch;
 mod catalog;
 mod contacts;
+mod rules;
 pub mod schema;
 
 use super::{Access, ActivityFilter, Parts, Store, Transaction};
@@ -803,6 +804,25 @@ impl Transaction for Session<'_, '_> {
 
     fn count_live_contacts(&mut self) -> Result<u64> {
         contacts::count_live(self)
+    }
+
+    fn matching_ids(
+        &mut self,
+        check: &crate::rule::Check,
+        now: chrono::DateTime<chrono::Utc>,
+        among: Option<&[&str]>,
+        after_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        rules::matching_ids(self, check, now, among, after_id, limit)
+    }
+
+    fn count_matching(
+        &mut self,
+        check: &crate::rule::Check,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64> {
+        rules::count_matching(self, check, now)
     }
 
     fn segment_members(
