@@ -5,7 +5,7 @@ use crate::args::{self, optional_text, text, Limit};
 use crate::convert::{Shape, ToPy};
 use crate::errors::{detached, to_py_err};
 use crate::import::{Failure, PyRows};
-use crate::read::from_py;
+use crate::read::{from_py, rule_from_py};
 use crate::records::Page;
 use chrono::{DateTime, Utc};
 use contactkit as core;
@@ -105,6 +105,15 @@ fn instant(
 ) -> PyResult<Option<DateTime<Utc>>> {
     match value {
         Some(v) if !v.is_none() => input(py, v, ReadAs::Value(field)).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The `rule` argument (`None` when not given or `None`), read by the binding's one
+/// rule conversion (`read::rule_from_py`).
+fn rule(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<core::Rule>> {
+    match value {
+        Some(v) if !v.is_none() => rule_from_py(v).map(Some).map_err(|e| to_py_err(py, e)),
         _ => Ok(None),
     }
 }
@@ -357,20 +366,38 @@ impl ContactBook {
         self.run(py, move |b| b.update(&id, patch))
     }
 
-    /// Live contacts in creation order, a page at a time.
-    #[pyo3(signature = (limit = None, cursor = None))]
+    /// Live contacts in id order, a page at a time; with `rule` (a dict in the rule
+    /// language, or its JSON text) only those it matches.
+    #[pyo3(signature = (limit = None, cursor = None, *, rule = None))]
     fn list(
         &self,
         py: Python<'_>,
         limit: Option<&Bound<'_, PyInt>>,
         cursor: Option<&Bound<'_, PyString>>,
+        rule: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        let rule = self::rule(py, rule)?;
         let limit = Limit::read(limit)?;
         let query = ListQuery {
             limit: limit.size,
             cursor: self::cursor(py, cursor)?,
         };
-        self.run(py, move |b| limit.quoted(b.list(&query)))
+        self.run(py, move |b| {
+            limit.quoted(match &rule {
+                Some(rule) => b.list_where(rule, &query),
+                None => b.list(&query),
+            })
+        })
+    }
+
+    /// How many live contacts the book holds; with `rule`, how many it matches.
+    #[pyo3(signature = (*, rule = None))]
+    fn count(&self, py: Python<'_>, rule: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let rule = self::rule(py, rule)?;
+        self.run(py, move |b| match &rule {
+            Some(rule) => b.count_where(rule),
+            None => b.count(),
+        })
     }
 
     // ---- bulk -------------------------------------------------------------------
@@ -554,6 +581,41 @@ impl ContactBook {
     }
 
     // ---- segments ---------------------------------------------------------------
+
+    /// Creates a segment with a unique name: static, or with `rule` dynamic (its
+    /// members are the live contacts the rule matches, as of every read).
+    #[pyo3(signature = (name, *, rule = None))]
+    fn create_segment(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyString>,
+        rule: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; name);
+        let rule = self::rule(py, rule)?;
+        self.run(py, move |b| match &rule {
+            Some(rule) => b.create_dynamic_segment(&name, rule),
+            None => b.create_segment(&name),
+        })
+    }
+
+    /// Renames a segment (a category's segment is renamed with its category) and, for
+    /// a dynamic segment, replaces its rule; what is not given stays.
+    #[pyo3(signature = (id, name = None, *, rule = None))]
+    fn update_segment(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyString>,
+        name: Option<&Bound<'_, PyString>>,
+        rule: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; id);
+        let update = core::SegmentUpdate {
+            name: optional_text(py, name, "name")?.map(Cow::into_owned),
+            rule: self::rule(py, rule)?,
+        };
+        self.run(py, move |b| b.update_segment(&id, update))
+    }
 
     /// Live members of a segment in id order, a page at a time.
     #[pyo3(signature = (segment_id, limit = None, cursor = None))]
@@ -741,9 +803,6 @@ string_methods! {
     /// Brings back a soft-deleted contact.
     fn restore(id);
 
-    /// How many live contacts the book holds.
-    fn count();
-
     /// Removes the device holding `token`.
     fn remove_mobile_push(id, token);
 
@@ -772,13 +831,10 @@ string_methods! {
     /// Unsubscribes the contact from the category `key`.
     fn remove_category(id, key);
 
-    /// Creates a static segment with a unique name.
-    fn create_segment(name);
-
     /// Deletes a static segment and every contact's membership of it.
     fn delete_segment(id);
 
-    /// Every segment (static and category-backed), by id.
+    /// Every segment (static, dynamic and category-backed), by id.
     fn segments();
 
     /// Adds the contact to a static segment.

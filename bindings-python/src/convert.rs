@@ -12,8 +12,8 @@ use crate::errors::to_py_err;
 use chrono::{DateTime, NaiveDate, Utc};
 use contactkit::{
     ActivityKind, CampaignChannel, CampaignStatus, Channel, ChannelStatus, Color, FieldType,
-    FieldValue, LocationSource, OrderSource, OrderStatus, Platform, SendReason, Source,
-    SuppressionKind,
+    FieldValue, LocationSource, OrderSource, OrderStatus, Platform, Rule, SegmentKind, SendReason,
+    Source, SuppressionKind,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -111,6 +111,7 @@ enum_names!(
     Color,
     FieldType,
     OrderStatus,
+    SegmentKind,
     SendReason,
     Source,
     SuppressionKind
@@ -187,6 +188,13 @@ const MAX_STORED_DEPTH: usize = 128;
 impl ToPy for serde_json::Value {
     fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, self, 0)
+    }
+}
+
+/// A rule as its JSON shape: the dict `rule=` takes.
+impl ToPy for Rule {
+    fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.to_value(), 0)
     }
 }
 

@@ -10,7 +10,7 @@
 
 use crate::json::{to_json, Refusal};
 use contactkit::validate::unreadable::{field_at, json_at, unreadable, ReadAs};
-use contactkit::Error;
+use contactkit::{Error, Rule};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyList, PyMapping, PySet, PyString, PyTuple};
@@ -37,6 +37,19 @@ pub fn from_py<T: DeserializeOwned>(
         return Ok(read);
     }
     tracked(walk(value, read_as)?, value, read_as)
+}
+
+/// A rule (`rule=` of `list`, `count`, `create_segment`, `update_segment`): a dict
+/// walked by the same bounded [`to_json`] (errors name `rule` and the path inside), or
+/// a JSON string; core's [`Rule::from_value`] reads it, naming the path of a mistake.
+pub fn rule_from_py(value: &Bound<'_, PyAny>) -> Result<Rule, Error> {
+    if let Ok(s) = value.cast::<PyString>() {
+        let text = s
+            .to_cow()
+            .map_err(|_| Error::validation("rule", escaped(s), NOT_UNICODE))?;
+        return Rule::from_json(&text);
+    }
+    Rule::from_value(&walk(value, ReadAs::Value("rule"))?)
 }
 
 /// The JSON value of `value`, or the error naming the part that has none.

@@ -236,13 +236,16 @@ record! {
 }
 
 record! {
-    /// A static segment (or a category's segment).
+    /// A segment: static, dynamic (its members are the live contacts its `rule`
+    /// matches) or a category's.
     Segment(core::Segment) as r {
         id => r.id,
         name => r.name,
+        kind => r.kind,
         category_key => r.category_key,
+        rule => r.rule,
     }
-    repr [id, name, category_key]
+    repr [id, name, kind, category_key, rule]
 }
 
 record! {

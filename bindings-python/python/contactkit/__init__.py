@@ -85,12 +85,14 @@ OrderSource = _one_of("online", "offline")
 ActivityCategory = _one_of("all", "campaigns", "events", "orders")
 Period = _one_of("7d", "30d", "90d", "1y", "all")
 Durability = _one_of("normal", "full")
+SegmentKind = _one_of("static", "dynamic", "category")
 
 FieldInput = Union[bool, int, float, str, _Decimal, _datetime.date, _datetime.datetime, Sequence[str]]
 FieldValue = Union[bool, int, str, _Decimal, _datetime.date, _datetime.datetime, list[str]]
 DecimalInput = Union[_Decimal, str, int]
 Instant = Union[_datetime.datetime, str]
 ContactInput = Mapping[str, _Any]
+Rule = Union[Mapping[str, _Any], str]
 DeviceInput = Mapping[str, _Any]
 WebPushInput = Mapping[str, _Any]
 TelegramInput = Mapping[str, _Any]
@@ -144,7 +146,9 @@ __all__ = [
     "Period",
     "Platform",
     "RejectedRow",
+    "Rule",
     "Segment",
+    "SegmentKind",
     "SendDecision",
     "SendReason",
     "Source",

@@ -56,7 +56,9 @@ __all__ = [
     "Period",
     "Platform",
     "RejectedRow",
+    "Rule",
     "Segment",
+    "SegmentKind",
     "SendDecision",
     "SendReason",
     "Source",
@@ -101,6 +103,8 @@ ActivityCategory: TypeAlias = Literal["all", "campaigns", "events", "orders"]
 Period: TypeAlias = Literal["7d", "30d", "90d", "1y", "all"]
 #: How hard a commit of a SQLite book tries to reach the disk (``full``: survives a power cut).
 Durability: TypeAlias = Literal["normal", "full"]
+#: How a segment's members are decided.
+SegmentKind: TypeAlias = Literal["static", "dynamic", "category"]
 
 # ---- inputs ----------------------------------------------------------------------------
 
@@ -127,6 +131,11 @@ FieldDefinitionInput: TypeAlias = Mapping[str, Any]
 CampaignInput: TypeAlias = Mapping[str, Any]
 EventInput: TypeAlias = Mapping[str, Any]
 OrderInput: TypeAlias = Mapping[str, Any]
+#: A rule of the rule language (docs/python.md, DOMAIN.md "Rules: queries and dynamic
+#: segments"): a dict such as ``{"all": [{"attr": "country", "op": "eq", "value": "UA"},
+#: {"can_send": "email"}]}``, or its JSON text. Mistakes raise ``ValidationError`` whose
+#: ``field`` is the path inside the rule (``rule.all[1].op``).
+Rule: TypeAlias = Union[Mapping[str, Any], str]
 
 # ---- errors ----------------------------------------------------------------------------
 
@@ -364,7 +373,12 @@ class Segment:
     @property
     def name(self) -> str: ...
     @property
+    def kind(self) -> SegmentKind: ...
+    @property
     def category_key(self) -> Optional[str]: ...
+    @property
+    def rule(self) -> Optional[dict[str, Any]]:
+        """A dynamic segment's rule, as a dict; ``None`` for the other kinds."""
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -594,8 +608,12 @@ class ContactBook:
         """``ValidationError`` on ``endpoint`` when it is not an https URL."""
     def delete(self, id: str) -> None: ...
     def restore(self, id: str) -> Contact: ...
-    def list(self, limit: Optional[int] = None, cursor: Optional[str] = None) -> Page[Contact]: ...
-    def count(self) -> int: ...
+    def list(
+        self, limit: Optional[int] = None, cursor: Optional[str] = None, *, rule: Optional[Rule] = None
+    ) -> Page[Contact]:
+        """Live contacts in id order, a page at a time; with ``rule``, those it matches."""
+    def count(self, *, rule: Optional[Rule] = None) -> int:
+        """How many live contacts; with ``rule``, how many it matches."""
 
     # bulk
     def import_contacts(
@@ -646,8 +664,11 @@ class ContactBook:
         """One decision per identifier, in order, from one read; at most 1000 ids."""
 
     # segments
-    def create_segment(self, name: str) -> Segment: ...
-    def update_segment(self, id: str, name: str) -> Segment: ...
+    def create_segment(self, name: str, *, rule: Optional[Rule] = None) -> Segment:
+        """A static segment; with ``rule``, a dynamic one (its members are the live
+        contacts the rule matches, as of every read)."""
+    def update_segment(self, id: str, name: Optional[str] = None, *, rule: Optional[Rule] = None) -> Segment:
+        """Renames a segment and, for a dynamic one, replaces its rule."""
     def delete_segment(self, id: str) -> None: ...
     def segments(self) -> builtins.list[Segment]: ...
     def add_to_segment(self, id: str, segment_id: str) -> Contact: ...
