@@ -420,7 +420,10 @@ object ScenarioJson {
 
     fun category(c: Category): JSONObject = obj("key" to c.key, "title" to c.title, "segment_id" to c.segmentId)
 
-    fun segment(s: Segment): JSONObject = obj("id" to s.id, "name" to s.name, "category_key" to s.categoryKey)
+    fun segment(s: Segment): JSONObject = obj(
+        "id" to s.id, "name" to s.name, "kind" to name(s.kind), "category_key" to s.categoryKey,
+        "rule" to s.rule?.let { JSONObject(it) },
+    )
 
     fun fieldDefinition(d: FieldDefinition): JSONObject = obj(
         "key" to d.key, "title" to d.title, "type" to name(d.fieldType), "required" to d.required,

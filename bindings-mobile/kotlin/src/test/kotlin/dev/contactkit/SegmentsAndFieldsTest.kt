@@ -60,7 +60,7 @@ class SegmentsAndFieldsTest {
         assertEquals("title", assertThrows<ContactKitException.Validation> { t.book.updateCategory(news.key, " ") }.field)
         assertThrows<ContactKitException.NotFound> { t.book.updateCategory("no-such", "X") }
 
-        assertEquals(Segment(id = vip.id, name = "V.I.P.", categoryKey = null), t.book.updateSegment(vip.id, "V.I.P."))
+        assertEquals(Segment(id = vip.id, name = "V.I.P.", kind = SegmentKind.STATIC, categoryKey = null, rule = null), t.book.updateSegment(vip.id, "V.I.P."))
         assertEquals("name", assertThrows<ContactKitException.Conflict> { t.book.updateSegment(vip.id, "Monthly news") }.field)
         // A category's segment goes with its category.
         assertEquals("segment", assertThrows<ContactKitException.Validation> { t.book.updateSegment(news.segmentId, "x") }.field)
