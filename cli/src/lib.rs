@@ -22,6 +22,7 @@ mod platform;
 mod profile;
 pub mod random;
 mod render;
+mod rules;
 mod suppress;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -37,7 +38,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Contact profiles in a SQLite file: demo, import, suppress, show, activity, can-send,
-/// export.
+/// export, list, count.
 #[derive(Debug, Parser)]
 #[command(name = "contactkit", version, about, long_about = None)]
 struct Cli {
@@ -88,6 +89,10 @@ enum Command {
     CanSend(CanSendArgs),
     /// Write every live contact as JSON lines (re-importable with `import`).
     Export(ExportArgs),
+    /// List the live contacts, or those a rule matches (--where), in creation order.
+    List(ListArgs),
+    /// Count the live contacts, or those a rule matches (--where).
+    Count(CountArgs),
 }
 
 impl Command {
@@ -215,6 +220,28 @@ struct ExportArgs {
     /// Leave out each contact's timeline.
     #[arg(long)]
     no_activity: bool,
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// Only the contacts this rule matches: JSON text such as
+    /// '{"attr":"country","op":"eq","value":"UA"}' (the rule language of the docs).
+    #[arg(long = "where", value_name = "JSON")]
+    rule: Option<String>,
+    /// At most N contacts.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    limit: Option<u64>,
+    /// Print each contact's export line (JSON, without the timeline) instead of a row
+    /// (id, email, phone, name; tab-separated).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct CountArgs {
+    /// Only the contacts this rule matches (JSON text, as for `list --where`).
+    #[arg(long = "where", value_name = "JSON")]
+    rule: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -365,6 +392,13 @@ fn run(cli: Cli) -> CliResult {
         durability: cli.durability,
         busy_timeout: Duration::from_millis(cli.busy_timeout.into()),
     };
+    // A rule is read before the book is opened: a bad one touches nothing.
+    let rule = match &cli.command {
+        Command::List(ListArgs { rule, .. }) | Command::Count(CountArgs { rule }) => {
+            rules::parse(rule.as_deref())?
+        }
+        _ => None,
+    };
     let book = open_book(&cli.db, &options, cli.region.as_deref(), creates)?;
     match cli.command {
         Command::Demo(args) => demo::run(&book, &context, args.contacts as usize, args.seed),
@@ -415,6 +449,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Export(args) => {
             commands::export(&book, &context, args.output.as_deref(), !args.no_activity)
         }
+        Command::List(args) => rules::list(&book, rule.as_ref(), args.limit, args.json),
+        Command::Count(_) => rules::count(&book, rule.as_ref()),
     }
 }
 
