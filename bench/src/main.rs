@@ -11,7 +11,8 @@
 //! Other flags: `--reps N` (import repetitions, best kept), `--lookups N`,
 //! `--decisions N`, `--activities N` (timeline items), `--only a,b` (workloads:
 //! sqlite_import, email_lookup, can_send, reads_beside_writer, mixed_import,
-//! activity_query, memory_import, pg_import, pg_email_lookup, pg_can_send).
+//! activity_query, memory_import, rule_count (with dynamic_segment_members),
+//! import_dynamic_segments, pg_import, pg_email_lookup, pg_can_send).
 //!
 //! The PostgreSQL workloads run only with a server: `--pg URL` or
 //! `CONTACTKIT_BENCH_PG_URL` (each run makes its own schemas and drops them). A round
@@ -32,6 +33,10 @@ mod memory;
 mod mixed;
 mod postgres;
 mod report;
+mod rules;
+
+/// Counts (and dynamic segment pages) per rule workload: each scans the book.
+const RULE_QUERIES: usize = 100;
 
 use report::{note, number, Row};
 
@@ -153,6 +158,7 @@ fn main() {
         "email_lookup",
         "can_send",
         "reads_beside_writer",
+        "rule_count",
     ]
     .iter()
     .any(|w| config.wants(w));
@@ -169,6 +175,9 @@ fn main() {
         }
         if config.wants("reads_beside_writer") {
             beside_writer::run(&imported.ours, &ids, config.decisions, n, &mut size_rows);
+        }
+        if config.wants("rule_count") {
+            rules::run(&imported.ours, &ids, RULE_QUERIES, &mut size_rows);
         }
         scaling.push(Scale {
             n,
@@ -210,6 +219,10 @@ fn main() {
             config.activity_queries,
             &mut rows,
         );
+    }
+    if config.wants("import_dynamic_segments") {
+        let largest = config.sizes.last().copied().unwrap_or(20_000);
+        rules::import_cost(dir.path(), largest, config.reps, &mut rows);
     }
     if config.wants("memory_import") {
         let largest = config.sizes.last().copied().unwrap_or(20_000);

@@ -380,8 +380,17 @@ impl Runner {
             "find_by_web_push_endpoint" => out(b.find_by_web_push_endpoint(&a.text("endpoint")?)),
             "delete" => out(b.delete(&a.text("id")?)),
             "restore" => out(b.restore(&a.text("id")?)),
-            "list" => out(b.list(&a.opt("query")?.unwrap_or_default())),
-            "count" => out(b.count()),
+            "list" => {
+                let query = a.opt("query")?.unwrap_or_default();
+                match a.rule()? {
+                    Some(rule) => out(b.list_where(&rule, &query)),
+                    None => out(b.list(&query)),
+                }
+            }
+            "count" => match a.rule()? {
+                Some(rule) => out(b.count_where(&rule)),
+                None => out(b.count()),
+            },
             "import_contacts" => {
                 let rows: Vec<ContactInput> = a.req("rows")?;
                 out(b.import_contacts(rows, a.dedupe_on()?, |_| Continue(())))
@@ -439,13 +448,16 @@ impl Runner {
             "delete_category" => out(b.delete_category(&a.text("key")?)),
             "add_category" => out(b.add_category(&a.text("id")?, &a.text("key")?)),
             "remove_category" => out(b.remove_category(&a.text("id")?, &a.text("key")?)),
-            "create_segment" => out(b.create_segment(&a.text("name")?)),
+            "create_segment" => match a.rule()? {
+                Some(rule) => out(b.create_dynamic_segment(&a.text("name")?, &rule)),
+                None => out(b.create_segment(&a.text("name")?)),
+            },
             "segments" => out(b.segments()),
             "update_segment" => out(b.update_segment(
                 &a.text("id")?,
                 contactkit::SegmentUpdate {
-                    name: Some(a.text("name")?),
-                    rule: None,
+                    name: a.opt_text("name")?,
+                    rule: a.rule()?,
                 },
             )),
             "delete_segment" => out(b.delete_segment(&a.text("id")?)),
@@ -543,6 +555,16 @@ impl Args {
 
     fn opt_text(&self, name: &str) -> Result<Option<String>, Failure> {
         self.opt(name)
+    }
+
+    /// The optional `rule`, read as every binding reads one: a mistake is the book's
+    /// validation error naming its path inside the rule.
+    fn rule(&self) -> Result<Option<contactkit::Rule>, Failure> {
+        self.used.borrow_mut().insert("rule".to_string());
+        match self.map.get("rule") {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => Ok(Some(contactkit::Rule::from_value(value)?)),
+        }
     }
 
     /// A channel name; an unknown one is the book's validation error, as a binding
