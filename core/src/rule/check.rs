@@ -286,6 +286,7 @@ impl Checker<'_> {
         let kind = definition.field_type;
         let value_path = format!("{path}.value");
         let typed = |path: &str, value: &Value| -> Result<Scalar> {
+            let value = &option_named(&relaxed, value);
             let input: FieldInput = serde_json::from_value(value.clone()).map_err(|_| {
                 Error::validation(
                     path,
@@ -320,6 +321,7 @@ impl Checker<'_> {
                     field_type: FieldType::List,
                     ..relaxed.clone()
                 };
+                let value = &option_named(&relaxed, value);
                 let input: FieldInput = serde_json::from_value(value.clone()).map_err(|_| {
                     Error::validation(
                         path,
@@ -426,6 +428,19 @@ impl Checker<'_> {
             conditions,
             count: a.count,
         })
+    }
+}
+
+/// Text compares case-insensitively, options too: `"GOLD"` names the option `gold`.
+/// Anything else is left for the field's own parsing to judge.
+fn option_named(definition: &FieldDefinition, value: &Value) -> Value {
+    let named = value.as_str().and_then(|text| {
+        let folded = fold(text.trim());
+        definition.options.iter().find(|option| fold(option) == folded)
+    });
+    match named {
+        Some(option) => Value::String(option.clone()),
+        None => value.clone(),
     }
 }
 
