@@ -76,7 +76,7 @@ private val OP_ARGS: Map<String, Set<String>> = mapOf(
     "find_by_phone" to setOf("phone"), "find_by_key" to setOf("contact_key"),
     "find_by_external_id" to setOf("external_id"), "find_by_push_token" to setOf("token"),
     "find_by_web_push_endpoint" to setOf("endpoint"), "delete" to setOf("id"), "restore" to setOf("id"),
-    "list" to setOf("query"), "count" to setOf(), "import_contacts" to setOf("rows", "dedupe_on"),
+    "list" to setOf("query", "rule"), "count" to setOf("rule"), "import_contacts" to setOf("rows", "dedupe_on"),
     "add_mobile_push" to setOf("id", "device"), "remove_mobile_push" to setOf("id", "token"),
     "register_app" to setOf("id", "device"), "remove_app" to setOf("id", "app_id"),
     "add_web_push" to setOf("id", "subscription"), "remove_web_push" to setOf("id", "endpoint"),
@@ -88,7 +88,7 @@ private val OP_ARGS: Map<String, Set<String>> = mapOf(
     "can_send" to setOf("id", "channel", "category"), "can_send_many" to setOf("ids", "channel", "category"),
     "define_category" to setOf("title"), "categories" to setOf(), "update_category" to setOf("key", "title"),
     "delete_category" to setOf("key"), "add_category" to setOf("id", "key"), "remove_category" to setOf("id", "key"),
-    "create_segment" to setOf("name"), "segments" to setOf(), "update_segment" to setOf("id", "name"),
+    "create_segment" to setOf("name", "rule"), "segments" to setOf(), "update_segment" to setOf("id", "name", "rule"),
     "delete_segment" to setOf("id"), "add_to_segment" to setOf("id", "segment_id"),
     "remove_from_segment" to setOf("id", "segment_id"), "segment_members" to setOf("segment_id", "query"),
     "define_field" to setOf("definition"), "field_definitions" to setOf(),
@@ -235,6 +235,9 @@ private class ScenarioRun(private val file: File, private val store: Store) {
         fun long(key: String): Long? = if (o.has(key) && !o.isNull(key)) (o.get(key) as Number).toLong() else null
         fun raw(key: String): Any = if (o.has(key)) o.get(key) else throw BrokenScenario("missing argument $key")
 
+        /** The optional rule, as the JSON text the binding takes. */
+        fun rule(): String? = if (o.has("rule") && !o.isNull("rule")) o.get("rule").toString() else null
+
         // Channel and dedupe_on arrive as strings; the binding reads them (an unknown
         // name is a Validation error on `channel` / `dedupe_on`).
         fun channel(): Channel = channelFromName(str("channel"))
@@ -258,8 +261,14 @@ private class ScenarioRun(private val file: File, private val store: Store) {
             "find_by_web_push_endpoint" -> j.contact(book.findByWebPushEndpoint(a.str("endpoint")))
             "delete" -> { book.delete(id); null }
             "restore" -> j.contact(book.restore(id))
-            "list" -> j.contactPage(book.list(j.listQuery(a.optObj("query"))))
-            "count" -> book.count().toLong()
+            "list" -> when (val rule = a.rule()) {
+                null -> j.contactPage(book.list(j.listQuery(a.optObj("query"))))
+                else -> j.contactPage(book.listWhere(rule, j.listQuery(a.optObj("query"))))
+            }
+            "count" -> when (val rule = a.rule()) {
+                null -> book.count().toLong()
+                else -> book.countWhere(rule)
+            }
             "import_contacts" -> {
                 val rows = a.array("rows")
                 val inputs = (0 until rows.length()).map { j.contactInput(rows.getJSONObject(it)) }
@@ -293,9 +302,12 @@ private class ScenarioRun(private val file: File, private val store: Store) {
             "delete_category" -> { book.deleteCategory(a.str("key")); null }
             "add_category" -> j.contact(book.addCategory(id, a.str("key")))
             "remove_category" -> j.contact(book.removeCategory(id, a.str("key")))
-            "create_segment" -> j.segment(book.createSegment(a.str("name")))
+            "create_segment" -> when (val rule = a.rule()) {
+                null -> j.segment(book.createSegment(a.str("name")))
+                else -> j.segment(book.createDynamicSegment(a.str("name"), rule))
+            }
             "segments" -> JSONArray(book.segments().map(j::segment))
-            "update_segment" -> j.segment(book.updateSegment(id, a.str("name")))
+            "update_segment" -> j.segment(book.updateSegment(id, a.opt("name"), a.rule()))
             "delete_segment" -> { book.deleteSegment(id); null }
             "add_to_segment" -> j.contact(book.addToSegment(id, a.str("segment_id")))
             "remove_from_segment" -> j.contact(book.removeFromSegment(id, a.str("segment_id")))
