@@ -296,6 +296,59 @@ export interface ListQuery {
   cursor?: string | null
 }
 
+/** `list`'s query: a page request, and the rule its contacts must match. */
+export interface ContactQuery extends ListQuery {
+  /** Only the live contacts this rule matches. */
+  rule?: Rule | null
+}
+
+/** How a rule compares a value (text case-insensitively for `eq`, `ne`, `in`, `contains`, `startsWith`). */
+export type RuleOp =
+  | 'eq' | 'ne' | 'in' | 'lt' | 'lte' | 'gt' | 'gte' | 'contains' | 'starts_with' | 'exists' | 'missing'
+/** The profile attributes a rule compares. */
+export type RuleAttribute =
+  | 'first_name' | 'last_name' | 'email' | 'phone' | 'external_id' | 'contact_key' | 'country' | 'region'
+  | 'town' | 'postcode' | 'timezone' | 'language' | 'source' | 'created_at' | 'updated_at'
+/** What a comparison compares with (a list for `in`; none for `exists` and `missing`). */
+export type RuleValue = string | number | bigint | boolean | Date | Array<string | number | bigint | boolean | Date>
+/** How many activity items a rule asks for: one op with a whole number. */
+export type RuleCount = { eq: number } | { gte: number } | { lte: number } | { gt: number } | { lt: number }
+/** An activity rule's period: a name, or explicit bounds. */
+export type RulePeriod = '7d' | '30d' | '90d' | '1y' | 'all' | { since?: Date | string; until?: Date | string }
+/**
+ * A question about a contact (the rule language of docs/node.md and DOMAIN.md), as a
+ * plain object: keys camelCase (`canSend`, `inSegment`, `appId`, `where: { messageId }`),
+ * values as named (`attr: 'first_name'`, `op: 'starts_with'`). A mistake is a
+ * `VALIDATION` error whose `field` is the path inside the rule (`rule.all[1].op`).
+ */
+export type Rule =
+  | { all: Rule[] }
+  | { any: Rule[] }
+  | { not: Rule }
+  | { attr: RuleAttribute; op: RuleOp; value?: RuleValue }
+  | { field: string; op: RuleOp; value?: RuleValue }
+  | { status: 'email' | 'sms'; is: ChannelStatus }
+  | { canSend: Channel; category?: string | null }
+  | { inSegment: string }
+  | { inCategory: string }
+  | { has: 'mobile_push' | 'web_push' | 'telegram'; appId?: string | null }
+  | {
+      activity: 'campaign' | 'event' | 'order'
+      within?: RulePeriod
+      where?: Record<string, unknown>
+      count?: RuleCount
+    }
+
+/** A change to a segment: a new name, and for a dynamic segment a new rule. */
+export interface SegmentUpdate {
+  /** The new name; unchanged when not given. */
+  name?: string | null
+  /** A dynamic segment's new rule; unchanged when not given. */
+  rule?: Rule | null
+}
+/** `updateSegment`'s change: a new name, or a {@link SegmentUpdate}. */
+export type SegmentChange = string | SegmentUpdate
+
 /** A field definition as given. */
 export interface FieldDefinitionInput {
   /** Lowercase letters, digits and `_`. */
@@ -542,12 +595,18 @@ export interface Category {
   segmentId: string
 }
 
-/** A segment: static, or backing a category. */
+/** How a segment's members are decided. */
+export type SegmentKind = 'static' | 'dynamic' | 'category'
+
+/** A segment: static, dynamic (the live contacts its rule matches) or backing a category. */
 export interface Segment {
   id: string
   name: string
+  kind: SegmentKind
   /** Set when the segment backs a category (edit it through the category). */
   categoryKey: string | null
+  /** A dynamic segment's rule (keys camelCase, as given); `null` for the other kinds. */
+  rule: Rule | null
 }
 
 /** A field definition. */
@@ -758,12 +817,13 @@ export declare class ContactBook {
   /** Brings back a soft-deleted contact. */
   restore(id: Id): Contact
   /**
-   * Live contacts in creation order, a page at a time (`limit` 100 by default, at
-   * most 1000; pass the previous page's `nextCursor` as `cursor`).
+   * Live contacts in id order, a page at a time (`limit` 100 by default, at
+   * most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,
+   * only those it matches.
    */
-  list(query?: ListQuery | undefined | null): Page<Contact>
-  /** How many live contacts the book holds. */
-  count(): number
+  list(query?: ContactQuery | undefined | null): Page<Contact>
+  /** How many live contacts the book holds; with `rule`, how many it matches. */
+  count(rule?: Rule | undefined | null): number
   /** Registers (or refreshes) a push device; its token moves off any other contact. */
   addMobilePush(id: Id, device: DeviceInput): Contact
   /** Removes the device holding `token`. */
@@ -841,21 +901,25 @@ export declare class ContactBook {
   addCategory(id: Id, key: Key): Contact
   /** Unsubscribes the contact from the category `key`. */
   removeCategory(id: Id, key: Key): Contact
-  /** Creates a static segment with a unique name. */
-  createSegment(name: Name): Segment
   /**
-   * Renames a static segment (a category's segment is renamed with its category:
-   * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`).
+   * Creates a segment with a unique name: static, or with `rule` dynamic (its
+   * members are the live contacts the rule matches, as of every read).
    */
-  updateSegment(id: Id, name: Name): Segment
+  createSegment(name: Name, rule?: Rule | undefined | null): Segment
+  /**
+   * Renames a segment (`update` a string, or `{ name }`) and replaces a dynamic
+   * segment's rule (`{ rule }`). A category's segment is renamed with its category:
+   * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`.
+   */
+  updateSegment(id: Id, update: SegmentChange): Segment
   /**
    * Deletes a static segment and every membership in it (a category's segment
    * goes with its category: `deleteCategory`).
    */
   deleteSegment(id: Id): void
-  /** Every segment (static and category-backed), in creation order. */
+  /** Every segment (static, dynamic and category-backed), in creation order. */
   segments(): Array<Segment>
-  /** Adds the contact to a static segment. */
+  /** Adds the contact to a static segment (a dynamic one is a `VALIDATION` error). */
   addToSegment(id: Id, segmentId: SegmentId): Contact
   /** Removes the contact from a static segment. */
   removeFromSegment(id: Id, segmentId: SegmentId): Contact
@@ -963,12 +1027,13 @@ export declare class ContactBookPromises {
   /** Brings back a soft-deleted contact. */
   restore(id: Id): Promise<Contact>
   /**
-   * Live contacts in creation order, a page at a time (`limit` 100 by default, at
-   * most 1000; pass the previous page's `nextCursor` as `cursor`).
+   * Live contacts in id order, a page at a time (`limit` 100 by default, at
+   * most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,
+   * only those it matches.
    */
-  list(query?: ListQuery | undefined | null): Promise<Page<Contact>>
-  /** How many live contacts the book holds. */
-  count(): Promise<number>
+  list(query?: ContactQuery | undefined | null): Promise<Page<Contact>>
+  /** How many live contacts the book holds; with `rule`, how many it matches. */
+  count(rule?: Rule | undefined | null): Promise<number>
   /** Registers (or refreshes) a push device; its token moves off any other contact. */
   addMobilePush(id: Id, device: DeviceInput): Promise<Contact>
   /** Removes the device holding `token`. */
@@ -1046,21 +1111,25 @@ export declare class ContactBookPromises {
   addCategory(id: Id, key: Key): Promise<Contact>
   /** Unsubscribes the contact from the category `key`. */
   removeCategory(id: Id, key: Key): Promise<Contact>
-  /** Creates a static segment with a unique name. */
-  createSegment(name: Name): Promise<Segment>
   /**
-   * Renames a static segment (a category's segment is renamed with its category:
-   * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`).
+   * Creates a segment with a unique name: static, or with `rule` dynamic (its
+   * members are the live contacts the rule matches, as of every read).
    */
-  updateSegment(id: Id, name: Name): Promise<Segment>
+  createSegment(name: Name, rule?: Rule | undefined | null): Promise<Segment>
+  /**
+   * Renames a segment (`update` a string, or `{ name }`) and replaces a dynamic
+   * segment's rule (`{ rule }`). A category's segment is renamed with its category:
+   * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`.
+   */
+  updateSegment(id: Id, update: SegmentChange): Promise<Segment>
   /**
    * Deletes a static segment and every membership in it (a category's segment
    * goes with its category: `deleteCategory`).
    */
   deleteSegment(id: Id): Promise<void>
-  /** Every segment (static and category-backed), in creation order. */
+  /** Every segment (static, dynamic and category-backed), in creation order. */
   segments(): Promise<Array<Segment>>
-  /** Adds the contact to a static segment. */
+  /** Adds the contact to a static segment (a dynamic one is a `VALIDATION` error). */
   addToSegment(id: Id, segmentId: SegmentId): Promise<Contact>
   /** Removes the contact from a static segment. */
   removeFromSegment(id: Id, segmentId: SegmentId): Promise<Contact>

@@ -296,6 +296,59 @@ export interface ListQuery {
   cursor?: string | null
 }
 
+/** `list`'s query: a page request, and the rule its contacts must match. */
+export interface ContactQuery extends ListQuery {
+  /** Only the live contacts this rule matches. */
+  rule?: Rule | null
+}
+
+/** How a rule compares a value (text case-insensitively for `eq`, `ne`, `in`, `contains`, `startsWith`). */
+export type RuleOp =
+  | 'eq' | 'ne' | 'in' | 'lt' | 'lte' | 'gt' | 'gte' | 'contains' | 'starts_with' | 'exists' | 'missing'
+/** The profile attributes a rule compares. */
+export type RuleAttribute =
+  | 'first_name' | 'last_name' | 'email' | 'phone' | 'external_id' | 'contact_key' | 'country' | 'region'
+  | 'town' | 'postcode' | 'timezone' | 'language' | 'source' | 'created_at' | 'updated_at'
+/** What a comparison compares with (a list for `in`; none for `exists` and `missing`). */
+export type RuleValue = string | number | bigint | boolean | Date | Array<string | number | bigint | boolean | Date>
+/** How many activity items a rule asks for: one op with a whole number. */
+export type RuleCount = { eq: number } | { gte: number } | { lte: number } | { gt: number } | { lt: number }
+/** An activity rule's period: a name, or explicit bounds. */
+export type RulePeriod = '7d' | '30d' | '90d' | '1y' | 'all' | { since?: Date | string; until?: Date | string }
+/**
+ * A question about a contact (the rule language of docs/node.md and DOMAIN.md), as a
+ * plain object: keys camelCase (`canSend`, `inSegment`, `appId`, `where: { messageId }`),
+ * values as named (`attr: 'first_name'`, `op: 'starts_with'`). A mistake is a
+ * `VALIDATION` error whose `field` is the path inside the rule (`rule.all[1].op`).
+ */
+export type Rule =
+  | { all: Rule[] }
+  | { any: Rule[] }
+  | { not: Rule }
+  | { attr: RuleAttribute; op: RuleOp; value?: RuleValue }
+  | { field: string; op: RuleOp; value?: RuleValue }
+  | { status: 'email' | 'sms'; is: ChannelStatus }
+  | { canSend: Channel; category?: string | null }
+  | { inSegment: string }
+  | { inCategory: string }
+  | { has: 'mobile_push' | 'web_push' | 'telegram'; appId?: string | null }
+  | {
+      activity: 'campaign' | 'event' | 'order'
+      within?: RulePeriod
+      where?: Record<string, unknown>
+      count?: RuleCount
+    }
+
+/** A change to a segment: a new name, and for a dynamic segment a new rule. */
+export interface SegmentUpdate {
+  /** The new name; unchanged when not given. */
+  name?: string | null
+  /** A dynamic segment's new rule; unchanged when not given. */
+  rule?: Rule | null
+}
+/** `updateSegment`'s change: a new name, or a {@link SegmentUpdate}. */
+export type SegmentChange = string | SegmentUpdate
+
 /** A field definition as given. */
 export interface FieldDefinitionInput {
   /** Lowercase letters, digits and `_`. */
@@ -542,12 +595,18 @@ export interface Category {
   segmentId: string
 }
 
-/** A segment: static, or backing a category. */
+/** How a segment's members are decided. */
+export type SegmentKind = 'static' | 'dynamic' | 'category'
+
+/** A segment: static, dynamic (the live contacts its rule matches) or backing a category. */
 export interface Segment {
   id: string
   name: string
+  kind: SegmentKind
   /** Set when the segment backs a category (edit it through the category). */
   categoryKey: string | null
+  /** A dynamic segment's rule (keys camelCase, as given); `null` for the other kinds. */
+  rule: Rule | null
 }
 
 /** A field definition. */

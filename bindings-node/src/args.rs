@@ -119,7 +119,7 @@ objects! {
     EventInput(core::EventInput) as ReadAs::Attributes("input");
     /// `input` of `recordOrder`.
     OrderInput(core::OrderInput) as ReadAs::Attributes("input");
-    /// `query` of `list` and `segmentMembers`.
+    /// `query` of `segmentMembers`.
     ListQuery(core::ListQuery) as ReadAs::Attributes("query");
     /// `query` of `activity`.
     ActivityQuery(core::ActivityQuery) as ReadAs::Attributes("query");
@@ -176,6 +176,28 @@ arguments! {
     Channel(core::Channel) = |_env, value| Ok(text(value, "channel")?.parse()?);
     /// `options` of `importContacts`.
     ImportOptions(options::Import) = |_env, value| options::Import::read(value);
+    /// `rule` of `count` and `createSegment`: a plain object of the rule language.
+    Rule(core::Rule) = |env, value| read::rule(env, value);
+    /// `query` of `list`: `{ limit, cursor, rule }`.
+    ContactQuery(options::ContactQuery) = |env, value| {
+        let raw: options::RawContactQuery = read::value(env, value, ReadAs::Attributes("query"))?;
+        Ok(options::ContactQuery {
+            query: core::ListQuery { limit: raw.limit, cursor: raw.cursor },
+            rule: raw.rule.as_ref().map(read::rule_of).transpose()?,
+        })
+    };
+    /// `update` of `updateSegment`: a new name (a string), or `{ name, rule }`.
+    SegmentChange(core::SegmentUpdate) = |env, value| {
+        if value.get_type()? == ValueType::String {
+            return Ok(core::SegmentUpdate { name: Some(text(value, "name")?), rule: None });
+        }
+        let raw: options::RawSegmentUpdate =
+            read::value(env, value, ReadAs::Attributes("update"))?;
+        Ok(core::SegmentUpdate {
+            name: raw.name,
+            rule: raw.rule.as_ref().map(read::rule_of).transpose()?,
+        })
+    };
 }
 
 /// An argument of a `book.promises` method: read as `T` is, on the JavaScript thread
@@ -226,7 +248,8 @@ pub mod later {
         ContactInput, ContactPatch, DeviceInput, WebPushInput, Telegram,
         FieldDefinitionInput, FieldUpdate, CampaignInput, EventInput, OrderInput,
         ListQuery, ActivityQuery, Ids, SuppressionKind, Date, BookOptions, OpenOptions,
-        UpsertOptions, FieldInputValue, ContactInputs, Channel, ImportOptions,
+        UpsertOptions, FieldInputValue, ContactInputs, Channel, ImportOptions, Rule,
+        ContactQuery, SegmentChange,
     }
 }
 
@@ -346,6 +369,31 @@ pub mod options {
             }
             Ok(read)
         }
+    }
+
+    /// `list`'s query: a page, and the rule contacts must match.
+    #[derive(Debug, Default)]
+    pub struct ContactQuery {
+        pub query: core::ListQuery,
+        pub rule: Option<core::Rule>,
+    }
+
+    /// `list`'s query as read, its rule still JSON (read by `Rule::from_value`, which
+    /// names the path of a mistake).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct RawContactQuery {
+        pub limit: Option<u32>,
+        pub cursor: Option<String>,
+        pub rule: Option<serde_json::Value>,
+    }
+
+    /// `updateSegment`'s `{ name, rule }` as read, its rule still JSON.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct RawSegmentUpdate {
+        pub name: Option<String>,
+        pub rule: Option<serde_json::Value>,
     }
 
     /// `upsert`'s options.

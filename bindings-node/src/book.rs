@@ -18,11 +18,11 @@
 
 use crate::args::{
     later, ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, Channel, ChannelAddress,
-    ConnectOptions, ContactInput, ContactInputs, ContactKey, ContactPatch, Date, DeviceInput,
-    Email, Endpoint, EventInput, ExternalId, FieldDefinitionInput, FieldInputValue, FieldUpdate,
-    Id, Ids, ImportOptions, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path, Phone,
-    Reason, SegmentId, SuppressionKind, Telegram, Title, Token, UpsertOptions, Url, WebPushInput,
-    Who,
+    ConnectOptions, ContactInput, ContactInputs, ContactKey, ContactPatch, ContactQuery, Date,
+    DeviceInput, Email, Endpoint, EventInput, ExternalId, FieldDefinitionInput, FieldInputValue,
+    FieldUpdate, Id, Ids, ImportOptions, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path,
+    Phone, Reason, Rule, SegmentChange, SegmentId, SuppressionKind, Telegram, Title, Token,
+    UpsertOptions, Url, WebPushInput, Who,
 };
 use crate::errors::{caught, closed, guard, Failure, Result};
 use crate::import::ImportTask;
@@ -499,15 +499,23 @@ operations! {
     #[doc = " Brings back a soft-deleted contact."]
     fn restore(id: Id) -> Contact = |book| Ok(Contact(book.restore(&id.0)?));
 
-    #[doc = " Live contacts in creation order, a page at a time (`limit` 100 by default, at"]
-    #[doc = " most 1000; pass the previous page's `nextCursor` as `cursor`)."]
-    fn list(query: Option<ListQuery>) -> Page<Contact> = |book| {
+    #[doc = " Live contacts in id order, a page at a time (`limit` 100 by default, at"]
+    #[doc = " most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,"]
+    #[doc = " only those it matches."]
+    fn list(query: Option<ContactQuery>) -> Page<Contact> = |book| {
         let query = query.map(|q| q.0).unwrap_or_default();
-        Ok(Page::of(book.list(&query)?, Contact))
+        let page = match &query.rule {
+            Some(rule) => book.list_where(rule, &query.query)?,
+            None => book.list(&query.query)?,
+        };
+        Ok(Page::of(page, Contact))
     };
 
-    #[doc = " How many live contacts the book holds."]
-    fn count() -> f64 = |book| Ok(book.count()? as f64);
+    #[doc = " How many live contacts the book holds; with `rule`, how many it matches."]
+    fn count(rule: Option<Rule>) -> f64 = |book| Ok(match rule {
+        Some(rule) => book.count_where(&rule.0)?,
+        None => book.count()?,
+    } as f64);
 
     // -- channels -----------------------------------------------------------
 
@@ -650,22 +658,27 @@ operations! {
     fn remove_category(id: Id, key: Key) -> Contact = |book|
         Ok(Contact(book.remove_category(&id.0, &key.0)?));
 
-    #[doc = " Creates a static segment with a unique name."]
-    fn create_segment(name: Name) -> Segment = |book| Ok(Segment(book.create_segment(&name.0)?));
+    #[doc = " Creates a segment with a unique name: static, or with `rule` dynamic (its"]
+    #[doc = " members are the live contacts the rule matches, as of every read)."]
+    fn create_segment(name: Name, rule: Option<Rule>) -> Segment = |book| Ok(Segment(match rule {
+        Some(rule) => book.create_dynamic_segment(&name.0, &rule.0)?,
+        None => book.create_segment(&name.0)?,
+    }));
 
-    #[doc = " Renames a static segment (a category's segment is renamed with its category:"]
-    #[doc = " `updateCategory`; renaming it here is a `VALIDATION` error on `segment`)."]
-    fn update_segment(id: Id, name: Name) -> Segment = |book|
-        Ok(Segment(book.update_segment(&id.0, core::SegmentUpdate { name: Some(name.0), rule: None })?));
+    #[doc = " Renames a segment (`update` a string, or `{ name }`) and replaces a dynamic"]
+    #[doc = " segment's rule (`{ rule }`). A category's segment is renamed with its category:"]
+    #[doc = " `updateCategory`; renaming it here is a `VALIDATION` error on `segment`."]
+    fn update_segment(id: Id, update: SegmentChange) -> Segment = |book|
+        Ok(Segment(book.update_segment(&id.0, update.0)?));
 
     #[doc = " Deletes a static segment and every membership in it (a category's segment"]
     #[doc = " goes with its category: `deleteCategory`)."]
     fn delete_segment(id: Id) -> () = |book| Ok(book.delete_segment(&id.0)?);
 
-    #[doc = " Every segment (static and category-backed), in creation order."]
+    #[doc = " Every segment (static, dynamic and category-backed), in creation order."]
     fn segments() -> Vec<Segment> = |book| Ok(each(book.segments()?, Segment));
 
-    #[doc = " Adds the contact to a static segment."]
+    #[doc = " Adds the contact to a static segment (a dynamic one is a `VALIDATION` error)."]
     fn add_to_segment(id: Id, segment_id: SegmentId) -> Contact = |book|
         Ok(Contact(book.add_to_segment(&id.0, &segment_id.0)?));
 

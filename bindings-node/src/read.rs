@@ -56,6 +56,19 @@ pub fn value<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, read_as: ReadAs
     from_json(&json, read_as).map_err(|error| Failure::Core(beyond_2_53(error)))
 }
 
+/// A rule (`rule` of `list`, `count`, `createSegment`, `updateSegment`): a plain
+/// object read by the same bounded walk (errors name `rule` and the path inside, keys
+/// camelCase), then core's `Rule::from_value`, which names the path of a mistake.
+pub fn rule(env: &Env, value: Unknown<'_>) -> Result<contactkit::Rule> {
+    let json: Value = self::value(env, value, ReadAs::Value("rule"))?;
+    rule_of(&json)
+}
+
+/// The rule a JSON value read by this module holds (inside an options object).
+pub fn rule_of(json: &Value) -> Result<contactkit::Rule> {
+    Ok(contactkit::Rule::from_value(json)?)
+}
+
 /// A string argument named `field` (snake_case, as error fields are kept until they
 /// are thrown); anything but a string is a `VALIDATION` error naming it.
 pub fn text(value: Unknown<'_>, field: &str) -> Result<String> {

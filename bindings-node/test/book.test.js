@@ -360,7 +360,7 @@ describe('categories and segments', () => {
   test('static segments and their members, paged', () => {
     const book = fresh()
     const vip = book.createSegment('VIP')
-    assert.deepEqual(vip, { id: vip.id, name: 'VIP', categoryKey: null })
+    assert.deepEqual(vip, { id: vip.id, name: 'VIP', kind: 'static', categoryKey: null, rule: null })
     const ids = []
     for (let i = 0; i < 3; i++) {
       book.setClock(later(i))

@@ -210,7 +210,7 @@ describe('renames and deletes of the catalogue', () => {
     const vip = book.createSegment('VIP')
     book.createSegment('Staff')
     const news = book.defineCategory('News')
-    assert.deepEqual(book.updateSegment(vip.id, 'V.I.P.'), { id: vip.id, name: 'V.I.P.', categoryKey: null })
+    assert.deepEqual(book.updateSegment(vip.id, 'V.I.P.'), { id: vip.id, name: 'V.I.P.', kind: 'static', categoryKey: null, rule: null })
     const before = snapshot(book)
     throwsCode(() => book.updateSegment(vip.id, 'staff'), 'CONFLICT', 'name')
     throwsCode(() => book.updateSegment(news.segmentId, 'x'), 'VALIDATION', 'segment')

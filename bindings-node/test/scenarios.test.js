@@ -170,8 +170,12 @@ const OPS = {
   find_by_web_push_endpoint: [['endpoint'], (b, a) => b.findByWebPushEndpoint(a.endpoint)],
   delete: [['id'], (b, a) => b.delete(a.id)],
   restore: [['id'], (b, a) => b.restore(a.id)],
-  list: [['query'], (b, a) => b.list(input(optional(a.query)))],
-  count: [[], (b) => b.count()],
+  // The Rust API's `list_where(rule, query)` is `list({ ...query, rule })`.
+  list: [
+    ['query', 'rule'],
+    (b, a) => b.list(a.rule === undefined ? input(optional(a.query)) : { ...input(a.query || {}), rule: input(a.rule) }),
+  ],
+  count: [['rule'], (b, a) => b.count(input(optional(a.rule)))],
   import_contacts: [
     ['rows', 'dedupe_on'],
     async (b, a) => {
@@ -210,9 +214,12 @@ const OPS = {
   delete_category: [['key'], (b, a) => b.deleteCategory(a.key)],
   add_category: [['id', 'key'], (b, a) => b.addCategory(a.id, a.key)],
   remove_category: [['id', 'key'], (b, a) => b.removeCategory(a.id, a.key)],
-  create_segment: [['name'], (b, a) => b.createSegment(a.name)],
+  create_segment: [['name', 'rule'], (b, a) => b.createSegment(a.name, input(optional(a.rule)))],
   segments: [[], (b) => b.segments()],
-  update_segment: [['id', 'name'], (b, a) => b.updateSegment(a.id, a.name)],
+  update_segment: [
+    ['id', 'name', 'rule'],
+    (b, a) => b.updateSegment(a.id, a.rule === undefined ? a.name : { name: a.name, rule: input(a.rule) }),
+  ],
   delete_segment: [['id'], (b, a) => b.deleteSegment(a.id)],
   add_to_segment: [['id', 'segment_id'], (b, a) => b.addToSegment(a.id, a.segment_id)],
   remove_from_segment: [['id', 'segment_id'], (b, a) => b.removeFromSegment(a.id, a.segment_id)],
