@@ -302,7 +302,7 @@ export interface ContactQuery extends ListQuery {
   rule?: Rule | null
 }
 
-/** How a rule compares a value (text case-insensitively for `eq`, `ne`, `in`, `contains`, `startsWith`). */
+/** How a rule compares a value (text case-insensitively for `eq`, `ne`, `in`, `contains`, `starts_with`). */
 export type RuleOp =
   | 'eq' | 'ne' | 'in' | 'lt' | 'lte' | 'gt' | 'gte' | 'contains' | 'starts_with' | 'exists' | 'missing'
 /** The profile attributes a rule compares. */
@@ -317,8 +317,9 @@ export type RuleCount = { eq: number } | { gte: number } | { lte: number } | { g
 export type RulePeriod = '7d' | '30d' | '90d' | '1y' | 'all' | { since?: Date | string; until?: Date | string }
 /**
  * A question about a contact (the rule language of docs/node.md and DOMAIN.md), as a
- * plain object: keys camelCase (`canSend`, `inSegment`, `appId`, `where: { messageId }`),
- * values as named (`attr: 'first_name'`, `op: 'starts_with'`). A mistake is a
+ * plain object written as in every other language: keys and values snake_case as the
+ * language names them (`can_send`, `in_segment`, `app_id`, `where: { message_id }`,
+ * `attr: 'first_name'`, `op: 'starts_with'`). A mistake is a
  * `VALIDATION` error whose `field` is the path inside the rule (`rule.all[1].op`).
  */
 export type Rule =
@@ -328,10 +329,10 @@ export type Rule =
   | { attr: RuleAttribute; op: RuleOp; value?: RuleValue }
   | { field: string; op: RuleOp; value?: RuleValue }
   | { status: 'email' | 'sms'; is: ChannelStatus }
-  | { canSend: Channel; category?: string | null }
-  | { inSegment: string }
-  | { inCategory: string }
-  | { has: 'mobile_push' | 'web_push' | 'telegram'; appId?: string | null }
+  | { can_send: Channel; category?: string | null }
+  | { in_segment: string }
+  | { in_category: string }
+  | { has: 'mobile_push' | 'web_push' | 'telegram'; app_id?: string | null }
   | {
       activity: 'campaign' | 'event' | 'order'
       within?: RulePeriod

@@ -1,14 +1,15 @@
 //! The naming rules between JavaScript and the core, in one place.
 //!
 //! The core's types serialise with snake_case keys (`first_name`, `mobile_push`);
-//! JavaScript sees camelCase (`firstName`, `mobilePush`). Three kinds of key are data,
+//! JavaScript sees camelCase (`firstName`, `mobilePush`). Four kinds of key are data,
 //! not vocabulary, and cross unchanged at every depth below them: additional field
-//! keys (`fields`), event parameters (`params`) and currencies of order revenue
-//! (`revenue`). Error fields (`mobile_push[1].token`, `fields.birth_date`) follow the
+//! keys (`fields`), event parameters (`params`), currencies of order revenue
+//! (`revenue`) and rules (`rule`: the rule language is one JSON value, written the
+//! same in every language, `{can_send: 'email'}`, `{attr: 'first_name', op: 'starts_with'}`). Error fields (`mobile_push[1].token`, `fields.birth_date`) follow the
 //! same rules, so `err.field` names the key the caller wrote.
 
 /// Keys whose values are maps keyed by data: everything below them is kept verbatim.
-const DATA_MAPS: [&str; 3] = ["fields", "params", "revenue"];
+const DATA_MAPS: [&str; 4] = ["fields", "params", "revenue", "rule"];
 
 /// True when the values below the snake_case `key` are keyed by data.
 pub fn is_data_map(key: &str) -> bool {

@@ -57,10 +57,12 @@ pub fn value<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, read_as: ReadAs
 }
 
 /// A rule (`rule` of `list`, `count`, `createSegment`, `updateSegment`): a plain
-/// object read by the same bounded walk (errors name `rule` and the path inside, keys
-/// camelCase), then core's `Rule::from_value`, which names the path of a mistake.
+/// object read by the same bounded walk, its keys kept as written (the rule language
+/// is the same JSON in every language), then core's `Rule::from_value`, which names
+/// the path of a mistake (`rule.all[1].op`).
 pub fn rule(env: &Env, value: Unknown<'_>) -> Result<contactkit::Rule> {
-    let json: Value = self::value(env, value, ReadAs::Value("rule"))?;
+    let mut reader = Reader::new(env, "rule", "rule");
+    let json = reader.read(value, Keys::DataMap)?.unwrap_or(Value::Null);
     rule_of(&json)
 }
 

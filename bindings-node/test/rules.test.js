@@ -53,18 +53,18 @@ describe('list and count with a rule', () => {
     assert.deepEqual(listed(book, { field: 'tier', op: 'missing' }), ['Dan'])
   })
 
-  test('status and canSend', () => {
+  test('status and can_send', () => {
     const { book } = people()
     assert.deepEqual(listed(book, { status: 'email', is: 'unsubscribed' }), ['Bob'])
     assert.deepEqual(listed(book, { status: 'email', is: 'active' }), ['Ann'])
-    assert.deepEqual(listed(book, { canSend: 'email' }), ['Ann'])
-    assert.deepEqual(listed(book, { canSend: 'sms' }), ['Dan'])
+    assert.deepEqual(listed(book, { can_send: 'email' }), ['Ann'])
+    assert.deepEqual(listed(book, { can_send: 'sms' }), ['Dan'])
   })
 
   test('combinations', () => {
     const { book } = people()
     assert.deepEqual(listed(book, { all: [UA, GOLD] }), ['Ann'])
-    assert.deepEqual(listed(book, { any: [GOLD, { canSend: 'sms' }] }), ['Ann', 'Cat', 'Dan'])
+    assert.deepEqual(listed(book, { any: [GOLD, { can_send: 'sms' }] }), ['Ann', 'Cat', 'Dan'])
     assert.deepEqual(listed(book, { not: UA }), ['Cat'])
     assert.deepEqual(listed(book, { all: [] }), ['Ann', 'Bob', 'Cat', 'Dan'])
     assert.deepEqual(listed(book, { any: [] }), [])
@@ -82,7 +82,7 @@ describe('list and count with a rule', () => {
     assert.deepEqual(listed(book, { ...viewed, within: '30d' }), ['Ann', 'Bob'])
     assert.deepEqual(listed(book, { ...viewed, count: { gte: 2 } }), ['Bob'])
     assert.deepEqual(listed(book, { activity: 'event', count: { eq: 0 } }), ['Cat', 'Dan'])
-    assert.deepEqual(listed(book, { activity: 'event', where: { keyValue: 'shoes' } }), ['Ann'])
+    assert.deepEqual(listed(book, { activity: 'event', where: { key_value: 'shoes' } }), ['Ann'])
     assert.deepEqual(listed(book, { ...viewed, within: { since: later(-1), until: later(1) } }), ['Ann'])
   })
 
@@ -104,7 +104,7 @@ describe('list and count with a rule', () => {
 describe('dynamic segments', () => {
   test('members, profiles and list agree', () => {
     const { book, ids } = people()
-    const rule = { all: [UA, { canSend: 'email' }] }
+    const rule = { all: [UA, { can_send: 'email' }] }
     const segment = book.createSegment('Reachable in UA', rule)
     assert.deepEqual(segment, { id: segment.id, name: 'Reachable in UA', kind: 'dynamic', categoryKey: null, rule })
     const vip = book.createSegment('VIP')
@@ -130,19 +130,19 @@ describe('dynamic segments', () => {
     for (const contact of book.list({ limit: 1000 }).items) {
       assert.equal(contact.segments.includes(segment.id), contact.firstName === 'Ann')
     }
-    assert.deepEqual(listed(book, { inSegment: segment.id }), ['Ann'])
+    assert.deepEqual(listed(book, { in_segment: segment.id }), ['Ann'])
     const kinds = Object.fromEntries(book.segments().map((s) => [s.name, s.kind]))
     assert.deepEqual(kinds, { 'Gold in UA': 'dynamic', VIP: 'static', 'Also static': 'static' })
   })
 
-  test('the rule reads back with camelCase keys', () => {
+  test('the rule reads back as written, keys and all (the same JSON in every language)', () => {
     const book = ContactBook.inMemory()
-    const rule = { any: [{ canSend: 'email', category: null }, { has: 'mobile_push', appId: 'shop' }, { activity: 'campaign', where: { messageId: 'm1' } }] }
+    const rule = { any: [{ can_send: 'email', category: null }, { has: 'mobile_push', app_id: 'shop' }, { activity: 'campaign', where: { message_id: 'm1' } }] }
     const segment = book.createSegment('Reach', rule)
     const back = book.segments()[0].rule
-    assert.equal(back.any[0].canSend, 'email')
-    assert.equal(back.any[1].appId, 'shop')
-    assert.equal(back.any[2].where.messageId, 'm1')
+    assert.equal(back.any[0].can_send, 'email')
+    assert.equal(back.any[1].app_id, 'shop')
+    assert.equal(back.any[2].where.message_id, 'm1')
     // What reads back is a rule that reads again.
     assert.equal(book.count(back), book.count(segment.rule))
     assert.deepEqual(book.createSegment('Again', back).rule, back)
@@ -164,8 +164,8 @@ describe('dynamic segments', () => {
   test('a segment cannot refer to itself', () => {
     const book = ContactBook.inMemory()
     const first = book.createSegment('First', UA)
-    const second = book.createSegment('Second', { inSegment: first.id })
-    const error = throwsCode(() => book.updateSegment(first.id, { rule: { any: [UA, { inSegment: second.id }] } }), 'VALIDATION')
+    const second = book.createSegment('Second', { in_segment: first.id })
+    const error = throwsCode(() => book.updateSegment(first.id, { rule: { any: [UA, { in_segment: second.id }] } }), 'VALIDATION')
     assert.match(error.field, /^rule/)
     assert.deepEqual(book.segments()[0].rule, UA)
   })
@@ -177,13 +177,13 @@ describe('errors name the path inside the rule', () => {
     [{ attr: 'nickname', op: 'eq', value: 'x' }, 'rule.attr'],
     [{ field: 'no_such', op: 'eq', value: 'x' }, 'rule.field'],
     [{ any: [{ not: { status: 'email', is: 'happy' } }] }, 'rule.any[0].not.is'],
-    [{ inSegment: UNKNOWN_ID }, 'rule.inSegment'],
+    [{ in_segment: UNKNOWN_ID }, 'rule.in_segment'],
     [{ field: 'score', op: 'gt', value: 'lots' }, 'rule.value'],
     [{ all: [UA], any: [UA] }, 'rule'],
     [[UA], 'rule'],
     ['{"attr": "email", "op": "exists"}', 'rule'],
-    // A snake_case key is a typo of the camelCase one, named as JavaScript writes it.
-    [{ can_send: 'email' }, 'rule.canSend'],
+    // Rule keys are the language's own: the camelCase spelling is not one of them.
+    [{ canSend: 'email' }, 'rule'],
   ]
   for (const [rule, field] of cases) {
     test(`${JSON.stringify(rule)} → ${field}`, async () => {

@@ -16,7 +16,7 @@ const { ContactBook } = require('contactkit')
 const { serverUrl, freshSchema } = require('./support/server')
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'tests', 'scenarios')
-const DATA_MAPS = new Set(['fields', 'params', 'revenue'])
+const DATA_MAPS = new Set(['fields', 'params', 'revenue', 'rule'])
 const INSTANT_INPUTS = new Set(['at', 'since', 'until'])
 
 const camel = (key) => key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
@@ -51,6 +51,9 @@ function snakePath(field) {
     })
     .join('.')
 }
+
+/** A rule as a JavaScript caller writes it: the rule language's own JSON, keys as they are. */
+const rule = (value) => (value === undefined || value === null ? value : toJs(value, true))
 
 /** A scenario input as a JavaScript caller writes it. */
 function toJs(value, verbatim = false, key = null) {
@@ -173,9 +176,9 @@ const OPS = {
   // The Rust API's `list_where(rule, query)` is `list({ ...query, rule })`.
   list: [
     ['query', 'rule'],
-    (b, a) => b.list(a.rule === undefined ? input(optional(a.query)) : { ...input(a.query || {}), rule: input(a.rule) }),
+    (b, a) => b.list(a.rule === undefined ? input(optional(a.query)) : { ...input(a.query || {}), rule: rule(a.rule) }),
   ],
-  count: [['rule'], (b, a) => b.count(input(optional(a.rule)))],
+  count: [['rule'], (b, a) => b.count(rule(optional(a.rule)))],
   import_contacts: [
     ['rows', 'dedupe_on'],
     async (b, a) => {
@@ -214,11 +217,11 @@ const OPS = {
   delete_category: [['key'], (b, a) => b.deleteCategory(a.key)],
   add_category: [['id', 'key'], (b, a) => b.addCategory(a.id, a.key)],
   remove_category: [['id', 'key'], (b, a) => b.removeCategory(a.id, a.key)],
-  create_segment: [['name', 'rule'], (b, a) => b.createSegment(a.name, input(optional(a.rule)))],
+  create_segment: [['name', 'rule'], (b, a) => b.createSegment(a.name, rule(optional(a.rule)))],
   segments: [[], (b) => b.segments()],
   update_segment: [
     ['id', 'name', 'rule'],
-    (b, a) => b.updateSegment(a.id, a.rule === undefined ? a.name : { name: a.name, rule: input(a.rule) }),
+    (b, a) => b.updateSegment(a.id, a.rule === undefined ? a.name : { name: a.name, rule: rule(a.rule) }),
   ],
   delete_segment: [['id'], (b, a) => b.deleteSegment(a.id)],
   add_to_segment: [['id', 'segment_id'], (b, a) => b.addToSegment(a.id, a.segment_id)],

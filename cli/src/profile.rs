@@ -19,8 +19,9 @@ use chrono::{DateTime, Utc};
 use contactkit::{
     Activity, ActivityCategory, ActivityDetail, ActivityQuery, Address, CampaignInput, Channel,
     ChannelStatus, Contact, ContactBook, ContactInput, DeviceInput, EventInput, FieldDefinition,
-    FieldInput, Location, LocationInput, MobilePushDevice, OrderInput, Patch, Period, Source,
-    SuppressionKind, SuppressionRecord, Telegram, WebPushInput, WebPushSubscription,
+    FieldInput, Location, LocationInput, MobilePushDevice, OrderInput, Patch, Period, Segment,
+    SegmentKind, Source, SuppressionKind, SuppressionRecord, Telegram, WebPushInput,
+    WebPushSubscription,
 };
 use serde::de::IgnoredAny;
 use serde::Deserialize;
@@ -44,7 +45,8 @@ pub fn is_profile(object: &Map<String, Value>) -> bool {
     PROFILE_KEYS.iter().any(|k| object.contains_key(*k))
 }
 
-/// The catalogue as JSON lines: field definitions, categories, static segments.
+/// The catalogue as JSON lines: field definitions, categories, static segments, then
+/// dynamic segments with their rules.
 pub fn catalog_lines(catalog: &Catalog) -> Vec<Value> {
     let mut lines = Vec::new();
     for definition in catalog.fields.values() {
@@ -53,15 +55,19 @@ pub fn catalog_lines(catalog: &Catalog) -> Vec<Value> {
     for category in catalog.categories.values() {
         lines.push(json!({ "category": { "key": category.key, "title": category.title } }));
     }
-    let mut names: Vec<&str> = catalog
+    // Static segments first: a dynamic segment's rule may name one (by id, which the
+    // importing book does not share: such a rule is refused there, naming the segment).
+    let mut segments: Vec<&Segment> = catalog
         .segments
         .values()
-        .filter(|s| s.category_key.is_none())
-        .map(|s| s.name.as_str())
+        .filter(|s| s.kind != SegmentKind::Category)
         .collect();
-    names.sort();
-    for name in names {
-        lines.push(json!({ "segment": { "name": name } }));
+    segments.sort_by_key(|s| (s.kind == SegmentKind::Dynamic, s.name.as_str()));
+    for segment in segments {
+        lines.push(match &segment.rule {
+            Some(rule) => json!({ "segment": { "name": segment.name, "rule": rule } }),
+            None => json!({ "segment": { "name": segment.name } }),
+        });
     }
     lines
 }
@@ -116,12 +122,15 @@ pub struct CategoryLine {
     pub title: String,
 }
 
-/// A static segment as exported.
+/// A static or dynamic segment as exported.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SegmentLine {
     /// Its unique name.
     pub name: String,
+    /// A dynamic segment's rule.
+    #[serde(default)]
+    pub rule: Option<Value>,
 }
 
 /// True when a JSON object is a catalogue line.
@@ -173,7 +182,13 @@ pub fn apply_catalog(
             {
                 return Ok(Some(found));
             }
-            book.create_segment(&segment.name).map(Some)
+            match &segment.rule {
+                Some(rule) => {
+                    let rule = contactkit::Rule::from_value(rule)?;
+                    book.create_dynamic_segment(&segment.name, &rule).map(Some)
+                }
+                None => book.create_segment(&segment.name).map(Some),
+            }
         }
     }
 }

@@ -13,7 +13,7 @@
 use chrono::{DateTime, Utc};
 use contactkit::{
     Activity, ActivityDetail, Category, ChannelStatus, Color, Contact, FieldDefinition, Segment,
-    SuppressionKind, SuppressionRecord,
+    SegmentKind, SuppressionKind, SuppressionRecord,
 };
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -141,7 +141,7 @@ impl Catalog {
             .segments
             .iter()
             .filter_map(|id| self.segments.get(id))
-            .filter(|s| s.category_key.is_none())
+            .filter(|s| s.kind == SegmentKind::Static)
             .map(|s| s.name.clone())
             .collect();
         names.sort();

@@ -97,3 +97,36 @@ fn export_without_activity_still_round_trips_the_profiles() {
     };
     assert_eq!(strip(&exported), strip(&again));
 }
+
+#[test]
+fn a_dynamic_segment_round_trips_with_its_rule_and_its_members_stay_computed() {
+    let source = Book::new();
+    let file = source.file(
+        "in.jsonl",
+        concat!(
+            r#"{"segment": {"name": "VIP"}}"#,
+            "\n",
+            r#"{"segment": {"name": "Ukraine", "rule": {"attr": "country", "op": "eq", "value": "UA"}}}"#,
+            "\n",
+            r#"{"email": "olena@example.com", "address": {"country": "UA"}, "segments": ["VIP"]}"#,
+            "\n",
+            r#"{"email": "ania@example.com", "address": {"country": "PL"}}"#,
+            "\n",
+        ),
+    );
+    source.run(&["import", file.to_str().unwrap()]).expect(0);
+    let export = source.run(&["export"]).expect(0).stdout;
+    let lines: Vec<serde_json::Value> = export
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let dynamic = serde_json::json!({"segment": {"name": "Ukraine", "rule": {"attr": "country", "op": "eq", "value": "UA"}}});
+    assert!(lines.contains(&dynamic), "{export}");
+    // A profile names its static segments only: the dynamic one is the rule's to decide.
+    let olena = lines
+        .iter()
+        .find(|l| l["email"] == "olena@example.com")
+        .unwrap();
+    assert_eq!(olena["segments"], serde_json::json!(["VIP"]));
+    assert_round_trip(&source, 2);
+}
