@@ -15,14 +15,9 @@ const TYPEDEFS: &str = include_str!("../typedefs.d.ts");
 
 /// Interfaces of the binding's own, with no core type: options objects read by the
 /// binding, the error's shape, the generic page.
-///
-/// `SegmentUpdate` is a core type that `contactkit::schema::properties()` does not
-/// list yet (nor `values()` `SegmentKind`, `Op` and `Attribute` below): checked here
-/// once core lists them.
-const BINDING_ONLY: [&str; 9] = [
+const BINDING_ONLY: [&str; 8] = [
     "ContactKitError",
     "ContactQuery",
-    "SegmentUpdate",
     "BookOptions",
     "OpenOptions",
     "ConnectOptions",
@@ -72,15 +67,8 @@ fn expected(core: &BTreeMap<&str, BTreeSet<String>>) -> BTreeMap<String, BTreeSe
 }
 
 /// Unions of string literals of the binding's own: the error's code, a SQLite
-/// option read by name; and the rule's enums, which core's `schema::values()` does
-/// not list yet (`SegmentKind`, and `Op` and `Attribute` as `RuleOp`, `RuleAttribute`).
-const BINDING_ONLY_UNIONS: [&str; 5] = [
-    "ErrorCode",
-    "Durability",
-    "SegmentKind",
-    "RuleOp",
-    "RuleAttribute",
-];
+/// option read by name.
+const BINDING_ONLY_UNIONS: [&str; 2] = ["ErrorCode", "Durability"];
 
 /// Each `export type X = 'a' | 'b'` (on one line or one `| 'b'` a line) and its
 /// strings; aliases of anything else are not unions of strings.

@@ -52,6 +52,7 @@ NOT_STUB_RECORDS = {
     "EventInput": "a dict argument (Mapping[str, Any])",
     "FieldUpdate": "keyword arguments of update_field()",
     "ListQuery": "keyword arguments of list() and segment_members()",
+    "SegmentUpdate": "keyword arguments of update_segment()",
     "LocationInput": "inside a ContactInput dict",
     "OrderInput": "a dict argument (Mapping[str, Any])",
     "WebPushInput": "a dict argument (Mapping[str, Any])",
@@ -62,6 +63,8 @@ NOT_STUB_RECORDS = {
 NOT_STUB_ALIASES = {
     "ActivityKind": "each activity class declares its one kind as a Literal",
     "Color": "each activity class declares its one color as a Literal",
+    "RuleOp": "inside a Rule, a dict (Mapping[str, Any]): core reads and names its ops",
+    "RuleAttribute": "inside a Rule, a dict (Mapping[str, Any]): core reads and names its attributes",
 }
 
 

@@ -50,6 +50,7 @@ pub fn properties() -> BTreeMap<&'static str, BTreeSet<String>> {
         OrderStats,
         RejectedRow,
         Segment,
+        SegmentUpdate,
         SendDecision,
         SuppressionRecord,
         Telegram,
@@ -67,7 +68,7 @@ pub fn values() -> BTreeMap<&'static str, BTreeSet<String>> {
             BTreeMap::from([$((stringify!($name), strings_of::<$name>())),*])
         };
     }
-    enums![
+    let mut values = enums![
         ActivityCategory,
         ActivityKind,
         CampaignChannel,
@@ -82,10 +83,15 @@ pub fn values() -> BTreeMap<&'static str, BTreeSet<String>> {
         OrderStatus,
         Period,
         Platform,
+        SegmentKind,
         SendReason,
         Source,
         SuppressionKind,
-    ]
+    ];
+    // The rule language's ops and attributes, as the bindings' typings name them.
+    values.insert("RuleOp", strings_of::<crate::rule::Op>());
+    values.insert("RuleAttribute", strings_of::<crate::rule::Attribute>());
+    values
 }
 
 /// The keys of `T` as read and as written.

@@ -436,7 +436,10 @@ impl Checker<'_> {
 fn option_named(definition: &FieldDefinition, value: &Value) -> Value {
     let named = value.as_str().and_then(|text| {
         let folded = fold(text.trim());
-        definition.options.iter().find(|option| fold(option) == folded)
+        definition
+            .options
+            .iter()
+            .find(|option| fold(option) == folded)
     });
     match named {
         Some(option) => Value::String(option.clone()),

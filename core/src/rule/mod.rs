@@ -103,6 +103,7 @@ pub struct Comparison<S> {
 /// `contains` and `starts_with`; a contact without the value is false for every op
 /// but `missing` and `ne`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     /// Equal.
@@ -170,6 +171,7 @@ impl Op {
 
 /// Profile attributes a rule can compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Attribute {
     /// First name.
