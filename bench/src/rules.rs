@@ -115,7 +115,10 @@ pub fn run(path: &Path, ids: &[String], queries: usize, rows: &mut Vec<Row>) {
                 }
             },
         );
-        note(format!("{}: {expected} contacts; ours {ours:.1}/s, baseline {baseline:.1}/s", q.name));
+        note(format!(
+            "{}: {expected} contacts; ours {ours:.1}/s, baseline {baseline:.1}/s",
+            q.name
+        ));
         rows.push(Row::new(q.name, ours, baseline, "counts/s", Better::Higher));
     }
     members(&book, &conn, since, queries, rows);
@@ -147,7 +150,10 @@ fn members(book: &ContactBook, conn: &Connection, since: i64, queries: usize, ro
             .collect::<Result<_, _>>()
             .unwrap();
         let list = serde_json::to_string(&ids).unwrap();
-        let read = rows_stmt.query_map([list], |r| r.get::<_, String>(0)).unwrap().count();
+        let read = rows_stmt
+            .query_map([list], |r| r.get::<_, String>(0))
+            .unwrap()
+            .count();
         assert_eq!(read, ids.len());
         ids
     };
@@ -173,8 +179,16 @@ fn members(book: &ContactBook, conn: &Connection, since: i64, queries: usize, ro
         },
     );
     book.delete_segment(&segment.id).unwrap();
-    note(format!("dynamic_segment_members: ours {ours:.1}/s, baseline {baseline:.1}/s"));
-    rows.push(Row::new("dynamic_segment_members", ours, baseline, "pages/s", Better::Higher));
+    note(format!(
+        "dynamic_segment_members: ours {ours:.1}/s, baseline {baseline:.1}/s"
+    ));
+    rows.push(Row::new(
+        "dynamic_segment_members",
+        ours,
+        baseline,
+        "pages/s",
+        Better::Higher,
+    ));
 }
 
 /// Imports `n` contacts into a fresh book with three dynamic segments defined and into
@@ -189,13 +203,16 @@ pub fn import_cost(dir: &Path, n: usize, reps: usize, rows: &mut Vec<Row>) {
             if dynamic {
                 for (i, q) in questions().into_iter().skip(1).enumerate() {
                     let rule = Rule::from_value(&q.rule).unwrap();
-                    book.create_dynamic_segment(&format!("dynamic {i}"), &rule).unwrap();
+                    book.create_dynamic_segment(&format!("dynamic {i}"), &rule)
+                        .unwrap();
                 }
             }
             let rows_in = (0..n).map(|i| Ok(data::input(i, &segment_id)));
             let started = std::time::Instant::now();
-            book.import_contacts(rows_in, DedupeOn::Email, |_| std::ops::ControlFlow::Continue(()))
-                .unwrap();
+            book.import_contacts(rows_in, DedupeOn::Email, |_| {
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
             let rate = n as f64 / started.elapsed().as_secs_f64();
             if dynamic {
                 with = with.max(rate);
@@ -208,6 +225,14 @@ pub fn import_cost(dir: &Path, n: usize, reps: usize, rows: &mut Vec<Row>) {
             }
         }
     }
-    note(format!("import_dynamic_segments: with three {with:.0}/s, without {without:.0}/s"));
-    rows.push(Row::new("import_dynamic_segments", with, without, "contacts/s", Better::Higher));
+    note(format!(
+        "import_dynamic_segments: with three {with:.0}/s, without {without:.0}/s"
+    ));
+    rows.push(Row::new(
+        "import_dynamic_segments",
+        with,
+        without,
+        "contacts/s",
+        Better::Higher,
+    ));
 }

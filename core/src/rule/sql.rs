@@ -12,7 +12,7 @@
 use super::check::{ItemTest, Node, Scalar, Test};
 use super::eval::bounds;
 use super::{Attribute, Check, CountTest, Op};
-use crate::model::{ActivityKind, Channel, ChannelStatus, FieldType, SuppressionKind};
+use crate::model::{Channel, ChannelStatus, FieldType, SuppressionKind};
 use chrono::{DateTime, Utc};
 
 /// A value bound to a placeholder.
@@ -162,7 +162,7 @@ impl Writer<'_> {
             } => {
                 let mut filter = vec![
                     "a.contact_id = c.id".to_string(),
-                    format!("a.kind = '{}'", kind_name(*kind)),
+                    format!("a.kind = '{}'", kind.as_str()),
                 ];
                 let (since, until) = bounds(*within, self.now);
                 if let Some(since) = since {
@@ -456,10 +456,6 @@ fn attribute_column(attr: Attribute) -> (&'static str, Kept) {
         Attribute::CreatedAt => ("c.created_at", Kept::Integer),
         Attribute::UpdatedAt => ("c.updated_at", Kept::Integer),
     }
-}
-
-fn kind_name(kind: ActivityKind) -> &'static str {
-    kind.as_str()
 }
 
 fn sql_op(op: Op) -> &'static str {
