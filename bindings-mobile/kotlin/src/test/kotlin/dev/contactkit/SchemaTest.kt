@@ -29,6 +29,13 @@ class SchemaTest {
     /** Kotlin names of the core's records, where they differ (`Activity.Campaign` would shadow `Campaign`). */
     private val recordNames = mapOf("Campaign" to "CampaignDetail", "Event" to "EventDetail", "Order" to "OrderDetail")
 
+    /**
+     * Core types with no Kotlin class, and why: `updateSegment` takes the change as its
+     * `name` and `rule` parameters, and a rule's ops and attributes are inside the rule's
+     * JSON text, which core reads and names.
+     */
+    private val notInKotlin = setOf("SegmentUpdate", "RuleOp", "RuleAttribute")
+
     /** Kotlin names of the core's enums, where they differ (SwiftUI has a `Color`). */
     private val enumNames = mapOf("Color" to "ActivityColor")
 
@@ -63,6 +70,7 @@ class SchemaTest {
         val records = coreRecordKeysForTest()
         assertTrue(records.size >= 30, "the core describes ${records.size} records")
         for ((name, keys) in records.toSortedMap()) {
+            if (name in notInKotlin) continue
             assertEquals(keys.toSortedSet(), coreShapedKeysOf(name).toSortedSet(), "$name: the core's keys against Kotlin's")
         }
     }
@@ -70,6 +78,7 @@ class SchemaTest {
     @Test
     fun everyEnumHasTheCoresValues() {
         for ((name, values) in coreEnumValuesForTest().toSortedMap()) {
+            if (name in notInKotlin) continue
             val constants by lazy { kotlinClass(enumNames[name] ?: name).enumConstants.map { it as Enum<*> } }
             val named = when (name) {
                 // The core's periods are `7d`, `30d`, …: periodFromName reads them.
