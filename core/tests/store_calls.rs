@@ -16,10 +16,11 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::{create, t0};
 use contactkit::model::{
-    Activity, Category, ContactRecord, FieldDefinition, Identifier, Segment, SuppressionRecord,
+    Activity, Category, Change, ContactRecord, FieldDefinition, Identifier, Segment,
+    SuppressionRecord,
 };
 use contactkit::rule::Check;
-use contactkit::store::ActivityFilter;
+use contactkit::store::{ActivityFilter, NewChange};
 use contactkit::Rule;
 use contactkit::{
     Access, Channel, ContactBook, DedupeOn, ListQuery, ManualClock, MemoryStore, Parts, Result,
@@ -107,6 +108,8 @@ counted! {
     fn put_activity(&mut self, activity: &Activity) -> Result<()>;
     fn activities(&mut self, contact_id: &str, filter: &ActivityFilter) -> Result<Vec<Activity>>;
     fn orders_of(&mut self, contact_ids: &[&str]) -> Result<Vec<Activity>>;
+    fn append_changes(&mut self, changes: &[NewChange]) -> Result<()>;
+    fn changes_after(&mut self, after: u64, limit: usize) -> Result<(Vec<Change>, u64)>;
 }
 
 /// A book of `n` contacts, each with an email, a phone, an order and an unsubscribe.

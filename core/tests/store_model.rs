@@ -14,7 +14,8 @@
 //! stamp is reproducible. After every operation the two answers must be identical
 //! (the `Ok` value compared as `serde_json::to_value`, or the `Err`); at the end every
 //! profile (all pages of `list`, each contact's whole timeline, deleted contacts
-//! through `restore`), the catalogues and the suppressions must be identical too.
+//! through `restore`), the catalogues, the suppressions and the change feed must be
+//! identical too.
 //!
 //! With the feature `postgres` every sequence also runs against a book over a
 //! `PostgresStore` in a fresh schema of its own (a random name, dropped at the end) on
@@ -1745,6 +1746,21 @@ impl Harness {
     /// Everything observable at the end, compared between the books.
     fn compare_final(&mut self) -> Result<(), TestCaseError> {
         self.check(&"count", |b| b.count())?;
+        // The whole change feed, in pages of 50: the same changes, seqs and cursors.
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self.both(&("final changes", &cursor), |b| {
+                b.changes(cursor.as_deref(), Some(50))
+            })?;
+            let Ok(page) = page else { break };
+            if page["items"]
+                .as_array()
+                .is_none_or(|items| items.is_empty())
+            {
+                break;
+            }
+            cursor = page["next_cursor"].as_str().map(str::to_string);
+        }
         self.check(&"categories", |b| b.categories())?;
         self.check(&"segments", |b| b.segments())?;
         self.check(&"field_definitions", |b| b.field_definitions())?;

@@ -44,6 +44,7 @@ impl ContactBook {
             };
             unit.tx.put_segment(&segment)?;
             unit.tx.put_category(&category)?;
+            unit.note_catalog();
             Ok(category)
         })
     }
@@ -63,6 +64,7 @@ impl ContactBook {
             segment.name = title.clone();
             unit.tx.put_segment(&segment)?;
             unit.tx.put_category(&category)?;
+            unit.note_catalog();
             Ok(category)
         })
     }
@@ -73,6 +75,7 @@ impl ContactBook {
             let category = unit.category(key)?;
             unit.refuse_if_named("key", key, Reference::Category(&category.key))?;
             unit.tx.delete_category(&category.key)?;
+            unit.note_catalog();
             unit.tx.delete_segment(&category.segment_id)
         })
     }
@@ -112,6 +115,7 @@ impl ContactBook {
             unit.check_segment_name_free(&name, None)?;
             let segment = Segment::new(unit.new_id(), name.clone(), None, None);
             unit.tx.put_segment(&segment)?;
+            unit.note_catalog();
             Ok(segment)
         })
     }
@@ -146,6 +150,7 @@ impl ContactBook {
             let segment =
                 Segment::new(segment.id, name.clone().unwrap_or(segment.name), None, rule);
             unit.tx.put_segment(&segment)?;
+            unit.note_catalog();
             Ok(segment)
         })
     }
@@ -157,6 +162,7 @@ impl ContactBook {
         self.atomic(|unit| {
             let segment = unit.own_segment(id)?;
             unit.refuse_if_named("segment", id, Reference::Segment(&segment.id))?;
+            unit.note_catalog();
             unit.tx.delete_segment(&segment.id)
         })
     }
@@ -230,6 +236,7 @@ impl ContactBook {
                 )),
                 None => {
                     unit.tx.put_field_definition(&definition)?;
+                    unit.note_catalog();
                     Ok(definition.clone())
                 }
             }
@@ -249,6 +256,7 @@ impl ContactBook {
                 .extend(update.add_options.iter().cloned());
             let definition = validate::validate_definition(&definition)?;
             unit.tx.put_field_definition(&definition)?;
+            unit.note_catalog();
             Ok(definition)
         })
     }
@@ -258,6 +266,7 @@ impl ContactBook {
         self.atomic(|unit| {
             let definition = unit.field_definition(key)?;
             unit.refuse_if_named("key", key, Reference::Field(&definition.key))?;
+            unit.note_catalog();
             unit.tx.delete_field_definition(&definition.key)
         })
     }

@@ -206,6 +206,7 @@ impl ContactBook {
                 ));
             }
             unit.tx.put_suppressions(&address, &records)?;
+            unit.note_consent_at(channel, &address)?;
             unit.view(record)
         })
     }
@@ -304,6 +305,7 @@ impl Unit<'_> {
             lifted_at: None,
             lift_note: None,
         });
-        self.tx.put_suppressions(address, &records)
+        self.tx.put_suppressions(address, &records)?;
+        self.note_consent_at(channel, address)
     }
 }

@@ -6,7 +6,7 @@
 use super::checked::{CheckedInput, CheckedPhone};
 use super::{FieldDefinitions, Unit};
 use crate::model::{
-    ContactRecord, DeviceInput, FieldInput, Identifier, LocationInput, LocationSource,
+    ChangeOp, ContactRecord, DeviceInput, FieldInput, Identifier, LocationInput, LocationSource,
     MobilePushDevice, Patch, Source, WebPushInput, WebPushSubscription,
 };
 use crate::validate;
@@ -104,7 +104,11 @@ impl Unit<'_> {
             self.set_static_segments(&mut record, &ids)?;
         }
         self.apply_fields(&mut record, input.fields, source, is_new)?;
-        self.save_claiming(record, &before)
+        let record = self.save_claiming(record, &before)?;
+        if is_new {
+            self.note(ChangeOp::Created, &record.id);
+        }
+        Ok(record)
     }
 
     /// Saves `record`, first checking the identifiers it gained since `before` and

@@ -11,6 +11,7 @@ mod catalog;
 mod channels;
 mod checked;
 mod consent;
+mod feed;
 mod ids;
 mod import;
 mod merge;
@@ -22,7 +23,7 @@ mod view;
 pub use import::{IntoImportRow, IMPORT_BATCH_ROWS};
 
 use crate::clock::{Clock, SystemClock};
-use crate::model::{Category, ContactRecord, Identifier, Segment};
+use crate::model::{Category, ChangeOp, ContactRecord, Identifier, Segment};
 #[cfg(doc)]
 use crate::store::Durability;
 use crate::store::{Access, MemoryStore, Parts, SqliteOptions, SqliteStore, Store, Transaction};
@@ -208,8 +209,13 @@ impl ContactBook {
                 definitions: None,
                 free: HashSet::new(),
                 catalog: None,
+                noted: feed::Noted::default(),
             };
             output = Some(work(&mut unit)?);
+            let changes = unit.noted.take();
+            if !changes.is_empty() {
+                unit.tx.append_changes(&changes)?;
+            }
             Ok(())
         })?;
         output.ok_or_else(|| Error::storage("the store did not run the unit of work"))
@@ -253,6 +259,8 @@ struct Unit<'a> {
     /// Segments and categories an import batch has read (no import changes them):
     /// every row of a batch names the same few. `None` outside imports.
     catalog: Option<CatalogReads>,
+    /// What the unit changed, for the change feed.
+    noted: feed::Noted,
 }
 
 /// Segments by id and categories by key, as a unit of work read them.
@@ -352,6 +360,7 @@ impl Unit<'_> {
             }
         }
         self.tx.put_contact(&record)?;
+        self.note(ChangeOp::Updated, &record.id);
         Ok(record)
     }
 }

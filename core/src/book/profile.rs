@@ -4,7 +4,8 @@ use super::checked::CheckedInput;
 use super::merge::describe;
 use super::{ContactBook, Unit};
 use crate::model::{
-    Contact, ContactInput, ContactRecord, DedupeOn, Identifier, ListQuery, Page, Patch, Source,
+    ChangeOp, Contact, ContactInput, ContactRecord, DedupeOn, Identifier, ListQuery, Page, Patch,
+    Source,
 };
 use crate::store::Parts;
 use crate::validate::{self, limits};
@@ -147,7 +148,9 @@ impl ContactBook {
         self.atomic(|unit| {
             let mut record = unit.live_contact(id)?;
             record.deleted_at = Some(unit.now);
-            unit.save(record).map(drop)
+            let record = unit.save(record)?;
+            unit.note(ChangeOp::Deleted, &record.id);
+            Ok(())
         })
     }
 
@@ -159,6 +162,7 @@ impl ContactBook {
                 .ok_or_else(|| Error::not_found("contact", id))?;
             if record.deleted_at.take().is_some() {
                 record = unit.save(record)?;
+                unit.note(ChangeOp::Restored, &record.id);
             }
             unit.view(record)
         })

@@ -42,6 +42,7 @@ impl ContactBook {
             unit.check_rule(rule, Some(&id))?;
             let segment = Segment::new(id, name.clone(), None, Some(rule.clone()));
             unit.tx.put_segment(&segment)?;
+            unit.note_catalog();
             Ok(segment)
         })
     }

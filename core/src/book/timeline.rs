@@ -5,8 +5,8 @@ use super::profile::page_size;
 use super::{ContactBook, Unit};
 use crate::clock::to_millis;
 use crate::model::{
-    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignInput, Event,
-    EventInput, OrderInput, Page,
+    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignInput, ChangeOp,
+    Event, EventInput, OrderInput, Page,
 };
 use crate::store::{ActivityFilter, Parts};
 use crate::validate::{self, limits, optional_text, required_text, MAX_IDENTIFIER_CHARS};
@@ -83,6 +83,7 @@ impl ContactBook {
                 },
             };
             unit.tx.put_activity(&activity)?;
+            unit.note(ChangeOp::Activity, &activity.contact_id);
             let suppression = match &activity.detail {
                 ActivityDetail::Campaign(campaign) => consent::campaign_suppression(campaign)
                     .zip(consent::campaign_address(&record, campaign)),
@@ -126,6 +127,7 @@ impl ContactBook {
                 detail: ActivityDetail::Event(event.clone()),
             };
             unit.tx.put_activity(&activity)?;
+            unit.note(ChangeOp::Activity, &activity.contact_id);
             Ok(activity)
         })
     }
@@ -164,6 +166,7 @@ impl ContactBook {
                 detail: ActivityDetail::Order(order.clone()),
             };
             unit.tx.put_activity(&activity)?;
+            unit.note(ChangeOp::Activity, &activity.contact_id);
             Ok(activity)
         })
     }

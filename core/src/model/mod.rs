@@ -2,6 +2,7 @@
 //! simple derived views; rules live in `validate` and `consent`, operations in `book`.
 
 mod activity;
+mod change;
 mod channel;
 mod consent;
 mod contact;
@@ -11,6 +12,7 @@ mod place;
 mod segment;
 
 pub use activity::*;
+pub use change::*;
 pub use channel::*;
 pub use consent::*;
 pub use contact::*;

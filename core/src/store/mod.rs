@@ -18,8 +18,8 @@ pub use postgres::{PostgresOptions, PostgresStore};
 pub use sqlite::{Durability, SqliteOptions, SqliteStore};
 
 use crate::model::{
-    Activity, ActivityKind, Category, ContactRecord, FieldDefinition, Identifier, Segment,
-    SuppressionRecord,
+    Activity, ActivityKind, Category, Change, ChangeOp, ContactRecord, FieldDefinition, Identifier,
+    Segment, SuppressionRecord,
 };
 use crate::rule::{Check, Facts};
 use crate::Result;
@@ -185,6 +185,16 @@ pub trait Transaction {
     fn order(&mut self, external_id: &str) -> Result<Option<Activity>>;
     /// Inserts or replaces a timeline item (by id).
     fn put_activity(&mut self, activity: &Activity) -> Result<()>;
+    /// Appends `changes` to the change feed, in order, numbered on from the last
+    /// change: committed or rolled back with the rest of the unit. Seqs increase in
+    /// commit order: a reader that has seen seq `n` has seen every committed change
+    /// below it (a store with concurrent writers must order them so). A store may
+    /// leave gaps (seqs of a unit that failed to commit).
+    fn append_changes(&mut self, changes: &[NewChange]) -> Result<()>;
+    /// The changes with a seq above `after`, oldest first, at most `limit`; and the
+    /// feed's last seq (0 when it is empty).
+    fn changes_after(&mut self, after: u64, limit: usize) -> Result<(Vec<Change>, u64)>;
+
     /// A contact's timeline items matching `filter`, newest first.
     fn activities(&mut self, contact_id: &str, filter: &ActivityFilter) -> Result<Vec<Activity>>;
     /// Every order of each of `contact_ids`, in no particular order: the order stats of
@@ -272,6 +282,32 @@ fn scan_matching<T: Transaction + ?Sized>(
         match page.last() {
             Some(last) if !last_page => cursor = Some(last.id.clone()),
             _ => return Ok(found),
+        }
+    }
+}
+
+/// A change a unit of work appends to the feed; the store numbers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChange {
+    /// The unit's instant.
+    pub at: DateTime<Utc>,
+    /// What it did.
+    pub op: ChangeOp,
+    /// The contact concerned.
+    pub contact_id: Option<String>,
+    /// A merged contact's old id.
+    pub from_id: Option<String>,
+}
+
+impl NewChange {
+    /// The change with its seq.
+    pub fn numbered(&self, seq: u64) -> Change {
+        Change {
+            seq,
+            at: self.at,
+            op: self.op,
+            contact_id: self.contact_id.clone(),
+            from_id: self.from_id.clone(),
         }
     }
 }

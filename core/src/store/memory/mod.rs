@@ -12,10 +12,10 @@ mod contacts;
 mod id;
 mod packed;
 
-use super::{Access, ActivityFilter, Parts, Store, Transaction};
+use super::{Access, ActivityFilter, NewChange, Parts, Store, Transaction};
 use crate::model::{
-    Activity, ActivityDetail, Category, ContactRecord, FieldDefinition, Identifier, Segment,
-    SuppressionRecord,
+    Activity, ActivityDetail, Category, Change, ContactRecord, FieldDefinition, Identifier,
+    Segment, SuppressionRecord,
 };
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -82,6 +82,8 @@ struct State {
     timelines: HashMap<String, BTreeSet<(DateTime<Utc>, String)>>,
     campaigns: HashMap<(String, String), String>,
     orders: HashMap<String, String>,
+    /// The change feed; a change's seq is its position plus one.
+    changes: Vec<Change>,
 }
 
 /// The previous value of something a unit of work replaced. Large values are boxed
@@ -93,6 +95,8 @@ enum Undo {
     Segment(String, Option<Box<Segment>>),
     Field(String, Option<Box<FieldDefinition>>),
     Activity(String, Option<Box<Activity>>),
+    /// The feed's length before the unit appended to it.
+    Changes(usize),
 }
 
 impl State {
@@ -156,6 +160,7 @@ impl State {
             Undo::Activity(id, old) => {
                 self.replace_activity(&id, old.map(|old| *old));
             }
+            Undo::Changes(len) => self.changes.truncate(len),
         }
     }
 
@@ -432,6 +437,23 @@ impl Transaction for MemoryTransaction<'_> {
         self.undo
             .push(Undo::Activity(activity.id.clone(), old.map(Box::new)));
         Ok(())
+    }
+
+    fn append_changes(&mut self, changes: &[NewChange]) -> Result<()> {
+        let feed = &mut self.state.changes;
+        self.undo.push(Undo::Changes(feed.len()));
+        for change in changes {
+            let seq = feed.len() as u64 + 1;
+            feed.push(change.numbered(seq));
+        }
+        Ok(())
+    }
+
+    fn changes_after(&mut self, after: u64, limit: usize) -> Result<(Vec<Change>, u64)> {
+        let feed = &self.state.changes;
+        let start = usize::try_from(after).unwrap_or(usize::MAX).min(feed.len());
+        let page = feed[start..].iter().take(limit).cloned().collect();
+        Ok((page, feed.len() as u64))
     }
 
     fn activities(&mut self, contact_id: &str, filter: &ActivityFilter) -> Result<Vec<Activity>> {

@@ -32,6 +32,7 @@ mod activities;
 mod batch;
 mod catalog;
 mod contacts;
+mod feed;
 mod rules;
 pub mod schema;
 
@@ -823,6 +824,18 @@ impl Transaction for Session<'_, '_> {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<u64> {
         rules::count_matching(self, check, now)
+    }
+
+    fn append_changes(&mut self, changes: &[super::NewChange]) -> Result<()> {
+        feed::append(self, changes)
+    }
+
+    fn changes_after(
+        &mut self,
+        after: u64,
+        limit: usize,
+    ) -> Result<(Vec<crate::model::Change>, u64)> {
+        feed::after(self, after, limit)
     }
 
     fn segment_members(

@@ -160,6 +160,18 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE segments ADD COLUMN rule TEXT;
     "#,
+    // 3: the change feed, and the sequence its seqs come from (see `feed`).
+    r#"
+    CREATE TABLE changes (
+        seq        BIGINT NOT NULL,
+        at         BIGINT NOT NULL,
+        op         TEXT NOT NULL,
+        contact_id TEXT COLLATE "C",
+        from_id    TEXT COLLATE "C",
+        CONSTRAINT changes_pkey PRIMARY KEY (seq)
+    );
+    CREATE SEQUENCE change_seq;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -179,6 +191,7 @@ pub const MIGRATION_LOCK: i64 = 0x4374_4b74_4d69_6772;
 pub const TABLES: &[&str] = &[
     "activities",
     "categories",
+    "changes",
     "contact_categories",
     "contactkit_book",
     "contacts",

@@ -18,12 +18,14 @@
 mod activities;
 mod catalog;
 mod contacts;
+mod feed;
 mod rules;
 pub mod schema;
 
-use super::{Access, ActivityFilter, Parts, Store, Transaction};
+use super::{Access, ActivityFilter, NewChange, Parts, Store, Transaction};
 use crate::model::{
-    Activity, Category, ContactRecord, FieldDefinition, Identifier, Segment, SuppressionRecord,
+    Activity, Category, Change, ContactRecord, FieldDefinition, Identifier, Segment,
+    SuppressionRecord,
 };
 use crate::rule::Check;
 use crate::{Error, Result};
@@ -373,6 +375,14 @@ impl Transaction for SqliteTransaction<'_> {
 
     fn count_matching(&mut self, check: &Check, now: DateTime<Utc>) -> Result<u64> {
         rules::count_matching(self.conn, check, now)
+    }
+
+    fn append_changes(&mut self, changes: &[NewChange]) -> Result<()> {
+        feed::append(self.conn, changes)
+    }
+
+    fn changes_after(&mut self, after: u64, limit: usize) -> Result<(Vec<Change>, u64)> {
+        feed::after(self.conn, after, limit)
     }
 
     fn segment_members(

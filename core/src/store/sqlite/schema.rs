@@ -155,6 +155,17 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE segments ADD COLUMN rule TEXT;
     "#,
+    // 5: the change feed, one row per change; `seq` is the rowid (never reused: no row
+    // is ever deleted).
+    r#"
+    CREATE TABLE changes (
+        seq        INTEGER PRIMARY KEY,
+        at         INTEGER NOT NULL,
+        op         TEXT NOT NULL,
+        contact_id TEXT,
+        from_id    TEXT
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -169,6 +180,7 @@ pub const APPLICATION_ID: i32 = 0x4374_4b74;
 const TABLES: &[&str] = &[
     "activities",
     "categories",
+    "changes",
     "contact_categories",
     "contacts",
     "devices",
