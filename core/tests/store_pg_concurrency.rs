@@ -4,7 +4,8 @@
 //! test that only acts with `CONTACTKIT_PG_CHILD` set), released together, on a schema
 //! none of them has created yet, so they also race to create and migrate it:
 //! - two processes upserting the same 150 emails, each adding its own event, end with
-//!   150 contacts, each with both events, and no error reaches either;
+//!   150 contacts, each with both events, and no error reaches either; a third process
+//!   following the change feed meanwhile sees every change once, in seq order;
 //! - two processes racing to `create` the same 100 emails: for each email exactly one
 //!   succeeds and the other gets `Conflict` on `email` naming the winner;
 //! - a reader process never sees half an operation while a writer imports in batches
@@ -101,6 +102,27 @@ fn pg_child() {
                 };
                 book.record_event(&contact.id, event)
                     .unwrap_or_else(|e| panic!("{role}: record_event: {e}"));
+            }
+            // The writer's last change, which the follower waits for.
+            book.define_category(&format!("{role} done"))
+                .unwrap_or_else(|e| panic!("{role}: define_category: {e}"));
+        }
+        "follower" => {
+            // Follows the feed until it has seen both upserters' last changes, printing
+            // every seq it reads.
+            let mut cursor: Option<String> = None;
+            let mut markers = 0;
+            let mut polls = 0;
+            while markers < 2 && polls < 100_000 {
+                let page = book
+                    .changes(cursor.as_deref(), Some(50))
+                    .unwrap_or_else(|e| panic!("follower: changes: {e}"));
+                for change in &page.items {
+                    println!("SEQ {}", change.seq);
+                    markers += usize::from(change.op == contactkit::ChangeOp::Catalog);
+                }
+                cursor = Some(page.next_cursor);
+                polls += 1;
             }
         }
         "create-a" | "create-b" => {
@@ -214,8 +236,29 @@ fn run_children(schema: &str, roles: &[&str]) -> Vec<String> {
 fn two_processes_upserting_the_same_emails_make_one_contact_each() {
     let schema = fresh_schema("upsert");
     let _dropped = Dropped(schema.clone());
-    run_children(&schema, &["upsert-a", "upsert-b"]);
+    let outputs = run_children(&schema, &["upsert-a", "upsert-b", "follower"]);
     let book = book_in(&schema);
+
+    // A third process followed the change feed while the two wrote: it saw every
+    // change of the whole feed, each once, in seq order.
+    let followed: Vec<u64> = outputs[2]
+        .lines()
+        .filter_map(|line| line.strip_prefix("SEQ "))
+        .map(|seq| seq.parse().unwrap())
+        .collect();
+    let mut whole = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = book.changes(cursor.as_deref(), Some(1000)).unwrap();
+        if page.items.is_empty() {
+            break;
+        }
+        whole.extend(page.items.iter().map(|c| c.seq));
+        cursor = Some(page.next_cursor);
+    }
+    assert!(whole.len() >= 600, "{} changes", whole.len());
+    assert_eq!(followed, whole, "the follower missed or repeated a change");
+
     assert_eq!(book.count().unwrap(), 150);
     for i in 0..150 {
         let contact = book.find_by_email(&email(i)).unwrap().expect("one contact");
