@@ -390,6 +390,21 @@ impl ContactBook {
         })
     }
 
+    /// The book's change feed after `cursor` (from the beginning without one), oldest
+    /// first, at most `limit` changes (100 when not given, at most 1000). The page's
+    /// `next_cursor` is always set: keep it and ask again to see every later change once.
+    #[pyo3(signature = (cursor = None, limit = None))]
+    fn changes(
+        &self,
+        py: Python<'_>,
+        cursor: Option<&Bound<'_, PyString>>,
+        limit: Option<&Bound<'_, PyInt>>,
+    ) -> PyResult<Py<PyAny>> {
+        let cursor = self::cursor(py, cursor)?;
+        let limit = Limit::read(limit)?;
+        self.run(py, move |b| limit.quoted(b.changes(cursor.as_deref(), limit.size)))
+    }
+
     /// How many live contacts the book holds; with `rule`, how many it matches.
     #[pyo3(signature = (*, rule = None))]
     fn count(&self, py: Python<'_>, rule: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {

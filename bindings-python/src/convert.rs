@@ -11,7 +11,7 @@
 use crate::errors::to_py_err;
 use chrono::{DateTime, NaiveDate, Utc};
 use contactkit::{
-    ActivityKind, CampaignChannel, CampaignStatus, Channel, ChannelStatus, Color, FieldType,
+    ActivityKind, CampaignChannel, CampaignStatus, ChangeOp, Channel, ChannelStatus, Color, FieldType,
     FieldValue, LocationSource, OrderSource, OrderStatus, Platform, Rule, SegmentKind, SendReason,
     Source, SuppressionKind,
 };
@@ -106,6 +106,7 @@ enum_names!(
     ActivityKind,
     CampaignChannel,
     CampaignStatus,
+    ChangeOp,
     Channel,
     ChannelStatus,
     Color,

@@ -303,6 +303,28 @@ record! {
     repr [product_id, name, quantity, price]
 }
 
+record! {
+    /// One change of the book's change feed (`changes`).
+    Change(core::Change) as r {
+        seq => r.seq,
+        at => r.at,
+        op => r.op,
+        contact_id => r.contact_id,
+        from_id => r.from_id,
+    }
+    repr [seq, at, op, contact_id, from_id]
+}
+
+record! {
+    /// A page of the change feed, oldest first; `next_cursor` is always set (an empty
+    /// page gives back a cursor at the same place: poll with it).
+    ChangePage(core::ChangePage) as r {
+        items => r.items,
+        next_cursor => r.next_cursor,
+    }
+    repr [items, next_cursor]
+}
+
 /// A timeline item split into its common part and its kind's data, so each kind's
 /// class reads its fields without matching.
 #[derive(Debug, Clone, PartialEq)]
@@ -524,5 +546,7 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<EventActivity>()?;
     module.add_class::<OrderActivity>()?;
     module.add_class::<Page>()?;
+    module.add_class::<Change>()?;
+    module.add_class::<ChangePage>()?;
     Ok(())
 }

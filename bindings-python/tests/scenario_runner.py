@@ -109,6 +109,7 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "record_event": (("id", "input"), ()),
     "record_order": (("id", "input"), ()),
     "activity": (("id",), ("query",)),
+    "changes": ((), ("cursor", "limit")),
 }
 
 LIST_QUERY = ("limit", "cursor")

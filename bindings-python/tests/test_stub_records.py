@@ -31,6 +31,8 @@ CORE_TYPES: dict[str, tuple[str, ...]] = {
     "RejectedRow": ("RejectedRow",),
     "ImportReport": ("ImportReport",),
     "OrderItem": ("OrderItem",),
+    "Change": ("Change",),
+    "ChangePage": ("ChangePage",),
     "CampaignActivity": ("Activity", "Campaign"),
     "EventActivity": ("Activity", "Event"),
     "OrderActivity": ("Activity", "Order"),

@@ -22,6 +22,8 @@ from ._native import (
     Application,
     CampaignActivity,
     Category,
+    Change,
+    ChangePage,
     ConflictError,
     Contact,
     ContactBook,
@@ -86,6 +88,9 @@ ActivityCategory = _one_of("all", "campaigns", "events", "orders")
 Period = _one_of("7d", "30d", "90d", "1y", "all")
 Durability = _one_of("normal", "full")
 SegmentKind = _one_of("static", "dynamic", "category")
+ChangeOp = _one_of(
+    "created", "updated", "deleted", "restored", "merged", "erased", "activity", "consent", "catalog"
+)
 
 FieldInput = Union[bool, int, float, str, _Decimal, _datetime.date, _datetime.datetime, Sequence[str]]
 FieldValue = Union[bool, int, str, _Decimal, _datetime.date, _datetime.datetime, list[str]]
@@ -112,6 +117,9 @@ __all__ = [
     "CampaignInput",
     "CampaignStatus",
     "Category",
+    "Change",
+    "ChangeOp",
+    "ChangePage",
     "Channel",
     "ChannelStatus",
     "ConflictError",

@@ -22,6 +22,9 @@ __all__ = [
     "CampaignInput",
     "CampaignStatus",
     "Category",
+    "Change",
+    "ChangeOp",
+    "ChangePage",
     "Channel",
     "ChannelStatus",
     "ConflictError",
@@ -105,6 +108,10 @@ Period: TypeAlias = Literal["7d", "30d", "90d", "1y", "all"]
 Durability: TypeAlias = Literal["normal", "full"]
 #: How a segment's members are decided.
 SegmentKind: TypeAlias = Literal["static", "dynamic", "category"]
+#: What a change of the change feed did (see :meth:`ContactBook.changes`).
+ChangeOp: TypeAlias = Literal[
+    "created", "updated", "deleted", "restored", "merged", "erased", "activity", "consent", "catalog"
+]
 
 # ---- inputs ----------------------------------------------------------------------------
 
@@ -536,6 +543,37 @@ class OrderActivity:
 #: A timeline item; narrow it with ``item.kind == "order"`` or ``isinstance``.
 Activity: TypeAlias = Union[CampaignActivity, EventActivity, OrderActivity]
 
+@final
+class Change:
+    """One change of the change feed."""
+
+    @property
+    def seq(self) -> int:
+        """Its place in the feed: increasing, in commit order, from 1."""
+    @property
+    def at(self) -> datetime.datetime:
+        """When the unit of work that made it ran (aware, UTC)."""
+    @property
+    def op(self) -> ChangeOp: ...
+    @property
+    def contact_id(self) -> Optional[str]:
+        """The contact it concerns; ``None`` for ``catalog`` changes."""
+    @property
+    def from_id(self) -> Optional[str]:
+        """For ``merged``: the contact merged into ``contact_id``."""
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class ChangePage:
+    """A page of the change feed, oldest first. ``next_cursor`` is always set: an empty
+    page gives back a cursor at the same place (poll with it)."""
+
+    @property
+    def items(self) -> list[Change]: ...
+    @property
+    def next_cursor(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
 _T = TypeVar("_T")
 
 @final
@@ -614,6 +652,13 @@ class ContactBook:
         """Live contacts in id order, a page at a time; with ``rule``, those it matches."""
     def count(self, *, rule: Optional[Rule] = None) -> int:
         """How many live contacts; with ``rule``, how many it matches."""
+
+    # change feed
+    def changes(self, cursor: Optional[str] = None, limit: Optional[int] = None) -> ChangePage:
+        """The changes after ``cursor`` (from the first without one), oldest first, at
+        most ``limit`` (100 when not given, at most 1000). Keep ``next_cursor`` and ask
+        again to see every later change exactly once. A cursor this book did not return
+        raises ``ValidationError`` on ``cursor``."""
 
     # bulk
     def import_contacts(
