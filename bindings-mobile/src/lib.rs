@@ -35,6 +35,7 @@ uniffi::setup_scaffolding!();
 mod activity;
 mod async_book;
 mod book;
+mod change;
 mod channel;
 mod consent;
 mod contact;
@@ -54,6 +55,7 @@ pub use activity::{
     OrderItem,
 };
 pub use async_book::AsyncContactBook;
+pub use change::{Change, ChangePage};
 pub use book::{BookOptions, ContactBook, ImportProgress, ManualClock};
 pub use channel::{channel_from_name, channel_name};
 pub use contact::{

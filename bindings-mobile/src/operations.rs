@@ -10,7 +10,8 @@ use crate::activity::{
 };
 use crate::async_book::AsyncContactBook;
 use crate::book::{ContactBook, ImportProgress};
-use crate::contact::{long, ContactInput, ContactPage, ImportReport, ListQuery};
+use crate::change::ChangePage;
+use crate::contact::{long, page_size, ContactInput, ContactPage, ImportReport, ListQuery};
 use crate::error::{guard, ContactKitError, Result};
 use crate::field::{FieldDefinition, FieldInput};
 use crate::scalars::UtcDateTime;
@@ -512,5 +513,20 @@ operations! {
     #[uniffi::method(default(query))]
     pub fn activity(&self, id: String, query: ActivityQuery) -> Result<ActivityPage> {
         guard(|| Ok(activity_page(self.book.activity(&id, &query.into_core()?)?)))
+    }
+
+    // --- change feed -----------------------------------------------------------------
+
+    /// The changes after `cursor` (from the first without one), oldest first, at most
+    /// `limit` (100 when null, 1 to 1000). The page's `nextCursor` is always set: keep it
+    /// and ask again to see every later change exactly once (an empty page gives back a
+    /// cursor at the same place). A cursor this book did not return is a `Validation`
+    /// error on `cursor`.
+    #[uniffi::method(default(cursor = None, limit = None))]
+    pub fn changes(&self, cursor: Option<String>, limit: Option<i32>) -> Result<ChangePage> {
+        guard(|| {
+            let page = self.book.changes(cursor.as_deref(), page_size(limit)?)?;
+            Ok(ChangePage::from_core(page)?)
+        })
     }
 }

@@ -12,6 +12,7 @@
 //! targets in `fuzz/` can drive [`import::run`] in-process, and the bench draws its
 //! sample data from the demo's generator ([`random`]).
 
+mod changes;
 mod commands;
 mod demo;
 mod failure;
@@ -38,7 +39,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Contact profiles in a SQLite file: demo, import, suppress, show, activity, can-send,
-/// export, list, count.
+/// export, list, count, changes.
 #[derive(Debug, Parser)]
 #[command(name = "contactkit", version, about, long_about = None)]
 struct Cli {
@@ -93,6 +94,9 @@ enum Command {
     List(ListArgs),
     /// Count the live contacts, or those a rule matches (--where).
     Count(CountArgs),
+    /// Print the book's change feed, oldest first (--follow: keep printing new changes);
+    /// the cursor to resume from goes to standard error.
+    Changes(ChangesArgs),
 }
 
 impl Command {
@@ -242,6 +246,29 @@ struct CountArgs {
     /// Only the contacts this rule matches (JSON text, as for `list --where`).
     #[arg(long = "where", value_name = "JSON")]
     rule: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ChangesArgs {
+    /// Start after this cursor (the last line an earlier run wrote to standard error);
+    /// from the first change without it.
+    #[arg(long, value_name = "CURSOR")]
+    cursor: Option<String>,
+    /// At most N changes, then stop.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    limit: Option<u64>,
+    /// Keep polling and print new changes as they are committed, until interrupted
+    /// (the cursor to resume from is written to standard error after each batch).
+    #[arg(long)]
+    follow: bool,
+    /// With --follow, how long to wait between polls, in milliseconds.
+    #[arg(long, default_value_t = 500, value_name = "MS",
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    interval_ms: u64,
+    /// Print each change as a JSON line instead of a row (seq, at, op, contact_id,
+    /// from_id; tab-separated).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -451,6 +478,16 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::List(args) => rules::list(&book, rule.as_ref(), args.limit, args.json),
         Command::Count(_) => rules::count(&book, rule.as_ref()),
+        Command::Changes(args) => changes::run(
+            &book,
+            &changes::Options {
+                cursor: args.cursor,
+                limit: args.limit,
+                follow: args.follow,
+                interval: Duration::from_millis(args.interval_ms),
+                json: args.json,
+            },
+        ),
     }
 }
 
