@@ -116,6 +116,7 @@ REACHES_THE_STORE: dict[str, Callable[[ContactBook], object]] = {
     "restore": lambda b: b.restore(ID),
     "list": lambda b: b.list(),
     "count": lambda b: b.count(),
+    "changes": lambda b: b.changes(),
     "import_contacts": lambda b: b.import_contacts([{"email": "ann@example.com"}]),
     "add_mobile_push": lambda b: b.add_mobile_push(
         ID, {"app_id": "com.example", "device_id": "d1", "token": "t1", "platform": "ios"}
