@@ -23,6 +23,7 @@ echo "== Rust: tests, doctests and examples (workspace)"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 cargo run --quiet -p contactkit --example quickstart > /dev/null
+cargo run --quiet -p contactkit --example sync_feed > /dev/null
 
 echo "== Python: binding (bindings-python): pip install, pytest, examples, stubtest, mypy --strict"
 (

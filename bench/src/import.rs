@@ -82,7 +82,7 @@ fn import_both(ours: &Path, baseline: &Path, n: usize) -> (f64, f64) {
     let segment = data::prepare_book(&book);
     let conn = open_raw(baseline);
     let raw_segment = create_schema(&conn);
-    let mut loader = Loader::new(&conn, raw_segment);
+    let mut loader = Loader::new(&conn, raw_segment, Feed::Written);
     let (mut ours_took, mut baseline_took) = (Duration::ZERO, Duration::ZERO);
     for start in (0..n).step_by(TURN) {
         let turn = start..n.min(start + TURN);
@@ -144,7 +144,7 @@ pub fn create_schema(conn: &Connection) -> String {
 
 /// Writes contacts `0..n` with the loader, 1000 per transaction.
 pub fn load(conn: &Connection, segment_id: String, n: usize) {
-    let mut loader = Loader::new(conn, segment_id);
+    let mut loader = Loader::new(conn, segment_id, Feed::Written);
     for start in (0..n).step_by(BATCH) {
         loader.load(start..n.min(start + BATCH));
     }
@@ -159,10 +159,22 @@ pub struct Loader<'c> {
     device: Statement<'c>,
     member: Statement<'c>,
     field: Statement<'c>,
+    /// The change feed's row per contact, as the book writes it; `None` to leave the
+    /// feed out (the `feed_import` workload's baseline).
+    change: Option<Statement<'c>>,
+}
+
+/// Whether the loader writes the change feed too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// One `created` change per contact, as the book writes.
+    Written,
+    /// No feed rows.
+    Left,
 }
 
 impl<'c> Loader<'c> {
-    pub fn new(conn: &'c Connection, segment_id: String) -> Self {
+    pub fn new(conn: &'c Connection, segment_id: String, feed: Feed) -> Self {
         let prepare = |sql: &str| conn.prepare(sql).expect(sql);
         Loader {
             conn,
@@ -180,6 +192,9 @@ impl<'c> Loader<'c> {
             field: prepare(
                 "INSERT INTO field_values (contact_id, key, type, value) VALUES (?1, ?2, ?3, ?4)",
             ),
+            change: (feed == Feed::Written).then(|| {
+                prepare("INSERT INTO changes (at, op, contact_id) VALUES (?1, 'created', ?2)")
+            }),
         }
     }
 
@@ -215,6 +230,9 @@ impl<'c> Loader<'c> {
             ];
             for (key, kind, value) in fields {
                 self.field.execute(params![id, key, kind, value]).unwrap();
+            }
+            if let Some(change) = &mut self.change {
+                change.execute(params![now, id]).unwrap();
             }
         }
         self.conn.execute_batch("COMMIT").unwrap();

@@ -12,7 +12,8 @@
 //! `--decisions N`, `--activities N` (timeline items), `--only a,b` (workloads:
 //! sqlite_import, email_lookup, can_send, reads_beside_writer, mixed_import,
 //! activity_query, memory_import, rule_count (with dynamic_segment_members),
-//! import_dynamic_segments, pg_import, pg_email_lookup, pg_can_send).
+//! import_dynamic_segments, feed_import, feed_read, pg_import, pg_email_lookup,
+//! pg_can_send).
 //!
 //! The PostgreSQL workloads run only with a server: `--pg URL` or
 //! `CONTACTKIT_BENCH_PG_URL` (each run makes its own schemas and drops them). A round
@@ -27,6 +28,7 @@ mod activity;
 mod beside_writer;
 mod can_send;
 mod data;
+mod feed;
 mod import;
 mod lookup;
 mod memory;
@@ -159,6 +161,7 @@ fn main() {
         "can_send",
         "reads_beside_writer",
         "rule_count",
+        "feed_read",
     ]
     .iter()
     .any(|w| config.wants(w));
@@ -175,6 +178,9 @@ fn main() {
         }
         if config.wants("reads_beside_writer") {
             beside_writer::run(&imported.ours, &ids, config.decisions, n, &mut size_rows);
+        }
+        if config.wants("feed_read") {
+            feed::read(&imported.ours, &mut size_rows);
         }
         if config.wants("rule_count") {
             rules::run(&imported.ours, &ids, RULE_QUERIES, &mut size_rows);
@@ -219,6 +225,10 @@ fn main() {
             config.activity_queries,
             &mut rows,
         );
+    }
+    if config.wants("feed_import") {
+        let largest = config.sizes.last().copied().unwrap_or(20_000);
+        feed::import_cost(dir.path(), largest, config.reps, &mut rows);
     }
     if config.wants("import_dynamic_segments") {
         let largest = config.sizes.last().copied().unwrap_or(20_000);
