@@ -91,6 +91,7 @@ class PanicGuardTest {
         "recordEvent" to { b -> b.recordEvent(id, EventInput(name = "opened_app")) },
         "recordOrder" to { b -> b.recordOrder(id, OrderInput(externalId = "o-1", amount = BigDecimal("10"), currency = "UAH")) },
         "activity" to { b -> b.activity(id) },
+        "changes" to { b -> b.changes() },
     )
 
     /** The methods a generated interface declares. */
@@ -143,6 +144,7 @@ class PanicGuardTest {
                 "canSend" to { book.canSend(id, Channel.EMAIL) },
                 "activity" to { book.activity(id) },
                 "now" to { book.now() },
+                "changes" to { book.changes("0", 10) },
             )
             for ((name, call) in calls) {
                 repeat(2) {

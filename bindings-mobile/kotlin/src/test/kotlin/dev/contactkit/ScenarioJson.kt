@@ -248,6 +248,9 @@ object ScenarioJson {
         return ListQuery(limit = o.int("limit"), cursor = o.str("cursor"))
     }
 
+    /** The `limit` of a `changes` step, an `Int` as the binding takes it. */
+    fun changesLimit(args: JSONObject): Int? = args.int("limit")
+
     fun activityQuery(o: JSONObject?): ActivityQuery {
         if (o == null) return ActivityQuery()
         keys(o, "ActivityQuery", setOf("category", "period", "since", "until", "limit", "cursor"))
@@ -417,6 +420,13 @@ object ScenarioJson {
     }
 
     fun contactPage(p: ContactPage): JSONObject = obj("items" to array(p.items, ::contact), "next_cursor" to p.nextCursor)
+
+    fun changePage(p: ChangePage): JSONObject = obj(
+        "items" to array(p.items) { c ->
+            obj("seq" to c.seq, "at" to time(c.at), "op" to name(c.op), "contact_id" to c.contactId, "from_id" to c.fromId)
+        },
+        "next_cursor" to p.nextCursor,
+    )
 
     fun category(c: Category): JSONObject = obj("key" to c.key, "title" to c.title, "segment_id" to c.segmentId)
 

@@ -95,7 +95,7 @@ private val OP_ARGS: Map<String, Set<String>> = mapOf(
     "update_field" to setOf("key", "update"), "delete_field" to setOf("key"), "set_field" to setOf("id", "key", "value"),
     "clear_field" to setOf("id", "key"), "record_campaign" to setOf("id", "input"),
     "record_event" to setOf("id", "input"), "record_order" to setOf("id", "input"),
-    "activity" to setOf("id", "query"), "advance_clock" to setOf("days", "seconds"), "set_clock" to setOf("at"),
+    "activity" to setOf("id", "query"), "changes" to setOf("cursor", "limit"), "advance_clock" to setOf("days", "seconds"), "set_clock" to setOf("at"),
 )
 
 /** One scenario file's run. */
@@ -322,6 +322,7 @@ private class ScenarioRun(private val file: File, private val store: Store) {
             "record_event" -> j.activity(book.recordEvent(id, j.eventInput(a.obj("input"))))
             "record_order" -> j.activity(book.recordOrder(id, j.orderInput(a.obj("input"))))
             "activity" -> j.activityPage(book.activity(id, j.activityQuery(a.optObj("query"))))
+            "changes" -> j.changePage(book.changes(a.opt("cursor"), j.changesLimit(a.o)))
             "advance_clock" -> {
                 val days = a.long("days")
                 val seconds = a.long("seconds")
