@@ -745,6 +745,15 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func categories() async throws  -> [Category]
     
     /**
+     * The changes after `cursor` (from the first without one), oldest first, at most
+     * `limit` (100 when null, 1 to 1000). The page's `nextCursor` is always set: keep it
+     * and ask again to see every later change exactly once (an empty page gives back a
+     * cursor at the same place). A cursor this book did not return is a `Validation`
+     * error on `cursor`.
+     */
+    func changes(cursor: String?, limit: Int32?) async throws  -> ChangePage
+    
+    /**
      * Removes the field `key` from the contact.
      */
     func clearField(id: String, key: String) async throws  -> Contact
@@ -1341,6 +1350,29 @@ open func categories()async throws  -> [Category]  {
             completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeCategory.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The changes after `cursor` (from the first without one), oldest first, at most
+     * `limit` (100 when null, 1 to 1000). The page's `nextCursor` is always set: keep it
+     * and ask again to see every later change exactly once (an empty page gives back a
+     * cursor at the same place). A cursor this book did not return is a `Validation`
+     * error on `cursor`.
+     */
+open func changes(cursor: String? = nil, limit: Int32? = nil)async throws  -> ChangePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_changes(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(cursor),FfiConverterOptionInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeChangePage_lift,
             errorHandler: FfiConverterTypeContactKitError_lift
         )
 }
@@ -2462,6 +2494,15 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func categories() throws  -> [Category]
     
     /**
+     * The changes after `cursor` (from the first without one), oldest first, at most
+     * `limit` (100 when null, 1 to 1000). The page's `nextCursor` is always set: keep it
+     * and ask again to see every later change exactly once (an empty page gives back a
+     * cursor at the same place). A cursor this book did not return is a `Validation`
+     * error on `cursor`.
+     */
+    func changes(cursor: String?, limit: Int32?) throws  -> ChangePage
+    
+    /**
      * Removes the field `key` from the contact.
      */
     func clearField(id: String, key: String) throws  -> Contact
@@ -3000,6 +3041,24 @@ open func categories()throws  -> [Category]  {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_categories(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The changes after `cursor` (from the first without one), oldest first, at most
+     * `limit` (100 when null, 1 to 1000). The page's `nextCursor` is always set: keep it
+     * and ask again to see every later change exactly once (an empty page gives back a
+     * cursor at the same place). A cursor this book did not return is a `Validation`
+     * error on `cursor`.
+     */
+open func changes(cursor: String? = nil, limit: Int32? = nil)throws  -> ChangePage  {
+    return try  FfiConverterTypeChangePage_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_changes(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(cursor),
+        FfiConverterOptionInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -4919,6 +4978,182 @@ public func FfiConverterTypeCategory_lift(_ buf: RustBuffer) throws -> Category 
 #endif
 public func FfiConverterTypeCategory_lower(_ value: Category) -> RustBuffer {
     return FfiConverterTypeCategory.lower(value)
+}
+
+
+/**
+ * One change of the feed.
+ *
+ * A binding record, not the core's, for `seq` as a `Long` (`Int64` in Swift), as the
+ * binding's counts are (see [`long`]): the core's is an unsigned `u64`, which a remote
+ * declaration would make a `ULong` (`UInt64`).
+ */
+public struct Change: Equatable, Hashable {
+    /**
+     * Its place in the feed: increasing, in commit order, from 1.
+     */
+    public var seq: Int64
+    /**
+     * When the unit of work that made it ran (the book's clock).
+     */
+    public var at: UtcDateTime
+    /**
+     * What it did.
+     */
+    public var op: ChangeOp
+    /**
+     * The contact it concerns; null for catalog changes.
+     */
+    public var contactId: String?
+    /**
+     * For `merged`: the contact merged into `contactId`.
+     */
+    public var fromId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its place in the feed: increasing, in commit order, from 1.
+         */seq: Int64, 
+        /**
+         * When the unit of work that made it ran (the book's clock).
+         */at: UtcDateTime, 
+        /**
+         * What it did.
+         */op: ChangeOp, 
+        /**
+         * The contact it concerns; null for catalog changes.
+         */contactId: String?, 
+        /**
+         * For `merged`: the contact merged into `contactId`.
+         */fromId: String?) {
+        self.seq = seq
+        self.at = at
+        self.op = op
+        self.contactId = contactId
+        self.fromId = fromId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Change: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Change {
+        return
+            try Change(
+                seq: FfiConverterInt64.read(from: &buf), 
+                at: FfiConverterTypeUtcDateTime.read(from: &buf), 
+                op: FfiConverterTypeChangeOp.read(from: &buf), 
+                contactId: FfiConverterOptionString.read(from: &buf), 
+                fromId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Change, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.seq, into: &buf)
+        FfiConverterTypeUtcDateTime.write(value.at, into: &buf)
+        FfiConverterTypeChangeOp.write(value.op, into: &buf)
+        FfiConverterOptionString.write(value.contactId, into: &buf)
+        FfiConverterOptionString.write(value.fromId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChange_lift(_ buf: RustBuffer) throws -> Change {
+    return try FfiConverterTypeChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChange_lower(_ value: Change) -> RustBuffer {
+    return FfiConverterTypeChange.lower(value)
+}
+
+
+/**
+ * A page of the feed, oldest first.
+ *
+ * A binding record, not the core's, since its items are this binding's [`Change`].
+ */
+public struct ChangePage: Equatable, Hashable {
+    /**
+     * The changes after the cursor, oldest first.
+     */
+    public var items: [Change]
+    /**
+     * Where this page ends: pass it to `changes` to read on. Always set; an empty page
+     * gives back a cursor at the same place (poll with it).
+     */
+    public var nextCursor: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The changes after the cursor, oldest first.
+         */items: [Change], 
+        /**
+         * Where this page ends: pass it to `changes` to read on. Always set; an empty page
+         * gives back a cursor at the same place (poll with it).
+         */nextCursor: String) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChangePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChangePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangePage {
+        return
+            try ChangePage(
+                items: FfiConverterSequenceTypeChange.read(from: &buf), 
+                nextCursor: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChangePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeChange.write(value.items, into: &buf)
+        FfiConverterString.write(value.nextCursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangePage_lift(_ buf: RustBuffer) throws -> ChangePage {
+    return try FfiConverterTypeChangePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangePage_lower(_ value: ChangePage) -> RustBuffer {
+    return FfiConverterTypeChangePage.lower(value)
 }
 
 
@@ -8536,6 +8771,152 @@ public func FfiConverterTypeCampaignStatus_lower(_ value: CampaignStatus) -> Rus
 
 
 /**
+ * What a change did.
+ */
+
+public enum ChangeOp: Equatable, Hashable {
+    
+    /**
+     * A contact's profile, channels, categories, segments or fields changed.
+     */
+    case updated
+    /**
+     * A timeline item of the contact was recorded or updated.
+     */
+    case activity
+    /**
+     * A suppression was recorded or lifted at one of the contact's addresses (or at
+     * an address no contact holds: then without a contact).
+     */
+    case consent
+    /**
+     * A contact was restored.
+     */
+    case restored
+    /**
+     * A contact was deleted (soft).
+     */
+    case deleted
+    /**
+     * A contact was created.
+     */
+    case created
+    /**
+     * Another contact was merged into this one.
+     */
+    case merged
+    /**
+     * A contact was erased for good.
+     */
+    case erased
+    /**
+     * Categories, segments or field definitions changed.
+     */
+    case catalog
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ChangeOp: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChangeOp: FfiConverterRustBuffer {
+    typealias SwiftType = ChangeOp
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangeOp {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .updated
+        
+        case 2: return .activity
+        
+        case 3: return .consent
+        
+        case 4: return .restored
+        
+        case 5: return .deleted
+        
+        case 6: return .created
+        
+        case 7: return .merged
+        
+        case 8: return .erased
+        
+        case 9: return .catalog
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ChangeOp, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .updated:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .activity:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .consent:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .restored:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .deleted:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .created:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .merged:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .erased:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .catalog:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeOp_lift(_ buf: RustBuffer) throws -> ChangeOp {
+    return try FfiConverterTypeChangeOp.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeOp_lower(_ value: ChangeOp) -> RustBuffer {
+    return FfiConverterTypeChangeOp.lower(value)
+}
+
+
+
+/**
  * A channel a message can be sent on; the unit of consent and `canSend`.
  */
 
@@ -11544,6 +11925,31 @@ fileprivate struct FfiConverterSequenceTypeCategory: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeChange: FfiConverterRustBuffer {
+    typealias SwiftType = [Change]
+
+    public static func write(_ value: [Change], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Change] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Change]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChange.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeContact: FfiConverterRustBuffer {
     typealias SwiftType = [Contact]
 
@@ -12511,6 +12917,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_categories() != 34714) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_changes() != 43393) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_clear_field() != 17028) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12692,6 +13101,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_categories() != 56562) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_changes() != 39151) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_clear_field() != 53899) {
