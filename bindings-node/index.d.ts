@@ -296,6 +296,14 @@ export interface ListQuery {
   cursor?: string | null
 }
 
+/** `changes`' query: where to read on from, and how many changes at most. */
+export interface ChangesQuery {
+  /** A page's `nextCursor`; from the start of the feed when not given. */
+  cursor?: string | null
+  /** Changes a page holds: 100 when not given, at most 1000. */
+  limit?: number | null
+}
+
 /** `list`'s query: a page request, and the rule its contacts must match. */
 export interface ContactQuery extends ListQuery {
   /** Only the live contacts this rule matches. */
@@ -587,6 +595,41 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
+/** What a change of the change feed did. */
+export type ChangeOp =
+  | 'created'
+  | 'updated'
+  | 'deleted'
+  | 'restored'
+  | 'merged'
+  | 'erased'
+  | 'activity'
+  | 'consent'
+  | 'catalog'
+
+/** One change of the change feed. */
+export interface Change {
+  /**
+   * Its place in the feed: increasing, in commit order, from 1. A number: it never
+   * passes 2^53 in practice (one beyond would arrive as a bigint).
+   */
+  seq: number
+  /** When the unit of work that made it ran. */
+  at: Date
+  op: ChangeOp
+  /** The contact it concerns; `null` for `catalog` changes. */
+  contactId: string | null
+  /** For `merged`: the contact merged into `contactId`. */
+  fromId: string | null
+}
+
+/** A page of the change feed, oldest first. */
+export interface ChangePage {
+  items: Change[]
+  /** Always set: pass it as `cursor` to read on (an empty page gives back the same place). */
+  nextCursor: string
+}
+
 /** A subscription category. */
 export interface Category {
   /** Slug of the title (`Weekly news` → `weekly-news`). */
@@ -823,6 +866,16 @@ export declare class ContactBook {
    * only those it matches.
    */
   list(query?: ContactQuery | undefined | null): Page<Contact>
+  /**
+   * The book's change feed, oldest first: the changes after `cursor` (a page's
+   * `nextCursor`; from the start of the feed without one), at most `limit` (100 by
+   * default, at most 1000). `nextCursor` is always set (an empty page gives back a
+   * cursor at the same place): keep it and ask again to see every later change
+   * exactly once. A cursor this book did not return is a `VALIDATION` error on
+   * `cursor`. Each change's `seq` is a number: it never passes 2^53 in practice
+   * (one beyond would be a bigint).
+   */
+  changes(query?: ChangesQuery | undefined | null): ChangePage
   /** How many live contacts the book holds; with `rule`, how many it matches. */
   count(rule?: Rule | undefined | null): number
   /** Registers (or refreshes) a push device; its token moves off any other contact. */
@@ -1033,6 +1086,16 @@ export declare class ContactBookPromises {
    * only those it matches.
    */
   list(query?: ContactQuery | undefined | null): Promise<Page<Contact>>
+  /**
+   * The book's change feed, oldest first: the changes after `cursor` (a page's
+   * `nextCursor`; from the start of the feed without one), at most `limit` (100 by
+   * default, at most 1000). `nextCursor` is always set (an empty page gives back a
+   * cursor at the same place): keep it and ask again to see every later change
+   * exactly once. A cursor this book did not return is a `VALIDATION` error on
+   * `cursor`. Each change's `seq` is a number: it never passes 2^53 in practice
+   * (one beyond would be a bigint).
+   */
+  changes(query?: ChangesQuery | undefined | null): Promise<ChangePage>
   /** How many live contacts the book holds; with `rule`, how many it matches. */
   count(rule?: Rule | undefined | null): Promise<number>
   /** Registers (or refreshes) a push device; its token moves off any other contact. */

@@ -296,6 +296,14 @@ export interface ListQuery {
   cursor?: string | null
 }
 
+/** `changes`' query: where to read on from, and how many changes at most. */
+export interface ChangesQuery {
+  /** A page's `nextCursor`; from the start of the feed when not given. */
+  cursor?: string | null
+  /** Changes a page holds: 100 when not given, at most 1000. */
+  limit?: number | null
+}
+
 /** `list`'s query: a page request, and the rule its contacts must match. */
 export interface ContactQuery extends ListQuery {
   /** Only the live contacts this rule matches. */
@@ -585,6 +593,41 @@ export interface Page<T> {
   items: T[]
   /** Pass as `cursor` for the next page; `null` on the last page. */
   nextCursor: string | null
+}
+
+/** What a change of the change feed did. */
+export type ChangeOp =
+  | 'created'
+  | 'updated'
+  | 'deleted'
+  | 'restored'
+  | 'merged'
+  | 'erased'
+  | 'activity'
+  | 'consent'
+  | 'catalog'
+
+/** One change of the change feed. */
+export interface Change {
+  /**
+   * Its place in the feed: increasing, in commit order, from 1. A number: it never
+   * passes 2^53 in practice (one beyond would arrive as a bigint).
+   */
+  seq: number
+  /** When the unit of work that made it ran. */
+  at: Date
+  op: ChangeOp
+  /** The contact it concerns; `null` for `catalog` changes. */
+  contactId: string | null
+  /** For `merged`: the contact merged into `contactId`. */
+  fromId: string | null
+}
+
+/** A page of the change feed, oldest first. */
+export interface ChangePage {
+  items: Change[]
+  /** Always set: pass it as `cursor` to read on (an empty page gives back the same place). */
+  nextCursor: string
 }
 
 /** A subscription category. */

@@ -123,6 +123,8 @@ objects! {
     ListQuery(core::ListQuery) as ReadAs::Attributes("query");
     /// `query` of `activity`.
     ActivityQuery(core::ActivityQuery) as ReadAs::Attributes("query");
+    /// `query` of `changes`: `{ cursor, limit }`.
+    ChangesQuery(options::ChangesQuery) as ReadAs::Attributes("query");
     /// `ids` of `canSendMany`.
     Ids(Vec<String>) as ReadAs::Value("ids");
     /// `kind` of a suppression.
@@ -247,7 +249,7 @@ pub mod later {
         ChannelAddress, Note, Reason, CategoryKey, Who, Title, Key, Name, SegmentId,
         ContactInput, ContactPatch, DeviceInput, WebPushInput, Telegram,
         FieldDefinitionInput, FieldUpdate, CampaignInput, EventInput, OrderInput,
-        ListQuery, ActivityQuery, Ids, SuppressionKind, Date, BookOptions, OpenOptions,
+        ListQuery, ActivityQuery, ChangesQuery, Ids, SuppressionKind, Date, BookOptions, OpenOptions,
         UpsertOptions, FieldInputValue, ContactInputs, Channel, ImportOptions, Rule,
         ContactQuery, SegmentChange,
     }
@@ -386,6 +388,15 @@ pub mod options {
         pub limit: Option<u32>,
         pub cursor: Option<String>,
         pub rule: Option<serde_json::Value>,
+    }
+
+    /// `changes`' query: where to read on from (a page's `nextCursor`; the start of
+    /// the feed when not given) and how many changes at most.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct ChangesQuery {
+        pub cursor: Option<String>,
+        pub limit: Option<u32>,
     }
 
     /// `updateSegment`'s `{ name, rule }` as read, its rule still JSON.

@@ -17,18 +17,18 @@
 //! the promise with the error the synchronous method throws: nothing is thrown.
 
 use crate::args::{
-    later, ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, Channel, ChannelAddress,
-    ConnectOptions, ContactInput, ContactInputs, ContactKey, ContactPatch, ContactQuery, Date,
-    DeviceInput, Email, Endpoint, EventInput, ExternalId, FieldDefinitionInput, FieldInputValue,
-    FieldUpdate, Id, Ids, ImportOptions, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path,
-    Phone, Reason, Rule, SegmentChange, SegmentId, SuppressionKind, Telegram, Title, Token,
-    UpsertOptions, Url, WebPushInput, Who,
+    later, ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, ChangesQuery, Channel,
+    ChannelAddress, ConnectOptions, ContactInput, ContactInputs, ContactKey, ContactPatch,
+    ContactQuery, Date, DeviceInput, Email, Endpoint, EventInput, ExternalId, FieldDefinitionInput,
+    FieldInputValue, FieldUpdate, Id, Ids, ImportOptions, Key, ListQuery, Name, Note, OpenOptions,
+    OrderInput, Path, Phone, Reason, Rule, SegmentChange, SegmentId, SuppressionKind, Telegram,
+    Title, Token, UpsertOptions, Url, WebPushInput, Who,
 };
 use crate::errors::{caught, closed, guard, Failure, Result};
 use crate::import::ImportTask;
 use crate::write::{
-    Activity, CampaignActivity, Category, Contact, EventActivity, FieldDefinition, OrderActivity,
-    Page, Segment, SendDecision, SuppressionRecord,
+    Activity, CampaignActivity, Category, ChangePage, Contact, EventActivity, FieldDefinition,
+    OrderActivity, Page, Segment, SendDecision, SuppressionRecord,
 };
 use chrono::{DateTime, Utc};
 use contactkit as core;
@@ -509,6 +509,18 @@ operations! {
             None => book.list(&query.query)?,
         };
         Ok(Page::of(page, Contact))
+    };
+
+    #[doc = " The book's change feed, oldest first: the changes after `cursor` (a page's"]
+    #[doc = " `nextCursor`; from the start of the feed without one), at most `limit` (100 by"]
+    #[doc = " default, at most 1000). `nextCursor` is always set (an empty page gives back a"]
+    #[doc = " cursor at the same place): keep it and ask again to see every later change"]
+    #[doc = " exactly once. A cursor this book did not return is a `VALIDATION` error on"]
+    #[doc = " `cursor`. Each change's `seq` is a number: it never passes 2^53 in practice"]
+    #[doc = " (one beyond would be a bigint)."]
+    fn changes(query: Option<ChangesQuery>) -> ChangePage = |book| {
+        let query = query.map(|q| q.0).unwrap_or_default();
+        Ok(ChangePage(book.changes(query.cursor.as_deref(), query.limit)?))
     };
 
     #[doc = " How many live contacts the book holds; with `rule`, how many it matches."]

@@ -77,6 +77,8 @@ serialized! {
     EventActivity(core::Activity);
     /// The activity `recordOrder` returns.
     OrderActivity(core::Activity);
+    /// A page of the change feed (`seq` a number: it stays below 2^53).
+    ChangePage(core::ChangePage);
 }
 
 answers! {

@@ -241,6 +241,16 @@ const OPS = {
   record_event: [['id', 'input'], (b, a) => b.recordEvent(a.id, input(a.input))],
   record_order: [['id', 'input'], (b, a) => b.recordOrder(a.id, input(a.input))],
   activity: [['id', 'query'], (b, a) => b.activity(a.id, input(optional(a.query)))],
+  // The Rust API's `changes(cursor, limit)` is `changes({ cursor, limit })`.
+  changes: [
+    ['cursor', 'limit'],
+    (b, a) => {
+      const query = {}
+      if (a.cursor !== undefined) query.cursor = a.cursor
+      if (a.limit !== undefined) query.limit = a.limit
+      return b.changes(query)
+    },
+  ],
 }
 
 const STEP_KEYS = new Set(['op', 'args', 'save', 'expect', 'expect_error'])

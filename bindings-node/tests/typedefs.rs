@@ -15,9 +15,10 @@ const TYPEDEFS: &str = include_str!("../typedefs.d.ts");
 
 /// Interfaces of the binding's own, with no core type: options objects read by the
 /// binding, the error's shape, the generic page.
-const BINDING_ONLY: [&str; 8] = [
+const BINDING_ONLY: [&str; 9] = [
     "ContactKitError",
     "ContactQuery",
+    "ChangesQuery",
     "BookOptions",
     "OpenOptions",
     "ConnectOptions",
