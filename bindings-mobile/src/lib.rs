@@ -55,8 +55,8 @@ pub use activity::{
     OrderItem,
 };
 pub use async_book::AsyncContactBook;
-pub use change::{Change, ChangePage};
 pub use book::{BookOptions, ContactBook, ImportProgress, ManualClock};
+pub use change::{Change, ChangePage};
 pub use channel::{channel_from_name, channel_name};
 pub use contact::{
     dedupe_on_from_name, ContactAttribute, ContactInput, ContactPage, ImportReport, ListQuery,

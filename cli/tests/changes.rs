@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// A book where two contacts were imported, one then unsubscribed from email.
+/// A book where two contacts were imported (two `created` changes).
 fn book() -> Book {
     let book = Book::new();
     let file = book.file(
@@ -34,7 +34,11 @@ fn id_of(book: &Book, email: &str) -> String {
 
 /// The last line of stderr: the cursor to resume from.
 fn cursor(stderr: &str) -> String {
-    stderr.lines().last().expect("a cursor on stderr").to_string()
+    stderr
+        .lines()
+        .last()
+        .expect("a cursor on stderr")
+        .to_string()
 }
 
 #[test]
@@ -43,7 +47,11 @@ fn prints_a_line_per_change_and_the_cursor_on_stderr() {
     let olena = id_of(&book, "olena@example.com");
     let taras = id_of(&book, "taras@example.com");
     let run = book.run(&["changes"]).expect(0);
-    let rows: Vec<Vec<&str>> = run.stdout.lines().map(|l| l.split('\t').collect()).collect();
+    let rows: Vec<Vec<&str>> = run
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').collect())
+        .collect();
     assert_eq!(
         rows,
         [
@@ -56,7 +64,10 @@ fn prints_a_line_per_change_and_the_cursor_on_stderr() {
     assert_eq!(cursor(&run.stderr), "2");
 
     let json = book.run(&["changes", "--json"]).expect(0).stdout;
-    let lines: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(
         lines[1],
         serde_json::json!({"seq": 2, "at": NOW, "op": "created", "contact_id": taras, "from_id": null})
@@ -77,7 +88,11 @@ fn resumes_from_the_cursor_a_run_printed() {
     book.run(&["suppress", file.to_str().unwrap()]).expect(0);
 
     let rest = book.run(&["changes", "--cursor", &at]).expect(0);
-    let ops: Vec<&str> = rest.stdout.lines().map(|l| l.split('\t').nth(2).unwrap()).collect();
+    let ops: Vec<&str> = rest
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').nth(2).unwrap())
+        .collect();
     assert_eq!(ops, ["created", "consent"], "{}", rest.stdout);
     assert!(rest.stdout.lines().last().unwrap().contains(&olena));
     let end = cursor(&rest.stderr);
@@ -107,7 +122,14 @@ fn follow_prints_a_change_another_process_makes() {
         .current_dir(book.dir.path())
         .arg("--db")
         .arg(&book.db)
-        .args(["changes", "--follow", "--interval-ms", "50", "--cursor", "2"])
+        .args([
+            "changes",
+            "--follow",
+            "--interval-ms",
+            "50",
+            "--cursor",
+            "2",
+        ])
         .env("CONTACTKIT_NOW", NOW)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
