@@ -51,6 +51,7 @@ const CALLS = {
   restore: { args: [ID] },
   list: { args: [{ limit: 10 }] },
   count: { args: [] },
+  changes: { args: [{ limit: 10 }] },
   importContacts: { args: [[{ email: 'ann@example.com' }], { dedupeOn: 'email' }] },
   addMobilePush: { args: [ID, device] },
   removeMobilePush: { args: [ID, 'tok-1'] },
