@@ -402,7 +402,9 @@ impl ContactBook {
     ) -> PyResult<Py<PyAny>> {
         let cursor = self::cursor(py, cursor)?;
         let limit = Limit::read(limit)?;
-        self.run(py, move |b| limit.quoted(b.changes(cursor.as_deref(), limit.size)))
+        self.run(py, move |b| {
+            limit.quoted(b.changes(cursor.as_deref(), limit.size))
+        })
     }
 
     /// How many live contacts the book holds; with `rule`, how many it matches.

@@ -11,9 +11,9 @@
 use crate::errors::to_py_err;
 use chrono::{DateTime, NaiveDate, Utc};
 use contactkit::{
-    ActivityKind, CampaignChannel, CampaignStatus, ChangeOp, Channel, ChannelStatus, Color, FieldType,
-    FieldValue, LocationSource, OrderSource, OrderStatus, Platform, Rule, SegmentKind, SendReason,
-    Source, SuppressionKind,
+    ActivityKind, CampaignChannel, CampaignStatus, ChangeOp, Channel, ChannelStatus, Color,
+    FieldType, FieldValue, LocationSource, OrderSource, OrderStatus, Platform, Rule, SegmentKind,
+    SendReason, Source, SuppressionKind,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
