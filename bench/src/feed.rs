@@ -17,7 +17,10 @@ const BATCH: usize = 1000;
 pub fn import_cost(dir: &Path, n: usize, reps: usize, rows: &mut Vec<Row>) {
     let (mut with, mut without) = (0f64, 0f64);
     for rep in 0..reps {
-        let paths = [dir.join(format!("feed-{rep}.db")), dir.join(format!("no-feed-{rep}.db"))];
+        let paths = [
+            dir.join(format!("feed-{rep}.db")),
+            dir.join(format!("no-feed-{rep}.db")),
+        ];
         let conns = paths.each_ref().map(|p| open_raw(p));
         let segments = conns.each_ref().map(create_schema);
         let mut loaders = [
@@ -42,8 +45,16 @@ pub fn import_cost(dir: &Path, n: usize, reps: usize, rows: &mut Vec<Row>) {
             }
         }
     }
-    note(format!("feed_import: with the feed {with:.0}/s, without {without:.0}/s"));
-    rows.push(Row::new("feed_import", with, without, "contacts/s", Better::Higher));
+    note(format!(
+        "feed_import: with the feed {with:.0}/s, without {without:.0}/s"
+    ));
+    rows.push(Row::new(
+        "feed_import",
+        with,
+        without,
+        "contacts/s",
+        Better::Higher,
+    ));
 }
 
 pub fn read(path: &Path, rows: &mut Vec<Row>) {
@@ -91,6 +102,15 @@ pub fn read(path: &Path, rows: &mut Vec<Row>) {
             }
         },
     );
-    note(format!("feed_read: ours {ours:.0}/s, baseline {baseline:.0}/s ({} pages)", starts.len()));
-    rows.push(Row::new("feed_read", ours, baseline, "changes/s", Better::Higher));
+    note(format!(
+        "feed_read: ours {ours:.0}/s, baseline {baseline:.0}/s ({} pages)",
+        starts.len()
+    ));
+    rows.push(Row::new(
+        "feed_read",
+        ours,
+        baseline,
+        "changes/s",
+        Better::Higher,
+    ));
 }

@@ -6,8 +6,7 @@
 //! Run: `cargo run -p contactkit --example sync_feed`
 
 use contactkit::{
-    Change, ChangeOp, Channel, Contact, ContactBook, ContactInput, DedupeOn, Patch,
-    SuppressionKind,
+    Change, ChangeOp, Channel, Contact, ContactBook, ContactInput, DedupeOn, Patch, SuppressionKind,
 };
 
 fn main() -> contactkit::Result<()> {
@@ -39,7 +38,10 @@ fn main() -> contactkit::Result<()> {
         contactkit::SendReason::Unsubscribed
     );
     assert_eq!(server.count()?, 2);
-    println!("synced up to change {cursor}: {} contacts on the server", server.count()?);
+    println!(
+        "synced up to change {cursor}: {} contacts on the server",
+        server.count()?
+    );
     std::fs::remove_dir_all(&dir).map_err(|e| contactkit::Error::storage(e.to_string()))?;
     Ok(())
 }
@@ -79,7 +81,11 @@ fn apply(from: &ContactBook, to: &ContactBook, change: &Change) -> contactkit::R
                 let _ = to.restore(id);
             }
             to.upsert(profile(&contact), DedupeOn::Id)?;
-            for record in contact.suppressions.iter().filter(|r| r.lifted_at.is_none()) {
+            for record in contact
+                .suppressions
+                .iter()
+                .filter(|r| r.lifted_at.is_none())
+            {
                 let reason = record.reason.as_deref();
                 match record.kind {
                     SuppressionKind::Unsubscribed => to.unsubscribe(id, record.channel, reason)?,

@@ -391,10 +391,7 @@ impl Runner {
                 Some(rule) => out(b.count_where(&rule)),
                 None => out(b.count()),
             },
-            "changes" => out(b.changes(
-                a.opt_text("cursor")?.as_deref(),
-                a.opt::<u32>("limit")?,
-            )),
+            "changes" => out(b.changes(a.opt_text("cursor")?.as_deref(), a.opt::<u32>("limit")?)),
             "import_contacts" => {
                 let rows: Vec<ContactInput> = a.req("rows")?;
                 out(b.import_contacts(rows, a.dedupe_on()?, |_| Continue(())))
