@@ -4,7 +4,7 @@
 //! whole feed of the import's book with `changes` pages of 1000 against hand-written
 //! `SELECT`s of the same pages.
 
-use crate::import::{create_schema, open_raw, Feed, Loader};
+use crate::import::{create_schema, open_raw, remove_db, Feed, Loader};
 use crate::report::{compare, note, piece, timed, Better, Row};
 use contactkit::ContactBook;
 use rusqlite::Connection;
@@ -39,11 +39,7 @@ pub fn import_cost(dir: &Path, n: usize, reps: usize, rows: &mut Vec<Row>) {
         without = without.max(n as f64 / took[1].as_secs_f64());
         drop(loaders);
         drop(conns);
-        for path in &paths {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-        }
+        paths.iter().for_each(|path| remove_db(path));
     }
     note(format!(
         "feed_import: with the feed {with:.0}/s, without {without:.0}/s"

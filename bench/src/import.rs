@@ -298,7 +298,8 @@ fn wal_of(path: &Path) -> PathBuf {
     PathBuf::from(wal)
 }
 
-fn remove_db(path: &Path) {
+/// Removes a SQLite file with its WAL and shared-memory files.
+pub fn remove_db(path: &Path) {
     if path.as_os_str().is_empty() {
         return;
     }

@@ -8,6 +8,7 @@
 //! activity window has something to count.
 
 use crate::data;
+use crate::import::remove_db;
 use crate::report::{compare, note, Better, Row};
 use contactkit::{ContactBook, DedupeOn, ListQuery, ManualClock, OrderInput, Rule};
 use rusqlite::Connection;
@@ -220,9 +221,7 @@ pub fn import_cost(dir: &Path, n: usize, reps: usize, rows: &mut Vec<Row>) {
                 without = without.max(rate);
             }
             drop(book);
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
+            remove_db(&path);
         }
     }
     note(format!(
