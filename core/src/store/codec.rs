@@ -105,6 +105,12 @@ pub fn decode_field(kind: &str, text: &str) -> Result<FieldValue> {
     })
 }
 
+/// A dynamic segment's rule back from its JSON text.
+pub fn stored_rule(text: &str) -> Result<crate::rule::Rule> {
+    crate::rule::Rule::from_json(text)
+        .map_err(|e| Error::storage(format!("a stored segment rule is corrupt: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,10 +144,4 @@ mod tests {
             assert_eq!(decode_field(kind, &text).unwrap(), value);
         }
     }
-}
-
-/// A dynamic segment's rule back from its JSON text.
-pub fn stored_rule(text: &str) -> Result<crate::rule::Rule> {
-    crate::rule::Rule::from_json(text)
-        .map_err(|e| Error::storage(format!("a stored segment rule is corrupt: {e}")))
 }
