@@ -123,19 +123,32 @@ impl<'c> RawCheck<'c> {
         let mut worst = None;
         let mut kinds = self.suppressions.query([email]).unwrap();
         while let Some(row) = kinds.next().unwrap() {
-            let severity = match row.get_ref(0).unwrap().as_str().unwrap() {
-                "blacklisted" => (3, SendReason::Blacklisted),
-                "spam_complaint" => (2, SendReason::SpamComplaint),
-                _ => (1, SendReason::Unsubscribed),
-            };
-            if worst.is_none_or(|(seen, _)| seen < severity.0) {
-                worst = Some(severity);
-            }
+            worst = worse(worst, row.get_ref(0).unwrap().as_str().unwrap());
         }
-        match worst {
-            Some((_, reason)) => reason,
-            None if !confirmed => SendReason::Unconfirmed,
-            None => SendReason::Ok,
-        }
+        decision(worst, confirmed)
+    }
+}
+
+/// The hand-written baselines' reading of a suppression kind in force: the more
+/// severe of `worst` and `kind`, with its reason.
+pub fn worse(worst: Option<(u8, SendReason)>, kind: &str) -> Option<(u8, SendReason)> {
+    let severity = match kind {
+        "blacklisted" => (3, SendReason::Blacklisted),
+        "spam_complaint" => (2, SendReason::SpamComplaint),
+        _ => (1, SendReason::Unsubscribed),
+    };
+    match worst {
+        Some(seen) if seen.0 >= severity.0 => Some(seen),
+        _ => Some(severity),
+    }
+}
+
+/// The baselines' decision for an address: its most severe suppression, else the
+/// confirmation.
+pub fn decision(worst: Option<(u8, SendReason)>, confirmed: bool) -> SendReason {
+    match worst {
+        Some((_, reason)) => reason,
+        None if !confirmed => SendReason::Unconfirmed,
+        None => SendReason::Ok,
     }
 }

@@ -498,20 +498,9 @@ impl<'c> RawCheck<'c> {
             };
             let mut worst = None;
             for row in tx.query(&self.suppressions, &[&email]).unwrap() {
-                let severity = match row.get::<_, &str>(0) {
-                    "blacklisted" => (3, SendReason::Blacklisted),
-                    "spam_complaint" => (2, SendReason::SpamComplaint),
-                    _ => (1, SendReason::Unsubscribed),
-                };
-                if worst.is_none_or(|(seen, _)| seen < severity.0) {
-                    worst = Some(severity);
-                }
+                worst = crate::can_send::worse(worst, row.get::<_, &str>(0));
             }
-            match worst {
-                Some((_, reason)) => reason,
-                None if !confirmed => SendReason::Unconfirmed,
-                None => SendReason::Ok,
-            }
+            crate::can_send::decision(worst, confirmed)
         })();
         tx.commit().unwrap();
         reason
