@@ -3,7 +3,8 @@
 //! indistinguishable from it through `ContactBook`.
 //!
 //! proptest generates random operation sequences over the whole vocabulary (create,
-//! upsert on every dedupe key, sign-up and confirm, update, delete and restore,
+//! upsert on every dedupe key, sign-up and confirm, update, delete and restore, merge,
+//! export and erase,
 //! channels, consent, categories, segments, fields, timeline, paging, `can_send`,
 //! suppressions, imports), with invalid inputs mixed in on purpose: bad emails and
 //! phones, unknown ids, identifiers drawn from small pools so that conflicts and
@@ -828,6 +829,9 @@ enum Op {
     FindByExternalId(&'static str),
     Delete(Who),
     Restore(Who),
+    Merge(Who, Who),
+    ExportContact(Who),
+    Erase(Who),
     AddMobilePush(Who, DeviceInput),
     RemoveMobilePush(Who, Own, &'static str),
     RegisterApp(Who, DeviceInput),
@@ -1003,6 +1007,9 @@ fn op() -> BoxedStrategy<Op> {
         (1, pool(EXTERNAL_IDS).prop_map(Op::FindByExternalId).boxed()),
         (2, w().prop_map(Op::Delete).boxed()),
         (2, w().prop_map(Op::Restore).boxed()),
+        (2, (w(), w()).prop_map(|(a, b)| Op::Merge(a, b)).boxed()),
+        (1, w().prop_map(Op::ExportContact).boxed()),
+        (1, w().prop_map(Op::Erase).boxed()),
         (
             3,
             (w(), device())
@@ -1535,6 +1542,18 @@ impl Harness {
                 let id = self.who(who);
                 self.both(op, |b| b.restore(&id))?
             }
+            Op::Merge(into, from) => {
+                let (into, from) = (self.who(into), self.who(from));
+                self.both(op, |b| b.merge(&into, &from))?
+            }
+            Op::ExportContact(who) => {
+                let id = self.who(who);
+                self.both(op, |b| b.export_contact(&id))?
+            }
+            Op::Erase(who) => {
+                let id = self.who(who);
+                self.both(op, |b| b.erase(&id))?
+            }
             Op::AddMobilePush(who, device) => {
                 let id = self.who(who);
                 self.both(op, |b| b.add_mobile_push(&id, device.clone()))?
@@ -1988,6 +2007,9 @@ const OPERATIONS: &[&str] = &[
     "FindByExternalId",
     "Delete",
     "Restore",
+    "Merge",
+    "ExportContact",
+    "Erase",
     "AddMobilePush",
     "RemoveMobilePush",
     "RegisterApp",

@@ -5,6 +5,7 @@ use crate::consent;
 use crate::model::{
     Channel, Contact, ContactRecord, SendDecision, SendReason, SuppressionKind, SuppressionRecord,
 };
+use crate::store::Parts;
 use crate::validate::{self, limits, optional_text, required_text};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -79,6 +80,7 @@ impl ContactBook {
         let address = self.suppression_key(channel, address)?;
         let reason = optional_text("reason", reason, MAX_REASON_CHARS)?;
         self.atomic(|unit| {
+            unit.reveal_erased(&address)?;
             unit.suppress(channel, &address, kind, unit.now, reason.clone())?;
             let mut records = unit.tx.suppressions(&address)?;
             records.retain(|r| r.channel == channel);
@@ -119,8 +121,17 @@ impl ContactBook {
     pub fn suppressions(&self, channel: Channel, address: &str) -> Result<Vec<SuppressionRecord>> {
         let address = self.suppression_key(channel, address)?;
         self.read(|unit| {
+            let address = match channel {
+                Channel::Email | Channel::Sms => address.clone(),
+                // A merged-away id's records live on the contact it was merged into.
+                Channel::MobilePush | Channel::WebPush | Channel::Telegram => unit
+                    .contact_with(&address, Parts::NONE)?
+                    .map_or_else(|| address.clone(), |record| record.id),
+            };
             let mut records = unit.tx.suppressions(&address)?;
+            records.extend(unit.erased_suppressions(&address)?);
             records.retain(|r| r.channel == channel);
+            records.sort_by_key(|r| r.at);
             Ok(records)
         })
     }

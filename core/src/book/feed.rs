@@ -65,6 +65,11 @@ impl Unit<'_> {
         self.note_change(op, Some(id), None);
     }
 
+    /// Notes that the contact `from_id` was merged into `id`.
+    pub(super) fn note_merged(&mut self, id: &str, from_id: &str) {
+        self.note_change(ChangeOp::Merged, Some(id), Some(from_id));
+    }
+
     /// Notes a change of categories, segments or field definitions.
     pub(super) fn note_catalog(&mut self) {
         if !self.noted.catalog {

@@ -14,6 +14,7 @@ mod consent;
 mod feed;
 mod ids;
 mod import;
+mod lifecycle;
 mod merge;
 mod profile;
 mod rules;
@@ -210,6 +211,7 @@ impl ContactBook {
                 free: HashSet::new(),
                 catalog: None,
                 noted: feed::Noted::default(),
+                erasures: lifecycle::Erasures::default(),
             };
             output = Some(work(&mut unit)?);
             let changes = unit.noted.take();
@@ -261,6 +263,8 @@ struct Unit<'a> {
     catalog: Option<CatalogReads>,
     /// What the unit changed, for the change feed.
     noted: feed::Noted,
+    /// What the unit read about erased contacts' addresses.
+    erasures: lifecycle::Erasures,
 }
 
 /// Segments by id and categories by key, as a unit of work read them.
@@ -278,9 +282,23 @@ impl Unit<'_> {
         self.book.ids.next(self.now)
     }
 
-    /// The contact with `id` in any case, deleted or not.
+    /// The contact with `id` in any case, deleted or not; the id of a contact merged
+    /// away names the contact it was merged into.
     fn contact(&mut self, id: &str) -> Result<Option<ContactRecord>> {
-        self.tx.contact(&validate::canonical_id(id))
+        self.contact_with(id, Parts::ALL)
+    }
+
+    /// [`Unit::contact`] with only the child rows `parts` names. A merged id costs a
+    /// second read only when the id is not a contact's own.
+    fn contact_with(&mut self, id: &str, parts: Parts) -> Result<Option<ContactRecord>> {
+        let id = validate::canonical_id(id);
+        if let Some(record) = self.tx.contact_with(&id, parts)? {
+            return Ok(Some(record));
+        }
+        match self.tx.merged_into(&[&id])?.pop() {
+            Some((_, into)) => self.tx.contact_with(&into, parts),
+            None => Ok(None),
+        }
     }
 
     /// The live contact with `id`, or not-found (deleted contacts are invisible).
@@ -292,7 +310,7 @@ impl Unit<'_> {
     /// that needs the contact's own columns (its id, email, phone) and never saves
     /// the record.
     fn live_contact_with(&mut self, id: &str, parts: Parts) -> Result<ContactRecord> {
-        match self.tx.contact_with(&validate::canonical_id(id), parts)? {
+        match self.contact_with(id, parts)? {
             Some(record) if record.deleted_at.is_none() => Ok(record),
             _ => Err(Error::not_found("contact", id)),
         }
@@ -358,6 +376,12 @@ impl Unit<'_> {
             for identifier in record.identifiers() {
                 self.free.remove(&identifier);
             }
+        }
+        for address in [record.email.as_deref(), record.phone.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            self.reveal_erased(address)?;
         }
         self.tx.put_contact(&record)?;
         self.note(ChangeOp::Updated, &record.id);

@@ -31,7 +31,7 @@ impl ContactBook {
             let checked = checked.take()?;
             let source = checked.input.source.unwrap_or_default();
             let blank = unit.blank_record(checked.id.clone(), source);
-            if unit.tx.contact(&blank.id)?.is_some() {
+            if unit.contact(&blank.id)?.is_some() {
                 return Err(Error::conflict(
                     "id",
                     &blank.id,
@@ -239,6 +239,7 @@ impl Unit<'_> {
             .iter()
             .map(|id| id.as_ref().and_then(|id| live.get(id).cloned()))
             .collect();
+        self.follow_merged_ids(&ids, &mut found, parts)?;
         let unresolved: Vec<usize> = (0..names.len()).filter(|&i| found[i].is_none()).collect();
         if unresolved.is_empty() {
             return Ok(found);
@@ -280,6 +281,38 @@ impl Unit<'_> {
             found[i] = candidates.iter().find_map(|id| live.get(*id).cloned());
         }
         Ok(found)
+    }
+
+    /// Fills each gap of `found` whose name is the id of a contact merged away with
+    /// the live contact it was merged into: two reads, and none when every name that
+    /// is an id was found.
+    fn follow_merged_ids(
+        &mut self,
+        ids: &[Option<String>],
+        found: &mut [Option<ContactRecord>],
+        parts: Parts,
+    ) -> Result<()> {
+        let missing: Vec<&str> = ids
+            .iter()
+            .zip(found.iter())
+            .filter(|(_, record)| record.is_none())
+            .filter_map(|(id, _)| id.as_deref())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let merged: HashMap<String, String> = self.tx.merged_into(&missing)?.into_iter().collect();
+        if merged.is_empty() {
+            return Ok(());
+        }
+        let live = self.live_by_id(merged.values().map(String::as_str), parts)?;
+        for (id, record) in ids.iter().zip(found.iter_mut()) {
+            if record.is_none() {
+                let into = id.as_ref().and_then(|id| merged.get(id));
+                *record = into.and_then(|into| live.get(into).cloned());
+            }
+        }
+        Ok(())
     }
 
     /// The live contacts among `ids`, by id, in one read (none when `ids` is empty).
@@ -352,7 +385,7 @@ impl Unit<'_> {
         let input = &checked.input;
         let key = dedupe_key(checked, dedupe_on)?;
         let by_key = match &key {
-            DedupeKey::Id(id) => self.tx.contact(id)?,
+            DedupeKey::Id(id) => self.contact(id)?,
             DedupeKey::Identifiers(identifiers) => {
                 let mut found = None;
                 for identifier in identifiers {
@@ -382,7 +415,7 @@ impl Unit<'_> {
                 | DedupeOn::EmailOrPhone
                 | DedupeOn::ContactKey
                 | DedupeOn::ExternalId,
-            ) => self.tx.contact(id)?,
+            ) => self.contact(id)?,
             _ => None,
         };
         match (by_key, by_id) {

@@ -51,6 +51,13 @@ pub trait Store: Send + Sync {
     fn reruns_units(&self) -> bool {
         false
     }
+
+    /// Makes what committed units removed unreadable in the store's own files, as
+    /// far as the store can (after `ContactBook::erase`): a store whose deleted rows
+    /// live on in a log overwrites them. Nothing to do by default.
+    fn purge_removed(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// What a unit of work does, so a store can run reads beside a writer.
@@ -185,6 +192,26 @@ pub trait Transaction {
     fn order(&mut self, external_id: &str) -> Result<Option<Activity>>;
     /// Inserts or replaces a timeline item (by id).
     fn put_activity(&mut self, activity: &Activity) -> Result<()>;
+    /// The contacts that `ids` were merged into: each of `ids` that names a contact
+    /// merged away, with the id of the contact it lives on in, in no particular order.
+    fn merged_into(&mut self, ids: &[&str]) -> Result<Vec<(String, String)>>;
+    /// Records that the contact `from` was merged into `into`: `from`, and every id
+    /// merged into `from` before, now resolve to `into`.
+    fn put_merged(&mut self, from: &str, into: &str) -> Result<()>;
+    /// Moves the timeline of `from` to `into`. A campaign item of `from` for a message
+    /// `into` has an item for is dropped: one item per contact and message.
+    fn move_timeline(&mut self, from: &str, into: &str) -> Result<()>;
+    /// Removes the contact `id` for good, not hidden: its row, its child rows, its
+    /// timeline and the ids merged into it. (Suppressions are kept by address and are
+    /// the caller's to move or remove.)
+    fn remove_contact(&mut self, id: &str) -> Result<()>;
+    /// The book's secret for hashing the addresses of erased contacts: random bytes
+    /// made when the book was created, never shown.
+    fn erasure_key(&mut self) -> Result<Vec<u8>>;
+    /// Whether any suppression is kept at an erased address (one starting with
+    /// [`ERASED_ADDRESS_PREFIX`]): a quick answer, asked by every save of a contact
+    /// with an email or phone.
+    fn has_erased_addresses(&mut self) -> Result<bool>;
     /// Appends `changes` to the change feed, in order, numbered on from the last
     /// change: committed or rolled back with the rest of the unit. Seqs increase in
     /// commit order: a reader that has seen seq `n` has seen every committed change
@@ -221,17 +248,7 @@ fn scan_matching<T: Transaction + ?Sized>(
     limit: Option<usize>,
 ) -> Result<Vec<String>> {
     const PAGE: usize = 1000;
-    let every_kind = ActivityFilter {
-        kinds: vec![
-            ActivityKind::Campaign,
-            ActivityKind::Event,
-            ActivityKind::Order,
-        ],
-        since: None,
-        until: None,
-        after: None,
-        limit: None,
-    };
+    let every_kind = ActivityFilter::everything();
     let mut found = Vec::new();
     let mut cursor = after_id.map(str::to_string);
     loop {
@@ -284,6 +301,19 @@ fn scan_matching<T: Transaction + ?Sized>(
             _ => return Ok(found),
         }
     }
+}
+
+/// How the address of an erased contact's suppressions starts: the rest is a keyed hash
+/// of the address (see `ContactBook::erase`), never the address itself.
+pub const ERASED_ADDRESS_PREFIX: &str = "erased:";
+
+/// Random bytes from the operating system for a new book's erasure key: two v4 UUIDs,
+/// 244 random bits.
+fn random_key() -> Vec<u8> {
+    let mut key = Vec::with_capacity(32);
+    key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key
 }
 
 /// A change a unit of work appends to the feed; the store numbers it.
@@ -364,7 +394,19 @@ pub struct ActivityFilter {
 }
 
 impl ActivityFilter {
-    /// Every item of `kind`, of any time.
+    /// Every item of the timeline, whenever it happened.
+    pub fn everything() -> Self {
+        ActivityFilter {
+            kinds: vec![
+                ActivityKind::Campaign,
+                ActivityKind::Event,
+                ActivityKind::Order,
+            ],
+            ..Self::all_of(ActivityKind::Campaign)
+        }
+    }
+
+    /// Every item of `kind`, whenever it happened.
     pub fn all_of(kind: ActivityKind) -> Self {
         ActivityFilter {
             kinds: vec![kind],

@@ -84,6 +84,10 @@ struct State {
     orders: HashMap<String, String>,
     /// The change feed; a change's seq is its position plus one.
     changes: Vec<Change>,
+    /// Ids of contacts merged away, with the contact each lives on in.
+    merged: HashMap<String, String>,
+    /// The erasure key, made on first use.
+    erasure_key: Vec<u8>,
 }
 
 /// The previous value of something a unit of work replaced. Large values are boxed
@@ -97,6 +101,7 @@ enum Undo {
     Activity(String, Option<Box<Activity>>),
     /// The feed's length before the unit appended to it.
     Changes(usize),
+    Merged(String, Option<String>),
 }
 
 impl State {
@@ -161,6 +166,14 @@ impl State {
                 self.replace_activity(&id, old.map(|old| *old));
             }
             Undo::Changes(len) => self.changes.truncate(len),
+            Undo::Merged(id, old) => match old {
+                Some(into) => {
+                    self.merged.insert(id, into);
+                }
+                None => {
+                    self.merged.remove(&id);
+                }
+            },
         }
     }
 
@@ -221,6 +234,31 @@ impl MemoryTransaction<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl MemoryTransaction<'_> {
+    fn set_merged(&mut self, id: &str, into: Option<&str>) {
+        let old = match into {
+            Some(into) => self.state.merged.insert(id.to_string(), into.to_string()),
+            None => self.state.merged.remove(id),
+        };
+        self.undo.push(Undo::Merged(id.to_string(), old));
+    }
+
+    fn set_activity(&mut self, id: &str, new: Option<Activity>) {
+        let old = self.state.replace_activity(id, new);
+        self.undo
+            .push(Undo::Activity(id.to_string(), old.map(Box::new)));
+    }
+
+    /// The ids of `contact_id`'s timeline items.
+    fn timeline_ids(&self, contact_id: &str) -> Vec<String> {
+        self.state
+            .timelines
+            .get(contact_id)
+            .map(|timeline| timeline.iter().map(|(_, id)| id.clone()).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -431,12 +469,83 @@ impl Transaction for MemoryTransaction<'_> {
     }
 
     fn put_activity(&mut self, activity: &Activity) -> Result<()> {
-        let old = self
-            .state
-            .replace_activity(&activity.id, Some(activity.clone()));
-        self.undo
-            .push(Undo::Activity(activity.id.clone(), old.map(Box::new)));
+        self.set_activity(&activity.id, Some(activity.clone()));
         Ok(())
+    }
+
+    fn merged_into(&mut self, ids: &[&str]) -> Result<Vec<(String, String)>> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let into = self.state.merged.get(*id)?;
+                Some((id.to_string(), into.clone()))
+            })
+            .collect())
+    }
+
+    fn put_merged(&mut self, from: &str, into: &str) -> Result<()> {
+        let earlier: Vec<String> = self
+            .state
+            .merged
+            .iter()
+            .filter(|(_, target)| target.as_str() == from)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in earlier {
+            self.set_merged(&id, Some(into));
+        }
+        self.set_merged(from, Some(into));
+        Ok(())
+    }
+
+    fn move_timeline(&mut self, from: &str, into: &str) -> Result<()> {
+        for id in self.timeline_ids(from) {
+            let Some(mut activity) = self.state.activities.get(&id).cloned() else {
+                continue;
+            };
+            activity.contact_id = into.to_string();
+            let taken = match &activity.detail {
+                ActivityDetail::Campaign(c) => self
+                    .state
+                    .campaigns
+                    .contains_key(&(into.to_string(), c.message_id.clone())),
+                _ => false,
+            };
+            self.set_activity(&id, (!taken).then_some(activity));
+        }
+        Ok(())
+    }
+
+    fn remove_contact(&mut self, id: &str) -> Result<()> {
+        for activity in self.timeline_ids(id) {
+            self.set_activity(&activity, None);
+        }
+        let aliases: Vec<String> = self
+            .state
+            .merged
+            .iter()
+            .filter(|(_, target)| target.as_str() == id)
+            .map(|(alias, _)| alias.clone())
+            .collect();
+        for alias in aliases {
+            self.set_merged(&alias, None);
+        }
+        let old = self.state.contacts.replace(id, None)?;
+        self.undo.push(Undo::Contact(id.to_string(), old));
+        Ok(())
+    }
+
+    fn erasure_key(&mut self) -> Result<Vec<u8>> {
+        if self.state.erasure_key.is_empty() {
+            self.state.erasure_key = super::random_key();
+        }
+        Ok(self.state.erasure_key.clone())
+    }
+
+    fn has_erased_addresses(&mut self) -> Result<bool> {
+        Ok(self.state.suppressions.iter().any(|(address, records)| {
+            address.starts_with(super::ERASED_ADDRESS_PREFIX) && !records.is_empty()
+        }))
     }
 
     fn append_changes(&mut self, changes: &[NewChange]) -> Result<()> {

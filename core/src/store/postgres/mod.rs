@@ -33,6 +33,7 @@ mod batch;
 mod catalog;
 mod contacts;
 mod feed;
+mod lifecycle;
 mod rules;
 pub mod schema;
 
@@ -824,6 +825,33 @@ impl Transaction for Session<'_, '_> {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<u64> {
         rules::count_matching(self, check, now)
+    }
+
+    fn merged_into(&mut self, ids: &[&str]) -> Result<Vec<(String, String)>> {
+        lifecycle::merged_into(self, ids)
+    }
+
+    fn put_merged(&mut self, from: &str, into: &str) -> Result<()> {
+        self.before_write()?;
+        lifecycle::put_merged(self, from, into)
+    }
+
+    fn move_timeline(&mut self, from: &str, into: &str) -> Result<()> {
+        self.before_write()?;
+        lifecycle::move_timeline(self, from, into)
+    }
+
+    fn remove_contact(&mut self, id: &str) -> Result<()> {
+        self.before_bulk_write()?;
+        lifecycle::remove_contact(self, id)
+    }
+
+    fn erasure_key(&mut self) -> Result<Vec<u8>> {
+        lifecycle::erasure_key(self)
+    }
+
+    fn has_erased_addresses(&mut self) -> Result<bool> {
+        lifecycle::has_erased_addresses(self)
     }
 
     fn append_changes(&mut self, changes: &[super::NewChange]) -> Result<()> {

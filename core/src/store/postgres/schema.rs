@@ -172,6 +172,28 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE SEQUENCE change_seq;
     "#,
+    // 4: profile lifecycle. The ids of merged-away contacts, each with the contact it
+    // lives on in; the book's secrets: the key that hashes an erased contact's
+    // addresses, 32 bytes from two v4 UUIDs (gen_random_uuid draws from the server's
+    // strong random source; 244 random bits); an index of the erased addresses alone,
+    // so asking whether there are any is one probe of an (almost always) empty index.
+    r#"
+    CREATE TABLE merged_ids (
+        id         TEXT COLLATE "C" NOT NULL,
+        contact_id TEXT COLLATE "C" NOT NULL REFERENCES contacts (id),
+        CONSTRAINT merged_ids_pkey PRIMARY KEY (id)
+    );
+    CREATE INDEX merged_ids_by_contact ON merged_ids (contact_id);
+    CREATE TABLE secrets (
+        name  TEXT NOT NULL,
+        value BYTEA NOT NULL,
+        CONSTRAINT secrets_pkey PRIMARY KEY (name)
+    );
+    INSERT INTO secrets (name, value) VALUES ('erasure', decode(
+        replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'));
+    CREATE INDEX suppressions_erased ON suppressions (address)
+        WHERE address LIKE 'erased:%';
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -198,6 +220,8 @@ pub const TABLES: &[&str] = &[
     "devices",
     "field_definitions",
     "field_values",
+    "merged_ids",
+    "secrets",
     "segment_members",
     "segments",
     "suppressions",

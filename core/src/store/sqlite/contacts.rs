@@ -47,7 +47,7 @@ const UPDATE_CONTACT: &str = "UPDATE contacts SET external_id = ?2, contact_key 
      source = ?22, deleted_at = ?23 WHERE id = ?1";
 
 /// Clears a contact's child rows before they are written again.
-const DELETE_CHILDREN: [&str; 5] = [
+pub(super) const DELETE_CHILDREN: [&str; 5] = [
     "DELETE FROM devices WHERE contact_id = ?1",
     "DELETE FROM web_push WHERE contact_id = ?1",
     "DELETE FROM contact_categories WHERE contact_id = ?1",

@@ -19,6 +19,7 @@ mod activities;
 mod catalog;
 mod contacts;
 mod feed;
+mod lifecycle;
 mod rules;
 pub mod schema;
 
@@ -177,6 +178,10 @@ impl SqliteStore {
             .map_err(storage_error)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(storage_error)?;
+        // What a unit deletes is overwritten with zeros, not left in free space: an
+        // erased contact (`ContactBook::erase`) is not in the file's free pages.
+        conn.pragma_update(None, "secure_delete", true)
+            .map_err(storage_error)?;
         conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)
             .map_err(storage_error)?;
         conn.pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)
@@ -284,6 +289,16 @@ impl Store for SqliteStore {
             (Access::Read, None) | (Access::Write, _) => run(&self.lock_writer(), access, work),
         }
     }
+
+    /// Copies the write-ahead log into the file and truncates it: the log still holds
+    /// the pages as they were before the erase. It waits for readers (up to the busy
+    /// timeout); one that holds an older snapshot past that leaves the log as it is,
+    /// and the next checkpoint overwrites it.
+    fn purge_removed(&self) -> Result<()> {
+        let conn = self.lock_writer();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(storage_error)
+    }
 }
 
 /// One transaction: a read is deferred (a snapshot, no lock taken up front); a write
@@ -375,6 +390,30 @@ impl Transaction for SqliteTransaction<'_> {
 
     fn count_matching(&mut self, check: &Check, now: DateTime<Utc>) -> Result<u64> {
         rules::count_matching(self.conn, check, now)
+    }
+
+    fn merged_into(&mut self, ids: &[&str]) -> Result<Vec<(String, String)>> {
+        lifecycle::merged_into(self.conn, ids)
+    }
+
+    fn put_merged(&mut self, from: &str, into: &str) -> Result<()> {
+        lifecycle::put_merged(self.conn, from, into)
+    }
+
+    fn move_timeline(&mut self, from: &str, into: &str) -> Result<()> {
+        lifecycle::move_timeline(self.conn, from, into)
+    }
+
+    fn remove_contact(&mut self, id: &str) -> Result<()> {
+        lifecycle::remove_contact(self.conn, id)
+    }
+
+    fn erasure_key(&mut self) -> Result<Vec<u8>> {
+        lifecycle::erasure_key(self.conn)
+    }
+
+    fn has_erased_addresses(&mut self) -> Result<bool> {
+        lifecycle::has_erased_addresses(self.conn)
     }
 
     fn append_changes(&mut self, changes: &[NewChange]) -> Result<()> {

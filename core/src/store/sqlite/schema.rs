@@ -166,6 +166,21 @@ const MIGRATIONS: &[&str] = &[
         from_id    TEXT
     );
     "#,
+    // 6: profile lifecycle. The ids of merged-away contacts, each with the contact it
+    // lives on in; the book's secrets, made here: the key that hashes an erased
+    // contact's addresses (SQLite's randomblob draws from the OS's randomness).
+    r#"
+    CREATE TABLE merged_ids (
+        id         TEXT PRIMARY KEY,
+        contact_id TEXT NOT NULL REFERENCES contacts (id)
+    ) WITHOUT ROWID;
+    CREATE INDEX merged_ids_by_contact ON merged_ids (contact_id);
+    CREATE TABLE secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO secrets (name, value) VALUES ('erasure', randomblob(32));
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -186,6 +201,8 @@ const TABLES: &[&str] = &[
     "devices",
     "field_definitions",
     "field_values",
+    "merged_ids",
+    "secrets",
     "segment_members",
     "segments",
     "suppressions",
