@@ -380,6 +380,9 @@ impl Runner {
             "find_by_web_push_endpoint" => out(b.find_by_web_push_endpoint(&a.text("endpoint")?)),
             "delete" => out(b.delete(&a.text("id")?)),
             "restore" => out(b.restore(&a.text("id")?)),
+            "merge" => out(b.merge(&a.text("into_id")?, &a.text("from_id")?)),
+            "export_contact" => out(b.export_contact(&a.text("id")?)),
+            "erase" => out(b.erase(&a.text("id")?)),
             "list" => {
                 let query = a.opt("query")?.unwrap_or_default();
                 match a.rule()? {
