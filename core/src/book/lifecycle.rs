@@ -54,8 +54,9 @@ impl ContactBook {
             }
             unit.tx.move_timeline(&from.id, &into.id)?;
             unit.move_suppressions(&from.id, &into.id)?;
-            unit.tx.remove_contact(&from.id)?;
+            // Before the removal, which forgets the ids merged into `from` earlier.
             unit.tx.put_merged(&from.id, &into.id)?;
+            unit.tx.remove_contact(&from.id)?;
             let from_id = from.id.clone();
             let merged = unit.save(fold(into, from))?;
             unit.note_merged(&merged.id, &from_id);
