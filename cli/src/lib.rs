@@ -17,6 +17,7 @@ mod commands;
 mod demo;
 mod failure;
 pub mod import;
+mod lifecycle;
 pub mod location;
 mod outputs;
 mod platform;
@@ -39,7 +40,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Contact profiles in a SQLite file: demo, import, suppress, show, activity, can-send,
-/// export, list, count, changes.
+/// export, list, count, changes, merge, erase.
 #[derive(Debug, Parser)]
 #[command(name = "contactkit", version, about, long_about = None)]
 struct Cli {
@@ -97,6 +98,11 @@ enum Command {
     /// Print the book's change feed, oldest first (--follow: keep printing new changes);
     /// the cursor to resume from goes to standard error.
     Changes(ChangesArgs),
+    /// Fold a duplicate contact (FROM) into another (INTO): INTO keeps its values, FROM
+    /// fills the gaps, and FROM's id names INTO from then on.
+    Merge(MergeArgs),
+    /// Forget a contact for good (GDPR erasure); its addresses stay blocked.
+    Erase(EraseArgs),
 }
 
 impl Command {
@@ -222,8 +228,33 @@ struct ExportArgs {
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Leave out each contact's timeline.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "id")]
     no_activity: bool,
+    /// Export one contact (id, email, phone, external id or contact key; a deleted one
+    /// by id): everything held about it as one JSON document (profile, whole timeline,
+    /// suppression records at its addresses), for a person's right of access.
+    #[arg(long, value_name = "WHO")]
+    id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// The contact that stays (id, email, phone, external id or contact key).
+    into: String,
+    /// The duplicate folded into it.
+    from: String,
+    /// Print the merged profile as JSON instead of a sentence.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct EraseArgs {
+    /// The contact (id, email, phone, external id or contact key; a deleted one by id).
+    who: String,
+    /// Confirm: an erased contact cannot be brought back.
+    #[arg(long)]
+    yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -473,9 +504,14 @@ fn run(cli: Cli) -> CliResult {
             args.category.as_deref(),
             args.json,
         ),
-        Command::Export(args) => {
-            commands::export(&book, &context, args.output.as_deref(), !args.no_activity)
+        Command::Export(args) => match &args.id {
+            Some(who) => lifecycle::export_one(&book, &context, who, args.output.as_deref()),
+            None => commands::export(&book, &context, args.output.as_deref(), !args.no_activity),
+        },
+        Command::Merge(args) => {
+            lifecycle::merge(&book, &context, &args.into, &args.from, args.json)
         }
+        Command::Erase(args) => lifecycle::erase(&book, &context, &args.who, args.yes),
         Command::List(args) => rules::list(&book, rule.as_ref(), args.limit, args.json),
         Command::Count(_) => rules::count(&book, rule.as_ref()),
         Command::Changes(args) => changes::run(
