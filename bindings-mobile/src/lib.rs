@@ -40,6 +40,7 @@ mod channel;
 mod consent;
 mod contact;
 mod error;
+mod export;
 mod field;
 mod operations;
 mod place;
@@ -63,6 +64,7 @@ pub use contact::{
     RejectedRow,
 };
 pub use error::{ContactKitError, Result};
+pub use export::ContactExport;
 pub use field::{field_input_of, FieldDefinition, FieldInput};
 pub use place::LocationInput;
 #[cfg(feature = "postgres")]

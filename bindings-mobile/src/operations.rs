@@ -13,6 +13,7 @@ use crate::book::{ContactBook, ImportProgress};
 use crate::change::ChangePage;
 use crate::contact::{long, page_size, ContactInput, ContactPage, ImportReport, ListQuery};
 use crate::error::{guard, ContactKitError, Result};
+use crate::export::ContactExport;
 use crate::field::{FieldDefinition, FieldInput};
 use crate::scalars::UtcDateTime;
 use contactkit::{
@@ -130,6 +131,37 @@ operations! {
     /// Brings back a soft-deleted contact.
     pub fn restore(&self, id: String) -> Result<Contact> {
         guard(|| Ok(self.book.restore(&id)?))
+    }
+
+    // --- lifecycle: merge, export, erase ---------------------------------------------
+
+    /// Folds the contact `fromId` into `intoId` (the same person found twice) and
+    /// returns `intoId` after: `into` keeps every value it has and `from` fills what it
+    /// lacks; devices, web push subscriptions, categories, static segments and the whole
+    /// timeline move to `into`, and `from`'s push and Telegram suppressions join
+    /// `into`'s. Afterwards `fromId` is an alias: `get(fromId)` and every operation
+    /// taking an id act on `into`. Merging a contact into itself (or into a contact it
+    /// was merged into before) is a `Validation` error on `from_id`, a deleted contact
+    /// one on `into_id` or `from_id`; an unknown id is `NotFound`.
+    pub fn merge(&self, into_id: String, from_id: String) -> Result<Contact> {
+        guard(|| Ok(self.book.merge(&into_id, &from_id)?))
+    }
+
+    /// Everything the book holds about the contact `id`, deleted or not (a person's
+    /// right of access): the profile, the whole timeline newest first, and the
+    /// suppression records at its email, its phone and its id. An unknown id is
+    /// `NotFound`.
+    pub fn export_contact(&self, id: String) -> Result<ContactExport> {
+        guard(|| Ok(self.book.export_contact(&id)?.into()))
+    }
+
+    /// Forgets the contact `id` (deleted or not) for good: its profile, devices,
+    /// timeline, field values and memberships are removed, not hidden, so `get` gives
+    /// null and `restore` is `NotFound`. The suppressions at its email and phone are
+    /// kept under a keyed hash of the address, so `suppressions` and `canSend` still find
+    /// them by the address. An unknown id is `NotFound`.
+    pub fn erase(&self, id: String) -> Result<()> {
+        guard(|| Ok(self.book.erase(&id)?))
     }
 
     /// A page of live contacts in creation order.

@@ -2,12 +2,10 @@
 //! contact named on the command line is found.
 
 use crate::failure::{CliResult, Failure};
-use crate::profile;
 use crate::render::{self, Catalog, Style, Timeline};
 use crate::Context;
 use contactkit::{
-    Activity, ActivityCategory, ActivityQuery, Channel, Contact, ContactBook, ListQuery, Period,
-    SendReason,
+    ActivityCategory, ActivityQuery, Channel, Contact, ContactBook, Period, SendReason,
 };
 use std::io::Write;
 use std::path::Path;
@@ -60,8 +58,7 @@ pub fn show(
     let contact = require(book, context, who)?;
     let catalog = catalog(book)?;
     if json {
-        let timeline = full_timeline(book, &contact.id)?;
-        let line = profile::export_line(&contact, &catalog, Some(&timeline));
+        let line = book.export_profile_line(&contact, true)?;
         return print(&format!("{}\n", render::json_line(&line)));
     }
     let text = card_text(
@@ -220,37 +217,9 @@ pub fn can_send(
     ))
 }
 
-/// Every activity item of a contact, newest first.
-pub fn full_timeline(book: &ContactBook, id: &str) -> CliResult<Vec<Activity>> {
-    let mut items = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = book.activity(
-            id,
-            &ActivityQuery {
-                category: ActivityCategory::All,
-                period: Period::All,
-                limit: Some(1000),
-                cursor,
-                ..Default::default()
-            },
-        )?;
-        items.extend(page.items);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => return Ok(items),
-        }
-    }
-}
-
-/// Writes the catalogue lines, then one profile line per live contact.
-pub fn export(
-    book: &ContactBook,
-    context: &Context,
-    output: Option<&Path>,
-    with_activity: bool,
-) -> CliResult {
-    let _ = context;
+/// Writes the book's portable form (the library's `export_lines`): the catalogue
+/// lines, then one profile line per live contact.
+pub fn export(book: &ContactBook, output: Option<&Path>, with_activity: bool) -> CliResult {
     let (mut sink, name): (Box<dyn Write>, String) = match output {
         Some(path) => (
             Box::new(std::io::BufWriter::new(
@@ -264,32 +233,19 @@ pub fn export(
             "standard output".to_string(),
         ),
     };
-    let write_err = |e: std::io::Error| Failure::writing(&name, &e);
-    let catalog = catalog(book)?;
-    for line in profile::catalog_lines(&catalog) {
-        writeln!(sink, "{}", render::json_line(&line)).map_err(write_err)?;
+    let mut failed_write = None;
+    let exported = book.export_lines(with_activity, |line| {
+        writeln!(sink, "{}", render::json_line(&line)).map_err(|e| {
+            let error = contactkit::Error::storage(format!("cannot write {name}: {e}"));
+            failed_write = Some(e);
+            error
+        })
+    });
+    if let Some(e) = failed_write {
+        return Err(Failure::writing(&name, &e));
     }
-    let mut cursor = None;
-    loop {
-        let page = book.list(&ListQuery {
-            limit: Some(500),
-            cursor,
-        })?;
-        for contact in &page.items {
-            let timeline = if with_activity {
-                Some(full_timeline(book, &contact.id)?)
-            } else {
-                None
-            };
-            let line = profile::export_line(contact, &catalog, timeline.as_deref());
-            writeln!(sink, "{}", render::json_line(&line)).map_err(write_err)?;
-        }
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
-    sink.flush().map_err(write_err)
+    exported?;
+    sink.flush().map_err(|e| Failure::writing(&name, &e))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends quietly.

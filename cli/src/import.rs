@@ -3,21 +3,23 @@
 //! (batched upserts) with a progress bar, then reports what was created, updated and
 //! rejected, each rejected row by file, line, field and reason.
 //!
-//! A JSON row may be a `ContactInput` (the library's JSON), a profile line of
-//! `contactkit export` (see `profile`), a catalogue line of an export, or a contact
-//! in the seed platform's shape (see `platform`); each line is recognised by its
-//! keys. A CSV file has a header row naming contact columns and, for additional
+//! A JSON row may be a `ContactInput` (the library's JSON), a line of the portable
+//! form `contactkit export` writes (a catalogue entry or a whole profile, restored by
+//! the library's `ContactBook::restore_line`, each in one unit of work, as it is read),
+//! or a contact in the seed platform's shape (see `platform`); each line is recognised
+//! by its keys. A CSV file has a header row naming contact columns and, for additional
 //! fields, the field keys.
 
 use crate::commands::print;
 use crate::failure::{CliResult, Failure};
 use crate::platform;
-use crate::profile::{self, FollowUp};
 use crate::render::{escape, json_line};
 use crate::Context;
 use clap::ValueEnum;
 use contactkit::validate::unreadable::{from_json, in_plain_words, ReadAs};
-use contactkit::{Address, ContactBook, ContactInput, DedupeOn, FieldInput, Patch, Telegram};
+use contactkit::{
+    Address, ContactBook, ContactInput, DedupeOn, FieldInput, LineKind, Patch, Telegram,
+};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -91,8 +93,12 @@ struct State {
     lines: Vec<u64>,
     /// Rows rejected before reaching the book (unreadable, unconvertible).
     rejected: Vec<Rejected>,
-    /// Work left after the upsert of a profile line, by row index.
-    follow_ups: BTreeMap<usize, FollowUp>,
+    /// The identifier rows are matched by (profile lines too).
+    dedupe_on: DedupeOn,
+    /// Profile lines restored: created, updated.
+    restored: (u64, u64),
+    /// A storage failure restoring a line: the import stops there.
+    fatal: Option<contactkit::Error>,
     /// Segment ids by lower-case name, for rows naming segments.
     segments: HashMap<String, String>,
     /// Lines read so far (for the progress bar).
@@ -127,7 +133,9 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     let state = RefCell::new(State {
         lines: Vec::new(),
         rejected: Vec::new(),
-        follow_ups: BTreeMap::new(),
+        dedupe_on: options.dedupe_on,
+        restored: (0, 0),
+        fatal: None,
         segments: book
             .segments()?
             .into_iter()
@@ -169,7 +177,6 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
 
     let mut state = state.into_inner();
     let mut rejected = std::mem::take(&mut state.rejected);
-    let refused: BTreeSet<usize> = report.rejected.iter().map(|r| r.index as usize).collect();
     for row in &report.rejected {
         rejected.push(Rejected {
             line: state.lines.get(row.index as usize).copied().unwrap_or(0),
@@ -177,24 +184,15 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
             reason: row.reason.clone(),
         });
     }
-    for (index, follow_up) in std::mem::take(&mut state.follow_ups) {
-        if refused.contains(&index) {
-            continue;
-        }
-        if let Err(e) = follow_up.apply(book) {
-            if let contactkit::Error::Storage { .. } = e {
-                return Err(Failure::from(e).context(&name));
-            }
-            let line = state.lines.get(index).copied().unwrap_or(0);
-            rejected.push(Rejected::from_error(line, &e));
-        }
+    if let Some(e) = state.fatal.take() {
+        return Err(Failure::from(e).context(&name));
     }
     let text = format!(
         "{} → {}: {} created, {} updated, {} rejected\n",
         escape(&name),
         escape(&context.db.to_string()),
-        report.created,
-        report.updated,
+        report.created + state.restored.0,
+        report.updated + state.restored.1,
         rejected.len(),
     );
     finish_report(
@@ -444,31 +442,32 @@ fn json_row(
         state.reject(line, None, "expected a JSON object");
         return None;
     };
-    if profile::is_catalog(object) {
-        match from_json::<profile::CatalogLine>(&value, ROW)
-            .and_then(|entry| profile::apply_catalog(book, entry))
-        {
-            Ok(Some(segment)) => {
-                state
-                    .segments
-                    .insert(segment.name.to_lowercase(), segment.id);
+    if state.fatal.is_some() {
+        return None;
+    }
+    if ContactBook::is_portable_line(&value) {
+        match book.restore_line(&value, state.dedupe_on) {
+            Ok(restored) if restored.kind == LineKind::Catalog => {
+                // A segment it defined may be named by the rows after it.
+                match book.segments() {
+                    Ok(segments) => {
+                        state.segments = segments
+                            .into_iter()
+                            .map(|s| (s.name.to_lowercase(), s.id))
+                            .collect()
+                    }
+                    Err(e) => state.fatal = Some(e),
+                }
             }
-            Ok(None) => {}
+            Ok(restored) if restored.created => state.restored.0 += 1,
+            Ok(_) => state.restored.1 += 1,
+            Err(e @ contactkit::Error::Storage { .. }) => state.fatal = Some(e),
             Err(e) => state.rejected.push(Rejected::from_error(line, &e)),
         }
         return None;
     }
     let input = if platform::is_platform(object) {
         platform::to_input(&value, mapping)
-    } else if profile::is_profile(object) {
-        from_json::<profile::ProfileLine>(&value, ROW).map(|parsed| {
-            let (input, follow_up) = profile::to_input(parsed, |name| state.segment_id(name));
-            if !follow_up.is_empty() {
-                let index = state.lines.len();
-                state.follow_ups.insert(index, follow_up);
-            }
-            input
-        })
     } else {
         from_json::<ContactInput>(&value, ROW).map(|mut input| {
             if let Patch::Set(segments) = &mut input.segments {

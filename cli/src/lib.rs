@@ -21,7 +21,6 @@ mod lifecycle;
 pub mod location;
 mod outputs;
 mod platform;
-mod profile;
 pub mod random;
 mod render;
 mod rules;
@@ -506,7 +505,7 @@ fn run(cli: Cli) -> CliResult {
         ),
         Command::Export(args) => match &args.id {
             Some(who) => lifecycle::export_one(&book, &context, who, args.output.as_deref()),
-            None => commands::export(&book, &context, args.output.as_deref(), !args.no_activity),
+            None => commands::export(&book, args.output.as_deref(), !args.no_activity),
         },
         Command::Merge(args) => {
             lifecycle::merge(&book, &context, &args.into, &args.from, args.json)

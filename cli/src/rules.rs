@@ -1,9 +1,8 @@
 //! `list` and `count`: the live contacts, or those a rule matches (`--where`, the
 //! rule as JSON text: DOMAIN.md, "Rules: queries and dynamic segments").
 
-use crate::commands::{catalog, print};
+use crate::commands::print;
 use crate::failure::{CliResult, Failure};
-use crate::profile;
 use crate::render;
 use contactkit::{Contact, ContactBook, ListQuery, Page, Rule};
 use std::io::Write;
@@ -29,7 +28,6 @@ fn page(book: &ContactBook, rule: Option<&Rule>, query: &ListQuery) -> CliResult
 /// first page is read before anything is printed, so a rule the book refuses prints
 /// nothing.
 pub fn list(book: &ContactBook, rule: Option<&Rule>, limit: Option<u64>, json: bool) -> CliResult {
-    let catalog = if json { Some(catalog(book)?) } else { None };
     let mut left = limit.unwrap_or(u64::MAX);
     let mut cursor = None;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -45,9 +43,9 @@ pub fn list(book: &ContactBook, rule: Option<&Rule>, limit: Option<u64>, json: b
             },
         )?;
         for contact in &page.items {
-            let line = match &catalog {
-                Some(catalog) => render::json_line(&profile::export_line(contact, catalog, None)),
-                None => row(contact),
+            let line = match json {
+                true => render::json_line(&book.export_profile_line(contact, false)?),
+                false => row(contact),
             };
             writeln!(out, "{line}").map_err(write_err)?;
             left -= 1;

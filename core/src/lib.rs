@@ -55,7 +55,7 @@ pub mod schema;
 pub mod store;
 pub mod validate;
 
-pub use book::{ContactBook, IntoImportRow, IMPORT_BATCH_ROWS};
+pub use book::{ContactBook, IntoImportRow, LineKind, Restored, IMPORT_BATCH_ROWS};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result, StoreFailure};
 pub use model::*;

@@ -16,12 +16,14 @@ mod ids;
 mod import;
 mod lifecycle;
 mod merge;
+mod portable;
 mod profile;
 mod rules;
 mod timeline;
 mod view;
 
 pub use import::{IntoImportRow, IMPORT_BATCH_ROWS};
+pub use portable::{LineKind, Restored};
 
 use crate::clock::{Clock, SystemClock};
 use crate::model::{Category, ChangeOp, ContactRecord, Identifier, Segment};

@@ -5,8 +5,9 @@ use super::profile::page_size;
 use super::{ContactBook, Unit};
 use crate::clock::to_millis;
 use crate::model::{
-    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignInput, ChangeOp,
-    Event, EventInput, OrderInput, Page,
+    Activity, ActivityCategory, ActivityDetail, ActivityQuery, Campaign, CampaignChannel,
+    CampaignInput, CampaignStatus, ChangeOp, ContactRecord, Event, EventInput, Order, OrderInput,
+    Page,
 };
 use crate::store::{ActivityFilter, Parts};
 use crate::validate::{self, limits, optional_text, required_text, MAX_IDENTIFIER_CHARS};
@@ -21,114 +22,19 @@ impl ContactBook {
     /// `unsubscribed` or `spam` records that suppression on the address with the
     /// campaign's date; `undelivered` with `hard_bounce` blacklists it.
     pub fn record_campaign(&self, id: &str, input: CampaignInput) -> Result<Activity> {
-        let message_id = required_text("message_id", &input.message_id, MAX_IDENTIFIER_CHARS)?;
-        let message_name = optional_text(
-            "message_name",
-            input.message_name.as_deref(),
-            MAX_IDENTIFIER_CHARS,
-        )?;
-        let description = optional_text(
-            "status_description",
-            input.status_description.as_deref(),
-            MAX_IDENTIFIER_CHARS,
-        )?;
-        let at = checked_at(input.at)?;
+        let campaign = check_campaign(&input)?;
         self.atomic(|unit| {
             let record = unit.live_contact_with(id, Parts::NONE)?;
-            let at = unit.stamp(at);
-            let activity = match unit.tx.campaign(&record.id, &message_id)? {
-                Some(mut activity) => {
-                    let ActivityDetail::Campaign(campaign) = &mut activity.detail else {
-                        return Err(Error::storage(format!(
-                            "activity {} is not a campaign",
-                            activity.id
-                        )));
-                    };
-                    if campaign.channel != input.channel {
-                        return Err(Error::validation(
-                            "channel",
-                            input.channel.as_str(),
-                            format!(
-                                "message {message_id} was recorded on {}",
-                                campaign.channel.as_str()
-                            ),
-                        ));
-                    }
-                    let advances = campaign.status.can_advance_to(input.status);
-                    // `undelivered` may learn its cause later (a hard bounce).
-                    let explained = input.status == campaign.status
-                        && description.is_some()
-                        && description != campaign.status_description;
-                    if !advances && !explained {
-                        return Ok(activity);
-                    }
-                    campaign.status = input.status;
-                    campaign.status_description =
-                        description.clone().or(campaign.status_description.take());
-                    campaign.message_name = message_name.clone().or(campaign.message_name.take());
-                    activity
-                }
-                None => Activity {
-                    id: unit.new_id(),
-                    contact_id: record.id.clone(),
-                    at,
-                    detail: ActivityDetail::Campaign(Campaign {
-                        message_id: message_id.clone(),
-                        message_name: message_name.clone(),
-                        channel: input.channel,
-                        status: input.status,
-                        status_description: description.clone(),
-                        sent_to: consent::sent_to(&record, input.channel),
-                    }),
-                },
-            };
-            unit.tx.put_activity(&activity)?;
-            unit.note(ChangeOp::Activity, &activity.contact_id);
-            let suppression = match &activity.detail {
-                ActivityDetail::Campaign(campaign) => consent::campaign_suppression(campaign)
-                    .zip(consent::campaign_address(&record, campaign)),
-                _ => None,
-            };
-            if let Some((kind, (channel, address))) = suppression {
-                let reason = description
-                    .clone()
-                    .or_else(|| Some(format!("campaign {message_id}")));
-                unit.suppress(channel, address, kind, at, reason)?;
-            }
-            Ok(activity)
+            unit.put_campaign(&record, &campaign)
         })
     }
 
     /// Records an event the contact triggered.
     pub fn record_event(&self, id: &str, input: EventInput) -> Result<Activity> {
-        limits::check_event_params(&input.params)?;
-        limits::check_count("workflows", input.workflows.len(), limits::MAX_WORKFLOWS)?;
-        let at = checked_at(input.at)?;
-        let event = Event {
-            name: validate::validate_event_name(&input.name)?,
-            key_value: optional_text(
-                "key_value",
-                input.key_value.as_deref(),
-                MAX_IDENTIFIER_CHARS,
-            )?,
-            params: input.params,
-            workflows: input
-                .workflows
-                .iter()
-                .map(|w| required_text("workflows", w, MAX_IDENTIFIER_CHARS))
-                .collect::<Result<_>>()?,
-        };
+        let (event, at) = check_event(input)?;
         self.atomic(|unit| {
             let record = unit.live_contact_with(id, Parts::NONE)?;
-            let activity = Activity {
-                id: unit.new_id(),
-                contact_id: record.id,
-                at: unit.stamp(at),
-                detail: ActivityDetail::Event(event.clone()),
-            };
-            unit.tx.put_activity(&activity)?;
-            unit.note(ChangeOp::Activity, &activity.contact_id);
-            Ok(activity)
+            unit.put_event(&record.id, &event, at)
         })
     }
 
@@ -138,36 +44,8 @@ impl ContactBook {
         let order = validate::validate_order(&input)?;
         let at = checked_at(input.at)?;
         self.atomic(|unit| {
-            let mut record = unit.live_contact(id)?;
-            let existing = unit.tx.order(&order.external_id)?;
-            let (activity_id, at) = match existing {
-                Some(existing) if existing.contact_id != record.id => {
-                    return Err(Error::conflict(
-                        "external_id",
-                        &order.external_id,
-                        format!("an order of contact {}", existing.contact_id),
-                        &existing.contact_id,
-                    ));
-                }
-                Some(existing) => (existing.id, at.map(to_millis).unwrap_or(existing.at)),
-                None => (unit.new_id(), unit.stamp(at)),
-            };
-            let contact_id = record.id.clone();
-            if record.address.is_none() {
-                if let Some(delivery) = &order.delivery_address {
-                    record.address = Some(delivery.clone());
-                    unit.save(record)?;
-                }
-            }
-            let activity = Activity {
-                id: activity_id,
-                contact_id,
-                at,
-                detail: ActivityDetail::Order(order.clone()),
-            };
-            unit.tx.put_activity(&activity)?;
-            unit.note(ChangeOp::Activity, &activity.contact_id);
-            Ok(activity)
+            let record = unit.live_contact(id)?;
+            unit.put_order(record, &order, at)
         })
     }
 
@@ -215,7 +93,193 @@ impl ContactBook {
     }
 }
 
+/// A campaign input with its texts checked.
+#[derive(Clone)]
+pub(super) struct CheckedCampaign {
+    message_id: String,
+    message_name: Option<String>,
+    channel: CampaignChannel,
+    status: CampaignStatus,
+    description: Option<String>,
+    at: Option<DateTime<Utc>>,
+}
+
+pub(super) fn check_campaign(input: &CampaignInput) -> Result<CheckedCampaign> {
+    Ok(CheckedCampaign {
+        message_id: required_text("message_id", &input.message_id, MAX_IDENTIFIER_CHARS)?,
+        message_name: optional_text(
+            "message_name",
+            input.message_name.as_deref(),
+            MAX_IDENTIFIER_CHARS,
+        )?,
+        channel: input.channel,
+        status: input.status,
+        description: optional_text(
+            "status_description",
+            input.status_description.as_deref(),
+            MAX_IDENTIFIER_CHARS,
+        )?,
+        at: checked_at(input.at)?,
+    })
+}
+
+/// An event input checked, with its time.
+pub(super) fn check_event(input: EventInput) -> Result<(Event, Option<DateTime<Utc>>)> {
+    limits::check_event_params(&input.params)?;
+    limits::check_count("workflows", input.workflows.len(), limits::MAX_WORKFLOWS)?;
+    let at = checked_at(input.at)?;
+    let event = Event {
+        name: validate::validate_event_name(&input.name)?,
+        key_value: optional_text(
+            "key_value",
+            input.key_value.as_deref(),
+            MAX_IDENTIFIER_CHARS,
+        )?,
+        params: input.params,
+        workflows: input
+            .workflows
+            .iter()
+            .map(|w| required_text("workflows", w, MAX_IDENTIFIER_CHARS))
+            .collect::<Result<_>>()?,
+    };
+    Ok((event, at))
+}
+
 impl Unit<'_> {
+    /// Records `campaign` for the contact `record` (see [`ContactBook::record_campaign`]).
+    pub(super) fn put_campaign(
+        &mut self,
+        record: &ContactRecord,
+        campaign: &CheckedCampaign,
+    ) -> Result<Activity> {
+        let CheckedCampaign {
+            message_id,
+            message_name,
+            channel,
+            status,
+            description,
+            at,
+        } = campaign;
+        let at = self.stamp(*at);
+        let activity = match self.tx.campaign(&record.id, message_id)? {
+            Some(mut activity) => {
+                let ActivityDetail::Campaign(stored) = &mut activity.detail else {
+                    return Err(Error::storage(format!(
+                        "activity {} is not a campaign",
+                        activity.id
+                    )));
+                };
+                if stored.channel != *channel {
+                    return Err(Error::validation(
+                        "channel",
+                        channel.as_str(),
+                        format!(
+                            "message {message_id} was recorded on {}",
+                            stored.channel.as_str()
+                        ),
+                    ));
+                }
+                let advances = stored.status.can_advance_to(*status);
+                // `undelivered` may learn its cause later (a hard bounce).
+                let explained = *status == stored.status
+                    && description.is_some()
+                    && *description != stored.status_description;
+                if !advances && !explained {
+                    return Ok(activity);
+                }
+                stored.status = *status;
+                stored.status_description =
+                    description.clone().or(stored.status_description.take());
+                stored.message_name = message_name.clone().or(stored.message_name.take());
+                activity
+            }
+            None => Activity {
+                id: self.new_id(),
+                contact_id: record.id.clone(),
+                at,
+                detail: ActivityDetail::Campaign(Campaign {
+                    message_id: message_id.clone(),
+                    message_name: message_name.clone(),
+                    channel: *channel,
+                    status: *status,
+                    status_description: description.clone(),
+                    sent_to: consent::sent_to(record, *channel),
+                }),
+            },
+        };
+        self.tx.put_activity(&activity)?;
+        self.note(ChangeOp::Activity, &activity.contact_id);
+        let suppression = match &activity.detail {
+            ActivityDetail::Campaign(campaign) => consent::campaign_suppression(campaign)
+                .zip(consent::campaign_address(record, campaign)),
+            _ => None,
+        };
+        if let Some((kind, (channel, address))) = suppression {
+            let reason = description
+                .clone()
+                .or_else(|| Some(format!("campaign {message_id}")));
+            self.suppress(channel, address, kind, at, reason)?;
+        }
+        Ok(activity)
+    }
+
+    /// Records `event` for the contact `contact_id`.
+    pub(super) fn put_event(
+        &mut self,
+        contact_id: &str,
+        event: &Event,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Activity> {
+        let activity = Activity {
+            id: self.new_id(),
+            contact_id: contact_id.to_string(),
+            at: self.stamp(at),
+            detail: ActivityDetail::Event(event.clone()),
+        };
+        self.tx.put_activity(&activity)?;
+        self.note(ChangeOp::Activity, &activity.contact_id);
+        Ok(activity)
+    }
+
+    /// Records `order` for the contact `record` (read whole: its address may be
+    /// filled from the delivery address), see [`ContactBook::record_order`].
+    pub(super) fn put_order(
+        &mut self,
+        mut record: ContactRecord,
+        order: &Order,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Activity> {
+        let existing = self.tx.order(&order.external_id)?;
+        let (activity_id, at) = match existing {
+            Some(existing) if existing.contact_id != record.id => {
+                return Err(Error::conflict(
+                    "external_id",
+                    &order.external_id,
+                    format!("an order of contact {}", existing.contact_id),
+                    &existing.contact_id,
+                ));
+            }
+            Some(existing) => (existing.id, at.map(to_millis).unwrap_or(existing.at)),
+            None => (self.new_id(), self.stamp(at)),
+        };
+        let contact_id = record.id.clone();
+        if record.address.is_none() {
+            if let Some(delivery) = &order.delivery_address {
+                record.address = Some(delivery.clone());
+                self.save(record)?;
+            }
+        }
+        let activity = Activity {
+            id: activity_id,
+            contact_id,
+            at,
+            detail: ActivityDetail::Order(order.clone()),
+        };
+        self.tx.put_activity(&activity)?;
+        self.note(ChangeOp::Activity, &activity.contact_id);
+        Ok(activity)
+    }
+
     /// A caller's time, or now.
     fn stamp(&self, at: Option<DateTime<Utc>>) -> DateTime<Utc> {
         at.map(to_millis).unwrap_or(self.now)
@@ -223,7 +287,7 @@ impl Unit<'_> {
 }
 
 /// A caller's `at`, refused outside the years every binding can read back.
-fn checked_at(at: Option<DateTime<Utc>>) -> Result<Option<DateTime<Utc>>> {
+pub(super) fn checked_at(at: Option<DateTime<Utc>>) -> Result<Option<DateTime<Utc>>> {
     at.map(|at| limits::check_instant("at", at)).transpose()
 }
 

@@ -827,6 +827,23 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func deleteSegment(id: String) async throws 
     
     /**
+     * Forgets the contact `id` (deleted or not) for good: its profile, devices,
+     * timeline, field values and memberships are removed, not hidden, so `get` gives
+     * null and `restore` is `NotFound`. The suppressions at its email and phone are
+     * kept under a keyed hash of the address, so `suppressions` and `canSend` still find
+     * them by the address. An unknown id is `NotFound`.
+     */
+    func erase(id: String) async throws 
+    
+    /**
+     * Everything the book holds about the contact `id`, deleted or not (a person's
+     * right of access): the profile, the whole timeline newest first, and the
+     * suppression records at its email, its phone and its id. An unknown id is
+     * `NotFound`.
+     */
+    func exportContact(id: String) async throws  -> ContactExport
+    
+    /**
      * Every field definition, by key.
      */
     func fieldDefinitions() async throws  -> [FieldDefinition]
@@ -889,6 +906,18 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
      * path inside the rule (`rule.all[1].op`). Periods count back from the book's clock.
      */
     func listWhere(rule: Rule, query: ListQuery) async throws  -> ContactPage
+    
+    /**
+     * Folds the contact `fromId` into `intoId` (the same person found twice) and
+     * returns `intoId` after: `into` keeps every value it has and `from` fills what it
+     * lacks; devices, web push subscriptions, categories, static segments and the whole
+     * timeline move to `into`, and `from`'s push and Telegram suppressions join
+     * `into`'s. Afterwards `fromId` is an alias: `get(fromId)` and every operation
+     * taking an id act on `into`. Merging a contact into itself (or into a contact it
+     * was merged into before) is a `Validation` error on `from_id`, a deleted contact
+     * one on `into_id` or `from_id`; an unknown id is `NotFound`.
+     */
+    func merge(intoId: String, fromId: String) async throws  -> Contact
     
     /**
      * The current time on the book's clock.
@@ -1633,6 +1662,51 @@ open func deleteSegment(id: String)async throws   {
 }
     
     /**
+     * Forgets the contact `id` (deleted or not) for good: its profile, devices,
+     * timeline, field values and memberships are removed, not hidden, so `get` gives
+     * null and `restore` is `NotFound`. The suppressions at its email and phone are
+     * kept under a keyed hash of the address, so `suppressions` and `canSend` still find
+     * them by the address. An unknown id is `NotFound`.
+     */
+open func erase(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_erase(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Everything the book holds about the contact `id`, deleted or not (a person's
+     * right of access): the profile, the whole timeline newest first, and the
+     * suppression records at its email, its phone and its id. An unknown id is
+     * `NotFound`.
+     */
+open func exportContact(id: String)async throws  -> ContactExport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_export_contact(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContactExport_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
      * Every field definition, by key.
      */
 open func fieldDefinitions()async throws  -> [FieldDefinition]  {
@@ -1846,6 +1920,32 @@ open func listWhere(rule: Rule, query: ListQuery = ListQuery())async throws  -> 
             completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeContactPage_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Folds the contact `fromId` into `intoId` (the same person found twice) and
+     * returns `intoId` after: `into` keeps every value it has and `from` fills what it
+     * lacks; devices, web push subscriptions, categories, static segments and the whole
+     * timeline move to `into`, and `from`'s push and Telegram suppressions join
+     * `into`'s. Afterwards `fromId` is an alias: `get(fromId)` and every operation
+     * taking an id act on `into`. Merging a contact into itself (or into a contact it
+     * was merged into before) is a `Validation` error on `from_id`, a deleted contact
+     * one on `into_id` or `from_id`; an unknown id is `NotFound`.
+     */
+open func merge(intoId: String, fromId: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_merge(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(intoId),FfiConverterString.lower(fromId)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
             errorHandler: FfiConverterTypeContactKitError_lift
         )
 }
@@ -2576,6 +2676,23 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func deleteSegment(id: String) throws 
     
     /**
+     * Forgets the contact `id` (deleted or not) for good: its profile, devices,
+     * timeline, field values and memberships are removed, not hidden, so `get` gives
+     * null and `restore` is `NotFound`. The suppressions at its email and phone are
+     * kept under a keyed hash of the address, so `suppressions` and `canSend` still find
+     * them by the address. An unknown id is `NotFound`.
+     */
+    func erase(id: String) throws 
+    
+    /**
+     * Everything the book holds about the contact `id`, deleted or not (a person's
+     * right of access): the profile, the whole timeline newest first, and the
+     * suppression records at its email, its phone and its id. An unknown id is
+     * `NotFound`.
+     */
+    func exportContact(id: String) throws  -> ContactExport
+    
+    /**
      * Every field definition, by key.
      */
     func fieldDefinitions() throws  -> [FieldDefinition]
@@ -2638,6 +2755,18 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
      * path inside the rule (`rule.all[1].op`). Periods count back from the book's clock.
      */
     func listWhere(rule: Rule, query: ListQuery) throws  -> ContactPage
+    
+    /**
+     * Folds the contact `fromId` into `intoId` (the same person found twice) and
+     * returns `intoId` after: `into` keeps every value it has and `from` fills what it
+     * lacks; devices, web push subscriptions, categories, static segments and the whole
+     * timeline move to `into`, and `from`'s push and Telegram suppressions join
+     * `into`'s. Afterwards `fromId` is an alias: `get(fromId)` and every operation
+     * taking an id act on `into`. Merging a contact into itself (or into a contact it
+     * was merged into before) is a `Validation` error on `from_id`, a deleted contact
+     * one on `into_id` or `from_id`; an unknown id is `NotFound`.
+     */
+    func merge(intoId: String, fromId: String) throws  -> Contact
     
     /**
      * The current time on the book's clock.
@@ -3239,6 +3368,38 @@ open func deleteSegment(id: String)throws   {try rustCallWithError(FfiConverterT
 }
     
     /**
+     * Forgets the contact `id` (deleted or not) for good: its profile, devices,
+     * timeline, field values and memberships are removed, not hidden, so `get` gives
+     * null and `restore` is `NotFound`. The suppressions at its email and phone are
+     * kept under a keyed hash of the address, so `suppressions` and `canSend` still find
+     * them by the address. An unknown id is `NotFound`.
+     */
+open func erase(id: String)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_erase(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Everything the book holds about the contact `id`, deleted or not (a person's
+     * right of access): the profile, the whole timeline newest first, and the
+     * suppression records at its email, its phone and its id. An unknown id is
+     * `NotFound`.
+     */
+open func exportContact(id: String)throws  -> ContactExport  {
+    return try  FfiConverterTypeContactExport_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_export_contact(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Every field definition, by key.
      */
 open func fieldDefinitions()throws  -> [FieldDefinition]  {
@@ -3388,6 +3549,27 @@ open func listWhere(rule: Rule, query: ListQuery = ListQuery())throws  -> Contac
             self.uniffiCloneHandle(),
         FfiConverterTypeRule_lower(rule),
         FfiConverterTypeListQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Folds the contact `fromId` into `intoId` (the same person found twice) and
+     * returns `intoId` after: `into` keeps every value it has and `from` fills what it
+     * lacks; devices, web push subscriptions, categories, static segments and the whole
+     * timeline move to `into`, and `from`'s push and Telegram suppressions join
+     * `into`'s. Afterwards `fromId` is an alias: `get(fromId)` and every operation
+     * taking an id act on `into`. Merging a contact into itself (or into a contact it
+     * was merged into before) is a `Validation` error on `from_id`, a deleted contact
+     * one on `into_id` or `from_id`; an unknown id is `NotFound`.
+     */
+open func merge(intoId: String, fromId: String)throws  -> Contact  {
+    return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_merge(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(intoId),
+        FfiConverterString.lower(fromId),uniffiCallStatus
     )
 })
 }
@@ -5455,6 +5637,90 @@ public func FfiConverterTypeContact_lift(_ buf: RustBuffer) throws -> Contact {
 #endif
 public func FfiConverterTypeContact_lower(_ value: Contact) -> RustBuffer {
     return FfiConverterTypeContact.lower(value)
+}
+
+
+/**
+ * A contact's data in one value, for a person's right of access and portability: the
+ * profile as `get` returns it, the whole timeline newest first, and every suppression
+ * record kept at the contact's addresses (its email, its phone and, for push and
+ * Telegram, its id), address by address in that order, each oldest first.
+ *
+ * A binding record, not the core's, since its timeline is this binding's [`Activity`].
+ */
+public struct ContactExport: Equatable, Hashable {
+    /**
+     * The profile card.
+     */
+    public var contact: Contact
+    /**
+     * Every campaign, event and order, newest first.
+     */
+    public var activity: [Activity]
+    /**
+     * Every suppression record at the contact's addresses, lifted ones too.
+     */
+    public var suppressions: [SuppressionRecord]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The profile card.
+         */contact: Contact, 
+        /**
+         * Every campaign, event and order, newest first.
+         */activity: [Activity], 
+        /**
+         * Every suppression record at the contact's addresses, lifted ones too.
+         */suppressions: [SuppressionRecord]) {
+        self.contact = contact
+        self.activity = activity
+        self.suppressions = suppressions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContactExport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContactExport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContactExport {
+        return
+            try ContactExport(
+                contact: FfiConverterTypeContact.read(from: &buf), 
+                activity: FfiConverterSequenceTypeActivity.read(from: &buf), 
+                suppressions: FfiConverterSequenceTypeSuppressionRecord.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContactExport, into buf: inout [UInt8]) {
+        FfiConverterTypeContact.write(value.contact, into: &buf)
+        FfiConverterSequenceTypeActivity.write(value.activity, into: &buf)
+        FfiConverterSequenceTypeSuppressionRecord.write(value.suppressions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactExport_lift(_ buf: RustBuffer) throws -> ContactExport {
+    return try FfiConverterTypeContactExport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactExport_lower(_ value: ContactExport) -> RustBuffer {
+    return FfiConverterTypeContactExport.lower(value)
 }
 
 
@@ -12959,6 +13225,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_segment() != 41225) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_erase() != 14757) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_export_contact() != 62283) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_field_definitions() != 57144) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12990,6 +13262,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_list_where() != 59254) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_merge() != 11023) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_now() != 45138) {
@@ -13145,6 +13420,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 27772) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_erase() != 35273) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_export_contact() != 28795) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 7043) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13176,6 +13457,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_list_where() != 59206) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_merge() != 31627) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_now() != 59378) {

@@ -43,6 +43,9 @@ class PanicGuardTest {
         "findByWebPushEndpoint" to { b -> b.findByWebPushEndpoint(webPush.endpoint) },
         "delete" to { b -> b.delete(id) },
         "restore" to { b -> b.restore(id) },
+        "merge" to { b -> b.merge(id, "01900000-0000-7000-8000-00000000000c") },
+        "exportContact" to { b -> b.exportContact(id) },
+        "erase" to { b -> b.erase(id) },
         "list" to { b -> b.list() },
         "count" to { b -> b.count() },
         "listWhere" to { b -> b.listWhere("""{"all": []}""") },
@@ -145,6 +148,9 @@ class PanicGuardTest {
                 "activity" to { book.activity(id) },
                 "now" to { book.now() },
                 "changes" to { book.changes("0", 10) },
+                "merge" to { book.merge(id, "01900000-0000-7000-8000-00000000000c") },
+                "exportContact" to { book.exportContact(id) },
+                "erase" to { book.erase(id) },
             )
             for ((name, call) in calls) {
                 repeat(2) {

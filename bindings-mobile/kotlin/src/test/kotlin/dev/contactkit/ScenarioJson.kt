@@ -481,4 +481,11 @@ object ScenarioJson {
     }
 
     fun activityPage(p: ActivityPage): JSONObject = obj("items" to array(p.items, ::activity), "next_cursor" to p.nextCursor)
+
+    /** A contact's export as the core serialises it: the contact, its timeline, its suppressions. */
+    fun contactExport(e: ContactExport): JSONObject = obj(
+        "contact" to contact(e.contact),
+        "activity" to array(e.activity, ::activity),
+        "suppressions" to array(e.suppressions, ::suppression),
+    )
 }

@@ -76,6 +76,7 @@ private val OP_ARGS: Map<String, Set<String>> = mapOf(
     "find_by_phone" to setOf("phone"), "find_by_key" to setOf("contact_key"),
     "find_by_external_id" to setOf("external_id"), "find_by_push_token" to setOf("token"),
     "find_by_web_push_endpoint" to setOf("endpoint"), "delete" to setOf("id"), "restore" to setOf("id"),
+    "merge" to setOf("into_id", "from_id"), "export_contact" to setOf("id"), "erase" to setOf("id"),
     "list" to setOf("query", "rule"), "count" to setOf("rule"), "import_contacts" to setOf("rows", "dedupe_on"),
     "add_mobile_push" to setOf("id", "device"), "remove_mobile_push" to setOf("id", "token"),
     "register_app" to setOf("id", "device"), "remove_app" to setOf("id", "app_id"),
@@ -261,6 +262,9 @@ private class ScenarioRun(private val file: File, private val store: Store) {
             "find_by_web_push_endpoint" -> j.contact(book.findByWebPushEndpoint(a.str("endpoint")))
             "delete" -> { book.delete(id); null }
             "restore" -> j.contact(book.restore(id))
+            "merge" -> j.contact(book.merge(a.str("into_id"), a.str("from_id")))
+            "export_contact" -> j.contactExport(book.exportContact(id))
+            "erase" -> { book.erase(id); null }
             "list" -> when (val rule = a.rule()) {
                 null -> j.contactPage(book.list(j.listQuery(a.optObj("query"))))
                 else -> j.contactPage(book.listWhere(rule, j.listQuery(a.optObj("query"))))
