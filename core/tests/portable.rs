@@ -87,14 +87,7 @@ fn a_restored_book_holds_the_same_profiles_and_restoring_again_adds_nothing() {
     assert_eq!(comparable(&export(&target)), comparable(&lines));
     let later = target.changes(Some(&cursor), Some(1000)).unwrap().items;
     // A profile restored again is saved again (one `updated` each), nothing more.
-    assert!(
-        later
-            .items
-            .iter()
-            .all(|c| c.op == contactkit::ChangeOp::Updated),
-        "{:?}",
-        later.items
-    );
+    assert!(later.iter().all(|c| c.op == ChangeOp::Updated), "{later:?}");
 }
 
 #[test]
