@@ -74,7 +74,7 @@ fn a_restored_book_holds_the_same_profiles_and_restoring_again_adds_nothing() {
     let (source, _) = source_book();
     let lines = export(&source);
     let (target, clock) = clocked();
-    clock.advance(chrono::Duration::days(3));
+    clock.advance(chrono::Duration::days(3)).unwrap();
     for line in &lines {
         target.restore_line(line, DedupeOn::Email).unwrap();
     }
