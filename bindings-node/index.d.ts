@@ -51,6 +51,10 @@ export type Key = string
 export type Name = string
 /** A segment's id. */
 export type SegmentId = string
+/** The id of the contact `merge` keeps (any case). */
+export type IntoId = string
+/** The id of the contact `merge` folds into the other (any case). */
+export type FromId = string
 /** The path of a SQLite file. */
 export type Path = string
 /** A PostgreSQL server's URL: `postgresql://user:password@host:port/database`. */
@@ -754,6 +758,22 @@ export interface OrderActivity extends ActivityBase {
 /** A timeline item; narrow it on `kind`. */
 export type Activity = CampaignActivity | EventActivity | OrderActivity
 
+/**
+ * Everything a book holds about one contact (`exportContact`), for a person's right of
+ * access and portability. `JSON.stringify` it to hand it over (Dates become RFC 3339).
+ */
+export interface ContactExport {
+  /** The profile, as `get` returns it (a deleted contact's too). */
+  contact: Contact
+  /** The whole timeline, newest first. */
+  activity: Activity[]
+  /**
+   * Every suppression record at the contact's addresses, lifted ones too: its email's,
+   * its phone's, then those kept under its id (push and Telegram), each oldest first.
+   */
+  suppressions: SuppressionRecord[]
+}
+
 // ---------------------------------------------------------------------------
 
 /**
@@ -860,6 +880,32 @@ export declare class ContactBook {
   delete(id: Id): void
   /** Brings back a soft-deleted contact. */
   restore(id: Id): Contact
+  /**
+   * Folds the contact `fromId` into `intoId` (the same person found twice) and
+   * returns `intoId` after the merge: it keeps every value it has, `fromId` fills
+   * what it lacks, and devices, web push, categories, static segments and the
+   * timeline move to it. `fromId` becomes an alias: `get` and every operation
+   * taking an id resolve it to `intoId`. A contact merged into itself (or an alias
+   * of itself) is a `VALIDATION` error on `fromId`, a deleted one on the id that
+   * names it; an unknown id is `NOT_FOUND`.
+   */
+  merge(intoId: IntoId, fromId: FromId): Contact
+  /**
+   * Everything the book holds about the contact `id`, deleted or not:
+   * `{ contact, activity, suppressions }`, the profile as `get` returns it, the
+   * whole timeline newest first and every suppression record at its addresses
+   * (its email, its phone, then its id), each oldest first. An unknown id is
+   * `NOT_FOUND`.
+   */
+  exportContact(id: Id): ContactExport
+  /**
+   * Forgets the contact `id` (deleted or not) for good: its profile, devices,
+   * timeline, field values and memberships are removed, not hidden, and `get`
+   * returns `null`, `restore` and `exportContact` are `NOT_FOUND`. The
+   * suppressions at its email and phone are kept, found by the address only. An
+   * unknown id is `NOT_FOUND`.
+   */
+  erase(id: Id): void
   /**
    * Live contacts in id order, a page at a time (`limit` 100 by default, at
    * most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,
@@ -1080,6 +1126,32 @@ export declare class ContactBookPromises {
   delete(id: Id): Promise<void>
   /** Brings back a soft-deleted contact. */
   restore(id: Id): Promise<Contact>
+  /**
+   * Folds the contact `fromId` into `intoId` (the same person found twice) and
+   * returns `intoId` after the merge: it keeps every value it has, `fromId` fills
+   * what it lacks, and devices, web push, categories, static segments and the
+   * timeline move to it. `fromId` becomes an alias: `get` and every operation
+   * taking an id resolve it to `intoId`. A contact merged into itself (or an alias
+   * of itself) is a `VALIDATION` error on `fromId`, a deleted one on the id that
+   * names it; an unknown id is `NOT_FOUND`.
+   */
+  merge(intoId: IntoId, fromId: FromId): Promise<Contact>
+  /**
+   * Everything the book holds about the contact `id`, deleted or not:
+   * `{ contact, activity, suppressions }`, the profile as `get` returns it, the
+   * whole timeline newest first and every suppression record at its addresses
+   * (its email, its phone, then its id), each oldest first. An unknown id is
+   * `NOT_FOUND`.
+   */
+  exportContact(id: Id): Promise<ContactExport>
+  /**
+   * Forgets the contact `id` (deleted or not) for good: its profile, devices,
+   * timeline, field values and memberships are removed, not hidden, and `get`
+   * returns `null`, `restore` and `exportContact` are `NOT_FOUND`. The
+   * suppressions at its email and phone are kept, found by the address only. An
+   * unknown id is `NOT_FOUND`.
+   */
+  erase(id: Id): Promise<void>
   /**
    * Live contacts in id order, a page at a time (`limit` 100 by default, at
    * most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,

@@ -51,6 +51,10 @@ export type Key = string
 export type Name = string
 /** A segment's id. */
 export type SegmentId = string
+/** The id of the contact `merge` keeps (any case). */
+export type IntoId = string
+/** The id of the contact `merge` folds into the other (any case). */
+export type FromId = string
 /** The path of a SQLite file. */
 export type Path = string
 /** A PostgreSQL server's URL: `postgresql://user:password@host:port/database`. */
@@ -753,5 +757,21 @@ export interface OrderActivity extends ActivityBase {
 
 /** A timeline item; narrow it on `kind`. */
 export type Activity = CampaignActivity | EventActivity | OrderActivity
+
+/**
+ * Everything a book holds about one contact (`exportContact`), for a person's right of
+ * access and portability. `JSON.stringify` it to hand it over (Dates become RFC 3339).
+ */
+export interface ContactExport {
+  /** The profile, as `get` returns it (a deleted contact's too). */
+  contact: Contact
+  /** The whole timeline, newest first. */
+  activity: Activity[]
+  /**
+   * Every suppression record at the contact's addresses, lifted ones too: its email's,
+   * its phone's, then those kept under its id (push and Telegram), each oldest first.
+   */
+  suppressions: SuppressionRecord[]
+}
 
 // ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import {
   type Activity,
   type Channel,
   type Contact,
+  type ContactExport,
   type ContactInput,
   type ContactKitError,
   type ImportReport,
@@ -54,6 +55,14 @@ async function lookUp(email: string): Promise<string> {
 }
 void lookUp
 
+// A person's data for an access request: the profile, the timeline, the suppressions.
+async function handOver(id: string): Promise<string> {
+  const exported: ContactExport = await book.promises.exportContact(id)
+  const records: SuppressionRecord[] = exported.suppressions
+  return `${exported.contact.email}: ${exported.activity.length} items, ${records.length} records`
+}
+void handOver
+
 // Errors carry a typed code and the field at fault.
 try {
   book.create({ email: 'not-an-email' })
@@ -85,6 +94,11 @@ function mistakes(): void {
   // @ts-expect-error a Promise form answers a Promise
   const now: Contact = book.promises.create(input)
   void now
+  // @ts-expect-error merge takes the id kept and the id folded into it
+  book.merge(ann.id)
+  // @ts-expect-error an erase returns nothing
+  const erased: Contact = book.erase(ann.id)
+  void erased
 }
 void mistakes
 

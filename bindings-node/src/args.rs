@@ -96,6 +96,10 @@ strings! {
     Name = "name";
     /// `segmentId`.
     SegmentId = "segment_id";
+    /// `intoId` of `merge`: the contact that stays.
+    IntoId = "into_id";
+    /// `fromId` of `merge`: the contact folded into it.
+    FromId = "from_id";
 }
 
 objects! {
@@ -247,7 +251,7 @@ pub mod later {
     deferred! {
         Path, Id, Email, Phone, ContactKey, ExternalId, Token, Endpoint, AppId,
         ChannelAddress, Note, Reason, CategoryKey, Who, Title, Key, Name, SegmentId,
-        ContactInput, ContactPatch, DeviceInput, WebPushInput, Telegram,
+        IntoId, FromId, ContactInput, ContactPatch, DeviceInput, WebPushInput, Telegram,
         FieldDefinitionInput, FieldUpdate, CampaignInput, EventInput, OrderInput,
         ListQuery, ActivityQuery, ChangesQuery, Ids, SuppressionKind, Date, BookOptions, OpenOptions,
         UpsertOptions, FieldInputValue, ContactInputs, Channel, ImportOptions, Rule,

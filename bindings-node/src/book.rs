@@ -20,15 +20,15 @@ use crate::args::{
     later, ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, ChangesQuery, Channel,
     ChannelAddress, ConnectOptions, ContactInput, ContactInputs, ContactKey, ContactPatch,
     ContactQuery, Date, DeviceInput, Email, Endpoint, EventInput, ExternalId, FieldDefinitionInput,
-    FieldInputValue, FieldUpdate, Id, Ids, ImportOptions, Key, ListQuery, Name, Note, OpenOptions,
-    OrderInput, Path, Phone, Reason, Rule, SegmentChange, SegmentId, SuppressionKind, Telegram,
-    Title, Token, UpsertOptions, Url, WebPushInput, Who,
+    FieldInputValue, FieldUpdate, FromId, Id, Ids, ImportOptions, IntoId, Key, ListQuery, Name,
+    Note, OpenOptions, OrderInput, Path, Phone, Reason, Rule, SegmentChange, SegmentId,
+    SuppressionKind, Telegram, Title, Token, UpsertOptions, Url, WebPushInput, Who,
 };
 use crate::errors::{caught, closed, guard, Failure, Result};
 use crate::import::ImportTask;
 use crate::write::{
-    Activity, CampaignActivity, Category, ChangePage, Contact, EventActivity, FieldDefinition,
-    OrderActivity, Page, Segment, SendDecision, SuppressionRecord,
+    Activity, CampaignActivity, Category, ChangePage, Contact, ContactExport, EventActivity,
+    FieldDefinition, OrderActivity, Page, Segment, SendDecision, SuppressionRecord,
 };
 use chrono::{DateTime, Utc};
 use contactkit as core;
@@ -498,6 +498,31 @@ operations! {
 
     #[doc = " Brings back a soft-deleted contact."]
     fn restore(id: Id) -> Contact = |book| Ok(Contact(book.restore(&id.0)?));
+
+    #[doc = " Folds the contact `fromId` into `intoId` (the same person found twice) and"]
+    #[doc = " returns `intoId` after the merge: it keeps every value it has, `fromId` fills"]
+    #[doc = " what it lacks, and devices, web push, categories, static segments and the"]
+    #[doc = " timeline move to it. `fromId` becomes an alias: `get` and every operation"]
+    #[doc = " taking an id resolve it to `intoId`. A contact merged into itself (or an alias"]
+    #[doc = " of itself) is a `VALIDATION` error on `fromId`, a deleted one on the id that"]
+    #[doc = " names it; an unknown id is `NOT_FOUND`."]
+    fn merge(into_id: IntoId, from_id: FromId) -> Contact = |book|
+        Ok(Contact(book.merge(&into_id.0, &from_id.0)?));
+
+    #[doc = " Everything the book holds about the contact `id`, deleted or not:"]
+    #[doc = " `{ contact, activity, suppressions }`, the profile as `get` returns it, the"]
+    #[doc = " whole timeline newest first and every suppression record at its addresses"]
+    #[doc = " (its email, its phone, then its id), each oldest first. An unknown id is"]
+    #[doc = " `NOT_FOUND`."]
+    fn export_contact(id: Id) -> ContactExport = |book|
+        Ok(ContactExport(book.export_contact(&id.0)?));
+
+    #[doc = " Forgets the contact `id` (deleted or not) for good: its profile, devices,"]
+    #[doc = " timeline, field values and memberships are removed, not hidden, and `get`"]
+    #[doc = " returns `null`, `restore` and `exportContact` are `NOT_FOUND`. The"]
+    #[doc = " suppressions at its email and phone are kept, found by the address only. An"]
+    #[doc = " unknown id is `NOT_FOUND`."]
+    fn erase(id: Id) -> () = |book| Ok(book.erase(&id.0)?);
 
     #[doc = " Live contacts in id order, a page at a time (`limit` 100 by default, at"]
     #[doc = " most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,"]

@@ -86,6 +86,8 @@ answers! {
     Contact(core::Contact);
     /// An import's report.
     ImportReport(core::ImportReport);
+    /// Everything a book holds about one contact: `{ contact, activity, suppressions }`.
+    ContactExport(core::ContactExport);
 }
 
 /// `{ items, nextCursor }`.
@@ -151,23 +153,51 @@ impl ToNapiValue for Date {
 /// which its serde form (a string, like a `text` value) cannot tell.
 impl ToJs for Contact {
     fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-        let mut json = to_json(&self.0)?;
-        if let Value::Object(map) = &mut json {
-            map.remove("fields");
-        }
-        let object = write(env, &json, None, false, 0)?;
-        let mut fields = Object::new(env)?;
-        for (key, value) in &self.0.fields {
-            let written = match value {
-                core::FieldValue::Datetime(at) => date(env, at)?,
-                other => write(env, &to_json(other)?, None, true, 0)?,
-            };
-            fields.set_named_property(key, written)?;
-        }
-        let mut contact = crate::read::view::<Object<'_>>(&object)?;
-        contact.set_named_property("fields", fields)?;
-        Ok(object)
+        write_contact(env, &self.0)
     }
+}
+
+/// The contact as [`Contact`] writes it, the timeline as [`Activity`] does and the
+/// suppression records as [`SuppressionRecord`] does: the same objects `get`,
+/// `activity` and `suppressions` return.
+impl ToJs for ContactExport {
+    fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let export = &self.0;
+        let mut activity = env.create_array(export.activity.len() as u32)?;
+        for (index, item) in export.activity.iter().enumerate() {
+            activity.set(index as u32, write_serialized(env, item)?)?;
+        }
+        let mut suppressions = env.create_array(export.suppressions.len() as u32)?;
+        for (index, record) in export.suppressions.iter().enumerate() {
+            suppressions.set(index as u32, write_serialized(env, record)?)?;
+        }
+        let mut object = Object::new(env)?;
+        object.set_named_property("contact", write_contact(env, &export.contact)?)?;
+        object.set_named_property("activity", activity)?;
+        object.set_named_property("suppressions", suppressions)?;
+        Ok(object.to_unknown())
+    }
+}
+
+/// A contact as every method returning one writes it: its serde form, its additional
+/// fields written by their type (a `datetime` value a `Date`).
+fn write_contact<'env>(env: &'env Env, contact: &core::Contact) -> napi::Result<Unknown<'env>> {
+    let mut json = to_json(contact)?;
+    if let Value::Object(map) = &mut json {
+        map.remove("fields");
+    }
+    let object = write(env, &json, None, false, 0)?;
+    let mut fields = Object::new(env)?;
+    for (key, value) in &contact.fields {
+        let written = match value {
+            core::FieldValue::Datetime(at) => date(env, at)?,
+            other => write(env, &to_json(other)?, None, true, 0)?,
+        };
+        fields.set_named_property(key, written)?;
+    }
+    let mut written = crate::read::view::<Object<'_>>(&object)?;
+    written.set_named_property("fields", fields)?;
+    Ok(object)
 }
 
 /// Rejected rows name their field as JavaScript does (`mobilePush[0].token`), or

@@ -103,6 +103,19 @@ test('the promises example resolves and rejects as docs/node.md says', () => {
   ])
 })
 
+test('the lifecycle example merges, exports and erases as docs/node.md says', () => {
+  assert.deepEqual(lines(run('lifecycle.js')), [
+    'Ann Lee app-77 1',
+    'true true',
+    'contact activity suppressions opened_app unsubscribed',
+    'ann@example.com',
+    'null null',
+    'NOT_FOUND contact',
+    'too many emails',
+    'unsubscribed',
+  ])
+})
+
 test('the error handling example shows every code', () => {
   const out = lines(run('errors.js'))
   assert.deepEqual(out.map((line) => line.split(':')[0]), ['email', 'nested', 'money', 'duplicate', 'unknown', 'closed'])
@@ -116,7 +129,7 @@ test('the error handling example shows every code', () => {
 
 test('docs/node.md shows every example exactly as it is on disk', () => {
   const guide = fs.readFileSync(GUIDE, 'utf8')
-  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'promises.js', 'errors.js']) {
+  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'promises.js', 'errors.js', 'lifecycle.js']) {
     const source = fs.readFileSync(path.join(EXAMPLES, file), 'utf8').trimEnd()
     assert.ok(guide.includes(source), `docs/node.md does not contain examples/${file} as it is`)
   }

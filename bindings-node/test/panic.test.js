@@ -18,6 +18,7 @@ const SCRIPT = `
 const { ContactBook } = require('contactkit')
 const ID = '01900000-0000-7000-8000-000000000001'
 const SEGMENT = '01900000-0000-7000-8000-000000000002'
+const OTHER = '01900000-0000-7000-8000-000000000003'
 const ENDPOINT = 'https://push.example.com/1'
 const device = { appId: 'shop', deviceId: 'd-1', token: 'tok-1', platform: 'ios' }
 const subscription = {
@@ -49,6 +50,9 @@ const CALLS = {
   findByWebPushEndpoint: { args: [ENDPOINT] },
   delete: { args: [ID] },
   restore: { args: [ID] },
+  merge: { args: [ID, OTHER] },
+  exportContact: { args: [ID] },
+  erase: { args: [ID] },
   list: { args: [{ limit: 10 }] },
   count: { args: [] },
   changes: { args: [{ limit: 10 }] },

@@ -125,6 +125,22 @@ const STEPS = [
   ['delete', (s) => [s.bob.id]],
   ['get', (s) => [s.bob.id]],
   ['restore', (s) => [s.bob.id]],
+  ['create', () => [{ email: 'dup@example.org', lastName: 'Cyan', phone: '+380671112233' }], 'dup'],
+  ['recordEvent', (s) => [s.dup.id, { name: 'viewed' }]],
+  ['merge', (s) => [s.cy.id, s.dup.id]],
+  ['merge', (s) => [s.cy.id, s.dup.id]],
+  ['merge', (s) => [s.cy.id, UNKNOWN_ID]],
+  ['merge', (s) => [s.cy.id, 42]],
+  ['get', (s) => [s.dup.id]],
+  ['exportContact', (s) => [s.dup.id]],
+  ['exportContact', (s) => [s.bob.id]],
+  ['exportContact', () => [UNKNOWN_ID]],
+  ['exportContact', () => ['\ud800']],
+  ['erase', (s) => [s.cy.id]],
+  ['erase', (s) => [s.cy.id]],
+  ['get', (s) => [s.dup.id]],
+  ['restore', (s) => [s.cy.id]],
+  ['erase', () => [null]],
   ['deleteCategory', () => ['news']],
   ['count', () => []],
 ]
@@ -394,7 +410,7 @@ describe('a closed book', () => {
   /** Well-formed arguments for every Promise form (a closed book never reads the store). */
   const ARGS = Object.fromEntries(STEPS.map(([name, args]) => [name, args]).reverse())
   const ids = { id: UNKNOWN_ID }
-  const saved = { ann: ids, bob: ids, cy: ids, vip: ids, page: { nextCursor: null } }
+  const saved = { ann: ids, bob: ids, cy: ids, dup: ids, vip: ids, page: { nextCursor: null } }
 
   test('rejects every Promise form with the STORAGE error the sync method throws', async () => {
     const book = fresh()

@@ -173,6 +173,9 @@ const OPS = {
   find_by_web_push_endpoint: [['endpoint'], (b, a) => b.findByWebPushEndpoint(a.endpoint)],
   delete: [['id'], (b, a) => b.delete(a.id)],
   restore: [['id'], (b, a) => b.restore(a.id)],
+  merge: [['into_id', 'from_id'], (b, a) => b.merge(a.into_id, a.from_id)],
+  export_contact: [['id'], (b, a) => b.exportContact(a.id)],
+  erase: [['id'], (b, a) => b.erase(a.id)],
   // The Rust API's `list_where(rule, query)` is `list({ ...query, rule })`.
   list: [
     ['query', 'rule'],

@@ -222,12 +222,26 @@ fn check(
     problems
 }
 
+/// Core types the binding returns that `contactkit::schema::properties()` does not
+/// list (yet), with their keys read off a value of each as serde writes it: the
+/// `ContactExport` of a new contact.
+fn unlisted() -> BTreeMap<&'static str, BTreeSet<String>> {
+    let book = contactkit::ContactBook::in_memory();
+    let ann = book
+        .create(serde_json::from_value(serde_json::json!({ "email": "ann@example.com" })).unwrap())
+        .unwrap();
+    let export = serde_json::to_value(book.export_contact(&ann.id).unwrap()).unwrap();
+    let keys = export.as_object().unwrap().keys().cloned().collect();
+    BTreeMap::from([("ContactExport", keys)])
+}
+
 #[test]
 fn every_interface_has_the_properties_of_its_core_type() {
-    let problems = check(
-        &interfaces(TYPEDEFS),
-        &expected(&contactkit::schema::properties()),
-    );
+    let mut core = contactkit::schema::properties();
+    for (name, keys) in unlisted() {
+        core.entry(name).or_insert(keys);
+    }
+    let problems = check(&interfaces(TYPEDEFS), &expected(&core));
     assert!(
         problems.is_empty(),
         "typedefs.d.ts differs from core:\n{}",
