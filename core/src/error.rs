@@ -106,9 +106,11 @@ impl Error {
 
     /// A not-found error for the thing `what` with `id`.
     pub fn not_found(what: impl Into<String>, id: impl Into<String>) -> Self {
+        // Shortened like a validation error's value: an id past 80 characters names
+        // nothing, and a caller's megabyte of text should not come back in the error.
         Error::NotFound {
             what: what.into(),
-            id: id.into(),
+            id: shorten(&id.into()),
         }
     }
 
