@@ -1,7 +1,8 @@
 //! What the change feed is for: an app keeps its book offline in SQLite and pushes
 //! what changed to a second book (a server's), applying each changed contact there
-//! with the ordinary operations. Applying is idempotent: a change applied twice (the
-//! app crashed before saving its cursor) leaves the server as once.
+//! with the ordinary operations (a merge and an erase on the app are a merge and an
+//! erase on the server). Applying is idempotent: a change applied twice (the app
+//! crashed before saving its cursor) leaves the server as once.
 //!
 //! Run: `cargo run -p contactkit --example sync_feed`
 
@@ -30,6 +31,22 @@ fn main() -> contactkit::Result<()> {
     app.restore(&bob.id)?;
     cursor = sync(&app, &server, Some(&cursor))?;
 
+    // The app finds Ann twice and merges; Eve signs up and asks to be forgotten.
+    let twin = app.create(input("ann.work@example.com", "Ann"))?;
+    cursor = sync(&app, &server, Some(&cursor))?;
+    app.merge(&ann.id, &twin.id)?;
+    let eve = app.create(input("eve@example.com", "Eve"))?;
+    app.erase(&eve.id)?;
+    let before_merge = cursor.clone();
+    cursor = sync(&app, &server, Some(&cursor))?;
+    sync(&app, &server, Some(&before_merge))?;
+    assert_eq!(
+        server.get(&twin.id)?.map(|c| c.id),
+        Some(ann.id.clone()),
+        "the twin's id names Ann on the server too"
+    );
+    assert!(server.export_contact(&eve.id).is_err(), "Eve is gone");
+
     let annie = server.get(&ann.id)?.expect("Ann is on the server");
     assert_eq!(annie.first_name.as_deref(), Some("Annie"));
     let bob_there = server.get(&bob.id)?.expect("Bob is back");
@@ -37,7 +54,7 @@ fn main() -> contactkit::Result<()> {
         server.can_send(&bob_there.id, Channel::Email, None)?.reason,
         contactkit::SendReason::Unsubscribed
     );
-    assert_eq!(server.count()?, 2);
+    assert_eq!(server.count()?, 2, "Ann (merged) and Bob");
     println!(
         "synced up to change {cursor}: {} contacts on the server",
         server.count()?
@@ -68,6 +85,25 @@ fn apply(from: &ContactBook, to: &ContactBook, change: &Change) -> contactkit::R
     let Some(id) = &change.contact_id else {
         return Ok(()); // Catalog changes: this example's books share no catalogue.
     };
+    match (change.op, &change.from_id) {
+        // Erased on the app: erase on the server too (once: it is not-found after).
+        (ChangeOp::Erased, _) => {
+            if to.export_contact(id).is_ok() {
+                to.erase(id)?;
+            }
+            return Ok(());
+        }
+        // Merged on the app: merge on the server first, unless done already (the
+        // twin's id then names the same contact there), then bring `into` up to date.
+        (ChangeOp::Merged, Some(twin)) => {
+            if let (Some(into), Some(other)) = (to.get(id)?, to.get(twin)?) {
+                if into.id != other.id {
+                    to.merge(&into.id, &other.id)?;
+                }
+            }
+        }
+        _ => {}
+    }
     match from.get(id)? {
         // Deleted on the app: delete on the server too, if it is there and live.
         None => {
