@@ -2,7 +2,8 @@
 
 It shows what the stubs give a type checker: attribute types of contacts, the string
 enums as Literal types, pages of contacts and of timeline items, narrowing a timeline
-item by its `kind`, and the error attributes.
+item by its `kind`, a profile's lifecycle (merge, export, erase), and the error
+attributes.
 
 Run: python bindings-python/examples/typed_example.py
 """
@@ -10,11 +11,12 @@ Run: python bindings-python/examples/typed_example.py
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import contactkit
 from contactkit import (
@@ -73,6 +75,27 @@ def describe(item: Activity) -> str:
     return f"order {item.external_id}: {item.amount} {item.currency}"
 
 
+def signed_in(book: ContactBook, account_id: str, app_profile_id: str) -> contactkit.Contact:
+    """An anonymous app profile signed in to an account: one contact, by either id."""
+    merged = book.merge(account_id, app_profile_id)
+    assert book.get(app_profile_id) == merged
+    return merged
+
+
+def access_request(book: ContactBook, contact_id: str, folder: Path) -> Path:
+    """A person's right of access: everything the book holds about them, as a file."""
+    export: dict[str, Any] = book.export_contact(contact_id)
+    path = folder / f"{contact_id}.json"
+    path.write_text(json.dumps(export, indent=2), encoding="utf-8")
+    return path
+
+
+def erasure_request(book: ContactBook, contact_id: str) -> None:
+    """A person's right to erasure: gone for good, their addresses still blocked."""
+    book.erase(contact_id)
+    assert book.get(contact_id) is None
+
+
 def open_durable(path: Path) -> ContactBook:
     """A book whose commits survive a power cut; a write waits up to 5 s for another."""
     return contactkit.ContactBook.open(path, durability="full", busy_timeout=5.0)
@@ -114,6 +137,28 @@ def main() -> None:
             book.delete("01900000-0000-7000-8000-000000000000")
         except contactkit.NotFoundError as error:
             assert error.what == "contact"
+
+    with ContactBook.in_memory() as book, tempfile.TemporaryDirectory() as folder:
+        account = book.create({"email": "ann@example.com", "first_name": "Ann"})
+        app = book.create({"phone": "+380671234567"})
+        book.record_event(app.id, {"name": "app_opened"})
+        book.unsubscribe(account.id, "email", reason="by request")
+        merged = signed_in(book, account.id, app.id)
+        assert (merged.id, merged.phone) == (account.id, "+380671234567")
+
+        saved = json.loads(access_request(book, app.id, Path(folder)).read_text(encoding="utf-8"))
+        assert saved["contact"]["id"] == account.id
+        assert [item["name"] for item in saved["activity"]] == ["app_opened"]
+        assert [(s["channel"], s["kind"]) for s in saved["suppressions"]] == [("email", "unsubscribed")]
+
+        erasure_request(book, account.id)
+        try:
+            book.restore(account.id)
+        except contactkit.NotFoundError as error:
+            assert error.id == account.id
+        # The address stays blocked for whoever holds it next.
+        again = book.create({"email": "ann@example.com"})
+        assert book.can_send(again.id, "email").reason == "unsubscribed"
 
     with tempfile.TemporaryDirectory() as folder, open_durable(Path(folder) / "durable.db") as durable:
         durable.create({"email": "ann@example.com"})

@@ -820,6 +820,24 @@ string_methods! {
     /// Brings back a soft-deleted contact.
     fn restore(id);
 
+    /// Folds the contact `from_id` into `into_id` (the same person found twice) and
+    /// returns the merged contact: `into` keeps its values, `from` fills what it
+    /// lacks, devices, subscriptions, categories, static segments and the timeline
+    /// move over. Afterwards `from_id` is an alias every id-taking call resolves to
+    /// `into`. A contact merged into itself, or a deleted one, is a `ValidationError`
+    /// on `from_id` / `into_id`; an unknown id a `NotFoundError`.
+    fn merge(into_id, from_id);
+
+    /// Everything the book holds about the contact `id` (deleted or not) as a plain
+    /// JSON-shaped dict, `json.dumps`-ready: `{"contact": ..., "activity": [...newest
+    /// first], "suppressions": [...]}`, instants, decimals and dates as strings.
+    fn export_contact(id);
+
+    /// Forgets the contact `id` (deleted or not) for good: `get` gives `None` and
+    /// `restore` raises `NotFoundError`. The suppressions of its email and phone keep
+    /// blocking those addresses.
+    fn erase(id);
+
     /// Removes the device holding `token`.
     fn remove_mobile_push(id, token);
 

@@ -7,18 +7,22 @@
 //! cannot hold (an instant or date past the year 9999, which an older book may have
 //! kept) is a `StorageError` naming it, and JSON values (event params) are converted
 //! with a bounded depth, never an unbounded recursion.
+//!
+//! One value is handed over in its serde JSON form instead: a contact's export
+//! (`export_contact`), a document to pass on (`json.dumps` takes it as it is).
 
 use crate::errors::to_py_err;
 use chrono::{DateTime, NaiveDate, Utc};
 use contactkit::{
     ActivityKind, CampaignChannel, CampaignStatus, ChangeOp, Channel, ChannelStatus, Color,
-    FieldType, FieldValue, LocationSource, OrderSource, OrderStatus, Platform, Rule, SegmentKind,
-    SendReason, Source, SuppressionKind,
+    ContactExport, FieldType, FieldValue, LocationSource, OrderSource, OrderStatus, Platform, Rule,
+    SegmentKind, SendReason, Source, SuppressionKind,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use pyo3::IntoPyObjectExt;
 use rust_decimal::Decimal;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How a record is handed to Python.
@@ -202,6 +206,48 @@ impl ToPy for Rule {
 impl ToPy for serde_json::Map<String, serde_json::Value> {
     fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
         json_object_to_py(py, self, 0)
+    }
+}
+
+/// A contact's export as a plain JSON-shaped `dict`: `{"contact": ..., "activity":
+/// [...], "suppressions": [...]}`, each record in its serde JSON form (the keys of its
+/// `to_dict()`, instants as RFC 3339 strings, decimals and dates as strings), so
+/// `json.dumps` takes it as it is.
+impl ToPy for ContactExport {
+    fn to_py<'py>(&self, py: Python<'py>, _: Shape) -> PyResult<Bound<'py, PyAny>> {
+        let dict = PyDict::new(py);
+        dict.set_item("contact", serde_record(py, &self.contact)?)?;
+        dict.set_item("activity", serde_records(py, &self.activity)?)?;
+        dict.set_item("suppressions", serde_records(py, &self.suppressions)?)?;
+        Ok(dict.into_any())
+    }
+}
+
+/// Records in their serde JSON form, as a `list` of `dict`s.
+fn serde_records<'py, T: Serialize>(py: Python<'py>, records: &[T]) -> PyResult<Bound<'py, PyAny>> {
+    let items = records
+        .iter()
+        .map(|record| serde_record(py, record))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(PyList::new(py, items)?.into_any())
+}
+
+/// A record in its serde JSON form. Each attribute's value is converted from depth 0,
+/// as a record class converts it, so a stored value (event params) that its record
+/// class reads is read here too.
+fn serde_record<'py, T: Serialize>(py: Python<'py>, record: &T) -> PyResult<Bound<'py, PyAny>> {
+    use serde_json::Value;
+    let value = serde_json::to_value(record)
+        .map_err(|e| unreadable(py, format!("cannot write a stored record as JSON: {e}")))?;
+    match value {
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (key, value) in &map {
+                dict.set_item(key, json_to_py(py, value, 0)?)?;
+            }
+            Ok(dict.into_any())
+        }
+        other => json_to_py(py, &other, 0),
     }
 }
 

@@ -110,6 +110,9 @@ SIGNATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "record_order": (("id", "input"), ()),
     "activity": (("id",), ("query",)),
     "changes": ((), ("cursor", "limit")),
+    "merge": (("into_id", "from_id"), ()),
+    "export_contact": (("id",), ()),
+    "erase": (("id",), ()),
 }
 
 LIST_QUERY = ("limit", "cursor")

@@ -646,6 +646,33 @@ class ContactBook:
         """``ValidationError`` on ``endpoint`` when it is not an https URL."""
     def delete(self, id: str) -> None: ...
     def restore(self, id: str) -> Contact: ...
+
+    # lifecycle
+    def merge(self, into_id: str, from_id: str) -> Contact:
+        """Folds the contact ``from_id`` into ``into_id`` (the same person found twice)
+        and returns the merged contact: ``into`` keeps its values and ``from`` fills
+        what it lacks; devices, web push subscriptions, categories, static segments and
+        the timeline move over. Afterwards ``from_id`` is an alias: ``get(from_id)`` and
+        every call taking an id act on ``into``. Merging a contact into itself (or into
+        a contact it was merged into) raises ``ValidationError`` on ``from_id``; a
+        deleted contact ``ValidationError`` on ``into_id`` / ``from_id``; an unknown id
+        ``NotFoundError``."""
+    def export_contact(self, id: str) -> dict[str, Any]:
+        """Everything the book holds about the contact ``id`` (deleted or not), as a
+        plain JSON-shaped dict that ``json.dumps`` takes as it is::
+
+            {"contact": {...},        # the keys of Contact.to_dict()
+             "activity": [{...}],     # each item's to_dict() keys, newest first
+             "suppressions": [{...}]} # Suppression.to_dict() keys: email, phone, id
+
+        Values are in their JSON form: instants as RFC 3339 strings, decimals and dates
+        as strings, enums as their names. An unknown id raises ``NotFoundError``."""
+    def erase(self, id: str) -> None:
+        """Forgets the contact ``id`` (deleted or not) for good: ``get`` returns
+        ``None`` and ``restore`` raises ``NotFoundError``. The suppressions of its
+        email and phone stay (kept under a keyed hash), so ``can_send`` and
+        ``suppressions`` still find them by the address. An unknown id raises
+        ``NotFoundError``."""
     def list(
         self, limit: Optional[int] = None, cursor: Optional[str] = None, *, rule: Optional[Rule] = None
     ) -> Page[Contact]:
