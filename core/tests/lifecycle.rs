@@ -429,3 +429,82 @@ fn after_erase_no_postgresql_table_holds_the_contacts_personal_data() {
         .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
         .unwrap();
 }
+
+/// Books on every store this build has: memory, a SQLite file and, with the feature
+/// `postgres`, a fresh schema on the test server (dropped by the guard).
+fn every_store() -> Vec<(&'static str, ContactBook, Option<Box<dyn std::any::Any>>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = ContactBook::open(dir.path().join("book.db")).unwrap();
+    #[allow(unused_mut)]
+    let mut books: Vec<(&'static str, ContactBook, Option<Box<dyn std::any::Any>>)> = vec![
+        ("memory", ContactBook::in_memory(), None),
+        ("sqlite", sqlite, Some(Box::new(dir))),
+    ];
+    #[cfg(feature = "postgres")]
+    {
+        let url = std::env::var("CONTACTKIT_TEST_PG_URL")
+            .expect("CONTACTKIT_TEST_PG_URL: run scripts/postgres.sh start DIR and export its URL");
+        let schema = format!("ck_test_{}", uuid::Uuid::new_v4().simple());
+        let options = contactkit::PostgresOptions {
+            schema: Some(schema.clone()),
+            ..Default::default()
+        };
+        books.push((
+            "postgres",
+            ContactBook::connect_with(&url, &options).unwrap(),
+            Some(Box::new(DropSchema { url, schema })),
+        ));
+    }
+    books
+}
+
+#[cfg(feature = "postgres")]
+struct DropSchema {
+    url: String,
+    schema: String,
+}
+
+#[cfg(feature = "postgres")]
+impl Drop for DropSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
+            let _ = client.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+                self.schema
+            ));
+        }
+    }
+}
+
+#[test]
+fn text_holding_nul_names_nobody_on_every_store() {
+    let junk = "0190c5a4\u{0}-2f3b";
+    for (store, book, _guard) in every_store() {
+        let ann = create(&book, json!({"email": "ann@example.com"}));
+        assert!(book.get(junk).unwrap().is_none(), "{store}");
+        assert!(book.find(junk).unwrap().is_none(), "{store}");
+        assert!(book.find_by_key(junk).unwrap().is_none(), "{store}");
+        assert!(book.find_by_external_id(junk).unwrap().is_none(), "{store}");
+        assert!(book.find_by_push_token(junk).unwrap().is_none(), "{store}");
+        assert_not_found(book.restore(junk), "contact");
+        assert_not_found(book.erase(junk), "contact");
+        assert_not_found(book.export_contact(junk), "contact");
+        assert_not_found(book.merge(&ann.id, junk), "contact");
+        assert_eq!(
+            book.can_send(junk, Channel::Email, None).unwrap().reason,
+            SendReason::UnknownContact,
+            "{store}"
+        );
+        assert!(book
+            .suppressions(Channel::MobilePush, junk)
+            .unwrap()
+            .is_empty());
+        // And no value holding it is kept, on any store.
+        let refused = book.create(input(json!({"first_name": "A\u{0}nn"})));
+        assert!(
+            matches!(refused, Err(contactkit::Error::Validation { .. })),
+            "{store}: {refused:?}"
+        );
+        assert_eq!(book.count().unwrap(), 1, "{store}");
+    }
+}

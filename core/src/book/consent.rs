@@ -124,9 +124,13 @@ impl ContactBook {
             let address = match channel {
                 Channel::Email | Channel::Sms => address.clone(),
                 // A merged-away id's records live on the contact it was merged into.
-                Channel::MobilePush | Channel::WebPush | Channel::Telegram => unit
-                    .contact_with(&address, Parts::NONE)?
-                    .map_or_else(|| address.clone(), |record| record.id),
+                // Only a contact's records are kept at an id.
+                Channel::MobilePush | Channel::WebPush | Channel::Telegram => {
+                    match unit.contact_with(&address, Parts::NONE)? {
+                        Some(record) => record.id,
+                        None => return Ok(Vec::new()),
+                    }
+                }
             };
             let mut records = unit.tx.suppressions(&address)?;
             records.extend(unit.erased_suppressions(&address)?);

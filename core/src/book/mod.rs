@@ -276,6 +276,12 @@ struct CatalogReads {
     categories: HashMap<String, Option<Category>>,
 }
 
+/// Whether a store can hold `identifier` at all: no stored text holds NUL (the book
+/// refuses it in every value it keeps), so such an identifier names nobody.
+fn storable(identifier: &Identifier) -> bool {
+    !identifier.value().contains('\0')
+}
+
 /// Field definitions by key.
 type FieldDefinitions = std::collections::BTreeMap<String, crate::model::FieldDefinition>;
 
@@ -293,7 +299,12 @@ impl Unit<'_> {
     /// [`Unit::contact`] with only the child rows `parts` names. A merged id costs a
     /// second read only when the id is not a contact's own.
     fn contact_with(&mut self, id: &str, parts: Parts) -> Result<Option<ContactRecord>> {
-        let id = validate::canonical_id(id);
+        // Every contact's id is a UUID (made by the book, or a caller's checked one):
+        // other text names nobody, and is not sent to the store (PostgreSQL refuses
+        // text holding NUL, where SQLite would simply find nothing).
+        let Ok(id) = validate::normalize_contact_id(id) else {
+            return Ok(None);
+        };
         if let Some(record) = self.tx.contact_with(&id, parts)? {
             return Ok(Some(record));
         }
@@ -321,7 +332,7 @@ impl Unit<'_> {
     /// The id of the contact holding `identifier` (deleted or not), remembering
     /// that none does.
     fn holder_of(&mut self, identifier: &Identifier) -> Result<Option<String>> {
-        if self.free.contains(identifier) {
+        if self.free.contains(identifier) || !storable(identifier) {
             return Ok(None);
         }
         let holder = self.tx.contact_id_by(identifier)?;

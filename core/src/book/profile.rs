@@ -262,7 +262,12 @@ impl Unit<'_> {
             .iter()
             .map(|&i| identifiers_of(names[i].as_ref()))
             .collect();
-        let everyone: Vec<Identifier> = identifiers.iter().flatten().cloned().collect();
+        let everyone: Vec<Identifier> = identifiers
+            .iter()
+            .flatten()
+            .filter(|identifier| super::storable(identifier))
+            .cloned()
+            .collect();
         let holders: HashMap<Identifier, String> =
             self.tx.contact_ids_by(&everyone)?.into_iter().collect();
         // Each unresolved name's holders, in the order its identifiers are tried.
