@@ -49,6 +49,7 @@ ACTIVITY_KINDS = ("Campaign", "Event", "Order")
 NOT_STUB_RECORDS = {
     "ActivityQuery": "keyword arguments of activity()",
     "CampaignInput": "a dict argument (Mapping[str, Any])",
+    "ContactExport": "export_contact() returns it as a JSON-shaped dict",
     "ContactInput": "a dict argument (Mapping[str, Any])",
     "DeviceInput": "a dict argument (Mapping[str, Any])",
     "EventInput": "a dict argument (Mapping[str, Any])",

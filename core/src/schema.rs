@@ -35,6 +35,7 @@ pub fn properties() -> BTreeMap<&'static str, BTreeSet<String>> {
         Change,
         ChangePage,
         Contact,
+        ContactExport,
         ContactInput,
         DeviceInput,
         Event,
