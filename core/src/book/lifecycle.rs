@@ -260,10 +260,11 @@ fn fold(mut into: ContactRecord, from: ContactRecord) -> ContactRecord {
     fill(&mut into.timezone, from.timezone);
     fill(&mut into.language, from.language);
     for device in from.devices {
-        let same = |d: &&crate::model::MobilePushDevice| {
-            d.app_id == device.app_id && d.device_id == device.device_id
-        };
-        if !into.devices.iter().any(|d| same(&d)) {
+        let installed = into
+            .devices
+            .iter()
+            .any(|d| d.app_id == device.app_id && d.device_id == device.device_id);
+        if !installed {
             into.devices.push(device);
         }
     }
