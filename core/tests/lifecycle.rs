@@ -432,11 +432,14 @@ fn after_erase_no_postgresql_table_holds_the_contacts_personal_data() {
 
 /// Books on every store this build has: memory, a SQLite file and, with the feature
 /// `postgres`, a fresh schema on the test server (dropped by the guard).
-fn every_store() -> Vec<(&'static str, ContactBook, Option<Box<dyn std::any::Any>>)> {
+/// A store's name, its book, and what keeps the book's place alive until dropped.
+type StoreBook = (&'static str, ContactBook, Option<Box<dyn std::any::Any>>);
+
+fn every_store() -> Vec<StoreBook> {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = ContactBook::open(dir.path().join("book.db")).unwrap();
     #[allow(unused_mut)]
-    let mut books: Vec<(&'static str, ContactBook, Option<Box<dyn std::any::Any>>)> = vec![
+    let mut books: Vec<StoreBook> = vec![
         ("memory", ContactBook::in_memory(), None),
         ("sqlite", sqlite, Some(Box::new(dir))),
     ];

@@ -110,6 +110,12 @@ counted! {
     fn orders_of(&mut self, contact_ids: &[&str]) -> Result<Vec<Activity>>;
     fn append_changes(&mut self, changes: &[NewChange]) -> Result<()>;
     fn changes_after(&mut self, after: u64, limit: usize) -> Result<(Vec<Change>, u64)>;
+    fn merged_into(&mut self, ids: &[&str]) -> Result<Vec<(String, String)>>;
+    fn put_merged(&mut self, from: &str, into: &str) -> Result<()>;
+    fn move_timeline(&mut self, from: &str, into: &str) -> Result<()>;
+    fn remove_contact(&mut self, id: &str) -> Result<()>;
+    fn erasure_key(&mut self) -> Result<Vec<u8>>;
+    fn has_erased_addresses(&mut self) -> Result<bool>;
 }
 
 /// A book of `n` contacts, each with an email, a phone, an order and an unsubscribe.

@@ -387,14 +387,17 @@ impl Unit<'_> {
         record.updated_at = self.now;
         if !self.free.is_empty() {
             for identifier in record.identifiers() {
-                self.free.remove(&identifier);
+                // A free email or phone the record takes now: an erased contact's
+                // suppressions may be kept for it (every claim of an email or phone
+                // asks who holds it first, so a claimed free one is in `free`).
+                let claimed = self.free.remove(&identifier);
+                match identifier {
+                    Identifier::Email(address) | Identifier::Phone(address) if claimed => {
+                        self.reveal_erased(&address)?
+                    }
+                    _ => {}
+                }
             }
-        }
-        for address in [record.email.as_deref(), record.phone.as_deref()]
-            .into_iter()
-            .flatten()
-        {
-            self.reveal_erased(address)?;
         }
         self.tx.put_contact(&record)?;
         self.note(ChangeOp::Updated, &record.id);
