@@ -469,6 +469,12 @@ export interface ImportOptions {
   onProgress?: (done: number) => void
 }
 
+/** `exportProfileLines` options: a page of contacts, and whether the lines carry timelines. */
+export interface ProfileLinesOptions extends ListQuery {
+  /** Each line carries the contact's whole timeline under `activity`; `true` when not given. */
+  withActivity?: boolean | null
+}
+
 // ---------------------------------------------------------------------------
 // Outputs: plain objects; every key is present, `null` where there is no value.
 
@@ -775,6 +781,31 @@ export interface ContactExport {
 }
 
 // ---------------------------------------------------------------------------
+// The portable form of a book (docs/lifecycle.md): JSON lines, the catalogue first,
+// then one profile line per live contact.
+
+/**
+ * A line of the portable form, keys as written: a plain JSON object exactly as the
+ * core writes it (snake_case keys at every depth, times as RFC 3339 strings, money as
+ * decimal strings; an integer beyond 2^53 a bigint), for a file. Hand it (or
+ * `JSON.parse` of its text) back to `restoreLine` unchanged.
+ */
+export type PortableLine = Record<string, unknown>
+
+/** What a line of the portable form is. */
+export type LineKind = 'catalog' | 'profile'
+
+/** What `restoreLine` did. */
+export interface Restored {
+  /** A catalogue entry (a field definition, a category, a segment) or a contact's profile. */
+  kind: LineKind
+  /** The contact a profile line landed on; `null` for a catalogue entry. */
+  contactId: string | null
+  /** Whether the profile line created its contact (`false`: it updated one, or the line is a catalogue entry). */
+  created: boolean
+}
+
+// ---------------------------------------------------------------------------
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -906,6 +937,32 @@ export declare class ContactBook {
    * unknown id is `NOT_FOUND`.
    */
   erase(id: Id): void
+  /**
+   * The catalogue lines of the portable form, the first lines of a whole-book
+   * export: field definitions, categories, static then dynamic segments (with
+   * their rules). Each a plain object with the core's keys as written (snake_case),
+   * for a file: `JSON.stringify` it, and hand it back to `restoreLine` unchanged.
+   */
+  exportCatalogLines(): Array<PortableLine>
+  /**
+   * A page of profile lines of the live contacts in id order (`limit` 100 by
+   * default, at most 1000; pass the previous page's `nextCursor` as `cursor`): the
+   * profile card with static segments by name and, unless `withActivity` is
+   * `false`, the whole timeline under `activity`, newest first. The lines keep the
+   * core's keys as written (snake_case) and its strings (times as RFC 3339 text).
+   */
+  exportProfileLines(options?: ProfileLinesOptions | undefined | null): Page<PortableLine>
+  /**
+   * Restores one line of the portable form (as `exportCatalogLines` and
+   * `exportProfileLines` give it, or parsed from a file): a catalogue entry is
+   * defined unless the book has it; a profile line is upserted by `dedupeOn`
+   * (default `email`) with its devices, timeline and suppression records, in one
+   * unit of work, so a line that fails writes nothing. Restoring a line again adds
+   * nothing. A bad line is a `VALIDATION` error whose `field` names the part of the
+   * line as written (`activity[0].name`, `suppressions[0].reason`, `segments[0]`),
+   * or `line` for the line as a whole.
+   */
+  restoreLine(line: PortableLine, dedupeOn?: DedupeOn | undefined | null): Restored
   /**
    * Live contacts in id order, a page at a time (`limit` 100 by default, at
    * most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,
@@ -1152,6 +1209,32 @@ export declare class ContactBookPromises {
    * unknown id is `NOT_FOUND`.
    */
   erase(id: Id): Promise<void>
+  /**
+   * The catalogue lines of the portable form, the first lines of a whole-book
+   * export: field definitions, categories, static then dynamic segments (with
+   * their rules). Each a plain object with the core's keys as written (snake_case),
+   * for a file: `JSON.stringify` it, and hand it back to `restoreLine` unchanged.
+   */
+  exportCatalogLines(): Promise<Array<PortableLine>>
+  /**
+   * A page of profile lines of the live contacts in id order (`limit` 100 by
+   * default, at most 1000; pass the previous page's `nextCursor` as `cursor`): the
+   * profile card with static segments by name and, unless `withActivity` is
+   * `false`, the whole timeline under `activity`, newest first. The lines keep the
+   * core's keys as written (snake_case) and its strings (times as RFC 3339 text).
+   */
+  exportProfileLines(options?: ProfileLinesOptions | undefined | null): Promise<Page<PortableLine>>
+  /**
+   * Restores one line of the portable form (as `exportCatalogLines` and
+   * `exportProfileLines` give it, or parsed from a file): a catalogue entry is
+   * defined unless the book has it; a profile line is upserted by `dedupeOn`
+   * (default `email`) with its devices, timeline and suppression records, in one
+   * unit of work, so a line that fails writes nothing. Restoring a line again adds
+   * nothing. A bad line is a `VALIDATION` error whose `field` names the part of the
+   * line as written (`activity[0].name`, `suppressions[0].reason`, `segments[0]`),
+   * or `line` for the line as a whole.
+   */
+  restoreLine(line: PortableLine, dedupeOn?: DedupeOn | undefined | null): Promise<Restored>
   /**
    * Live contacts in id order, a page at a time (`limit` 100 by default, at
    * most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,

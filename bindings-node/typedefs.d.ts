@@ -469,6 +469,12 @@ export interface ImportOptions {
   onProgress?: (done: number) => void
 }
 
+/** `exportProfileLines` options: a page of contacts, and whether the lines carry timelines. */
+export interface ProfileLinesOptions extends ListQuery {
+  /** Each line carries the contact's whole timeline under `activity`; `true` when not given. */
+  withActivity?: boolean | null
+}
+
 // ---------------------------------------------------------------------------
 // Outputs: plain objects; every key is present, `null` where there is no value.
 
@@ -772,6 +778,31 @@ export interface ContactExport {
    * its phone's, then those kept under its id (push and Telegram), each oldest first.
    */
   suppressions: SuppressionRecord[]
+}
+
+// ---------------------------------------------------------------------------
+// The portable form of a book (docs/lifecycle.md): JSON lines, the catalogue first,
+// then one profile line per live contact.
+
+/**
+ * A line of the portable form, keys as written: a plain JSON object exactly as the
+ * core writes it (snake_case keys at every depth, times as RFC 3339 strings, money as
+ * decimal strings; an integer beyond 2^53 a bigint), for a file. Hand it (or
+ * `JSON.parse` of its text) back to `restoreLine` unchanged.
+ */
+export type PortableLine = Record<string, unknown>
+
+/** What a line of the portable form is. */
+export type LineKind = 'catalog' | 'profile'
+
+/** What `restoreLine` did. */
+export interface Restored {
+  /** A catalogue entry (a field definition, a category, a segment) or a contact's profile. */
+  kind: LineKind
+  /** The contact a profile line landed on; `null` for a catalogue entry. */
+  contactId: string | null
+  /** Whether the profile line created its contact (`false`: it updated one, or the line is a catalogue entry). */
+  created: boolean
 }
 
 // ---------------------------------------------------------------------------

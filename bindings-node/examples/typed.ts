@@ -7,6 +7,9 @@ import {
   type ContactInput,
   type ContactKitError,
   type ImportReport,
+  type Page,
+  type PortableLine,
+  type Restored,
   type SendDecision,
   type SuppressionRecord,
 } from 'contactkit'
@@ -63,6 +66,25 @@ async function handOver(id: string): Promise<string> {
 }
 void handOver
 
+// A whole book into another through the portable form: plain JSON lines, keys as the
+// core writes them (snake_case), restored one at a time.
+async function copyBook(from: ContactBook, to: ContactBook): Promise<number> {
+  const lines: PortableLine[] = from.exportCatalogLines()
+  let cursor: string | null = null
+  do {
+    const page: Page<PortableLine> = await from.promises.exportProfileLines({ limit: 500, cursor, withActivity: true })
+    lines.push(...page.items)
+    cursor = page.nextCursor
+  } while (cursor !== null)
+  let created = 0
+  for (const line of lines) {
+    const restored: Restored = await to.promises.restoreLine(line, 'email')
+    if (restored.kind === 'profile' && restored.created) created += 1
+  }
+  return created
+}
+void copyBook
+
 // Errors carry a typed code and the field at fault.
 try {
   book.create({ email: 'not-an-email' })
@@ -99,6 +121,10 @@ function mistakes(): void {
   // @ts-expect-error an erase returns nothing
   const erased: Contact = book.erase(ann.id)
   void erased
+  // @ts-expect-error a line is a JSON object, not its text: JSON.parse it first
+  book.restoreLine('{"category":{"title":"News"}}')
+  // @ts-expect-error not an identifier a restore matches by
+  book.restoreLine({}, 'name')
 }
 void mistakes
 

@@ -143,6 +143,8 @@ objects! {
     ConnectOptions(options::Connect) as ReadAs::Attributes("options");
     /// `options` of `upsert`.
     UpsertOptions(options::Upsert) as ReadAs::Attributes("options");
+    /// `options` of `exportProfileLines`: `{ limit, cursor, withActivity }`.
+    ProfileLinesOptions(options::ProfileLines) as ReadAs::Attributes("options");
 }
 
 arguments! {
@@ -180,6 +182,14 @@ arguments! {
     /// `channel`, by name (`email`, `sms`, `mobile_push`, `web_push`, `telegram`), read
     /// as the core parses a channel's name.
     Channel(core::Channel) = |_env, value| Ok(text(value, "channel")?.parse()?);
+    /// `dedupeOn` of `restoreLine`, by name (`email`, `phone`, …), read as the core
+    /// parses it.
+    DedupeOn(core::DedupeOn) = |_env, value| Ok(text(value, "dedupe_on")?.parse()?);
+    /// `line` of `restoreLine`: a line of the portable form, a plain object whose keys
+    /// are the core's, kept as written (snake_case) at every depth, as `exportCatalogLines`
+    /// and `exportProfileLines` give it. Its errors name the line's keys as written
+    /// ([`Failure::Written`]). Also what those two return (written by `crate::write`).
+    PortableLine(serde_json::Value) = |env, value| read::line(env, value).map_err(Failure::written);
     /// `options` of `importContacts`.
     ImportOptions(options::Import) = |_env, value| options::Import::read(value);
     /// `rule` of `count` and `createSegment`: a plain object of the rule language.
@@ -255,7 +265,7 @@ pub mod later {
         FieldDefinitionInput, FieldUpdate, CampaignInput, EventInput, OrderInput,
         ListQuery, ActivityQuery, ChangesQuery, Ids, SuppressionKind, Date, BookOptions, OpenOptions,
         UpsertOptions, FieldInputValue, ContactInputs, Channel, ImportOptions, Rule,
-        ContactQuery, SegmentChange,
+        ContactQuery, SegmentChange, DedupeOn, PortableLine, ProfileLinesOptions,
     }
 }
 
@@ -409,6 +419,16 @@ pub mod options {
     pub struct RawSegmentUpdate {
         pub name: Option<String>,
         pub rule: Option<serde_json::Value>,
+    }
+
+    /// `exportProfileLines`' options: a page of contacts, and whether each line
+    /// carries the contact's timeline (`true` when not given).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct ProfileLines {
+        pub limit: Option<u32>,
+        pub cursor: Option<String>,
+        pub with_activity: Option<bool>,
     }
 
     /// `upsert`'s options.

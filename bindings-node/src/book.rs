@@ -19,16 +19,17 @@
 use crate::args::{
     later, ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, ChangesQuery, Channel,
     ChannelAddress, ConnectOptions, ContactInput, ContactInputs, ContactKey, ContactPatch,
-    ContactQuery, Date, DeviceInput, Email, Endpoint, EventInput, ExternalId, FieldDefinitionInput,
-    FieldInputValue, FieldUpdate, FromId, Id, Ids, ImportOptions, IntoId, Key, ListQuery, Name,
-    Note, OpenOptions, OrderInput, Path, Phone, Reason, Rule, SegmentChange, SegmentId,
-    SuppressionKind, Telegram, Title, Token, UpsertOptions, Url, WebPushInput, Who,
+    ContactQuery, Date, DedupeOn, DeviceInput, Email, Endpoint, EventInput, ExternalId,
+    FieldDefinitionInput, FieldInputValue, FieldUpdate, FromId, Id, Ids, ImportOptions, IntoId,
+    Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path, Phone, PortableLine,
+    ProfileLinesOptions, Reason, Rule, SegmentChange, SegmentId, SuppressionKind, Telegram, Title,
+    Token, UpsertOptions, Url, WebPushInput, Who,
 };
 use crate::errors::{caught, closed, guard, Failure, Result};
 use crate::import::ImportTask;
 use crate::write::{
     Activity, CampaignActivity, Category, ChangePage, Contact, ContactExport, EventActivity,
-    FieldDefinition, OrderActivity, Page, Segment, SendDecision, SuppressionRecord,
+    FieldDefinition, OrderActivity, Page, Restored, Segment, SendDecision, SuppressionRecord,
 };
 use chrono::{DateTime, Utc};
 use contactkit as core;
@@ -523,6 +524,43 @@ operations! {
     #[doc = " suppressions at its email and phone are kept, found by the address only. An"]
     #[doc = " unknown id is `NOT_FOUND`."]
     fn erase(id: Id) -> () = |book| Ok(book.erase(&id.0)?);
+
+    // -- the portable form ------------------------------------------------------
+
+    #[doc = " The catalogue lines of the portable form, the first lines of a whole-book"]
+    #[doc = " export: field definitions, categories, static then dynamic segments (with"]
+    #[doc = " their rules). Each a plain object with the core's keys as written (snake_case),"]
+    #[doc = " for a file: `JSON.stringify` it, and hand it back to `restoreLine` unchanged."]
+    fn export_catalog_lines() -> Vec<PortableLine> = |book|
+        Ok(each(book.export_catalog_lines()?, PortableLine));
+
+    #[doc = " A page of profile lines of the live contacts in id order (`limit` 100 by"]
+    #[doc = " default, at most 1000; pass the previous page's `nextCursor` as `cursor`): the"]
+    #[doc = " profile card with static segments by name and, unless `withActivity` is"]
+    #[doc = " `false`, the whole timeline under `activity`, newest first. The lines keep the"]
+    #[doc = " core's keys as written (snake_case) and its strings (times as RFC 3339 text)."]
+    fn export_profile_lines(options: Option<ProfileLinesOptions>) -> Page<PortableLine> = |book| {
+        let options = options.map(|o| o.0).unwrap_or_default();
+        let query = core::ListQuery { limit: options.limit, cursor: options.cursor };
+        let with_activity = options.with_activity.unwrap_or(true);
+        Ok(Page::of(book.export_profile_lines(&query, with_activity)?, PortableLine))
+    };
+
+    #[doc = " Restores one line of the portable form (as `exportCatalogLines` and"]
+    #[doc = " `exportProfileLines` give it, or parsed from a file): a catalogue entry is"]
+    #[doc = " defined unless the book has it; a profile line is upserted by `dedupeOn`"]
+    #[doc = " (default `email`) with its devices, timeline and suppression records, in one"]
+    #[doc = " unit of work, so a line that fails writes nothing. Restoring a line again adds"]
+    #[doc = " nothing. A bad line is a `VALIDATION` error whose `field` names the part of the"]
+    #[doc = " line as written (`activity[0].name`, `suppressions[0].reason`, `segments[0]`),"]
+    #[doc = " or `line` for the line as a whole."]
+    fn restore_line(line: PortableLine, dedupe_on: Option<DedupeOn>) -> Restored = |book| {
+        let dedupe_on = dedupe_on.map(|d| d.0).unwrap_or_default();
+        match book.restore_line(&line.0, dedupe_on) {
+            Ok(restored) => Ok(Restored(restored)),
+            Err(error) => Err(Failure::Written(error)),
+        }
+    };
 
     #[doc = " Live contacts in id order, a page at a time (`limit` 100 by default, at"]
     #[doc = " most 1000; pass the previous page's `nextCursor` as `cursor`); with `rule`,"]

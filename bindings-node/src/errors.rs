@@ -5,7 +5,8 @@
 //! nothing else: a validation error `field` (camelCase), `value`, `reason`; not-found
 //! `what`, `id`; a conflict `field`, `value`, `existing`, `existingId`; storage `reason`. A Rust
 //! panic is an `Error` with `code: 'INTERNAL'` and `reason`. The message is the
-//! core's own.
+//! core's own. An error about a line of the portable form names the line's key as
+//! written, snake_case ([`Failure::Written`]).
 
 use crate::names::camel_path;
 use crate::read::view;
@@ -51,6 +52,10 @@ impl AsRef<str> for ErrorCode {
 pub enum Failure {
     /// An error of the core, or one the binding reports the same way (bad input).
     Core(Error),
+    /// An error of the core about a line of the portable form, whose keys are data
+    /// kept as the core writes them: its `field` is thrown as the core names it
+    /// (`activity[0].name`, `created_at`), not camelCased.
+    Written(Error),
     /// A Rust panic, with its message.
     Panic(String),
     /// An N-API failure or a pending JavaScript exception.
@@ -107,18 +112,41 @@ impl Failure {
                 vec![("reason", reason)],
                 vec![],
             ),
-            Failure::Core(error) => {
-                let flags = flags(&error);
-                (
-                    ErrorCode::of(&error),
-                    error.to_string(),
-                    properties(error),
-                    flags,
-                )
-            }
+            Failure::Core(error) => core_error(error, camel_path),
+            Failure::Written(error) => core_error(error, |field| field.to_string()),
         };
         js_error(env, code, &message, properties, flags)
             .unwrap_or_else(|_| napi::Error::new(Status::GenericFailure, message))
+    }
+}
+
+/// The code, message, properties and flags of a core error, its fields named by `name`.
+fn core_error(
+    error: Error,
+    name: fn(&str) -> String,
+) -> (
+    ErrorCode,
+    String,
+    Vec<(&'static str, String)>,
+    Vec<(&'static str, bool)>,
+) {
+    let flags = flags(&error);
+    (
+        ErrorCode::of(&error),
+        error.to_string(),
+        properties(error, name),
+        flags,
+    )
+}
+
+impl Failure {
+    /// A core error about a line of the portable form (see [`Failure::Written`]); any
+    /// other failure as it is.
+    pub fn written(self) -> Self {
+        match self {
+            Failure::Core(error) => Failure::Written(error),
+            other => other,
+        }
     }
 }
 
@@ -134,15 +162,16 @@ impl ErrorCode {
     }
 }
 
-/// The properties of a core error, by the names every binding uses.
-fn properties(error: Error) -> Vec<(&'static str, String)> {
+/// The properties of a core error, by the names every binding uses, its `field` as
+/// `name` writes it.
+fn properties(error: Error, name: fn(&str) -> String) -> Vec<(&'static str, String)> {
     match error {
         Error::Validation {
             field,
             value,
             reason,
         } => vec![
-            ("field", camel_path(&field)),
+            ("field", name(&field)),
             ("value", value),
             ("reason", reason),
         ],
@@ -153,7 +182,7 @@ fn properties(error: Error) -> Vec<(&'static str, String)> {
             existing,
             existing_id,
         } => vec![
-            ("field", camel_path(&field)),
+            ("field", name(&field)),
             ("value", value),
             ("existing", existing),
             ("existingId", existing_id),

@@ -5,6 +5,9 @@
 //! so that absent and `null` stay two different things), then deserialised into the
 //! core's input type by `contactkit::validate::unreadable`, the one conversion of a
 //! serde error to a validation error; a failure names the key at fault.
+//! A line of the portable form ([`line`]) is read by the same walk with its keys as
+//! written (it is JSON data, snake_case in every language) and handed to the core as
+//! it is.
 //!
 //! The walk is bounded, whatever the caller sends: a container nested deeper than
 //! [`limits::MAX_NESTING`] (from the argument, and afresh from a data map, which
@@ -45,6 +48,13 @@ pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// hundreds of megabytes) before it costs the process gigabytes or an abort.
 pub const MAX_ARGUMENT_BYTES: usize = 4 * limits::MAX_IMPORT_ROW_BYTES;
 
+/// The most a line of the portable form may hold, counted as [`MAX_ARGUMENT_BYTES`]
+/// counts: a profile line carries the contact's whole timeline, so a line of up to
+/// 32 MiB of JSON (over 100,000 small timeline items) always passes. Its arrays hold no
+/// holes ([`Reader::json_only`]), so the bound costs the process no more than the
+/// caller's own value does, a few times over.
+pub const MAX_LINE_BYTES: usize = 8 * MAX_ARGUMENT_BYTES;
+
 /// Reads `value` as a `T`, named in errors as `read_as` says.
 pub fn value<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, read_as: ReadAs<'_>) -> Result<T> {
     let (path, param) = match read_as {
@@ -66,6 +76,28 @@ pub fn rule(env: &Env, value: Unknown<'_>) -> Result<contactkit::Rule> {
     rule_of(&json)
 }
 
+/// A line of the portable form (`restoreLine`): a plain object read by the same
+/// bounded walk, every key kept as written (the core's snake_case: a line is JSON data
+/// for files, the same in every language), its nesting counted as an input's is (afresh
+/// from `fields` and `params`), up to [`MAX_LINE_BYTES`]. A line is JSON: `undefined`
+/// in an array (a hole of a sparse one included) is refused, naming it. Errors name
+/// the key at fault inside the line (`activity[0].params.a`), or `line` when the value
+/// itself is at fault; an array is no line.
+pub fn line(env: &Env, value: Unknown<'_>) -> Result<Value> {
+    if value.is_array()? {
+        return Err(Failure::Core(Error::validation(
+            "line",
+            "[…]",
+            "not a JSON object",
+        )));
+    }
+    let mut reader = Reader::new(env, "", "line");
+    reader.limit = MAX_LINE_BYTES;
+    reader.budget = MAX_LINE_BYTES;
+    reader.json_only = true;
+    Ok(reader.read(value, Keys::Written)?.unwrap_or(Value::Null))
+}
+
 /// The rule a JSON value read by this module holds (inside an options object).
 pub fn rule_of(json: &Value) -> Result<contactkit::Rule> {
     Ok(contactkit::Rule::from_value(json)?)
@@ -75,7 +107,7 @@ pub fn rule_of(json: &Value) -> Result<contactkit::Rule> {
 /// are thrown); anything but a string is a `VALIDATION` error naming it.
 pub fn text(value: Unknown<'_>, field: &str) -> Result<String> {
     match value.get_type()? {
-        ValueType::String => read_string(&value, MAX_ARGUMENT_BYTES, field),
+        ValueType::String => read_string(&value, MAX_ARGUMENT_BYTES, field, MAX_ARGUMENT_BYTES),
         other => Err(Error::validation(field, other.to_string(), "expected a string").into()),
     }
 }
@@ -141,14 +173,18 @@ enum Keys {
     DataMap,
     /// Below a data map: keys kept as written.
     Data,
+    /// A line of the portable form: keys kept as written (snake_case), data maps
+    /// (`fields`, `params`) counted afresh as in [`Keys::Vocabulary`].
+    Written,
 }
 
 impl Keys {
     /// The keys of the value found under `name` in an object with these keys.
     fn below(self, name: &str) -> Keys {
         match self {
-            Keys::Vocabulary if is_data_map(name) => Keys::DataMap,
+            Keys::Vocabulary | Keys::Written if is_data_map(name) => Keys::DataMap,
             Keys::Vocabulary => Keys::Vocabulary,
+            Keys::Written => Keys::Written,
             Keys::DataMap | Keys::Data => Keys::Data,
         }
     }
@@ -169,8 +205,14 @@ struct Reader<'a, 'env> {
     depth: usize,
     /// The objects and arrays on the path, to tell a cycle from deep nesting.
     ancestors: Vec<Object<'env>>,
-    /// What is left of [`MAX_ARGUMENT_BYTES`].
+    /// What is left of [`MAX_ARGUMENT_BYTES`] (of [`MAX_LINE_BYTES`] for a line).
     budget: usize,
+    /// The whole budget, as an error says it.
+    limit: usize,
+    /// True for JSON data (a line): `undefined` in an array, which JSON has not, is
+    /// refused rather than read as `null`, so a sparse array of any length costs one
+    /// element.
+    json_only: bool,
 }
 
 impl<'a, 'env> Reader<'a, 'env> {
@@ -182,6 +224,8 @@ impl<'a, 'env> Reader<'a, 'env> {
             depth: 0,
             ancestors: Vec::new(),
             budget: MAX_ARGUMENT_BYTES,
+            limit: MAX_ARGUMENT_BYTES,
+            json_only: false,
         }
     }
 
@@ -205,7 +249,7 @@ impl<'a, 'env> Reader<'a, 'env> {
                 self.budget = left;
                 Ok(())
             }
-            None => Err(too_big(self.field())),
+            None => Err(too_big(self.field(), self.limit)),
         }
     }
 
@@ -219,7 +263,7 @@ impl<'a, 'env> Reader<'a, 'env> {
             ValueType::Number => self.number(view::<f64>(&value)?)?,
             ValueType::BigInt => self.bigint(&value)?,
             ValueType::String => {
-                let text = read_string(&value, self.budget, self.field())?;
+                let text = read_string(&value, self.budget, self.field(), self.limit)?;
                 self.spend(text.len())?;
                 Value::String(text)
             }
@@ -252,7 +296,7 @@ impl<'a, 'env> Reader<'a, 'env> {
             return Ok(Value::Number(n.into()));
         }
         let digits = value.coerce_to_string()?.to_unknown();
-        let digits = read_string(&digits, self.budget, self.field())?;
+        let digits = read_string(&digits, self.budget, self.field(), self.limit)?;
         Err(self.invalid(
             &format!("{digits}n"),
             "outside the 64-bit integer range (-2^63 to 2^63-1)",
@@ -325,8 +369,15 @@ impl<'a, 'env> Reader<'a, 'env> {
                 let item = array.get_element::<Unknown<'env>>(index)?;
                 reader.read(item, keys)
             });
+            let item = match read {
+                Ok(None) if self.json_only => Err(self.invalid(
+                    "undefined",
+                    "expected a JSON value (an array's hole or undefined is none)",
+                )),
+                read => read.map(|item| item.unwrap_or(Value::Null)),
+            };
             self.path.truncate(outer);
-            items.push(read?.unwrap_or(Value::Null));
+            items.push(item?);
         }
         Ok(Value::Array(items))
     }
@@ -361,7 +412,7 @@ impl<'a, 'env> Reader<'a, 'env> {
         keys: Keys,
     ) -> Result<Option<(String, Value)>> {
         let key = names.get_element::<Unknown<'env>>(index)?;
-        let written = match read_string(&key, self.budget, self.field()) {
+        let written = match read_string(&key, self.budget, self.field(), self.limit) {
             // A symbol key: napi's safe API cannot leave symbols out of the names
             // and keep only enumerable ones, and asking each key's type first would
             // cost a call per key.
@@ -379,7 +430,7 @@ impl<'a, 'env> Reader<'a, 'env> {
                     return Err(self.invalid(&written, &reason));
                 }
             },
-            Keys::DataMap | Keys::Data => written,
+            Keys::DataMap | Keys::Data | Keys::Written => written,
         };
         extend(&mut self.path, &name);
         let item = object.get_property::<Unknown<'env>, Unknown<'env>>(key)?;
@@ -404,12 +455,13 @@ impl<'a, 'env> Reader<'a, 'env> {
     }
 }
 
-/// The error for an argument larger than [`MAX_ARGUMENT_BYTES`].
-fn too_big(field: &str) -> Failure {
+/// The error for an argument larger than `limit` ([`MAX_ARGUMENT_BYTES`], or
+/// [`MAX_LINE_BYTES`] for a line).
+fn too_big(field: &str, limit: usize) -> Failure {
     Failure::Core(Error::validation(
         field,
         "…",
-        format!("the argument is larger than {MAX_ARGUMENT_BYTES} bytes"),
+        format!("the argument is larger than {limit} bytes"),
     ))
 }
 
@@ -422,18 +474,18 @@ fn js_number(n: f64) -> String {
     }
 }
 
-/// The UTF-8 contents of the JavaScript string `value` of at most `max_bytes`, read
-/// as `field`. A lone surrogate is refused: N-API would write it as U+FFFD, changing
-/// the text the caller gave.
-fn read_string(value: &Unknown<'_>, max_bytes: usize, field: &str) -> Result<String> {
+/// The UTF-8 contents of the JavaScript string `value` of at most `max_bytes` (what
+/// is left of `limit`), read as `field`. A lone surrogate is refused: N-API would
+/// write it as U+FFFD, changing the text the caller gave.
+fn read_string(value: &Unknown<'_>, max_bytes: usize, field: &str, limit: usize) -> Result<String> {
     let text = match read_short(value)? {
-        Some(short) if short.len() > max_bytes => return Err(too_big(field)),
+        Some(short) if short.len() > max_bytes => return Err(too_big(field, limit)),
         Some(short) => String::from_utf8(short)
             .map_err(|e| napi::Error::new(Status::InvalidArg, e.to_string()))?,
         None => {
             let string = view::<JsString<'_>>(value)?;
             if string.utf8_len()? > max_bytes {
-                return Err(too_big(field));
+                return Err(too_big(field, limit));
             }
             string.into_utf8()?.into_owned()?
         }

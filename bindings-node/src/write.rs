@@ -2,9 +2,11 @@
 //! (so `napi build` writes that name as the method's return type), written as plain
 //! JavaScript objects from its serde form (snake_case keys made camelCase, instants
 //! made `Date`s, integers beyond 2^53 made bigints). Decimals are strings already:
-//! the core serialises them so. Written with napi's safe API only.
+//! the core serialises them so. A line of the portable form is the exception: its
+//! keys and strings stay exactly as the core writes them ([`PortableLine`]). Written
+//! with napi's safe API only.
 
-use crate::args::Date;
+use crate::args::{Date, PortableLine};
 use crate::errors::guard;
 use crate::names::{camel_path, is_data_map, is_instant, to_camel};
 use chrono::{DateTime, Utc};
@@ -79,6 +81,8 @@ serialized! {
     OrderActivity(core::Activity);
     /// A page of the change feed (`seq` a number: it stays below 2^53).
     ChangePage(core::ChangePage);
+    /// What `restoreLine` did: `{ kind, contactId, created }`.
+    Restored(core::Restored);
 }
 
 answers! {
@@ -146,6 +150,33 @@ impl ToNapiValue for Date {
     unsafe fn to_napi_value(env: sys::napi_env, at: Self) -> napi::Result<sys::napi_value> {
         let env = &Env::from_raw(env);
         guard(env, || Ok(date(env, &at.0)?.raw()))
+    }
+}
+
+impl TypeName for PortableLine {
+    fn type_name() -> &'static str {
+        "PortableLine"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for PortableLine {
+    unsafe fn to_napi_value(env: sys::napi_env, line: Self) -> napi::Result<sys::napi_value> {
+        let env = &Env::from_raw(env);
+        guard(env, || Ok(line.to_js(env)?.raw()))
+    }
+}
+
+/// A line of the portable form as the core writes it: every key as it is (snake_case)
+/// and every string a string (instants stay RFC 3339 text, as a file holds them), so
+/// that `restoreLine` takes it back unchanged and `JSON.stringify` writes the core's
+/// line. Numbers are numbers, an integer beyond 2^53 a bigint, as everywhere.
+impl ToJs for PortableLine {
+    fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        write(env, &self.0, None, true, 0)
     }
 }
 

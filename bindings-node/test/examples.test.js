@@ -116,6 +116,18 @@ test('the lifecycle example merges, exports and erases as docs/node.md says', ()
   ])
 })
 
+test('the portable form example exports a book to JSON lines and restores it as docs/node.md says', () => {
+  assert.deepEqual(lines(run('portable.js')), [
+    '{"category":{"key":"weekly-news","title":"Weekly news"}}',
+    'Ann unsubscribed string true',
+    'catalog - false',
+    'profile true true',
+    'unsubscribed signed_up unsubscribed',
+    'false false 1',
+    'VALIDATION activity[0].name',
+  ])
+})
+
 test('the error handling example shows every code', () => {
   const out = lines(run('errors.js'))
   assert.deepEqual(out.map((line) => line.split(':')[0]), ['email', 'nested', 'money', 'duplicate', 'unknown', 'closed'])
@@ -129,7 +141,7 @@ test('the error handling example shows every code', () => {
 
 test('docs/node.md shows every example exactly as it is on disk', () => {
   const guide = fs.readFileSync(GUIDE, 'utf8')
-  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'promises.js', 'errors.js', 'lifecycle.js']) {
+  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'promises.js', 'errors.js', 'lifecycle.js', 'portable.js']) {
     const source = fs.readFileSync(path.join(EXAMPLES, file), 'utf8').trimEnd()
     assert.ok(guide.includes(source), `docs/node.md does not contain examples/${file} as it is`)
   }

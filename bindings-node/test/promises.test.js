@@ -141,6 +141,15 @@ const STEPS = [
   ['get', (s) => [s.dup.id]],
   ['restore', (s) => [s.cy.id]],
   ['erase', () => [null]],
+  ['exportCatalogLines', () => []],
+  ['exportProfileLines', () => [{ limit: 2 }], 'lines'],
+  ['exportProfileLines', (s) => [{ limit: 2, cursor: s.lines.nextCursor, withActivity: false }]],
+  ['exportProfileLines', () => [{ cursor: 'junk' }]],
+  ['restoreLine', (s) => [s.lines.items[0]]],
+  ['restoreLine', (s) => [{ ...s.lines.items[0], activity: [{ kind: 'event', at: '2026-03-01T10:00:00Z', name: '' }] }]],
+  ['restoreLine', () => ['not a line']],
+  ['restoreLine', () => [{ segment: { name: 'Imported' } }, 'email']],
+  ['restoreLine', (s) => [s.lines.items[0], 'fax']],
   ['deleteCategory', () => ['news']],
   ['count', () => []],
 ]
@@ -410,7 +419,7 @@ describe('a closed book', () => {
   /** Well-formed arguments for every Promise form (a closed book never reads the store). */
   const ARGS = Object.fromEntries(STEPS.map(([name, args]) => [name, args]).reverse())
   const ids = { id: UNKNOWN_ID }
-  const saved = { ann: ids, bob: ids, cy: ids, dup: ids, vip: ids, page: { nextCursor: null } }
+  const saved = { ann: ids, bob: ids, cy: ids, dup: ids, vip: ids, page: { nextCursor: null }, lines: { items: [{}], nextCursor: null } }
 
   test('rejects every Promise form with the STORAGE error the sync method throws', async () => {
     const book = fresh()
