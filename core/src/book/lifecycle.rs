@@ -138,36 +138,16 @@ impl Unit<'_> {
 
     /// Moves the suppressions kept at the id `from` (push, Telegram) to the id `into`.
     fn move_suppressions(&mut self, from: &str, into: &str) -> Result<()> {
-        let moved = self.tx.suppressions(from)?;
-        if moved.is_empty() {
-            return Ok(());
-        }
-        let mut kept = self.tx.suppressions(into)?;
-        kept.extend(moved.into_iter().map(|record| SuppressionRecord {
-            address: into.to_string(),
-            ..record
-        }));
-        kept.sort_by_key(|record| record.at);
-        self.tx.put_suppressions(into, &kept)?;
-        self.tx.put_suppressions(from, &[])
+        self.move_records(from, into).map(drop)
     }
 
     /// Moves the records at `address` to its erased form (after any kept there from an
     /// earlier erasure of the same address).
     fn hide_suppressions(&mut self, address: &str) -> Result<()> {
-        let records = self.tx.suppressions(address)?;
-        if records.is_empty() {
-            return Ok(());
-        }
         let hidden = self.erased_address(address)?;
-        let mut kept = self.tx.suppressions(&hidden)?;
-        kept.extend(records.into_iter().map(|record| SuppressionRecord {
-            address: hidden.clone(),
-            ..record
-        }));
-        self.tx.put_suppressions(&hidden, &kept)?;
-        self.tx.put_suppressions(address, &[])?;
-        self.erasures.any = Some(true);
+        if self.move_records(address, &hidden)? {
+            self.erasures.any = Some(true);
+        }
         Ok(())
     }
 
@@ -179,18 +159,25 @@ impl Unit<'_> {
             return Ok(());
         }
         let hidden = self.erased_address(address)?;
-        let records = self.tx.suppressions(&hidden)?;
-        if records.is_empty() {
-            return Ok(());
+        self.move_records(&hidden, address).map(drop)
+    }
+
+    /// Moves every suppression record kept at `from` to `to`, among those kept there,
+    /// oldest first; whether there were any.
+    fn move_records(&mut self, from: &str, to: &str) -> Result<bool> {
+        let moved = self.tx.suppressions(from)?;
+        if moved.is_empty() {
+            return Ok(false);
         }
-        let mut kept = self.tx.suppressions(address)?;
-        kept.extend(records.into_iter().map(|record| SuppressionRecord {
-            address: address.to_string(),
+        let mut kept = self.tx.suppressions(to)?;
+        kept.extend(moved.into_iter().map(|record| SuppressionRecord {
+            address: to.to_string(),
             ..record
         }));
         kept.sort_by_key(|record| record.at);
-        self.tx.put_suppressions(address, &kept)?;
-        self.tx.put_suppressions(&hidden, &[])
+        self.tx.put_suppressions(to, &kept)?;
+        self.tx.put_suppressions(from, &[])?;
+        Ok(true)
     }
 
     /// The records kept at the erased form of `address`, shown at the address itself
