@@ -60,6 +60,14 @@ fn source_book() -> (ContactBook, String) {
         },
     )
     .unwrap();
+    let order = serde_json::from_value(json!({"external_id": "o-1", "amount": "12.50",
+        "currency": "UAH", "status": "delivered", "at": "2026-02-02T10:00:00Z"}))
+    .unwrap();
+    book.record_order(&ann.id, order).unwrap();
+    let campaign = serde_json::from_value(json!({"message_id": "m-1", "channel": "email",
+        "status": "clicked", "at": "2026-02-03T10:00:00Z"}))
+    .unwrap();
+    book.record_campaign(&ann.id, campaign).unwrap();
     book.unsubscribe(&ann.id, Channel::Email, Some("too often"))
         .unwrap();
     book.resubscribe(&ann.id, Channel::Email, Some("came back"))
@@ -86,7 +94,8 @@ fn a_restored_book_holds_the_same_profiles_and_restoring_again_adds_nothing() {
     }
     assert_eq!(comparable(&export(&target)), comparable(&lines));
     let later = target.changes(Some(&cursor), Some(1000)).unwrap().items;
-    // A profile restored again is saved again (one `updated` each), nothing more.
+    // A profile restored again is saved again (one `updated` each); its campaign,
+    // order, event and suppressions add nothing.
     assert!(later.iter().all(|c| c.op == ChangeOp::Updated), "{later:?}");
 }
 
@@ -104,10 +113,20 @@ fn a_line_that_fails_part_way_writes_nothing() {
         assert_eq!(restored.kind, LineKind::Catalog);
     }
     let before = target.changes(None, Some(1000)).unwrap().next_cursor;
+    let event = profile["activity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|item| item["kind"] == "event")
+        .unwrap();
     let mut broken = profile.clone();
-    broken["activity"][0]["name"] = json!("");
+    broken["activity"][event]["name"] = json!("");
     let error = target.restore_line(&broken, DedupeOn::Email).unwrap_err();
-    assert_eq!(error.field(), Some("activity[0].name"), "{error}");
+    assert_eq!(
+        error.field(),
+        Some(format!("activity[{event}].name").as_str()),
+        "{error}"
+    );
     let mut broken = profile.clone();
     broken["suppressions"][0]["reason"] = json!("x".repeat(1001));
     let error = target.restore_line(&broken, DedupeOn::Email).unwrap_err();

@@ -250,7 +250,7 @@ impl Unit<'_> {
         at: Option<DateTime<Utc>>,
     ) -> Result<Activity> {
         let existing = self.tx.order(&order.external_id)?;
-        let (activity_id, at) = match existing {
+        let (activity_id, at) = match existing.clone() {
             Some(existing) if existing.contact_id != record.id => {
                 return Err(Error::conflict(
                     "external_id",
@@ -275,6 +275,11 @@ impl Unit<'_> {
             at,
             detail: ActivityDetail::Order(order.clone()),
         };
+        // The same order recorded again (a restored line, a retried call) changes
+        // nothing, and the feed says nothing.
+        if existing.as_ref() == Some(&activity) {
+            return Ok(activity);
+        }
         self.tx.put_activity(&activity)?;
         self.note(ChangeOp::Activity, &activity.contact_id);
         Ok(activity)
