@@ -187,9 +187,10 @@ fn parse_params(text: &str) -> Result<serde_json::Map<String, serde_json::Value>
     }
 }
 
-/// How deep arrays and objects nest in JSON text, brackets inside strings not counted.
+/// How deep arrays and objects nest in JSON text, brackets inside strings not counted
+/// (params here, a line of the portable form in `crate::portable`).
 /// Malformed text gets a figure all the same; the parser reports what is wrong with it.
-fn json_depth(text: &str) -> usize {
+pub(crate) fn json_depth(text: &str) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
     let (mut in_string, mut escaped) = (false, false);
     for byte in text.bytes() {

@@ -44,6 +44,7 @@ mod export;
 mod field;
 mod operations;
 mod place;
+mod portable;
 pub mod scalars;
 mod segment;
 #[cfg(feature = "postgres")]
@@ -67,5 +68,6 @@ pub use error::{ContactKitError, Result};
 pub use export::ContactExport;
 pub use field::{field_input_of, FieldDefinition, FieldInput};
 pub use place::LocationInput;
+pub use portable::PortableLinePage;
 #[cfg(feature = "postgres")]
 pub use server::ServerOptions;

@@ -15,10 +15,12 @@ use crate::contact::{long, page_size, ContactInput, ContactPage, ImportReport, L
 use crate::error::{guard, ContactKitError, Result};
 use crate::export::ContactExport;
 use crate::field::{FieldDefinition, FieldInput};
+use crate::portable::{self, PortableLinePage};
 use crate::scalars::UtcDateTime;
 use contactkit::{
-    CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, FieldUpdate, Rule, Segment,
-    SegmentUpdate, SendDecision, SuppressionKind, SuppressionRecord, Telegram, WebPushInput,
+    CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, FieldUpdate, Restored, Rule,
+    Segment, SegmentUpdate, SendDecision, SuppressionKind, SuppressionRecord, Telegram,
+    WebPushInput,
 };
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -162,6 +164,51 @@ operations! {
     /// them by the address. An unknown id is `NotFound`.
     pub fn erase(&self, id: String) -> Result<()> {
         guard(|| Ok(self.book.erase(&id)?))
+    }
+
+    // --- the portable form: export and restore whole books ---------------------------
+
+    /// The catalogue lines of the portable form, each line's JSON text with the core's
+    /// keys (snake_case): field definitions, categories, static segments, then dynamic
+    /// segments with their rules. They go first in an export, so that a fresh book has
+    /// what the profile lines name.
+    pub fn export_catalog_lines(&self) -> Result<Vec<String>> {
+        guard(|| {
+            let lines = self.book.export_catalog_lines()?;
+            Ok(lines.iter().map(portable::line_text).collect())
+        })
+    }
+
+    /// A page of profile lines of the live contacts in creation (id) order, each line's
+    /// JSON text with the core's keys (snake_case): the profile card, static segments by
+    /// name and, unless `withActivity` is false, the whole timeline newest first. Page on
+    /// with `ListQuery.cursor` as for `list`.
+    #[uniffi::method(default(with_activity = true, query))]
+    pub fn export_profile_lines(
+        &self,
+        query: ListQuery,
+        with_activity: bool,
+    ) -> Result<PortableLinePage> {
+        guard(|| {
+            let page = self
+                .book
+                .export_profile_lines(&query.into_core()?, with_activity)?;
+            Ok(PortableLinePage::from_core(page))
+        })
+    }
+
+    /// Restores one line of the portable form, its JSON text as an export gave it: a
+    /// catalogue entry is defined unless it exists; a profile line is upserted by
+    /// `dedupeOn` and its timeline, suppressions and the rest replayed, in one unit of
+    /// work. Restoring a line again adds nothing. A line that fails writes nothing and is
+    /// a `Validation` error naming the part at fault (`activity[0].name`,
+    /// `suppressions[0].reason`, `segments[0]`); text that is not JSON, is larger than
+    /// 32 MiB or nests deeper than 64 levels is one on `line`.
+    pub fn restore_line(&self, line: String, dedupe_on: DedupeOn) -> Result<Restored> {
+        guard(|| {
+            let line = portable::parse_line(&line)?;
+            Ok(self.book.restore_line(&line, dedupe_on)?)
+        })
     }
 
     /// A page of live contacts in creation order.

@@ -836,12 +836,28 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func erase(id: String) async throws 
     
     /**
+     * The catalogue lines of the portable form, each line's JSON text with the core's
+     * keys (snake_case): field definitions, categories, static segments, then dynamic
+     * segments with their rules. They go first in an export, so that a fresh book has
+     * what the profile lines name.
+     */
+    func exportCatalogLines() async throws  -> [String]
+    
+    /**
      * Everything the book holds about the contact `id`, deleted or not (a person's
      * right of access): the profile, the whole timeline newest first, and the
      * suppression records at its email, its phone and its id. An unknown id is
      * `NotFound`.
      */
     func exportContact(id: String) async throws  -> ContactExport
+    
+    /**
+     * A page of profile lines of the live contacts in creation (id) order, each line's
+     * JSON text with the core's keys (snake_case): the profile card, static segments by
+     * name and, unless `withActivity` is false, the whole timeline newest first. Page on
+     * with `ListQuery.cursor` as for `list`.
+     */
+    func exportProfileLines(query: ListQuery, withActivity: Bool) async throws  -> PortableLinePage
     
     /**
      * Every field definition, by key.
@@ -980,6 +996,17 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
      * Brings back a soft-deleted contact.
      */
     func restore(id: String) async throws  -> Contact
+    
+    /**
+     * Restores one line of the portable form, its JSON text as an export gave it: a
+     * catalogue entry is defined unless it exists; a profile line is upserted by
+     * `dedupeOn` and its timeline, suppressions and the rest replayed, in one unit of
+     * work. Restoring a line again adds nothing. A line that fails writes nothing and is
+     * a `Validation` error naming the part at fault (`activity[0].name`,
+     * `suppressions[0].reason`, `segments[0]`); text that is not JSON, is larger than
+     * 32 MiB or nests deeper than 64 levels is one on `line`.
+     */
+    func restoreLine(line: String, dedupeOn: DedupeOn) async throws  -> Restored
     
     /**
      * Lifts an unsubscribe.
@@ -1685,6 +1712,28 @@ open func erase(id: String)async throws   {
 }
     
     /**
+     * The catalogue lines of the portable form, each line's JSON text with the core's
+     * keys (snake_case): field definitions, categories, static segments, then dynamic
+     * segments with their rules. They go first in an export, so that a fresh book has
+     * what the profile lines name.
+     */
+open func exportCatalogLines()async throws  -> [String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_export_catalog_lines(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceString.lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
      * Everything the book holds about the contact `id`, deleted or not (a person's
      * right of access): the profile, the whole timeline newest first, and the
      * suppression records at its email, its phone and its id. An unknown id is
@@ -1702,6 +1751,28 @@ open func exportContact(id: String)async throws  -> ContactExport  {
             completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeContactExport_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * A page of profile lines of the live contacts in creation (id) order, each line's
+     * JSON text with the core's keys (snake_case): the profile card, static segments by
+     * name and, unless `withActivity` is false, the whole timeline newest first. Page on
+     * with `ListQuery.cursor` as for `list`.
+     */
+open func exportProfileLines(query: ListQuery = ListQuery(), withActivity: Bool = true)async throws  -> PortableLinePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_export_profile_lines(
+                        self.uniffiCloneHandle(),FfiConverterTypeListQuery_lower(query),FfiConverterBool.lower(withActivity)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePortableLinePage_lift,
             errorHandler: FfiConverterTypeContactKitError_lift
         )
 }
@@ -2176,6 +2247,31 @@ open func restore(id: String)async throws  -> Contact  {
             completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Restores one line of the portable form, its JSON text as an export gave it: a
+     * catalogue entry is defined unless it exists; a profile line is upserted by
+     * `dedupeOn` and its timeline, suppressions and the rest replayed, in one unit of
+     * work. Restoring a line again adds nothing. A line that fails writes nothing and is
+     * a `Validation` error naming the part at fault (`activity[0].name`,
+     * `suppressions[0].reason`, `segments[0]`); text that is not JSON, is larger than
+     * 32 MiB or nests deeper than 64 levels is one on `line`.
+     */
+open func restoreLine(line: String, dedupeOn: DedupeOn)async throws  -> Restored  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_restore_line(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(line),FfiConverterTypeDedupeOn_lower(dedupeOn)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRestored_lift,
             errorHandler: FfiConverterTypeContactKitError_lift
         )
 }
@@ -2685,12 +2781,28 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func erase(id: String) throws 
     
     /**
+     * The catalogue lines of the portable form, each line's JSON text with the core's
+     * keys (snake_case): field definitions, categories, static segments, then dynamic
+     * segments with their rules. They go first in an export, so that a fresh book has
+     * what the profile lines name.
+     */
+    func exportCatalogLines() throws  -> [String]
+    
+    /**
      * Everything the book holds about the contact `id`, deleted or not (a person's
      * right of access): the profile, the whole timeline newest first, and the
      * suppression records at its email, its phone and its id. An unknown id is
      * `NotFound`.
      */
     func exportContact(id: String) throws  -> ContactExport
+    
+    /**
+     * A page of profile lines of the live contacts in creation (id) order, each line's
+     * JSON text with the core's keys (snake_case): the profile card, static segments by
+     * name and, unless `withActivity` is false, the whole timeline newest first. Page on
+     * with `ListQuery.cursor` as for `list`.
+     */
+    func exportProfileLines(query: ListQuery, withActivity: Bool) throws  -> PortableLinePage
     
     /**
      * Every field definition, by key.
@@ -2829,6 +2941,17 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
      * Brings back a soft-deleted contact.
      */
     func restore(id: String) throws  -> Contact
+    
+    /**
+     * Restores one line of the portable form, its JSON text as an export gave it: a
+     * catalogue entry is defined unless it exists; a profile line is upserted by
+     * `dedupeOn` and its timeline, suppressions and the rest replayed, in one unit of
+     * work. Restoring a line again adds nothing. A line that fails writes nothing and is
+     * a `Validation` error naming the part at fault (`activity[0].name`,
+     * `suppressions[0].reason`, `segments[0]`); text that is not JSON, is larger than
+     * 32 MiB or nests deeper than 64 levels is one on `line`.
+     */
+    func restoreLine(line: String, dedupeOn: DedupeOn) throws  -> Restored
     
     /**
      * Lifts an unsubscribe.
@@ -3384,6 +3507,21 @@ open func erase(id: String)throws   {try rustCallWithError(FfiConverterTypeConta
 }
     
     /**
+     * The catalogue lines of the portable form, each line's JSON text with the core's
+     * keys (snake_case): field definitions, categories, static segments, then dynamic
+     * segments with their rules. They go first in an export, so that a fresh book has
+     * what the profile lines name.
+     */
+open func exportCatalogLines()throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_export_catalog_lines(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Everything the book holds about the contact `id`, deleted or not (a person's
      * right of access): the profile, the whole timeline newest first, and the
      * suppression records at its email, its phone and its id. An unknown id is
@@ -3395,6 +3533,23 @@ open func exportContact(id: String)throws  -> ContactExport  {
     uniffi_contactkit_mobile_fn_method_contactbook_export_contact(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A page of profile lines of the live contacts in creation (id) order, each line's
+     * JSON text with the core's keys (snake_case): the profile card, static segments by
+     * name and, unless `withActivity` is false, the whole timeline newest first. Page on
+     * with `ListQuery.cursor` as for `list`.
+     */
+open func exportProfileLines(query: ListQuery = ListQuery(), withActivity: Bool = true)throws  -> PortableLinePage  {
+    return try  FfiConverterTypePortableLinePage_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_export_profile_lines(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListQuery_lower(query),
+        FfiConverterBool.lower(withActivity),uniffiCallStatus
     )
 })
 }
@@ -3738,6 +3893,26 @@ open func restore(id: String)throws  -> Contact  {
     uniffi_contactkit_mobile_fn_method_contactbook_restore(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restores one line of the portable form, its JSON text as an export gave it: a
+     * catalogue entry is defined unless it exists; a profile line is upserted by
+     * `dedupeOn` and its timeline, suppressions and the rest replayed, in one unit of
+     * work. Restoring a line again adds nothing. A line that fails writes nothing and is
+     * a `Validation` error naming the part at fault (`activity[0].name`,
+     * `suppressions[0].reason`, `segments[0]`); text that is not JSON, is larger than
+     * 32 MiB or nests deeper than 64 levels is one on `line`.
+     */
+open func restoreLine(line: String, dedupeOn: DedupeOn)throws  -> Restored  {
+    return try  FfiConverterTypeRestored_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_restore_line(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(line),
+        FfiConverterTypeDedupeOn_lower(dedupeOn),uniffiCallStatus
     )
 })
 }
@@ -7671,6 +7846,77 @@ public func FfiConverterTypeOrderStats_lower(_ value: OrderStats) -> RustBuffer 
 
 
 /**
+ * A page of profile lines (`exportProfileLines`), each the JSON text of one line.
+ *
+ * A binding record: the core's page is generic, and its items here are JSON text.
+ */
+public struct PortableLinePage: Equatable, Hashable {
+    /**
+     * The profile lines of live contacts in creation (id) order, each JSON text.
+     */
+    public var items: [String]
+    /**
+     * Pass it as `ListQuery.cursor` for the next page; null on the last one.
+     */
+    public var nextCursor: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The profile lines of live contacts in creation (id) order, each JSON text.
+         */items: [String], 
+        /**
+         * Pass it as `ListQuery.cursor` for the next page; null on the last one.
+         */nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PortableLinePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePortableLinePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PortableLinePage {
+        return
+            try PortableLinePage(
+                items: FfiConverterSequenceString.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PortableLinePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.items, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePortableLinePage_lift(_ buf: RustBuffer) throws -> PortableLinePage {
+    return try FfiConverterTypePortableLinePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePortableLinePage_lower(_ value: PortableLinePage) -> RustBuffer {
+    return FfiConverterTypePortableLinePage.lower(value)
+}
+
+
+/**
  * A row an import rejected.
  *
  * A binding record, not the core's, for `index` as a `Long` (see [`long`]).
@@ -7748,6 +7994,87 @@ public func FfiConverterTypeRejectedRow_lift(_ buf: RustBuffer) throws -> Reject
 #endif
 public func FfiConverterTypeRejectedRow_lower(_ value: RejectedRow) -> RustBuffer {
     return FfiConverterTypeRejectedRow.lower(value)
+}
+
+
+/**
+ * What restoring one line did (`restoreLine`).
+ */
+public struct Restored: Equatable, Hashable {
+    /**
+     * What the line was.
+     */
+    public var kind: LineKind
+    /**
+     * The contact a profile line landed on; null for a catalogue line.
+     */
+    public var contactId: String?
+    /**
+     * Whether the profile line created its contact (false: it updated one, or the line
+     * was a catalogue entry).
+     */
+    public var created: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What the line was.
+         */kind: LineKind, 
+        /**
+         * The contact a profile line landed on; null for a catalogue line.
+         */contactId: String?, 
+        /**
+         * Whether the profile line created its contact (false: it updated one, or the line
+         * was a catalogue entry).
+         */created: Bool) {
+        self.kind = kind
+        self.contactId = contactId
+        self.created = created
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Restored: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRestored: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Restored {
+        return
+            try Restored(
+                kind: FfiConverterTypeLineKind.read(from: &buf), 
+                contactId: FfiConverterOptionString.read(from: &buf), 
+                created: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Restored, into buf: inout [UInt8]) {
+        FfiConverterTypeLineKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.contactId, into: &buf)
+        FfiConverterBool.write(value.created, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRestored_lift(_ buf: RustBuffer) throws -> Restored {
+    return try FfiConverterTypeRestored.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRestored_lower(_ value: Restored) -> RustBuffer {
+    return FfiConverterTypeRestored.lower(value)
 }
 
 
@@ -10481,6 +10808,81 @@ public func FfiConverterTypeFieldValue_lift(_ buf: RustBuffer) throws -> FieldVa
 #endif
 public func FfiConverterTypeFieldValue_lower(_ value: FieldValue) -> RustBuffer {
     return FfiConverterTypeFieldValue.lower(value)
+}
+
+
+
+/**
+ * What a line of the portable form is.
+ */
+
+public enum LineKind: Equatable, Hashable {
+    
+    /**
+     * A field definition, a category or a segment.
+     */
+    case catalog
+    /**
+     * A contact's whole profile.
+     */
+    case profile
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LineKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLineKind: FfiConverterRustBuffer {
+    typealias SwiftType = LineKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LineKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .catalog
+        
+        case 2: return .profile
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LineKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .catalog:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .profile:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineKind_lift(_ buf: RustBuffer) throws -> LineKind {
+    return try FfiConverterTypeLineKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineKind_lower(_ value: LineKind) -> RustBuffer {
+    return FfiConverterTypeLineKind.lower(value)
 }
 
 
@@ -13228,7 +13630,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_erase() != 14757) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_export_catalog_lines() != 5195) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_export_contact() != 62283) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_export_profile_lines() != 23021) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_field_definitions() != 57144) {
@@ -13301,6 +13709,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_restore() != 10203) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_restore_line() != 38965) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_resubscribe() != 57618) {
@@ -13423,7 +13834,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_erase() != 35273) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_export_catalog_lines() != 47191) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_export_contact() != 28795) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_export_profile_lines() != 62344) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 7043) {
@@ -13496,6 +13913,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_restore() != 7651) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_restore_line() != 45285) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_resubscribe() != 45786) {

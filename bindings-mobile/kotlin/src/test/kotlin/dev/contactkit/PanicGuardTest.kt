@@ -46,6 +46,9 @@ class PanicGuardTest {
         "merge" to { b -> b.merge(id, "01900000-0000-7000-8000-00000000000c") },
         "exportContact" to { b -> b.exportContact(id) },
         "erase" to { b -> b.erase(id) },
+        "exportCatalogLines" to { b -> b.exportCatalogLines() },
+        "exportProfileLines" to { b -> b.exportProfileLines(ListQuery(limit = 10), false) },
+        "restoreLine" to { b -> b.restoreLine("""{"segment": {"name": "VIP"}}""", DedupeOn.ID) },
         "list" to { b -> b.list() },
         "count" to { b -> b.count() },
         "listWhere" to { b -> b.listWhere("""{"all": []}""") },
@@ -151,6 +154,9 @@ class PanicGuardTest {
                 "merge" to { book.merge(id, "01900000-0000-7000-8000-00000000000c") },
                 "exportContact" to { book.exportContact(id) },
                 "erase" to { book.erase(id) },
+                "exportCatalogLines" to { book.exportCatalogLines() },
+                "exportProfileLines" to { book.exportProfileLines() },
+                "restoreLine" to { book.restoreLine("""{"segment": {"name": "VIP"}}""", DedupeOn.ID) },
             )
             for ((name, call) in calls) {
                 repeat(2) {
