@@ -5,7 +5,7 @@ use crate::args::{self, optional_text, text, Limit};
 use crate::convert::{Shape, ToPy};
 use crate::errors::{detached, to_py_err};
 use crate::import::{Failure, PyRows};
-use crate::read::{from_py, rule_from_py};
+use crate::read::{from_py, line_from_py, rule_from_py};
 use crate::records::Page;
 use chrono::{DateTime, Utc};
 use contactkit as core;
@@ -16,7 +16,7 @@ use contactkit::{
     SqliteOptions, SuppressionKind, Telegram, WebPushInput,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyInt, PyIterator, PyString, PyType};
+use pyo3::types::{PyDict, PyInt, PyIterator, PyString, PyType};
 use pyo3::IntoPyObjectExt;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use std::borrow::Cow;
@@ -51,6 +51,12 @@ impl Returned for core::Page<core::Contact> {
 impl Returned for core::Page<core::Activity> {
     fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         Page::of_activities(self).into_py_any(py)
+    }
+}
+
+impl Returned for core::Page<serde_json::Value> {
+    fn returned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Page::of_lines(self).into_py_any(py)
     }
 }
 
@@ -415,6 +421,71 @@ impl ContactBook {
             Some(rule) => b.count_where(rule),
             None => b.count(),
         })
+    }
+
+    // ---- portable form ----------------------------------------------------------
+
+    /// The catalogue lines of the portable form, as JSON-shaped dicts with the core's
+    /// keys: field definitions, categories, static then dynamic segments (with rules).
+    fn export_catalog_lines(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.run(py, |b| b.export_catalog_lines())
+    }
+
+    /// A page of profile lines of the live contacts in id order, as JSON-shaped dicts
+    /// with the core's keys (instants, decimals and dates as strings), each with the
+    /// contact's whole timeline under `activity` unless `with_activity` is false.
+    #[pyo3(signature = (limit = None, cursor = None, *, with_activity = true))]
+    fn export_profile_lines(
+        &self,
+        py: Python<'_>,
+        limit: Option<&Bound<'_, PyInt>>,
+        cursor: Option<&Bound<'_, PyString>>,
+        with_activity: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let limit = Limit::read(limit)?;
+        let query = ListQuery {
+            limit: limit.size,
+            cursor: self::cursor(py, cursor)?,
+        };
+        self.run(py, move |b| {
+            limit.quoted(b.export_profile_lines(&query, with_activity))
+        })
+    }
+
+    /// The whole portable form, lazily: a generator of the catalogue lines, then every
+    /// profile line, a page at a time (`contactkit._portable.export_lines`, which reads
+    /// them through `export_catalog_lines` and `export_profile_lines`).
+    #[pyo3(signature = (*, with_activity = true))]
+    fn export_lines<'py>(
+        slf: &Bound<'py, Self>,
+        with_activity: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("with_activity", with_activity)?;
+        py.import("contactkit._portable")?
+            .getattr("export_lines")?
+            .call((slf,), Some(&kwargs))
+    }
+
+    /// Restores one line of the portable form (a dict as the export gave it, or as
+    /// `json.loads` read it back): a catalogue entry is defined unless it exists, a
+    /// profile line is upserted by `dedupe_on` with its timeline and suppression
+    /// records, in one unit of work. A line that fails writes nothing; its
+    /// `ValidationError` names the part of the line (`activity[0].name`).
+    #[pyo3(
+        signature = (line, dedupe_on = None),
+        text_signature = "($self, line, dedupe_on='email')"
+    )]
+    fn restore_line(
+        &self,
+        py: Python<'_>,
+        line: &Bound<'_, PyAny>,
+        dedupe_on: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<Py<PyAny>> {
+        let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
+        let line = line_from_py(line).map_err(|e| to_py_err(py, e))?;
+        self.run(py, move |b| b.restore_line(&line, dedupe_on))
     }
 
     // ---- bulk -------------------------------------------------------------------

@@ -8,15 +8,17 @@
 //! kept) is a `StorageError` naming it, and JSON values (event params) are converted
 //! with a bounded depth, never an unbounded recursion.
 //!
-//! One value is handed over in its serde JSON form instead: a contact's export
-//! (`export_contact`), a document to pass on (`json.dumps` takes it as it is).
+//! Two kinds of value are handed over in their serde JSON form instead, documents to
+//! pass on (`json.dumps` takes them as they are): a contact's export
+//! (`export_contact`) and the lines of the portable form (`export_catalog_lines`,
+//! `export_profile_lines`), which `restore_line` takes back unchanged.
 
 use crate::errors::to_py_err;
 use chrono::{DateTime, NaiveDate, Utc};
 use contactkit::{
     ActivityKind, CampaignChannel, CampaignStatus, ChangeOp, Channel, ChannelStatus, Color,
-    ContactExport, FieldType, FieldValue, LocationSource, OrderSource, OrderStatus, Platform, Rule,
-    SegmentKind, SendReason, Source, SuppressionKind,
+    ContactExport, FieldType, FieldValue, LineKind, LocationSource, OrderSource, OrderStatus,
+    Platform, Rule, SegmentKind, SendReason, Source, SuppressionKind,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -138,7 +140,7 @@ macro_rules! enum_serde_names {
     )*};
 }
 
-enum_serde_names!(Platform, LocationSource, OrderSource);
+enum_serde_names!(Platform, LocationSource, OrderSource, LineKind);
 
 impl<T: ToPy> ToPy for Option<T> {
     fn to_py<'py>(&self, py: Python<'py>, shape: Shape) -> PyResult<Bound<'py, PyAny>> {

@@ -1,7 +1,8 @@
 //! A caller's Python value as a JSON value, for serde to read the core's input types
 //! from (`read`). One walk, bounded because the value may be hostile:
 //! - it counts the containers around each value and refuses one deeper than
-//!   [`MAX_DEPTH`] (`limits::too_deep`), refuses a container inside itself
+//!   [`MAX_DEPTH`] (a line of the portable form: [`MAX_LINE_DEPTH`])
+//!   (`limits::too_deep`), refuses a container inside itself
 //!   (`limits::cycle`), and spends a budget of [`MAX_VALUES`] values so that lists shared
 //!   by reference cannot multiply into billions;
 //! - `decimal.Decimal` becomes its exact string form, an aware `datetime` its RFC 3339
@@ -33,6 +34,12 @@ use serde_path_to_error::Segment;
 /// here first, and one nested deeper is refused with core's error before it is read
 /// any further.
 pub const MAX_DEPTH: usize = limits::MAX_NESTING + 1;
+
+/// Deepest container allowed in a line of the portable form (`restore_line`): event
+/// params sit three containers inside a profile line (the line, its `activity` list,
+/// the item), so a line the core exported, params nested as deep as core allows, is
+/// never refused here; core checks each part against its own limit.
+pub const MAX_LINE_DEPTH: usize = limits::MAX_NESTING + 3;
 
 /// Most values (containers and what they hold) one argument may carry. Far more
 /// than any input the book takes (a contact or an import row is at most 1 MiB of
@@ -78,9 +85,15 @@ type Walked = Result<Value, Refusal>;
 
 /// `value` as a JSON value.
 pub fn to_json(value: &Bound<'_, PyAny>) -> Walked {
+    to_json_within(value, MAX_DEPTH)
+}
+
+/// `value` as a JSON value, containers at most `max_depth` deep.
+pub fn to_json_within(value: &Bound<'_, PyAny>, max_depth: usize) -> Walked {
     let mut walk = Walk {
         ancestors: Vec::new(),
         budget: MAX_VALUES,
+        max_depth,
     };
     walk.value(value).map_err(|mut refusal| {
         refusal.path.reverse();
@@ -89,10 +102,12 @@ pub fn to_json(value: &Bound<'_, PyAny>) -> Walked {
 }
 
 /// The containers around the current value, by address (their count is its depth; its
-/// own address among them is a cycle), and the values the argument may still hold.
+/// own address among them is a cycle), the values the argument may still hold, and
+/// how deep a container may be.
 struct Walk {
     ancestors: Vec<usize>,
     budget: usize,
+    max_depth: usize,
 }
 
 impl Walk {
@@ -173,7 +188,7 @@ impl Walk {
         if self.ancestors.contains(&address) {
             return Err(Refusal::of(limits::cycle("")));
         }
-        if self.ancestors.len() >= MAX_DEPTH {
+        if self.ancestors.len() >= self.max_depth {
             return Err(Refusal::of(limits::too_deep("")));
         }
         self.budget = self.budget.checked_sub(len).ok_or_else(|| {

@@ -8,7 +8,7 @@
 //! JSON callers may not: give an `int` where a string is expected (ids, money), read as
 //! its decimal text. A `float` stays refused there (it would round money).
 
-use crate::json::{to_json, Refusal};
+use crate::json::{to_json, to_json_within, Refusal, MAX_LINE_DEPTH};
 use contactkit::validate::unreadable::{field_at, json_at, unreadable, ReadAs};
 use contactkit::{Error, Rule};
 use pyo3::prelude::*;
@@ -52,16 +52,28 @@ pub fn rule_from_py(value: &Bound<'_, PyAny>) -> Result<Rule, Error> {
     Rule::from_value(&walk(value, ReadAs::Value("rule"))?)
 }
 
+/// A line of the portable form (`restore_line`) as the JSON value core reads: walked
+/// like any argument, deeper ([`MAX_LINE_DEPTH`]), and not read here. Core reads it,
+/// as strictly as a line of a file (an `int` where it expects a string is refused),
+/// and names the part at fault (`activity[0].name`); the walk names the part it
+/// refuses the same way, from the line (`line` when the line itself is at fault).
+pub fn line_from_py(value: &Bound<'_, PyAny>) -> Result<Value, Error> {
+    to_json_within(value, MAX_LINE_DEPTH).map_err(|r| refused(r, ReadAs::Attributes("line")))
+}
+
 /// The JSON value of `value`, or the error naming the part that has none.
 fn walk(value: &Bound<'_, PyAny>, read_as: ReadAs<'_>) -> Result<Value, Error> {
-    to_json(value).map_err(|refusal| {
-        let Refusal {
-            path,
-            reason,
-            value,
-        } = refusal;
-        Error::validation(field_at(&path, read_as), value, reason)
-    })
+    to_json(value).map_err(|refusal| refused(refusal, read_as))
+}
+
+/// The validation error of a refusal, naming the part of the value read `read_as`.
+fn refused(refusal: Refusal, read_as: ReadAs<'_>) -> Error {
+    let Refusal {
+        path,
+        reason,
+        value,
+    } = refusal;
+    Error::validation(field_at(&path, read_as), value, reason)
 }
 
 /// A `T` read from `json` (whose values came from `original`) with the path tracked:

@@ -325,6 +325,17 @@ record! {
     repr [items, next_cursor]
 }
 
+record! {
+    /// What `restore_line` did with one line of the portable form: its `kind`, the
+    /// contact a profile line landed on, and whether it created that contact.
+    Restored(core::Restored) as r {
+        kind => r.kind,
+        contact_id => r.contact_id,
+        created => r.created,
+    }
+    repr [kind, contact_id, created]
+}
+
 /// A timeline item split into its common part and its kind's data, so each kind's
 /// class reads its fields without matching.
 #[derive(Debug, Clone, PartialEq)]
@@ -426,6 +437,8 @@ pub enum PageItems {
     Contacts(Vec<core::Contact>),
     /// Timeline items (`activity`).
     Activities(Vec<core::Activity>),
+    /// Profile lines of the portable form (`export_profile_lines`): JSON-shaped dicts.
+    Lines(Vec<serde_json::Value>),
 }
 
 impl ToPy for PageItems {
@@ -433,6 +446,7 @@ impl ToPy for PageItems {
         match self {
             PageItems::Contacts(items) => items.to_py(py, shape),
             PageItems::Activities(items) => items.to_py(py, shape),
+            PageItems::Lines(items) => items.to_py(py, shape),
         }
     }
 }
@@ -462,10 +476,19 @@ impl Page {
         }
     }
 
+    /// A page of profile lines.
+    pub fn of_lines(page: core::Page<serde_json::Value>) -> Self {
+        Page {
+            items: PageItems::Lines(page.items),
+            next_cursor: page.next_cursor,
+        }
+    }
+
     fn len(&self) -> usize {
         match &self.items {
             PageItems::Contacts(items) => items.len(),
             PageItems::Activities(items) => items.len(),
+            PageItems::Lines(items) => items.len(),
         }
     }
 }
@@ -548,5 +571,6 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Page>()?;
     module.add_class::<Change>()?;
     module.add_class::<ChangePage>()?;
+    module.add_class::<Restored>()?;
     Ok(())
 }

@@ -270,6 +270,37 @@ def an_input(kind: str) -> st.SearchStrategy[Any]:
     return st.one_of(dicts, dicts, dicts, hostile)
 
 
+NEW_ID = "01900000-0000-7000-8000-0000000000aa"
+
+
+def a_line(ids: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """A line of the portable form: a profile line (of a known contact or a new one)
+    with plausible or hostile parts, a catalogue entry, or anything at all."""
+    event = st.fixed_dictionaries(
+        {"at": value_for("at"), "kind": st.just("event"), "name": value_for("name"), "workflows": value_for("workflows")},
+        optional={"params": value_for("params"), "key_value": value_for("key_value")},
+    )
+    profile = st.fixed_dictionaries(
+        {"id": st.one_of(ids, st.just(NEW_ID)), "created_at": st.one_of(*[st.just(NOW.isoformat())] * 4, hostile)},
+        optional={
+            "email": value_for("email"),
+            "first_name": value_for("first_name"),
+            "fields": value_for("fields"),
+            "segments": st.one_of(st.just([]), st.just(["vip"]), hostile),
+            "categories": st.one_of(st.just([]), st.just(["weekly-news"]), hostile),
+            "activity": st.one_of(st.lists(event, max_size=2), st.lists(event, max_size=2), hostile),
+            "suppressions": st.one_of(st.just([]), hostile),
+        },
+    )
+    catalog = st.one_of(
+        st.just({"segment": {"name": "vip"}}),
+        st.just({"category": {"title": "Offers"}}),
+        st.fixed_dictionaries({"segment": st.fixed_dictionaries({"name": names("new", "vip"), "rule": hostile})}),
+        st.fixed_dictionaries({"field_definition": an_input("definition")}),
+    )
+    return st.one_of(profile, profile, catalog, hostile)
+
+
 # ---- the book and what is known of it ------------------------------------------------------
 
 
@@ -292,6 +323,9 @@ class World:
                 self.categories.append(item.key)
             elif isinstance(item, contactkit.FieldDefinition) and item.key not in self.fields:
                 self.fields.append(item.key)
+            elif isinstance(item, contactkit.Restored) and item.contact_id is not None:
+                if item.contact_id not in self.contacts:
+                    self.contacts.append(item.contact_id)
 
 
 def known(values: list[str], *more: str) -> st.SearchStrategy[Any]:
@@ -396,6 +430,9 @@ def operations(w: World) -> dict[str, st.SearchStrategy[Call]]:
         "record_campaign": call(ids, an_input("campaign")),
         "record_event": call(ids, an_input("event")),
         "record_order": call(ids, an_input("order")),
+        "export_catalog_lines": call(),
+        "export_profile_lines": call(limit=limits, cursor=cursors, with_activity=st.booleans()),
+        "restore_line": call(a_line(ids), dedupe),
         "activity": call(
             ids,
             category=names("all", "campaigns", "events", "orders"),

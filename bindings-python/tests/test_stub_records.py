@@ -33,6 +33,9 @@ CORE_TYPES: dict[str, tuple[str, ...]] = {
     "OrderItem": ("OrderItem",),
     "Change": ("Change",),
     "ChangePage": ("ChangePage",),
+    # Core's schema does not list Restored (nor LineKind) yet; `_schema_properties()`
+    # (`_schema_values()`) adds them by their serde form until it does.
+    "Restored": ("Restored",),
     "CampaignActivity": ("Activity", "Campaign"),
     "EventActivity": ("Activity", "Event"),
     "OrderActivity": ("Activity", "Order"),

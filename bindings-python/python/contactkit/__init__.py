@@ -39,6 +39,7 @@ from ._native import (
     OrderStats,
     Page,
     RejectedRow,
+    Restored,
     Segment,
     SendDecision,
     StorageError,
@@ -91,6 +92,7 @@ SegmentKind = _one_of("static", "dynamic", "category")
 ChangeOp = _one_of(
     "created", "updated", "deleted", "restored", "merged", "erased", "activity", "consent", "catalog"
 )
+LineKind = _one_of("catalog", "profile")
 
 FieldInput = Union[bool, int, float, str, _Decimal, _datetime.date, _datetime.datetime, Sequence[str]]
 FieldValue = Union[bool, int, str, _Decimal, _datetime.date, _datetime.datetime, list[str]]
@@ -141,6 +143,7 @@ __all__ = [
     "FieldValue",
     "ImportReport",
     "Instant",
+    "LineKind",
     "Location",
     "LocationSource",
     "NotFoundError",
@@ -154,6 +157,7 @@ __all__ = [
     "Period",
     "Platform",
     "RejectedRow",
+    "Restored",
     "Rule",
     "Segment",
     "SegmentKind",

@@ -46,6 +46,7 @@ __all__ = [
     "FieldValue",
     "ImportReport",
     "Instant",
+    "LineKind",
     "Location",
     "LocationSource",
     "NotFoundError",
@@ -59,6 +60,7 @@ __all__ = [
     "Period",
     "Platform",
     "RejectedRow",
+    "Restored",
     "Rule",
     "Segment",
     "SegmentKind",
@@ -112,6 +114,8 @@ SegmentKind: TypeAlias = Literal["static", "dynamic", "category"]
 ChangeOp: TypeAlias = Literal[
     "created", "updated", "deleted", "restored", "merged", "erased", "activity", "consent", "catalog"
 ]
+#: What a line of the portable form is (see :meth:`ContactBook.restore_line`).
+LineKind: TypeAlias = Literal["catalog", "profile"]
 
 # ---- inputs ----------------------------------------------------------------------------
 
@@ -574,6 +578,22 @@ class ChangePage:
     def next_cursor(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+@final
+class Restored:
+    """What :meth:`ContactBook.restore_line` did with one line of the portable form."""
+
+    @property
+    def kind(self) -> LineKind:
+        """``catalog``: a field definition, category or segment; ``profile``: a contact."""
+    @property
+    def contact_id(self) -> Optional[str]:
+        """The contact a profile line landed on; ``None`` for a catalogue line."""
+    @property
+    def created(self) -> bool:
+        """Whether the profile line created its contact (``False``: it updated one, or
+        the line was a catalogue entry)."""
+    def to_dict(self) -> dict[str, Any]: ...
+
 _T = TypeVar("_T")
 
 @final
@@ -679,6 +699,29 @@ class ContactBook:
         """Live contacts in id order, a page at a time; with ``rule``, those it matches."""
     def count(self, *, rule: Optional[Rule] = None) -> int:
         """How many live contacts; with ``rule``, how many it matches."""
+
+    # portable form: whole books as JSON lines
+    def export_catalog_lines(self) -> builtins.list[dict[str, Any]]:
+        """The catalogue lines of the portable form: field definitions, categories,
+        static then dynamic segments (with their rules), as JSON-shaped dicts with the
+        core's keys."""
+    def export_profile_lines(
+        self, limit: Optional[int] = None, cursor: Optional[str] = None, *, with_activity: bool = True
+    ) -> Page[dict[str, Any]]:
+        """A page of profile lines of the live contacts in id order: each the profile
+        card with static segments by name and, unless ``with_activity`` is false, the
+        whole timeline under ``activity``. Values in their JSON form (instants,
+        decimals and dates as strings), so ``json.dumps`` takes each line as it is."""
+    def export_lines(self, *, with_activity: bool = True) -> Iterator[dict[str, Any]]:
+        """A generator of the whole portable form: the catalogue lines, then every
+        profile line, read a page at a time as the lines are taken."""
+    def restore_line(self, line: Mapping[str, Any], dedupe_on: DedupeOn = "email") -> Restored:
+        """Restores one line (as exported, or ``json.loads``-ed back): a catalogue entry
+        is defined unless it exists; a profile line is upserted by ``dedupe_on`` with
+        its timeline and suppression records, in one unit of work. Restoring a line
+        again adds nothing. A line that fails writes nothing and raises
+        ``ValidationError`` naming the part of the line (``activity[0].name``,
+        ``suppressions[0].reason``, ``segments[0]``, or ``line``)."""
 
     # change feed
     def changes(self, cursor: Optional[str] = None, limit: Optional[int] = None) -> ChangePage:
