@@ -6,7 +6,6 @@
 //! (`convert`, `records`), errors and panics to exceptions (`errors`), and a lazy row
 //! iterator for imports (`import`). Every rule lives in the `contactkit` core crate.
 
-use contactkit::LineKind;
 use pyo3::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,53 +21,16 @@ mod records;
 /// Test-only: core's `schema::properties()`, each record type's keys by its Rust name,
 /// for the test that checks the hand-written stub against them
 /// (`tests/test_stub_records.py`). Private, and in no stub or doc.
-///
-/// A type the binding shows that core's schema does not list (yet) is added with the
-/// keys of its serde form: `Restored`, what `restore_line` returns. Once core lists
-/// it, core's keys are used.
 #[pyfunction]
 fn _schema_properties() -> BTreeMap<&'static str, BTreeSet<String>> {
-    let mut properties = contactkit::schema::properties();
-    properties.entry("Restored").or_insert_with(|| {
-        serde_keys(&contactkit::Restored {
-            kind: LineKind::Profile,
-            contact_id: None,
-            created: false,
-        })
-    });
-    properties
+    contactkit::schema::properties()
 }
 
 /// Test-only: core's `schema::values()`, each string enumeration's strings by its Rust
-/// name, for the same test. Private, and in no stub or doc. `LineKind` (in `Restored`)
-/// is added by its serde names while core's schema does not list it.
+/// name, for the same test. Private, and in no stub or doc.
 #[pyfunction]
 fn _schema_values() -> BTreeMap<&'static str, BTreeSet<String>> {
-    let mut values = contactkit::schema::values();
-    values.entry("LineKind").or_insert_with(|| {
-        [LineKind::Catalog, LineKind::Profile]
-            .into_iter()
-            .map(|kind| {
-                // Every variant is listed above: a new one fails to build here.
-                match kind {
-                    LineKind::Catalog | LineKind::Profile => {}
-                }
-                serde_json::to_value(kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            })
-            .collect()
-    });
-    values
-}
-
-/// The keys of `value`'s serde JSON form (an object).
-fn serde_keys(value: &impl serde::Serialize) -> BTreeSet<String> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
-        _ => BTreeSet::new(),
-    }
+    contactkit::schema::values()
 }
 
 #[pymodule]

@@ -8,6 +8,7 @@
 //! drift from what a binding actually sends and receives.
 
 use crate::model::*;
+use crate::{LineKind, Restored};
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
@@ -52,6 +53,7 @@ pub fn properties() -> BTreeMap<&'static str, BTreeSet<String>> {
         OrderItem,
         OrderStats,
         RejectedRow,
+        Restored,
         Segment,
         SegmentUpdate,
         SendDecision,
@@ -82,6 +84,7 @@ pub fn values() -> BTreeMap<&'static str, BTreeSet<String>> {
         Color,
         DedupeOn,
         FieldType,
+        LineKind,
         LocationSource,
         OrderSource,
         OrderStatus,
