@@ -77,3 +77,16 @@ pub fn has_erased_addresses(s: &mut Session<'_, '_>) -> Result<bool> {
     )?;
     Ok(row.is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::ERASED_ADDRESS_PREFIX;
+
+    #[test]
+    fn the_erased_addresses_index_and_its_probe_use_the_prefix_erase_writes() {
+        let predicate = format!("address LIKE '{ERASED_ADDRESS_PREFIX}%'");
+        let migration = super::super::schema::migrations_up_to(usize::MAX).join("\n");
+        assert!(migration.contains(&predicate), "{predicate}");
+        assert!(include_str!("lifecycle.rs").contains(&predicate));
+    }
+}
