@@ -503,11 +503,18 @@ fn text_holding_nul_names_nobody_on_every_store() {
             .unwrap()
             .is_empty());
         // And no value holding it is kept, on any store.
-        let refused = book.create(input(json!({"first_name": "A\u{0}nn"})));
-        assert!(
-            matches!(refused, Err(contactkit::Error::Validation { .. })),
-            "{store}: {refused:?}"
-        );
+        for value in [
+            json!({"first_name": "A\u{0}nn"}),
+            json!({"external_id": "crm\u{0}1"}),
+            json!({"contact_key": "key\u{0}1"}),
+            json!({"mobile_push": [{"app_id": "shop", "device_id": "d1", "token": "t\u{0}1", "platform": "ios"}]}),
+        ] {
+            let refused = book.create(input(value.clone()));
+            assert!(
+                matches!(refused, Err(contactkit::Error::Validation { .. })),
+                "{store}: {value}: {refused:?}"
+            );
+        }
         assert_eq!(book.count().unwrap(), 1, "{store}");
     }
 }
