@@ -13,17 +13,14 @@ use contactkit::validate::limits;
 use contactkit::{LineKind, Restored, Result};
 use serde_json::Value;
 
-/// The most JSON text one line may hold: 32 MiB, some 150,000 timeline items, so a line
-/// the core exports always passes (the Node binding's bound too). Text past it is
-/// refused before it is parsed.
-pub(crate) const MAX_LINE_BYTES: usize = 32 * limits::MAX_IMPORT_ROW_BYTES;
+/// The most JSON text one line may hold: the core's `limits::MAX_LINE_BYTES`, so a line
+/// the core exports always passes. Text past it is refused before it is parsed.
+pub(crate) const MAX_LINE_BYTES: usize = limits::MAX_LINE_BYTES;
 
-/// How deep a line's arrays and objects may nest: twice the core's `MAX_NESTING`, above
-/// any line the core writes (event params and rules nest at most 32 levels, three or four
-/// levels inside the line), so that the core, not this bound, names deep params or a deep
-/// rule; and below serde_json's own recursion limit (128), so text nested 10,000 deep
-/// costs one scan and is refused as too deep.
-pub(crate) const MAX_LINE_NESTING: usize = 2 * limits::MAX_NESTING;
+/// How deep a line's arrays and objects may nest: the core's `limits::MAX_LINE_NESTING`,
+/// below serde_json's own recursion limit (128), so text nested 10,000 deep costs one
+/// scan and is refused as too deep.
+pub(crate) const MAX_LINE_NESTING: usize = limits::MAX_LINE_NESTING;
 
 /// What a line of the portable form is.
 #[uniffi::remote(Enum)]

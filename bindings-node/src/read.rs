@@ -49,11 +49,10 @@ pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 pub const MAX_ARGUMENT_BYTES: usize = 4 * limits::MAX_IMPORT_ROW_BYTES;
 
 /// The most a line of the portable form may hold, counted as [`MAX_ARGUMENT_BYTES`]
-/// counts: a profile line carries the contact's whole timeline, so a line of up to
-/// 32 MiB of JSON (over 100,000 small timeline items) always passes. Its arrays hold no
-/// holes ([`Reader::json_only`]), so the bound costs the process no more than the
-/// caller's own value does, a few times over.
-pub const MAX_LINE_BYTES: usize = 8 * MAX_ARGUMENT_BYTES;
+/// counts: the core's `limits::MAX_LINE_BYTES` (a profile line carries the contact's
+/// whole timeline). Its arrays hold no holes ([`Reader::json_only`]), so the bound
+/// costs the process no more than the caller's own value does, a few times over.
+pub const MAX_LINE_BYTES: usize = limits::MAX_LINE_BYTES;
 
 /// Reads `value` as a `T`, named in errors as `read_as` says.
 pub fn value<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, read_as: ReadAs<'_>) -> Result<T> {

@@ -35,11 +35,11 @@ use serde_path_to_error::Segment;
 /// any further.
 pub const MAX_DEPTH: usize = limits::MAX_NESTING + 1;
 
-/// Deepest container allowed in a line of the portable form (`restore_line`): event
-/// params sit three containers inside a profile line (the line, its `activity` list,
-/// the item), so a line the core exported, params nested as deep as core allows, is
-/// never refused here; core checks each part against its own limit.
-pub const MAX_LINE_DEPTH: usize = limits::MAX_NESTING + 3;
+/// Deepest container allowed in a line of the portable form (`restore_line`), counted
+/// as [`MAX_DEPTH`] counts: the core's `limits::MAX_LINE_NESTING`, above any line the
+/// core exports (event params sit three containers inside a profile line), so core
+/// checks each part against its own limit and names it.
+pub const MAX_LINE_DEPTH: usize = limits::MAX_LINE_NESTING + 1;
 
 /// Most values (containers and what they hold) one argument may carry. Far more
 /// than any input the book takes (a contact or an import row is at most 1 MiB of

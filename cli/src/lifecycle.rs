@@ -41,13 +41,19 @@ pub fn erase(book: &ContactBook, context: &Context, who: &str, yes: bool) -> Cli
             "erase removes the contact for good and cannot be undone: pass --yes to confirm",
         ));
     }
-    let id = match find(book, who)? {
-        Some(contact) => contact.id,
-        None => who.trim().to_string(),
-    };
+    let id = held_id(book, who)?;
     book.erase(&id)
         .map_err(|e| Failure::from(e).context(&context.db))?;
     print(&format!("erased {id}\n"))
+}
+
+/// The id of the contact `who` names: a live one by any identifier, else `who` itself
+/// (a deleted contact is named by its id; the library says not-found for anything else).
+fn held_id(book: &ContactBook, who: &str) -> CliResult<String> {
+    Ok(match find(book, who)? {
+        Some(contact) => contact.id,
+        None => who.trim().to_string(),
+    })
 }
 
 /// Writes everything the book holds about the contact `who` names (a live one by any
@@ -58,10 +64,7 @@ pub fn export_one(
     who: &str,
     output: Option<&Path>,
 ) -> CliResult {
-    let id = match find(book, who)? {
-        Some(contact) => contact.id,
-        None => who.trim().to_string(),
-    };
+    let id = held_id(book, who)?;
     let export = book
         .export_contact(&id)
         .map_err(|e| Failure::from(e).context(&context.db))?;

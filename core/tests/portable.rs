@@ -181,3 +181,97 @@ fn lines_of_neither_kind_are_refused() {
     assert_eq!(error.field(), Some("emial"), "{error}");
     assert_eq!(book.count().unwrap(), 0);
 }
+
+#[test]
+fn lines_past_the_limits_are_refused_on_line_and_those_at_them_restore() {
+    let (book, _clock) = clocked();
+    // 500 deep (thousands deep overflow the test thread's own drop of the value, not
+    // the book: the walk that refuses it is iterative), refused before anything recurses.
+    let mut deep = json!(1);
+    for _ in 0..500 {
+        deep = json!({ "created_at": deep });
+    }
+    let error = book.restore_line(&deep, DedupeOn::Email).unwrap_err();
+    assert_eq!(error.field(), Some("line"), "{error}");
+    let huge = json!({"id": "01900000-0000-7000-8000-000000000001", "email_status": "active",
+                      "first_name": "x".repeat(contactkit::validate::limits::MAX_LINE_BYTES)});
+    let error = book.restore_line(&huge, DedupeOn::Email).unwrap_err();
+    assert_eq!(error.field(), Some("line"), "{error}");
+
+    // A suppression reason of exactly 1,000 characters is kept; one more is refused.
+    let (source, id) = source_book();
+    let lines = export(&source);
+    for catalog in lines.iter().filter(|l| l.get("id").is_none()) {
+        book.restore_line(catalog, DedupeOn::Email).unwrap();
+    }
+    let line = lines
+        .into_iter()
+        .find(|l| l.get("id") == Some(&json!(id)))
+        .unwrap();
+    let mut longest = line.clone();
+    longest["suppressions"][0]["reason"] = json!("ї".repeat(1000));
+    let mut too_long = line.clone();
+    too_long["suppressions"][0]["reason"] = json!("ї".repeat(1001));
+    let error = book.restore_line(&too_long, DedupeOn::Email).unwrap_err();
+    assert_eq!(error.field(), Some("suppressions[0].reason"), "{error}");
+    assert!(
+        book.restore_line(&longest, DedupeOn::Email)
+            .unwrap()
+            .created
+    );
+    let kept = book.export_contact(&id).unwrap().suppressions;
+    assert_eq!(kept[0].reason.as_deref(), Some("ї".repeat(1000).as_str()));
+}
+
+#[test]
+fn profiles_from_many_locales_restore_as_they_were() {
+    let (book, _clock) = clocked();
+    // Names, phones and towns as Faker's hi_IN, th_TH, ja_JP, ar_DZ, uk_UA, de_DE and
+    // pt_BR locales make them, interleaved.
+    let people = [
+        ("प्रिया", "शर्मा", "+91 98765 43210", "IN", "मुंबई"),
+        ("สมชาย", "ใจดี", "+66 81 234 5678", "TH", "กรุงเทพมหานคร"),
+        ("さくら", "佐藤", "+81 90-1234-5678", "JP", "東京都"),
+        ("ياسين", "بن علي", "+213 551 23 45 67", "DZ", "وهران"),
+        ("Ґанна", "Їжак-Пʼятниця", "+380 67 123 4567", "UA", "Львів"),
+        ("Jürgen", "Groß", "+49 1512 3456789", "DE", "Köln"),
+        ("João", "Conceição", "+55 11 91234-5678", "BR", "São Paulo"),
+    ];
+    for (i, (first, last, phone, country, town)) in people.iter().enumerate() {
+        let contact = create(
+            &book,
+            json!({"first_name": first, "last_name": last, "phone": phone,
+                   "email": format!("p{i}@example.com"),
+                   "address": {"country": country, "town": town}}),
+        );
+        book.record_event(
+            &contact.id,
+            EventInput {
+                name: "viewed".into(),
+                params: json!({"town": town}).as_object().unwrap().clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        book.blacklist(
+            &contact.id,
+            Channel::Sms,
+            Some(&format!("{first}: номер не існує")),
+        )
+        .unwrap();
+    }
+    let lines = export(&book);
+    let (target, _clock) = clocked();
+    for line in &lines {
+        target.restore_line(line, DedupeOn::Phone).unwrap();
+    }
+    assert_eq!(comparable(&export(&target)), comparable(&lines));
+    for (first, _, phone, _, _) in people {
+        let found = target.find_by_phone(phone).unwrap().expect(phone);
+        assert_eq!(found.first_name.as_deref(), Some(first));
+        assert_eq!(
+            target.can_send(phone, Channel::Sms, None).unwrap().reason,
+            contactkit::SendReason::Blacklisted
+        );
+    }
+}

@@ -11,7 +11,8 @@ use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-const MAX_REASON_CHARS: usize = 1000;
+/// The longest reason or note a suppression record carries (recorded, lifted or restored).
+pub(super) const MAX_REASON_CHARS: usize = 1000;
 /// The reason recorded when a blacklist gives none.
 const MANUAL: &str = "manual";
 

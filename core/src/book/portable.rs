@@ -17,6 +17,7 @@
 //! `created_at`; the other stamps are the importing book's.
 
 use super::checked::CheckedInput;
+use super::consent::MAX_REASON_CHARS;
 use super::profile::Outcome;
 use super::timeline::{check_campaign, check_event, checked_at};
 use super::{ContactBook, Unit};
@@ -47,10 +48,6 @@ const PROFILE_KEYS: [&str; 8] = [
     "order_stats",
     "activity",
 ];
-
-/// The longest reason or note a restored suppression record may carry (as
-/// `unsubscribe` and `unblacklist` take).
-const MAX_REASON_CHARS: usize = 1000;
 
 /// What a line of the portable form is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,8 +178,10 @@ impl ContactBook {
     /// `dedupe_on` and everything else it holds replayed, in one unit of work. A line
     /// of neither kind, or one that fails, is a validation error naming the part of
     /// the line at fault (`activity[3].name`, `suppressions[0].reason`), and writes
-    /// nothing.
+    /// nothing. A line nested deeper than `limits::MAX_LINE_NESTING` or larger than
+    /// `limits::MAX_LINE_BYTES` is refused on `line` before it is read.
     pub fn restore_line(&self, line: &Value, dedupe_on: DedupeOn) -> Result<Restored> {
+        limits::check_line(line)?;
         let Some(object) = line.as_object() else {
             return Err(Error::validation(
                 "line",

@@ -27,6 +27,17 @@ pub const MAX_ORDER_ITEMS: usize = 1_000;
 /// Largest import row, as compact JSON; a larger one is a rejected row.
 pub const MAX_IMPORT_ROW_BYTES: usize = 1024 * 1024;
 
+/// Largest line of the portable form (`ContactBook::restore_line`), as compact JSON: a
+/// profile line carries the contact's whole timeline, so 32 import rows' worth (over
+/// 100,000 small timeline items). Bindings bound a line they convert by it too.
+pub const MAX_LINE_BYTES: usize = 32 * MAX_IMPORT_ROW_BYTES;
+
+/// Deepest nesting of a line of the portable form: twice [`MAX_NESTING`], above any line
+/// the core writes (event params and rules nest at most [`MAX_NESTING`] levels, three or
+/// four levels inside the line), so that their own checks, not this bound, name a part
+/// nested too deep. Bindings stop a line at this depth before they convert it.
+pub const MAX_LINE_NESTING: usize = 2 * MAX_NESTING;
+
 /// Largest page a listing returns (`limit`): contacts, segment members, timeline items.
 pub const MAX_PAGE: u32 = 1_000;
 
@@ -51,31 +62,60 @@ pub fn cycle(field: &str) -> Error {
 /// Refuses a JSON value nested deeper than [`MAX_NESTING`]. Walks with an explicit
 /// stack, so a hostile value cannot overflow ours.
 pub fn check_nesting(field: &str, value: &Value) -> Result<()> {
-    check_nesting_within(field, value, 0)
+    if nests_deeper(value, MAX_NESTING) {
+        return Err(too_deep(field));
+    }
+    Ok(())
 }
 
-/// Like [`check_nesting`] for a value already inside `enclosing` containers.
-fn check_nesting_within(field: &str, value: &Value, enclosing: usize) -> Result<()> {
-    let mut pending: Vec<(&Value, usize)> = vec![(value, enclosing)];
+/// Refuses a line of the portable form nested deeper than [`MAX_LINE_NESTING`] or
+/// larger than [`MAX_LINE_BYTES`], on `line`: before anything reads it as a profile.
+pub fn check_line(line: &Value) -> Result<()> {
+    if nests_deeper(line, MAX_LINE_NESTING) {
+        return Err(Error::validation(
+            "line",
+            "…",
+            format!("nested deeper than {MAX_LINE_NESTING} levels"),
+        ));
+    }
+    let size = json_size(line);
+    if size > MAX_LINE_BYTES {
+        return Err(Error::validation(
+            "line",
+            format!("{size} bytes of JSON"),
+            format!("larger than {MAX_LINE_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a container in `value` sits inside `max` others, walked with an explicit
+/// stack.
+fn nests_deeper(value: &Value, max: usize) -> bool {
+    let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
     while let Some((value, depth)) = pending.pop() {
         let children: Box<dyn Iterator<Item = &Value>> = match value {
             Value::Array(items) => Box::new(items.iter()),
             Value::Object(map) => Box::new(map.values()),
             _ => continue,
         };
-        if depth >= MAX_NESTING {
-            return Err(too_deep(field));
+        if depth >= max {
+            return true;
         }
         pending.extend(children.map(|child| (child, depth + 1)));
     }
-    Ok(())
+    false
 }
 
 /// Checks event params (an object: the first of the 32 levels): nesting first, so
 /// measuring them cannot recurse too deep, then their size as compact JSON.
 pub fn check_event_params(params: &serde_json::Map<String, Value>) -> Result<()> {
-    for value in params.values() {
-        check_nesting_within("params", value, 1)?;
+    // Each value sits inside the params object, the first level.
+    if params
+        .values()
+        .any(|value| nests_deeper(value, MAX_NESTING - 1))
+    {
+        return Err(too_deep("params"));
     }
     let size = json_size(params);
     if size > MAX_EVENT_PARAMS_BYTES {
