@@ -18,7 +18,8 @@ pub fn unsubscribe_some(path: &Path) -> Vec<String> {
     };
     let book = ContactBook::open(path).unwrap();
     for id in ids.iter().step_by(10) {
-        book.unsubscribe(id, Channel::Email, Some("bench")).unwrap();
+        book.unsubscribe(id, Channel::Email, Some("bench"), None)
+            .unwrap();
     }
     ids
 }

@@ -434,7 +434,8 @@ fn unsubscribe_some(book: &ContactBook, client: &mut Client) -> Vec<String> {
         .map(|row| row.get(0))
         .collect();
     for id in ids.iter().step_by(10) {
-        book.unsubscribe(id, Channel::Email, Some("bench")).unwrap();
+        book.unsubscribe(id, Channel::Email, Some("bench"), None)
+            .unwrap();
     }
     ids
 }

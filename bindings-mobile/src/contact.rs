@@ -283,6 +283,7 @@ impl ContactInput {
             language: patch(A::Language, self.language, &clear, same)?,
             fields,
             source: self.source,
+            ..Default::default()
         })
     }
 }

@@ -253,7 +253,7 @@ operations! {
             let mut stopped_by = None;
             let report = self.book.import_contacts(rows, dedupe_on, |done| {
                 let told = match &progress {
-                    Some(progress) => long(done)
+                    Some(progress) => long(done.written)
                         .map_err(ContactKitError::from)
                         .and_then(|done| progress.on_progress(done)),
                     None => Ok(()),
@@ -321,7 +321,7 @@ operations! {
         channel: Channel,
         reason: Option<String>,
     ) -> Result<Contact> {
-        guard(|| Ok(self.book.blacklist(&id, channel, reason.as_deref())?))
+        guard(|| Ok(self.book.blacklist(&id, channel, reason.as_deref(), None)?))
     }
 
     /// Lifts a blacklist; `note` (required) says why.
@@ -337,7 +337,7 @@ operations! {
         channel: Channel,
         reason: Option<String>,
     ) -> Result<Contact> {
-        guard(|| Ok(self.book.unsubscribe(&id, channel, reason.as_deref())?))
+        guard(|| Ok(self.book.unsubscribe(&id, channel, reason.as_deref(), None)?))
     }
 
     /// Lifts an unsubscribe.
@@ -360,7 +360,7 @@ operations! {
         channel: Channel,
         reason: Option<String>,
     ) -> Result<Contact> {
-        guard(|| Ok(self.book.report_spam(&id, channel, reason.as_deref())?))
+        guard(|| Ok(self.book.report_spam(&id, channel, reason.as_deref(), None)?))
     }
 
     /// Confirms a signed-up address (double opt-in).
@@ -395,7 +395,7 @@ operations! {
         guard(|| {
             Ok(self
                 .book
-                .suppress_address(channel, &address, kind, reason.as_deref())?)
+                .suppress_address(channel, &address, kind, reason.as_deref(), None)?)
         })
     }
 

@@ -628,7 +628,7 @@ operations! {
     #[doc = " Blacklists the contact's address on `channel` (reason `manual` when none)."]
     fn blacklist(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
         let reason = reason.map(|r| r.0);
-        Ok(Contact(book.blacklist(&id.0, channel.0, reason.as_deref())?))
+        Ok(Contact(book.blacklist(&id.0, channel.0, reason.as_deref(), None)?))
     };
 
     #[doc = " Lifts a blacklist; the note is required and kept on the record."]
@@ -638,7 +638,7 @@ operations! {
     #[doc = " Records that the person opted out of `channel`."]
     fn unsubscribe(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
         let reason = reason.map(|r| r.0);
-        Ok(Contact(book.unsubscribe(&id.0, channel.0, reason.as_deref())?))
+        Ok(Contact(book.unsubscribe(&id.0, channel.0, reason.as_deref(), None)?))
     };
 
     #[doc = " The person opts back in: lifts their unsubscribe and spam complaint."]
@@ -651,7 +651,7 @@ operations! {
     #[doc = " complaint's `reason` (a feedback loop's report type, free text) when given."]
     fn report_spam(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
         let reason = reason.map(|r| r.0);
-        Ok(Contact(book.report_spam(&id.0, channel.0, reason.as_deref())?))
+        Ok(Contact(book.report_spam(&id.0, channel.0, reason.as_deref(), None)?))
     };
 
     #[doc = " Records a suppression of an email (`email`) or phone (`sms`) that no contact"]
@@ -668,7 +668,7 @@ operations! {
     ) -> Vec<SuppressionRecord> = |book| {
         let reason = reason.map(|r| r.0);
         let records =
-            book.suppress_address(channel.0, &address.0, kind.0, reason.as_deref())?;
+            book.suppress_address(channel.0, &address.0, kind.0, reason.as_deref(), None)?;
         Ok(each(records, SuppressionRecord))
     };
 

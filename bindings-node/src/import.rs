@@ -225,7 +225,9 @@ impl Import {
         let outcome = caught(|| {
             Ok(this
                 .book
-                .import_contacts(Rows::new(this), this.dedupe_on, |done| this.report(done))?)
+                .import_contacts(Rows::new(this), this.dedupe_on, |done| {
+                    this.report(done.written)
+                })?)
         });
         match outcome {
             // Stopped by a JavaScript exception: `reject` hands it to the promise.

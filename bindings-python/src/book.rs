@@ -69,6 +69,22 @@ fn input<T: DeserializeOwned>(
     from_py(value, read_as).map_err(|e| to_py_err(py, e))
 }
 
+/// An optional `at` (when a consent change happened): a `datetime`, or text in any
+/// form core reads (`2024-02-20 04:42:48` as UTC).
+fn optional_instant(
+    py: Python<'_>,
+    at: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<DateTime<Utc>>> {
+    let Some(at) = at.filter(|at| !at.is_none()) else {
+        return Ok(None);
+    };
+    // A datetime walks to its RFC 3339 text.
+    let text: String = input(py, at, ReadAs::Value("at"))?;
+    contactkit::validate::parse_instant("at", &text)
+        .map(Some)
+        .map_err(|e| to_py_err(py, e))
+}
+
 /// Reads an enum from its lowercase name or raises `ValidationError` naming `field`.
 fn name<T: DeserializeOwned>(
     py: Python<'_>,
@@ -516,13 +532,15 @@ impl ContactBook {
                 b.import_contacts(PyRows::new(iter, failure), dedupe_on, |done| match progress
                     .filter(|_| !failure.is_set())
                 {
-                    Some(callback) => Python::attach(|py| match callback.call1(py, (done,)) {
-                        Ok(_) => ControlFlow::Continue(()),
-                        Err(err) => {
-                            failure.set(err);
-                            ControlFlow::Break(())
-                        }
-                    }),
+                    Some(callback) => {
+                        Python::attach(|py| match callback.call1(py, (done.written,)) {
+                            Ok(_) => ControlFlow::Continue(()),
+                            Err(err) => {
+                                failure.set(err);
+                                ControlFlow::Break(())
+                            }
+                        })
+                    }
                     None => ControlFlow::Continue(()),
                 })
             })
@@ -605,7 +623,7 @@ impl ContactBook {
     /// another sender's suppression list: a contact taking the address later is
     /// suppressed. Only the `email` and `sms` channels. Returns every record now kept
     /// for the address on `channel`, oldest first.
-    #[pyo3(signature = (channel, address, kind, reason = None))]
+    #[pyo3(signature = (channel, address, kind, reason = None, at = None))]
     fn suppress_address(
         &self,
         py: Python<'_>,
@@ -613,13 +631,15 @@ impl ContactBook {
         address: &Bound<'_, PyString>,
         kind: &Bound<'_, PyString>,
         reason: Option<&Bound<'_, PyString>>,
+        at: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let channel: Channel = name(py, "channel", channel)?;
         texts!(py; address);
         let kind: SuppressionKind = name(py, "kind", kind)?;
         let reason = optional_text(py, reason, "reason")?;
+        let at = optional_instant(py, at)?;
         self.run(py, move |b| {
-            b.suppress_address(channel, &address, kind, reason.as_deref())
+            b.suppress_address(channel, &address, kind, reason.as_deref(), at)
         })
     }
 
@@ -986,19 +1006,50 @@ macro_rules! consent_methods {
     };
 }
 
-consent_methods! {
-    /// Blacklists the contact's address on `channel` (reason `manual` when not given).
-    fn blacklist(id, channel, reason = None);
+/// The consent methods recording a suppression, `(id, channel, reason=None, at=None)`:
+/// `at` is when it happened (a `datetime`, or text as exports write it).
+macro_rules! suppressing_methods {
+    ($($(#[doc = $doc:literal])* fn $name:ident(id, channel, reason = None, at = None);)*) => {
+        #[pymethods]
+        impl ContactBook {
+            $(
+                $(#[doc = $doc])*
+                #[pyo3(signature = (id, channel, reason = None, at = None))]
+                fn $name(
+                    &self,
+                    py: Python<'_>,
+                    id: &Bound<'_, PyString>,
+                    channel: &Bound<'_, PyString>,
+                    reason: Option<&Bound<'_, PyString>>,
+                    at: Option<&Bound<'_, PyAny>>,
+                ) -> PyResult<Py<PyAny>> {
+                    texts!(py; id);
+                    let reason = optional_text(py, reason, "reason")?;
+                    let channel: Channel = name(py, "channel", channel)?;
+                    let at = optional_instant(py, at)?;
+                    self.run(py, move |b| b.$name(&id, channel, reason.as_deref(), at))
+                }
+            )*
+        }
+    };
+}
 
-    /// Records that the person opted out of `channel`.
-    fn unsubscribe(id, channel, reason = None);
+suppressing_methods! {
+    /// Blacklists the contact's address on `channel` (reason `manual` when not given),
+    /// dated `at` (not after the book's clock) or now.
+    fn blacklist(id, channel, reason = None, at = None);
 
-    /// The person opts back in: lifts their unsubscribe and spam complaint.
-    fn resubscribe(id, channel, note = None);
+    /// Records that the person opted out of `channel`, dated `at` or now.
+    fn unsubscribe(id, channel, reason = None, at = None);
 
     /// Records that the person reported a message on `channel` as spam, with the
-    /// reason if one is known (a feedback loop's report type, say).
-    fn report_spam(id, channel, reason = None);
+    /// reason if one is known (a feedback loop's report type, say), dated `at` or now.
+    fn report_spam(id, channel, reason = None, at = None);
+}
+
+consent_methods! {
+    /// The person opts back in: lifts their unsubscribe and spam complaint.
+    fn resubscribe(id, channel, note = None);
 
     /// May a message go to the contact on `channel` (and in `category`, if given)?
     /// `id` is any identifier a lookup takes: the contact's id (any case), email,

@@ -135,8 +135,9 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
                 continue;
             }
         };
-        let result = read_row(&columns, &record)
-            .and_then(|row| book.suppress_address(row.channel, row.address, row.kind, row.reason));
+        let result = read_row(&columns, &record).and_then(|row| {
+            book.suppress_address(row.channel, row.address, row.kind, row.reason, None)
+        });
         match result {
             Ok(_) => recorded += 1,
             Err(e @ contactkit::Error::Storage { .. }) => {

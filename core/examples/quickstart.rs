@@ -72,7 +72,7 @@ fn main() -> contactkit::Result<()> {
             at: None,
         },
     )?;
-    book.unsubscribe(&olena.id, Channel::Sms, Some("replied STOP"))?;
+    book.unsubscribe(&olena.id, Channel::Sms, Some("replied STOP"), None)?;
 
     let card = book
         .get(&olena.id)?

@@ -20,7 +20,7 @@ fn main() -> contactkit::Result<()> {
     let ann = app.create(input("ann@example.com", "Ann"))?;
     let bob = app.create(input("bob@example.com", "Bob"))?;
     app.update(&ann.id, input("ann@example.com", "Annie"))?;
-    app.unsubscribe(&bob.id, Channel::Email, Some("too many emails"))?;
+    app.unsubscribe(&bob.id, Channel::Email, Some("too many emails"), None)?;
     app.delete(&bob.id)?;
 
     // Back online: push everything after the last cursor the app kept (none yet).
@@ -124,9 +124,15 @@ fn apply(from: &ContactBook, to: &ContactBook, change: &Change) -> contactkit::R
             {
                 let reason = record.reason.as_deref();
                 match record.kind {
-                    SuppressionKind::Unsubscribed => to.unsubscribe(id, record.channel, reason)?,
-                    SuppressionKind::SpamComplaint => to.report_spam(id, record.channel, reason)?,
-                    SuppressionKind::Blacklisted => to.blacklist(id, record.channel, reason)?,
+                    SuppressionKind::Unsubscribed => {
+                        to.unsubscribe(id, record.channel, reason, None)?
+                    }
+                    SuppressionKind::SpamComplaint => {
+                        to.report_spam(id, record.channel, reason, None)?
+                    }
+                    SuppressionKind::Blacklisted => {
+                        to.blacklist(id, record.channel, reason, None)?
+                    }
                 };
             }
         }

@@ -32,7 +32,7 @@
 //! book.add_category(&ann.id, &news.key)?;
 //! assert!(book.can_send(&ann.id, Channel::Email, Some(&news.key))?.allowed);
 //!
-//! book.unsubscribe(&ann.id, Channel::Email, Some("too many emails"))?;
+//! book.unsubscribe(&ann.id, Channel::Email, Some("too many emails"), None)?;
 //! assert_eq!(book.can_send(&ann.id, Channel::Email, None)?.reason, SendReason::Unsubscribed);
 //! # Ok(())
 //! # }
@@ -55,7 +55,7 @@ pub mod schema;
 pub mod store;
 pub mod validate;
 
-pub use book::{ContactBook, IntoImportRow, LineKind, Restored, IMPORT_BATCH_ROWS};
+pub use book::{ContactBook, IntoImportRow, LineKind, ReadRow, Restored, IMPORT_BATCH_ROWS};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result, StoreFailure};
 pub use model::*;

@@ -35,7 +35,7 @@ fn email_status_precedence_blacklisted_spam_unsubscribed_unconfirmed_active() {
     assert_eq!(c.phone_status, None, "no phone, no status");
 
     clock.advance(Duration::minutes(1)).unwrap();
-    let c = book.unsubscribe(&c.id, Channel::Email, None).unwrap();
+    let c = book.unsubscribe(&c.id, Channel::Email, None, None).unwrap();
     assert_eq!(
         c.email_status,
         Some(ChannelStatus::Unsubscribed),
@@ -43,7 +43,7 @@ fn email_status_precedence_blacklisted_spam_unsubscribed_unconfirmed_active() {
     );
 
     clock.advance(Duration::minutes(1)).unwrap();
-    let c = book.report_spam(&c.id, Channel::Email, None).unwrap();
+    let c = book.report_spam(&c.id, Channel::Email, None, None).unwrap();
     assert_eq!(
         c.email_status,
         Some(ChannelStatus::SpamComplaint),
@@ -52,7 +52,7 @@ fn email_status_precedence_blacklisted_spam_unsubscribed_unconfirmed_active() {
 
     clock.advance(Duration::minutes(1)).unwrap();
     let c = book
-        .blacklist(&c.id, Channel::Email, Some("hard_bounce"))
+        .blacklist(&c.id, Channel::Email, Some("hard_bounce"), None)
         .unwrap();
     assert_eq!(
         c.email_status,
@@ -88,7 +88,9 @@ fn phone_status_follows_the_same_precedence_and_channels_are_independent() {
         json!({"email": "a@example.com", "phone": "+380671234567"}),
     );
     assert_eq!(c.phone_status, Some(ChannelStatus::Active));
-    let c = book.unsubscribe(&c.id, Channel::Sms, Some("STOP")).unwrap();
+    let c = book
+        .unsubscribe(&c.id, Channel::Sms, Some("STOP"), None)
+        .unwrap();
     assert_eq!(c.phone_status, Some(ChannelStatus::Unsubscribed));
     assert_eq!(
         c.email_status,
@@ -96,10 +98,10 @@ fn phone_status_follows_the_same_precedence_and_channels_are_independent() {
         "email untouched"
     );
     let c = book
-        .blacklist(&c.id, Channel::Sms, Some("invalid_number"))
+        .blacklist(&c.id, Channel::Sms, Some("invalid_number"), None)
         .unwrap();
     assert_eq!(c.phone_status, Some(ChannelStatus::Blacklisted));
-    let c = book.report_spam(&c.id, Channel::Sms, None).unwrap();
+    let c = book.report_spam(&c.id, Channel::Sms, None, None).unwrap();
     assert_eq!(
         c.phone_status,
         Some(ChannelStatus::Blacklisted),
@@ -123,15 +125,15 @@ fn suppression_records_carry_the_clock_date_and_the_reason() {
         json!({"email": "ann@example.com", "phone": "+380671234567"}),
     );
     clock.advance(Duration::hours(1)).unwrap();
-    book.blacklist(&c.id, Channel::Email, Some("hard_bounce"))
+    book.blacklist(&c.id, Channel::Email, Some("hard_bounce"), None)
         .unwrap();
     clock.advance(Duration::hours(1)).unwrap();
-    book.unsubscribe(&c.id, Channel::Sms, Some("from the unsubscribe page"))
+    book.unsubscribe(&c.id, Channel::Sms, Some("from the unsubscribe page"), None)
         .unwrap();
     clock.advance(Duration::hours(1)).unwrap();
-    book.blacklist(&c.id, Channel::Sms, None).unwrap();
+    book.blacklist(&c.id, Channel::Sms, None, None).unwrap();
     clock.advance(Duration::hours(1)).unwrap();
-    let c = book.report_spam(&c.id, Channel::Email, None).unwrap();
+    let c = book.report_spam(&c.id, Channel::Email, None, None).unwrap();
 
     let shown: Vec<_> = c
         .suppressions
@@ -187,7 +189,7 @@ fn suppression_records_carry_the_clock_date_and_the_reason() {
 
     // A second blacklist while one is in force keeps the first date and reason.
     clock.advance(Duration::hours(1)).unwrap();
-    book.blacklist(&c.id, Channel::Email, Some("inactive_address"))
+    book.blacklist(&c.id, Channel::Email, Some("inactive_address"), None)
         .unwrap();
     let records = book
         .suppressions(Channel::Email, "ann@example.com")
@@ -208,9 +210,9 @@ fn suppressions_lookup_normalises_its_address_and_filters_by_channel() {
         &book,
         json!({"email": "ann@example.com", "phone": "+380671234567"}),
     );
-    book.blacklist(&c.id, Channel::Email, Some("manual"))
+    book.blacklist(&c.id, Channel::Email, Some("manual"), None)
         .unwrap();
-    book.unsubscribe(&c.id, Channel::Sms, None).unwrap();
+    book.unsubscribe(&c.id, Channel::Sms, None, None).unwrap();
 
     let by_email = book
         .suppressions(Channel::Email, "  ANN@Example.com ")
@@ -239,7 +241,8 @@ fn push_and_telegram_suppressions_are_kept_per_contact() {
     let c = create(&book, json!({"email": "a@example.com"}));
     book.add_mobile_push(&c.id, device("shop", "d1", Some("T1")))
         .unwrap();
-    book.unsubscribe(&c.id, Channel::MobilePush, None).unwrap();
+    book.unsubscribe(&c.id, Channel::MobilePush, None, None)
+        .unwrap();
     assert_eq!(
         reason(&book, &c.id, Channel::MobilePush, None),
         SendReason::Unsubscribed
@@ -264,7 +267,7 @@ fn push_and_telegram_suppressions_are_kept_per_contact() {
 fn a_blacklist_follows_the_address_to_the_next_contact_holding_it() {
     let (book, clock) = clocked();
     let a = create(&book, json!({"email": "a@x.com"}));
-    book.blacklist(&a.id, Channel::Email, Some("hard_bounce"))
+    book.blacklist(&a.id, Channel::Email, Some("hard_bounce"), None)
         .unwrap();
     clock.advance(Duration::days(1)).unwrap();
     // A changes email: the old address is free, its record stays with it.
@@ -292,8 +295,8 @@ fn a_blacklist_follows_the_address_to_the_next_contact_holding_it() {
 fn a_blacklist_follows_the_address_after_it_is_cleared_from_a_deleted_contact() {
     let book = ContactBook::in_memory();
     let a = create(&book, json!({"email": "a@x.com", "phone": "+380671234567"}));
-    book.blacklist(&a.id, Channel::Email, None).unwrap();
-    book.unsubscribe(&a.id, Channel::Sms, None).unwrap();
+    book.blacklist(&a.id, Channel::Email, None, None).unwrap();
+    book.unsubscribe(&a.id, Channel::Sms, None, None).unwrap();
     book.delete(&a.id).unwrap();
     // A deleted contact's address stays reserved (DOMAIN: soft delete) ...
     assert_conflict(book.create(input(json!({"email": "a@x.com"}))), "email");
@@ -326,7 +329,7 @@ fn a_blacklist_follows_the_address_after_it_is_cleared_from_a_deleted_contact() 
 fn unblacklist_needs_a_note_and_the_lifted_record_stays() {
     let (book, clock) = clocked();
     let c = create(&book, json!({"email": "ann@example.com"}));
-    book.blacklist(&c.id, Channel::Email, Some("hard_bounce"))
+    book.blacklist(&c.id, Channel::Email, Some("hard_bounce"), None)
         .unwrap();
     for note in ["", "   "] {
         assert_validation(book.unblacklist(&c.id, Channel::Email, note), "note");
@@ -362,7 +365,7 @@ fn unblacklist_needs_a_note_and_the_lifted_record_stays() {
     );
     // Blacklisting again adds a new record; the old one keeps its history.
     clock.advance(Duration::days(1)).unwrap();
-    let c = book.blacklist(&c.id, Channel::Email, None).unwrap();
+    let c = book.blacklist(&c.id, Channel::Email, None, None).unwrap();
     assert_eq!(c.suppressions.len(), 2);
     assert_eq!(c.suppressions[1].at, t0() + Duration::days(3));
     assert_eq!(c.email_status, Some(ChannelStatus::Blacklisted));
@@ -372,7 +375,7 @@ fn unblacklist_needs_a_note_and_the_lifted_record_stays() {
 fn resubscribe_lifts_unsubscribe_and_spam_but_not_a_blacklist() {
     let (book, clock) = clocked();
     let c = create(&book, json!({"email": "ann@example.com"}));
-    book.unsubscribe(&c.id, Channel::Email, Some("too many emails"))
+    book.unsubscribe(&c.id, Channel::Email, Some("too many emails"), None)
         .unwrap();
     assert_eq!(
         reason(&book, &c.id, Channel::Email, None),
@@ -385,12 +388,12 @@ fn resubscribe_lifts_unsubscribe_and_spam_but_not_a_blacklist() {
     assert_eq!(c.suppressions[0].reason.as_deref(), Some("too many emails"));
     assert_eq!(reason(&book, &c.id, Channel::Email, None), SendReason::Ok);
 
-    book.report_spam(&c.id, Channel::Email, None).unwrap();
+    book.report_spam(&c.id, Channel::Email, None, None).unwrap();
     assert_eq!(
         reason(&book, &c.id, Channel::Email, None),
         SendReason::SpamComplaint
     );
-    book.blacklist(&c.id, Channel::Email, None).unwrap();
+    book.blacklist(&c.id, Channel::Email, None, None).unwrap();
     let c = book
         .resubscribe(&c.id, Channel::Email, Some("asked to come back"))
         .unwrap();
@@ -421,7 +424,7 @@ fn report_spam_records_a_complaint() {
     let (book, clock) = clocked();
     let c = create(&book, json!({"email": "ann@example.com"}));
     clock.advance(Duration::minutes(30)).unwrap();
-    let c = book.report_spam(&c.id, Channel::Email, None).unwrap();
+    let c = book.report_spam(&c.id, Channel::Email, None, None).unwrap();
     assert_eq!(c.email_status, Some(ChannelStatus::SpamComplaint));
     assert_eq!(c.suppressions[0].kind, SuppressionKind::SpamComplaint);
     assert_eq!(c.suppressions[0].at, t0() + Duration::minutes(30));
@@ -435,8 +438,8 @@ fn report_spam_records_a_complaint() {
 fn suppressing_a_channel_without_an_address_is_a_validation_error() {
     let book = ContactBook::in_memory();
     let c = create(&book, json!({"email": "ann@example.com"}));
-    assert_validation(book.blacklist(&c.id, Channel::Sms, None), "channel");
-    assert_validation(book.unsubscribe(&c.id, Channel::Sms, None), "channel");
+    assert_validation(book.blacklist(&c.id, Channel::Sms, None, None), "channel");
+    assert_validation(book.unsubscribe(&c.id, Channel::Sms, None, None), "channel");
     assert!(get(&book, &c.id).suppressions.is_empty());
 }
 
@@ -596,11 +599,12 @@ fn can_send_returns_every_suppression_reason() {
     let book = ContactBook::in_memory();
     let make = |email: &str| create(&book, json!({"email": email})).id;
     let black = make("black@example.com");
-    book.blacklist(&black, Channel::Email, None).unwrap();
+    book.blacklist(&black, Channel::Email, None, None).unwrap();
     let spam = make("spam@example.com");
-    book.report_spam(&spam, Channel::Email, None).unwrap();
+    book.report_spam(&spam, Channel::Email, None, None).unwrap();
     let unsub = make("unsub@example.com");
-    book.unsubscribe(&unsub, Channel::Email, None).unwrap();
+    book.unsubscribe(&unsub, Channel::Email, None, None)
+        .unwrap();
     let pending = book
         .sign_up(input(json!({"email": "pending@example.com"})))
         .unwrap()
@@ -642,7 +646,7 @@ fn can_send_with_a_category() {
         SendReason::Ok
     );
     // A suppression outranks the category answer.
-    book.unsubscribe(&c.id, Channel::Email, None).unwrap();
+    book.unsubscribe(&c.id, Channel::Email, None, None).unwrap();
     assert_eq!(
         reason(&book, &c.id, Channel::Email, Some(&news.key)),
         SendReason::Unsubscribed

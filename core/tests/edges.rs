@@ -305,7 +305,11 @@ fn contacts_are_found_by_push_token_and_web_push_endpoint() {
             .unwrap();
         assert_eq!(by_endpoint.map(|c| c.id), Some(ann.id.clone()));
         assert!(book.find_by_push_token("nope").unwrap().is_none());
-        assert_validation(book.find_by_web_push_endpoint("not a url"), "endpoint");
+        // No contact can hold what is no endpoint: not found, not an error.
+        assert!(book
+            .find_by_web_push_endpoint("not a url")
+            .unwrap()
+            .is_none());
         book.delete(&ann.id).unwrap();
         assert!(
             book.find_by_push_token("tok-1").unwrap().is_none(),
@@ -496,7 +500,8 @@ fn can_send_takes_any_identifier_and_many_at_once() {
                 "external_id": "crm-1", "contact_key": "key-1",
             })))
             .unwrap();
-        book.unsubscribe(&ann.id, Channel::Email, None).unwrap();
+        book.unsubscribe(&ann.id, Channel::Email, None, None)
+            .unwrap();
         for who in [
             ann.id.as_str(),
             "ANN@example.com",
@@ -535,6 +540,7 @@ fn an_address_no_contact_holds_can_be_suppressed() {
                 " Later@Example.com ",
                 SuppressionKind::Unsubscribed,
                 Some("list import"),
+                None,
             )
             .unwrap();
         assert_eq!(records.len(), 1);
@@ -550,6 +556,7 @@ fn an_address_no_contact_holds_can_be_suppressed() {
                 "tok",
                 SuppressionKind::Blacklisted,
                 None,
+                None,
             ),
             "channel",
         );
@@ -559,11 +566,12 @@ fn an_address_no_contact_holds_can_be_suppressed() {
                 "not a phone",
                 SuppressionKind::Blacklisted,
                 None,
+                None,
             ),
             "phone",
         );
         let spam = book
-            .report_spam(&later.id, Channel::Email, Some("abuse report"))
+            .report_spam(&later.id, Channel::Email, Some("abuse report"), None)
             .unwrap();
         let complaint = spam
             .suppressions

@@ -42,7 +42,8 @@ fn each_operation_appends_one_change_per_contact_it_touched() {
     book.update(&ann.id, input(json!({"first_name": "Ann"})))
         .unwrap();
     book.add_category(&ann.id, &news.key).unwrap();
-    book.unsubscribe(&ann.id, Channel::Email, None).unwrap();
+    book.unsubscribe(&ann.id, Channel::Email, None, None)
+        .unwrap();
     book.record_event(
         &ann.id,
         EventInput {
@@ -122,12 +123,14 @@ fn a_suppression_at_an_address_is_a_change_of_its_holder() {
         "ANN@example.com",
         contactkit::SuppressionKind::Blacklisted,
         Some("hard_bounce"),
+        None,
     )
     .unwrap();
     book.suppress_address(
         Channel::Email,
         "nobody@example.com",
         contactkit::SuppressionKind::Unsubscribed,
+        None,
         None,
     )
     .unwrap();

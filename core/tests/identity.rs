@@ -863,7 +863,10 @@ fn soft_delete_hides_keeps_identifiers_reserved_and_restore_brings_back() {
         "contact",
     );
     assert_not_found(book.delete(&ann.id), "contact");
-    assert_not_found(book.blacklist(&ann.id, Channel::Email, None), "contact");
+    assert_not_found(
+        book.blacklist(&ann.id, Channel::Email, None, None),
+        "contact",
+    );
 
     // Its lasting identifiers stay reserved.
     assert_conflict(

@@ -201,7 +201,7 @@ fn progress_is_reported_per_batch_and_ends_at_the_row_count() {
     let mut calls = Vec::new();
     let report = book
         .import_contacts(rows, DedupeOn::Email, |done| {
-            calls.push(done);
+            calls.push(done.written);
             Continue(())
         })
         .unwrap();
@@ -244,7 +244,7 @@ fn an_empty_import_reports_nothing() {
     let mut calls = Vec::new();
     let report = book
         .import_contacts(Vec::<ContactInput>::new(), DedupeOn::Email, |n| {
-            calls.push(n);
+            calls.push(n.written);
             Continue(())
         })
         .unwrap();
@@ -484,7 +484,7 @@ fn progress_that_breaks_stops_the_import_after_the_batches_reported() {
     let mut calls = Vec::new();
     let report = book
         .import_contacts(rows, DedupeOn::Email, |done| {
-            calls.push(done);
+            calls.push(done.written);
             if calls.len() == 2 {
                 ControlFlow::Break(())
             } else {

@@ -102,9 +102,9 @@ fn an_address_into_takes_over_keeps_its_consent_and_a_released_one_keeps_its_own
         &book,
         json!({"email": "old@example.com", "phone": "+380671234567"}),
     );
-    book.unsubscribe(&from.id, Channel::Email, Some("old list"))
+    book.unsubscribe(&from.id, Channel::Email, Some("old list"), None)
         .unwrap();
-    book.blacklist(&from.id, Channel::Sms, Some("hard_bounce"))
+    book.blacklist(&from.id, Channel::Sms, Some("hard_bounce"), None)
         .unwrap();
     let merged = book.merge(&into.id, &from.id).unwrap();
     // into took the phone, and with it the phone's blacklisting.
@@ -168,11 +168,12 @@ fn export_holds_the_profile_the_timeline_and_the_records_at_its_addresses() {
         "someone.else@example.com",
         SuppressionKind::Blacklisted,
         None,
+        None,
     )
     .unwrap();
-    book.unsubscribe(&ann.id, Channel::Email, Some("weekly is too much"))
+    book.unsubscribe(&ann.id, Channel::Email, Some("weekly is too much"), None)
         .unwrap();
-    book.unsubscribe(&ann.id, Channel::MobilePush, None)
+    book.unsubscribe(&ann.id, Channel::MobilePush, None, None)
         .unwrap();
     book.record_order(
         &ann.id,
@@ -204,7 +205,8 @@ fn export_holds_the_profile_the_timeline_and_the_records_at_its_addresses() {
 fn erased_addresses_stay_blocked_for_rules_can_send_and_lookups() {
     let (book, _clock) = clocked();
     let zoe = create(&book, json!({"email": "zoe@example.com"}));
-    book.report_spam(&zoe.id, Channel::Email, None).unwrap();
+    book.report_spam(&zoe.id, Channel::Email, None, None)
+        .unwrap();
     book.erase(&zoe.id).unwrap();
     assert!(book.get(&zoe.id).unwrap().is_none());
     assert_not_found(book.restore(&zoe.id), "contact");
@@ -238,7 +240,8 @@ fn erased_addresses_stay_blocked_for_rules_can_send_and_lookups() {
 fn suppressing_an_erased_address_again_keeps_one_history() {
     let (book, _clock) = clocked();
     let zoe = create(&book, json!({"email": "zoe@example.com"}));
-    book.unsubscribe(&zoe.id, Channel::Email, None).unwrap();
+    book.unsubscribe(&zoe.id, Channel::Email, None, None)
+        .unwrap();
     book.erase(&zoe.id).unwrap();
     let records = book
         .suppress_address(
@@ -246,6 +249,7 @@ fn suppressing_an_erased_address_again_keeps_one_history() {
             "zoe@example.com",
             SuppressionKind::Blacklisted,
             Some("complaint by phone"),
+            None,
         )
         .unwrap();
     let kinds: Vec<_> = records.iter().map(|r| r.kind).collect();
@@ -320,9 +324,9 @@ fn erase_subject(book: &ContactBook) -> String {
         order(json!({"external_id": "order-zk-5926", "amount": "12.50", "currency": "UAH"})),
     )
     .unwrap();
-    book.unsubscribe(&zoe.id, Channel::Email, Some("moved away"))
+    book.unsubscribe(&zoe.id, Channel::Email, Some("moved away"), None)
         .unwrap();
-    book.blacklist(&zoe.id, Channel::Sms, None).unwrap();
+    book.blacklist(&zoe.id, Channel::Sms, None, None).unwrap();
     zoe.id
 }
 

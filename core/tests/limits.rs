@@ -435,7 +435,7 @@ fn a_nul_in_any_text_is_refused() {
         assert_eq!(all_activity(book, &id), before, "nothing was written");
         for reason in ["stop\u{0}", "\u{0}"] {
             assert_validation(
-                book.unsubscribe(&id, contactkit::Channel::Email, Some(reason)),
+                book.unsubscribe(&id, contactkit::Channel::Email, Some(reason), None),
                 "reason",
             );
         }

@@ -68,11 +68,11 @@ fn source_book() -> (ContactBook, String) {
         "status": "clicked", "at": "2026-02-03T10:00:00Z"}))
     .unwrap();
     book.record_campaign(&ann.id, campaign).unwrap();
-    book.unsubscribe(&ann.id, Channel::Email, Some("too often"))
+    book.unsubscribe(&ann.id, Channel::Email, Some("too often"), None)
         .unwrap();
     book.resubscribe(&ann.id, Channel::Email, Some("came back"))
         .unwrap();
-    book.blacklist(&ann.id, Channel::Email, Some("hard_bounce"))
+    book.blacklist(&ann.id, Channel::Email, Some("hard_bounce"), None)
         .unwrap();
     (book, ann.id)
 }
@@ -257,6 +257,7 @@ fn profiles_from_many_locales_restore_as_they_were() {
             &contact.id,
             Channel::Sms,
             Some(&format!("{first}: номер не існує")),
+            None,
         )
         .unwrap();
     }

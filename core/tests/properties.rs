@@ -717,9 +717,9 @@ fn apply(book: &ContactBook, ids: &[String], op: &Op) -> Result<(), Error> {
             .add_mobile_push(&id(t), device(app, dev, token))
             .map(drop),
         Op::AddWebPush(t, endpoint) => book.add_web_push(&id(t), web_push(endpoint)).map(drop),
-        Op::Blacklist(t, channel) => book.blacklist(&id(t), *channel, None).map(drop),
+        Op::Blacklist(t, channel) => book.blacklist(&id(t), *channel, None, None).map(drop),
         Op::Unsubscribe(t, channel) => book
-            .unsubscribe(&id(t), *channel, Some("from the property test"))
+            .unsubscribe(&id(t), *channel, Some("from the property test"), None)
             .map(drop),
         Op::Event(t, name, at) => book
             .record_event(

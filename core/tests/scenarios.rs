@@ -412,12 +412,14 @@ impl Runner {
                 &a.text("id")?,
                 a.channel()?,
                 a.opt_text("reason")?.as_deref(),
+                None,
             )),
             "unblacklist" => out(b.unblacklist(&a.text("id")?, a.channel()?, &a.text("note")?)),
             "unsubscribe" => out(b.unsubscribe(
                 &a.text("id")?,
                 a.channel()?,
                 a.opt_text("reason")?.as_deref(),
+                None,
             )),
             "resubscribe" => {
                 out(b.resubscribe(&a.text("id")?, a.channel()?, a.opt_text("note")?.as_deref()))
@@ -426,6 +428,7 @@ impl Runner {
                 &a.text("id")?,
                 a.channel()?,
                 a.opt_text("reason")?.as_deref(),
+                None,
             )),
             "confirm" => out(b.confirm(&a.text("id")?, a.channel()?)),
             "suppressions" => out(b.suppressions(a.channel()?, &a.text("address")?)),
@@ -444,6 +447,7 @@ impl Runner {
                 &a.text("address")?,
                 a.req("kind")?,
                 a.opt_text("reason")?.as_deref(),
+                None,
             )),
             // categories and segments
             "define_category" => out(b.define_category(&a.text("title")?)),

@@ -19,7 +19,7 @@ fn sqlite_book_round_trips_a_profile() {
                 DedupeOn::Email,
             )
             .unwrap();
-        book.blacklist(&c.id, Channel::Email, Some("hard_bounce"))
+        book.blacklist(&c.id, Channel::Email, Some("hard_bounce"), None)
             .unwrap();
         book.record_event(
             &c.id,

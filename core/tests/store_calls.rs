@@ -134,7 +134,7 @@ fn book_of(n: usize) -> (Arc<CountingStore>, ContactBook) {
         )
         .unwrap();
         book.record_order(&c.id, order).unwrap();
-        book.unsubscribe(&c.id, Channel::Email, None).unwrap();
+        book.unsubscribe(&c.id, Channel::Email, None, None).unwrap();
     }
     (store, book)
 }

@@ -576,6 +576,8 @@ fn contact_input() -> BoxedStrategy<InputSpec> {
                     language,
                     fields,
                     source,
+                    // Consent states an import row carries: core/tests/pipelines.rs.
+                    ..Default::default()
                 },
                 id,
                 segments,
@@ -1593,7 +1595,7 @@ impl Harness {
             }
             Op::Blacklist(who, channel, reason) => {
                 let id = self.who(who);
-                self.both(op, |b| b.blacklist(&id, *channel, *reason))?
+                self.both(op, |b| b.blacklist(&id, *channel, *reason, None))?
             }
             Op::Unblacklist(who, own, channel, note) => {
                 let id = self.who(who);
@@ -1603,7 +1605,7 @@ impl Harness {
             }
             Op::Unsubscribe(who, channel, reason) => {
                 let id = self.who(who);
-                self.both(op, |b| b.unsubscribe(&id, *channel, *reason))?
+                self.both(op, |b| b.unsubscribe(&id, *channel, *reason, None))?
             }
             Op::Resubscribe(who, own, channel, note) => {
                 let id = self.who(who);
@@ -1616,7 +1618,7 @@ impl Harness {
             }
             Op::ReportSpam(who, channel) => {
                 let id = self.who(who);
-                self.both(op, |b| b.report_spam(&id, *channel, None))?
+                self.both(op, |b| b.report_spam(&id, *channel, None, None))?
             }
             Op::Confirm(who, channel) => {
                 let id = self.who(who);
@@ -1745,7 +1747,7 @@ impl Harness {
                 self.both(op, |b| {
                     let mut progress = Vec::new();
                     let report = b.import_contacts(rows.clone(), *on, |done| {
-                        progress.push(done);
+                        progress.push(done.written);
                         Continue(())
                     })?;
                     Ok((report, progress))
@@ -2155,7 +2157,7 @@ fn bulk_import_across_batches_agrees() {
             .both(&("import", on), |b| {
                 let mut progress = Vec::new();
                 let report = b.import_contacts(rows.clone(), on, |done| {
-                    progress.push(done);
+                    progress.push(done.written);
                     Continue(())
                 })?;
                 Ok((report, progress))

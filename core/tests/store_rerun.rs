@@ -160,13 +160,14 @@ fn script(book: &ContactBook) -> Vec<Value> {
         .set_field(&ann.id, "tier", FieldInput::Text("gold".into()))
         .map(to));
     say(book
-        .unsubscribe(&ann.id, Channel::Email, Some("asked"))
+        .unsubscribe(&ann.id, Channel::Email, Some("asked"), None)
         .map(to));
     say(book
         .suppress_address(
             Channel::Email,
             "cy@example.net",
             SuppressionKind::Blacklisted,
+            None,
             None,
         )
         .map(to));

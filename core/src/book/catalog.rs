@@ -49,6 +49,22 @@ impl ContactBook {
         })
     }
 
+    /// The category with `title`'s key, defined now if the book has none: a script
+    /// that sets up its categories can run again.
+    pub fn ensure_category(&self, title: &str) -> Result<Category> {
+        let key = slug::slugify(title.trim());
+        if let Some(existing) = self.read(|unit| unit.tx.category(&key))? {
+            return Ok(existing);
+        }
+        match self.define_category(title) {
+            // Defined meanwhile by another writer.
+            Err(Error::Conflict { .. }) => self
+                .read(|unit| unit.tx.category(&key))?
+                .ok_or_else(|| Error::not_found("category", key)),
+            other => other,
+        }
+    }
+
     /// Renames the category `key` (its key stays: integrations use it); its segment
     /// takes the new title too.
     pub fn update_category(&self, key: &str, title: &str) -> Result<Category> {
@@ -120,6 +136,22 @@ impl ContactBook {
         })
     }
 
+    /// The segment named `name` (ASCII case aside), created now as a static segment
+    /// if the book has none, so a setup script can run again. It may be any segment
+    /// of that name: a dynamic one, or a category's.
+    pub fn ensure_segment(&self, name: &str) -> Result<Segment> {
+        let named = |book: &Self| book.read(|unit| unit.segment_named(name.trim()));
+        if let Some(existing) = named(self)? {
+            return Ok(existing);
+        }
+        match self.create_segment(name) {
+            Err(Error::Conflict { .. }) => {
+                named(self)?.ok_or_else(|| Error::not_found("segment", name))
+            }
+            other => other,
+        }
+    }
+
     /// Renames a static or dynamic segment and changes a dynamic segment's rule (a
     /// category's segment is renamed with its category). A static segment has no rule.
     pub fn update_segment(&self, id: &str, update: SegmentUpdate) -> Result<Segment> {
@@ -172,8 +204,8 @@ impl ContactBook {
         self.read(|unit| unit.tx.segments())
     }
 
-    /// Adds the contact to a static segment (a category's segment follows the
-    /// category: use `add_category`).
+    /// Adds the contact to a static segment, named by its id or its name (a
+    /// category's segment follows the category: use `add_category`).
     pub fn add_to_segment(&self, id: &str, segment_id: &str) -> Result<Contact> {
         self.atomic(|unit| {
             let segment = unit.static_segment(segment_id)?;
@@ -195,15 +227,14 @@ impl ContactBook {
         })
     }
 
-    /// Live members of a segment in id order, a page at a time.
+    /// Live members of a segment (named by its id or its name) in id order, a page
+    /// at a time.
     pub fn segment_members(&self, segment_id: &str, query: &ListQuery) -> Result<Page<Contact>> {
         let limit = page_size(query.limit, DEFAULT_PAGE)?;
         let after = contact_cursor(query.cursor.as_deref())?;
         self.read(|unit| {
-            let canonical = validate::canonical_id(segment_id);
             let segment = unit
-                .tx
-                .segment(&canonical)?
+                .segment_named(segment_id)?
                 .ok_or_else(|| Error::not_found("segment", segment_id))?;
             if let Some(rule) = &segment.rule {
                 let check = unit.check_stored(&segment.name, rule)?;
@@ -211,7 +242,7 @@ impl ContactBook {
             }
             let records = unit
                 .tx
-                .segment_members(&canonical, after.as_deref(), limit + 1)?;
+                .segment_members(&segment.id, after.as_deref(), limit + 1)?;
             unit.page_of_contacts(records, limit)
         })
     }
@@ -313,7 +344,7 @@ impl Unit<'_> {
     /// category's segment (it is edited through the category).
     fn own_segment(&mut self, id: &str) -> Result<Segment> {
         let segment = self
-            .read_segment(&validate::canonical_id(id))?
+            .segment_named(id)?
             .ok_or_else(|| Error::not_found("segment", id))?;
         match &segment.category_key {
             Some(key) => Err(Error::validation(

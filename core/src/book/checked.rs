@@ -4,10 +4,14 @@
 //! single upsert or update checks its one input the same way, so each rule still
 //! has one home (`Unit::merge` takes only a [`CheckedInput`]).
 
+use super::consent::MAX_REASON_CHARS;
 use super::ContactBook;
-use crate::model::{Address, ContactInput, Identifier, Patch, Telegram};
-use crate::validate::{self, limits, required_text, MAX_IDENTIFIER_CHARS};
+use crate::model::{
+    Address, Channel, ChannelStatus, ContactInput, Identifier, Patch, SuppressionKind, Telegram,
+};
+use crate::validate::{self, limits, optional_text, required_text, MAX_IDENTIFIER_CHARS};
 use crate::{Error, Result};
+use chrono::{DateTime, Utc};
 
 /// An input whose store-independent values are checked: its id, names, external id, contact
 /// key, address, time zone, language, Telegram, email and phone. The rest (id,
@@ -32,6 +36,32 @@ pub(super) struct CheckedInput {
     /// Normalised.
     pub email: Patch<String>,
     pub phone: Patch<CheckedPhone>,
+    /// The consent states the input carries (`email_status`, `phone_status`).
+    pub consent: Vec<ConsentClaim>,
+}
+
+/// A consent state an input gives for its email or phone, checked but for what needs
+/// the contact or the clock (an address to hold it, a date not after now).
+#[derive(Debug, Clone)]
+pub(super) struct ConsentClaim {
+    pub channel: Channel,
+    /// What to record, named by the status key (`email_status`).
+    pub field: &'static str,
+    pub status: ChannelStatus,
+    pub at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+}
+
+impl ConsentClaim {
+    /// The suppression the state records, if it is one.
+    pub fn suppression(&self) -> Option<SuppressionKind> {
+        match self.status {
+            ChannelStatus::Unsubscribed => Some(SuppressionKind::Unsubscribed),
+            ChannelStatus::SpamComplaint => Some(SuppressionKind::SpamComplaint),
+            ChannelStatus::Blacklisted => Some(SuppressionKind::Blacklisted),
+            ChannelStatus::Active | ChannelStatus::Unconfirmed => None,
+        }
+    }
 }
 
 /// A phone read in the region its input implies (the input's own country, else the
@@ -104,6 +134,16 @@ impl ContactBook {
     /// Checks `input`'s store-independent values, in the order a caller reads them,
     /// and reports the first that fails.
     pub(super) fn check_input(&self, input: ContactInput) -> Result<CheckedInput> {
+        self.check_values(&input).map(|checked| checked(input))
+    }
+
+    /// [`ContactBook::check_input`] without taking the input: what it returns makes the
+    /// checked input from it, so an import can leave a refused value out of the same
+    /// input and check it again.
+    pub(super) fn check_values(
+        &self,
+        input: &ContactInput,
+    ) -> Result<impl FnOnce(ContactInput) -> CheckedInput> {
         let id = input
             .id
             .as_deref()
@@ -150,13 +190,32 @@ impl ContactBook {
         };
         let region = self.phone_region(country).map(str::to_string);
         let phone = input.phone.as_ref().try_map(|raw| {
-            Ok(CheckedPhone {
+            Ok::<_, Error>(CheckedPhone {
                 raw: raw.clone(),
                 normalized: validate::normalize_phone(raw, region.as_deref()),
                 region: region.clone(),
             })
         })?;
-        Ok(CheckedInput {
+        let consent = [
+            check_consent(
+                Channel::Email,
+                ["email_status", "email_status_at", "email_status_reason"],
+                input.email_status,
+                input.email_status_at,
+                input.email_status_reason.as_deref(),
+            )?,
+            check_consent(
+                Channel::Sms,
+                ["phone_status", "phone_status_at", "phone_status_reason"],
+                input.phone_status,
+                input.phone_status_at,
+                input.phone_status_reason.as_deref(),
+            )?,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Ok(move |input| CheckedInput {
             id,
             first_name,
             last_name,
@@ -168,7 +227,54 @@ impl ContactBook {
             telegram,
             email,
             phone,
+            consent,
             input,
         })
     }
+}
+
+/// A consent state with its date and reason, as the keys named `fields` give it.
+fn check_consent(
+    channel: Channel,
+    fields: [&'static str; 3],
+    status: Option<ChannelStatus>,
+    at: Option<DateTime<Utc>>,
+    reason: Option<&str>,
+) -> Result<Option<ConsentClaim>> {
+    let [status_field, at_field, reason_field] = fields;
+    let reason = optional_text(reason_field, reason, MAX_REASON_CHARS)?;
+    let at = at
+        .map(|at| limits::check_instant(at_field, at))
+        .transpose()?;
+    let Some(status) = status else {
+        return match (at, reason) {
+            (None, None) => Ok(None),
+            (Some(at), _) => Err(Error::validation(
+                at_field,
+                at.to_rfc3339(),
+                format!("is the date of {status_field}, which is not given"),
+            )),
+            (None, Some(reason)) => Err(Error::validation(
+                reason_field,
+                reason,
+                format!("is the reason of {status_field}, which is not given"),
+            )),
+        };
+    };
+    if matches!(status, ChannelStatus::Active | ChannelStatus::Unconfirmed)
+        && (at.is_some() || reason.is_some())
+    {
+        return Err(Error::validation(
+            status_field,
+            status.as_str(),
+            format!("records no suppression, so it takes no {at_field} or {reason_field}"),
+        ));
+    }
+    Ok(Some(ConsentClaim {
+        channel,
+        field: status_field,
+        status,
+        at,
+        reason,
+    }))
 }

@@ -1,9 +1,12 @@
 //! Consent operations: suppressions per address, double opt-in, and `can_send`.
 
+use super::timeline::checked_at;
+use super::IMPORT_BATCH_ROWS;
 use super::{ContactBook, Unit};
 use crate::consent;
 use crate::model::{
-    Channel, Contact, ContactRecord, SendDecision, SendReason, SuppressionKind, SuppressionRecord,
+    Channel, Contact, ContactRecord, RejectedRow, RowProblem, SendDecision, SendReason,
+    SuppressionImportReport, SuppressionInput, SuppressionKind, SuppressionRecord,
 };
 use crate::store::Parts;
 use crate::validate::{self, limits, optional_text, required_text};
@@ -18,11 +21,19 @@ const MANUAL: &str = "manual";
 
 impl ContactBook {
     /// Blacklists the contact's address on `channel` (default reason `manual`).
-    /// The record stays with the address, whoever holds it later.
-    pub fn blacklist(&self, id: &str, channel: Channel, reason: Option<&str>) -> Result<Contact> {
+    /// The record stays with the address, whoever holds it later. `at` is when it
+    /// happened (history moved in from another system), at most the book's clock;
+    /// the book's clock when `None`, as for every consent operation.
+    pub fn blacklist(
+        &self,
+        id: &str,
+        channel: Channel,
+        reason: Option<&str>,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Contact> {
         let reason = optional_text("reason", reason, MAX_REASON_CHARS)?
             .unwrap_or_else(|| MANUAL.to_string());
-        self.suppress(id, channel, SuppressionKind::Blacklisted, Some(reason))
+        self.suppress(id, channel, SuppressionKind::Blacklisted, Some(reason), at)
     }
 
     /// Lifts a blacklist; the note is required and kept on the record.
@@ -31,10 +42,16 @@ impl ContactBook {
         self.lift(id, channel, &[SuppressionKind::Blacklisted], note)
     }
 
-    /// Records that the person opted out of `channel`.
-    pub fn unsubscribe(&self, id: &str, channel: Channel, reason: Option<&str>) -> Result<Contact> {
+    /// Records that the person opted out of `channel` (`at` as for `blacklist`).
+    pub fn unsubscribe(
+        &self,
+        id: &str,
+        channel: Channel,
+        reason: Option<&str>,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Contact> {
         let reason = optional_text("reason", reason, MAX_REASON_CHARS)?;
-        self.suppress(id, channel, SuppressionKind::Unsubscribed, reason)
+        self.suppress(id, channel, SuppressionKind::Unsubscribed, reason, at)
     }
 
     /// The person opts back in: lifts their own unsubscribe and spam complaint on
@@ -54,39 +71,111 @@ impl ContactBook {
     }
 
     /// Records that the person reported a message on `channel` as spam, with the
-    /// reason if one is known (a feedback loop's report type, say).
-    pub fn report_spam(&self, id: &str, channel: Channel, reason: Option<&str>) -> Result<Contact> {
+    /// reason if one is known (a feedback loop's report type, say); `at` as for
+    /// `blacklist`.
+    pub fn report_spam(
+        &self,
+        id: &str,
+        channel: Channel,
+        reason: Option<&str>,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Contact> {
         let reason = optional_text("reason", reason, MAX_REASON_CHARS)?;
-        self.suppress(id, channel, SuppressionKind::SpamComplaint, reason)
+        self.suppress(id, channel, SuppressionKind::SpamComplaint, reason, at)
     }
 
     /// Records a suppression on an email or phone that no contact may hold yet
     /// (another sender's suppression list, an import of unsubscribes): a contact that
     /// takes the address later is suppressed. Recording the same kind again is a
-    /// no-op. Returns the records now kept for the address on `channel`.
+    /// no-op. `at` is when it happened, as for `blacklist`. Returns the records now
+    /// kept for the address on `channel`.
     pub fn suppress_address(
         &self,
         channel: Channel,
         address: &str,
         kind: SuppressionKind,
         reason: Option<&str>,
+        at: Option<DateTime<Utc>>,
     ) -> Result<Vec<SuppressionRecord>> {
-        if !matches!(channel, Channel::Email | Channel::Sms) {
-            return Err(Error::validation(
-                "channel",
-                channel.as_str(),
-                "only email and sms addresses are suppressed by address; push and Telegram suppressions belong to a contact",
-            ));
-        }
-        let address = self.suppression_key(channel, address)?;
+        let address = self.address_to_suppress(channel, address)?;
         let reason = optional_text("reason", reason, MAX_REASON_CHARS)?;
+        let at = checked_at(at)?;
         self.atomic(|unit| {
+            let at = unit.happened_at(at)?;
             unit.reveal_erased(&address)?;
-            unit.suppress(channel, &address, kind, unit.now, reason.clone())?;
+            unit.suppress(channel, &address, kind, at, reason.clone())?;
             let mut records = unit.tx.suppressions(&address)?;
             records.retain(|r| r.channel == channel);
             Ok(records)
         })
+    }
+
+    /// Records a suppression list (another sender's unsubscribes, an ESP's bounces and
+    /// complaints), as [`ContactBook::suppress_address`] records each row, in batches of
+    /// [`IMPORT_BATCH_ROWS`] rows per unit of work. A row that is refused (a malformed
+    /// address, a date after the book's clock, an unknown channel) is reported with its
+    /// index and writes nothing; the others are recorded. A storage failure stops it:
+    /// the batches before are kept.
+    pub fn import_suppressions<I>(&self, rows: I) -> Result<SuppressionImportReport>
+    where
+        I: IntoIterator<Item = Result<SuppressionInput>>,
+    {
+        let mut report = SuppressionImportReport::default();
+        let mut rows = rows.into_iter().enumerate().peekable();
+        while rows.peek().is_some() {
+            let batch: Vec<(usize, Result<Suppression>)> = rows
+                .by_ref()
+                .take(IMPORT_BATCH_ROWS)
+                .map(|(index, row)| (index, row.and_then(|row| self.check_suppression(row))))
+                .collect();
+            let mut batch = self.replayable(batch);
+            let outcomes = self.atomic(|unit| {
+                batch
+                    .take()?
+                    .into_iter()
+                    .map(|(index, row)| {
+                        let recorded = row.and_then(|(channel, address, kind, at, reason)| {
+                            let at = unit.happened_at(at)?;
+                            unit.reveal_erased(&address)?;
+                            unit.suppress(channel, &address, kind, at, reason)
+                        });
+                        match recorded {
+                            Err(e @ Error::Storage { .. }) => Err(e),
+                            other => Ok((index, other)),
+                        }
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            for (index, outcome) in outcomes {
+                match outcome {
+                    Ok(true) => report.recorded += 1,
+                    Ok(false) => report.unchanged += 1,
+                    Err(error) => report.rejected.push(RejectedRow {
+                        index: index as u64,
+                        field: error.field().map(str::to_string),
+                        reason: error.to_string(),
+                        problems: vec![RowProblem::of(&error)],
+                    }),
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// A suppression row's values checked as `suppress_address` checks them, all but
+    /// its date against the clock.
+    fn check_suppression(&self, row: SuppressionInput) -> Result<Suppression> {
+        let SuppressionInput {
+            channel,
+            address,
+            kind,
+            reason,
+            at,
+        } = row;
+        let address = self.address_to_suppress(channel, &address)?;
+        let reason = optional_text("reason", reason.as_deref(), MAX_REASON_CHARS)?;
+        let at = checked_at(at)?;
+        Ok((channel, address, kind, at, reason))
     }
 
     /// Confirms a signed-up email (`email`) or phone (`sms`): double opt-in done.
@@ -181,11 +270,14 @@ impl ContactBook {
         channel: Channel,
         kind: SuppressionKind,
         reason: Option<String>,
+        at: Option<DateTime<Utc>>,
     ) -> Result<Contact> {
+        let at = checked_at(at)?;
         self.atomic(|unit| {
+            let at = unit.happened_at(at)?;
             let record = unit.live_contact(id)?;
             let address = require_address(&record, channel)?;
-            unit.suppress(channel, &address, kind, unit.now, reason.clone())?;
+            unit.suppress(channel, &address, kind, at, reason.clone())?;
             unit.view(record)
         })
     }
@@ -240,7 +332,29 @@ fn require_address(record: &ContactRecord, channel: Channel) -> Result<String> {
         })
 }
 
+/// A suppression to record, checked but for its date: where, what, when and why.
+type Suppression = (
+    Channel,
+    String,
+    SuppressionKind,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
+
 impl ContactBook {
+    /// An email or phone as a suppression of no contact is kept under it; push and
+    /// Telegram channels have no address apart from a contact.
+    fn address_to_suppress(&self, channel: Channel, address: &str) -> Result<String> {
+        if !matches!(channel, Channel::Email | Channel::Sms) {
+            return Err(Error::validation(
+                "channel",
+                channel.as_str(),
+                "only email and sms addresses are suppressed by address; push and Telegram suppressions belong to a contact",
+            ));
+        }
+        self.suppression_key(channel, address)
+    }
+
     /// An address as suppressions are kept under it: a normalised email or phone, or
     /// for push and Telegram channels the contact id.
     fn suppression_key(&self, channel: Channel, address: &str) -> Result<String> {
@@ -295,8 +409,23 @@ impl Unit<'_> {
             .collect())
     }
 
+    /// When a consent change given `at` happened: then, if it is not after the
+    /// unit's clock, else now.
+    pub(super) fn happened_at(&self, at: Option<DateTime<Utc>>) -> Result<DateTime<Utc>> {
+        match at {
+            Some(at) if at > self.now => Err(Error::validation(
+                "at",
+                at.to_rfc3339(),
+                "is after the book's clock",
+            )),
+            Some(at) => Ok(at),
+            None => Ok(self.now),
+        }
+    }
+
     /// Records a suppression at `address` unless one of the same kind is already in
-    /// force there (the first date and reason stand).
+    /// force there (the first date and reason stand); says whether it recorded one.
+    /// Records stay oldest first, so one dated in the past takes its place in time.
     pub(super) fn suppress(
         &mut self,
         channel: Channel,
@@ -304,13 +433,13 @@ impl Unit<'_> {
         kind: SuppressionKind,
         at: DateTime<Utc>,
         reason: Option<String>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut records = self.tx.suppressions(address)?;
         if records
             .iter()
             .any(|r| r.channel == channel && r.kind == kind && r.is_active())
         {
-            return Ok(());
+            return Ok(false);
         }
         records.push(SuppressionRecord {
             channel,
@@ -321,7 +450,9 @@ impl Unit<'_> {
             lifted_at: None,
             lift_note: None,
         });
+        records.sort_by_key(|r| r.at);
         self.tx.put_suppressions(address, &records)?;
-        self.note_consent_at(channel, address)
+        self.note_consent_at(channel, address)?;
+        Ok(true)
     }
 }

@@ -3,15 +3,36 @@
 //! before anything is written, so a rejected input leaves the store untouched even
 //! inside a larger unit of work (an import batch).
 
-use super::checked::{CheckedInput, CheckedPhone};
+use super::checked::{CheckedInput, CheckedPhone, ConsentClaim};
 use super::{FieldDefinitions, Unit};
 use crate::model::{
-    ChangeOp, ContactRecord, DeviceInput, FieldInput, Identifier, LocationInput, LocationSource,
-    MobilePushDevice, Patch, Source, WebPushInput, WebPushSubscription,
+    ChangeOp, Channel, ChannelStatus, ContactRecord, DeviceInput, FieldInput, Identifier,
+    LocationInput, LocationSource, MobilePushDevice, Patch, Source, SuppressionKind, WebPushInput,
+    WebPushSubscription,
 };
 use crate::validate;
 use crate::{Error, Result};
+use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// A contact merged and checked, not yet written (see [`Unit::prepare_merge`]).
+pub(super) struct Merged {
+    record: ContactRecord,
+    /// Other contacts without the push tokens, endpoints or chat the record claimed.
+    displaced: Vec<ContactRecord>,
+    /// The suppressions the input's consent states record, once the record is saved.
+    suppressions: Vec<Suppression>,
+    is_new: bool,
+}
+
+/// A suppression to record: where, what, when and why.
+type Suppression = (
+    Channel,
+    String,
+    SuppressionKind,
+    DateTime<Utc>,
+    Option<String>,
+);
 
 impl Unit<'_> {
     /// A blank contact, to be filled by [`Unit::merge`]: with the caller's checked
@@ -55,6 +76,20 @@ impl Unit<'_> {
         source: Source,
         is_new: bool,
     ) -> Result<ContactRecord> {
+        let merged = self.prepare_merge(before, checked, source, is_new)?;
+        self.commit(merged)
+    }
+
+    /// Everything [`Unit::merge`] does but write: the merged contact, checked against
+    /// the store, ready for [`Unit::commit`]. An import uses it to look for every
+    /// problem of a row it will reject without writing any of it.
+    pub(super) fn prepare_merge(
+        &mut self,
+        before: ContactRecord,
+        checked: CheckedInput,
+        source: Source,
+        is_new: bool,
+    ) -> Result<Merged> {
         let CheckedInput {
             input,
             id: _,
@@ -68,6 +103,7 @@ impl Unit<'_> {
             telegram,
             email,
             phone,
+            consent,
         } = checked;
         let mut record = before.clone();
         record.first_name = first_name.apply_to(record.first_name);
@@ -104,9 +140,34 @@ impl Unit<'_> {
             self.set_static_segments(&mut record, &ids)?;
         }
         self.apply_fields(&mut record, input.fields, source, is_new)?;
-        let record = self.save_claiming(record, &before)?;
+        let suppressions = self.apply_consent(&mut record, consent)?;
+        let displaced = self.claim_identifiers(&record, &before)?;
+        Ok(Merged {
+            record,
+            displaced,
+            suppressions,
+            is_new,
+        })
+    }
+
+    /// Writes a merged contact: the contacts its push tokens and endpoints moved off,
+    /// the contact, and the suppressions its input recorded.
+    pub(super) fn commit(&mut self, merged: Merged) -> Result<ContactRecord> {
+        let Merged {
+            record,
+            displaced,
+            suppressions,
+            is_new,
+        } = merged;
+        for other in displaced {
+            self.save(other)?;
+        }
+        let record = self.save(record)?;
         if is_new {
             self.note(ChangeOp::Created, &record.id);
+        }
+        for (channel, address, kind, at, reason) in suppressions {
+            self.suppress(channel, &address, kind, at, reason)?;
         }
         Ok(record)
     }
@@ -123,6 +184,53 @@ impl Unit<'_> {
             self.save(other)?;
         }
         self.save(record)
+    }
+
+    /// Applies the consent states an input carries to the merged contact: a pending
+    /// double opt-in at once, suppressions returned to be recorded once it is saved.
+    fn apply_consent(
+        &mut self,
+        record: &mut ContactRecord,
+        claims: Vec<ConsentClaim>,
+    ) -> Result<Vec<Suppression>> {
+        let mut suppressions = Vec::new();
+        for claim in claims {
+            let address = match claim.channel {
+                Channel::Email => record.email.clone(),
+                _ => record.phone.clone(),
+            };
+            let Some(address) = address else {
+                return Err(Error::validation(
+                    claim.field,
+                    claim.status.as_str(),
+                    "the contact has no such address",
+                ));
+            };
+            if let Some(at) = claim.at.filter(|at| *at > self.now) {
+                return Err(Error::validation(
+                    format!("{}_at", claim.field),
+                    at.to_rfc3339(),
+                    "is after the book's clock",
+                ));
+            }
+            match (claim.suppression(), claim.channel) {
+                (Some(kind), channel) => suppressions.push((
+                    channel,
+                    address,
+                    kind,
+                    claim.at.unwrap_or(self.now),
+                    claim.reason,
+                )),
+                (None, Channel::Email) if claim.status == ChannelStatus::Unconfirmed => {
+                    record.email_confirmed = false
+                }
+                (None, _) if claim.status == ChannelStatus::Unconfirmed => {
+                    record.phone_confirmed = false
+                }
+                (None, _) => {}
+            }
+        }
+        Ok(suppressions)
     }
 
     /// Sets the phone read in the contact's region (its country once the input's

@@ -18,12 +18,14 @@ mod lifecycle;
 mod merge;
 mod portable;
 mod profile;
+mod row;
 mod rules;
 mod timeline;
 mod view;
 
-pub use import::{IntoImportRow, IMPORT_BATCH_ROWS};
+pub use import::IMPORT_BATCH_ROWS;
 pub use portable::{LineKind, Restored};
+pub use row::{IntoImportRow, ReadRow};
 
 use crate::clock::{Clock, SystemClock};
 use crate::model::{Category, ChangeOp, ContactRecord, Identifier, Segment};
@@ -274,6 +276,8 @@ struct Unit<'a> {
 struct CatalogReads {
     segments: HashMap<String, Option<Segment>>,
     categories: HashMap<String, Option<Category>>,
+    /// Every segment, once a segment was named by its name.
+    all_segments: Option<Vec<Segment>>,
 }
 
 /// Whether a store can hold `identifier` at all: no stored text holds NUL (the book
@@ -352,6 +356,27 @@ impl Unit<'_> {
             catalog.segments.insert(id.to_string(), segment.clone());
         }
         Ok(segment)
+    }
+
+    /// The segment a caller names by its id (any case) or by its name (names are
+    /// unique, ASCII case aside): one read, or none within an import batch.
+    fn segment_named(&mut self, who: &str) -> Result<Option<Segment>> {
+        if let Some(segment) = self.read_segment(&validate::canonical_id(who))? {
+            return Ok(Some(segment));
+        }
+        let all = match self.catalog.as_mut().and_then(|c| c.all_segments.take()) {
+            Some(all) => all,
+            None => self.tx.segments()?,
+        };
+        let name = who.trim();
+        let found = all
+            .iter()
+            .find(|segment| segment.name.eq_ignore_ascii_case(name))
+            .cloned();
+        if let Some(catalog) = &mut self.catalog {
+            catalog.all_segments = Some(all);
+        }
+        Ok(found)
     }
 
     /// The category `key`, read once per import batch.

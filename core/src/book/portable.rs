@@ -315,6 +315,8 @@ impl ContactBook {
             language: line.language.into(),
             fields,
             source: Some(source),
+            // Its suppressions are restored as records with their dates, not statuses.
+            ..Default::default()
         };
         let late_fields = match late_fields.is_empty() {
             true => None,

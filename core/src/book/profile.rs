@@ -1,7 +1,7 @@
 //! Profile operations: create, upsert, update, look up, list, delete and restore.
 
 use super::checked::CheckedInput;
-use super::merge::describe;
+use super::merge::{describe, Merged};
 use super::{ContactBook, Unit};
 use crate::model::{
     ChangeOp, Contact, ContactInput, ContactRecord, DedupeOn, Identifier, ListQuery, Page, Patch,
@@ -91,17 +91,22 @@ impl ContactBook {
         })
     }
 
-    /// The live contact with this email (normalised first), or `None`.
+    /// The live contact with this email (normalised first), or `None`: also when
+    /// the text is no email at all, since no contact can hold it.
     pub fn find_by_email(&self, email: &str) -> Result<Option<Contact>> {
-        let email = validate::normalize_email(email)?;
-        self.find_by(Identifier::Email(email))
+        match validate::normalize_email(email) {
+            Ok(email) => self.find_by(Identifier::Email(email)),
+            Err(_) => Ok(None),
+        }
     }
 
     /// The live contact with this phone (international form, or national in the
-    /// book's default region), or `None`.
+    /// book's default region), or `None`: also when the text is no phone number.
     pub fn find_by_phone(&self, phone: &str) -> Result<Option<Contact>> {
-        let phone = validate::normalize_phone(phone, self.phone_region(None))?;
-        self.find_by(Identifier::Phone(phone))
+        match validate::normalize_phone(phone, self.phone_region(None)) {
+            Ok(phone) => self.find_by(Identifier::Phone(phone)),
+            Err(_) => Ok(None),
+        }
     }
 
     /// The live contact with this contact key, or `None`.
@@ -129,10 +134,13 @@ impl ContactBook {
     }
 
     /// The live contact holding the web push subscription with this endpoint
-    /// (normalised first, as it is stored), or `None`.
+    /// (normalised first, as it is stored), or `None`: also when the text is no
+    /// endpoint.
     pub fn find_by_web_push_endpoint(&self, endpoint: &str) -> Result<Option<Contact>> {
-        let endpoint = validate::normalize_endpoint(endpoint)?;
-        self.find_by(Identifier::WebPushEndpoint(endpoint))
+        match validate::normalize_endpoint(endpoint) {
+            Ok(endpoint) => self.find_by(Identifier::WebPushEndpoint(endpoint)),
+            Err(_) => Ok(None),
+        }
     }
 
     fn find_by(&self, identifier: Identifier) -> Result<Option<Contact>> {
@@ -356,23 +364,34 @@ impl Unit<'_> {
             .filter(|record| record.deleted_at.is_none()))
     }
 
-    /// Upserts within the current unit of work (shared by `upsert`, `sign_up` and
-    /// `import_contacts`).
+    /// Upserts within the current unit of work (shared by `upsert` and `sign_up`).
     pub(super) fn upsert(
         &mut self,
         checked: CheckedInput,
         dedupe_on: DedupeOn,
         source: Source,
     ) -> Result<(ContactRecord, Outcome)> {
+        let (merged, outcome) = self.prepare_upsert(checked, dedupe_on, source)?;
+        Ok((self.commit(merged)?, outcome))
+    }
+
+    /// Everything [`Unit::upsert`] does but write (`import_contacts` looks for every
+    /// problem of a row before it writes any of it).
+    pub(super) fn prepare_upsert(
+        &mut self,
+        checked: CheckedInput,
+        dedupe_on: DedupeOn,
+        source: Source,
+    ) -> Result<(Merged, Outcome)> {
         match self.match_existing(&checked, dedupe_on)? {
             Some(existing) => {
-                let record = self.merge(existing, checked, source, false)?;
-                Ok((record, Outcome::Updated))
+                let merged = self.prepare_merge(existing, checked, source, false)?;
+                Ok((merged, Outcome::Updated))
             }
             None => {
                 let blank = self.blank_record(checked.id.clone(), source);
-                let record = self.merge(blank, checked, source, true)?;
-                Ok((record, Outcome::Created))
+                let merged = self.prepare_merge(blank, checked, source, true)?;
+                Ok((merged, Outcome::Created))
             }
         }
     }
@@ -504,6 +523,20 @@ impl DedupeKey {
                 })
             }
         }
+    }
+}
+
+/// Whether the input gives a value for its dedupe key (a value that may still be
+/// refused).
+pub(super) fn has_dedupe_key(checked: &CheckedInput, dedupe_on: DedupeOn) -> bool {
+    let set = |patch: &Patch<String>| patch.as_set().is_some();
+    match dedupe_on {
+        DedupeOn::Id => checked.id.is_some(),
+        DedupeOn::Email => set(&checked.email),
+        DedupeOn::Phone => checked.phone.as_set().is_some(),
+        DedupeOn::EmailOrPhone => set(&checked.email) || checked.phone.as_set().is_some(),
+        DedupeOn::ContactKey => set(&checked.contact_key),
+        DedupeOn::ExternalId => set(&checked.external_id),
     }
 }
 

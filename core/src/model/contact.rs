@@ -259,6 +259,37 @@ pub struct ContactInput {
     /// Who is making the change; `api` when not given (`import` during imports).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    /// The email's consent state, as an export writes it, so one import moves a
+    /// whole audience in: `unsubscribed`, `spam_complaint` or `blacklisted` record that
+    /// suppression of the email (dated `email_status_at`, with `email_status_reason`);
+    /// `unconfirmed` marks the email as awaiting double opt-in; `active` records
+    /// nothing and never lifts a suppression (only `resubscribe` and `unblacklist` do).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_status: Option<ChannelStatus>,
+    /// When the email's status began: not after the book's clock; the book's clock
+    /// when absent. RFC 3339, or `YYYY-MM-DD HH:MM:SS` read as UTC.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "super::instant::lenient"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<DateTime<Utc>>"))]
+    pub email_status_at: Option<DateTime<Utc>>,
+    /// Why (an unsubscribe reason, `hard_bounce`), at most 1,000 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_status_reason: Option<String>,
+    /// The phone's consent state, read as `email_status` is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_status: Option<ChannelStatus>,
+    /// When the phone's status began, read as `email_status_at` is.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "super::instant::lenient"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<DateTime<Utc>>"))]
+    pub phone_status_at: Option<DateTime<Utc>>,
+    /// Why, read as `email_status_reason` is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_status_reason: Option<String>,
 }
 
 /// Which identifier an upsert matches an existing contact by.
@@ -399,28 +430,4 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; `None` on the last page.
     pub next_cursor: Option<String>,
-}
-
-/// The outcome of a bulk import.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct ImportReport {
-    /// Rows that created a contact.
-    pub created: u64,
-    /// Rows that updated an existing contact.
-    pub updated: u64,
-    /// Rows that were rejected; nothing of them was written.
-    pub rejected: Vec<RejectedRow>,
-}
-
-/// A row an import rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct RejectedRow {
-    /// 0-based position in the input.
-    pub index: u64,
-    /// The field at fault, where there is one.
-    pub field: Option<String>,
-    /// The full error message.
-    pub reason: String,
 }

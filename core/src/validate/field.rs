@@ -3,7 +3,7 @@
 use super::{limits, required_text};
 use crate::model::{FieldDefinition, FieldInput, FieldType, FieldValue, Source};
 use crate::{Error, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 const MAX_TEXT_CHARS: usize = 255;
@@ -123,7 +123,12 @@ pub fn parse_field_value(def: &FieldDefinition, input: &FieldInput) -> Result<Fi
         }
         (FieldType::Number, FieldInput::Integer(n)) => FieldValue::Number(*n),
         (FieldType::Number, FieldInput::Text(s)) => {
-            FieldValue::Number(s.trim().parse().map_err(|_| wrong_type())?)
+            FieldValue::Number(whole_number(s).ok_or_else(wrong_type)?)
+        }
+        (FieldType::Number, FieldInput::Float(f))
+            if f.fract() == 0.0 && f.abs() < 2f64.powi(63) =>
+        {
+            FieldValue::Number(*f as i64)
         }
         (FieldType::Number, FieldInput::Decimal(d)) if d.fract().is_zero() => {
             FieldValue::Number(i64::try_from(*d).map_err(|_| wrong_type())?)
@@ -152,11 +157,8 @@ pub fn parse_field_value(def: &FieldDefinition, input: &FieldInput) -> Result<Fi
         }
         (FieldType::Datetime, FieldInput::Text(s)) => {
             FieldValue::Datetime(crate::clock::to_millis(
-                DateTime::parse_from_rfc3339(s.trim())
-                    .map_err(|_| {
-                        Error::validation(key, &shown, "expected RFC 3339 with an offset")
-                    })?
-                    .with_timezone(&Utc),
+                super::parse_instant_text(s)
+                    .ok_or_else(|| Error::validation(key, &shown, super::INSTANT_FORMS))?,
             ))
         }
         (FieldType::Boolean, FieldInput::Bool(b)) => FieldValue::Boolean(*b),
@@ -181,6 +183,18 @@ pub fn parse_field_value(def: &FieldDefinition, input: &FieldInput) -> Result<Fi
         _ => {}
     }
     Ok(value)
+}
+
+/// A whole number written as text: `42`, or `42.0` as a spreadsheet or DataFrame
+/// writes an integer column holding gaps.
+fn whole_number(text: &str) -> Option<i64> {
+    let text = text.trim();
+    text.parse().ok().or_else(|| {
+        Decimal::from_str_exact(text)
+            .ok()
+            .filter(|d| d.fract().is_zero())
+            .and_then(|d| i64::try_from(d).ok())
+    })
 }
 
 fn display(input: &FieldInput) -> String {
@@ -359,10 +373,12 @@ mod tests {
             panic!("not a datetime")
         };
         assert_eq!(t.to_rfc3339(), "2024-05-01T09:00:00+00:00");
-        assert!(
-            parse(&dt, "2024-05-01T12:00:00".into()).is_err(),
-            "no offset"
-        );
+        // Without an offset, as exports write it: UTC.
+        let FieldValue::Datetime(t) = parse(&dt, "2024-02-20 04:42:48".into()).unwrap() else {
+            panic!("not a datetime")
+        };
+        assert_eq!(t.to_rfc3339(), "2024-02-20T04:42:48+00:00");
+        assert!(parse(&dt, "20.02.2024 04:42".into()).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod activity;
 mod channel;
 mod email;
 mod field;
+mod instant;
 pub mod limits;
 mod locale;
 mod name;
@@ -19,6 +20,7 @@ pub use activity::{validate_event_name, validate_money, validate_order, MAX_MONE
 pub use channel::{normalize_endpoint, validate_device, validate_telegram, validate_web_push};
 pub use email::normalize_email;
 pub use field::{check_writable, parse_field_value, validate_definition};
+pub use instant::{parse_instant, parse_instant_text, INSTANT_FORMS};
 pub use locale::{normalize_country, normalize_currency, normalize_language, normalize_timezone};
 pub use name::validate_name;
 pub use phone::normalize_phone;
