@@ -10,6 +10,8 @@
 mod catalog;
 mod channels;
 mod checked;
+#[cfg(feature = "arrow")]
+mod columns;
 mod consent;
 mod feed;
 mod ids;

@@ -36,6 +36,17 @@ pub enum LocationSource {
     Ip,
 }
 
+impl LocationSource {
+    /// The lowercase name used in every binding.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationSource::Manual => "manual",
+            LocationSource::Gps => "gps",
+            LocationSource::Ip => "ip",
+        }
+    }
+}
+
 /// A geographic position with what is known around it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
