@@ -5,10 +5,11 @@ use crate::args::{self, optional_text, text, Limit};
 use crate::convert::{Shape, ToPy};
 use crate::errors::{detached, to_py_err};
 use crate::import::{Failure, PyRows};
-use crate::read::{from_py, line_from_py, rule_from_py};
+use crate::read::{from_py, line_from_py, row_from_py, rule_from_py};
 use crate::records::Page;
 use chrono::{DateTime, Utc};
 use contactkit as core;
+use contactkit::validate::unreadable::from_json;
 use contactkit::validate::unreadable::ReadAs;
 use contactkit::{
     ActivityCategory, ActivityQuery, CampaignInput, Channel, ContactInput, DedupeOn, DeviceInput,
@@ -83,6 +84,24 @@ fn optional_instant(
     contactkit::validate::parse_instant("at", &text)
         .map(Some)
         .map_err(|e| to_py_err(py, e))
+}
+
+/// A function of `contactkit._frames`, the DataFrame helpers written in Python.
+fn frames<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("contactkit._frames")?.getattr(name)
+}
+
+/// Whether `if_exists` asks for what exists to be returned (`"return"`) rather than a
+/// conflict raised (`"error"`, the default).
+fn if_exists_returns(py: Python<'_>, if_exists: Option<&Bound<'_, PyString>>) -> PyResult<bool> {
+    match optional_text(py, if_exists, "if_exists")?.as_deref() {
+        None | Some("error") => Ok(false),
+        Some("return") => Ok(true),
+        Some(other) => Err(to_py_err(
+            py,
+            core::Error::validation("if_exists", other, "expected error or return"),
+        )),
+    }
 }
 
 /// Reads an enum from its lowercase name or raises `ValidationError` naming `field`.
@@ -508,10 +527,14 @@ impl ContactBook {
 
     /// Upserts every row of any iterable of dicts, read lazily and written in
     /// batches; `progress(done)` is called after each batch. Bad rows are reported,
-    /// not raised.
+    /// not raised: each with every problem found in it. With
+    /// `on_invalid="drop_field"` an invalid value is left out and the rest of the row
+    /// written (`report.dropped`). In a row, NaN, NaT and pandas' NA are empty cells
+    /// (the key is left out) and a datetime without a zone is UTC. `report.ids` holds
+    /// each row's contact id (`None` for a rejected row) unless `keep_ids=False`.
     #[pyo3(
-        signature = (rows, dedupe_on = None, progress = None),
-        text_signature = "($self, rows, dedupe_on='email', progress=None)"
+        signature = (rows, dedupe_on = None, progress = None, *, on_invalid = None, keep_ids = true),
+        text_signature = "($self, rows, dedupe_on='email', progress=None, *, on_invalid='reject_row', keep_ids=True)"
     )]
     fn import_contacts(
         &self,
@@ -519,8 +542,14 @@ impl ContactBook {
         rows: &Bound<'_, PyAny>,
         dedupe_on: Option<&Bound<'_, PyString>>,
         progress: Option<Py<PyAny>>,
+        on_invalid: Option<&Bound<'_, PyString>>,
+        keep_ids: bool,
     ) -> PyResult<Py<PyAny>> {
-        let dedupe_on: DedupeOn = name_or(py, "dedupe_on", dedupe_on, "email")?;
+        let dedupe_on = core::ImportOptions {
+            dedupe_on: name_or(py, "dedupe_on", dedupe_on, "email")?,
+            on_invalid: name_or(py, "on_invalid", on_invalid, "reject_row")?,
+            keep_ids,
+        };
         let iter: Py<PyIterator> = rows.try_iter()?.unbind();
         let failure = Failure::default();
         let outcome = {
@@ -549,6 +578,95 @@ impl ContactBook {
             return Err(err);
         }
         outcome
+    }
+
+    /// Records a suppression list: each row a dict with `channel` (`email` or `sms`),
+    /// `address`, `kind`, and optionally `reason` and `at` (when it happened: a
+    /// datetime, or text such as `2024-02-20 04:42:48`, read as UTC). A refused row is
+    /// reported with its index and every other row is recorded.
+    fn import_suppressions(&self, py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let rows: Vec<core::Result<core::SuppressionInput>> =
+            rows.try_iter()?
+                .map(|row| {
+                    let row = row?;
+                    Ok(row_from_py(&row)
+                        .and_then(|json| from_json(&json, ReadAs::Attributes("input"))))
+                })
+                .collect::<PyResult<_>>()?;
+        self.run(py, move |b| b.import_suppressions(rows))
+    }
+
+    /// Every live contact (or those `rule` matches) as a `pyarrow.Table`: one row per
+    /// contact, typed columns (statuses, address, location, lists, UTC timestamps,
+    /// order stats, revenue per currency, fields by their type). Needs pyarrow.
+    #[pyo3(signature = (rule = None))]
+    fn to_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        rule: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let stream = self._arrow_stream(py, rule)?;
+        py.import("pyarrow")?.getattr("table")?.call1((stream,))
+    }
+
+    /// `to_arrow()` as a pandas DataFrame (`contactkit._frames.to_pandas`).
+    #[pyo3(signature = (rule = None))]
+    fn to_pandas<'py>(
+        slf: &Bound<'py, Self>,
+        rule: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        frames(slf.py(), "to_pandas")?.call1((slf, rule))
+    }
+
+    /// `to_arrow()` as a polars DataFrame (`contactkit._frames.to_polars`).
+    #[pyo3(signature = (rule = None))]
+    fn to_polars<'py>(
+        slf: &Bound<'py, Self>,
+        rule: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        frames(slf.py(), "to_polars")?.call1((slf, rule))
+    }
+
+    /// Imports a pandas or polars DataFrame, a row per contact: an empty cell (NaN,
+    /// None, NaT, NA) is no key at all. `columns` maps columns to the keys they fill
+    /// (`"address.town"`, `"fields.age"`), and only those are read; the rest is
+    /// `import_contacts` (`contactkit._frames.import_dataframe`).
+    #[pyo3(signature = (frame, *, dedupe_on = None, columns = None, on_invalid = None, progress = None, keep_ids = true))]
+    #[allow(clippy::too_many_arguments)]
+    fn import_dataframe<'py>(
+        slf: &Bound<'py, Self>,
+        frame: &Bound<'py, PyAny>,
+        dedupe_on: Option<&Bound<'py, PyString>>,
+        columns: Option<&Bound<'py, PyAny>>,
+        on_invalid: Option<&Bound<'py, PyString>>,
+        progress: Option<&Bound<'py, PyAny>>,
+        keep_ids: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let kwargs = PyDict::new(slf.py());
+        if let Some(dedupe_on) = dedupe_on {
+            kwargs.set_item("dedupe_on", dedupe_on)?;
+        }
+        if let Some(on_invalid) = on_invalid {
+            kwargs.set_item("on_invalid", on_invalid)?;
+        }
+        kwargs.set_item("columns", columns)?;
+        kwargs.set_item("progress", progress)?;
+        kwargs.set_item("keep_ids", keep_ids)?;
+        frames(slf.py(), "import_dataframe")?.call((slf, frame), Some(&kwargs))
+    }
+
+    /// Every live contact (or those `rule` matches) as an Arrow C stream, for
+    /// `to_arrow()` (which hands it to pyarrow).
+    #[pyo3(signature = (rule = None))]
+    fn _arrow_stream(
+        &self,
+        py: Python<'_>,
+        rule: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::arrow::ArrowStream> {
+        let rule = self::rule(py, rule)?;
+        let book = self.handle(py)?;
+        let batch = detached(py, move || book.to_arrow(rule.as_ref()))?;
+        Ok(crate::arrow::ArrowStream::new(batch))
     }
 
     // ---- channels ---------------------------------------------------------------
@@ -691,19 +809,42 @@ impl ContactBook {
     // ---- segments ---------------------------------------------------------------
 
     /// Creates a segment with a unique name: static, or with `rule` dynamic (its
-    /// members are the live contacts the rule matches, as of every read).
-    #[pyo3(signature = (name, *, rule = None))]
+    /// members are the live contacts the rule matches, as of every read). With
+    /// `if_exists="return"` a segment of that name already in the book is returned
+    /// instead (a static one only: a rule is never replaced), so a setup script can
+    /// run again.
+    #[pyo3(signature = (name, *, rule = None, if_exists = None))]
     fn create_segment(
         &self,
         py: Python<'_>,
         name: &Bound<'_, PyString>,
         rule: Option<&Bound<'_, PyAny>>,
+        if_exists: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Py<PyAny>> {
         texts!(py; name);
         let rule = self::rule(py, rule)?;
+        let return_existing = if_exists_returns(py, if_exists)?;
         self.run(py, move |b| match &rule {
             Some(rule) => b.create_dynamic_segment(&name, rule),
+            None if return_existing => b.ensure_segment(&name),
             None => b.create_segment(&name),
+        })
+    }
+
+    /// Defines a subscription category; its key is the slug of the title. With
+    /// `if_exists="return"` the category of that key is returned if it exists.
+    #[pyo3(signature = (title, *, if_exists = None))]
+    fn define_category(
+        &self,
+        py: Python<'_>,
+        title: &Bound<'_, PyString>,
+        if_exists: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<Py<PyAny>> {
+        texts!(py; title);
+        let return_existing = if_exists_returns(py, if_exists)?;
+        self.run(py, move |b| match return_existing {
+            true => b.ensure_category(&title),
+            false => b.define_category(&title),
         })
     }
 
@@ -749,10 +890,20 @@ impl ContactBook {
 
     /// Defines an additional field from a dict (`key`, `type`, `title`, `required`,
     /// `readonly`, `options`, `min`, `max`).
-    fn define_field(&self, py: Python<'_>, definition: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (definition, *, if_exists = None))]
+    fn define_field(
+        &self,
+        py: Python<'_>,
+        definition: &Bound<'_, PyAny>,
+        if_exists: Option<&Bound<'_, PyString>>,
+    ) -> PyResult<Py<PyAny>> {
         let definition: core::FieldDefinition =
             input(py, definition, ReadAs::Attributes("definition"))?;
-        self.run(py, move |b| b.define_field(definition))
+        let return_existing = if_exists_returns(py, if_exists)?;
+        self.run(py, move |b| match return_existing {
+            true => b.ensure_field(definition),
+            false => b.define_field(definition),
+        })
     }
 
     /// Changes the field `key`: a new `title`, and `add_options` appended to a list or
@@ -937,9 +1088,6 @@ string_methods! {
 
     /// Removes every device of the app `app_id` from the contact.
     fn remove_app(id, app_id);
-
-    /// Defines a subscription category; its key is the slug of the title.
-    fn define_category(title);
 
     /// Gives the category `key` a new title, which its segment takes too; the key
     /// stays (integrations use it).

@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use contactkit::{
     ActivityKind, CampaignChannel, CampaignStatus, ChangeOp, Channel, ChannelStatus, Color,
     ContactExport, FieldType, FieldValue, LineKind, LocationSource, OrderSource, OrderStatus,
-    Platform, Rule, SegmentKind, SendReason, Source, SuppressionKind,
+    Platform, ProblemCode, Rule, SegmentKind, SendReason, Source, SuppressionKind,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -118,6 +118,7 @@ enum_names!(
     Color,
     FieldType,
     OrderStatus,
+    ProblemCode,
     SegmentKind,
     SendReason,
     Source,

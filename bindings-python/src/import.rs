@@ -1,9 +1,10 @@
 //! `import_contacts` over any Python iterable, read lazily.
 //!
 //! The core pulls rows from a Rust iterator while the interpreter is detached; this
-//! iterator attaches to pull the next chunk of Python rows and convert each to a
-//! `Result<ContactInput>` (a row that does not convert is reported as rejected by the
-//! core, with its index and field). Rows are pulled a chunk at a time so the
+//! iterator attaches to pull the next chunk of Python rows and walk each to the JSON
+//! value core reads (`json::row_to_json`: empty cells left out); core reads the input
+//! from it, leaving out and naming what it cannot read, and a row the walk refuses
+//! (nested too deep, a cycle) is reported as rejected, with its index and field. Rows are pulled a chunk at a time so the
 //! interpreter is re-entered once per chunk, not once per row.
 //!
 //! If the Python iterator raises (or a signal such as Ctrl-C arrives), the rows read
@@ -12,11 +13,11 @@
 //! `ContactBook::import_contacts`.) Either way the binding re-raises the Python
 //! exception when the core returns.
 
-use crate::read::from_py;
-use contactkit::validate::unreadable::ReadAs;
-use contactkit::{ContactInput, Result};
+use crate::read::row_from_py;
+use contactkit::Result;
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
+use serde_json::Value;
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
@@ -51,7 +52,7 @@ impl Failure {
 pub struct PyRows<'a> {
     iter: &'a Py<PyIterator>,
     failure: &'a Failure,
-    buffer: VecDeque<Result<ContactInput>>,
+    buffer: VecDeque<Result<Value>>,
     finished: bool,
 }
 
@@ -75,9 +76,7 @@ impl<'a> PyRows<'a> {
                         self.finished = true;
                         return;
                     }
-                    Some(Ok(row)) => self
-                        .buffer
-                        .push_back(from_py(&row, ReadAs::Attributes("input"))),
+                    Some(Ok(row)) => self.buffer.push_back(row_from_py(&row)),
                     Some(Err(err)) => {
                         self.failure.set(err);
                         self.finished = true;
@@ -94,7 +93,7 @@ impl<'a> PyRows<'a> {
 }
 
 impl Iterator for PyRows<'_> {
-    type Item = Result<ContactInput>;
+    type Item = Result<Value>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.buffer.is_empty() && !self.finished {

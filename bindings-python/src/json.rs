@@ -90,10 +90,23 @@ pub fn to_json(value: &Bound<'_, PyAny>) -> Walked {
 
 /// `value` as a JSON value, containers at most `max_depth` deep.
 pub fn to_json_within(value: &Bound<'_, PyAny>, max_depth: usize) -> Walked {
+    walk(value, max_depth, false)
+}
+
+/// An import row as a JSON value, read as a row of an export is: a key whose value is
+/// missing (NaN, NaT, pandas' NA, as a DataFrame marks an empty cell) is left out, as
+/// if the cell were not there, and a datetime without a zone is read as UTC, as every
+/// export tool writes it (`None` still clears, as in any input).
+pub fn row_to_json(value: &Bound<'_, PyAny>) -> Walked {
+    walk(value, MAX_DEPTH, true)
+}
+
+fn walk(value: &Bound<'_, PyAny>, max_depth: usize, row: bool) -> Walked {
     let mut walk = Walk {
         ancestors: Vec::new(),
         budget: MAX_VALUES,
         max_depth,
+        row,
     };
     walk.value(value).map_err(|mut refusal| {
         refusal.path.reverse();
@@ -108,6 +121,8 @@ struct Walk {
     ancestors: Vec<usize>,
     budget: usize,
     max_depth: usize,
+    /// Reading an import row (see [`row_to_json`]).
+    row: bool,
 }
 
 impl Walk {
@@ -144,8 +159,11 @@ impl Walk {
                 .map(Value::Number)
                 .ok_or_else(|| Refusal::new(format!("{f} is not a finite number"), quote(value)));
         }
-        if let Some(text) = as_text(value)? {
+        if let Some(text) = as_text(value, self.row)? {
             return Ok(Value::String(text));
+        }
+        if let Some(scalar) = numpy_scalar(value)? {
+            return self.value(&scalar);
         }
         let sequence = value.is_instance_of::<PyList>()
             || value.is_instance_of::<PyTuple>()
@@ -223,6 +241,9 @@ impl Walk {
         let mut object = Map::new();
         for entry in entries {
             let (key, item) = entry.map_err(python)?;
+            if self.row && is_missing(&item) {
+                continue;
+            }
             let key = object_key(&key)?;
             let value = self
                 .value(&item)
@@ -286,8 +307,61 @@ fn integer(value: &Bound<'_, PyAny>) -> Walked {
     ))
 }
 
-/// The text form core reads of a Decimal, an aware datetime or a date.
-fn as_text(value: &Bound<'_, PyAny>) -> Result<Option<String>, Refusal> {
+/// Whether a value marks an empty cell: NaN (a float, or numpy's), pandas' `NaT` and
+/// `NA`, numpy's `NaT`.
+fn is_missing(value: &Bound<'_, PyAny>) -> bool {
+    if let Ok(f) = value.cast::<PyFloat>() {
+        return f.value().is_nan();
+    }
+    let name = type_name(value);
+    match name.as_str() {
+        "NaTType" | "NAType" => true,
+        "datetime64" | "timedelta64" => value.str().is_ok_and(|s| s.to_string_lossy() == "NaT"),
+        _ => {
+            from_numpy(value)
+                && value
+                    .call_method0("__float__")
+                    .and_then(|f| f.extract::<f64>())
+                    .is_ok_and(f64::is_nan)
+        }
+    }
+}
+
+/// Whether `value`'s type comes from numpy.
+fn from_numpy(value: &Bound<'_, PyAny>) -> bool {
+    value
+        .get_type()
+        .module()
+        .is_ok_and(|m| m.to_string_lossy() == "numpy")
+}
+
+/// A numpy scalar as the Python value it stands for: an integer (`int64`, `uint8`) as
+/// an `int`, a float as a `float`, `bool_` as a `bool`, `datetime64` as its ISO text
+/// (numpy's times carry no zone: read as UTC where an instant is taken as text).
+/// `None` for anything else.
+fn numpy_scalar<'py>(value: &Bound<'py, PyAny>) -> Result<Option<Bound<'py, PyAny>>, Refusal> {
+    if !from_numpy(value) {
+        return Ok(None);
+    }
+    let name = type_name(value);
+    let converted = if name == "bool" || name == "bool_" {
+        value.call_method0("__bool__")
+    } else if name.starts_with("int") || name.starts_with("uint") {
+        value.call_method0("__index__")
+    } else if name.starts_with("float") {
+        value.call_method0("__float__")
+    } else if name == "datetime64" {
+        value.str().map(|s| s.into_any())
+    } else {
+        return Ok(None);
+    };
+    converted.map(Some).map_err(python)
+}
+
+/// The text form core reads of a Decimal, an aware datetime or a date; in an import
+/// row, of a naive datetime too (its ISO text without an offset, which core reads as
+/// UTC).
+fn as_text(value: &Bound<'_, PyAny>, row: bool) -> Result<Option<String>, Refusal> {
     let text_of = |s: PyResult<Bound<'_, PyAny>>| {
         let s = s.and_then(|s| s.str()).map_err(python)?;
         text(&s)
@@ -298,7 +372,7 @@ fn as_text(value: &Bound<'_, PyAny>) -> Result<Option<String>, Refusal> {
     }
     if value.is_instance_of::<PyDateTime>() {
         let offset = value.call_method0("utcoffset").map_err(python)?;
-        if offset.is_none() {
+        if offset.is_none() && !row {
             return Err(Refusal::new(
                 "a naive datetime is ambiguous: give it a time zone (e.g. tzinfo=timezone.utc)",
                 quote(value),

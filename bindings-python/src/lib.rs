@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod args;
+mod arrow;
 mod book;
 mod convert;
 mod errors;

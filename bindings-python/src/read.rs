@@ -8,7 +8,7 @@
 //! JSON callers may not: give an `int` where a string is expected (ids, money), read as
 //! its decimal text. A `float` stays refused there (it would round money).
 
-use crate::json::{to_json, to_json_within, Refusal, MAX_LINE_DEPTH};
+use crate::json::{row_to_json, to_json, to_json_within, Refusal, MAX_LINE_DEPTH};
 use contactkit::validate::unreadable::{field_at, json_at, unreadable, ReadAs};
 use contactkit::{Error, Rule};
 use pyo3::prelude::*;
@@ -59,6 +59,12 @@ pub fn rule_from_py(value: &Bound<'_, PyAny>) -> Result<Rule, Error> {
 /// refuses the same way, from the line (`line` when the line itself is at fault).
 pub fn line_from_py(value: &Bound<'_, PyAny>) -> Result<Value, Error> {
     to_json_within(value, MAX_LINE_DEPTH).map_err(|r| refused(r, ReadAs::Attributes("line")))
+}
+
+/// An import row (of `import_contacts` or `import_suppressions`) as the JSON value core
+/// reads: walked as a row ([`row_to_json`]: empty cells are left out), not read here.
+pub fn row_from_py(value: &Bound<'_, PyAny>) -> Result<Value, Error> {
+    row_to_json(value).map_err(|r| refused(r, ReadAs::Attributes("input")))
 }
 
 /// The JSON value of `value`, or the error naming the part that has none.

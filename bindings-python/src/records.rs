@@ -273,23 +273,63 @@ record! {
 }
 
 record! {
-    /// The outcome of `import_contacts`.
+    /// The outcome of `import_contacts`: counts, every rejected row and every row written
+    /// without some of its values, and the contact id of each row (`None` for a
+    /// rejected one), in input order.
     ImportReport(core::ImportReport) as r {
         created => r.created,
         updated => r.updated,
+        without_key => r.without_key,
         rejected => r.rejected,
+        dropped => r.dropped,
+        ids => r.ids,
     }
-    repr [created, updated, rejected]
+    repr [created, updated, without_key, rejected, dropped]
 }
 
 record! {
-    /// A row `import_contacts` rejected: its 0-based position, the field at fault, why.
+    /// A row an import rejected: its 0-based position, its first problem's field and
+    /// message, and every problem found in it.
     RejectedRow(core::RejectedRow) as r {
         index => r.index,
         field => r.field,
         reason => r.reason,
+        problems => r.problems,
     }
     repr [index, field, reason]
+}
+
+record! {
+    /// A row `import_contacts(on_invalid="drop_field")` wrote without the values it
+    /// dropped: its position, the contact it was written to, and one problem per value.
+    DroppedRow(core::DroppedRow) as r {
+        index => r.index,
+        id => r.id,
+        problems => r.problems,
+    }
+    repr [index, id, problems]
+}
+
+record! {
+    /// One value of a row the book refused: `code` (`invalid`, `conflict`,
+    /// `not_found`), the field, the value as given and why.
+    RowProblem(core::RowProblem) as r {
+        code => r.code,
+        field => r.field,
+        value => r.value,
+        reason => r.reason,
+    }
+    repr [code, field, value, reason]
+}
+
+record! {
+    /// The outcome of `import_suppressions`.
+    SuppressionImportReport(core::SuppressionImportReport) as r {
+        recorded => r.recorded,
+        unchanged => r.unchanged,
+        rejected => r.rejected,
+    }
+    repr [recorded, unchanged, rejected]
 }
 
 record! {
@@ -564,6 +604,9 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<SendDecision>()?;
     module.add_class::<ImportReport>()?;
     module.add_class::<RejectedRow>()?;
+    module.add_class::<DroppedRow>()?;
+    module.add_class::<RowProblem>()?;
+    module.add_class::<SuppressionImportReport>()?;
     module.add_class::<OrderItem>()?;
     module.add_class::<CampaignActivity>()?;
     module.add_class::<EventActivity>()?;

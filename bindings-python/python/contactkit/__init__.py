@@ -29,6 +29,7 @@ from ._native import (
     ContactBook,
     ContactKitError,
     Device,
+    DroppedRow,
     EventActivity,
     FieldDefinition,
     ImportReport,
@@ -40,10 +41,12 @@ from ._native import (
     Page,
     RejectedRow,
     Restored,
+    RowProblem,
     Segment,
     SendDecision,
     StorageError,
     Suppression,
+    SuppressionImportReport,
     Telegram,
     ValidationError,
     WebPushSubscription,
@@ -93,6 +96,9 @@ ChangeOp = _one_of(
     "created", "updated", "deleted", "restored", "merged", "erased", "activity", "consent", "catalog"
 )
 LineKind = _one_of("catalog", "profile")
+OnInvalid = _one_of("reject_row", "drop_field")
+ProblemCode = _one_of("invalid", "conflict", "not_found")
+IfExists = _one_of("error", "return")
 
 FieldInput = Union[bool, int, float, str, _Decimal, _datetime.date, _datetime.datetime, Sequence[str]]
 FieldValue = Union[bool, int, str, _Decimal, _datetime.date, _datetime.datetime, list[str]]
@@ -133,6 +139,7 @@ __all__ = [
     "DedupeOn",
     "Device",
     "DeviceInput",
+    "DroppedRow",
     "Durability",
     "EventActivity",
     "EventInput",
@@ -141,12 +148,14 @@ __all__ = [
     "FieldInput",
     "FieldType",
     "FieldValue",
+    "IfExists",
     "ImportReport",
     "Instant",
     "LineKind",
     "Location",
     "LocationSource",
     "NotFoundError",
+    "OnInvalid",
     "OrderActivity",
     "OrderInput",
     "OrderItem",
@@ -156,8 +165,10 @@ __all__ = [
     "Page",
     "Period",
     "Platform",
+    "ProblemCode",
     "RejectedRow",
     "Restored",
+    "RowProblem",
     "Rule",
     "Segment",
     "SegmentKind",
@@ -166,6 +177,7 @@ __all__ = [
     "Source",
     "StorageError",
     "Suppression",
+    "SuppressionImportReport",
     "SuppressionKind",
     "Telegram",
     "TelegramInput",

@@ -274,6 +274,30 @@ impl ContactBook {
         })
     }
 
+    /// The field defined under `definition`'s key, whatever its definition, or
+    /// `definition` defined now: a setup script can run again.
+    pub fn ensure_field(&self, definition: FieldDefinition) -> Result<FieldDefinition> {
+        let key = definition.key.trim().to_string();
+        let existing = |book: &Self| {
+            book.read(|unit| {
+                Ok(unit
+                    .tx
+                    .field_definitions()?
+                    .into_iter()
+                    .find(|d| d.key == key))
+            })
+        };
+        if let Some(existing) = existing(self)? {
+            return Ok(existing);
+        }
+        match self.define_field(definition) {
+            Err(Error::Conflict { .. }) => {
+                existing(self)?.ok_or_else(|| Error::not_found("field", &key))
+            }
+            other => other,
+        }
+    }
+
     /// Renames a field and adds options to a list or multilist field; what contacts
     /// hold stays valid, since no option is taken away.
     pub fn update_field(&self, key: &str, update: FieldUpdate) -> Result<FieldDefinition> {
