@@ -25,7 +25,7 @@ use arrow_array::builder::{
     ListBuilder, StringBuilder, TimestampMillisecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use arrow_schema::{Field, Schema};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -344,6 +344,7 @@ mod tests {
     use crate::model::ContactInput;
     use arrow_array::cast::AsArray;
     use arrow_array::Array;
+    use arrow_schema::{DataType, TimeUnit};
 
     #[test]
     fn each_contact_is_a_row_with_typed_columns() {
