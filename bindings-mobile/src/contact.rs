@@ -201,7 +201,7 @@ pub struct ContactInput {
     /// Category keys (replaces the set).
     #[uniffi(default)]
     pub categories: Option<Vec<String>>,
-    /// Static segment ids (replaces the set).
+    /// Static segments, each by its id or its name (replaces the set).
     #[uniffi(default)]
     pub segments: Option<Vec<String>>,
     /// Postal address (replaces the whole address).
@@ -222,6 +222,29 @@ pub struct ContactInput {
     /// Who is making the change; `API` when null (`IMPORT` during imports).
     #[uniffi(default)]
     pub source: Option<Source>,
+    /// The email's consent state, as an export writes it, so one import moves a whole
+    /// audience in: `UNSUBSCRIBED`, `SPAM_COMPLAINT` or `BLACKLISTED` record that
+    /// suppression of the email (dated `emailStatusAt`, with `emailStatusReason`);
+    /// `UNCONFIRMED` marks the email as awaiting double opt-in; `ACTIVE` records nothing
+    /// and never lifts a suppression (only `resubscribe` and `unblacklist` do).
+    #[uniffi(default)]
+    pub email_status: Option<ChannelStatus>,
+    /// When the email's status began: not after the book's clock; the book's clock when
+    /// null.
+    #[uniffi(default)]
+    pub email_status_at: Option<UtcDateTime>,
+    /// Why (an unsubscribe reason, `hard_bounce`), at most 1,000 characters.
+    #[uniffi(default)]
+    pub email_status_reason: Option<String>,
+    /// The phone's consent state, read as `emailStatus` is.
+    #[uniffi(default)]
+    pub phone_status: Option<ChannelStatus>,
+    /// When the phone's status began, read as `emailStatusAt` is.
+    #[uniffi(default)]
+    pub phone_status_at: Option<UtcDateTime>,
+    /// Why, read as `emailStatusReason` is.
+    #[uniffi(default)]
+    pub phone_status_reason: Option<String>,
     /// Attributes to remove. Naming an attribute that is also given a value is a
     /// `Validation` error on that attribute.
     #[uniffi(default)]
@@ -254,16 +277,37 @@ fn same<T>(value: T) -> Result<T> {
 impl ContactInput {
     /// The core's input.
     pub(crate) fn into_core(self) -> Result<core::ContactInput> {
+        let (input, mut unconverted) = self.converted();
+        match unconverted.is_empty() {
+            true => input,
+            false => Err(unconverted.swap_remove(0)),
+        }
+    }
+
+    /// The core's input without the field values that do not convert, and their errors
+    /// (by key); the input is an error when an attribute is both given and cleared.
+    fn converted(mut self) -> (Result<core::ContactInput>, Vec<core::Error>) {
+        let given: BTreeMap<_, _> = std::mem::take(&mut self.fields).into_iter().collect();
+        let mut fields = BTreeMap::new();
+        let mut unconverted = Vec::new();
+        for (key, value) in given {
+            match value.map(|v| v.into_core(&key)).transpose() {
+                Ok(value) => {
+                    fields.insert(key, value);
+                }
+                Err(error) => unconverted.push(error),
+            }
+        }
+        (self.with_fields(fields), unconverted)
+    }
+
+    /// The core's input with `fields` (converted) as its field values.
+    fn with_fields(
+        self,
+        fields: BTreeMap<String, Option<core::FieldInput>>,
+    ) -> Result<core::ContactInput> {
         use ContactAttribute as A;
         let clear: HashSet<ContactAttribute> = self.clear.iter().copied().collect();
-        let fields = self
-            .fields
-            .into_iter()
-            .map(|(key, value)| {
-                let value = value.map(|v| v.into_core(&key)).transpose()?;
-                Ok((key, value))
-            })
-            .collect::<Result<BTreeMap<_, _>>>()?;
         Ok(core::ContactInput {
             id: self.id,
             external_id: patch(A::ExternalId, self.external_id, &clear, same)?,
@@ -283,8 +327,25 @@ impl ContactInput {
             language: patch(A::Language, self.language, &clear, same)?,
             fields,
             source: self.source,
-            ..Default::default()
+            email_status: self.email_status,
+            email_status_at: self.email_status_at,
+            email_status_reason: self.email_status_reason,
+            phone_status: self.phone_status,
+            phone_status_at: self.phone_status_at,
+            phone_status_reason: self.phone_status_reason,
         })
+    }
+}
+
+/// An import row: a field value that does not convert (a decimal or date out of range)
+/// is left out and reported as one of the row's problems, as the core leaves out what it
+/// cannot read from a JSON row, so the row's other problems are found too and
+/// `OnInvalid.DROP_FIELD` writes the rest. An attribute both given and cleared rejects
+/// the row.
+impl core::IntoImportRow for ContactInput {
+    fn into_import_row(self) -> core::ReadRow {
+        let (input, problems) = self.converted();
+        core::ReadRow { input, problems }
     }
 }
 
@@ -371,52 +432,6 @@ pub(crate) fn long(count: u64) -> Result<i64> {
     })
 }
 
-/// A row an import rejected.
-///
-/// A binding record, not the core's, for `index` as a `Long` (see [`long`]).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct RejectedRow {
-    /// 0-based position in the input.
-    pub index: i64,
-    /// The field at fault, where there is one.
-    pub field: Option<String>,
-    /// The full error message.
-    pub reason: String,
-}
-
-/// The outcome of a bulk import.
-///
-/// A binding record, not the core's, for its counts as `Long`s (see [`long`]).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ImportReport {
-    /// Rows that created a contact.
-    pub created: i64,
-    /// Rows that updated an existing contact.
-    pub updated: i64,
-    /// Rows that were rejected; nothing of them was written.
-    pub rejected: Vec<RejectedRow>,
-}
-
-impl ImportReport {
-    pub(crate) fn from_core(report: core::ImportReport) -> Result<Self> {
-        Ok(ImportReport {
-            created: long(report.created)?,
-            updated: long(report.updated)?,
-            rejected: report
-                .rejected
-                .into_iter()
-                .map(|row| {
-                    Ok(RejectedRow {
-                        index: long(row.index)?,
-                        field: row.field,
-                        reason: row.reason,
-                    })
-                })
-                .collect::<Result<_>>()?,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,6 +460,39 @@ mod tests {
         assert_eq!(input.first_name, Patch::Keep);
         assert_eq!(input.fields["age"], Some(core::FieldInput::Integer(3)));
         assert_eq!(input.fields["gone"], None);
+    }
+
+    #[test]
+    fn a_field_value_that_does_not_convert_is_one_problem_of_its_import_row() {
+        use crate::scalars::DecimalText;
+        let row = ContactInput {
+            email: Some("a@example.com".into()),
+            fields: HashMap::from([
+                (
+                    "credit".to_string(),
+                    Some(FieldInput::Decimal {
+                        value: DecimalText("1E+40".into()),
+                    }),
+                ),
+                (
+                    "tier".to_string(),
+                    Some(FieldInput::Text {
+                        value: "gold".into(),
+                    }),
+                ),
+            ]),
+            ..Default::default()
+        };
+        assert_eq!(
+            field_of(row.clone().into_core().unwrap_err()),
+            "fields.credit"
+        );
+        let read = core::IntoImportRow::into_import_row(row);
+        let fields: Vec<_> = read.problems.into_iter().map(field_of).collect();
+        assert_eq!(fields, ["fields.credit"]);
+        let input = read.input.unwrap();
+        assert_eq!(input.email, Patch::Set("a@example.com".to_string()));
+        assert_eq!(input.fields.keys().collect::<Vec<_>>(), ["tier"]);
     }
 
     #[test]

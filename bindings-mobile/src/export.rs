@@ -53,7 +53,7 @@ mod tests {
             at: None,
         };
         book.record_event(ann.id.clone(), event).unwrap();
-        book.unsubscribe(ann.id.clone(), Channel::Email, None)
+        book.unsubscribe(ann.id.clone(), Channel::Email, None, None)
             .unwrap();
         let export = book.export_contact(ann.id.clone()).unwrap();
         assert_eq!(

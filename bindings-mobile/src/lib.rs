@@ -42,6 +42,7 @@ mod contact;
 mod error;
 mod export;
 mod field;
+mod import;
 mod operations;
 mod place;
 mod portable;
@@ -60,13 +61,11 @@ pub use async_book::AsyncContactBook;
 pub use book::{BookOptions, ContactBook, ImportProgress, ManualClock};
 pub use change::{Change, ChangePage};
 pub use channel::{channel_from_name, channel_name};
-pub use contact::{
-    dedupe_on_from_name, ContactAttribute, ContactInput, ContactPage, ImportReport, ListQuery,
-    RejectedRow,
-};
+pub use contact::{dedupe_on_from_name, ContactAttribute, ContactInput, ContactPage, ListQuery};
 pub use error::{ContactKitError, Result};
 pub use export::ContactExport;
 pub use field::{field_input_of, FieldDefinition, FieldInput};
+pub use import::{DroppedRow, ImportReport, RejectedRow, SuppressionImportReport};
 pub use place::LocationInput;
 pub use portable::PortableLinePage;
 #[cfg(feature = "postgres")]

@@ -11,16 +11,17 @@ use crate::activity::{
 use crate::async_book::AsyncContactBook;
 use crate::book::{ContactBook, ImportProgress};
 use crate::change::ChangePage;
-use crate::contact::{long, page_size, ContactInput, ContactPage, ImportReport, ListQuery};
+use crate::contact::{long, page_size, ContactInput, ContactPage, ListQuery};
 use crate::error::{guard, ContactKitError, Result};
 use crate::export::ContactExport;
 use crate::field::{FieldDefinition, FieldInput};
+use crate::import::{ImportReport, SuppressionImportReport};
 use crate::portable::{self, PortableLinePage};
 use crate::scalars::UtcDateTime;
 use contactkit::{
-    CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, FieldUpdate, Restored, Rule,
-    Segment, SegmentUpdate, SendDecision, SuppressionKind, SuppressionRecord, Telegram,
-    WebPushInput,
+    CampaignInput, Category, Channel, Contact, DedupeOn, DeviceInput, FieldUpdate, ImportOptions,
+    OnInvalid, Restored, Rule, Segment, SegmentUpdate, SendDecision, SuppressionInput,
+    SuppressionKind, SuppressionRecord, Telegram, WebPushInput,
 };
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -91,12 +92,14 @@ operations! {
         guard(|| Ok(self.book.get(&id)?))
     }
 
-    /// The live contact with this email (normalised first), or null.
+    /// The live contact with this email (normalised first), or null: also when the text
+    /// is no email address.
     pub fn find_by_email(&self, email: String) -> Result<Option<Contact>> {
         guard(|| Ok(self.book.find_by_email(&email)?))
     }
 
-    /// The live contact with this phone (normalised first), or null.
+    /// The live contact with this phone (normalised first), or null: also when the text
+    /// is no phone number.
     pub fn find_by_phone(&self, phone: String) -> Result<Option<Contact>> {
         guard(|| Ok(self.book.find_by_phone(&phone)?))
     }
@@ -119,8 +122,7 @@ operations! {
 
     /// The live contact holding the web push subscription with this endpoint, or null.
     /// The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
-    /// finds `https://push.example.com/a`); one that is not an https URL is a
-    /// `Validation` error on `endpoint`.
+    /// finds `https://push.example.com/a`); null too for text that is not an https URL.
     pub fn find_by_web_push_endpoint(&self, endpoint: String) -> Result<Option<Contact>> {
         guard(|| Ok(self.book.find_by_web_push_endpoint(&endpoint)?))
     }
@@ -238,20 +240,30 @@ operations! {
     }
 
     /// Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
-    /// and reports created, updated and rejected rows. A rejected row writes nothing and
-    /// the import goes on. Long: run it on a background thread.
-    #[uniffi::method(default(progress = None))]
+    /// and reports created, updated, rejected and dropped rows and the id each row landed
+    /// on (`ids`, in input order, null for a rejected row). Every problem of a row is
+    /// reported (`problems`: code, field, value, reason). With `onInvalid` `REJECT_ROW`
+    /// (the default) a row with a problem writes nothing and the import goes on; with
+    /// `DROP_FIELD` the refused values are left out and the rest of the row is written,
+    /// unless its id or dedupe key is refused. A row without a value for the dedupe key
+    /// is given an id made from its content (counted in `withoutKey`), so importing the
+    /// same rows again does not make it twice. Long: run it on a background thread.
+    #[uniffi::method(default(progress = None, on_invalid = None))]
     pub fn import_contacts(
         &self,
         rows: Vec<ContactInput>,
         dedupe_on: DedupeOn,
         progress: Option<Arc<dyn ImportProgress>>,
+        on_invalid: Option<OnInvalid>,
     ) -> Result<ImportReport> {
         guard(|| {
-            // A row that does not convert is reported as rejected, like a bad value.
-            let rows = rows.into_iter().map(ContactInput::into_core);
+            // A value that does not convert is one of its row's problems, like a bad value.
+            let options = ImportOptions {
+                on_invalid: on_invalid.unwrap_or_default(),
+                ..dedupe_on.into()
+            };
             let mut stopped_by = None;
-            let report = self.book.import_contacts(rows, dedupe_on, |done| {
+            let report = self.book.import_contacts(rows, options, |done| {
                 let told = match &progress {
                     Some(progress) => long(done.written)
                         .map_err(ContactKitError::from)
@@ -313,15 +325,19 @@ operations! {
 
     // --- consent ---------------------------------------------------------------------
 
-    /// Blacklists the contact's address on `channel`.
-    #[uniffi::method(default(reason = None))]
+    /// Blacklists the contact's address on `channel`; the record stays with the address,
+    /// whoever holds it later. `at` is when it happened (history moved in from another
+    /// system), not after the book's clock (a later one is a `Validation` error on `at`);
+    /// the book's clock when null, as for every consent operation.
+    #[uniffi::method(default(reason = None, at = None))]
     pub fn blacklist(
         &self,
         id: String,
         channel: Channel,
         reason: Option<String>,
+        at: Option<UtcDateTime>,
     ) -> Result<Contact> {
-        guard(|| Ok(self.book.blacklist(&id, channel, reason.as_deref(), None)?))
+        guard(|| Ok(self.book.blacklist(&id, channel, reason.as_deref(), at)?))
     }
 
     /// Lifts a blacklist; `note` (required) says why.
@@ -329,15 +345,16 @@ operations! {
         guard(|| Ok(self.book.unblacklist(&id, channel, &note)?))
     }
 
-    /// Records that the person opted out of `channel`.
-    #[uniffi::method(default(reason = None))]
+    /// Records that the person opted out of `channel` (`at` as for `blacklist`).
+    #[uniffi::method(default(reason = None, at = None))]
     pub fn unsubscribe(
         &self,
         id: String,
         channel: Channel,
         reason: Option<String>,
+        at: Option<UtcDateTime>,
     ) -> Result<Contact> {
-        guard(|| Ok(self.book.unsubscribe(&id, channel, reason.as_deref(), None)?))
+        guard(|| Ok(self.book.unsubscribe(&id, channel, reason.as_deref(), at)?))
     }
 
     /// Lifts an unsubscribe.
@@ -352,15 +369,17 @@ operations! {
     }
 
     /// Records a spam complaint on `channel`, with its `reason` if one is known (a
-    /// feedback loop's report type, say; kept on the suppression record).
-    #[uniffi::method(default(reason = None))]
+    /// feedback loop's report type, say; kept on the suppression record); `at` as for
+    /// `blacklist`.
+    #[uniffi::method(default(reason = None, at = None))]
     pub fn report_spam(
         &self,
         id: String,
         channel: Channel,
         reason: Option<String>,
+        at: Option<UtcDateTime>,
     ) -> Result<Contact> {
-        guard(|| Ok(self.book.report_spam(&id, channel, reason.as_deref(), None)?))
+        guard(|| Ok(self.book.report_spam(&id, channel, reason.as_deref(), at)?))
     }
 
     /// Confirms a signed-up address (double opt-in).
@@ -383,19 +402,37 @@ operations! {
     /// the address later is suppressed; recording the same kind again changes nothing.
     /// Returns every record now kept for the address on `channel`, oldest first. Another
     /// channel is a `Validation` error on `channel` (push and Telegram suppressions belong
-    /// to a contact), a malformed address one on `email` or `phone`.
-    #[uniffi::method(default(reason = None))]
+    /// to a contact), a malformed address one on `email` or `phone`. `at` is when it
+    /// happened, as for `blacklist`.
+    #[uniffi::method(default(reason = None, at = None))]
     pub fn suppress_address(
         &self,
         channel: Channel,
         address: String,
         kind: SuppressionKind,
         reason: Option<String>,
+        at: Option<UtcDateTime>,
     ) -> Result<Vec<SuppressionRecord>> {
         guard(|| {
             Ok(self
                 .book
-                .suppress_address(channel, &address, kind, reason.as_deref(), None)?)
+                .suppress_address(channel, &address, kind, reason.as_deref(), at)?)
+        })
+    }
+
+    /// Records a suppression list (another sender's unsubscribes, an ESP's bounces and
+    /// complaints) as `suppressAddress` records each row, in batches of 4000 rows (each
+    /// batch atomic). A row that is refused (a malformed address, a date after the book's
+    /// clock, a channel other than `EMAIL` and `SMS`) is reported in `rejected` with its
+    /// index and writes nothing; the others are recorded. A row whose address already has
+    /// a suppression of its kind in force is counted in `unchanged`.
+    pub fn import_suppressions(
+        &self,
+        rows: Vec<SuppressionInput>,
+    ) -> Result<SuppressionImportReport> {
+        guard(|| {
+            let report = self.book.import_suppressions(rows.into_iter().map(Ok))?;
+            Ok(SuppressionImportReport::from_core(report)?)
         })
     }
 
@@ -438,6 +475,12 @@ operations! {
         guard(|| Ok(self.book.define_category(&title)?))
     }
 
+    /// The category with `title`'s key, defined now if the book has none (with its
+    /// segment), so a setup script can run again.
+    pub fn ensure_category(&self, title: String) -> Result<Category> {
+        guard(|| Ok(self.book.ensure_category(&title)?))
+    }
+
     /// Every category, by key.
     pub fn categories(&self) -> Result<Vec<Category>> {
         guard(|| Ok(self.book.categories()?))
@@ -469,6 +512,13 @@ operations! {
         guard(|| Ok(self.book.create_segment(&name)?))
     }
 
+    /// The segment named `name` (ASCII case aside), created now as a static segment if
+    /// the book has none, so a setup script can run again. It may be any segment of that
+    /// name: a dynamic one, or a category's.
+    pub fn ensure_segment(&self, name: String) -> Result<Segment> {
+        guard(|| Ok(self.book.ensure_segment(&name)?))
+    }
+
     /// Creates a dynamic segment: its members are the live contacts `rule` matches, as of
     /// every read (`segmentMembers` and each contact's `segments` agree with `listWhere`).
     /// A rule is JSON text; a mistake in it, or a rule that reaches this segment through
@@ -482,12 +532,13 @@ operations! {
         guard(|| Ok(self.book.segments()?))
     }
 
-    /// Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
-    /// (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
-    /// segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
-    /// error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
-    /// a static segment one on `rule`. A category's segment is renamed with its category
-    /// (`updateCategory`): renaming it here is a `Validation` error on `segment`.
+    /// Renames a static or dynamic segment (`id`: its id or its name) to `name` and
+    /// changes a dynamic segment's rule (`rule`, JSON text as for `listWhere`); null
+    /// leaves either as it is. A name another segment has is a `Conflict` on `name`; a
+    /// mistake in the rule is a `Validation` error whose `field` is its path inside the
+    /// rule (`rule.all[1].op`), and a rule for a static segment one on `rule`. A
+    /// category's segment is renamed with its category (`updateCategory`): renaming it
+    /// here is a `Validation` error on `segment`.
     #[uniffi::method(default(name = None, rule = None))]
     pub fn update_segment(
         &self,
@@ -498,26 +549,26 @@ operations! {
         guard(|| Ok(self.book.update_segment(&id, SegmentUpdate { name, rule })?))
     }
 
-    /// Deletes a static or dynamic segment and every membership in it. A category's
-    /// segment goes with its category (`deleteCategory`): deleting it here is a
-    /// `Validation` error on `segment`. A segment a dynamic segment's rule names stays
-    /// (a `Validation` error on `segment`) until that rule no longer does.
+    /// Deletes a static or dynamic segment (by its id or its name) and every membership
+    /// in it. A category's segment goes with its category (`deleteCategory`): deleting it
+    /// here is a `Validation` error on `segment`. A segment a dynamic segment's rule names
+    /// stays (a `Validation` error on `segment`) until that rule no longer does.
     pub fn delete_segment(&self, id: String) -> Result<()> {
         guard(|| Ok(self.book.delete_segment(&id)?))
     }
 
-    /// Adds the contact to a static segment.
+    /// Adds the contact to a static segment, named by its id or its name.
     pub fn add_to_segment(&self, id: String, segment_id: String) -> Result<Contact> {
         guard(|| Ok(self.book.add_to_segment(&id, &segment_id)?))
     }
 
-    /// Removes the contact from a static segment.
+    /// Removes the contact from a static segment, named by its id or its name.
     pub fn remove_from_segment(&self, id: String, segment_id: String) -> Result<Contact> {
         guard(|| Ok(self.book.remove_from_segment(&id, &segment_id)?))
     }
 
-    /// A page of a segment's live members in creation order (a dynamic segment's: the
-    /// contacts its rule matches now).
+    /// A page of the live members, in creation order, of a segment named by its id or its
+    /// name (a dynamic segment's: the contacts its rule matches now).
     #[uniffi::method(default(query))]
     pub fn segment_members(&self, segment_id: String, query: ListQuery) -> Result<ContactPage> {
         guard(|| {

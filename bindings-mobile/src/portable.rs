@@ -127,7 +127,7 @@ mod tests {
             at: None,
         };
         book.record_event(ann.id.clone(), event).unwrap();
-        book.unsubscribe(ann.id.clone(), Channel::Email, None)
+        book.unsubscribe(ann.id.clone(), Channel::Email, None, None)
             .unwrap();
         let mut lines = book.export_catalog_lines().unwrap();
         let page = book

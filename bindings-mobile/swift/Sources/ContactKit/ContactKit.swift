@@ -710,7 +710,7 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func addMobilePush(id: String, device: DeviceInput) async throws  -> Contact
     
     /**
-     * Adds the contact to a static segment.
+     * Adds the contact to a static segment, named by its id or its name.
      */
     func addToSegment(id: String, segmentId: String) async throws  -> Contact
     
@@ -720,9 +720,12 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func addWebPush(id: String, subscription: WebPushInput) async throws  -> Contact
     
     /**
-     * Blacklists the contact's address on `channel`.
+     * Blacklists the contact's address on `channel`; the record stays with the address,
+     * whoever holds it later. `at` is when it happened (history moved in from another
+     * system), not after the book's clock (a later one is a `Validation` error on `at`);
+     * the book's clock when null, as for every consent operation.
      */
-    func blacklist(id: String, channel: Channel, reason: String?) async throws  -> Contact
+    func blacklist(id: String, channel: Channel, reason: String?, at: UtcDateTime?) async throws  -> Contact
     
     /**
      * May a message go to this contact on `channel` (and, if given, in the category
@@ -819,12 +822,25 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func deleteField(key: String) async throws 
     
     /**
-     * Deletes a static or dynamic segment and every membership in it. A category's
-     * segment goes with its category (`deleteCategory`): deleting it here is a
-     * `Validation` error on `segment`. A segment a dynamic segment's rule names stays
-     * (a `Validation` error on `segment`) until that rule no longer does.
+     * Deletes a static or dynamic segment (by its id or its name) and every membership
+     * in it. A category's segment goes with its category (`deleteCategory`): deleting it
+     * here is a `Validation` error on `segment`. A segment a dynamic segment's rule names
+     * stays (a `Validation` error on `segment`) until that rule no longer does.
      */
     func deleteSegment(id: String) async throws 
+    
+    /**
+     * The category with `title`'s key, defined now if the book has none (with its
+     * segment), so a setup script can run again.
+     */
+    func ensureCategory(title: String) async throws  -> Category
+    
+    /**
+     * The segment named `name` (ASCII case aside), created now as a static segment if
+     * the book has none, so a setup script can run again. It may be any segment of that
+     * name: a dynamic one, or a category's.
+     */
+    func ensureSegment(name: String) async throws  -> Segment
     
     /**
      * Forgets the contact `id` (deleted or not) for good: its profile, devices,
@@ -865,7 +881,8 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func fieldDefinitions() async throws  -> [FieldDefinition]
     
     /**
-     * The live contact with this email (normalised first), or null.
+     * The live contact with this email (normalised first), or null: also when the text
+     * is no email address.
      */
     func findByEmail(email: String) async throws  -> Contact?
     
@@ -880,7 +897,8 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func findByKey(contactKey: String) async throws  -> Contact?
     
     /**
-     * The live contact with this phone (normalised first), or null.
+     * The live contact with this phone (normalised first), or null: also when the text
+     * is no phone number.
      */
     func findByPhone(phone: String) async throws  -> Contact?
     
@@ -893,8 +911,7 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     /**
      * The live contact holding the web push subscription with this endpoint, or null.
      * The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
-     * finds `https://push.example.com/a`); one that is not an https URL is a
-     * `Validation` error on `endpoint`.
+     * finds `https://push.example.com/a`); null too for text that is not an https URL.
      */
     func findByWebPushEndpoint(endpoint: String) async throws  -> Contact?
     
@@ -905,10 +922,26 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     
     /**
      * Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
-     * and reports created, updated and rejected rows. A rejected row writes nothing and
-     * the import goes on. Long: run it on a background thread.
+     * and reports created, updated, rejected and dropped rows and the id each row landed
+     * on (`ids`, in input order, null for a rejected row). Every problem of a row is
+     * reported (`problems`: code, field, value, reason). With `onInvalid` `REJECT_ROW`
+     * (the default) a row with a problem writes nothing and the import goes on; with
+     * `DROP_FIELD` the refused values are left out and the rest of the row is written,
+     * unless its id or dedupe key is refused. A row without a value for the dedupe key
+     * is given an id made from its content (counted in `withoutKey`), so importing the
+     * same rows again does not make it twice. Long: run it on a background thread.
      */
-    func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress?) async throws  -> ImportReport
+    func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress?, onInvalid: OnInvalid?) async throws  -> ImportReport
+    
+    /**
+     * Records a suppression list (another sender's unsubscribes, an ESP's bounces and
+     * complaints) as `suppressAddress` records each row, in batches of 4000 rows (each
+     * batch atomic). A row that is refused (a malformed address, a date after the book's
+     * clock, a channel other than `EMAIL` and `SMS`) is reported in `rejected` with its
+     * index and writes nothing; the others are recorded. A row whose address already has
+     * a suppression of its kind in force is counted in `unchanged`.
+     */
+    func importSuppressions(rows: [SuppressionInput]) async throws  -> SuppressionImportReport
     
     /**
      * A page of live contacts in creation order.
@@ -972,7 +1005,7 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func removeCategory(id: String, key: String) async throws  -> Contact
     
     /**
-     * Removes the contact from a static segment.
+     * Removes the contact from a static segment, named by its id or its name.
      */
     func removeFromSegment(id: String, segmentId: String) async throws  -> Contact
     
@@ -988,9 +1021,10 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     
     /**
      * Records a spam complaint on `channel`, with its `reason` if one is known (a
-     * feedback loop's report type, say; kept on the suppression record).
+     * feedback loop's report type, say; kept on the suppression record); `at` as for
+     * `blacklist`.
      */
-    func reportSpam(id: String, channel: Channel, reason: String?) async throws  -> Contact
+    func reportSpam(id: String, channel: Channel, reason: String?, at: UtcDateTime?) async throws  -> Contact
     
     /**
      * Brings back a soft-deleted contact.
@@ -1014,8 +1048,8 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func resubscribe(id: String, channel: Channel, note: String?) async throws  -> Contact
     
     /**
-     * A page of a segment's live members in creation order (a dynamic segment's: the
-     * contacts its rule matches now).
+     * A page of the live members, in creation order, of a segment named by its id or its
+     * name (a dynamic segment's: the contacts its rule matches now).
      */
     func segmentMembers(segmentId: String, query: ListQuery) async throws  -> ContactPage
     
@@ -1045,9 +1079,10 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
      * the address later is suppressed; recording the same kind again changes nothing.
      * Returns every record now kept for the address on `channel`, oldest first. Another
      * channel is a `Validation` error on `channel` (push and Telegram suppressions belong
-     * to a contact), a malformed address one on `email` or `phone`.
+     * to a contact), a malformed address one on `email` or `phone`. `at` is when it
+     * happened, as for `blacklist`.
      */
-    func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String?) async throws  -> [SuppressionRecord]
+    func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String?, at: UtcDateTime?) async throws  -> [SuppressionRecord]
     
     /**
      * Every suppression record of `address` on `channel` (an email, a phone, or a
@@ -1061,9 +1096,9 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func unblacklist(id: String, channel: Channel, note: String) async throws  -> Contact
     
     /**
-     * Records that the person opted out of `channel`.
+     * Records that the person opted out of `channel` (`at` as for `blacklist`).
      */
-    func unsubscribe(id: String, channel: Channel, reason: String?) async throws  -> Contact
+    func unsubscribe(id: String, channel: Channel, reason: String?, at: UtcDateTime?) async throws  -> Contact
     
     /**
      * Changes the contact `id` as `patch` says.
@@ -1083,12 +1118,13 @@ public protocol AsyncContactBookProtocol: AnyObject, Sendable {
     func updateField(key: String, update: FieldUpdate) async throws  -> FieldDefinition
     
     /**
-     * Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
-     * (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
-     * segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
-     * error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
-     * a static segment one on `rule`. A category's segment is renamed with its category
-     * (`updateCategory`): renaming it here is a `Validation` error on `segment`.
+     * Renames a static or dynamic segment (`id`: its id or its name) to `name` and
+     * changes a dynamic segment's rule (`rule`, JSON text as for `listWhere`); null
+     * leaves either as it is. A name another segment has is a `Conflict` on `name`; a
+     * mistake in the rule is a `Validation` error whose `field` is its path inside the
+     * rule (`rule.all[1].op`), and a rule for a static segment one on `rule`. A
+     * category's segment is renamed with its category (`updateCategory`): renaming it
+     * here is a `Validation` error on `segment`.
      */
     func updateSegment(id: String, name: String?, rule: Rule?) async throws  -> Segment
     
@@ -1292,7 +1328,7 @@ open func addMobilePush(id: String, device: DeviceInput)async throws  -> Contact
 }
     
     /**
-     * Adds the contact to a static segment.
+     * Adds the contact to a static segment, named by its id or its name.
      */
 open func addToSegment(id: String, segmentId: String)async throws  -> Contact  {
     return
@@ -1330,14 +1366,17 @@ open func addWebPush(id: String, subscription: WebPushInput)async throws  -> Con
 }
     
     /**
-     * Blacklists the contact's address on `channel`.
+     * Blacklists the contact's address on `channel`; the record stays with the address,
+     * whoever holds it later. `at` is when it happened (history moved in from another
+     * system), not after the book's clock (a later one is a `Validation` error on `at`);
+     * the book's clock when null, as for every consent operation.
      */
-open func blacklist(id: String, channel: Channel, reason: String? = nil)async throws  -> Contact  {
+open func blacklist(id: String, channel: Channel, reason: String? = nil, at: UtcDateTime? = nil)async throws  -> Contact  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_contactkit_mobile_fn_method_asynccontactbook_blacklist(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason),FfiConverterOptionTypeUtcDateTime.lower(at)
                 )
             },
             pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
@@ -1667,10 +1706,10 @@ open func deleteField(key: String)async throws   {
 }
     
     /**
-     * Deletes a static or dynamic segment and every membership in it. A category's
-     * segment goes with its category (`deleteCategory`): deleting it here is a
-     * `Validation` error on `segment`. A segment a dynamic segment's rule names stays
-     * (a `Validation` error on `segment`) until that rule no longer does.
+     * Deletes a static or dynamic segment (by its id or its name) and every membership
+     * in it. A category's segment goes with its category (`deleteCategory`): deleting it
+     * here is a `Validation` error on `segment`. A segment a dynamic segment's rule names
+     * stays (a `Validation` error on `segment`) until that rule no longer does.
      */
 open func deleteSegment(id: String)async throws   {
     return
@@ -1684,6 +1723,47 @@ open func deleteSegment(id: String)async throws   {
             completeFunc: ffi_contactkit_mobile_rust_future_complete_void,
             freeFunc: ffi_contactkit_mobile_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The category with `title`'s key, defined now if the book has none (with its
+     * segment), so a setup script can run again.
+     */
+open func ensureCategory(title: String)async throws  -> Category  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_ensure_category(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(title)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCategory_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * The segment named `name` (ASCII case aside), created now as a static segment if
+     * the book has none, so a setup script can run again. It may be any segment of that
+     * name: a dynamic one, or a category's.
+     */
+open func ensureSegment(name: String)async throws  -> Segment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_ensure_segment(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(name)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSegment_lift,
             errorHandler: FfiConverterTypeContactKitError_lift
         )
 }
@@ -1797,7 +1877,8 @@ open func fieldDefinitions()async throws  -> [FieldDefinition]  {
 }
     
     /**
-     * The live contact with this email (normalised first), or null.
+     * The live contact with this email (normalised first), or null: also when the text
+     * is no email address.
      */
 open func findByEmail(email: String)async throws  -> Contact?  {
     return
@@ -1854,7 +1935,8 @@ open func findByKey(contactKey: String)async throws  -> Contact?  {
 }
     
     /**
-     * The live contact with this phone (normalised first), or null.
+     * The live contact with this phone (normalised first), or null: also when the text
+     * is no phone number.
      */
 open func findByPhone(phone: String)async throws  -> Contact?  {
     return
@@ -1895,8 +1977,7 @@ open func findByPushToken(token: String)async throws  -> Contact?  {
     /**
      * The live contact holding the web push subscription with this endpoint, or null.
      * The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
-     * finds `https://push.example.com/a`); one that is not an https URL is a
-     * `Validation` error on `endpoint`.
+     * finds `https://push.example.com/a`); null too for text that is not an https URL.
      */
 open func findByWebPushEndpoint(endpoint: String)async throws  -> Contact?  {
     return
@@ -1935,21 +2016,51 @@ open func get(id: String)async throws  -> Contact?  {
     
     /**
      * Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
-     * and reports created, updated and rejected rows. A rejected row writes nothing and
-     * the import goes on. Long: run it on a background thread.
+     * and reports created, updated, rejected and dropped rows and the id each row landed
+     * on (`ids`, in input order, null for a rejected row). Every problem of a row is
+     * reported (`problems`: code, field, value, reason). With `onInvalid` `REJECT_ROW`
+     * (the default) a row with a problem writes nothing and the import goes on; with
+     * `DROP_FIELD` the refused values are left out and the rest of the row is written,
+     * unless its id or dedupe key is refused. A row without a value for the dedupe key
+     * is given an id made from its content (counted in `withoutKey`), so importing the
+     * same rows again does not make it twice. Long: run it on a background thread.
      */
-open func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress? = nil)async throws  -> ImportReport  {
+open func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress? = nil, onInvalid: OnInvalid? = nil)async throws  -> ImportReport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_contactkit_mobile_fn_method_asynccontactbook_import_contacts(
-                        self.uniffiCloneHandle(),FfiConverterSequenceTypeContactInput.lower(rows),FfiConverterTypeDedupeOn_lower(dedupeOn),FfiConverterOptionTypeImportProgress.lower(progress)
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeContactInput.lower(rows),FfiConverterTypeDedupeOn_lower(dedupeOn),FfiConverterOptionTypeImportProgress.lower(progress),FfiConverterOptionTypeOnInvalid.lower(onInvalid)
                 )
             },
             pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeImportReport_lift,
+            errorHandler: FfiConverterTypeContactKitError_lift
+        )
+}
+    
+    /**
+     * Records a suppression list (another sender's unsubscribes, an ESP's bounces and
+     * complaints) as `suppressAddress` records each row, in batches of 4000 rows (each
+     * batch atomic). A row that is refused (a malformed address, a date after the book's
+     * clock, a channel other than `EMAIL` and `SMS`) is reported in `rejected` with its
+     * index and writes nothing; the others are recorded. A row whose address already has
+     * a suppression of its kind in force is counted in `unchanged`.
+     */
+open func importSuppressions(rows: [SuppressionInput])async throws  -> SuppressionImportReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_contactkit_mobile_fn_method_asynccontactbook_import_suppressions(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeSuppressionInput.lower(rows)
+                )
+            },
+            pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_contactkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_contactkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSuppressionImportReport_lift,
             errorHandler: FfiConverterTypeContactKitError_lift
         )
 }
@@ -2156,7 +2267,7 @@ open func removeCategory(id: String, key: String)async throws  -> Contact  {
 }
     
     /**
-     * Removes the contact from a static segment.
+     * Removes the contact from a static segment, named by its id or its name.
      */
 open func removeFromSegment(id: String, segmentId: String)async throws  -> Contact  {
     return
@@ -2214,14 +2325,15 @@ open func removeWebPush(id: String, endpoint: String)async throws  -> Contact  {
     
     /**
      * Records a spam complaint on `channel`, with its `reason` if one is known (a
-     * feedback loop's report type, say; kept on the suppression record).
+     * feedback loop's report type, say; kept on the suppression record); `at` as for
+     * `blacklist`.
      */
-open func reportSpam(id: String, channel: Channel, reason: String? = nil)async throws  -> Contact  {
+open func reportSpam(id: String, channel: Channel, reason: String? = nil, at: UtcDateTime? = nil)async throws  -> Contact  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_contactkit_mobile_fn_method_asynccontactbook_report_spam(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason),FfiConverterOptionTypeUtcDateTime.lower(at)
                 )
             },
             pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
@@ -2296,8 +2408,8 @@ open func resubscribe(id: String, channel: Channel, note: String? = nil)async th
 }
     
     /**
-     * A page of a segment's live members in creation order (a dynamic segment's: the
-     * contacts its rule matches now).
+     * A page of the live members, in creation order, of a segment named by its id or its
+     * name (a dynamic segment's: the contacts its rule matches now).
      */
 open func segmentMembers(segmentId: String, query: ListQuery = ListQuery())async throws  -> ContactPage  {
     return
@@ -2397,14 +2509,15 @@ open func signUp(input: ContactInput)async throws  -> Contact  {
      * the address later is suppressed; recording the same kind again changes nothing.
      * Returns every record now kept for the address on `channel`, oldest first. Another
      * channel is a `Validation` error on `channel` (push and Telegram suppressions belong
-     * to a contact), a malformed address one on `email` or `phone`.
+     * to a contact), a malformed address one on `email` or `phone`. `at` is when it
+     * happened, as for `blacklist`.
      */
-open func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String? = nil)async throws  -> [SuppressionRecord]  {
+open func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String? = nil, at: UtcDateTime? = nil)async throws  -> [SuppressionRecord]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_contactkit_mobile_fn_method_asynccontactbook_suppress_address(
-                        self.uniffiCloneHandle(),FfiConverterTypeChannel_lower(channel),FfiConverterString.lower(address),FfiConverterTypeSuppressionKind_lower(kind),FfiConverterOptionString.lower(reason)
+                        self.uniffiCloneHandle(),FfiConverterTypeChannel_lower(channel),FfiConverterString.lower(address),FfiConverterTypeSuppressionKind_lower(kind),FfiConverterOptionString.lower(reason),FfiConverterOptionTypeUtcDateTime.lower(at)
                 )
             },
             pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
@@ -2455,14 +2568,14 @@ open func unblacklist(id: String, channel: Channel, note: String)async throws  -
 }
     
     /**
-     * Records that the person opted out of `channel`.
+     * Records that the person opted out of `channel` (`at` as for `blacklist`).
      */
-open func unsubscribe(id: String, channel: Channel, reason: String? = nil)async throws  -> Contact  {
+open func unsubscribe(id: String, channel: Channel, reason: String? = nil, at: UtcDateTime? = nil)async throws  -> Contact  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_contactkit_mobile_fn_method_asynccontactbook_unsubscribe(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeChannel_lower(channel),FfiConverterOptionString.lower(reason),FfiConverterOptionTypeUtcDateTime.lower(at)
                 )
             },
             pollFunc: ffi_contactkit_mobile_rust_future_poll_rust_buffer,
@@ -2533,12 +2646,13 @@ open func updateField(key: String, update: FieldUpdate)async throws  -> FieldDef
 }
     
     /**
-     * Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
-     * (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
-     * segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
-     * error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
-     * a static segment one on `rule`. A category's segment is renamed with its category
-     * (`updateCategory`): renaming it here is a `Validation` error on `segment`.
+     * Renames a static or dynamic segment (`id`: its id or its name) to `name` and
+     * changes a dynamic segment's rule (`rule`, JSON text as for `listWhere`); null
+     * leaves either as it is. A name another segment has is a `Conflict` on `name`; a
+     * mistake in the rule is a `Validation` error whose `field` is its path inside the
+     * rule (`rule.all[1].op`), and a rule for a static segment one on `rule`. A
+     * category's segment is renamed with its category (`updateCategory`): renaming it
+     * here is a `Validation` error on `segment`.
      */
 open func updateSegment(id: String, name: String? = nil, rule: Rule? = nil)async throws  -> Segment  {
     return
@@ -2655,7 +2769,7 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func addMobilePush(id: String, device: DeviceInput) throws  -> Contact
     
     /**
-     * Adds the contact to a static segment.
+     * Adds the contact to a static segment, named by its id or its name.
      */
     func addToSegment(id: String, segmentId: String) throws  -> Contact
     
@@ -2665,9 +2779,12 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func addWebPush(id: String, subscription: WebPushInput) throws  -> Contact
     
     /**
-     * Blacklists the contact's address on `channel`.
+     * Blacklists the contact's address on `channel`; the record stays with the address,
+     * whoever holds it later. `at` is when it happened (history moved in from another
+     * system), not after the book's clock (a later one is a `Validation` error on `at`);
+     * the book's clock when null, as for every consent operation.
      */
-    func blacklist(id: String, channel: Channel, reason: String?) throws  -> Contact
+    func blacklist(id: String, channel: Channel, reason: String?, at: UtcDateTime?) throws  -> Contact
     
     /**
      * May a message go to this contact on `channel` (and, if given, in the category
@@ -2764,12 +2881,25 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func deleteField(key: String) throws 
     
     /**
-     * Deletes a static or dynamic segment and every membership in it. A category's
-     * segment goes with its category (`deleteCategory`): deleting it here is a
-     * `Validation` error on `segment`. A segment a dynamic segment's rule names stays
-     * (a `Validation` error on `segment`) until that rule no longer does.
+     * Deletes a static or dynamic segment (by its id or its name) and every membership
+     * in it. A category's segment goes with its category (`deleteCategory`): deleting it
+     * here is a `Validation` error on `segment`. A segment a dynamic segment's rule names
+     * stays (a `Validation` error on `segment`) until that rule no longer does.
      */
     func deleteSegment(id: String) throws 
+    
+    /**
+     * The category with `title`'s key, defined now if the book has none (with its
+     * segment), so a setup script can run again.
+     */
+    func ensureCategory(title: String) throws  -> Category
+    
+    /**
+     * The segment named `name` (ASCII case aside), created now as a static segment if
+     * the book has none, so a setup script can run again. It may be any segment of that
+     * name: a dynamic one, or a category's.
+     */
+    func ensureSegment(name: String) throws  -> Segment
     
     /**
      * Forgets the contact `id` (deleted or not) for good: its profile, devices,
@@ -2810,7 +2940,8 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func fieldDefinitions() throws  -> [FieldDefinition]
     
     /**
-     * The live contact with this email (normalised first), or null.
+     * The live contact with this email (normalised first), or null: also when the text
+     * is no email address.
      */
     func findByEmail(email: String) throws  -> Contact?
     
@@ -2825,7 +2956,8 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func findByKey(contactKey: String) throws  -> Contact?
     
     /**
-     * The live contact with this phone (normalised first), or null.
+     * The live contact with this phone (normalised first), or null: also when the text
+     * is no phone number.
      */
     func findByPhone(phone: String) throws  -> Contact?
     
@@ -2838,8 +2970,7 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     /**
      * The live contact holding the web push subscription with this endpoint, or null.
      * The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
-     * finds `https://push.example.com/a`); one that is not an https URL is a
-     * `Validation` error on `endpoint`.
+     * finds `https://push.example.com/a`); null too for text that is not an https URL.
      */
     func findByWebPushEndpoint(endpoint: String) throws  -> Contact?
     
@@ -2850,10 +2981,26 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     
     /**
      * Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
-     * and reports created, updated and rejected rows. A rejected row writes nothing and
-     * the import goes on. Long: run it on a background thread.
+     * and reports created, updated, rejected and dropped rows and the id each row landed
+     * on (`ids`, in input order, null for a rejected row). Every problem of a row is
+     * reported (`problems`: code, field, value, reason). With `onInvalid` `REJECT_ROW`
+     * (the default) a row with a problem writes nothing and the import goes on; with
+     * `DROP_FIELD` the refused values are left out and the rest of the row is written,
+     * unless its id or dedupe key is refused. A row without a value for the dedupe key
+     * is given an id made from its content (counted in `withoutKey`), so importing the
+     * same rows again does not make it twice. Long: run it on a background thread.
      */
-    func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress?) throws  -> ImportReport
+    func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress?, onInvalid: OnInvalid?) throws  -> ImportReport
+    
+    /**
+     * Records a suppression list (another sender's unsubscribes, an ESP's bounces and
+     * complaints) as `suppressAddress` records each row, in batches of 4000 rows (each
+     * batch atomic). A row that is refused (a malformed address, a date after the book's
+     * clock, a channel other than `EMAIL` and `SMS`) is reported in `rejected` with its
+     * index and writes nothing; the others are recorded. A row whose address already has
+     * a suppression of its kind in force is counted in `unchanged`.
+     */
+    func importSuppressions(rows: [SuppressionInput]) throws  -> SuppressionImportReport
     
     /**
      * A page of live contacts in creation order.
@@ -2917,7 +3064,7 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func removeCategory(id: String, key: String) throws  -> Contact
     
     /**
-     * Removes the contact from a static segment.
+     * Removes the contact from a static segment, named by its id or its name.
      */
     func removeFromSegment(id: String, segmentId: String) throws  -> Contact
     
@@ -2933,9 +3080,10 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     
     /**
      * Records a spam complaint on `channel`, with its `reason` if one is known (a
-     * feedback loop's report type, say; kept on the suppression record).
+     * feedback loop's report type, say; kept on the suppression record); `at` as for
+     * `blacklist`.
      */
-    func reportSpam(id: String, channel: Channel, reason: String?) throws  -> Contact
+    func reportSpam(id: String, channel: Channel, reason: String?, at: UtcDateTime?) throws  -> Contact
     
     /**
      * Brings back a soft-deleted contact.
@@ -2959,8 +3107,8 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func resubscribe(id: String, channel: Channel, note: String?) throws  -> Contact
     
     /**
-     * A page of a segment's live members in creation order (a dynamic segment's: the
-     * contacts its rule matches now).
+     * A page of the live members, in creation order, of a segment named by its id or its
+     * name (a dynamic segment's: the contacts its rule matches now).
      */
     func segmentMembers(segmentId: String, query: ListQuery) throws  -> ContactPage
     
@@ -2990,9 +3138,10 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
      * the address later is suppressed; recording the same kind again changes nothing.
      * Returns every record now kept for the address on `channel`, oldest first. Another
      * channel is a `Validation` error on `channel` (push and Telegram suppressions belong
-     * to a contact), a malformed address one on `email` or `phone`.
+     * to a contact), a malformed address one on `email` or `phone`. `at` is when it
+     * happened, as for `blacklist`.
      */
-    func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String?) throws  -> [SuppressionRecord]
+    func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String?, at: UtcDateTime?) throws  -> [SuppressionRecord]
     
     /**
      * Every suppression record of `address` on `channel` (an email, a phone, or a
@@ -3006,9 +3155,9 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func unblacklist(id: String, channel: Channel, note: String) throws  -> Contact
     
     /**
-     * Records that the person opted out of `channel`.
+     * Records that the person opted out of `channel` (`at` as for `blacklist`).
      */
-    func unsubscribe(id: String, channel: Channel, reason: String?) throws  -> Contact
+    func unsubscribe(id: String, channel: Channel, reason: String?, at: UtcDateTime?) throws  -> Contact
     
     /**
      * Changes the contact `id` as `patch` says.
@@ -3028,12 +3177,13 @@ public protocol ContactBookProtocol: AnyObject, Sendable {
     func updateField(key: String, update: FieldUpdate) throws  -> FieldDefinition
     
     /**
-     * Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
-     * (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
-     * segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
-     * error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
-     * a static segment one on `rule`. A category's segment is renamed with its category
-     * (`updateCategory`): renaming it here is a `Validation` error on `segment`.
+     * Renames a static or dynamic segment (`id`: its id or its name) to `name` and
+     * changes a dynamic segment's rule (`rule`, JSON text as for `listWhere`); null
+     * leaves either as it is. A name another segment has is a `Conflict` on `name`; a
+     * mistake in the rule is a `Validation` error whose `field` is its path inside the
+     * rule (`rule.all[1].op`), and a rule for a static segment one on `rule`. A
+     * category's segment is renamed with its category (`updateCategory`): renaming it
+     * here is a `Validation` error on `segment`.
      */
     func updateSegment(id: String, name: String?, rule: Rule?) throws  -> Segment
     
@@ -3208,7 +3358,7 @@ open func addMobilePush(id: String, device: DeviceInput)throws  -> Contact  {
 }
     
     /**
-     * Adds the contact to a static segment.
+     * Adds the contact to a static segment, named by its id or its name.
      */
 open func addToSegment(id: String, segmentId: String)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
@@ -3236,16 +3386,20 @@ open func addWebPush(id: String, subscription: WebPushInput)throws  -> Contact  
 }
     
     /**
-     * Blacklists the contact's address on `channel`.
+     * Blacklists the contact's address on `channel`; the record stays with the address,
+     * whoever holds it later. `at` is when it happened (history moved in from another
+     * system), not after the book's clock (a later one is a `Validation` error on `at`);
+     * the book's clock when null, as for every consent operation.
      */
-open func blacklist(id: String, channel: Channel, reason: String? = nil)throws  -> Contact  {
+open func blacklist(id: String, channel: Channel, reason: String? = nil, at: UtcDateTime? = nil)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_blacklist(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),
         FfiConverterTypeChannel_lower(channel),
-        FfiConverterOptionString.lower(reason),uniffiCallStatus
+        FfiConverterOptionString.lower(reason),
+        FfiConverterOptionTypeUtcDateTime.lower(at),uniffiCallStatus
     )
 })
 }
@@ -3476,10 +3630,10 @@ open func deleteField(key: String)throws   {try rustCallWithError(FfiConverterTy
 }
     
     /**
-     * Deletes a static or dynamic segment and every membership in it. A category's
-     * segment goes with its category (`deleteCategory`): deleting it here is a
-     * `Validation` error on `segment`. A segment a dynamic segment's rule names stays
-     * (a `Validation` error on `segment`) until that rule no longer does.
+     * Deletes a static or dynamic segment (by its id or its name) and every membership
+     * in it. A category's segment goes with its category (`deleteCategory`): deleting it
+     * here is a `Validation` error on `segment`. A segment a dynamic segment's rule names
+     * stays (a `Validation` error on `segment`) until that rule no longer does.
      */
 open func deleteSegment(id: String)throws   {try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
@@ -3488,6 +3642,35 @@ open func deleteSegment(id: String)throws   {try rustCallWithError(FfiConverterT
         FfiConverterString.lower(id),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The category with `title`'s key, defined now if the book has none (with its
+     * segment), so a setup script can run again.
+     */
+open func ensureCategory(title: String)throws  -> Category  {
+    return try  FfiConverterTypeCategory_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_ensure_category(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(title),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The segment named `name` (ASCII case aside), created now as a static segment if
+     * the book has none, so a setup script can run again. It may be any segment of that
+     * name: a dynamic one, or a category's.
+     */
+open func ensureSegment(name: String)throws  -> Segment  {
+    return try  FfiConverterTypeSegment_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_ensure_segment(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3567,7 +3750,8 @@ open func fieldDefinitions()throws  -> [FieldDefinition]  {
 }
     
     /**
-     * The live contact with this email (normalised first), or null.
+     * The live contact with this email (normalised first), or null: also when the text
+     * is no email address.
      */
 open func findByEmail(email: String)throws  -> Contact?  {
     return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
@@ -3606,7 +3790,8 @@ open func findByKey(contactKey: String)throws  -> Contact?  {
 }
     
     /**
-     * The live contact with this phone (normalised first), or null.
+     * The live contact with this phone (normalised first), or null: also when the text
+     * is no phone number.
      */
 open func findByPhone(phone: String)throws  -> Contact?  {
     return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
@@ -3635,8 +3820,7 @@ open func findByPushToken(token: String)throws  -> Contact?  {
     /**
      * The live contact holding the web push subscription with this endpoint, or null.
      * The endpoint is normalised first as it is stored (`HTTPS://Push.example.com/a`
-     * finds `https://push.example.com/a`); one that is not an https URL is a
-     * `Validation` error on `endpoint`.
+     * finds `https://push.example.com/a`); null too for text that is not an https URL.
      */
 open func findByWebPushEndpoint(endpoint: String)throws  -> Contact?  {
     return try  FfiConverterOptionTypeContact.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
@@ -3663,17 +3847,42 @@ open func get(id: String)throws  -> Contact?  {
     
     /**
      * Upserts every row matched by `dedupeOn` in batches of 4000 (each batch atomic)
-     * and reports created, updated and rejected rows. A rejected row writes nothing and
-     * the import goes on. Long: run it on a background thread.
+     * and reports created, updated, rejected and dropped rows and the id each row landed
+     * on (`ids`, in input order, null for a rejected row). Every problem of a row is
+     * reported (`problems`: code, field, value, reason). With `onInvalid` `REJECT_ROW`
+     * (the default) a row with a problem writes nothing and the import goes on; with
+     * `DROP_FIELD` the refused values are left out and the rest of the row is written,
+     * unless its id or dedupe key is refused. A row without a value for the dedupe key
+     * is given an id made from its content (counted in `withoutKey`), so importing the
+     * same rows again does not make it twice. Long: run it on a background thread.
      */
-open func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress? = nil)throws  -> ImportReport  {
+open func importContacts(rows: [ContactInput], dedupeOn: DedupeOn, progress: ImportProgress? = nil, onInvalid: OnInvalid? = nil)throws  -> ImportReport  {
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_import_contacts(
             self.uniffiCloneHandle(),
         FfiConverterSequenceTypeContactInput.lower(rows),
         FfiConverterTypeDedupeOn_lower(dedupeOn),
-        FfiConverterOptionTypeImportProgress.lower(progress),uniffiCallStatus
+        FfiConverterOptionTypeImportProgress.lower(progress),
+        FfiConverterOptionTypeOnInvalid.lower(onInvalid),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records a suppression list (another sender's unsubscribes, an ESP's bounces and
+     * complaints) as `suppressAddress` records each row, in batches of 4000 rows (each
+     * batch atomic). A row that is refused (a malformed address, a date after the book's
+     * clock, a channel other than `EMAIL` and `SMS`) is reported in `rejected` with its
+     * index and writes nothing; the others are recorded. A row whose address already has
+     * a suppression of its kind in force is counted in `unchanged`.
+     */
+open func importSuppressions(rows: [SuppressionInput])throws  -> SuppressionImportReport  {
+    return try  FfiConverterTypeSuppressionImportReport_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
+        uniffiCallStatus in
+    uniffi_contactkit_mobile_fn_method_contactbook_import_suppressions(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeSuppressionInput.lower(rows),uniffiCallStatus
     )
 })
 }
@@ -3827,7 +4036,7 @@ open func removeCategory(id: String, key: String)throws  -> Contact  {
 }
     
     /**
-     * Removes the contact from a static segment.
+     * Removes the contact from a static segment, named by its id or its name.
      */
 open func removeFromSegment(id: String, segmentId: String)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
@@ -3870,16 +4079,18 @@ open func removeWebPush(id: String, endpoint: String)throws  -> Contact  {
     
     /**
      * Records a spam complaint on `channel`, with its `reason` if one is known (a
-     * feedback loop's report type, say; kept on the suppression record).
+     * feedback loop's report type, say; kept on the suppression record); `at` as for
+     * `blacklist`.
      */
-open func reportSpam(id: String, channel: Channel, reason: String? = nil)throws  -> Contact  {
+open func reportSpam(id: String, channel: Channel, reason: String? = nil, at: UtcDateTime? = nil)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_report_spam(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),
         FfiConverterTypeChannel_lower(channel),
-        FfiConverterOptionString.lower(reason),uniffiCallStatus
+        FfiConverterOptionString.lower(reason),
+        FfiConverterOptionTypeUtcDateTime.lower(at),uniffiCallStatus
     )
 })
 }
@@ -3933,8 +4144,8 @@ open func resubscribe(id: String, channel: Channel, note: String? = nil)throws  
 }
     
     /**
-     * A page of a segment's live members in creation order (a dynamic segment's: the
-     * contacts its rule matches now).
+     * A page of the live members, in creation order, of a segment named by its id or its
+     * name (a dynamic segment's: the contacts its rule matches now).
      */
 open func segmentMembers(segmentId: String, query: ListQuery = ListQuery())throws  -> ContactPage  {
     return try  FfiConverterTypeContactPage_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
@@ -4007,9 +4218,10 @@ open func signUp(input: ContactInput)throws  -> Contact  {
      * the address later is suppressed; recording the same kind again changes nothing.
      * Returns every record now kept for the address on `channel`, oldest first. Another
      * channel is a `Validation` error on `channel` (push and Telegram suppressions belong
-     * to a contact), a malformed address one on `email` or `phone`.
+     * to a contact), a malformed address one on `email` or `phone`. `at` is when it
+     * happened, as for `blacklist`.
      */
-open func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String? = nil)throws  -> [SuppressionRecord]  {
+open func suppressAddress(channel: Channel, address: String, kind: SuppressionKind, reason: String? = nil, at: UtcDateTime? = nil)throws  -> [SuppressionRecord]  {
     return try  FfiConverterSequenceTypeSuppressionRecord.lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_suppress_address(
@@ -4017,7 +4229,8 @@ open func suppressAddress(channel: Channel, address: String, kind: SuppressionKi
         FfiConverterTypeChannel_lower(channel),
         FfiConverterString.lower(address),
         FfiConverterTypeSuppressionKind_lower(kind),
-        FfiConverterOptionString.lower(reason),uniffiCallStatus
+        FfiConverterOptionString.lower(reason),
+        FfiConverterOptionTypeUtcDateTime.lower(at),uniffiCallStatus
     )
 })
 }
@@ -4053,16 +4266,17 @@ open func unblacklist(id: String, channel: Channel, note: String)throws  -> Cont
 }
     
     /**
-     * Records that the person opted out of `channel`.
+     * Records that the person opted out of `channel` (`at` as for `blacklist`).
      */
-open func unsubscribe(id: String, channel: Channel, reason: String? = nil)throws  -> Contact  {
+open func unsubscribe(id: String, channel: Channel, reason: String? = nil, at: UtcDateTime? = nil)throws  -> Contact  {
     return try  FfiConverterTypeContact_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
         uniffiCallStatus in
     uniffi_contactkit_mobile_fn_method_contactbook_unsubscribe(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),
         FfiConverterTypeChannel_lower(channel),
-        FfiConverterOptionString.lower(reason),uniffiCallStatus
+        FfiConverterOptionString.lower(reason),
+        FfiConverterOptionTypeUtcDateTime.lower(at),uniffiCallStatus
     )
 })
 }
@@ -4112,12 +4326,13 @@ open func updateField(key: String, update: FieldUpdate)throws  -> FieldDefinitio
 }
     
     /**
-     * Renames a static or dynamic segment (`name`) and changes a dynamic segment's rule
-     * (`rule`, JSON text as for `listWhere`); null leaves either as it is. A name another
-     * segment has is a `Conflict` on `name`; a mistake in the rule is a `Validation`
-     * error whose `field` is its path inside the rule (`rule.all[1].op`), and a rule for
-     * a static segment one on `rule`. A category's segment is renamed with its category
-     * (`updateCategory`): renaming it here is a `Validation` error on `segment`.
+     * Renames a static or dynamic segment (`id`: its id or its name) to `name` and
+     * changes a dynamic segment's rule (`rule`, JSON text as for `listWhere`); null
+     * leaves either as it is. A name another segment has is a `Conflict` on `name`; a
+     * mistake in the rule is a `Validation` error whose `field` is its path inside the
+     * rule (`rule.all[1].op`), and a rule for a static segment one on `rule`. A
+     * category's segment is renamed with its category (`updateCategory`): renaming it
+     * here is a `Validation` error on `segment`.
      */
 open func updateSegment(id: String, name: String? = nil, rule: Rule? = nil)throws  -> Segment  {
     return try  FfiConverterTypeSegment_lift(try rustCallWithError(FfiConverterTypeContactKitError_lift) {
@@ -5959,7 +6174,7 @@ public struct ContactInput: Equatable, Hashable {
      */
     public var categories: [String]?
     /**
-     * Static segment ids (replaces the set).
+     * Static segments, each by its id or its name (replaces the set).
      */
     public var segments: [String]?
     /**
@@ -5986,6 +6201,35 @@ public struct ContactInput: Equatable, Hashable {
      * Who is making the change; `API` when null (`IMPORT` during imports).
      */
     public var source: Source?
+    /**
+     * The email's consent state, as an export writes it, so one import moves a whole
+     * audience in: `UNSUBSCRIBED`, `SPAM_COMPLAINT` or `BLACKLISTED` record that
+     * suppression of the email (dated `emailStatusAt`, with `emailStatusReason`);
+     * `UNCONFIRMED` marks the email as awaiting double opt-in; `ACTIVE` records nothing
+     * and never lifts a suppression (only `resubscribe` and `unblacklist` do).
+     */
+    public var emailStatus: ChannelStatus?
+    /**
+     * When the email's status began: not after the book's clock; the book's clock when
+     * null.
+     */
+    public var emailStatusAt: UtcDateTime?
+    /**
+     * Why (an unsubscribe reason, `hard_bounce`), at most 1,000 characters.
+     */
+    public var emailStatusReason: String?
+    /**
+     * The phone's consent state, read as `emailStatus` is.
+     */
+    public var phoneStatus: ChannelStatus?
+    /**
+     * When the phone's status began, read as `emailStatusAt` is.
+     */
+    public var phoneStatusAt: UtcDateTime?
+    /**
+     * Why, read as `emailStatusReason` is.
+     */
+    public var phoneStatusReason: String?
     /**
      * Attributes to remove. Naming an attribute that is also given a value is a
      * `Validation` error on that attribute.
@@ -6030,7 +6274,7 @@ public struct ContactInput: Equatable, Hashable {
          * Category keys (replaces the set).
          */categories: [String]? = nil, 
         /**
-         * Static segment ids (replaces the set).
+         * Static segments, each by its id or its name (replaces the set).
          */segments: [String]? = nil, 
         /**
          * Postal address (replaces the whole address).
@@ -6050,6 +6294,29 @@ public struct ContactInput: Equatable, Hashable {
         /**
          * Who is making the change; `API` when null (`IMPORT` during imports).
          */source: Source? = nil, 
+        /**
+         * The email's consent state, as an export writes it, so one import moves a whole
+         * audience in: `UNSUBSCRIBED`, `SPAM_COMPLAINT` or `BLACKLISTED` record that
+         * suppression of the email (dated `emailStatusAt`, with `emailStatusReason`);
+         * `UNCONFIRMED` marks the email as awaiting double opt-in; `ACTIVE` records nothing
+         * and never lifts a suppression (only `resubscribe` and `unblacklist` do).
+         */emailStatus: ChannelStatus? = nil, 
+        /**
+         * When the email's status began: not after the book's clock; the book's clock when
+         * null.
+         */emailStatusAt: UtcDateTime? = nil, 
+        /**
+         * Why (an unsubscribe reason, `hard_bounce`), at most 1,000 characters.
+         */emailStatusReason: String? = nil, 
+        /**
+         * The phone's consent state, read as `emailStatus` is.
+         */phoneStatus: ChannelStatus? = nil, 
+        /**
+         * When the phone's status began, read as `emailStatusAt` is.
+         */phoneStatusAt: UtcDateTime? = nil, 
+        /**
+         * Why, read as `emailStatusReason` is.
+         */phoneStatusReason: String? = nil, 
         /**
          * Attributes to remove. Naming an attribute that is also given a value is a
          * `Validation` error on that attribute.
@@ -6072,6 +6339,12 @@ public struct ContactInput: Equatable, Hashable {
         self.language = language
         self.fields = fields
         self.source = source
+        self.emailStatus = emailStatus
+        self.emailStatusAt = emailStatusAt
+        self.emailStatusReason = emailStatusReason
+        self.phoneStatus = phoneStatus
+        self.phoneStatusAt = phoneStatusAt
+        self.phoneStatusReason = phoneStatusReason
         self.clear = clear
     }
 
@@ -6109,6 +6382,12 @@ public struct FfiConverterTypeContactInput: FfiConverterRustBuffer {
                 language: FfiConverterOptionString.read(from: &buf), 
                 fields: FfiConverterDictionaryStringOptionTypeFieldInput.read(from: &buf), 
                 source: FfiConverterOptionTypeSource.read(from: &buf), 
+                emailStatus: FfiConverterOptionTypeChannelStatus.read(from: &buf), 
+                emailStatusAt: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
+                emailStatusReason: FfiConverterOptionString.read(from: &buf), 
+                phoneStatus: FfiConverterOptionTypeChannelStatus.read(from: &buf), 
+                phoneStatusAt: FfiConverterOptionTypeUtcDateTime.read(from: &buf), 
+                phoneStatusReason: FfiConverterOptionString.read(from: &buf), 
                 clear: FfiConverterSequenceTypeContactAttribute.read(from: &buf)
         )
     }
@@ -6132,6 +6411,12 @@ public struct FfiConverterTypeContactInput: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.language, into: &buf)
         FfiConverterDictionaryStringOptionTypeFieldInput.write(value.fields, into: &buf)
         FfiConverterOptionTypeSource.write(value.source, into: &buf)
+        FfiConverterOptionTypeChannelStatus.write(value.emailStatus, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.emailStatusAt, into: &buf)
+        FfiConverterOptionString.write(value.emailStatusReason, into: &buf)
+        FfiConverterOptionTypeChannelStatus.write(value.phoneStatus, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.phoneStatusAt, into: &buf)
+        FfiConverterOptionString.write(value.phoneStatusReason, into: &buf)
         FfiConverterSequenceTypeContactAttribute.write(value.clear, into: &buf)
     }
 }
@@ -6371,6 +6656,87 @@ public func FfiConverterTypeDeviceInput_lift(_ buf: RustBuffer) throws -> Device
 #endif
 public func FfiConverterTypeDeviceInput_lower(_ value: DeviceInput) -> RustBuffer {
     return FfiConverterTypeDeviceInput.lower(value)
+}
+
+
+/**
+ * A row an import wrote without the values it dropped (`OnInvalid.DROP_FIELD`).
+ *
+ * A binding record, not the core's, for `index` as a `Long` (see [`long`]).
+ */
+public struct DroppedRow: Equatable, Hashable {
+    /**
+     * 0-based position in the input.
+     */
+    public var index: Int64
+    /**
+     * The contact the row was written to.
+     */
+    public var id: String
+    /**
+     * One problem per value dropped.
+     */
+    public var problems: [RowProblem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 0-based position in the input.
+         */index: Int64, 
+        /**
+         * The contact the row was written to.
+         */id: String, 
+        /**
+         * One problem per value dropped.
+         */problems: [RowProblem]) {
+        self.index = index
+        self.id = id
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DroppedRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDroppedRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DroppedRow {
+        return
+            try DroppedRow(
+                index: FfiConverterInt64.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf), 
+                problems: FfiConverterSequenceTypeRowProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DroppedRow, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.index, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterSequenceTypeRowProblem.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDroppedRow_lift(_ buf: RustBuffer) throws -> DroppedRow {
+    return try FfiConverterTypeDroppedRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDroppedRow_lower(_ value: DroppedRow) -> RustBuffer {
+    return FfiConverterTypeDroppedRow.lower(value)
 }
 
 
@@ -6785,9 +7151,24 @@ public struct ImportReport: Equatable, Hashable {
      */
     public var updated: Int64
     /**
+     * Rows written (created or updated) that had no value for the dedupe key: each was
+     * given an id made from its content, so the same row imported again lands on the
+     * contact it made instead of making another.
+     */
+    public var withoutKey: Int64
+    /**
      * Rows that were rejected; nothing of them was written.
      */
     public var rejected: [RejectedRow]
+    /**
+     * Rows written without some of their values (`OnInvalid.DROP_FIELD`), with the
+     * problems of the values dropped.
+     */
+    public var dropped: [DroppedRow]
+    /**
+     * The contact id of each row, in input order: null for a rejected row.
+     */
+    public var ids: [String?]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6799,11 +7180,26 @@ public struct ImportReport: Equatable, Hashable {
          * Rows that updated an existing contact.
          */updated: Int64, 
         /**
+         * Rows written (created or updated) that had no value for the dedupe key: each was
+         * given an id made from its content, so the same row imported again lands on the
+         * contact it made instead of making another.
+         */withoutKey: Int64, 
+        /**
          * Rows that were rejected; nothing of them was written.
-         */rejected: [RejectedRow]) {
+         */rejected: [RejectedRow], 
+        /**
+         * Rows written without some of their values (`OnInvalid.DROP_FIELD`), with the
+         * problems of the values dropped.
+         */dropped: [DroppedRow], 
+        /**
+         * The contact id of each row, in input order: null for a rejected row.
+         */ids: [String?]) {
         self.created = created
         self.updated = updated
+        self.withoutKey = withoutKey
         self.rejected = rejected
+        self.dropped = dropped
+        self.ids = ids
     }
 
     
@@ -6824,14 +7220,20 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
             try ImportReport(
                 created: FfiConverterInt64.read(from: &buf), 
                 updated: FfiConverterInt64.read(from: &buf), 
-                rejected: FfiConverterSequenceTypeRejectedRow.read(from: &buf)
+                withoutKey: FfiConverterInt64.read(from: &buf), 
+                rejected: FfiConverterSequenceTypeRejectedRow.read(from: &buf), 
+                dropped: FfiConverterSequenceTypeDroppedRow.read(from: &buf), 
+                ids: FfiConverterSequenceOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImportReport, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.created, into: &buf)
         FfiConverterInt64.write(value.updated, into: &buf)
+        FfiConverterInt64.write(value.withoutKey, into: &buf)
         FfiConverterSequenceTypeRejectedRow.write(value.rejected, into: &buf)
+        FfiConverterSequenceTypeDroppedRow.write(value.dropped, into: &buf)
+        FfiConverterSequenceOptionString.write(value.ids, into: &buf)
     }
 }
 
@@ -7927,13 +8329,17 @@ public struct RejectedRow: Equatable, Hashable {
      */
     public var index: Int64
     /**
-     * The field at fault, where there is one.
+     * The field of the first problem, where there is one.
      */
     public var field: String?
     /**
-     * The full error message.
+     * The first problem's full error message.
      */
     public var reason: String
+    /**
+     * Every problem found in the row, in the order the row's values are checked.
+     */
+    public var problems: [RowProblem]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7942,14 +8348,18 @@ public struct RejectedRow: Equatable, Hashable {
          * 0-based position in the input.
          */index: Int64, 
         /**
-         * The field at fault, where there is one.
+         * The field of the first problem, where there is one.
          */field: String?, 
         /**
-         * The full error message.
-         */reason: String) {
+         * The first problem's full error message.
+         */reason: String, 
+        /**
+         * Every problem found in the row, in the order the row's values are checked.
+         */problems: [RowProblem]) {
         self.index = index
         self.field = field
         self.reason = reason
+        self.problems = problems
     }
 
     
@@ -7970,7 +8380,8 @@ public struct FfiConverterTypeRejectedRow: FfiConverterRustBuffer {
             try RejectedRow(
                 index: FfiConverterInt64.read(from: &buf), 
                 field: FfiConverterOptionString.read(from: &buf), 
-                reason: FfiConverterString.read(from: &buf)
+                reason: FfiConverterString.read(from: &buf), 
+                problems: FfiConverterSequenceTypeRowProblem.read(from: &buf)
         )
     }
 
@@ -7978,6 +8389,7 @@ public struct FfiConverterTypeRejectedRow: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.index, into: &buf)
         FfiConverterOptionString.write(value.field, into: &buf)
         FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterSequenceTypeRowProblem.write(value.problems, into: &buf)
     }
 }
 
@@ -8075,6 +8487,97 @@ public func FfiConverterTypeRestored_lift(_ buf: RustBuffer) throws -> Restored 
 #endif
 public func FfiConverterTypeRestored_lower(_ value: Restored) -> RustBuffer {
     return FfiConverterTypeRestored.lower(value)
+}
+
+
+/**
+ * One value of an import row the book refused.
+ */
+public struct RowProblem: Equatable, Hashable {
+    /**
+     * What kind of problem.
+     */
+    public var code: ProblemCode
+    /**
+     * The field at fault (`email`, `fields.birthday`, `mobile_push[1].token`), or null
+     * when the row as a whole is.
+     */
+    public var field: String?
+    /**
+     * The value as given (shortened past 80 characters).
+     */
+    public var value: String
+    /**
+     * Why it was refused.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of problem.
+         */code: ProblemCode, 
+        /**
+         * The field at fault (`email`, `fields.birthday`, `mobile_push[1].token`), or null
+         * when the row as a whole is.
+         */field: String?, 
+        /**
+         * The value as given (shortened past 80 characters).
+         */value: String, 
+        /**
+         * Why it was refused.
+         */reason: String) {
+        self.code = code
+        self.field = field
+        self.value = value
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RowProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRowProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RowProblem {
+        return
+            try RowProblem(
+                code: FfiConverterTypeProblemCode.read(from: &buf), 
+                field: FfiConverterOptionString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RowProblem, into buf: inout [UInt8]) {
+        FfiConverterTypeProblemCode.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.field, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowProblem_lift(_ buf: RustBuffer) throws -> RowProblem {
+    return try FfiConverterTypeRowProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowProblem_lower(_ value: RowProblem) -> RustBuffer {
+    return FfiConverterTypeRowProblem.lower(value)
 }
 
 
@@ -8244,6 +8747,189 @@ public func FfiConverterTypeSendDecision_lift(_ buf: RustBuffer) throws -> SendD
 #endif
 public func FfiConverterTypeSendDecision_lower(_ value: SendDecision) -> RustBuffer {
     return FfiConverterTypeSendDecision.lower(value)
+}
+
+
+/**
+ * The outcome of `importSuppressions`.
+ *
+ * A binding record, not the core's, for its counts as `Long`s (see [`long`]).
+ */
+public struct SuppressionImportReport: Equatable, Hashable {
+    /**
+     * Rows that recorded a suppression.
+     */
+    public var recorded: Int64
+    /**
+     * Rows whose address already had a suppression of that kind in force (the first
+     * date and reason stand).
+     */
+    public var unchanged: Int64
+    /**
+     * Rows that were rejected; nothing of them was written.
+     */
+    public var rejected: [RejectedRow]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Rows that recorded a suppression.
+         */recorded: Int64, 
+        /**
+         * Rows whose address already had a suppression of that kind in force (the first
+         * date and reason stand).
+         */unchanged: Int64, 
+        /**
+         * Rows that were rejected; nothing of them was written.
+         */rejected: [RejectedRow]) {
+        self.recorded = recorded
+        self.unchanged = unchanged
+        self.rejected = rejected
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SuppressionImportReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSuppressionImportReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SuppressionImportReport {
+        return
+            try SuppressionImportReport(
+                recorded: FfiConverterInt64.read(from: &buf), 
+                unchanged: FfiConverterInt64.read(from: &buf), 
+                rejected: FfiConverterSequenceTypeRejectedRow.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SuppressionImportReport, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.recorded, into: &buf)
+        FfiConverterInt64.write(value.unchanged, into: &buf)
+        FfiConverterSequenceTypeRejectedRow.write(value.rejected, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSuppressionImportReport_lift(_ buf: RustBuffer) throws -> SuppressionImportReport {
+    return try FfiConverterTypeSuppressionImportReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSuppressionImportReport_lower(_ value: SuppressionImportReport) -> RustBuffer {
+    return FfiConverterTypeSuppressionImportReport.lower(value)
+}
+
+
+/**
+ * One row of a suppression list (`importSuppressions`): an address another system must
+ * not message, with when and why.
+ */
+public struct SuppressionInput: Equatable, Hashable {
+    /**
+     * `EMAIL` or `SMS`.
+     */
+    public var channel: Channel
+    /**
+     * The email or phone.
+     */
+    public var address: String
+    /**
+     * What kind of suppression.
+     */
+    public var kind: SuppressionKind
+    /**
+     * Why (a bounce code, a complaint type), at most 1,000 characters.
+     */
+    public var reason: String?
+    /**
+     * When it happened: not after the book's clock; the book's clock when null.
+     */
+    public var at: UtcDateTime?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `EMAIL` or `SMS`.
+         */channel: Channel, 
+        /**
+         * The email or phone.
+         */address: String, 
+        /**
+         * What kind of suppression.
+         */kind: SuppressionKind, 
+        /**
+         * Why (a bounce code, a complaint type), at most 1,000 characters.
+         */reason: String? = nil, 
+        /**
+         * When it happened: not after the book's clock; the book's clock when null.
+         */at: UtcDateTime? = nil) {
+        self.channel = channel
+        self.address = address
+        self.kind = kind
+        self.reason = reason
+        self.at = at
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SuppressionInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSuppressionInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SuppressionInput {
+        return
+            try SuppressionInput(
+                channel: FfiConverterTypeChannel.read(from: &buf), 
+                address: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeSuppressionKind.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                at: FfiConverterOptionTypeUtcDateTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SuppressionInput, into buf: inout [UInt8]) {
+        FfiConverterTypeChannel.write(value.channel, into: &buf)
+        FfiConverterString.write(value.address, into: &buf)
+        FfiConverterTypeSuppressionKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterOptionTypeUtcDateTime.write(value.at, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSuppressionInput_lift(_ buf: RustBuffer) throws -> SuppressionInput {
+    return try FfiConverterTypeSuppressionInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSuppressionInput_lower(_ value: SuppressionInput) -> RustBuffer {
+    return FfiConverterTypeSuppressionInput.lower(value)
 }
 
 
@@ -10973,6 +11659,82 @@ public func FfiConverterTypeLocationSource_lower(_ value: LocationSource) -> Rus
 
 
 /**
+ * What an import does with a row holding a value the book refuses.
+ */
+
+public enum OnInvalid: Equatable, Hashable {
+    
+    /**
+     * The row is rejected whole and nothing of it is written (the default).
+     */
+    case rejectRow
+    /**
+     * The invalid values are dropped and the rest of the row is written; only a row
+     * whose dedupe key (or id) is at fault is rejected.
+     */
+    case dropField
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OnInvalid: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOnInvalid: FfiConverterRustBuffer {
+    typealias SwiftType = OnInvalid
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OnInvalid {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .rejectRow
+        
+        case 2: return .dropField
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OnInvalid, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .rejectRow:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .dropField:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnInvalid_lift(_ buf: RustBuffer) throws -> OnInvalid {
+    return try FfiConverterTypeOnInvalid.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnInvalid_lower(_ value: OnInvalid) -> RustBuffer {
+    return FfiConverterTypeOnInvalid.lower(value)
+}
+
+
+
+/**
  * Where an order was placed.
  */
 
@@ -11348,6 +12110,91 @@ public func FfiConverterTypePlatform_lift(_ buf: RustBuffer) throws -> Platform 
 #endif
 public func FfiConverterTypePlatform_lower(_ value: Platform) -> RustBuffer {
     return FfiConverterTypePlatform.lower(value)
+}
+
+
+
+/**
+ * The kind of a [`RowProblem`], stable across releases.
+ */
+
+public enum ProblemCode: Equatable, Hashable {
+    
+    /**
+     * The value breaks a rule of its field (or could not be read as its type).
+     */
+    case invalid
+    /**
+     * The value is unique and another contact holds it.
+     */
+    case conflict
+    /**
+     * The value names something the book does not have (a category, a segment).
+     */
+    case notFound
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ProblemCode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProblemCode: FfiConverterRustBuffer {
+    typealias SwiftType = ProblemCode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProblemCode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .invalid
+        
+        case 2: return .conflict
+        
+        case 3: return .notFound
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProblemCode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .invalid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .conflict:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notFound:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProblemCode_lift(_ buf: RustBuffer) throws -> ProblemCode {
+    return try FfiConverterTypeProblemCode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProblemCode_lower(_ value: ProblemCode) -> RustBuffer {
+    return FfiConverterTypeProblemCode.lower(value)
 }
 
 
@@ -12206,6 +13053,30 @@ fileprivate struct FfiConverterOptionTypeLocationSource: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeOnInvalid: FfiConverterRustBuffer {
+    typealias SwiftType = OnInvalid?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOnInvalid.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOnInvalid.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOrderSource: FfiConverterRustBuffer {
     typealias SwiftType = OrderSource?
 
@@ -12693,6 +13564,31 @@ fileprivate struct FfiConverterSequenceTypeDeviceInput: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDroppedRow: FfiConverterRustBuffer {
+    typealias SwiftType = [DroppedRow]
+
+    public static func write(_ value: [DroppedRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDroppedRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DroppedRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DroppedRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDroppedRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeFieldDefinition: FfiConverterRustBuffer {
     typealias SwiftType = [FieldDefinition]
 
@@ -12793,6 +13689,31 @@ fileprivate struct FfiConverterSequenceTypeRejectedRow: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRowProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [RowProblem]
+
+    public static func write(_ value: [RowProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRowProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RowProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RowProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRowProblem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSegment: FfiConverterRustBuffer {
     typealias SwiftType = [Segment]
 
@@ -12835,6 +13756,31 @@ fileprivate struct FfiConverterSequenceTypeSendDecision: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSendDecision.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSuppressionInput: FfiConverterRustBuffer {
+    typealias SwiftType = [SuppressionInput]
+
+    public static func write(_ value: [SuppressionInput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSuppressionInput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SuppressionInput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SuppressionInput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSuppressionInput.read(from: &buf))
         }
         return seq
     }
@@ -12960,6 +13906,31 @@ fileprivate struct FfiConverterSequenceTypeContactAttribute: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeContactAttribute.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = [String?]
+
+    public static func write(_ value: [String?], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterOptionString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String?] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String?]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterOptionString.read(from: &buf))
         }
         return seq
     }
@@ -13567,13 +14538,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_add_mobile_push() != 2194) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_add_to_segment() != 40972) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_add_to_segment() != 15136) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_add_web_push() != 4523) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_blacklist() != 15095) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_blacklist() != 47309) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_can_send() != 31650) {
@@ -13624,7 +14595,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_field() != 17150) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_segment() != 41225) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_delete_segment() != 29282) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_ensure_category() != 64174) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_ensure_segment() != 23740) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_erase() != 14757) {
@@ -13642,7 +14619,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_field_definitions() != 57144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_email() != 63696) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_email() != 39113) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_external_id() != 65229) {
@@ -13651,19 +14628,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_key() != 30489) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_phone() != 58682) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_phone() != 17368) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_push_token() != 2440) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_web_push_endpoint() != 40170) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_find_by_web_push_endpoint() != 35604) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_get() != 14020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_import_contacts() != 38065) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_import_contacts() != 58063) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_import_suppressions() != 53706) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_list() != 60048) {
@@ -13696,7 +14676,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_category() != 535) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_from_segment() != 15640) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_from_segment() != 33191) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_mobile_push() != 59230) {
@@ -13705,7 +14685,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_remove_web_push() != 12368) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_report_spam() != 63247) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_report_spam() != 36928) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_restore() != 10203) {
@@ -13717,7 +14697,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_resubscribe() != 57618) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_segment_members() != 14205) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_segment_members() != 45851) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_segments() != 37413) {
@@ -13732,7 +14712,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_sign_up() != 47417) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_suppress_address() != 46038) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_suppress_address() != 35427) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_suppressions() != 5421) {
@@ -13741,7 +14721,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_unblacklist() != 22056) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_unsubscribe() != 62993) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_unsubscribe() != 20987) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update() != 15924) {
@@ -13753,7 +14733,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_field() != 44928) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_segment() != 6434) {
+    if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_update_segment() != 9602) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_asynccontactbook_upsert() != 35081) {
@@ -13771,13 +14751,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_add_mobile_push() != 17580) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_to_segment() != 19072) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_add_to_segment() != 53535) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_add_web_push() != 49549) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_blacklist() != 23123) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_blacklist() != 11654) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_can_send() != 41116) {
@@ -13828,7 +14808,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_field() != 34642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 27772) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_delete_segment() != 47198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_ensure_category() != 62401) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_ensure_segment() != 23913) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_erase() != 35273) {
@@ -13846,7 +14832,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_field_definitions() != 7043) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_email() != 31761) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_email() != 7434) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_external_id() != 23942) {
@@ -13855,19 +14841,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_key() != 49511) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_phone() != 18546) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_phone() != 31962) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_push_token() != 39646) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_web_push_endpoint() != 12432) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_find_by_web_push_endpoint() != 40677) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_get() != 16734) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_contacts() != 42563) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_contacts() != 54679) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_import_suppressions() != 44990) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_list() != 65512) {
@@ -13900,7 +14889,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_category() != 49061) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_from_segment() != 12016) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_from_segment() != 30979) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_mobile_push() != 25283) {
@@ -13909,7 +14898,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_remove_web_push() != 35567) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_report_spam() != 37255) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_report_spam() != 9509) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_restore() != 7651) {
@@ -13921,7 +14910,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_resubscribe() != 45786) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_segment_members() != 33273) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_segment_members() != 64067) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_segments() != 57) {
@@ -13936,7 +14925,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_sign_up() != 17556) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppress_address() != 65312) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_suppress_address() != 20047) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_suppressions() != 11966) {
@@ -13945,7 +14934,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_unblacklist() != 12674) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_unsubscribe() != 26492) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_unsubscribe() != 58873) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_update() != 61470) {
@@ -13957,7 +14946,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_contactkit_mobile_checksum_method_contactbook_update_field() != 53924) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 29653) {
+    if (uniffi_contactkit_mobile_checksum_method_contactbook_update_segment() != 35055) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_contactkit_mobile_checksum_method_contactbook_upsert() != 26589) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import java.io.File
+import java.time.Instant
 import java.util.concurrent.Executors
 import java.math.BigDecimal
 
@@ -80,6 +81,48 @@ fun pushFeedbackAndCatalog(book: ContactBook) {
 }
 // push feedback end
 
+// moving in begin
+fun moveAnAudienceIn(book: ContactBook): ImportReport {
+    // A setup script can run again: ensureCategory and ensureSegment find what it made before.
+    val news = book.ensureCategory("Weekly news")
+    book.ensureSegment("VIP")
+
+    // An export's rows, consent history included; a segment is named by its id or its name.
+    val rows = listOf(
+        ContactInput(email = "ann@example.com", categories = listOf(news.key), segments = listOf("VIP")),
+        ContactInput(
+            email = "gone@example.com",
+            emailStatus = ChannelStatus.UNSUBSCRIBED,
+            emailStatusAt = Instant.parse("2024-02-20T04:42:48Z"),
+            emailStatusReason = "too many emails",
+        ),
+        ContactInput(email = "cy@example.com", timezone = "Mars/Olympus"),
+        ContactInput(email = "not an email"),
+    )
+    // DROP_FIELD writes a row without the values the book refuses (REJECT_ROW, the default,
+    // writes nothing of such a row); a row whose dedupe key is refused is rejected either way.
+    // Every problem of a row is listed, and there is one id per row, in order.
+    val report = book.importContacts(rows, DedupeOn.EMAIL, onInvalid = OnInvalid.DROP_FIELD)
+    check(report.dropped.single().problems.map { it.field } == listOf("timezone"))
+    check(report.rejected.single().problems.single().field == "email")
+    check(report.ids[3] == null && report.ids[2] == report.dropped.single().id)
+
+    // History from another system keeps its date: `at`, never after the book's clock.
+    book.blacklist(report.ids[0]!!, Channel.EMAIL, "hard_bounce", at = Instant.parse("2025-06-01T00:00:00Z"))
+    val list = book.importSuppressions(
+        listOf(
+            SuppressionInput(Channel.EMAIL, "bounced@example.com", SuppressionKind.BLACKLISTED, "hard_bounce"),
+            SuppressionInput(Channel.SMS, "call me", SuppressionKind.UNSUBSCRIBED),
+        ),
+    )
+    check(list.recorded == 1L && list.rejected.single().field == "phone")
+
+    // Finders answer null to text no contact can hold.
+    check(book.findByEmail("not an email") == null)
+    return report
+}
+// moving in end
+
 class QuickStartTest {
     @Test
     fun quickStartRuns(@TempDir dir: File) {
@@ -111,10 +154,29 @@ class QuickStartTest {
     }
 
     @Test
+    fun movingAnAudienceInAsTheGuideShows() {
+        val clock = ManualClock(Fixtures.START)
+        val book = ContactBook.inMemoryWith(BookOptions(clock = clock))
+        val report = moveAnAudienceIn(book)
+        assertEquals(3L, report.created)
+        val ann = book.findByEmail("ann@example.com")!!
+        assertEquals(listOf("weekly-news"), ann.categories)
+        assertEquals(Instant.parse("2025-06-01T00:00:00Z"), ann.suppressions.single().at)
+        val gone = book.findByEmail("gone@example.com")!!
+        assertEquals(ChannelStatus.UNSUBSCRIBED, gone.emailStatus)
+        assertEquals("too many emails", gone.suppressions.single().reason)
+        // The category's segment and VIP, named by name in the row.
+        assertEquals(setOf(book.categories().single().segmentId, book.ensureSegment("VIP").id), ann.segments.toSet())
+        assertEquals(SuppressionKind.BLACKLISTED, book.suppressions(Channel.EMAIL, "bounced@example.com").single().kind)
+        book.close()
+        clock.close()
+    }
+
+    @Test
     fun theGuideShowsTheseExamples() {
         val source = File("src/test/kotlin/dev/contactkit/QuickStartTest.kt").readText()
         val guide = File("../../docs/mobile.md").readText()
-        for (example in listOf("quick start", "push feedback")) {
+        for (example in listOf("quick start", "push feedback", "moving in")) {
             val code = source.substringAfter("// $example begin\n").substringBefore("// $example end")
             check(guide.contains("```kotlin\n$code```")) {
                 "docs/mobile.md must show the Kotlin $example example exactly as QuickStartTest.kt runs it"

@@ -169,6 +169,8 @@ class SegmentsAndFieldsTest {
         val visit = Instant.parse("2026-02-28T10:00:00Z")
         assertEquals(FieldValue.Datetime(visit), set("last_visit", FieldInput.Text("2026-02-28T12:00:00+02:00")))
         assertEquals(FieldValue.Datetime(visit), set("last_visit", FieldInput.Datetime(visit)))
+        // Without an offset, as export tools write it: read as UTC.
+        assertEquals(FieldValue.Datetime(visit), set("last_visit", FieldInput.Text("2026-02-28 10:00:00")))
         assertEquals(FieldValue.Bool(true), set("vip", FieldInput.Text("true")))
         assertEquals(FieldValue.Bool(false), set("vip", FieldInput.Bool(false)))
         assertEquals(FieldValue.Choice("gold"), set("tier", FieldInput.Text("gold")))
@@ -194,7 +196,7 @@ class SegmentsAndFieldsTest {
             "credit" to FieldInput.Decimal(BigDecimal("1E+40")),
             "birthday" to FieldInput.Text("1990-02-30"),
             "birthday" to FieldInput.Date(LocalDate.of(10000, 3, 9)),
-            "last_visit" to FieldInput.Text("2026-02-28T12:00:00"),
+            "last_visit" to FieldInput.Text("28.02.2026 12:00"),
             "vip" to FieldInput.Text("maybe"),
             "tier" to FieldInput.Text("platinum"),
             "interests" to FieldInput.Choices(listOf("books", "knitting")),
