@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
+import pandas
 import pytest
 
 import contactkit
@@ -125,6 +126,13 @@ REACHES_THE_STORE: dict[str, Callable[[ContactBook], object]] = {
     "count": lambda b: b.count(),
     "changes": lambda b: b.changes(),
     "import_contacts": lambda b: b.import_contacts([{"email": "ann@example.com"}]),
+    "import_suppressions": lambda b: b.import_suppressions(
+        [{"channel": "email", "address": "ann@example.com", "kind": "blacklisted"}]
+    ),
+    "import_dataframe": lambda b: b.import_dataframe(pandas.DataFrame({"email": ["ann@example.com"]})),
+    "to_arrow": lambda b: b.to_arrow(),
+    "to_pandas": lambda b: b.to_pandas(),
+    "to_polars": lambda b: b.to_polars(),
     "add_mobile_push": lambda b: b.add_mobile_push(
         ID, {"app_id": "com.example", "device_id": "d1", "token": "t1", "platform": "ios"}
     ),

@@ -76,7 +76,14 @@ def test_accepts_any_iterable_and_dedupes(book: ContactBook) -> None:
     assert (report.created, report.updated) == (0, 3)
     found = book.find_by_external_id("2")
     assert found is not None and found.external_id == "2"
-    assert book.import_contacts([], dedupe_on="email").to_dict() == {"created": 0, "updated": 0, "rejected": []}
+    assert book.import_contacts([], dedupe_on="email").to_dict() == {
+        "created": 0,
+        "updated": 0,
+        "without_key": 0,
+        "rejected": [],
+        "dropped": [],
+        "ids": [],
+    }
 
 
 def test_input_exception_propagates_after_importing_the_rows_before_it(book: ContactBook) -> None:

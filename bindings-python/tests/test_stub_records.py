@@ -10,7 +10,7 @@ import inspect
 
 import contactkit
 from contactkit import _native
-from stub_records import literal_aliases, record_attributes
+from stub_records import literal_aliases, record_attributes, typed_dicts
 
 # Each record class and the core types (`contactkit::schema::properties()` names) whose
 # properties it shows: an activity class shows the common part and its kind's detail.
@@ -29,7 +29,10 @@ CORE_TYPES: dict[str, tuple[str, ...]] = {
     "FieldDefinition": ("FieldDefinition",),
     "SendDecision": ("SendDecision",),
     "RejectedRow": ("RejectedRow",),
+    "DroppedRow": ("DroppedRow",),
+    "RowProblem": ("RowProblem",),
     "ImportReport": ("ImportReport",),
+    "SuppressionImportReport": ("SuppressionImportReport",),
     "OrderItem": ("OrderItem",),
     "Change": ("Change",),
     "ChangePage": ("ChangePage",),
@@ -46,23 +49,31 @@ CORE_TYPES: dict[str, tuple[str, ...]] = {
 # and those of its own.
 ACTIVITY_KINDS = ("Campaign", "Event", "Order")
 
-# Core record types no stub class shows, and why. The inputs and queries are
-# ``Mapping[str, Any]`` in the stub (a dict of the keys docs/python.md lists), or
-# keyword arguments; their keys are read by core and refused there when unknown.
+# Each input TypedDict of the stub and the core type whose keys it lists (a dict
+# argument is read as that type, which refuses any other key).
+INPUT_TYPES: dict[str, str] = {
+    "AddressInput": "Address",
+    "CampaignInput": "CampaignInput",
+    "ContactInput": "ContactInput",
+    "DeviceInput": "DeviceInput",
+    "EventInput": "EventInput",
+    "FieldDefinitionInput": "FieldDefinition",
+    "LocationInput": "LocationInput",
+    "OrderInput": "OrderInput",
+    "OrderItemInput": "OrderItem",
+    "SuppressionInput": "SuppressionInput",
+    "TelegramInput": "Telegram",
+    "WebPushInput": "WebPushInput",
+    "WebPushKeysInput": "WebPushKeys",
+}
+
+# Core record types no stub class or input TypedDict shows, and why.
 NOT_STUB_RECORDS = {
     "ActivityQuery": "keyword arguments of activity()",
-    "CampaignInput": "a dict argument (Mapping[str, Any])",
     "ContactExport": "export_contact() returns it as a JSON-shaped dict",
-    "ContactInput": "a dict argument (Mapping[str, Any])",
-    "DeviceInput": "a dict argument (Mapping[str, Any])",
-    "EventInput": "a dict argument (Mapping[str, Any])",
     "FieldUpdate": "keyword arguments of update_field()",
     "ListQuery": "keyword arguments of list() and segment_members()",
     "SegmentUpdate": "keyword arguments of update_segment()",
-    "LocationInput": "inside a ContactInput dict",
-    "OrderInput": "a dict argument (Mapping[str, Any])",
-    "WebPushInput": "a dict argument (Mapping[str, Any])",
-    "WebPushKeys": "inside a WebPushInput dict",
 }
 
 # Core enums with no literal alias in the stub, and why.
@@ -96,7 +107,7 @@ def test_every_stub_record_has_exactly_the_keys_of_its_core_types() -> None:
 
 
 def test_every_core_record_type_is_in_the_stub_or_said_why_not() -> None:
-    shown = {name for types in CORE_TYPES.values() for name in types}
+    shown = {name for types in CORE_TYPES.values() for name in types} | set(INPUT_TYPES.values())
     core = set(_native._schema_properties())
     assert shown - core == set(), "no such core type"
     assert core - shown - set(NOT_STUB_RECORDS) == set(), "core types the stub does not show"
@@ -146,3 +157,37 @@ def test_the_parser_reads_properties_and_leaves_out_methods() -> None:
     contact = record_attributes()["Contact"]
     assert {"id", "email", "address", "order_stats"} <= contact
     assert "to_dict" not in contact
+
+
+def test_every_input_typed_dict_has_exactly_the_keys_of_its_core_type() -> None:
+    properties = _native._schema_properties()
+    inputs = typed_dicts()
+    assert set(inputs) == set(INPUT_TYPES), "input TypedDicts of the stub and INPUT_TYPES"
+    differences = []
+    for name, (required, optional) in sorted(inputs.items()):
+        keys = required | optional
+        core = properties[INPUT_TYPES[name]]
+        if keys - core:
+            differences.append(f"{name}: not in core {INPUT_TYPES[name]}: {sorted(keys - core)}")
+        if core - keys:
+            differences.append(f"{name}: missing from the stub: {sorted(core - keys)}")
+    assert differences == []
+
+
+def test_the_stub_input_typed_dicts_are_those_of_the_module() -> None:
+    """The runtime TypedDicts (``contactkit.ContactInput``…) have the stub's keys, and
+    require the same ones."""
+    for name, (required, optional) in typed_dicts().items():
+        runtime = getattr(contactkit, name)
+        assert set(runtime.__required_keys__) == required, name
+        assert set(runtime.__optional_keys__) == optional, name
+        assert name in contactkit.__all__
+
+
+def test_the_parser_reads_required_keys_of_typed_dicts() -> None:
+    inputs = typed_dicts()
+    required, optional = inputs["OrderInput"]
+    assert required == {"external_id", "amount", "currency"}
+    assert {"items", "at", "status"} <= optional
+    assert inputs["TelegramInput"] == ({"bot_id", "chat_id"}, set())
+    assert "ContactInput" not in record_attributes()

@@ -15,7 +15,7 @@ them. Type information ships in ``__init__.pyi``.
 import datetime as _datetime
 from decimal import Decimal as _Decimal
 from typing import Any as _Any
-from typing import Literal, Mapping, Sequence, Union
+from typing import Literal, Mapping, Optional, Sequence, TypedDict, Union
 
 from ._native import (
     Address,
@@ -104,21 +104,184 @@ FieldInput = Union[bool, int, float, str, _Decimal, _datetime.date, _datetime.da
 FieldValue = Union[bool, int, str, _Decimal, _datetime.date, _datetime.datetime, list[str]]
 DecimalInput = Union[_Decimal, str, int]
 Instant = Union[_datetime.datetime, str]
-ContactInput = Mapping[str, _Any]
 Rule = Union[Mapping[str, _Any], str]
-DeviceInput = Mapping[str, _Any]
-WebPushInput = Mapping[str, _Any]
-TelegramInput = Mapping[str, _Any]
-FieldDefinitionInput = Mapping[str, _Any]
-CampaignInput = Mapping[str, _Any]
-EventInput = Mapping[str, _Any]
-OrderInput = Mapping[str, _Any]
+
+# The dict inputs as TypedDicts (the stub has the same keys, with each TypedDict's
+# documentation): at run time they are plain dicts, and any Mapping is taken. Required
+# keys are those of a private base class (typing.Required needs Python 3.11).
+
+
+class AddressInput(TypedDict, total=False):
+    country: Optional[str]
+    region: Optional[str]
+    town: Optional[str]
+    street_address: Optional[str]
+    postcode: Optional[str]
+
+
+class _LocationKeys(TypedDict):
+    latitude: float
+    longitude: float
+
+
+class LocationInput(_LocationKeys, total=False):
+    accuracy: Optional[float]
+    country: Optional[str]
+    region: Optional[str]
+    city: Optional[str]
+    source: LocationSource
+
+
+class _DeviceKeys(TypedDict):
+    app_id: str
+    device_id: str
+
+
+class DeviceInput(_DeviceKeys, total=False):
+    token: Optional[str]
+    platform: Optional[Platform]
+    model: Optional[str]
+    os: Optional[str]
+    os_version: Optional[str]
+    locale: Optional[str]
+    app_version: Optional[str]
+    active: Optional[bool]
+
+
+class WebPushKeysInput(TypedDict):
+    p256dh: str
+    auth: str
+
+
+class _WebPushKeys(TypedDict):
+    endpoint: str
+
+
+class WebPushInput(_WebPushKeys, total=False):
+    p256dh: Optional[str]
+    auth: Optional[str]
+    keys: Optional[WebPushKeysInput]
+    user_agent: Optional[str]
+    language: Optional[str]
+    os: Optional[str]
+    subscription_page: Optional[str]
+
+
+class TelegramInput(TypedDict):
+    bot_id: Union[str, int]
+    chat_id: Union[str, int]
+
+
+class ContactInput(TypedDict, total=False):
+    id: str
+    external_id: Optional[Union[str, int]]
+    contact_key: Optional[str]
+    first_name: Optional[str]
+    last_name: Optional[str]
+    email: Optional[str]
+    phone: Optional[str]
+    mobile_push: Optional[Sequence[DeviceInput]]
+    web_push: Optional[Sequence[WebPushInput]]
+    telegram: Optional[TelegramInput]
+    categories: Optional[Sequence[str]]
+    segments: Optional[Sequence[str]]
+    address: Optional[AddressInput]
+    location: Optional[LocationInput]
+    timezone: Optional[str]
+    language: Optional[str]
+    fields: Mapping[str, Optional[FieldInput]]
+    source: Optional[Source]
+    email_status: Optional[ChannelStatus]
+    email_status_at: Optional[Instant]
+    email_status_reason: Optional[str]
+    phone_status: Optional[ChannelStatus]
+    phone_status_at: Optional[Instant]
+    phone_status_reason: Optional[str]
+
+
+class _FieldDefinitionKeys(TypedDict):
+    key: str
+    type: FieldType
+
+
+class FieldDefinitionInput(_FieldDefinitionKeys, total=False):
+    title: str
+    required: bool
+    readonly: bool
+    options: Sequence[str]
+    min: Optional[DecimalInput]
+    max: Optional[DecimalInput]
+
+
+class _CampaignKeys(TypedDict):
+    message_id: Union[str, int]
+    channel: CampaignChannel
+    status: CampaignStatus
+
+
+class CampaignInput(_CampaignKeys, total=False):
+    message_name: Optional[str]
+    status_description: Optional[str]
+    at: Optional[Instant]
+
+
+class _EventKeys(TypedDict):
+    name: str
+
+
+class EventInput(_EventKeys, total=False):
+    key_value: Optional[str]
+    params: Mapping[str, _Any]
+    workflows: Sequence[str]
+    at: Optional[Instant]
+
+
+class _OrderItemKeys(TypedDict):
+    product_id: Union[str, int]
+    quantity: DecimalInput
+    price: DecimalInput
+
+
+class OrderItemInput(_OrderItemKeys, total=False):
+    name: Optional[str]
+
+
+class _OrderKeys(TypedDict):
+    external_id: Union[str, int]
+    amount: DecimalInput
+    currency: str
+
+
+class OrderInput(_OrderKeys, total=False):
+    status: OrderStatus
+    items: Sequence[OrderItemInput]
+    shipping: Optional[DecimalInput]
+    discount: Optional[DecimalInput]
+    taxes: Optional[DecimalInput]
+    store_id: Optional[Union[str, int]]
+    source: OrderSource
+    delivery_address: Optional[AddressInput]
+    at: Optional[Instant]
+
+
+class _SuppressionKeys(TypedDict):
+    channel: _one_of("email", "sms")
+    address: str
+    kind: SuppressionKind
+
+
+class SuppressionInput(_SuppressionKeys, total=False):
+    reason: Optional[str]
+    at: Optional[Instant]
+
+
 Activity = Union[CampaignActivity, EventActivity, OrderActivity]
 
 __all__ = [
     "Activity",
     "ActivityCategory",
     "Address",
+    "AddressInput",
     "Application",
     "CampaignActivity",
     "CampaignChannel",
@@ -153,12 +316,14 @@ __all__ = [
     "Instant",
     "LineKind",
     "Location",
+    "LocationInput",
     "LocationSource",
     "NotFoundError",
     "OnInvalid",
     "OrderActivity",
     "OrderInput",
     "OrderItem",
+    "OrderItemInput",
     "OrderSource",
     "OrderStats",
     "OrderStatus",
@@ -178,11 +343,13 @@ __all__ = [
     "StorageError",
     "Suppression",
     "SuppressionImportReport",
+    "SuppressionInput",
     "SuppressionKind",
     "Telegram",
     "TelegramInput",
     "ValidationError",
     "WebPushInput",
+    "WebPushKeysInput",
     "WebPushSubscription",
     "__version__",
 ]

@@ -6,9 +6,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Generic, Literal, Optional, TypeVar, Union, final
+from typing import Any, Generic, Literal, Optional, TypedDict, TypeVar, Union, final
 
-from typing_extensions import Self, TypeAlias
+from typing_extensions import Required, Self, TypeAlias
 
 __version__: str
 
@@ -16,6 +16,7 @@ __all__ = [
     "Activity",
     "ActivityCategory",
     "Address",
+    "AddressInput",
     "Application",
     "CampaignActivity",
     "CampaignChannel",
@@ -36,6 +37,7 @@ __all__ = [
     "DedupeOn",
     "Device",
     "DeviceInput",
+    "DroppedRow",
     "Durability",
     "EventActivity",
     "EventInput",
@@ -44,23 +46,29 @@ __all__ = [
     "FieldInput",
     "FieldType",
     "FieldValue",
+    "IfExists",
     "ImportReport",
     "Instant",
     "LineKind",
     "Location",
+    "LocationInput",
     "LocationSource",
     "NotFoundError",
+    "OnInvalid",
     "OrderActivity",
     "OrderInput",
     "OrderItem",
+    "OrderItemInput",
     "OrderSource",
     "OrderStats",
     "OrderStatus",
     "Page",
     "Period",
     "Platform",
+    "ProblemCode",
     "RejectedRow",
     "Restored",
+    "RowProblem",
     "Rule",
     "Segment",
     "SegmentKind",
@@ -69,11 +77,14 @@ __all__ = [
     "Source",
     "StorageError",
     "Suppression",
+    "SuppressionImportReport",
+    "SuppressionInput",
     "SuppressionKind",
     "Telegram",
     "TelegramInput",
     "ValidationError",
     "WebPushInput",
+    "WebPushKeysInput",
     "WebPushSubscription",
     "__version__",
 ]
@@ -116,6 +127,15 @@ ChangeOp: TypeAlias = Literal[
 ]
 #: What a line of the portable form is (see :meth:`ContactBook.restore_line`).
 LineKind: TypeAlias = Literal["catalog", "profile"]
+#: What an import does with a row holding a value the book refuses: reject the whole
+#: row, or leave the value out and write the rest (see :meth:`ContactBook.import_contacts`).
+OnInvalid: TypeAlias = Literal["reject_row", "drop_field"]
+#: The kind of a :class:`RowProblem`: a value breaking its rule, a unique value another
+#: contact holds, or a name the book does not have (a segment, a category).
+ProblemCode: TypeAlias = Literal["invalid", "conflict", "not_found"]
+#: What a definition call does when its category, segment or field exists: raise
+#: ``ConflictError`` (``"error"``) or return what exists (``"return"``).
+IfExists: TypeAlias = Literal["error", "return"]
 
 # ---- inputs ----------------------------------------------------------------------------
 
@@ -125,23 +145,172 @@ FieldInput: TypeAlias = Union[bool, int, float, str, Decimal, datetime.date, dat
 FieldValue: TypeAlias = Union[bool, int, str, Decimal, datetime.date, datetime.datetime, builtins.list[str]]
 #: Money and decimals: exact values only.
 DecimalInput: TypeAlias = Union[Decimal, str, int]
-#: An instant: an aware datetime or an RFC 3339 string (a naive datetime is rejected).
+#: An instant: an aware datetime, an RFC 3339 string, or ``YYYY-MM-DD HH:MM:SS`` text
+#: (read as UTC). A naive datetime is refused as an argument, and read as UTC in an
+#: import row (as every export tool writes it).
 Instant: TypeAlias = Union[datetime.datetime, str]
 
-#: Inputs are dicts whose keys are the attribute names (see docs/python.md). In an
-#: update or upsert an absent key keeps the current value and ``None`` clears it.
-ContactInput: TypeAlias = Mapping[str, Any]
-#: ``app_id`` and ``device_id`` (required), ``token``, ``platform`` (a :data:`Platform`),
-#: ``model``, ``os``, ``os_version``, ``locale``, ``app_version``, ``active``. ``platform``
-#: and ``active`` are optional: a new device gets ``"other"`` and ``True``, and a known
-#: device registered again without them keeps what it had.
-DeviceInput: TypeAlias = Mapping[str, Any]
-WebPushInput: TypeAlias = Mapping[str, Any]
-TelegramInput: TypeAlias = Mapping[str, Any]
-FieldDefinitionInput: TypeAlias = Mapping[str, Any]
-CampaignInput: TypeAlias = Mapping[str, Any]
-EventInput: TypeAlias = Mapping[str, Any]
-OrderInput: TypeAlias = Mapping[str, Any]
+# The inputs are dicts whose keys are the attribute names (see docs/python.md), typed
+# here as TypedDicts so that a type checker names a misspelt key or a value of the wrong
+# type. At run time they are plain dicts (any Mapping is taken), read by core, which
+# refuses an unknown key too. In an update or upsert an absent key keeps the current
+# value and ``None`` clears it.
+
+class AddressInput(TypedDict, total=False):
+    """A postal address (replaces the whole address)."""
+
+    country: Optional[str]
+    region: Optional[str]
+    town: Optional[str]
+    street_address: Optional[str]
+    postcode: Optional[str]
+
+class LocationInput(TypedDict, total=False):
+    """A location; the book stamps ``updated_at``."""
+
+    latitude: Required[float]
+    longitude: Required[float]
+    accuracy: Optional[float]
+    country: Optional[str]
+    region: Optional[str]
+    city: Optional[str]
+    source: LocationSource
+
+class DeviceInput(TypedDict, total=False):
+    """A push device. ``platform`` and ``active`` are optional: a new device gets
+    ``"other"`` and ``True``, and a known device registered again without them keeps
+    what it had."""
+
+    app_id: Required[str]
+    device_id: Required[str]
+    token: Optional[str]
+    platform: Optional[Platform]
+    model: Optional[str]
+    os: Optional[str]
+    os_version: Optional[str]
+    locale: Optional[str]
+    app_version: Optional[str]
+    active: Optional[bool]
+
+class WebPushKeysInput(TypedDict):
+    """A push subscription's keys, as ``PushSubscription.toJSON()`` nests them."""
+
+    p256dh: str
+    auth: str
+
+class WebPushInput(TypedDict, total=False):
+    """A web push subscription: its keys flat (``p256dh``, ``auth``) or under ``keys``."""
+
+    endpoint: Required[str]
+    p256dh: Optional[str]
+    auth: Optional[str]
+    keys: Optional[WebPushKeysInput]
+    user_agent: Optional[str]
+    language: Optional[str]
+    os: Optional[str]
+    subscription_page: Optional[str]
+
+class TelegramInput(TypedDict):
+    """A Telegram binding (an ``int`` id is taken in its decimal form)."""
+
+    bot_id: Union[str, int]
+    chat_id: Union[str, int]
+
+class ContactInput(TypedDict, total=False):
+    """What creates, upserts, updates or signs up a contact. The ``*_status`` keys
+    carry an export's consent state (``unsubscribed``, ``spam_complaint`` and
+    ``blacklisted`` record that suppression, dated ``*_status_at`` with
+    ``*_status_reason``)."""
+
+    id: str
+    external_id: Optional[Union[str, int]]
+    contact_key: Optional[str]
+    first_name: Optional[str]
+    last_name: Optional[str]
+    email: Optional[str]
+    phone: Optional[str]
+    mobile_push: Optional[Sequence[DeviceInput]]
+    web_push: Optional[Sequence[WebPushInput]]
+    telegram: Optional[TelegramInput]
+    categories: Optional[Sequence[str]]
+    segments: Optional[Sequence[str]]
+    address: Optional[AddressInput]
+    location: Optional[LocationInput]
+    timezone: Optional[str]
+    language: Optional[str]
+    fields: Mapping[str, Optional[FieldInput]]
+    source: Optional[Source]
+    email_status: Optional[ChannelStatus]
+    email_status_at: Optional[Instant]
+    email_status_reason: Optional[str]
+    phone_status: Optional[ChannelStatus]
+    phone_status_at: Optional[Instant]
+    phone_status_reason: Optional[str]
+
+class FieldDefinitionInput(TypedDict, total=False):
+    """An additional field's definition (:meth:`ContactBook.define_field`)."""
+
+    key: Required[str]
+    type: Required[FieldType]
+    title: str
+    required: bool
+    readonly: bool
+    options: Sequence[str]
+    min: Optional[DecimalInput]
+    max: Optional[DecimalInput]
+
+class CampaignInput(TypedDict, total=False):
+    """A campaign message, or a status update of one."""
+
+    message_id: Required[Union[str, int]]
+    channel: Required[CampaignChannel]
+    status: Required[CampaignStatus]
+    message_name: Optional[str]
+    status_description: Optional[str]
+    at: Optional[Instant]
+
+class EventInput(TypedDict, total=False):
+    """Something the contact did."""
+
+    name: Required[str]
+    key_value: Optional[str]
+    params: Mapping[str, Any]
+    workflows: Sequence[str]
+    at: Optional[Instant]
+
+class OrderItemInput(TypedDict, total=False):
+    """A line of an order: money and quantities exact (no ``float``)."""
+
+    product_id: Required[Union[str, int]]
+    quantity: Required[DecimalInput]
+    price: Required[DecimalInput]
+    name: Optional[str]
+
+class OrderInput(TypedDict, total=False):
+    """A purchase, recorded or updated by its ``external_id``; money is exact (no ``float``)."""
+
+    external_id: Required[Union[str, int]]
+    amount: Required[DecimalInput]
+    currency: Required[str]
+    status: OrderStatus
+    items: Sequence[OrderItemInput]
+    shipping: Optional[DecimalInput]
+    discount: Optional[DecimalInput]
+    taxes: Optional[DecimalInput]
+    store_id: Optional[Union[str, int]]
+    source: OrderSource
+    delivery_address: Optional[AddressInput]
+    at: Optional[Instant]
+
+class SuppressionInput(TypedDict, total=False):
+    """A row of a suppression list (:meth:`ContactBook.import_suppressions`)."""
+
+    channel: Required[Literal["email", "sms"]]
+    address: Required[str]
+    kind: Required[SuppressionKind]
+    reason: Optional[str]
+    at: Optional[Instant]
+
 #: A rule of the rule language (docs/python.md, DOMAIN.md "Rules: queries and dynamic
 #: segments"): a dict such as ``{"all": [{"attr": "country", "op": "eq", "value": "UA"},
 #: {"can_send": "email"}]}``, or its JSON text. Mistakes raise ``ValidationError`` whose
@@ -421,13 +590,53 @@ class SendDecision:
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
-class RejectedRow:
+class RowProblem:
+    """One value of a row the book refused."""
+
     @property
-    def index(self) -> int: ...
+    def code(self) -> ProblemCode: ...
     @property
-    def field(self) -> Optional[str]: ...
+    def field(self) -> Optional[str]:
+        """The field at fault (``email``, ``fields.birthday``, ``mobile_push[1].token``),
+        or ``None`` when the row as a whole is."""
+    @property
+    def value(self) -> str:
+        """The value as given (shortened past 80 characters)."""
     @property
     def reason(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class RejectedRow:
+    """A row an import rejected; nothing of it was written."""
+
+    @property
+    def index(self) -> int:
+        """0-based position in the input."""
+    @property
+    def field(self) -> Optional[str]:
+        """The field of the first problem."""
+    @property
+    def reason(self) -> str:
+        """The first problem's full message."""
+    @property
+    def problems(self) -> list[RowProblem]:
+        """Every problem found in the row, in the order its values are checked."""
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class DroppedRow:
+    """A row ``import_contacts(on_invalid="drop_field")`` wrote without some values."""
+
+    @property
+    def index(self) -> int:
+        """0-based position in the input."""
+    @property
+    def id(self) -> str:
+        """The contact the row was written to."""
+    @property
+    def problems(self) -> list[RowProblem]:
+        """One problem per value left out."""
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -436,6 +645,29 @@ class ImportReport:
     def created(self) -> int: ...
     @property
     def updated(self) -> int: ...
+    @property
+    def without_key(self) -> int:
+        """Rows written that had no value for the dedupe key: each got an id made from
+        its content, so importing the same row again lands on the contact it made."""
+    @property
+    def rejected(self) -> list[RejectedRow]: ...
+    @property
+    def dropped(self) -> list[DroppedRow]: ...
+    @property
+    def ids(self) -> list[Optional[str]]:
+        """Each row's contact id in input order (``None`` for a rejected row); empty
+        with ``keep_ids=False``."""
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class SuppressionImportReport:
+    """The outcome of :meth:`ContactBook.import_suppressions`."""
+
+    @property
+    def recorded(self) -> int: ...
+    @property
+    def unchanged(self) -> int:
+        """Rows whose address already had a suppression of that kind in force."""
     @property
     def rejected(self) -> list[RejectedRow]: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -657,13 +889,15 @@ class ContactBook:
     def sign_up(self, input: ContactInput) -> Contact: ...
     def update(self, id: str, patch: ContactInput) -> Contact: ...
     def get(self, id: str) -> Optional[Contact]: ...
-    def find_by_email(self, email: str) -> Optional[Contact]: ...
-    def find_by_phone(self, phone: str) -> Optional[Contact]: ...
+    def find_by_email(self, email: str) -> Optional[Contact]:
+        """``None`` too for text no contact can hold (``"not an email"``)."""
+    def find_by_phone(self, phone: str) -> Optional[Contact]:
+        """``None`` too for text no contact can hold."""
     def find_by_key(self, contact_key: str) -> Optional[Contact]: ...
     def find_by_external_id(self, external_id: str) -> Optional[Contact]: ...
     def find_by_push_token(self, token: str) -> Optional[Contact]: ...
     def find_by_web_push_endpoint(self, endpoint: str) -> Optional[Contact]:
-        """``ValidationError`` on ``endpoint`` when it is not an https URL."""
+        """``None`` too for an endpoint no subscription can have (not an https URL)."""
     def delete(self, id: str) -> None: ...
     def restore(self, id: str) -> Contact: ...
 
@@ -733,10 +967,54 @@ class ContactBook:
     # bulk
     def import_contacts(
         self,
-        rows: Iterable[ContactInput],
+        rows: Iterable[Mapping[str, Any]],
         dedupe_on: DedupeOn = "email",
         progress: Optional[Callable[[int], object]] = None,
-    ) -> ImportReport: ...
+        *,
+        on_invalid: OnInvalid = "reject_row",
+        keep_ids: bool = True,
+    ) -> ImportReport:
+        """Upserts every row (read lazily, written in batches; ``progress(done)`` after
+        each, with the rows handled so far). A row is any mapping with the keys of
+        :class:`ContactInput` (annotate rows as ``ContactInput`` to have them checked);
+        its problems are reported, never raised: each rejected row with every problem
+        found in it, or with ``on_invalid="drop_field"`` the invalid values left out
+        (``report.dropped``). NaN, NaT and pandas' NA cells are left out as if absent
+        (``None`` still clears), a naive datetime is UTC, numpy scalars are their
+        Python values. A row without its dedupe key gets an id from its content, so
+        importing it again lands on the same contact."""
+    def import_suppressions(self, rows: Iterable[Mapping[str, Any]]) -> SuppressionImportReport:
+        """Records a suppression list, each row with the keys of :class:`SuppressionInput`
+        (``channel``, ``address``, ``kind``, optionally ``reason`` and ``at``); a refused
+        row is reported with its index and the others are recorded."""
+    def import_dataframe(
+        self,
+        frame: Any,
+        *,
+        dedupe_on: Optional[DedupeOn] = None,
+        columns: Optional[Mapping[str, str]] = None,
+        on_invalid: Optional[OnInvalid] = None,
+        progress: Optional[Callable[[int], object]] = None,
+        keep_ids: bool = True,
+    ) -> ImportReport:
+        """Imports a pandas or polars DataFrame a row per contact, as ``import_contacts``
+        does (``dedupe_on`` ``"email"`` and ``on_invalid`` ``"reject_row"`` when not
+        given): an empty cell (NaN, None, NaT, NA) is no key at all. ``columns`` maps
+        the columns to read to the keys they fill, dotted for a part of a nested value
+        (``{"Email Address": "email", "City": "address.town", "Age": "fields.age"}``);
+        without it every column is read under its own name. A column not in the frame
+        raises ``KeyError``."""
+
+    # DataFrames: every live contact (or those `rule` matches), a row each, typed columns
+    def to_arrow(self, rule: Optional[Rule] = None) -> Any:
+        """A ``pyarrow.Table`` (needs pyarrow): text columns, ``address.*``,
+        ``location.*``, lists, counts, UTC timestamps (ms), order stats,
+        ``revenue.<CUR>`` as ``decimal128(38, 6)``, ``fields.<key>`` typed by the field
+        (a decimal field as its exact text)."""
+    def to_pandas(self, rule: Optional[Rule] = None) -> Any:
+        """``to_arrow(rule)`` as a ``pandas.DataFrame``."""
+    def to_polars(self, rule: Optional[Rule] = None) -> Any:
+        """``to_arrow(rule)`` as a ``polars.DataFrame``."""
 
     # channels
     def add_mobile_push(self, id: str, device: DeviceInput) -> Contact: ...
@@ -748,23 +1026,33 @@ class ContactBook:
     def remove_app(self, id: str, app_id: str) -> Contact: ...
 
     # consent
-    def blacklist(self, id: str, channel: Channel, reason: Optional[str] = None) -> Contact: ...
+    # `at`: when it happened (not after the book's clock), now when not given.
+    def blacklist(
+        self, id: str, channel: Channel, reason: Optional[str] = None, at: Optional[Instant] = None
+    ) -> Contact: ...
     def unblacklist(self, id: str, channel: Channel, note: str) -> Contact: ...
-    def unsubscribe(self, id: str, channel: Channel, reason: Optional[str] = None) -> Contact: ...
+    def unsubscribe(
+        self, id: str, channel: Channel, reason: Optional[str] = None, at: Optional[Instant] = None
+    ) -> Contact: ...
     def resubscribe(self, id: str, channel: Channel, note: Optional[str] = None) -> Contact: ...
-    def report_spam(self, id: str, channel: Channel, reason: Optional[str] = None) -> Contact: ...
+    def report_spam(
+        self, id: str, channel: Channel, reason: Optional[str] = None, at: Optional[Instant] = None
+    ) -> Contact: ...
     def suppress_address(
         self,
         channel: Literal["email", "sms"],
         address: str,
         kind: SuppressionKind,
         reason: Optional[str] = None,
+        at: Optional[Instant] = None,
     ) -> builtins.list[Suppression]: ...
     def confirm(self, id: str, channel: Literal["email", "sms"]) -> Contact: ...
     def suppressions(self, channel: Channel, address: str) -> builtins.list[Suppression]: ...
 
     # categories
-    def define_category(self, title: str) -> Category: ...
+    def define_category(self, title: str, *, if_exists: Optional[IfExists] = None) -> Category:
+        """Its key is the slug of the title; with ``if_exists="return"`` the category of
+        that key is returned if it exists (``ConflictError`` otherwise)."""
     def update_category(self, key: str, title: str) -> Category: ...
     def delete_category(self, key: str) -> None: ...
     def categories(self) -> builtins.list[Category]: ...
@@ -779,9 +1067,13 @@ class ContactBook:
         """One decision per identifier, in order, from one read; at most 1000 ids."""
 
     # segments
-    def create_segment(self, name: str, *, rule: Optional[Rule] = None) -> Segment:
+    # A segment is named by its id or its name (in any case) wherever one is taken.
+    def create_segment(
+        self, name: str, *, rule: Optional[Rule] = None, if_exists: Optional[IfExists] = None
+    ) -> Segment:
         """A static segment; with ``rule``, a dynamic one (its members are the live
-        contacts the rule matches, as of every read)."""
+        contacts the rule matches, as of every read). With ``if_exists="return"`` and no
+        rule, the segment of that name (in any case) is returned if it exists."""
     def update_segment(self, id: str, name: Optional[str] = None, *, rule: Optional[Rule] = None) -> Segment:
         """Renames a segment and, for a dynamic one, replaces its rule."""
     def delete_segment(self, id: str) -> None: ...
@@ -793,7 +1085,11 @@ class ContactBook:
     ) -> Page[Contact]: ...
 
     # fields
-    def define_field(self, definition: FieldDefinitionInput) -> FieldDefinition: ...
+    def define_field(
+        self, definition: FieldDefinitionInput, *, if_exists: Optional[IfExists] = None
+    ) -> FieldDefinition:
+        """With ``if_exists="return"`` the field of that key is returned if it exists,
+        whatever its definition."""
     def update_field(
         self, key: str, *, title: Optional[str] = None, add_options: Optional[Sequence[str]] = None
     ) -> FieldDefinition: ...
