@@ -18,7 +18,8 @@ use crate::Context;
 use clap::ValueEnum;
 use contactkit::validate::unreadable::{from_json, in_plain_words, ReadAs};
 use contactkit::{
-    Address, ContactBook, ContactInput, DedupeOn, FieldInput, LineKind, Patch, Telegram,
+    Address, ContactBook, ContactInput, DedupeOn, FieldInput, ImportOptions, LineKind, OnInvalid,
+    Patch, Telegram,
 };
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -50,6 +51,8 @@ pub struct Options {
     pub format: Format,
     /// The identifier an existing contact is matched by.
     pub dedupe_on: DedupeOn,
+    /// Whether a row with an invalid value is rejected or written without it.
+    pub on_invalid: OnInvalid,
     /// Where to write rejected rows, if anywhere.
     pub rejects: Option<PathBuf>,
     /// Platform field id → field key.
@@ -99,8 +102,6 @@ struct State {
     restored: (u64, u64),
     /// A storage failure restoring a line: the import stops there.
     fatal: Option<contactkit::Error>,
-    /// Segment ids by lower-case name, for rows naming segments.
-    segments: HashMap<String, String>,
     /// Lines read so far (for the progress bar).
     lines_read: u64,
 }
@@ -112,15 +113,6 @@ impl State {
             field,
             reason: reason.into(),
         });
-    }
-
-    /// A segment given by name or id, as the id when the book knows the name.
-    fn segment_id(&self, name_or_id: &str) -> String {
-        let wanted = name_or_id.trim();
-        self.segments
-            .get(&wanted.to_lowercase())
-            .cloned()
-            .unwrap_or_else(|| wanted.to_string())
     }
 }
 
@@ -136,16 +128,15 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         dedupe_on: options.dedupe_on,
         restored: (0, 0),
         fatal: None,
-        segments: book
-            .segments()?
-            .into_iter()
-            .map(|s| (s.name.to_lowercase(), s.id))
-            .collect(),
         lines_read: 0,
     });
     let mapping = platform::Mapping {
         fields: options.map_fields.clone(),
         telegram_bot: options.telegram_bot.clone(),
+    };
+    let import_options = ImportOptions {
+        on_invalid: options.on_invalid,
+        ..options.dedupe_on.into()
     };
     let bar = options
         .progress
@@ -156,7 +147,7 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         Format::Csv => {
             let reader = CsvRows::open(path, book)?;
             let rows = reader.rows(&state);
-            book.import_contacts(rows, options.dedupe_on, |_| {
+            book.import_contacts(rows, import_options, |_| {
                 tick(&bar, &state);
                 Continue(())
             })
@@ -164,7 +155,7 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         _ => {
             let source = JsonSource::open(path)?;
             let rows = source.rows(book, &state, &mapping)?;
-            book.import_contacts(rows, options.dedupe_on, |_| {
+            book.import_contacts(rows, import_options, |_| {
                 tick(&bar, &state);
                 Continue(())
             })
@@ -187,14 +178,37 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
     if let Some(e) = state.fatal.take() {
         return Err(Failure::from(e).context(&name));
     }
-    let text = format!(
-        "{} → {}: {} created, {} updated, {} rejected\n",
+    let mut text = format!(
+        "{} → {}: {} created, {} updated, {} rejected",
         escape(&name),
         escape(&context.db.to_string()),
         report.created + state.restored.0,
         report.updated + state.restored.1,
         rejected.len(),
     );
+    if !report.dropped.is_empty() {
+        let _ = write!(
+            text,
+            ", {} written without some values",
+            report.dropped.len()
+        );
+    }
+    text.push('\n');
+    // Rows written without some values are no failure: each is listed with what it lost.
+    for row in report.dropped.iter().take(SHOWN_REJECTS) {
+        let line = state.lines.get(row.index as usize).copied().unwrap_or(0);
+        let fields: Vec<&str> = row
+            .problems
+            .iter()
+            .filter_map(|p| p.field.as_deref())
+            .collect();
+        let _ = writeln!(
+            text,
+            "  {}:{line}: dropped {}",
+            escape(&name),
+            escape(&fields.join(", "))
+        );
+    }
     finish_report(
         text,
         path,
@@ -447,18 +461,7 @@ fn json_row(
     }
     if ContactBook::is_portable_line(&value) {
         match book.restore_line(&value, state.dedupe_on) {
-            Ok(restored) if restored.kind == LineKind::Catalog => {
-                // A segment it defined may be named by the rows after it.
-                match book.segments() {
-                    Ok(segments) => {
-                        state.segments = segments
-                            .into_iter()
-                            .map(|s| (s.name.to_lowercase(), s.id))
-                            .collect()
-                    }
-                    Err(e) => state.fatal = Some(e),
-                }
-            }
+            Ok(restored) if restored.kind == LineKind::Catalog => {}
             Ok(restored) if restored.created => state.restored.0 += 1,
             Ok(_) => state.restored.1 += 1,
             Err(e @ contactkit::Error::Storage { .. }) => state.fatal = Some(e),
@@ -469,14 +472,7 @@ fn json_row(
     let input = if platform::is_platform(object) {
         platform::to_input(&value, mapping)
     } else {
-        from_json::<ContactInput>(&value, ROW).map(|mut input| {
-            if let Patch::Set(segments) = &mut input.segments {
-                for segment in segments.iter_mut() {
-                    *segment = state.segment_id(segment);
-                }
-            }
-            input
-        })
+        from_json::<ContactInput>(&value, ROW)
     };
     match input {
         Ok(input) => {
@@ -650,7 +646,7 @@ impl CsvRows {
                 }
             };
             let line = record_line(&record);
-            let input = csv_input(&columns, &record, &state);
+            let input = csv_input(&columns, &record);
             state.lines.push(line);
             Some(input)
         }))
@@ -728,11 +724,7 @@ pub(crate) fn record_line(record: &csv::StringRecord) -> u64 {
 }
 
 /// A CSV record as an input: an empty cell leaves the attribute as it is.
-fn csv_input(
-    columns: &[(String, Column)],
-    record: &csv::StringRecord,
-    state: &State,
-) -> ContactInput {
+fn csv_input(columns: &[(String, Column)], record: &csv::StringRecord) -> ContactInput {
     let mut input = ContactInput::default();
     let mut address = Address::default();
     let mut has_address = false;
@@ -761,10 +753,7 @@ fn csv_input(
             Column::Timezone => input.timezone = text(),
             Column::Language => input.language = text(),
             Column::Categories => input.categories = Patch::Set(list(cell)),
-            Column::Segments => {
-                input.segments =
-                    Patch::Set(list(cell).iter().map(|s| state.segment_id(s)).collect())
-            }
+            Column::Segments => input.segments = Patch::Set(list(cell)),
             Column::Country => (address.country, has_address) = (Some(cell.into()), true),
             Column::Region => (address.region, has_address) = (Some(cell.into()), true),
             Column::Town => (address.town, has_address) = (Some(cell.into()), true),

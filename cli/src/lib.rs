@@ -28,7 +28,7 @@ mod suppress;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use contactkit::{
-    ActivityCategory, Channel, ContactBook, DedupeOn, Durability, ManualClock, Period,
+    ActivityCategory, Channel, ContactBook, DedupeOn, Durability, ManualClock, OnInvalid, Period,
     SqliteOptions,
 };
 use failure::{CliResult, Failure};
@@ -145,6 +145,10 @@ struct ImportArgs {
     /// contact_key or external_id (read by the book's own names).
     #[arg(long, default_value = "email", value_parser = parse_dedupe_on, value_name = "KEY")]
     dedupe_on: DedupeOn,
+    /// What a row with an invalid value does: reject_row (nothing of it is written) or
+    /// drop_field (the invalid values are left out and the rest written).
+    #[arg(long, default_value = "reject_row", value_parser = parse_on_invalid, value_name = "POLICY")]
+    on_invalid: OnInvalid,
     /// Also write every rejected row (line, field, reason, input) to FILE as JSON lines.
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
@@ -308,6 +312,11 @@ enum ColorChoice {
     Never,
 }
 
+/// An `--on-invalid` value, by the names the book gives its policies.
+fn parse_on_invalid(text: &str) -> Result<OnInvalid, String> {
+    text.parse().map_err(|e: contactkit::Error| e.to_string())
+}
+
 /// A `--dedupe-on` value, by the names the book gives its dedupe keys.
 fn parse_dedupe_on(text: &str) -> Result<DedupeOn, String> {
     text.parse().map_err(|e: contactkit::Error| e.to_string())
@@ -464,6 +473,7 @@ fn run(cli: Cli) -> CliResult {
                 file: args.file,
                 format: args.format,
                 dedupe_on: args.dedupe_on,
+                on_invalid: args.on_invalid,
                 rejects: args.rejects,
                 map_fields: args.map_fields.into_iter().collect(),
                 telegram_bot: args.telegram_bot,

@@ -1,12 +1,13 @@
-//! `contactkit suppress FILE`: imports another sender's suppression list from CSV.
-//! Each row records one suppression on an address through
-//! `ContactBook::suppress_address`, its own unit of work: a rejected row writes
-//! nothing and the others go on. The report is `import`'s: how many rows were
-//! recorded, and each rejected row by file, line, field and reason.
+//! `contactkit suppress FILE`: imports another sender's suppression list from CSV
+//! through `ContactBook::import_suppressions` (a unit of work per 4,000 rows): a
+//! rejected row writes nothing and the others go on. The report is `import`'s: how
+//! many rows were recorded (and how many addresses were suppressed so already), and
+//! each rejected row by file, line, field and reason.
 //!
 //! Columns (a header row, names in any case): `channel` (`email` or `sms`; `email`
 //! when the column is absent or the cell empty), `address` (required), `kind`
-//! (`unsubscribed` when absent or empty) and `reason`. Any other column stops the
+//! (`unsubscribed` when absent or empty), `reason`, and `at` (when it happened, RFC
+//! 3339 or `2024-02-20 04:42:48` as UTC; the book's clock when empty). Any other column stops the
 //! command before any row is written, as a misspelt `kind` would otherwise turn
 //! blacklisted addresses into unsubscribed ones.
 
@@ -14,7 +15,7 @@ use crate::failure::{CliResult, Failure};
 use crate::import::{self, Format, Rejected};
 use crate::render::escape;
 use crate::Context;
-use contactkit::{Channel, ContactBook, SuppressionKind};
+use contactkit::{Channel, ContactBook, SuppressionInput, SuppressionKind};
 use std::path::PathBuf;
 
 /// What `suppress` was asked to do.
@@ -34,13 +35,15 @@ enum Column {
     Address,
     Kind,
     Reason,
+    At,
 }
 
-const COLUMNS: [(&str, Column); 4] = [
+const COLUMNS: [(&str, Column); 5] = [
     ("channel", Column::Channel),
     ("address", Column::Address),
     ("kind", Column::Kind),
     ("reason", Column::Reason),
+    ("at", Column::At),
 ];
 
 /// The words a `kind` cell may hold, lower-case with `_` for spaces and hyphens: ours,
@@ -91,14 +94,6 @@ const KINDS: [(&str, SuppressionKind, Option<&str>); 25] = [
     ("abuse", SuppressionKind::SpamComplaint, None),
 ];
 
-/// One row, read and ready for the book.
-struct Row<'a> {
-    channel: Channel,
-    address: &'a str,
-    kind: SuppressionKind,
-    reason: Option<&'a str>,
-}
-
 /// Records the file's suppressions and prints the report. Rejected rows make the
 /// exit code 1 (the other rows are recorded); a storage failure stops the command
 /// with exit code 2.
@@ -110,11 +105,11 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         path,
         &headers,
         |key| COLUMNS.iter().find(|(n, _)| *n == key).map(|(_, c)| *c),
-        || "expected one of channel, address, kind, reason".to_string(),
+        || "expected one of channel, address, kind, reason, at".to_string(),
     )?;
     if !columns.iter().any(|(_, c)| *c == Column::Address) {
         return Err(Failure::bad(format!(
-            "{}:1: no address column: a suppression list needs one (columns: channel, address, kind, reason)",
+            "{}:1: no address column: a suppression list needs one (columns: channel, address, kind, reason, at)",
             path.display()
         )));
     }
@@ -122,45 +117,44 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
         .progress
         .then(|| import::progress_bar(path, Format::Csv, "suppressing"))
         .transpose()?;
-    let mut recorded = 0u64;
     let mut rejected = Vec::new();
+    // The file line of each row handed to the book, by its index there.
+    let mut lines = Vec::new();
+    let mut rows = Vec::new();
     for (done, record) in reader.into_records().enumerate() {
         if let Some(bar) = &bar {
             bar.set_position(done as u64);
         }
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                rejected.push(import::unreadable(&e, columns.len()));
-                continue;
+        match record {
+            Ok(record) => {
+                lines.push(import::record_line(&record));
+                rows.push(read_row(&columns, &record));
             }
-        };
-        let result = read_row(&columns, &record).and_then(|row| {
-            book.suppress_address(row.channel, row.address, row.kind, row.reason, None)
-        });
-        match result {
-            Ok(_) => recorded += 1,
-            Err(e @ contactkit::Error::Storage { .. }) => {
-                if let Some(bar) = &bar {
-                    bar.finish_and_clear();
-                }
-                return Err(Failure::from(e).context(&name));
-            }
-            Err(e) => rejected.push(Rejected {
-                line: import::record_line(&record),
-                field: e.field().map(column_of),
-                reason: e.to_string(),
-            }),
+            Err(e) => rejected.push(import::unreadable(&e, columns.len())),
         }
     }
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    let report = book
+        .import_suppressions(rows)
+        .map_err(|e| Failure::from(e).context(&name))?;
+    for row in &report.rejected {
+        rejected.push(Rejected {
+            line: lines.get(row.index as usize).copied().unwrap_or(0),
+            field: row.field.as_deref().map(column_of),
+            reason: row.reason.clone(),
+        });
+    }
+    let already = match report.unchanged {
+        0 => String::new(),
+        n => format!(" ({n} already suppressed so)"),
+    };
     let text = format!(
-        "{} → {}: {} recorded, {} rejected\n",
+        "{} → {}: {} recorded{already}, {} rejected\n",
         escape(&name),
         escape(&context.db.to_string()),
-        recorded,
+        report.recorded + report.unchanged,
         rejected.len(),
     );
     import::finish_report(
@@ -174,10 +168,10 @@ pub fn run(book: &ContactBook, context: &Context, options: &Options) -> CliResul
 }
 
 /// A record's cells as a row: an empty cell is an absent one.
-fn read_row<'a>(
+fn read_row(
     columns: &[(String, Column)],
-    record: &'a csv::StringRecord,
-) -> contactkit::Result<Row<'a>> {
+    record: &csv::StringRecord,
+) -> contactkit::Result<SuppressionInput> {
     let cell = |wanted: Column| {
         columns
             .iter()
@@ -194,12 +188,16 @@ fn read_row<'a>(
         Some(given) => kind(given)?,
         None => (SuppressionKind::Unsubscribed, None),
     };
-    Ok(Row {
+    let at = cell(Column::At)
+        .map(|at| contactkit::validate::parse_instant("at", at))
+        .transpose()?;
+    Ok(SuppressionInput {
         channel,
         // An empty address goes to the book, which says what is wrong with it.
-        address: cell(Column::Address).unwrap_or_default(),
+        address: cell(Column::Address).unwrap_or_default().to_string(),
         kind,
-        reason: cell(Column::Reason).or(implied),
+        reason: cell(Column::Reason).or(implied).map(str::to_string),
+        at,
     })
 }
 

@@ -5,7 +5,7 @@
 //! storage failure; every contact it kept reads back; the rejects file it wrote is
 //! one JSON object a line. Also compiled into `cli/tests/fuzz_replay.rs`.
 
-use contactkit::{ActivityQuery, ContactBook, DedupeOn, ListQuery, Period};
+use contactkit::{ActivityQuery, ContactBook, DedupeOn, ListQuery, OnInvalid, Period};
 use contactkit_cli::import::{self, Format};
 use contactkit_cli::location::Db;
 use contactkit_cli::Context;
@@ -32,6 +32,8 @@ pub fn cli_import(data: &[u8]) {
         file: input,
         format,
         dedupe_on: DedupeOn::Email,
+        // Leaving out each refused value exercises every check a row goes through.
+        on_invalid: OnInvalid::DropField,
         rejects: Some(rejects.clone()),
         map_fields: Default::default(),
         telegram_bot: None,
