@@ -1,9 +1,11 @@
 """A typed pipeline step: checked with `mypy --strict` in the test command, and run.
 
 It shows what the stubs give a type checker: attribute types of contacts, the string
-enums as Literal types, pages of contacts and of timeline items, narrowing a timeline
-item by its `kind`, a profile's lifecycle (merge, export, erase), a whole book moved
-through the portable form (JSON lines), and the error attributes.
+enums as Literal types, the dict inputs as TypedDicts (a misspelt key or a float amount
+is a mypy error), pages of contacts and of timeline items, narrowing a timeline item by
+its `kind`, a profile's lifecycle (merge, export, erase), a whole book moved through the
+portable form (JSON lines), an import's problems, a setup script that runs again,
+consent dates and a suppression list, and the error attributes.
 
 Run: python bindings-python/examples/typed_example.py
 """
@@ -25,9 +27,14 @@ from contactkit import (
     ContactBook,
     ContactInput,
     ImportReport,
+    OrderInput,
     Page,
+    ProblemCode,
     Restored,
+    RowProblem,
     SendDecision,
+    SuppressionImportReport,
+    SuppressionInput,
 )
 
 
@@ -121,6 +128,28 @@ def restore_into(book: ContactBook, path: Path) -> int:
     return created
 
 
+def set_up(book: ContactBook) -> contactkit.Category:
+    """A setup script that can run again: what exists is returned, not a ConflictError."""
+    book.define_field({"key": "age", "type": "number"}, if_exists="return")
+    book.create_segment("VIP", if_exists="return")
+    return book.define_category("Weekly news", if_exists="return")
+
+
+def problems_by_field(report: ImportReport) -> dict[str, list[ProblemCode]]:
+    """Every problem of an import, rejected or dropped, by the field at fault."""
+    found: dict[str, list[ProblemCode]] = {}
+    problems: list[RowProblem] = [p for row in report.rejected for p in row.problems]
+    problems += [p for row in report.dropped for p in row.problems]
+    for problem in problems:
+        found.setdefault(problem.field or "(row)", []).append(problem.code)
+    return found
+
+
+def bounces(addresses: Iterable[str], at: dt.datetime) -> Iterator[SuppressionInput]:
+    for address in addresses:
+        yield {"channel": "email", "address": address, "kind": "blacklisted", "reason": "hard_bounce", "at": at}
+
+
 def open_durable(path: Path) -> ContactBook:
     """A book whose commits survive a power cut; a write waits up to 5 s for another."""
     return contactkit.ContactBook.open(path, durability="full", busy_timeout=5.0)
@@ -198,6 +227,49 @@ def main() -> None:
             assert copied is not None and copied.created_at == ann.created_at
             assert [s.name for s in copy.segments()] == ["VIP"]
             assert [item.kind for item in copy.activity(ann.id, period="all")] == ["event"]
+
+    with ContactBook.in_memory() as book:
+        news = set_up(book)
+        assert set_up(book) == news  # again: the same category, nothing new
+        # Rows typed as ContactInput are checked by mypy: a misspelt key or a float
+        # amount is an error before anything runs.
+        rows: list[ContactInput] = [
+            {"email": "ann@example.com", "first_name": "Ann", "segments": ["VIP"], "fields": {"age": 2.0}},
+            {"email": "bob@example.com", "timezone": "Mars/Olympus", "categories": [news.key]},
+            {"email": "not an email", "first_name": "Nobody"},
+            {"first_name": "Walk-in", "phone": "+380671234567"},
+            {
+                "email": "gone@example.com",
+                "email_status": "unsubscribed",
+                "email_status_at": "2024-02-20 04:42:48",
+                "email_status_reason": "too many emails",
+            },
+        ]
+        report = book.import_contacts(rows, on_invalid="drop_field")
+        assert (report.created, report.without_key) == (4, 1)
+        assert problems_by_field(report) == {"timezone": ["invalid"], "email": ["invalid"]}
+        ids: list[Optional[str]] = report.ids
+        assert ids[2] is None and all(ids[i] is not None for i in (0, 1, 3, 4))
+        rerun = book.import_contacts(rows, on_invalid="drop_field")
+        assert (rerun.created, rerun.updated, rerun.ids) == (0, 4, ids)  # the walk-in too
+
+        found = book.find_by_email("ann@example.com")
+        assert found is not None and found.fields["age"] == 2
+        assert book.find_by_email("not an email") is None
+        assert [c.email for c in book.segment_members("vip")] == ["ann@example.com"]
+
+        when = dt.datetime(2024, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+        found = book.unsubscribe(found.id, "email", reason="moved", at=when)
+        assert found.suppressions[0].at == when
+        listed: SuppressionImportReport = book.import_suppressions(
+            bounces(["bob@example.com", "nobody@example.com"], when)
+        )
+        assert (listed.recorded, listed.unchanged, listed.rejected) == (2, 0, [])
+        assert book.can_send("bob@example.com", "email").reason == "blacklisted"
+
+        order: OrderInput = {"external_id": "o-9", "amount": Decimal("9.99"), "currency": "EUR"}
+        order["items"] = [{"product_id": "sku-1", "quantity": 1, "price": "9.99"}]
+        assert book.record_order(found.id, order).amount == Decimal("9.99")
 
     with tempfile.TemporaryDirectory() as folder, open_durable(Path(folder) / "durable.db") as durable:
         durable.create({"email": "ann@example.com"})

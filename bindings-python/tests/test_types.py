@@ -1,9 +1,14 @@
-"""Types of every attribute, read-only records, repr, equality and to_dict()."""
+"""Types of every attribute, read-only records, repr, equality and to_dict(); the
+input TypedDicts, with mypy naming mistakes in a dict."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -184,3 +189,61 @@ def test_enum_values_are_lowercase_names(book: ContactBook) -> None:
 
 def test_version() -> None:
     assert isinstance(contactkit.__version__, str) and contactkit.__version__
+
+
+# Each line a mistake the stub's TypedDicts let mypy find before anything runs, with
+# the error code mypy gives it (the line number is its place in the file).
+MISTAKES = [
+    ('book.create({"emial": "ann@example.com"})', "typeddict-unknown-key"),
+    ('book.upsert({"email": "ann@example.com", "frist_name": "Ann"}, dedupe_on="email")', "typeddict-unknown-key"),
+    ('book.update("id", {"email": 42})', "typeddict-item"),
+    ('book.record_order("id", {"external_id": "o-1", "amount": 9.99, "currency": "EUR"})', "typeddict-item"),
+    (
+        'book.record_order("id", {"external_id": "o-1", "amount": "9.99", "currency": "EUR",'
+        ' "items": [{"product_id": "p", "quantity": 1, "price": 9.99}]})',
+        "typeddict-item",
+    ),
+    ('book.record_event("id", {"key_value": "no name"})', "typeddict-item"),
+    ('book.define_field({"key": "age", "type": "integer"})', "typeddict-item"),
+    ('book.add_mobile_push("id", {"app_id": "shop", "device_id": "d1", "platfrom": "ios"})', "typeddict-unknown-key"),
+    ('rows: list[ContactInput] = [{"email": "a@example.com", "fields": {"age": object()}}]', "dict-item"),
+    ('suppression: SuppressionInput = {"channel": "email", "address": "a@example.com", "kind": "bounced"}', "typeddict-item"),
+    ('book.import_contacts([], on_invalid="drop")', "arg-type"),
+    ('book.define_category("News", if_exists="replace")', "arg-type"),
+]
+
+
+def test_mypy_names_a_misspelt_key_or_a_value_of_the_wrong_type(tmp_path: Path) -> None:
+    """mypy --strict on calls with mistakes in their dicts reports each one, on its
+    line, and nothing else (examples/typed_example.py has them written right)."""
+    pytest.importorskip("mypy")
+    header = [
+        "from contactkit import ContactBook, ContactInput, SuppressionInput",
+        "book = ContactBook.in_memory()",
+    ]
+    source = tmp_path / "mistakes.py"
+    source.write_text("\n".join(header + [line for line, _ in MISTAKES]) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), str(source)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    errors: dict[int, list[str]] = {}
+    for match in re.finditer(r"^mistakes\.py:(\d+): error: .*\[([a-z-]+)\]$", output, flags=re.M):
+        errors.setdefault(int(match.group(1)), []).append(match.group(2))
+    for number, (line, code) in enumerate(MISTAKES, start=len(header) + 1):
+        assert code in errors.pop(number, []), f"mypy did not report {code} for:\n{line}\n{output}"
+    assert errors == {}, f"errors on lines with no mistake:\n{output}"
+    assert "emial" in output and '"ContactInput"' in output
+
+
+def test_the_typed_dicts_are_plain_dicts_at_run_time(book: ContactBook) -> None:
+    row: contactkit.ContactInput = contactkit.ContactInput(email="ann@example.com", first_name="Ann")
+    assert type(row) is dict
+    order = contactkit.OrderInput(external_id="o-1", amount=Decimal("9.99"), currency="EUR")
+    ann = book.create(row)
+    assert book.record_order(ann.id, order).amount == Decimal("9.99")
+    assert contactkit.OrderInput.__required_keys__ == frozenset({"external_id", "amount", "currency"})
