@@ -17,7 +17,7 @@ export type DecimalString = string
 // each as its own type, so a value that is not a string is a VALIDATION error naming
 // the parameter. All are plain strings.
 
-/** A contact's id (any case); `updateSegment` and `deleteSegment` take a segment's. */
+/** A contact's id (any case); `updateSegment` and `deleteSegment` take a segment's id or name. */
 export type Id = string
 /** An email address (normalised before it is looked up). */
 export type Email = string
@@ -49,7 +49,7 @@ export type Title = string
 export type Key = string
 /** A segment's name. */
 export type Name = string
-/** A segment's id. */
+/** A segment's id, or its name (ASCII case aside). */
 export type SegmentId = string
 /** The id of the contact `merge` keeps (any case). */
 export type IntoId = string
@@ -59,6 +59,12 @@ export type FromId = string
 export type Path = string
 /** A PostgreSQL server's URL: `postgresql://user:password@host:port/database`. */
 export type Url = string
+/**
+ * When something happened: a `Date`, or text in RFC 3339 (`2024-02-20T04:42:48Z`) or
+ * `YYYY-MM-DD HH:MM:SS` (read as UTC, as export tools write it). Not after the book's
+ * clock.
+ */
+export type At = Date | string
 
 /** A channel a message is sent on: the unit of consent and `canSend`. */
 export type Channel = 'email' | 'sms' | 'mobile_push' | 'web_push' | 'telegram'
@@ -111,6 +117,12 @@ export type ActivityCategory = 'all' | 'campaigns' | 'events' | 'orders'
 export type Period = '7d' | '30d' | '90d' | '1y' | 'all'
 /** The colour bar of a timeline card. */
 export type Color = 'green' | 'brown' | 'red'
+/** What an import does with a row holding a value the book refuses: reject the whole row (the default), or leave the value out and write the rest. */
+export type OnInvalid = 'reject_row' | 'drop_field'
+/** The kind of a problem of an import row: a value breaking its field's rule (or unreadable), a unique value another contact holds, a name the book does not have. */
+export type ProblemCode = 'invalid' | 'conflict' | 'not_found'
+/** What `defineCategory` and `createSegment` do when the book has one of that name: a `CONFLICT` (`error`, the default), or return it. */
+export type IfExists = 'error' | 'return'
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -254,6 +266,8 @@ export type FieldInputValue = boolean | number | bigint | string | string[] | Da
 
 /** The rows of an import: contact inputs. */
 export type ContactInputs = ContactInput[]
+/** The rows of `importSuppressions`. */
+export type SuppressionInputs = SuppressionInput[]
 /** A contact input as a change to a contact: absent keys keep their values. */
 export type ContactPatch = ContactInput
 /** Identifiers `canSendMany` decides for. */
@@ -277,7 +291,7 @@ export interface ContactInput {
   telegram?: Telegram | null
   /** Category keys (replaces the set). */
   categories?: string[] | null
-  /** Static segment ids (replaces the set). */
+  /** Static segments by id or name (replaces the set). */
   segments?: string[] | null
   /** Replaces the whole address. */
   address?: AddressInput | null
@@ -290,6 +304,37 @@ export interface ContactInput {
   fields?: Record<string, FieldInputValue | null>
   /** Who is making the change; `api` when not given (`import` during imports). */
   source?: Source | null
+  /**
+   * The email's consent state as an export writes it, so one import moves a whole
+   * audience in: `unsubscribed`, `spam_complaint` or `blacklisted` record that
+   * suppression of the email (dated `emailStatusAt`, with `emailStatusReason`);
+   * `unconfirmed` marks it as awaiting double opt-in; `active` records nothing and
+   * never lifts a suppression.
+   */
+  emailStatus?: ChannelStatus | null
+  /** When the email's status began; the book's clock when not given. */
+  emailStatusAt?: At | null
+  /** Why (an unsubscribe reason, `hard_bounce`), at most 1,000 characters. */
+  emailStatusReason?: string | null
+  /** The phone's consent state, read as `emailStatus` is. */
+  phoneStatus?: ChannelStatus | null
+  /** When the phone's status began; the book's clock when not given. */
+  phoneStatusAt?: At | null
+  /** Why, at most 1,000 characters. */
+  phoneStatusReason?: string | null
+}
+
+/** One row of a suppression list (`importSuppressions`): an address not to message. */
+export interface SuppressionInput {
+  /** `email` or `sms`. */
+  channel: Channel
+  /** The email or phone. */
+  address: string
+  kind: SuppressionKind
+  /** Why (a bounce code, a complaint type), at most 1,000 characters. */
+  reason?: string | null
+  /** When it happened; the book's clock when not given. */
+  at?: At | null
 }
 
 /** A page request. */
@@ -465,9 +510,29 @@ export interface UpsertOptions {
 export interface ImportOptions {
   /** `email` when not given. */
   dedupeOn?: DedupeOn
-  /** Called with the number of rows done after every batch of 4000; throwing stops the import. */
-  onProgress?: (done: number) => void
+  /** `reject_row` when not given: a row with a refused value writes nothing. With `drop_field` the refused values are left out and the rest written (unless the row's id or dedupe key is refused). */
+  onInvalid?: OnInvalid
+  /** Keep each row's contact id in the report's `ids`; `true` when not given (an import of millions of rows can read them from `onProgress` instead). */
+  keepIds?: boolean
+  /** Called after every batch of 4000 with the rows done so far and the contact id of each row of the batch (`null` for a rejected row); throwing stops the import. */
+  onProgress?: (done: number, ids: Array<string | null>) => void
 }
+
+/** `defineCategory` options. */
+export interface CategoryOptions {
+  /** `return`: a category of that key already in the book is returned instead of a `CONFLICT`. */
+  ifExists?: IfExists | null
+}
+
+/** `createSegment` options: a dynamic segment's rule, and what a name the book has does. */
+export interface CreateSegmentOptions {
+  /** Makes the segment dynamic. */
+  rule?: Rule | null
+  /** `return`: the segment of that name already in the book (whatever its kind) is returned instead of a `CONFLICT`. */
+  ifExists?: IfExists | null
+}
+/** `createSegment`'s second argument: a rule (a dynamic segment), or {@link CreateSegmentOptions}. */
+export type SegmentOptions = Rule | CreateSegmentOptions
 
 /** `exportProfileLines` options: a page of contacts, and whether the lines carry timelines. */
 export interface ProfileLinesOptions extends ListQuery {
@@ -682,20 +747,59 @@ export interface SendDecision {
   reason: SendReason
 }
 
+/** One value of an import row the book refused. */
+export interface RowProblem {
+  /** What kind of problem, stable across releases. */
+  code: ProblemCode
+  /** The input key at fault (camelCase: `timezone`, `address.country`, `mobilePush[1].token`, `fields.age`), or `null` for the row as a whole. */
+  field: string | null
+  /** The value as given (shortened past 80 characters). */
+  value: string
+  /** Why it was refused. */
+  reason: string
+}
+
 /** A row an import rejected; nothing of it was written. */
 export interface RejectedRow {
   /** 0-based position in the rows. */
   index: number
-  /** The input key at fault (camelCase), where there is one. */
+  /** The input key of the first problem (camelCase), where there is one. */
   field: string | null
-  /** The full error message. */
+  /** The first problem's full error message. */
   reason: string
+  /** Every problem found in the row. */
+  problems: RowProblem[]
+}
+
+/** A row an import wrote without the values it refused (`onInvalid: 'drop_field'`). */
+export interface DroppedRow {
+  /** 0-based position in the rows. */
+  index: number
+  /** The contact the row was written to. */
+  id: string
+  /** One problem per value left out. */
+  problems: RowProblem[]
 }
 
 /** The outcome of `importContacts`. */
 export interface ImportReport {
   created: number
   updated: number
+  /** Rows written that had no value for the dedupe key: each got an id made from its content, so the same row imported again lands on the same contact. */
+  withoutKey: number
+  rejected: RejectedRow[]
+  dropped: DroppedRow[]
+  /** Each row's contact id in input order, `null` for a rejected row; empty with `keepIds: false`. */
+  ids: Array<string | null>
+}
+
+/** The outcome of `importSuppressions`. */
+export interface SuppressionImportReport {
+  /** Rows that recorded a suppression. */
+  recorded: number
+  /** Rows whose address already had a suppression of that kind in force (the first date and reason stand). */
+  unchanged: number
+  /** Rows rejected; nothing of them was written. */
   rejected: RejectedRow[]
 }
 
@@ -818,7 +922,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /**
  * A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
  * (`ContactBook.inMemory()`). Every operation is synchronous, atomic and bounded by
- * paging, except `importContacts`, which runs on the libuv thread pool; every one has a
+ * paging, except `importContacts` and `importSuppressions`, which run on the libuv
+ * thread pool; every one has a
  * Promise form in `book.promises`, run on the libuv thread pool.
  */
 export declare class ContactBook {
@@ -857,12 +962,25 @@ export declare class ContactBook {
   setClock(at: Date): void
   /**
    * Upserts every row on the libuv thread pool and resolves with the report;
-   * `onProgress(done)` is called after every batch of 4000 rows. A rejected row
-   * writes nothing and the import goes on; a storage failure stops it and rejects
-   * the promise, and so does an exception thrown by `onProgress` after batch k
-   * (exactly those k batches are written).
+   * `onProgress(done, ids)` is called after every batch of 4000 rows with the rows
+   * done so far and the contact id of each row of the batch (`null` for a rejected
+   * one). Every problem of a row is reported; a rejected row writes nothing and the
+   * import goes on. With `onInvalid: 'drop_field'` the refused values of a row are
+   * left out and the rest is written (unless its id or dedupe key is refused), the
+   * row listed in `dropped`. `ids` holds each row's contact id in input order,
+   * unless `keepIds` is `false`. A storage failure stops the import and rejects the
+   * promise, and so does an exception thrown by `onProgress` after batch k (exactly
+   * those k batches are written).
    */
   importContacts(rows: ContactInputs, options?: ImportOptions | undefined | null): Promise<ImportReport>
+  /**
+   * Records a suppression list (another sender's unsubscribes, bounces, complaints)
+   * row by row on the libuv thread pool, as `suppressAddress` records one address,
+   * and resolves with the report: rows recorded, rows whose address already had a
+   * suppression of that kind (`unchanged`), and rows rejected (nothing of them
+   * written), each with its 0-based `index`. A storage failure rejects the promise.
+   */
+  importSuppressions(rows: SuppressionInputs): Promise<SuppressionImportReport>
   /** The current time on the book's clock. */
   now(): Date
   /**
@@ -884,11 +1002,14 @@ export declare class ContactBook {
   update(id: Id, patch: ContactPatch): Contact
   /** The live contact with `id`, or `null`. */
   get(id: Id): Contact | null
-  /** The live contact with this email (normalised first), or `null`. */
+  /**
+   * The live contact with this email (normalised first), or `null` (also for a
+   * value that is no email).
+   */
   findByEmail(email: Email): Contact | null
   /**
    * The live contact with this phone (international, or national in the default
-   * region), or `null`.
+   * region), or `null` (also for a value that is no phone).
    */
   findByPhone(phone: Phone): Contact | null
   /** The live contact with this contact key, or `null`. */
@@ -900,8 +1021,8 @@ export declare class ContactBook {
   /**
    * The live contact holding the web push subscription with this endpoint
    * (normalised as it is stored: `HTTPS://Push.example.com/a` finds
-   * `https://push.example.com/a`), or `null`. A value that is not an https URL is a
-   * `VALIDATION` error on `endpoint`.
+   * `https://push.example.com/a`), or `null` (also for a value that is not an https
+   * URL).
    */
   findByWebPushEndpoint(endpoint: Endpoint): Contact | null
   /**
@@ -998,28 +1119,37 @@ export declare class ContactBook {
   removeWebPush(id: Id, endpoint: Endpoint): Contact
   /** Binds the contact to a Telegram chat, or unbinds it with `null`. */
   setTelegram(id: Id, telegram?: Telegram | undefined | null): Contact
-  /** Blacklists the contact's address on `channel` (reason `manual` when none). */
-  blacklist(id: Id, channel: Channel, reason?: Reason | undefined | null): Contact
+  /**
+   * Blacklists the contact's address on `channel` (reason `manual` when none).
+   * `at` is when it happened (a `Date`, or RFC 3339 or `YYYY-MM-DD HH:MM:SS` text
+   * read as UTC; not after the book's clock), now when not given.
+   */
+  blacklist(id: Id, channel: Channel, reason?: Reason | undefined | null, at?: At | undefined | null): Contact
   /** Lifts a blacklist; the note is required and kept on the record. */
   unblacklist(id: Id, channel: Channel, note: Note): Contact
-  /** Records that the person opted out of `channel`. */
-  unsubscribe(id: Id, channel: Channel, reason?: Reason | undefined | null): Contact
+  /**
+   * Records that the person opted out of `channel`, `at` when it happened (as
+   * `blacklist` takes it).
+   */
+  unsubscribe(id: Id, channel: Channel, reason?: Reason | undefined | null, at?: At | undefined | null): Contact
   /** The person opts back in: lifts their unsubscribe and spam complaint. */
   resubscribe(id: Id, channel: Channel, note?: Note | undefined | null): Contact
   /**
    * Records that the person reported a message on `channel` as spam, with the
-   * complaint's `reason` (a feedback loop's report type, free text) when given.
+   * complaint's `reason` (a feedback loop's report type, free text) when given, `at`
+   * when it happened (as `blacklist` takes it).
    */
-  reportSpam(id: Id, channel: Channel, reason?: Reason | undefined | null): Contact
+  reportSpam(id: Id, channel: Channel, reason?: Reason | undefined | null, at?: At | undefined | null): Contact
   /**
    * Records a suppression of an email (`email`) or phone (`sms`) that no contact
    * may hold yet: another sender's suppression list, an import of unsubscribes. A
    * contact that takes the address later is suppressed. Recording the same kind
    * again is a no-op (the first date and reason stand). Returns every record now
    * kept for the address on `channel`, oldest first. Push and Telegram channels are
-   * a `VALIDATION` error on `channel`: their suppressions belong to a contact.
+   * a `VALIDATION` error on `channel`: their suppressions belong to a contact. `at`
+   * is when it happened (as `blacklist` takes it). For a whole list, `importSuppressions`.
    */
-  suppressAddress(channel: Channel, address: ChannelAddress, kind: SuppressionKind, reason?: Reason | undefined | null): Array<SuppressionRecord>
+  suppressAddress(channel: Channel, address: ChannelAddress, kind: SuppressionKind, reason?: Reason | undefined | null, at?: At | undefined | null): Array<SuppressionRecord>
   /** Confirms a signed-up email (`email`) or phone (`sms`). */
   confirm(id: Id, channel: Channel): Contact
   /**
@@ -1042,9 +1172,11 @@ export declare class ContactBook {
   canSendMany(ids: Ids, channel: Channel, category?: CategoryKey | undefined | null): Array<SendDecision>
   /**
    * Defines a subscription category; its key is the slug of the title and a
-   * segment of the same name is created with it.
+   * segment of the same name is created with it. A key the book has is a
+   * `CONFLICT`; with `{ ifExists: 'return' }` that category is returned instead, so a
+   * setup script can run again.
    */
-  defineCategory(title: Title): Category
+  defineCategory(title: Title, options?: CategoryOptions | undefined | null): Category
   /** Every category, by key. */
   categories(): Array<Category>
   /**
@@ -1059,28 +1191,38 @@ export declare class ContactBook {
   /** Unsubscribes the contact from the category `key`. */
   removeCategory(id: Id, key: Key): Contact
   /**
-   * Creates a segment with a unique name: static, or with `rule` dynamic (its
-   * members are the live contacts the rule matches, as of every read).
+   * Creates a segment with a unique name (ASCII case aside): static, or with a rule
+   * (`options` a rule, or `{ rule }`) dynamic, its members the live contacts the rule
+   * matches as of every read. A name the book has is a `CONFLICT`; with
+   * `{ ifExists: 'return' }` the segment of that name is returned instead, whatever
+   * its kind, so a setup script can run again.
    */
-  createSegment(name: Name, rule?: Rule | undefined | null): Segment
+  createSegment(name: Name, options?: SegmentOptions | undefined | null): Segment
   /**
-   * Renames a segment (`update` a string, or `{ name }`) and replaces a dynamic
-   * segment's rule (`{ rule }`). A category's segment is renamed with its category:
-   * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`.
+   * Renames a segment, named by its id or its name (`update` a string, or
+   * `{ name }`), and replaces a dynamic segment's rule (`{ rule }`). A category's
+   * segment is renamed with its category: `updateCategory`; renaming it here is a
+   * `VALIDATION` error on `segment`.
    */
   updateSegment(id: Id, update: SegmentChange): Segment
   /**
-   * Deletes a static segment and every membership in it (a category's segment
-   * goes with its category: `deleteCategory`).
+   * Deletes a static or dynamic segment (by its id or its name) and every membership
+   * in it (a category's segment goes with its category: `deleteCategory`).
    */
   deleteSegment(id: Id): void
   /** Every segment (static, dynamic and category-backed), in creation order. */
   segments(): Array<Segment>
-  /** Adds the contact to a static segment (a dynamic one is a `VALIDATION` error). */
+  /**
+   * Adds the contact to a static segment, named by its id or its name (a dynamic
+   * one is a `VALIDATION` error).
+   */
   addToSegment(id: Id, segmentId: SegmentId): Contact
-  /** Removes the contact from a static segment. */
+  /** Removes the contact from a static segment, named by its id or its name. */
   removeFromSegment(id: Id, segmentId: SegmentId): Contact
-  /** Live members of a segment in creation order, a page at a time. */
+  /**
+   * Live members of a segment (named by its id or its name) in id order, a page
+   * at a time.
+   */
   segmentMembers(segmentId: SegmentId, query?: ListQuery | undefined | null): Page<Contact>
   /** Defines an additional field (the same definition again is a no-op). */
   defineField(definition: FieldDefinitionInput): FieldDefinition
@@ -1135,6 +1277,11 @@ export declare class ContactBookPromises {
    * throwing.
    */
   importContacts(rows: ContactInputs, options?: ImportOptions | undefined | null): Promise<ImportReport>
+  /**
+   * `importSuppressions`, whose rows are read as the synchronous method's; a bad
+   * argument or a closed book rejects instead of throwing.
+   */
+  importSuppressions(rows: SuppressionInputs): Promise<SuppressionImportReport>
   /** The current time on the book's clock. */
   now(): Promise<Date>
   /**
@@ -1156,11 +1303,14 @@ export declare class ContactBookPromises {
   update(id: Id, patch: ContactPatch): Promise<Contact>
   /** The live contact with `id`, or `null`. */
   get(id: Id): Promise<Contact | null>
-  /** The live contact with this email (normalised first), or `null`. */
+  /**
+   * The live contact with this email (normalised first), or `null` (also for a
+   * value that is no email).
+   */
   findByEmail(email: Email): Promise<Contact | null>
   /**
    * The live contact with this phone (international, or national in the default
-   * region), or `null`.
+   * region), or `null` (also for a value that is no phone).
    */
   findByPhone(phone: Phone): Promise<Contact | null>
   /** The live contact with this contact key, or `null`. */
@@ -1172,8 +1322,8 @@ export declare class ContactBookPromises {
   /**
    * The live contact holding the web push subscription with this endpoint
    * (normalised as it is stored: `HTTPS://Push.example.com/a` finds
-   * `https://push.example.com/a`), or `null`. A value that is not an https URL is a
-   * `VALIDATION` error on `endpoint`.
+   * `https://push.example.com/a`), or `null` (also for a value that is not an https
+   * URL).
    */
   findByWebPushEndpoint(endpoint: Endpoint): Promise<Contact | null>
   /**
@@ -1270,28 +1420,37 @@ export declare class ContactBookPromises {
   removeWebPush(id: Id, endpoint: Endpoint): Promise<Contact>
   /** Binds the contact to a Telegram chat, or unbinds it with `null`. */
   setTelegram(id: Id, telegram?: Telegram | undefined | null): Promise<Contact>
-  /** Blacklists the contact's address on `channel` (reason `manual` when none). */
-  blacklist(id: Id, channel: Channel, reason?: Reason | undefined | null): Promise<Contact>
+  /**
+   * Blacklists the contact's address on `channel` (reason `manual` when none).
+   * `at` is when it happened (a `Date`, or RFC 3339 or `YYYY-MM-DD HH:MM:SS` text
+   * read as UTC; not after the book's clock), now when not given.
+   */
+  blacklist(id: Id, channel: Channel, reason?: Reason | undefined | null, at?: At | undefined | null): Promise<Contact>
   /** Lifts a blacklist; the note is required and kept on the record. */
   unblacklist(id: Id, channel: Channel, note: Note): Promise<Contact>
-  /** Records that the person opted out of `channel`. */
-  unsubscribe(id: Id, channel: Channel, reason?: Reason | undefined | null): Promise<Contact>
+  /**
+   * Records that the person opted out of `channel`, `at` when it happened (as
+   * `blacklist` takes it).
+   */
+  unsubscribe(id: Id, channel: Channel, reason?: Reason | undefined | null, at?: At | undefined | null): Promise<Contact>
   /** The person opts back in: lifts their unsubscribe and spam complaint. */
   resubscribe(id: Id, channel: Channel, note?: Note | undefined | null): Promise<Contact>
   /**
    * Records that the person reported a message on `channel` as spam, with the
-   * complaint's `reason` (a feedback loop's report type, free text) when given.
+   * complaint's `reason` (a feedback loop's report type, free text) when given, `at`
+   * when it happened (as `blacklist` takes it).
    */
-  reportSpam(id: Id, channel: Channel, reason?: Reason | undefined | null): Promise<Contact>
+  reportSpam(id: Id, channel: Channel, reason?: Reason | undefined | null, at?: At | undefined | null): Promise<Contact>
   /**
    * Records a suppression of an email (`email`) or phone (`sms`) that no contact
    * may hold yet: another sender's suppression list, an import of unsubscribes. A
    * contact that takes the address later is suppressed. Recording the same kind
    * again is a no-op (the first date and reason stand). Returns every record now
    * kept for the address on `channel`, oldest first. Push and Telegram channels are
-   * a `VALIDATION` error on `channel`: their suppressions belong to a contact.
+   * a `VALIDATION` error on `channel`: their suppressions belong to a contact. `at`
+   * is when it happened (as `blacklist` takes it). For a whole list, `importSuppressions`.
    */
-  suppressAddress(channel: Channel, address: ChannelAddress, kind: SuppressionKind, reason?: Reason | undefined | null): Promise<Array<SuppressionRecord>>
+  suppressAddress(channel: Channel, address: ChannelAddress, kind: SuppressionKind, reason?: Reason | undefined | null, at?: At | undefined | null): Promise<Array<SuppressionRecord>>
   /** Confirms a signed-up email (`email`) or phone (`sms`). */
   confirm(id: Id, channel: Channel): Promise<Contact>
   /**
@@ -1314,9 +1473,11 @@ export declare class ContactBookPromises {
   canSendMany(ids: Ids, channel: Channel, category?: CategoryKey | undefined | null): Promise<Array<SendDecision>>
   /**
    * Defines a subscription category; its key is the slug of the title and a
-   * segment of the same name is created with it.
+   * segment of the same name is created with it. A key the book has is a
+   * `CONFLICT`; with `{ ifExists: 'return' }` that category is returned instead, so a
+   * setup script can run again.
    */
-  defineCategory(title: Title): Promise<Category>
+  defineCategory(title: Title, options?: CategoryOptions | undefined | null): Promise<Category>
   /** Every category, by key. */
   categories(): Promise<Array<Category>>
   /**
@@ -1331,28 +1492,38 @@ export declare class ContactBookPromises {
   /** Unsubscribes the contact from the category `key`. */
   removeCategory(id: Id, key: Key): Promise<Contact>
   /**
-   * Creates a segment with a unique name: static, or with `rule` dynamic (its
-   * members are the live contacts the rule matches, as of every read).
+   * Creates a segment with a unique name (ASCII case aside): static, or with a rule
+   * (`options` a rule, or `{ rule }`) dynamic, its members the live contacts the rule
+   * matches as of every read. A name the book has is a `CONFLICT`; with
+   * `{ ifExists: 'return' }` the segment of that name is returned instead, whatever
+   * its kind, so a setup script can run again.
    */
-  createSegment(name: Name, rule?: Rule | undefined | null): Promise<Segment>
+  createSegment(name: Name, options?: SegmentOptions | undefined | null): Promise<Segment>
   /**
-   * Renames a segment (`update` a string, or `{ name }`) and replaces a dynamic
-   * segment's rule (`{ rule }`). A category's segment is renamed with its category:
-   * `updateCategory`; renaming it here is a `VALIDATION` error on `segment`.
+   * Renames a segment, named by its id or its name (`update` a string, or
+   * `{ name }`), and replaces a dynamic segment's rule (`{ rule }`). A category's
+   * segment is renamed with its category: `updateCategory`; renaming it here is a
+   * `VALIDATION` error on `segment`.
    */
   updateSegment(id: Id, update: SegmentChange): Promise<Segment>
   /**
-   * Deletes a static segment and every membership in it (a category's segment
-   * goes with its category: `deleteCategory`).
+   * Deletes a static or dynamic segment (by its id or its name) and every membership
+   * in it (a category's segment goes with its category: `deleteCategory`).
    */
   deleteSegment(id: Id): Promise<void>
   /** Every segment (static, dynamic and category-backed), in creation order. */
   segments(): Promise<Array<Segment>>
-  /** Adds the contact to a static segment (a dynamic one is a `VALIDATION` error). */
+  /**
+   * Adds the contact to a static segment, named by its id or its name (a dynamic
+   * one is a `VALIDATION` error).
+   */
   addToSegment(id: Id, segmentId: SegmentId): Promise<Contact>
-  /** Removes the contact from a static segment. */
+  /** Removes the contact from a static segment, named by its id or its name. */
   removeFromSegment(id: Id, segmentId: SegmentId): Promise<Contact>
-  /** Live members of a segment in creation order, a page at a time. */
+  /**
+   * Live members of a segment (named by its id or its name) in id order, a page
+   * at a time.
+   */
   segmentMembers(segmentId: SegmentId, query?: ListQuery | undefined | null): Promise<Page<Contact>>
   /** Defines an additional field (the same definition again is a no-op). */
   defineField(definition: FieldDefinitionInput): Promise<FieldDefinition>

@@ -17,7 +17,7 @@ export type DecimalString = string
 // each as its own type, so a value that is not a string is a VALIDATION error naming
 // the parameter. All are plain strings.
 
-/** A contact's id (any case); `updateSegment` and `deleteSegment` take a segment's. */
+/** A contact's id (any case); `updateSegment` and `deleteSegment` take a segment's id or name. */
 export type Id = string
 /** An email address (normalised before it is looked up). */
 export type Email = string
@@ -49,7 +49,7 @@ export type Title = string
 export type Key = string
 /** A segment's name. */
 export type Name = string
-/** A segment's id. */
+/** A segment's id, or its name (ASCII case aside). */
 export type SegmentId = string
 /** The id of the contact `merge` keeps (any case). */
 export type IntoId = string
@@ -59,6 +59,12 @@ export type FromId = string
 export type Path = string
 /** A PostgreSQL server's URL: `postgresql://user:password@host:port/database`. */
 export type Url = string
+/**
+ * When something happened: a `Date`, or text in RFC 3339 (`2024-02-20T04:42:48Z`) or
+ * `YYYY-MM-DD HH:MM:SS` (read as UTC, as export tools write it). Not after the book's
+ * clock.
+ */
+export type At = Date | string
 
 /** A channel a message is sent on: the unit of consent and `canSend`. */
 export type Channel = 'email' | 'sms' | 'mobile_push' | 'web_push' | 'telegram'
@@ -111,6 +117,12 @@ export type ActivityCategory = 'all' | 'campaigns' | 'events' | 'orders'
 export type Period = '7d' | '30d' | '90d' | '1y' | 'all'
 /** The colour bar of a timeline card. */
 export type Color = 'green' | 'brown' | 'red'
+/** What an import does with a row holding a value the book refuses: reject the whole row (the default), or leave the value out and write the rest. */
+export type OnInvalid = 'reject_row' | 'drop_field'
+/** The kind of a problem of an import row: a value breaking its field's rule (or unreadable), a unique value another contact holds, a name the book does not have. */
+export type ProblemCode = 'invalid' | 'conflict' | 'not_found'
+/** What `defineCategory` and `createSegment` do when the book has one of that name: a `CONFLICT` (`error`, the default), or return it. */
+export type IfExists = 'error' | 'return'
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -254,6 +266,8 @@ export type FieldInputValue = boolean | number | bigint | string | string[] | Da
 
 /** The rows of an import: contact inputs. */
 export type ContactInputs = ContactInput[]
+/** The rows of `importSuppressions`. */
+export type SuppressionInputs = SuppressionInput[]
 /** A contact input as a change to a contact: absent keys keep their values. */
 export type ContactPatch = ContactInput
 /** Identifiers `canSendMany` decides for. */
@@ -277,7 +291,7 @@ export interface ContactInput {
   telegram?: Telegram | null
   /** Category keys (replaces the set). */
   categories?: string[] | null
-  /** Static segment ids (replaces the set). */
+  /** Static segments by id or name (replaces the set). */
   segments?: string[] | null
   /** Replaces the whole address. */
   address?: AddressInput | null
@@ -290,6 +304,37 @@ export interface ContactInput {
   fields?: Record<string, FieldInputValue | null>
   /** Who is making the change; `api` when not given (`import` during imports). */
   source?: Source | null
+  /**
+   * The email's consent state as an export writes it, so one import moves a whole
+   * audience in: `unsubscribed`, `spam_complaint` or `blacklisted` record that
+   * suppression of the email (dated `emailStatusAt`, with `emailStatusReason`);
+   * `unconfirmed` marks it as awaiting double opt-in; `active` records nothing and
+   * never lifts a suppression.
+   */
+  emailStatus?: ChannelStatus | null
+  /** When the email's status began; the book's clock when not given. */
+  emailStatusAt?: At | null
+  /** Why (an unsubscribe reason, `hard_bounce`), at most 1,000 characters. */
+  emailStatusReason?: string | null
+  /** The phone's consent state, read as `emailStatus` is. */
+  phoneStatus?: ChannelStatus | null
+  /** When the phone's status began; the book's clock when not given. */
+  phoneStatusAt?: At | null
+  /** Why, at most 1,000 characters. */
+  phoneStatusReason?: string | null
+}
+
+/** One row of a suppression list (`importSuppressions`): an address not to message. */
+export interface SuppressionInput {
+  /** `email` or `sms`. */
+  channel: Channel
+  /** The email or phone. */
+  address: string
+  kind: SuppressionKind
+  /** Why (a bounce code, a complaint type), at most 1,000 characters. */
+  reason?: string | null
+  /** When it happened; the book's clock when not given. */
+  at?: At | null
 }
 
 /** A page request. */
@@ -465,9 +510,29 @@ export interface UpsertOptions {
 export interface ImportOptions {
   /** `email` when not given. */
   dedupeOn?: DedupeOn
-  /** Called with the number of rows done after every batch of 4000; throwing stops the import. */
-  onProgress?: (done: number) => void
+  /** `reject_row` when not given: a row with a refused value writes nothing. With `drop_field` the refused values are left out and the rest written (unless the row's id or dedupe key is refused). */
+  onInvalid?: OnInvalid
+  /** Keep each row's contact id in the report's `ids`; `true` when not given (an import of millions of rows can read them from `onProgress` instead). */
+  keepIds?: boolean
+  /** Called after every batch of 4000 with the rows done so far and the contact id of each row of the batch (`null` for a rejected row); throwing stops the import. */
+  onProgress?: (done: number, ids: Array<string | null>) => void
 }
+
+/** `defineCategory` options. */
+export interface CategoryOptions {
+  /** `return`: a category of that key already in the book is returned instead of a `CONFLICT`. */
+  ifExists?: IfExists | null
+}
+
+/** `createSegment` options: a dynamic segment's rule, and what a name the book has does. */
+export interface CreateSegmentOptions {
+  /** Makes the segment dynamic. */
+  rule?: Rule | null
+  /** `return`: the segment of that name already in the book (whatever its kind) is returned instead of a `CONFLICT`. */
+  ifExists?: IfExists | null
+}
+/** `createSegment`'s second argument: a rule (a dynamic segment), or {@link CreateSegmentOptions}. */
+export type SegmentOptions = Rule | CreateSegmentOptions
 
 /** `exportProfileLines` options: a page of contacts, and whether the lines carry timelines. */
 export interface ProfileLinesOptions extends ListQuery {
@@ -682,20 +747,59 @@ export interface SendDecision {
   reason: SendReason
 }
 
+/** One value of an import row the book refused. */
+export interface RowProblem {
+  /** What kind of problem, stable across releases. */
+  code: ProblemCode
+  /** The input key at fault (camelCase: `timezone`, `address.country`, `mobilePush[1].token`, `fields.age`), or `null` for the row as a whole. */
+  field: string | null
+  /** The value as given (shortened past 80 characters). */
+  value: string
+  /** Why it was refused. */
+  reason: string
+}
+
 /** A row an import rejected; nothing of it was written. */
 export interface RejectedRow {
   /** 0-based position in the rows. */
   index: number
-  /** The input key at fault (camelCase), where there is one. */
+  /** The input key of the first problem (camelCase), where there is one. */
   field: string | null
-  /** The full error message. */
+  /** The first problem's full error message. */
   reason: string
+  /** Every problem found in the row. */
+  problems: RowProblem[]
+}
+
+/** A row an import wrote without the values it refused (`onInvalid: 'drop_field'`). */
+export interface DroppedRow {
+  /** 0-based position in the rows. */
+  index: number
+  /** The contact the row was written to. */
+  id: string
+  /** One problem per value left out. */
+  problems: RowProblem[]
 }
 
 /** The outcome of `importContacts`. */
 export interface ImportReport {
   created: number
   updated: number
+  /** Rows written that had no value for the dedupe key: each got an id made from its content, so the same row imported again lands on the same contact. */
+  withoutKey: number
+  rejected: RejectedRow[]
+  dropped: DroppedRow[]
+  /** Each row's contact id in input order, `null` for a rejected row; empty with `keepIds: false`. */
+  ids: Array<string | null>
+}
+
+/** The outcome of `importSuppressions`. */
+export interface SuppressionImportReport {
+  /** Rows that recorded a suppression. */
+  recorded: number
+  /** Rows whose address already had a suppression of that kind in force (the first date and reason stand). */
+  unchanged: number
+  /** Rows rejected; nothing of them was written. */
   rejected: RejectedRow[]
 }
 

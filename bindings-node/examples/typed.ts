@@ -6,11 +6,13 @@ import {
   type ContactExport,
   type ContactInput,
   type ContactKitError,
+  type DroppedRow,
   type ImportReport,
   type Page,
   type PortableLine,
   type Restored,
   type SendDecision,
+  type SuppressionImportReport,
   type SuppressionRecord,
 } from 'contactkit'
 
@@ -50,6 +52,24 @@ for (const item of book.activity(ann.id, { category: 'all', period: '7d' }).item
 async function importAll(rows: ContactInput[]): Promise<ImportReport> {
   return book.importContacts(rows, { dedupeOn: 'email', onProgress: (done: number) => void done })
 }
+
+// An export with consent states: bad values left out of their rows, each one named.
+async function importAudience(rows: ContactInput[]): Promise<DroppedRow[]> {
+  const report = await book.importContacts(rows, { dedupeOn: 'email', onInvalid: 'drop_field', keepIds: false })
+  return report.dropped
+}
+void importAudience
+
+// Another sender's suppression list, dated; setup that may run again.
+async function importList(): Promise<number> {
+  const report: SuppressionImportReport = await book.importSuppressions([
+    { channel: 'email', address: 'gone@example.com', kind: 'blacklisted', reason: 'hard_bounce', at: new Date(0) },
+  ])
+  book.defineCategory('Weekly news', { ifExists: 'return' })
+  book.createSegment('VIP', { ifExists: 'return' })
+  return report.recorded
+}
+void importList
 
 // The Promise forms are typed as their twins: Promise<Contact | null> here.
 async function lookUp(email: string): Promise<string> {
@@ -110,6 +130,14 @@ function mistakes(): void {
   void gone
   // @ts-expect-error keys are camelCase
   book.create({ first_name: 'Ann' })
+  // @ts-expect-error a misspelled key of an import row
+  void book.importContacts([{ email: 'ann@example.com', emailStatuss: 'unsubscribed' }])
+  // @ts-expect-error not a policy for invalid values
+  void book.importContacts([], { onInvalid: 'skip' })
+  // @ts-expect-error a suppression row names its channel
+  void book.importSuppressions([{ address: 'x@example.com', kind: 'unsubscribed' }])
+  // @ts-expect-error ifExists is error or return
+  book.defineCategory('News', { ifExists: 'ignore' })
   // @ts-expect-error get may return null
   const name: string = book.get(ann.id).email
   void name

@@ -11,12 +11,14 @@
 //! lone surrogate as U+FFFD); its TypeScript type is an alias of `string`.
 
 use crate::errors::{guard, take_exception, Failure, Result};
-use crate::import::ProgressFunction;
+use crate::import::{ProgressArgs, ProgressFunction};
 use crate::read::{self, text, view};
 use chrono::{DateTime, Utc};
 use contactkit as core;
 use contactkit::validate::unreadable::ReadAs;
-use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object, ObjectRef, Unknown};
+use napi::bindgen_prelude::{
+    FnArgs, FromNapiValue, Function, JsObjectValue, Object, ObjectRef, Unknown,
+};
 use napi::{sys, Env, JsValue, ValueType};
 use serde::Deserialize;
 
@@ -135,6 +137,8 @@ objects! {
     SuppressionKind(core::SuppressionKind) as ReadAs::Value("kind");
     /// `at`: a JavaScript `Date` (napi writes this type's name as `Date`).
     Date(DateTime<Utc>) as ReadAs::Value("at");
+    /// `options` of `defineCategory`: `{ ifExists }`.
+    CategoryOptions(options::Category) as ReadAs::Attributes("options");
     /// `options` of `inMemory`.
     BookOptions(options::Book) as ReadAs::Attributes("options");
     /// `options` of `open`.
@@ -162,23 +166,32 @@ arguments! {
     /// argument: the value is read now and its error named by [`FieldInputValue::named`].
     FieldInputValue(core::Result<core::FieldInput>) = |env, value| {
         match read::value(env, value, ReadAs::Value("")) {
+            Ok(core::FieldInput::Float(n)) if read::is_inexact_integer(n) => {
+                match read::inexact("", n) {
+                    Failure::Core(error) => Ok(Err(error)),
+                    other => Err(other),
+                }
+            }
             Err(Failure::Core(error)) => Ok(Err(error)),
             read => read.map(Ok),
         }
     };
     /// `rows` of `importContacts`: the array itself, held while the import reads it a
     /// chunk at a time (so napi reads no element of it now).
-    ContactInputs(ObjectRef<false>) = |_env, value| {
-        if !value.is_array()? {
-            return Err(core::Error::validation(
-                "rows",
-                value.get_type()?.to_string(),
-                "expected an array of contact inputs",
-            )
-            .into());
-        }
-        Ok(view::<Object<'_>>(&value)?.create_ref::<false>()?)
+    ContactInputs(ObjectRef<false>) = |_env, value| rows(value, "expected an array of contact inputs");
+    /// `rows` of `importSuppressions`: the array itself, read as `rows` of
+    /// `importContacts` is.
+    SuppressionInputs(ObjectRef<false>) = |_env, value| {
+        rows(value, "expected an array of suppressions")
     };
+    /// `at` of the consent operations: when it happened, a `Date`, or text the core
+    /// reads (RFC 3339, or `YYYY-MM-DD HH:MM:SS` read as UTC).
+    At(DateTime<Utc>) = |env, value| match value.get_type()? {
+        ValueType::String => Ok(core::validate::parse_instant("at", &text(value, "at")?)?),
+        _ => read::value(env, value, ReadAs::Value("at")),
+    };
+    /// `options` of `createSegment`: a rule (a dynamic segment), or `{ rule, ifExists }`.
+    SegmentOptions(options::Segment) = |env, value| read::segment_options(env, value);
     /// `channel`, by name (`email`, `sms`, `mobile_push`, `web_push`, `telegram`), read
     /// as the core parses a channel's name.
     Channel(core::Channel) = |_env, value| Ok(text(value, "channel")?.parse()?);
@@ -266,7 +279,18 @@ pub mod later {
         ListQuery, ActivityQuery, ChangesQuery, Ids, SuppressionKind, Date, BookOptions, OpenOptions,
         UpsertOptions, FieldInputValue, ContactInputs, Channel, ImportOptions, Rule,
         ContactQuery, SegmentChange, DedupeOn, PortableLine, ProfileLinesOptions,
+        SuppressionInputs, At, CategoryOptions, SegmentOptions,
     }
+}
+
+/// The array of rows of an import, held by reference: anything else is a
+/// `VALIDATION` error on `rows`.
+fn rows(value: Unknown<'_>, expected: &str) -> Result<ObjectRef<false>> {
+    if !value.is_array()? {
+        let kind = value.get_type()?.to_string();
+        return Err(core::Error::validation("rows", kind, expected).into());
+    }
+    Ok(view::<Object<'_>>(&value)?.create_ref::<false>()?)
 }
 
 impl FieldInputValue {
@@ -330,12 +354,26 @@ pub mod options {
         pub connect_timeout_ms: Option<u32>,
     }
 
-    /// `importContacts`' options: `{ dedupeOn, onProgress }`, anything else a typo
-    /// reported as such. `onProgress` is made callable from the import's thread.
-    #[derive(Default)]
+    /// `importContacts`' options: `{ dedupeOn, onInvalid, keepIds, onProgress }`,
+    /// anything else a typo reported as such. `onProgress` is made callable from the
+    /// import's thread.
     pub struct Import {
         pub dedupe_on: core::DedupeOn,
+        pub on_invalid: core::OnInvalid,
+        pub keep_ids: bool,
         pub on_progress: Option<ProgressFunction>,
+    }
+
+    impl Default for Import {
+        fn default() -> Self {
+            let defaults = core::ImportOptions::default();
+            Import {
+                dedupe_on: defaults.dedupe_on,
+                on_invalid: defaults.on_invalid,
+                keep_ids: defaults.keep_ids,
+                on_progress: None,
+            }
+        }
     }
 
     impl Import {
@@ -358,14 +396,22 @@ pub mod options {
                 match key.as_str() {
                     _ if matches!(kind, ValueType::Undefined | ValueType::Null) => {}
                     "dedupeOn" => read.dedupe_on = text(value, "dedupe_on")?.parse()?,
+                    "onInvalid" => read.on_invalid = text(value, "on_invalid")?.parse()?,
+                    "keepIds" if kind == ValueType::Boolean => read.keep_ids = view(&value)?,
+                    "keepIds" => {
+                        let reason = "expected a boolean";
+                        let kind = kind.to_string();
+                        return Err(core::Error::validation("keep_ids", kind, reason).into());
+                    }
                     "onProgress" if kind == ValueType::Function => {
-                        let function = view::<Function<'_, f64, Unknown<'static>>>(&value)?;
+                        let function =
+                            view::<Function<'_, FnArgs<ProgressArgs>, Unknown<'static>>>(&value)?;
                         read.on_progress = Some(
                             function
-                                .build_threadsafe_function::<f64>()
+                                .build_threadsafe_function::<ProgressArgs>()
                                 .callee_handled::<false>()
                                 .weak::<true>()
-                                .build()?,
+                                .build_callback(|ctx| Ok(FnArgs::from(ctx.value)))?,
                         );
                     }
                     "onProgress" => {
@@ -378,13 +424,39 @@ pub mod options {
                         .into());
                     }
                     other => {
-                        let reason = "unknown option: expected dedupeOn or onProgress";
+                        let reason =
+                            "unknown option: expected dedupeOn, onInvalid, keepIds or onProgress";
                         return Err(core::Error::validation(other, other, reason).into());
                     }
                 }
             }
             Ok(read)
         }
+    }
+
+    /// What a `define…` or `create…` does when the book has one of that name already:
+    /// a `CONFLICT` (`error`, the default), or the one it has (`return`).
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum IfExists {
+        #[default]
+        Error,
+        Return,
+    }
+
+    /// `defineCategory`'s options.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct Category {
+        pub if_exists: Option<IfExists>,
+    }
+
+    /// `createSegment`'s options: the rule of a dynamic segment, and what to do when
+    /// the book has a segment of that name.
+    #[derive(Debug, Default)]
+    pub struct Segment {
+        pub rule: Option<core::Rule>,
+        pub if_exists: IfExists,
     }
 
     /// `list`'s query: a page, and the rule contacts must match.

@@ -17,16 +17,17 @@
 //! the promise with the error the synchronous method throws: nothing is thrown.
 
 use crate::args::{
-    later, ActivityQuery, AppId, BookOptions, CampaignInput, CategoryKey, ChangesQuery, Channel,
-    ChannelAddress, ConnectOptions, ContactInput, ContactInputs, ContactKey, ContactPatch,
-    ContactQuery, Date, DedupeOn, DeviceInput, Email, Endpoint, EventInput, ExternalId,
-    FieldDefinitionInput, FieldInputValue, FieldUpdate, FromId, Id, Ids, ImportOptions, IntoId,
-    Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path, Phone, PortableLine,
-    ProfileLinesOptions, Reason, Rule, SegmentChange, SegmentId, SuppressionKind, Telegram, Title,
-    Token, UpsertOptions, Url, WebPushInput, Who,
+    later, options::IfExists, ActivityQuery, AppId, At, BookOptions, CampaignInput, CategoryKey,
+    CategoryOptions, ChangesQuery, Channel, ChannelAddress, ConnectOptions, ContactInput,
+    ContactInputs, ContactKey, ContactPatch, ContactQuery, Date, DedupeOn, DeviceInput, Email,
+    Endpoint, EventInput, ExternalId, FieldDefinitionInput, FieldInputValue, FieldUpdate, FromId,
+    Id, Ids, ImportOptions, IntoId, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path,
+    Phone, PortableLine, ProfileLinesOptions, Reason, Rule, SegmentChange, SegmentId,
+    SegmentOptions, SuppressionInputs, SuppressionKind, Telegram, Title, Token, UpsertOptions, Url,
+    WebPushInput, Who,
 };
 use crate::errors::{caught, closed, guard, Failure, Result};
-use crate::import::ImportTask;
+use crate::import::{ImportTask, SuppressionImportTask};
 use crate::write::{
     Activity, CampaignActivity, Category, ChangePage, Contact, ContactExport, EventActivity,
     FieldDefinition, OrderActivity, Page, Restored, Segment, SendDecision, SuppressionRecord,
@@ -55,7 +56,8 @@ fn open_book(slot: &Slot) -> Result<Arc<core::ContactBook>> {
 
 /// A book of contact profiles: a SQLite file (`ContactBook.open(path)`) or memory
 /// (`ContactBook.inMemory()`). Every operation is synchronous, atomic and bounded by
-/// paging, except `importContacts`, which runs on the libuv thread pool; every one has a
+/// paging, except `importContacts` and `importSuppressions`, which run on the libuv
+/// thread pool; every one has a
 /// Promise form in `book.promises`, run on the libuv thread pool.
 #[napi]
 pub struct ContactBook {
@@ -236,10 +238,15 @@ impl ContactBook {
     }
 
     /// Upserts every row on the libuv thread pool and resolves with the report;
-    /// `onProgress(done)` is called after every batch of 4000 rows. A rejected row
-    /// writes nothing and the import goes on; a storage failure stops it and rejects
-    /// the promise, and so does an exception thrown by `onProgress` after batch k
-    /// (exactly those k batches are written).
+    /// `onProgress(done, ids)` is called after every batch of 4000 rows with the rows
+    /// done so far and the contact id of each row of the batch (`null` for a rejected
+    /// one). Every problem of a row is reported; a rejected row writes nothing and the
+    /// import goes on. With `onInvalid: 'drop_field'` the refused values of a row are
+    /// left out and the rest is written (unless its id or dedupe key is refused), the
+    /// row listed in `dropped`. `ids` holds each row's contact id in input order,
+    /// unless `keepIds` is `false`. A storage failure stops the import and rejects the
+    /// promise, and so does an exception thrown by `onProgress` after batch k (exactly
+    /// those k batches are written).
     #[napi]
     pub fn import_contacts(
         &self,
@@ -250,6 +257,27 @@ impl ContactBook {
         let options = options.map(|o| o.0).unwrap_or_default();
         let task = guard(&env, || match self.shared() {
             Ok(book) => ImportTask::new(&env, book, rows.0, options),
+            Err(closed) => {
+                rows.0.unref(&env)?;
+                Err(closed)
+            }
+        });
+        task.map(AsyncTask::new)
+    }
+
+    /// Records a suppression list (another sender's unsubscribes, bounces, complaints)
+    /// row by row on the libuv thread pool, as `suppressAddress` records one address,
+    /// and resolves with the report: rows recorded, rows whose address already had a
+    /// suppression of that kind (`unchanged`), and rows rejected (nothing of them
+    /// written), each with its 0-based `index`. A storage failure rejects the promise.
+    #[napi]
+    pub fn import_suppressions(
+        &self,
+        env: Env,
+        rows: SuppressionInputs,
+    ) -> napi::Result<AsyncTask<SuppressionImportTask>> {
+        let task = guard(&env, || match self.shared() {
+            Ok(book) => SuppressionImportTask::new(&env, book, rows.0),
             Err(closed) => {
                 rows.0.unref(&env)?;
                 Err(closed)
@@ -327,6 +355,27 @@ impl ContactBookPromises {
             }
         });
         AsyncTask::new(task.unwrap_or_else(ImportTask::refused))
+    }
+
+    /// `importSuppressions`, whose rows are read as the synchronous method's; a bad
+    /// argument or a closed book rejects instead of throwing.
+    #[napi]
+    pub fn import_suppressions(
+        &self,
+        env: Env,
+        rows: later::SuppressionInputs,
+    ) -> AsyncTask<SuppressionImportTask> {
+        let task = caught(|| {
+            let rows = rows.take()?;
+            match open_book(&self.book) {
+                Ok(book) => SuppressionImportTask::new(&env, book, rows.0),
+                Err(closed) => {
+                    rows.0.unref(&env)?;
+                    Err(closed)
+                }
+            }
+        });
+        AsyncTask::new(task.unwrap_or_else(SuppressionImportTask::refused))
     }
 }
 
@@ -465,12 +514,13 @@ operations! {
     #[doc = " The live contact with `id`, or `null`."]
     fn get(id: Id) -> Option<Contact> = |book| Ok(book.get(&id.0)?.map(Contact));
 
-    #[doc = " The live contact with this email (normalised first), or `null`."]
+    #[doc = " The live contact with this email (normalised first), or `null` (also for a"]
+    #[doc = " value that is no email)."]
     fn find_by_email(email: Email) -> Option<Contact> = |book|
         Ok(book.find_by_email(&email.0)?.map(Contact));
 
     #[doc = " The live contact with this phone (international, or national in the default"]
-    #[doc = " region), or `null`."]
+    #[doc = " region), or `null` (also for a value that is no phone)."]
     fn find_by_phone(phone: Phone) -> Option<Contact> = |book|
         Ok(book.find_by_phone(&phone.0)?.map(Contact));
 
@@ -488,8 +538,8 @@ operations! {
 
     #[doc = " The live contact holding the web push subscription with this endpoint"]
     #[doc = " (normalised as it is stored: `HTTPS://Push.example.com/a` finds"]
-    #[doc = " `https://push.example.com/a`), or `null`. A value that is not an https URL is a"]
-    #[doc = " `VALIDATION` error on `endpoint`."]
+    #[doc = " `https://push.example.com/a`), or `null` (also for a value that is not an https"]
+    #[doc = " URL)."]
     fn find_by_web_push_endpoint(endpoint: Endpoint) -> Option<Contact> = |book|
         Ok(book.find_by_web_push_endpoint(&endpoint.0)?.map(Contact));
 
@@ -626,19 +676,22 @@ operations! {
     // -- consent ------------------------------------------------------------
 
     #[doc = " Blacklists the contact's address on `channel` (reason `manual` when none)."]
-    fn blacklist(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
+    #[doc = " `at` is when it happened (a `Date`, or RFC 3339 or `YYYY-MM-DD HH:MM:SS` text"]
+    #[doc = " read as UTC; not after the book's clock), now when not given."]
+    fn blacklist(id: Id, channel: Channel, reason: Option<Reason>, at: Option<At>) -> Contact = |book| {
         let reason = reason.map(|r| r.0);
-        Ok(Contact(book.blacklist(&id.0, channel.0, reason.as_deref(), None)?))
+        Ok(Contact(book.blacklist(&id.0, channel.0, reason.as_deref(), at.map(|a| a.0))?))
     };
 
     #[doc = " Lifts a blacklist; the note is required and kept on the record."]
     fn unblacklist(id: Id, channel: Channel, note: Note) -> Contact = |book|
         Ok(Contact(book.unblacklist(&id.0, channel.0, &note.0)?));
 
-    #[doc = " Records that the person opted out of `channel`."]
-    fn unsubscribe(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
+    #[doc = " Records that the person opted out of `channel`, `at` when it happened (as"]
+    #[doc = " `blacklist` takes it)."]
+    fn unsubscribe(id: Id, channel: Channel, reason: Option<Reason>, at: Option<At>) -> Contact = |book| {
         let reason = reason.map(|r| r.0);
-        Ok(Contact(book.unsubscribe(&id.0, channel.0, reason.as_deref(), None)?))
+        Ok(Contact(book.unsubscribe(&id.0, channel.0, reason.as_deref(), at.map(|a| a.0))?))
     };
 
     #[doc = " The person opts back in: lifts their unsubscribe and spam complaint."]
@@ -648,10 +701,11 @@ operations! {
     };
 
     #[doc = " Records that the person reported a message on `channel` as spam, with the"]
-    #[doc = " complaint's `reason` (a feedback loop's report type, free text) when given."]
-    fn report_spam(id: Id, channel: Channel, reason: Option<Reason>) -> Contact = |book| {
+    #[doc = " complaint's `reason` (a feedback loop's report type, free text) when given, `at`"]
+    #[doc = " when it happened (as `blacklist` takes it)."]
+    fn report_spam(id: Id, channel: Channel, reason: Option<Reason>, at: Option<At>) -> Contact = |book| {
         let reason = reason.map(|r| r.0);
-        Ok(Contact(book.report_spam(&id.0, channel.0, reason.as_deref(), None)?))
+        Ok(Contact(book.report_spam(&id.0, channel.0, reason.as_deref(), at.map(|a| a.0))?))
     };
 
     #[doc = " Records a suppression of an email (`email`) or phone (`sms`) that no contact"]
@@ -659,16 +713,18 @@ operations! {
     #[doc = " contact that takes the address later is suppressed. Recording the same kind"]
     #[doc = " again is a no-op (the first date and reason stand). Returns every record now"]
     #[doc = " kept for the address on `channel`, oldest first. Push and Telegram channels are"]
-    #[doc = " a `VALIDATION` error on `channel`: their suppressions belong to a contact."]
+    #[doc = " a `VALIDATION` error on `channel`: their suppressions belong to a contact. `at`"]
+    #[doc = " is when it happened (as `blacklist` takes it). For a whole list, `importSuppressions`."]
     fn suppress_address(
         channel: Channel,
         address: ChannelAddress,
         kind: SuppressionKind,
         reason: Option<Reason>,
+        at: Option<At>,
     ) -> Vec<SuppressionRecord> = |book| {
         let reason = reason.map(|r| r.0);
-        let records =
-            book.suppress_address(channel.0, &address.0, kind.0, reason.as_deref(), None)?;
+        let at = at.map(|a| a.0);
+        let records = book.suppress_address(channel.0, &address.0, kind.0, reason.as_deref(), at)?;
         Ok(each(records, SuppressionRecord))
     };
 
@@ -710,9 +766,16 @@ operations! {
     // -- categories and segments -----------------------------------------------
 
     #[doc = " Defines a subscription category; its key is the slug of the title and a"]
-    #[doc = " segment of the same name is created with it."]
-    fn define_category(title: Title) -> Category = |book|
-        Ok(Category(book.define_category(&title.0)?));
+    #[doc = " segment of the same name is created with it. A key the book has is a"]
+    #[doc = " `CONFLICT`; with `{ ifExists: 'return' }` that category is returned instead, so a"]
+    #[doc = " setup script can run again."]
+    fn define_category(title: Title, options: Option<CategoryOptions>) -> Category = |book| {
+        let if_exists = options.and_then(|o| o.0.if_exists).unwrap_or_default();
+        Ok(Category(match if_exists {
+            IfExists::Return => book.ensure_category(&title.0)?,
+            IfExists::Error => book.define_category(&title.0)?,
+        }))
+    };
 
     #[doc = " Every category, by key."]
     fn categories() -> Vec<Category> = |book| Ok(each(book.categories()?, Category));
@@ -733,35 +796,49 @@ operations! {
     fn remove_category(id: Id, key: Key) -> Contact = |book|
         Ok(Contact(book.remove_category(&id.0, &key.0)?));
 
-    #[doc = " Creates a segment with a unique name: static, or with `rule` dynamic (its"]
-    #[doc = " members are the live contacts the rule matches, as of every read)."]
-    fn create_segment(name: Name, rule: Option<Rule>) -> Segment = |book| Ok(Segment(match rule {
-        Some(rule) => book.create_dynamic_segment(&name.0, &rule.0)?,
-        None => book.create_segment(&name.0)?,
-    }));
+    #[doc = " Creates a segment with a unique name (ASCII case aside): static, or with a rule"]
+    #[doc = " (`options` a rule, or `{ rule }`) dynamic, its members the live contacts the rule"]
+    #[doc = " matches as of every read. A name the book has is a `CONFLICT`; with"]
+    #[doc = " `{ ifExists: 'return' }` the segment of that name is returned instead, whatever"]
+    #[doc = " its kind, so a setup script can run again."]
+    fn create_segment(name: Name, options: Option<SegmentOptions>) -> Segment = |book| {
+        let options = options.map(|o| o.0).unwrap_or_default();
+        let returns = options.if_exists == IfExists::Return;
+        Ok(Segment(match &options.rule {
+            Some(rule) => match book.create_dynamic_segment(&name.0, rule) {
+                Err(core::Error::Conflict { .. }) if returns => book.ensure_segment(&name.0)?,
+                created => created?,
+            },
+            None if returns => book.ensure_segment(&name.0)?,
+            None => book.create_segment(&name.0)?,
+        }))
+    };
 
-    #[doc = " Renames a segment (`update` a string, or `{ name }`) and replaces a dynamic"]
-    #[doc = " segment's rule (`{ rule }`). A category's segment is renamed with its category:"]
-    #[doc = " `updateCategory`; renaming it here is a `VALIDATION` error on `segment`."]
+    #[doc = " Renames a segment, named by its id or its name (`update` a string, or"]
+    #[doc = " `{ name }`), and replaces a dynamic segment's rule (`{ rule }`). A category's"]
+    #[doc = " segment is renamed with its category: `updateCategory`; renaming it here is a"]
+    #[doc = " `VALIDATION` error on `segment`."]
     fn update_segment(id: Id, update: SegmentChange) -> Segment = |book|
         Ok(Segment(book.update_segment(&id.0, update.0)?));
 
-    #[doc = " Deletes a static segment and every membership in it (a category's segment"]
-    #[doc = " goes with its category: `deleteCategory`)."]
+    #[doc = " Deletes a static or dynamic segment (by its id or its name) and every membership"]
+    #[doc = " in it (a category's segment goes with its category: `deleteCategory`)."]
     fn delete_segment(id: Id) -> () = |book| Ok(book.delete_segment(&id.0)?);
 
     #[doc = " Every segment (static, dynamic and category-backed), in creation order."]
     fn segments() -> Vec<Segment> = |book| Ok(each(book.segments()?, Segment));
 
-    #[doc = " Adds the contact to a static segment (a dynamic one is a `VALIDATION` error)."]
+    #[doc = " Adds the contact to a static segment, named by its id or its name (a dynamic"]
+    #[doc = " one is a `VALIDATION` error)."]
     fn add_to_segment(id: Id, segment_id: SegmentId) -> Contact = |book|
         Ok(Contact(book.add_to_segment(&id.0, &segment_id.0)?));
 
-    #[doc = " Removes the contact from a static segment."]
+    #[doc = " Removes the contact from a static segment, named by its id or its name."]
     fn remove_from_segment(id: Id, segment_id: SegmentId) -> Contact = |book|
         Ok(Contact(book.remove_from_segment(&id.0, &segment_id.0)?));
 
-    #[doc = " Live members of a segment in creation order, a page at a time."]
+    #[doc = " Live members of a segment (named by its id or its name) in id order, a page"]
+    #[doc = " at a time."]
     fn segment_members(segment_id: SegmentId, query: Option<ListQuery>) -> Page<Contact> = |book| {
         let query = query.map(|q| q.0).unwrap_or_default();
         Ok(Page::of(book.segment_members(&segment_id.0, &query)?, Contact))

@@ -65,6 +65,32 @@ pub fn value<T: DeserializeOwned>(env: &Env, value: Unknown<'_>, read_as: ReadAs
     from_json(&json, read_as).map_err(|error| Failure::Core(beyond_2_53(error)))
 }
 
+/// Most parts of one import row the walk leaves out before it refuses the row whole:
+/// the core's bound on the problems it reports for one row, so that a row of a
+/// hundred thousand snake_case keys costs a hundred errors, not all of them.
+const MAX_LEFT_OUT: usize = 100;
+
+/// A row of `importContacts`: read by the same bounded walk into JSON for the core,
+/// which reads each row leaving out and naming every part it cannot read (an unknown
+/// key, a value of the wrong type), so that `onInvalid: 'drop_field'` writes the rest.
+/// The walk does the same with what only it can tell: a property of the row, or a
+/// value of its `fields`, that it refuses (a snake_case key, a lone surrogate, a
+/// bigint beyond 64 bits, a value nested too deep or containing itself) is left out
+/// and its error kept, one per part. What bounds the whole row (its size, more than
+/// [`MAX_LEFT_OUT`] such parts) or is no part of it (the row itself is not an object's
+/// worth of data) refuses the row, along with the errors of the parts left out
+/// before. An N-API failure (a getter that throws) is a failure of the import, as
+/// everywhere.
+pub fn import_row(env: &Env, value: Unknown<'_>) -> (Result<Value>, Vec<Error>) {
+    let mut reader = Reader::new(env, "", "");
+    reader.tolerant = true;
+    let read = reader.read(value, Keys::Vocabulary);
+    (
+        read.map(|json| json.unwrap_or(Value::Null)),
+        reader.left_out,
+    )
+}
+
 /// A rule (`rule` of `list`, `count`, `createSegment`, `updateSegment`): a plain
 /// object read by the same bounded walk, its keys kept as written (the rule language
 /// is the same JSON in every language), then core's `Rule::from_value`, which names
@@ -73,6 +99,44 @@ pub fn rule(env: &Env, value: Unknown<'_>) -> Result<contactkit::Rule> {
     let mut reader = Reader::new(env, "rule", "rule");
     let json = reader.read(value, Keys::DataMap)?.unwrap_or(Value::Null);
     rule_of(&json)
+}
+
+/// `options` of `createSegment`: a rule, read as [`rule`] reads one (a dynamic
+/// segment), or `{ rule, ifExists }`, an object with no other key (no rule has either
+/// at its top: a rule's keys are the rule language's own, snake_case).
+pub fn segment_options(env: &Env, value: Unknown<'_>) -> Result<crate::args::options::Segment> {
+    use crate::args::options::{IfExists, Segment};
+    let mut reader = Reader::new(env, "rule", "rule");
+    let json = reader.read(value, Keys::DataMap)?.unwrap_or(Value::Null);
+    let options = match &json {
+        Value::Object(map) if map.keys().all(|key| key == "rule" || key == "ifExists") => map,
+        _ => {
+            return Ok(Segment {
+                rule: Some(rule_of(&json)?),
+                if_exists: IfExists::Error,
+            })
+        }
+    };
+    let if_exists = match options.get("ifExists") {
+        None | Some(Value::Null) => IfExists::Error,
+        Some(Value::String(text)) if text == "error" => IfExists::Error,
+        Some(Value::String(text)) if text == "return" => IfExists::Return,
+        Some(other) => {
+            let shown = match other {
+                Value::String(text) => text.clone(),
+                Value::Array(_) => "[…]".to_string(),
+                Value::Object(_) => "{…}".to_string(),
+                scalar => scalar.to_string(),
+            };
+            let reason = "expected error or return";
+            return Err(Error::validation("if_exists", shown, reason).into());
+        }
+    };
+    let rule = match options.get("rule") {
+        None | Some(Value::Null) => None,
+        Some(rule) => Some(rule_of(rule)?),
+    };
+    Ok(Segment { rule, if_exists })
 }
 
 /// A line of the portable form (`restoreLine`): a plain object read by the same
@@ -152,6 +216,30 @@ fn beyond_2_53(error: Error) -> Error {
     }
 }
 
+/// The number a JSON value holds when it is a whole number beyond 2^53: a JavaScript
+/// number past 2^53 was rounded before the binding saw it (the reader makes every
+/// safe integer and bigint an integer, so only such numbers and fractions are floats).
+pub fn inexact_integer(value: &Value) -> Option<f64> {
+    let n = value.as_number().filter(|n| n.is_f64())?.as_f64()?;
+    is_inexact_integer(n).then_some(n)
+}
+
+/// True for a whole number beyond 2^53 (see [`inexact_integer`]).
+pub fn is_inexact_integer(n: f64) -> bool {
+    n.fract() == 0.0 && n.abs() > MAX_SAFE_INTEGER
+}
+
+/// The error for the whole number `n` beyond 2^53 given as an additional field's
+/// value, which the core would take as an integer (it takes whole floats, as
+/// spreadsheets write integers): JavaScript rounded it already.
+pub fn inexact(field: &str, n: f64) -> Failure {
+    Failure::Core(Error::validation(
+        field,
+        js_number(n),
+        "an integer beyond 2^53 is not exact as a JavaScript number, pass a bigint or a string",
+    ))
+}
+
 /// Appends `key` (a name, or an index written `[i]`) to `path` in place: the reader
 /// does so for every property it reads, so it reuses the path's buffer.
 fn extend(path: &mut String, key: &str) {
@@ -212,6 +300,11 @@ struct Reader<'a, 'env> {
     /// refused rather than read as `null`, so a sparse array of any length costs one
     /// element.
     json_only: bool,
+    /// True for an import row ([`import_row`]): a property of the row, or a value of
+    /// its `fields`, that does not read is left out, its error kept in `left_out`.
+    tolerant: bool,
+    /// The errors of the parts left out.
+    left_out: Vec<Error>,
 }
 
 impl<'a, 'env> Reader<'a, 'env> {
@@ -225,6 +318,8 @@ impl<'a, 'env> Reader<'a, 'env> {
             budget: MAX_ARGUMENT_BYTES,
             limit: MAX_ARGUMENT_BYTES,
             json_only: false,
+            tolerant: false,
+            left_out: Vec::new(),
         }
     }
 
@@ -388,16 +483,51 @@ impl<'a, 'env> Reader<'a, 'env> {
             KeyConversion::NumbersToStrings,
         )?;
         let count = names.get_array_length()?;
+        // The row of an import, or the `fields` of one (the one data map of a row
+        // the core reads a value of at a time).
+        let tolerated = self.tolerant
+            && (self.ancestors.len() == 1 || (self.ancestors.len() == 2 && keys == Keys::DataMap));
+        // Additional field values: a whole number past 2^53 is no integer there.
+        let field_values = keys == Keys::DataMap && self.path.rsplit('.').next() == Some("fields");
         let mut map = Map::new();
         for index in 0..count {
             let outer = self.path.len();
             let read = self.scoped(object, |reader| reader.property(object, names, index, keys));
             self.path.truncate(outer);
-            if let Some((name, read)) = read? {
-                map.insert(name, read);
+            let read = match read {
+                Ok(Some((name, value))) if field_values => match inexact_integer(&value) {
+                    Some(n) => {
+                        let mut field = self.path.clone();
+                        extend(&mut field, &name);
+                        Err(inexact(&field, n))
+                    }
+                    None => Ok(Some((name, value))),
+                },
+                read => read,
+            };
+            match read {
+                Ok(Some((name, read))) => {
+                    map.insert(name, read);
+                }
+                Ok(None) => {}
+                Err(Failure::Core(error)) if tolerated && self.may_leave_out(&error) => {
+                    self.left_out.push(error);
+                }
+                Err(failure) => return Err(failure),
             }
         }
         Ok(Value::Object(map))
+    }
+
+    /// Whether the part of an import row that `error` refused may be left out and the
+    /// rest read on: not when the row is too large (the budget is the row's), nor past
+    /// [`MAX_LEFT_OUT`] parts.
+    fn may_leave_out(&self, error: &Error) -> bool {
+        let too_big = matches!(
+            error,
+            Error::Validation { reason, .. } if *reason == too_big_reason(self.limit)
+        );
+        !too_big && self.left_out.len() < MAX_LEFT_OUT
     }
 
     /// The `index`th of the property `names` of `object`: its core key and value
@@ -457,11 +587,12 @@ impl<'a, 'env> Reader<'a, 'env> {
 /// The error for an argument larger than `limit` ([`MAX_ARGUMENT_BYTES`], or
 /// [`MAX_LINE_BYTES`] for a line).
 fn too_big(field: &str, limit: usize) -> Failure {
-    Failure::Core(Error::validation(
-        field,
-        "…",
-        format!("the argument is larger than {limit} bytes"),
-    ))
+    Failure::Core(Error::validation(field, "…", too_big_reason(limit)))
+}
+
+/// The reason of [`too_big`].
+fn too_big_reason(limit: usize) -> String {
+    format!("the argument is larger than {limit} bytes")
 }
 
 /// `n` as JavaScript writes it, for the numbers Rust writes otherwise.

@@ -90,6 +90,8 @@ answers! {
     Contact(core::Contact);
     /// An import's report.
     ImportReport(core::ImportReport);
+    /// The report of an import of suppressions.
+    SuppressionImportReport(core::SuppressionImportReport);
     /// Everything a book holds about one contact: `{ contact, activity, suppressions }`.
     ContactExport(core::ContactExport);
 }
@@ -231,20 +233,48 @@ fn write_contact<'env>(env: &'env Env, contact: &core::Contact) -> napi::Result<
     Ok(object)
 }
 
-/// Rejected rows name their field as JavaScript does (`mobilePush[0].token`), or
-/// `null` when the row as a whole is at fault (not an object).
+/// Rejected and dropped rows, and each of their problems, name their field as
+/// JavaScript does (`mobilePush[0].token`), or `null` when the row as a whole is at
+/// fault (not an object: the core names it `input`, a key no input has).
 impl ToJs for ImportReport {
     fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
         let mut report = self.0.clone();
         for row in &mut report.rejected {
-            row.field = row
-                .field
-                .as_deref()
-                .filter(|field| !field.is_empty())
-                .map(camel_path);
+            js_fields(row);
+        }
+        for row in &mut report.dropped {
+            row.problems.iter_mut().for_each(js_problem);
         }
         write_serialized(env, &report)
     }
+}
+
+/// Rejected rows name their field as those of [`ImportReport`] do.
+impl ToJs for SuppressionImportReport {
+    fn to_js<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let mut report = self.0.clone();
+        for row in &mut report.rejected {
+            js_fields(row);
+        }
+        write_serialized(env, &report)
+    }
+}
+
+/// A rejected row's field, and its problems', as JavaScript names them.
+fn js_fields(row: &mut core::RejectedRow) {
+    row.field = js_field(row.field.take());
+    row.problems.iter_mut().for_each(js_problem);
+}
+
+fn js_problem(problem: &mut core::RowProblem) {
+    problem.field = js_field(problem.field.take());
+}
+
+/// The field of a row's problem as JavaScript names it; `None` for the row itself.
+fn js_field(field: Option<String>) -> Option<String> {
+    field
+        .filter(|field| !field.is_empty() && field != "input")
+        .map(|field| camel_path(&field))
 }
 
 fn to_json<T: Serialize>(value: &T) -> napi::Result<Value> {

@@ -94,6 +94,18 @@ test('the bulk import example reports progress and rejected rows', () => {
   assert.match(out[4], /^row 42 \(firstName\): invalid first_name "Agent 0070"/)
 })
 
+test('the pipelines example moves an audience in as docs/node.md says', () => {
+  assert.deepEqual(lines(run('pipelines.js')), [
+    'created 3, dropped 1, rejected 1',
+    'row 2 kept without timezone, language',
+    'id id id null',
+    'unsubscribed 2024-02-20T04:42:48.000Z',
+    '2025-11-05T10:00:00.000Z',
+    'recorded 1, rejected row 1 (email)',
+    '1 2025-01-02T03:04:05.000Z',
+  ])
+})
+
 test('the promises example resolves and rejects as docs/node.md says', () => {
   assert.deepEqual(lines(run('promises.js')), [
     'ann@example.com true ok 1',
@@ -141,7 +153,7 @@ test('the error handling example shows every code', () => {
 
 test('docs/node.md shows every example exactly as it is on disk', () => {
   const guide = fs.readFileSync(GUIDE, 'utf8')
-  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'promises.js', 'errors.js', 'lifecycle.js', 'portable.js']) {
+  for (const file of ['quickstart.js', 'typed.ts', 'can-send-handler.js', 'bulk-import.js', 'pipelines.js', 'promises.js', 'errors.js', 'lifecycle.js', 'portable.js']) {
     const source = fs.readFileSync(path.join(EXAMPLES, file), 'utf8').trimEnd()
     assert.ok(guide.includes(source), `docs/node.md does not contain examples/${file} as it is`)
   }

@@ -97,7 +97,7 @@ test('an empty import resolves with an empty report and no progress', async () =
   const book = ContactBook.inMemory()
   let calls = 0
   const report = await book.importContacts([], { onProgress: () => (calls += 1) })
-  assert.deepEqual(report, { created: 0, updated: 0, rejected: [] })
+  assert.deepEqual(report, { created: 0, updated: 0, withoutKey: 0, rejected: [], dropped: [], ids: [] })
   assert.equal(calls, 0)
 })
 
@@ -109,6 +109,8 @@ test('bad arguments throw VALIDATION errors naming the option', () => {
   check(() => book.importContacts([], { dedupeOn: 'fax' }), 'dedupeOn')
   check(() => book.importContacts([], { onProgress: 'often' }), 'onProgress')
   check(() => book.importContacts([], { batch: 10 }), 'batch')
+  check(() => book.importContacts([], { onInvalid: 'skip' }), 'onInvalid')
+  check(() => book.importContacts([], { keepIds: 'yes' }), 'keepIds')
   check(() => book.importContacts([], 'email'), 'options')
 })
 
@@ -166,7 +168,11 @@ test('closing the book lets a running import finish; later calls throw STORAGE',
     assert.equal(reopened.findByExternalId('user-4999').email, 'user4999@example.com')
     // Imported again: every row updates the contact it matches.
     const again = await reopened.importContacts(rowsOf(5000), { dedupeOn: 'external_id' })
-    assert.deepEqual(again, { created: 0, updated: 5000, rejected: [] })
+    assert.equal(again.created, 0)
+    assert.equal(again.updated, 5000)
+    assert.deepEqual([again.withoutKey, again.rejected, again.dropped], [0, [], []])
+    assert.equal(again.ids.length, 5000)
+    assert.equal(again.ids[4999], reopened.findByExternalId('user-4999').id)
     reopened.close()
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })

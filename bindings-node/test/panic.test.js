@@ -60,6 +60,7 @@ const CALLS = {
   count: { args: [] },
   changes: { args: [{ limit: 10 }] },
   importContacts: { args: [[{ email: 'ann@example.com' }], { dedupeOn: 'email' }] },
+  importSuppressions: { args: [[{ channel: 'email', address: 'bob@example.com', kind: 'unsubscribed' }]] },
   addMobilePush: { args: [ID, device] },
   removeMobilePush: { args: [ID, 'tok-1'] },
   registerApp: { args: [ID, device] },

@@ -357,6 +357,21 @@ const definition = input(
   ['key', 'type'],
 )
 
+/** A row of a suppression list: mostly plausible, sometimes a bad value or a stray key. */
+const suppressionRow = input(
+  {
+    channel: mostly(fc.constantFrom('email', 'sms'), 'mobile_push', 'fax'),
+    address: suppressedAddress,
+    kind: suppressionKind,
+    reason: fc.option(text),
+    at: fc.option(date),
+  },
+  ['channel', 'address', 'kind'],
+)
+
+/** `{ ifExists }` of defineCategory and createSegment. */
+const ifExists = input({ ifExists: mostly(fc.constantFrom('error', 'return'), 'maybe') })
+
 /** Every operation, with arbitraries for its arguments. */
 const OPERATIONS = {
   now: [],
@@ -376,7 +391,11 @@ const OPERATIONS = {
   restore: [id],
   list: [listQuery],
   count: [],
-  importContacts: [fc.array(contactInput, { maxLength: 4 }), fc.option(input({ dedupeOn: fc.constantFrom('email', 'x') }))],
+  importContacts: [
+    fc.array(contactInput, { maxLength: 4 }),
+    fc.option(input({ dedupeOn: fc.constantFrom('email', 'x'), onInvalid: mostly(fc.constantFrom('reject_row', 'drop_field'), 'skip') })),
+  ],
+  importSuppressions: [mostly(fc.array(suppressionRow, { maxLength: 4 }), 'rows', null)],
   addMobilePush: [id, device],
   removeMobilePush: [id, fc.constantFrom('tok-1')],
   registerApp: [id, device],
@@ -386,21 +405,21 @@ const OPERATIONS = {
   setTelegram: [id, fc.oneof(telegram, fc.constant(null))],
   blacklist: [id, channel, fc.option(text)],
   unblacklist: [id, channel, text],
-  unsubscribe: [id, channel, fc.option(text)],
+  unsubscribe: [id, channel, fc.option(text), fc.option(date)],
   resubscribe: [id, channel, fc.option(text)],
   reportSpam: [id, channel, fc.option(text)],
-  suppressAddress: [mostly(fc.constantFrom('email', 'sms'), 'mobile_push', 'fax'), suppressedAddress, suppressionKind, fc.option(text)],
+  suppressAddress: [mostly(fc.constantFrom('email', 'sms'), 'mobile_push', 'fax'), suppressedAddress, suppressionKind, fc.option(text), fc.option(date)],
   confirm: [id, channel],
   suppressions: [channel, email],
   canSend: [fc.oneof(contactId, email, phone), channel, fc.option(categoryKey)],
   canSendMany: [fc.array(fc.oneof(contactId, email, phone), { maxLength: 4 }), channel, fc.option(categoryKey)],
-  defineCategory: [text],
+  defineCategory: [text, fc.option(ifExists)],
   categories: [],
   updateCategory: [categoryKey, text],
   deleteCategory: [categoryKey],
   addCategory: [id, categoryKey],
   removeCategory: [id, categoryKey],
-  createSegment: [text],
+  createSegment: [text, fc.option(ifExists)],
   segments: [],
   updateSegment: [segmentId, text],
   deleteSegment: [segmentId],
@@ -566,6 +585,11 @@ function readsBack(ctx, op, given, result, before, after) {
   if (op === 'importContacts') {
     assert.equal(result.created + result.updated + result.rejected.length, given[0].length)
     assert.equal(after.count - before.count, result.created)
+    assert.equal(result.ids.length, given[0].length, 'one id per row')
+    for (const { index } of result.rejected) assert.equal(result.ids[index], null, 'a rejected row has no id')
+  }
+  if (op === 'importSuppressions') {
+    assert.equal(result.recorded + result.unchanged + result.rejected.length, given[0].length)
   }
 }
 
