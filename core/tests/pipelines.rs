@@ -389,7 +389,7 @@ fn segments_are_named_by_id_or_name() {
     let vip = book.create_segment("VIP customers").unwrap();
     let ann = create(&book, json!({"email": "ann@example.com"}));
     let ann = book.add_to_segment(&ann.id, "vip customers").unwrap();
-    assert_eq!(ann.segments, [vip.id.clone()]);
+    assert_eq!(ann.segments, std::slice::from_ref(&vip.id));
     let members = book
         .segment_members("VIP customers", &ListQuery::default())
         .unwrap();
@@ -402,7 +402,7 @@ fn segments_are_named_by_id_or_name() {
         &book,
         json!({"email": "bob@example.com", "segments": ["VIP customers"]}),
     );
-    assert_eq!(bob.segments, [vip.id.clone()]);
+    assert_eq!(bob.segments, std::slice::from_ref(&vip.id));
     assert_not_found(book.add_to_segment(&bob.id, "Nobody"), "segment");
     book.delete_segment("VIP customers").unwrap();
     assert!(book.segments().unwrap().is_empty());

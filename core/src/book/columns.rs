@@ -70,7 +70,7 @@ impl ContactBook {
 /// The column builders of a table being filled, one row per contact.
 struct Columns {
     rows: usize,
-    texts: Vec<(&'static str, StringBuilder, fn(&Contact) -> Option<&str>)>,
+    texts: Vec<(&'static str, StringBuilder, TextOf)>,
     latitude: Float64Builder,
     longitude: Float64Builder,
     categories: ListBuilder<StringBuilder>,
@@ -97,8 +97,11 @@ enum FieldColumn {
     Multilist(ListBuilder<StringBuilder>),
 }
 
+/// How a contact gives a text column's value.
+type TextOf = fn(&Contact) -> Option<&str>;
+
 /// The text columns before `address.*`, and after them: (name, how a contact gives it).
-type TextColumn = (&'static str, fn(&Contact) -> Option<&str>);
+type TextColumn = (&'static str, TextOf);
 
 const IDENTITY: [TextColumn; 9] = [
     ("id", |c| Some(c.id.as_str())),

@@ -293,8 +293,8 @@ impl LeftOut {
         removed.push(original);
         rename_index(error, list, index, original);
         match list {
-            "mobile_push" => _ = take_item(&mut input.mobile_push, index),
-            _ => _ = take_item(&mut input.web_push, index),
+            "mobile_push" => take_item(&mut input.mobile_push, index),
+            _ => take_item(&mut input.web_push, index),
         }
         true
     }
