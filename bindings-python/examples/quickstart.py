@@ -1,11 +1,14 @@
-"""ContactKit quick start (docs/python.md shows this file; the test command runs it).
+"""ContactKit quick start: docs/python.md shows this whole file, and the test command runs it.
 
-Run: python bindings-python/examples/quickstart.py
+Run: python bindings-python/examples/quickstart.py [contacts.db]
+(a book in a temporary folder without an argument; with one, run it again: the second
+run finds what the first one made and adds nothing twice)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -13,15 +16,15 @@ from pathlib import Path
 import contactkit
 
 
-def main() -> None:
-    path = Path(tempfile.mkdtemp()) / "contacts.db"
-
+def main(path: Path) -> None:
     # A book is a SQLite file (created if absent); `default_region` reads national
     # phone numbers of contacts without an address country.
     with contactkit.ContactBook.open(path, default_region="UA") as book:
-        book.define_field({"key": "loyalty_tier", "type": "list", "options": ["silver", "gold"]})
-        book.define_field({"key": "birthday", "type": "date"})
-        news = book.define_category("Weekly news")
+        # Setup that can run again: what exists is returned, not a ConflictError.
+        book.define_field({"key": "loyalty_tier", "type": "list", "options": ["silver", "gold"]}, if_exists="return")
+        book.define_field({"key": "birthday", "type": "date"}, if_exists="return")
+        news = book.define_category("Weekly news", if_exists="return")
+        vip = book.create_segment("VIP", if_exists="return")
 
         # Inputs are dicts; upsert matches an existing contact by `dedupe_on`.
         olena = book.upsert(
@@ -33,6 +36,7 @@ def main() -> None:
                 "mobile_push": [
                     {"app_id": "shop", "device_id": "pixel-8", "token": "fcm-1", "platform": "android"}
                 ],
+                "segments": ["VIP"],  # a segment by its name (or its id)
                 "fields": {"loyalty_tier": "gold", "birthday": dt.date(1990, 3, 9)},
             },
             dedupe_on="email",
@@ -40,12 +44,14 @@ def main() -> None:
         assert olena.email == "olena.koval@example.com"
         assert olena.phone == "+380671234567"
         assert olena.fields["birthday"] == dt.date(1990, 3, 9)
+        assert vip.id in olena.segments
 
         # A later upsert merges: absent keys keep their values, None clears.
         olena = book.upsert({"email": "olena.koval@example.com", "timezone": None}, dedupe_on="email")
         assert olena.first_name == "Olena" and olena.timezone is None
 
         # Consent: categories, suppressions and the one question that matters.
+        book.remove_category(olena.id, news.key)
         assert book.can_send(olena.id, "email", category=news.key).reason == "not_in_category"
         book.add_category(olena.id, news.key)
         assert book.can_send(olena.id, "email", category=news.key).allowed
@@ -67,6 +73,20 @@ def main() -> None:
         print("email:", card.email_status, "| phone:", card.phone_status)
         print("revenue:", card.order_stats.revenue)
 
+        # Bulk: rows are reported, not raised; a row without its dedupe key gets an id
+        # from its content, so running this again updates the same contacts.
+        report = book.import_contacts(
+            [
+                {"email": "taras@example.com", "first_name": "Taras", "segments": ["VIP"]},
+                {"first_name": "Walk-in", "phone": "050 765 4321"},
+                {"email": "not-an-email", "first_name": "Nobody"},
+            ]
+        )
+        print(f"created {report.created}, updated {report.updated}, rejected {len(report.rejected)}")
+        assert [(r.index, r.field) for r in report.rejected] == [(2, "email")]
+        assert book.count() == 3
+        assert book.find_by_email("not-an-email") is None  # a finder never raises on junk
+
         # Errors are exceptions that name the input at fault.
         try:
             book.create({"email": "not-an-email"})
@@ -75,4 +95,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp()) / "contacts.db")

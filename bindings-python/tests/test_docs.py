@@ -23,3 +23,15 @@ def test_every_python_block_is_from_an_example() -> None:
         assert any(block in source for source in sources), (
             f"this block of docs/python.md is in no example:\n{block}"
         )
+
+
+def test_the_quick_start_is_the_whole_quickstart_file() -> None:
+    """The quick start is one file a reader can save and run, as the test command does."""
+    blocks = python_blocks(DOC.read_text(encoding="utf-8"))
+    assert blocks[0] == (EXAMPLES / "quickstart.py").read_text(encoding="utf-8")
+
+
+def test_every_recipe_file_is_shown() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for name in ["quickstart", "csv_import", "dataframe_import", "mailchimp_import", "export_dataframes", "suppression_list"]:
+        assert f"bindings-python/examples/{name}.py" in text, name
