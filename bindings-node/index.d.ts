@@ -524,6 +524,12 @@ export interface CategoryOptions {
   ifExists?: IfExists | null
 }
 
+/** `defineField` options. */
+export interface FieldOptions {
+  /** `return`: the field the book has under that key is returned (whatever its definition) instead of a `CONFLICT`. */
+  ifExists?: IfExists | null
+}
+
 /** `createSegment` options: a dynamic segment's rule, and what a name the book has does. */
 export interface CreateSegmentOptions {
   /** Makes the segment dynamic. */
@@ -1224,8 +1230,12 @@ export declare class ContactBook {
    * at a time.
    */
   segmentMembers(segmentId: SegmentId, query?: ListQuery | undefined | null): Page<Contact>
-  /** Defines an additional field (the same definition again is a no-op). */
-  defineField(definition: FieldDefinitionInput): FieldDefinition
+  /**
+   * Defines an additional field (the same definition again is a no-op; another
+   * definition under its key is a `CONFLICT`). With `{ ifExists: 'return' }` the
+   * field the book has under that key is returned, whatever its definition.
+   */
+  defineField(definition: FieldDefinitionInput, options?: FieldOptions | undefined | null): FieldDefinition
   /**
    * Renames a field (`title`) and adds options at the end of a list or multilist
    * field's (`addOptions`); no option is ever taken away, so what contacts hold
@@ -1525,8 +1535,12 @@ export declare class ContactBookPromises {
    * at a time.
    */
   segmentMembers(segmentId: SegmentId, query?: ListQuery | undefined | null): Promise<Page<Contact>>
-  /** Defines an additional field (the same definition again is a no-op). */
-  defineField(definition: FieldDefinitionInput): Promise<FieldDefinition>
+  /**
+   * Defines an additional field (the same definition again is a no-op; another
+   * definition under its key is a `CONFLICT`). With `{ ifExists: 'return' }` the
+   * field the book has under that key is returned, whatever its definition.
+   */
+  defineField(definition: FieldDefinitionInput, options?: FieldOptions | undefined | null): Promise<FieldDefinition>
   /**
    * Renames a field (`title`) and adds options at the end of a list or multilist
    * field's (`addOptions`); no option is ever taken away, so what contacts hold

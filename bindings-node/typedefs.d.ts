@@ -524,6 +524,12 @@ export interface CategoryOptions {
   ifExists?: IfExists | null
 }
 
+/** `defineField` options. */
+export interface FieldOptions {
+  /** `return`: the field the book has under that key is returned (whatever its definition) instead of a `CONFLICT`. */
+  ifExists?: IfExists | null
+}
+
 /** `createSegment` options: a dynamic segment's rule, and what a name the book has does. */
 export interface CreateSegmentOptions {
   /** Makes the segment dynamic. */

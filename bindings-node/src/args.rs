@@ -139,6 +139,8 @@ objects! {
     Date(DateTime<Utc>) as ReadAs::Value("at");
     /// `options` of `defineCategory`: `{ ifExists }`.
     CategoryOptions(options::Category) as ReadAs::Attributes("options");
+    /// `options` of `defineField`: `{ ifExists }`.
+    FieldOptions(options::Category) as ReadAs::Attributes("options");
     /// `options` of `inMemory`.
     BookOptions(options::Book) as ReadAs::Attributes("options");
     /// `options` of `open`.
@@ -279,7 +281,7 @@ pub mod later {
         ListQuery, ActivityQuery, ChangesQuery, Ids, SuppressionKind, Date, BookOptions, OpenOptions,
         UpsertOptions, FieldInputValue, ContactInputs, Channel, ImportOptions, Rule,
         ContactQuery, SegmentChange, DedupeOn, PortableLine, ProfileLinesOptions,
-        SuppressionInputs, At, CategoryOptions, SegmentOptions,
+        SuppressionInputs, At, CategoryOptions, FieldOptions, SegmentOptions,
     }
 }
 
@@ -444,7 +446,7 @@ pub mod options {
         Return,
     }
 
-    /// `defineCategory`'s options.
+    /// `defineCategory`'s and `defineField`'s options.
     #[derive(Debug, Default, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct Category {

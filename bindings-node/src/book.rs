@@ -18,7 +18,7 @@
 
 use crate::args::{
     later, options::IfExists, ActivityQuery, AppId, At, BookOptions, CampaignInput, CategoryKey,
-    CategoryOptions, ChangesQuery, Channel, ChannelAddress, ConnectOptions, ContactInput,
+    CategoryOptions, FieldOptions, ChangesQuery, Channel, ChannelAddress, ConnectOptions, ContactInput,
     ContactInputs, ContactKey, ContactPatch, ContactQuery, Date, DedupeOn, DeviceInput, Email,
     Endpoint, EventInput, ExternalId, FieldDefinitionInput, FieldInputValue, FieldUpdate, FromId,
     Id, Ids, ImportOptions, IntoId, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path,
@@ -846,9 +846,19 @@ operations! {
 
     // -- additional fields ------------------------------------------------------
 
-    #[doc = " Defines an additional field (the same definition again is a no-op)."]
-    fn define_field(definition: FieldDefinitionInput) -> FieldDefinition = |book|
-        Ok(FieldDefinition(book.define_field(definition.0)?));
+    #[doc = " Defines an additional field (the same definition again is a no-op; another"]
+    #[doc = " definition under its key is a `CONFLICT`). With `{ ifExists: 'return' }` the"]
+    #[doc = " field the book has under that key is returned, whatever its definition."]
+    fn define_field(
+        definition: FieldDefinitionInput,
+        options: Option<FieldOptions>,
+    ) -> FieldDefinition = |book| {
+        let if_exists = options.and_then(|o| o.0.if_exists).unwrap_or_default();
+        Ok(FieldDefinition(match if_exists {
+            IfExists::Return => book.ensure_field(definition.0)?,
+            IfExists::Error => book.define_field(definition.0)?,
+        }))
+    };
 
     #[doc = " Renames a field (`title`) and adds options at the end of a list or multilist"]
     #[doc = " field's (`addOptions`); no option is ever taken away, so what contacts hold"]

@@ -268,6 +268,10 @@ describe('definitions that may exist already', () => {
     throwsCode(() => book.createSegment('X', { ifExists: 'maybe' }), 'VALIDATION', 'ifExists')
     throwsCode(() => book.defineCategory('X', { ifExists: 'maybe' }), 'VALIDATION', 'ifExists')
     throwsCode(() => book.defineCategory('X', { ifExist: 'return' }), 'VALIDATION', 'ifExist')
+    // A field: the one under that key, even when the definition given differs.
+    const visits = book.defineField({ key: 'visits', type: 'number' })
+    assert.deepEqual(book.defineField({ key: 'visits', type: 'text' }, { ifExists: 'return' }), visits)
+    throwsCode(() => book.defineField({ key: 'visits', type: 'text' }), 'CONFLICT', 'key')
   })
 
   test('the promises forms take ifExists too', async () => {
