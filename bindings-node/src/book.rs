@@ -18,13 +18,13 @@
 
 use crate::args::{
     later, options::IfExists, ActivityQuery, AppId, At, BookOptions, CampaignInput, CategoryKey,
-    CategoryOptions, FieldOptions, ChangesQuery, Channel, ChannelAddress, ConnectOptions, ContactInput,
+    CategoryOptions, ChangesQuery, Channel, ChannelAddress, ConnectOptions, ContactInput,
     ContactInputs, ContactKey, ContactPatch, ContactQuery, Date, DedupeOn, DeviceInput, Email,
-    Endpoint, EventInput, ExternalId, FieldDefinitionInput, FieldInputValue, FieldUpdate, FromId,
-    Id, Ids, ImportOptions, IntoId, Key, ListQuery, Name, Note, OpenOptions, OrderInput, Path,
-    Phone, PortableLine, ProfileLinesOptions, Reason, Rule, SegmentChange, SegmentId,
-    SegmentOptions, SuppressionInputs, SuppressionKind, Telegram, Title, Token, UpsertOptions, Url,
-    WebPushInput, Who,
+    Endpoint, EventInput, ExternalId, FieldDefinitionInput, FieldInputValue, FieldOptions,
+    FieldUpdate, FromId, Id, Ids, ImportOptions, IntoId, Key, ListQuery, Name, Note, OpenOptions,
+    OrderInput, Path, Phone, PortableLine, ProfileLinesOptions, Reason, Rule, SegmentChange,
+    SegmentId, SegmentOptions, SuppressionInputs, SuppressionKind, Telegram, Title, Token,
+    UpsertOptions, Url, WebPushInput, Who,
 };
 use crate::errors::{caught, closed, guard, Failure, Result};
 use crate::import::{ImportTask, SuppressionImportTask};

@@ -810,8 +810,8 @@ impl ContactBook {
 
     /// Creates a segment with a unique name: static, or with `rule` dynamic (its
     /// members are the live contacts the rule matches, as of every read). With
-    /// `if_exists="return"` a segment of that name already in the book is returned
-    /// instead (a static one only: a rule is never replaced), so a setup script can
+    /// `if_exists="return"` the segment of that name already in the book is returned
+    /// instead, whatever its kind (its rule is never replaced), so a setup script can
     /// run again.
     #[pyo3(signature = (name, *, rule = None, if_exists = None))]
     fn create_segment(
@@ -825,7 +825,10 @@ impl ContactBook {
         let rule = self::rule(py, rule)?;
         let return_existing = if_exists_returns(py, if_exists)?;
         self.run(py, move |b| match &rule {
-            Some(rule) => b.create_dynamic_segment(&name, rule),
+            Some(rule) => match b.create_dynamic_segment(&name, rule) {
+                Err(core::Error::Conflict { .. }) if return_existing => b.ensure_segment(&name),
+                created => created,
+            },
             None if return_existing => b.ensure_segment(&name),
             None => b.create_segment(&name),
         })
@@ -1036,10 +1039,10 @@ string_methods! {
     /// The live contact with `id`, or `None`.
     fn get(id);
 
-    /// The live contact with this email, or `None`.
+    /// The live contact with this email, or `None` (also for text that is no email).
     fn find_by_email(email);
 
-    /// The live contact with this phone, or `None`.
+    /// The live contact with this phone, or `None` (also for text that is no phone).
     fn find_by_phone(phone);
 
     /// The live contact with this contact key, or `None`.
@@ -1052,8 +1055,8 @@ string_methods! {
     fn find_by_push_token(token);
 
     /// The live contact holding the web push subscription with `endpoint` (compared
-    /// as stored: scheme and host in any case), or `None`. An endpoint that is not
-    /// an https URL is a `ValidationError` on `endpoint`.
+    /// as stored: scheme and host in any case), or `None`, also for text that is no
+    /// https URL (no contact can hold it).
     fn find_by_web_push_endpoint(endpoint);
 
     /// Soft-deletes a contact (restorable; its email and phone stay reserved).

@@ -248,6 +248,12 @@ impl Walk {
             let value = self
                 .value(&item)
                 .map_err(|refusal| refusal.inside(Segment::Map { key: key.clone() }))?;
+            // In a row, a nested object whose every cell was empty (`{"town": NaN}`) is
+            // an empty cell too: `{}` would replace a whole address with nothing.
+            if self.row && value.as_object().is_some_and(Map::is_empty) && !is_empty_mapping(&item)
+            {
+                continue;
+            }
             object.insert(key, value);
         }
         Ok(Value::Object(object))
@@ -325,6 +331,13 @@ fn is_missing(value: &Bound<'_, PyAny>) -> bool {
                     .is_ok_and(f64::is_nan)
         }
     }
+}
+
+/// Whether `value` is a mapping that holds nothing (given empty, not emptied).
+fn is_empty_mapping(value: &Bound<'_, PyAny>) -> bool {
+    value
+        .cast::<PyMapping>()
+        .is_ok_and(|m| m.len().is_ok_and(|n| n == 0))
 }
 
 /// Whether `value`'s type comes from numpy.

@@ -575,6 +575,23 @@ def test_a_setup_script_can_run_again(book: ContactBook) -> None:
     assert len(book.categories()) == 1
 
 
+def test_a_dynamic_segment_can_be_created_again(book: ContactBook) -> None:
+    rule = {"attr": "country", "op": "eq", "value": "UA"}
+    ukraine = book.create_segment("Ukraine", rule=rule, if_exists="return")
+    assert ukraine.kind == "dynamic"
+    assert book.create_segment("Ukraine", rule=rule, if_exists="return") == ukraine
+    with pytest.raises(contactkit.ConflictError):
+        book.create_segment("Ukraine", rule=rule)
+
+
+def test_a_nested_value_of_empty_cells_is_an_empty_cell(book: ContactBook) -> None:
+    ann = book.create({"email": "ann@example.com", "address": {"country": "UA", "town": "Kyiv"}})
+    report = book.import_contacts([{"email": "ann@example.com", "address": {"town": math.nan}}])
+    assert report.updated == 1
+    address = book.get(ann.id).address
+    assert address is not None and (address.country, address.town) == ("UA", "Kyiv")
+
+
 def test_segments_are_named_by_id_or_name(book: ContactBook) -> None:
     vip = book.create_segment("VIP customers")
     ann = book.create({"email": "ann@example.com"})

@@ -148,11 +148,13 @@ pub struct RowProblem {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCode {
-    /// The value breaks a rule of its field (or could not be read as its type).
+    /// The value breaks a rule of its field, could not be read as its type, or names
+    /// a category, segment or field the book does not define (`no such segment`).
     Invalid,
     /// The value is unique and another contact holds it.
     Conflict,
-    /// The value names something the book does not have.
+    /// The row names a record the book does not have, outside any one field (a
+    /// category gone while the import ran).
     NotFound,
 }
 
