@@ -376,3 +376,33 @@ fn a_catalogue_imported_again_is_left_as_it_is() {
     assert!(again.stdout.contains("0 rejected"), "{}", again.stdout);
     assert_eq!(book.run(&["export"]).expect(0).stdout, first);
 }
+
+#[test]
+fn drop_field_keeps_a_row_without_its_invalid_values() {
+    let book = Book::new();
+    let file = book.file(
+        "people.csv",
+        "email,first_name,timezone,language\nann@example.com,Ann,Mars/Olympus,english\nbob@,Bob,,\n",
+    );
+    let path = file.to_str().unwrap();
+    let run = book
+        .run(&["import", path, "--on-invalid", "drop_field"])
+        .expect(1);
+    assert!(
+        run.stdout
+            .contains("1 created, 0 updated, 1 rejected, 1 written without some values"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("people.csv:2: dropped timezone, language"),
+        "{}",
+        run.stdout
+    );
+    book.run(&["show", "ann@example.com"]).expect(0);
+    let refused = book
+        .run(&["import", path, "--on-invalid", "keep"])
+        .expect(1);
+    assert!(refused.stderr.contains("on_invalid"), "{}", refused.stderr);
+}

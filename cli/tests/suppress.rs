@@ -136,14 +136,20 @@ fn recording_a_list_again_changes_nothing() {
     let before = profile(&book, "ann@example.com");
     let export = book.run(&["export", "--no-activity"]).expect(0).stdout;
 
-    // A day later, the same list: the same report, and the records keep their date.
+    // A day later, the same list: the same rows, each now already suppressed so, and
+    // the records keep their date.
     let again = book
         .run_env(
             &["suppress", "list.csv"],
             &[("CONTACTKIT_NOW", "2025-06-02T12:00:00Z")],
         )
         .expect(1);
-    assert_eq!(again.stdout, first.stdout);
+    assert_eq!(
+        again.stdout,
+        first
+            .stdout
+            .replace("3 recorded,", "3 recorded (3 already suppressed so),")
+    );
     assert_eq!(profile(&book, "ann@example.com"), before);
     assert_eq!(before["suppressions"].as_array().unwrap().len(), 2);
     assert_eq!(before["suppressions"][0]["at"], "2025-06-01T12:00:00Z");
@@ -181,7 +187,7 @@ fn a_wrong_header_stops_before_any_row() {
     let run = book.run(&["suppress", "typo.csv"]).expect(1);
     assert_eq!(
         run.stderr,
-        "contactkit: typo.csv:1: column 2 \"knd\": unknown column: expected one of channel, address, kind, reason\n"
+        "contactkit: typo.csv:1: column 2 \"knd\": unknown column: expected one of channel, address, kind, reason, at\n"
     );
     book.file(
         "twice.csv",
@@ -214,4 +220,25 @@ fn stored_text_in_the_report_is_escaped() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn an_at_column_dates_each_record() {
+    let book = Book::new();
+    book.file(
+        "dated.csv",
+        "address,kind,at\nann@example.com,unsubscribed,2024-02-20 04:42:48\nbob@example.com,cleaned,2999-01-01T00:00:00Z\ncy@example.com,unsubscribed,yesterday\n",
+    );
+    let run = book.run(&["suppress", "dated.csv"]).expect(1);
+    assert!(
+        run.stdout.contains(": 1 recorded, 2 rejected"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("dated.csv:3: at:"), "{}", run.stdout);
+    assert!(run.stdout.contains("dated.csv:4: at:"), "{}", run.stdout);
+    book.file("people.csv", "email\nann@example.com\n");
+    book.run(&["import", "people.csv"]).expect(0);
+    let ann = profile(&book, "ann@example.com");
+    assert_eq!(ann["suppressions"][0]["at"], "2024-02-20T04:42:48Z");
 }

@@ -2,9 +2,10 @@
 //! left out and named, and the parts of an input a problem names, to leave out when
 //! the import drops invalid values (or to look for more problems when it rejects).
 
-use crate::model::{ContactInput, DedupeOn, Patch};
+use crate::model::{ChannelStatus, ContactInput, DedupeOn, Patch};
 use crate::validate::unreadable::{from_json, ReadAs};
 use crate::{Error, Result};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 /// Most problems reported for one row: past this many the row is rejected (a row has
@@ -220,28 +221,16 @@ impl LeftOut {
                 Some(key) => input.fields.remove(key).is_some(),
                 None => !std::mem::take(&mut input.fields).is_empty(),
             },
-            "email_status" | "email_status_at" | "email_status_reason" => {
-                let had = input.email_status.is_some()
-                    || input.email_status_at.is_some()
-                    || input.email_status_reason.is_some();
-                (
-                    input.email_status,
-                    input.email_status_at,
-                    input.email_status_reason,
-                ) = (None, None, None);
-                had
-            }
-            "phone_status" | "phone_status_at" | "phone_status_reason" => {
-                let had = input.phone_status.is_some()
-                    || input.phone_status_at.is_some()
-                    || input.phone_status_reason.is_some();
-                (
-                    input.phone_status,
-                    input.phone_status_at,
-                    input.phone_status_reason,
-                ) = (None, None, None);
-                had
-            }
+            "email_status" | "email_status_at" | "email_status_reason" => leave_out_consent(
+                &mut input.email_status,
+                &mut input.email_status_at,
+                &mut input.email_status_reason,
+            ),
+            "phone_status" | "phone_status_at" | "phone_status_reason" => leave_out_consent(
+                &mut input.phone_status,
+                &mut input.phone_status_at,
+                &mut input.phone_status_reason,
+            ),
             "source" => input.source.take().is_some(),
             _ => false,
         };
@@ -310,6 +299,16 @@ fn key_attributes(dedupe_on: DedupeOn) -> &'static [&'static str] {
         DedupeOn::ContactKey => &["contact_key"],
         DedupeOn::ExternalId => &["external_id"],
     }
+}
+
+/// Leaves out a consent state whole (its status, date and reason go together).
+fn leave_out_consent(
+    status: &mut Option<ChannelStatus>,
+    at: &mut Option<DateTime<Utc>>,
+    reason: &mut Option<String>,
+) -> bool {
+    // Each is taken, whichever held a value.
+    status.take().is_some() | at.take().is_some() | reason.take().is_some()
 }
 
 fn keep<T>(patch: &mut Patch<T>) -> bool {
