@@ -3,7 +3,7 @@ in the same run (issue "Data pipelines"; figures in docs/performance.md).
 
     python bench/python/dataframes.py [--contacts 100000]
 
-- `dataframe_export`: `book.to_pandas()` against the recipe the docs gave before it
+- `dataframe_export`: `book.to_pandas()` (and `to_pandas(arrow_dtypes=True)`) against the recipe the docs gave before it
   (every page of `book.list()`, `to_dict()` each contact, `pandas.json_normalize`),
   time and peak memory (the growth of the process's peak RSS), each in a fresh
   process on the same book file.
@@ -76,6 +76,8 @@ def measure_export(path: str, how: str) -> dict:
     with contactkit.ContactBook.open(path) as book:
         if how == "to_pandas":
             frame = book.to_pandas()
+        elif how == "to_pandas_arrow":
+            frame = book.to_pandas(arrow_dtypes=True)
         else:
             records, cursor = [], None
             while True:
@@ -127,8 +129,9 @@ def main() -> None:
         path = os.path.join(tmp, "bench.db")
         build(path, n)
         ours = in_child(path, "to_pandas")
+        arrow = in_child(path, "to_pandas_arrow")
         recipe = in_child(path, "recipe")
-    assert ours["rows"] == recipe["rows"] == n
+    assert ours["rows"] == arrow["rows"] == recipe["rows"] == n
     print(f"| workload | ours | baseline | unit | ratio (baseline / ours) |")
     print(f"| --- | --- | --- | --- | --- |")
     print(
@@ -138,6 +141,14 @@ def main() -> None:
     print(
         f"| dataframe_export memory | {ours['peak_mb']:.0f} | {recipe['peak_mb']:.0f} | MB peak growth | "
         f"{recipe['peak_mb'] / max(ours['peak_mb'], 1):.1f} |"
+    )
+    print(
+        f"| dataframe_export time, arrow_dtypes=True | {arrow['seconds']:.2f} | {recipe['seconds']:.2f} | s for {n:,} | "
+        f"{recipe['seconds'] / arrow['seconds']:.1f} |"
+    )
+    print(
+        f"| dataframe_export memory, arrow_dtypes=True | {arrow['peak_mb']:.0f} | {recipe['peak_mb']:.0f} | MB peak growth | "
+        f"{recipe['peak_mb'] / max(arrow['peak_mb'], 1):.1f} |"
     )
     drop = timed_import(n, "drop_field", 10)
     reject = timed_import(n, "reject_row", 10)

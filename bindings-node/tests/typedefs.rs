@@ -15,7 +15,7 @@ const TYPEDEFS: &str = include_str!("../typedefs.d.ts");
 
 /// Interfaces of the binding's own, with no core type: options objects read by the
 /// binding, the error's shape, the generic page.
-const BINDING_ONLY: [&str; 12] = [
+const BINDING_ONLY: [&str; 13] = [
     "ContactKitError",
     "ContactQuery",
     "ChangesQuery",
@@ -26,6 +26,7 @@ const BINDING_ONLY: [&str; 12] = [
     "ImportOptions",
     "ProfileLinesOptions",
     "CategoryOptions",
+    "FieldOptions",
     "CreateSegmentOptions",
     "Page",
 ];

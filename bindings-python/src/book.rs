@@ -609,13 +609,18 @@ impl ContactBook {
         py.import("pyarrow")?.getattr("table")?.call1((stream,))
     }
 
-    /// `to_arrow()` as a pandas DataFrame (`contactkit._frames.to_pandas`).
-    #[pyo3(signature = (rule = None))]
+    /// `to_arrow()` as a pandas DataFrame (`contactkit._frames.to_pandas`): NumPy-backed
+    /// columns, or with `arrow_dtypes=True` columns of `pandas.ArrowDtype` over the
+    /// table's memory, without a conversion.
+    #[pyo3(signature = (rule = None, *, arrow_dtypes = false))]
     fn to_pandas<'py>(
         slf: &Bound<'py, Self>,
         rule: Option<&Bound<'py, PyAny>>,
+        arrow_dtypes: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        frames(slf.py(), "to_pandas")?.call1((slf, rule))
+        let kwargs = PyDict::new(slf.py());
+        kwargs.set_item("arrow_dtypes", arrow_dtypes)?;
+        frames(slf.py(), "to_pandas")?.call((slf, rule), Some(&kwargs))
     }
 
     /// `to_arrow()` as a polars DataFrame (`contactkit._frames.to_polars`).

@@ -726,6 +726,11 @@ def test_to_pandas_and_to_polars(book: ContactBook) -> None:
     assert table.schema["revenue.EUR"] == pl.Decimal(38, 6)
     assert book.to_polars(rule={"attr": "email", "op": "exists"}).height == 2
     assert len(book.to_pandas(rule={"attr": "email", "op": "missing"})) == 1
+    # Arrow-backed columns: the same values, the table's own types.
+    arrow = book.to_pandas(arrow_dtypes=True)
+    assert str(arrow["created_at"].dtype) == "timestamp[ms, tz=UTC][pyarrow]"
+    assert sorted(arrow["email"].dropna()) == ["ann@example.com", "bob@example.com"]
+    assert isinstance(arrow["categories"].dtype, pd.ArrowDtype)
 
 
 def test_a_dataframe_round_trip_keeps_emails_names_and_fields(book: ContactBook) -> None:

@@ -1011,7 +1011,7 @@ class ContactBook:
         ``location.*``, lists, counts, UTC timestamps (ms), order stats,
         ``revenue.<CUR>`` as ``decimal128(38, 6)``, ``fields.<key>`` typed by the field
         (a decimal field as its exact text)."""
-    def to_pandas(self, rule: Optional[Rule] = None) -> Any:
+    def to_pandas(self, rule: Optional[Rule] = None, *, arrow_dtypes: bool = False) -> Any:
         """``to_arrow(rule)`` as a ``pandas.DataFrame``."""
     def to_polars(self, rule: Optional[Rule] = None) -> Any:
         """``to_arrow(rule)`` as a ``polars.DataFrame``."""
