@@ -145,6 +145,27 @@ fn drop_field_keeps_the_row_without_its_invalid_values() {
 }
 
 #[test]
+fn an_unreadable_dedupe_key_rejects_the_row_even_with_drop_field() {
+    let book = ContactBook::in_memory();
+    let report = import(
+        &book,
+        vec![
+            json!({"email": 5, "first_name": "Ann"}),
+            json!({"email": ["x"], "first_name": "Bob", "timezone": "Mars/Olympus"}),
+        ],
+        OnInvalid::DropField,
+    );
+    assert_eq!((report.created, report.without_key), (0, 0));
+    let rejected: Vec<_> = report.rejected.iter().map(|r| r.field.as_deref()).collect();
+    assert_eq!(rejected, [Some("email"), Some("email")]);
+    assert_eq!(
+        problem_fields(&report.rejected[1].problems),
+        ["email", "timezone"]
+    );
+    assert_eq!(book.count().unwrap(), 0);
+}
+
+#[test]
 fn a_conflict_on_another_identifier_is_dropped_not_the_row() {
     let book = ContactBook::in_memory();
     create(

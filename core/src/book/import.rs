@@ -4,7 +4,7 @@
 
 use super::checked::CheckedInput;
 use super::profile::{has_dedupe_key, Outcome};
-use super::row::{IntoImportRow, Left, LeftOut, ReadRow, MAX_ROW_PROBLEMS};
+use super::row::{is_needed, IntoImportRow, Left, LeftOut, ReadRow, MAX_ROW_PROBLEMS};
 use super::{ContactBook, Unit};
 use crate::model::{
     ContactInput, DroppedRow, ImportOptions, ImportProgress, ImportReport, OnInvalid, RejectedRow,
@@ -115,12 +115,16 @@ impl ContactBook {
     /// checking the rest again, so every such problem is found.
     fn check_row(&self, index: usize, read: ReadRow, options: ImportOptions) -> Row {
         let ReadRow { input, problems } = read;
+        // A part left out while reading may be one the row needs (`"email": 5`).
+        let needed_left_out = problems
+            .iter()
+            .any(|p| p.field().is_some_and(|f| is_needed(f, options.dedupe_on)));
         let mut row = Row {
             index,
             input: None,
             checked: None,
             problems,
-            needed_left_out: false,
+            needed_left_out,
             left_out: LeftOut::default(),
             without_key: false,
         };

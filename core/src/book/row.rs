@@ -198,7 +198,7 @@ impl LeftOut {
             return Left::Nothing;
         };
         let top = top_attribute(&field);
-        let needed = top == "id" || key_attributes(dedupe_on).contains(&top);
+        let needed = is_needed(&field, dedupe_on);
         let out = match top {
             "id" => input.id.take().is_some(),
             "input" | "" => false,
@@ -287,6 +287,13 @@ impl LeftOut {
         }
         true
     }
+}
+
+/// Whether a row may not be written without the attribute `field` lies in: its id or
+/// the value of its dedupe key.
+pub(super) fn is_needed(field: &str, dedupe_on: DedupeOn) -> bool {
+    let top = top_attribute(field);
+    top == "id" || key_attributes(dedupe_on).contains(&top)
 }
 
 /// The attributes that hold the value of a dedupe key.
