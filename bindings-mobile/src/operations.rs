@@ -516,7 +516,7 @@ operations! {
     /// the book has none, so a setup script can run again. It may be any segment of that
     /// name: a dynamic one, or a category's.
     pub fn ensure_segment(&self, name: String) -> Result<Segment> {
-        guard(|| Ok(self.book.ensure_segment(&name)?))
+        guard(|| Ok(self.book.ensure_segment(&name, None)?))
     }
 
     /// Creates a dynamic segment: its members are the live contacts `rule` matches, as of

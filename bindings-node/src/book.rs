@@ -804,13 +804,10 @@ operations! {
     fn create_segment(name: Name, options: Option<SegmentOptions>) -> Segment = |book| {
         let options = options.map(|o| o.0).unwrap_or_default();
         let returns = options.if_exists == IfExists::Return;
-        Ok(Segment(match &options.rule {
-            Some(rule) => match book.create_dynamic_segment(&name.0, rule) {
-                Err(core::Error::Conflict { .. }) if returns => book.ensure_segment(&name.0)?,
-                created => created?,
-            },
-            None if returns => book.ensure_segment(&name.0)?,
-            None => book.create_segment(&name.0)?,
+        Ok(Segment(match (&options.rule, returns) {
+            (rule, true) => book.ensure_segment(&name.0, rule.as_ref())?,
+            (Some(rule), false) => book.create_dynamic_segment(&name.0, rule)?,
+            (None, false) => book.create_segment(&name.0)?,
         }))
     };
 

@@ -829,13 +829,10 @@ impl ContactBook {
         texts!(py; name);
         let rule = self::rule(py, rule)?;
         let return_existing = if_exists_returns(py, if_exists)?;
-        self.run(py, move |b| match &rule {
-            Some(rule) => match b.create_dynamic_segment(&name, rule) {
-                Err(core::Error::Conflict { .. }) if return_existing => b.ensure_segment(&name),
-                created => created,
-            },
-            None if return_existing => b.ensure_segment(&name),
-            None => b.create_segment(&name),
+        self.run(py, move |b| match (&rule, return_existing) {
+            (rule, true) => b.ensure_segment(&name, rule.as_ref()),
+            (Some(rule), false) => b.create_dynamic_segment(&name, rule),
+            (None, false) => b.create_segment(&name),
         })
     }
 

@@ -398,10 +398,26 @@ fn a_setup_script_can_run_again() {
     assert_eq!(book.ensure_category("Weekly news").unwrap(), news);
     assert_eq!(book.ensure_category(" weekly NEWS ").unwrap(), news);
     assert_conflict(book.define_category("Weekly news"), "key");
-    let vip = book.ensure_segment("VIP").unwrap();
-    assert_eq!(book.ensure_segment("vip").unwrap(), vip);
-    assert_eq!(book.segments().unwrap().len(), 2, "the category's and VIP");
-    assert_validation(book.ensure_segment("  "), "name");
+    let vip = book.ensure_segment("VIP", None).unwrap();
+    assert_eq!(book.ensure_segment("vip", None).unwrap(), vip);
+    // With a rule it creates a dynamic segment once; the rule of one that exists stays.
+    let rule =
+        contactkit::Rule::from_json(r#"{"attr": "country", "op": "eq", "value": "UA"}"#).unwrap();
+    let ukraine = book.ensure_segment("Ukraine", Some(&rule)).unwrap();
+    assert_eq!(ukraine.kind, contactkit::SegmentKind::Dynamic);
+    let other =
+        contactkit::Rule::from_json(r#"{"attr": "country", "op": "eq", "value": "PL"}"#).unwrap();
+    assert_eq!(
+        book.ensure_segment("ukraine", Some(&other)).unwrap(),
+        ukraine
+    );
+    assert_eq!(book.ensure_segment("VIP", Some(&rule)).unwrap(), vip);
+    assert_eq!(
+        book.segments().unwrap().len(),
+        3,
+        "the category's, VIP and Ukraine"
+    );
+    assert_validation(book.ensure_segment("  ", None), "name");
 }
 
 #[test]

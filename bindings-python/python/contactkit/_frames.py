@@ -47,13 +47,14 @@ def _rows(frame: Any, chosen: list[tuple[str, str]]) -> Iterator[dict[str, Any]]
     paths = [key.split(".", 1) for _, key in chosen]
     selected = [name for name, _ in chosen]
     if type(frame).__module__.startswith("polars"):
-        cells = frame.select(selected).iter_rows()
-        present = ([value is not None for value in row] for row in frame.select(selected).iter_rows())
+        # polars marks an empty cell with None only.
+        rows: Iterator[tuple[Any, Any]] = (
+            (values, [value is not None for value in values]) for values in frame.select(selected).iter_rows()
+        )
     else:
         part = frame[selected]
-        cells = part.itertuples(index=False, name=None)
-        present = iter(part.notna().to_numpy())
-    for values, given in zip(cells, present):
+        rows = zip(part.itertuples(index=False, name=None), part.notna().to_numpy())
+    for values, given in rows:
         row: dict[str, Any] = {}
         for path, value, has in zip(paths, values, given):
             if not has:

@@ -139,12 +139,18 @@ impl ContactBook {
     /// The segment named `name` (ASCII case aside), created now as a static segment
     /// if the book has none, so a setup script can run again. It may be any segment
     /// of that name: a dynamic one, or a category's.
-    pub fn ensure_segment(&self, name: &str) -> Result<Segment> {
+    ///
+    /// With `rule` a segment it creates is dynamic (an existing one keeps its rule).
+    pub fn ensure_segment(&self, name: &str, rule: Option<&crate::Rule>) -> Result<Segment> {
         let named = |book: &Self| book.read(|unit| unit.segment_named(name.trim()));
         if let Some(existing) = named(self)? {
             return Ok(existing);
         }
-        match self.create_segment(name) {
+        let created = match rule {
+            Some(rule) => self.create_dynamic_segment(name, rule),
+            None => self.create_segment(name),
+        };
+        match created {
             Err(Error::Conflict { .. }) => {
                 named(self)?.ok_or_else(|| Error::not_found("segment", name))
             }

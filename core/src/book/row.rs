@@ -3,6 +3,7 @@
 //! the import drops invalid values (or to look for more problems when it rejects).
 
 use crate::model::{ChannelStatus, ContactInput, DedupeOn, Patch};
+use crate::validate::limits;
 use crate::validate::unreadable::{from_json, ReadAs};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -83,6 +84,10 @@ fn read_row(mut row: Value) -> ReadRow {
             "",
             "an import row must be an object",
         ));
+    }
+    // Reading a value recurses through it: bound it first, as every input is bound.
+    if let Err(error) = limits::check_nesting("input", &row) {
+        return ReadRow::refused(error);
     }
     loop {
         match from_json::<ContactInput>(&row, ReadAs::Attributes("input")) {
@@ -410,6 +415,38 @@ mod tests {
             fields.iter().any(|f| f.starts_with("fields.age")),
             "{fields:?}"
         );
+    }
+
+    #[test]
+    fn a_row_nested_thousands_deep_is_refused_whole_before_it_is_read() {
+        // serde_json drops a value recursively: the test's own stack must hold 3,000
+        // levels of it (the import's checks do not recurse).
+        let refused = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(|| {
+                let mut deep = json!("leaf");
+                for _ in 0..3_000 {
+                    deep = json!([deep]);
+                }
+                read_row(json!({"email": "ann@example.com", "fields": {"tags": deep}}))
+                    .input
+                    .unwrap_err()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(refused.field(), Some("input"));
+        assert!(
+            refused.to_string().contains("nested deeper than"),
+            "{refused}"
+        );
+        // At the limit it is read (the field's own limit is the book's to apply).
+        let mut at_limit = json!("leaf");
+        for _ in 0..(limits::MAX_NESTING - 3) {
+            at_limit = json!([at_limit]);
+        }
+        let read = read_row(json!({"email": "ann@example.com", "fields": {"tags": at_limit}}));
+        assert!(read.input.is_ok(), "{:?}", read.input);
     }
 
     #[test]
