@@ -24,6 +24,7 @@ mod platform;
 pub mod random;
 mod render;
 mod rules;
+pub mod studio;
 mod suppress;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -39,7 +40,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Contact profiles in a SQLite file: demo, import, suppress, show, activity, can-send,
-/// export, list, count, changes, merge, erase.
+/// export, list, count, changes, merge, erase, and the studio in a browser.
 #[derive(Debug, Parser)]
 #[command(name = "contactkit", version, about, long_about = None)]
 struct Cli {
@@ -102,6 +103,9 @@ enum Command {
     Merge(MergeArgs),
     /// Forget a contact for good (GDPR erasure); its addresses stay blocked.
     Erase(EraseArgs),
+    /// Serve the contact screens in a browser (All contacts, the profile window's two
+    /// tabs, Edit contact) on this machine, until interrupted.
+    Studio(StudioArgs),
 }
 
 impl Command {
@@ -258,6 +262,20 @@ struct EraseArgs {
     /// Confirm: an erased contact cannot be brought back.
     #[arg(long)]
     yes: bool,
+}
+
+#[derive(Debug, Args)]
+struct StudioArgs {
+    /// The port to listen on; 0 picks a free one (the printed URL says which).
+    #[arg(long, default_value_t = 8410)]
+    port: u16,
+    /// The address to listen on. Only loopback addresses unless --allow-remote.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    host: std::net::IpAddr,
+    /// Serve a non-loopback --host: the studio has no login, so anyone who reaches
+    /// the address can read and edit the book.
+    #[arg(long)]
+    allow_remote: bool,
 }
 
 #[derive(Debug, Args)]
@@ -521,6 +539,15 @@ fn run(cli: Cli) -> CliResult {
             lifecycle::merge(&book, &context, &args.into, &args.from, args.json)
         }
         Command::Erase(args) => lifecycle::erase(&book, &context, &args.who, args.yes),
+        Command::Studio(args) => studio::run(
+            book,
+            &context,
+            &studio::Options {
+                host: args.host,
+                port: args.port,
+                allow_remote: args.allow_remote,
+            },
+        ),
         Command::List(args) => rules::list(&book, rule.as_ref(), args.limit, args.json),
         Command::Count(_) => rules::count(&book, rule.as_ref()),
         Command::Changes(args) => changes::run(

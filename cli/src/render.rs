@@ -186,21 +186,27 @@ pub fn card(contact: &Contact, catalog: &Catalog, timeline: &Timeline<'_>, style
 
 /// `First Last`, or the best identifier when the contact has no name; escaped.
 pub fn display_name(contact: &Contact) -> String {
+    escape(&plain_name(contact)).into_owned()
+}
+
+/// `First Last`, or the email, phone or external id of a contact without a name, as
+/// stored: the name every surface (card, studio) gives a contact.
+pub fn plain_name(contact: &Contact) -> String {
     let name = [contact.first_name.as_deref(), contact.last_name.as_deref()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
     if !name.is_empty() {
-        return escape(&name).into_owned();
+        return name;
     }
-    let identifier = contact
+    contact
         .email
         .as_deref()
         .or(contact.phone.as_deref())
         .or(contact.external_id.as_deref())
-        .unwrap_or("(no name)");
-    escape(identifier).into_owned()
+        .unwrap_or("(no name)")
+        .to_string()
 }
 
 /// The Contact information block.

@@ -1,0 +1,74 @@
+//! The All contacts search box: one text matched against name, email and phone,
+//! as a rule of the book's rule language, so the store answers it in SQL.
+
+use contactkit::Rule;
+use serde_json::{json, Value};
+
+/// The rule for `text`, or `None` for an empty box (every contact).
+///
+/// A contact matches when each word is in its first or last name ("ivan pet" finds
+/// Ivan Petrenko), or the whole text is in its email, or the text's digits are in
+/// its phone ("067 123-45" finds +38067123456…). Case does not matter.
+pub fn rule(text: &str) -> Option<Rule> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let contains =
+        |attr: &str, value: &str| json!({"attr": attr, "op": "contains", "value": value});
+    let name: Vec<Value> = text
+        .split_whitespace()
+        .map(|word| json!({"any": [contains("first_name", word), contains("last_name", word)]}))
+        .collect();
+    let mut any = vec![json!({ "all": name }), contains("email", text)];
+    if let Some(digits) = phone_digits(text) {
+        any.push(contains("phone", &digits));
+    }
+    // Every piece is one of the rule language's own forms with a text value, so the
+    // rule always reads; a failure would be a bug here, answered with no filter.
+    Rule::from_value(&json!({ "any": any })).ok()
+}
+
+/// The digits of text that reads as (part of) a phone number: digits with the
+/// separators people type (`+`, spaces, `-`, `.`, brackets), at least three digits.
+fn phone_digits(text: &str) -> Option<String> {
+    let phone_like = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')'));
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    (phone_like && digits.len() >= 3).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_box_is_no_filter() {
+        assert!(rule("").is_none());
+        assert!(rule("   ").is_none());
+    }
+
+    #[test]
+    fn a_phone_typed_with_separators_is_searched_by_its_digits() {
+        assert_eq!(phone_digits("(067) 123-45"), Some("06712345".into()));
+        assert_eq!(phone_digits("+380 67"), Some("38067".into()));
+        assert_eq!(phone_digits("ivan"), None);
+        assert_eq!(phone_digits("12"), None, "too few digits to mean a phone");
+        let text = rule("067 123").unwrap().to_json();
+        assert!(text.contains(r#""value":"067123""#), "{text}");
+    }
+
+    #[test]
+    fn each_word_must_be_in_a_name() {
+        let text = rule("Ivan  Pet").unwrap().to_json();
+        assert!(
+            text.contains(r#""value":"Ivan""#) && text.contains(r#""value":"Pet""#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""value":"Ivan  Pet""#),
+            "the whole text is tried on the email: {text}"
+        );
+    }
+}
