@@ -100,3 +100,20 @@ PY
     mvn -q -B test
     surefire_summary kotlin-sample
 )
+
+echo "== Studio: contactkit studio in Debian's Chromium, driven by Playwright (cli/tests/browser)"
+(
+    # Playwright's own browser download does not work here: the tests drive Debian's
+    # Chromium, installed when missing, like PostgreSQL above.
+    if [ ! -x /usr/bin/chromium ]; then
+        echo "studio: no /usr/bin/chromium; installing Debian's chromium"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq chromium
+    fi
+    # The binary the tests start (`demo`, then `studio --port 0`), as cargo test built it.
+    cargo build --quiet -p contactkit-cli
+    cd cli/tests/browser
+    npm ci --no-audit --no-fund
+    npm test
+)

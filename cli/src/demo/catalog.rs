@@ -53,6 +53,14 @@ pub(super) fn define_catalog(book: &ContactBook) -> CliResult<DemoCatalog> {
             title: "Prefers paper receipts".into(),
             ..FieldDefinition::new("paper_receipts", FieldType::Boolean)
         },
+        FieldDefinition {
+            title: "Nickname".into(),
+            ..FieldDefinition::new("nickname", FieldType::Text)
+        },
+        FieldDefinition {
+            title: "Notes".into(),
+            ..FieldDefinition::new("notes", FieldType::Textarea)
+        },
     ];
     for definition in definitions {
         book.define_field(definition)?;

@@ -20,3 +20,11 @@ pub fn script() -> impl IntoResponse {
         include_str!("assets/studio.js"),
     )
 }
+
+/// The tab's icon, also answered at `/favicon.ico`, where browsers ask first.
+pub fn icon() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml")],
+        include_str!("assets/favicon.svg"),
+    )
+}

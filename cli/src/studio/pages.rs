@@ -42,6 +42,7 @@ pub fn router(studio: Studio) -> Router {
         .route("/contacts/{id}/edit", get(edit_form).post(save))
         .route("/assets/studio.css", get(|| async { assets::stylesheet() }))
         .route("/assets/studio.js", get(|| async { assets::script() }))
+        .route("/favicon.ico", get(|| async { assets::icon() }))
         .fallback(|| async { PageError::NotFound("no such page".into()) })
         .layer(middleware::from_fn_with_state(studio.clone(), guarded))
         .with_state(studio)

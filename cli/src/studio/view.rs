@@ -194,7 +194,15 @@ pub fn information(contact: &Contact, catalog: &Catalog) -> Vec<InfoRow> {
         row("address", "Address", address(contact)),
         row("location", "Location", location(contact)),
         row("timezone", "Time zone", one(contact.timezone.as_deref())),
-        row("language", "Language", one(contact.language.as_deref())),
+        row(
+            "language",
+            "Language",
+            contact
+                .language
+                .iter()
+                .map(|tag| Line::plain(language_name(tag)))
+                .collect(),
+        ),
         row("segments", "Segments", segments(contact, catalog)),
         row("fields", "Additional fields", fields(contact, catalog)),
         row("orders", "Orders", orders(contact)),
@@ -522,6 +530,16 @@ pub fn country_name(code: &str) -> String {
     match code.parse::<celes::Country>() {
         Ok(country) => format!("{} ({code})", country.long_name),
         Err(_) => code.to_string(),
+    }
+}
+
+/// A language tag with its language's English name, `Portuguese (pt-BR)`: the name
+/// comes from the tag's ISO 639-1 primary subtag; a tag without one is shown as given.
+pub fn language_name(tag: &str) -> String {
+    let primary = tag.split(['-', '_']).next().unwrap_or(tag);
+    match isolang::Language::from_639_1(&primary.to_ascii_lowercase()) {
+        Some(language) => format!("{} ({tag})", language.to_name()),
+        None => tag.to_string(),
     }
 }
 
