@@ -73,8 +73,7 @@ impl Person {
                 index
             )
         });
-        let phone = (rng.chance(70) || email.is_none())
-            .then(|| format!("{}{}", country.mobile.0, rng.digits(country.mobile.1)));
+        let phone = (rng.chance(70) || email.is_none()).then(|| mobile(&mut rng, country, index));
         let categories = some_of(&mut rng, CATEGORIES, [55, 35, 20]);
         let segments = some_of(&mut rng, SEGMENTS, [10, 6, 12]);
         let mut devices = Vec::new();
@@ -294,6 +293,16 @@ fn some_of<const N: usize>(
         .collect()
 }
 
+/// A mobile number of `country` no other demo contact has: its last four digits are
+/// `5000 + index` (the demo holds at most 5000 contacts), the digits before them
+/// random. Random digits alone collide (the US numbers have four), and a colliding
+/// phone is a duplicate the book refuses. No tail is below 5000, so none meets the
+/// showcase's `+380671234567`.
+fn mobile(rng: &mut SampleRng, country: &Country, index: usize) -> String {
+    let (prefix, digits) = country.mobile;
+    format!("{prefix}{}{:04}", rng.digits(digits - 4), 5000 + index)
+}
+
 /// A device of app `app` with a token unique to (contact, slot).
 fn device(rng: &mut SampleRng, app: &str, index: usize, slot: usize) -> DeviceInput {
     let android = rng.chance(60);
@@ -447,6 +456,21 @@ mod tests {
             if let Some(email) = &person.email {
                 contactkit::validate::normalize_email(email)
                     .unwrap_or_else(|e| panic!("contact {index}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn no_two_contacts_of_the_largest_book_share_a_phone() {
+        let mut seen = std::collections::HashMap::new();
+        for seed in [2024, 7] {
+            seen.clear();
+            for index in 0..5000 {
+                if let Some(phone) = Person::generate(seed, index).phone {
+                    if let Some(other) = seen.insert(phone.clone(), index) {
+                        panic!("seed {seed}: contacts {other} and {index} share {phone}");
+                    }
+                }
             }
         }
     }
