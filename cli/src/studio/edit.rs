@@ -44,15 +44,20 @@ pub const LOCATION_CONTROLS: [(&str, &str); 5] = [
 
 /// A form's values by control name: one value for most controls, the chosen ones
 /// for checkboxes (segments, a multilist).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Values(BTreeMap<String, Vec<String>>);
 
 impl Values {
     /// The submitted pairs, in order (a repeated name keeps every value).
+    ///
+    /// Line breaks are read as `\n`: browsers send a textarea's as `\r\n`, and an
+    /// untouched textarea must compare equal to the text it was drawn from.
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Values {
         let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (name, value) in pairs {
-            map.entry(name).or_default().push(value);
+            map.entry(name)
+                .or_default()
+                .push(value.replace("\r\n", "\n"));
         }
         Values(map)
     }

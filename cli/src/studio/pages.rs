@@ -51,13 +51,13 @@ pub fn router(studio: Studio) -> Router {
 /// Turns away what the guard refuses, and adds the headers that keep pages from
 /// being framed, sniffed or running script from anywhere but the studio itself.
 async fn guarded(State(studio): State<Studio>, request: Request, next: Next) -> Response {
-    if let Err(refusal) = studio
+    let mut response = match studio
         .guard
         .check_request(request.method(), request.headers())
     {
-        return PageError::Refused(refusal.0).into_response();
-    }
-    let mut response = next.run(request).await;
+        Ok(()) => next.run(request).await,
+        Err(refusal) => PageError::Refused(refusal.0).into_response(),
+    };
     let headers = response.headers_mut();
     for (name, value) in [
         (
@@ -234,16 +234,18 @@ async fn contacts(
         limit: Some(CONTACTS_PAGE),
         cursor: trail.last().cloned(),
     };
-    let answer = with_book(&studio, move |book| match &rule {
-        Some(rule) => Ok((book.list_where(rule, &query)?, book.count_where(rule)?)),
-        None => Ok((book.list(&query)?, book.count()?)),
+    let (total, answer) = with_book(&studio, move |book| {
+        Ok(match &rule {
+            Some(rule) => (book.count_where(rule)?, book.list_where(rule, &query)),
+            None => (book.count()?, book.list(&query)),
+        })
     })
-    .await;
+    .await?;
     // A junk cursor in the address bar is the book's validation error, shown above
     // an empty table rather than as a broken page.
-    let (items, next, total, problem) = match answer {
-        Ok((page_of, total)) => (page_of.items, page_of.next_cursor, total, None),
-        Err(PageError::BadRequest(message)) => (Vec::new(), None, 0, Some(message)),
+    let (items, next, problem) = match answer.map_err(PageError::from) {
+        Ok(page_of) => (page_of.items, page_of.next_cursor, None),
+        Err(PageError::BadRequest(message)) => (Vec::new(), None, Some(message)),
         Err(other) => return Err(other),
     };
     let (prev_href, next_href) = pager("/contacts", &[("q", &q)], &trail, next.as_deref());
@@ -492,6 +494,13 @@ struct EditState {
     fields: Vec<contactkit::FieldDefinition>,
 }
 
+impl EditState {
+    /// The form's values as the book holds them.
+    fn drawn(&self) -> Values {
+        edit::values_of(&self.contact, &self.segments, &self.fields)
+    }
+}
+
 async fn edit_state(studio: &Studio, id: String) -> Result<EditState, PageError> {
     let contact = contact(studio, id).await?;
     let (segments, fields) = with_book(studio, |book| {
@@ -505,11 +514,18 @@ async fn edit_state(studio: &Studio, id: String) -> Result<EditState, PageError>
     })
 }
 
-/// The version a form was drawn from: the contact's last change, to the microsecond.
-fn version_of(contact: &Contact) -> String {
-    contact
-        .updated_at
-        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+/// The version a form was drawn from: a digest of the values it showed. Save
+/// refuses a form whose contact shows other values now, so an edit never overwrites a
+/// change made since (in another tab, by an import) to what the form holds, while a
+/// change the form does not show (a new campaign in the timeline) does not stop it.
+/// The contact's last-change stamp would not do: two writes in the same millisecond,
+/// or any under a pinned clock (`CONTACTKIT_NOW`), leave it as it was. The digest only
+/// has to match within this server's run, which drew the form.
+fn version_of(drawn: &Values) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut digest = std::collections::hash_map::DefaultHasher::new();
+    drawn.hash(&mut digest);
+    format!("{:016x}", digest.finish())
 }
 
 fn edit_page(
@@ -529,7 +545,7 @@ fn edit_page(
         id: state.contact.id.clone(),
         name: view::list_row(&state.contact).name,
         csrf: studio.guard.token().to_string(),
-        version: version_of(&state.contact),
+        version: version_of(&state.drawn()),
         address_countries: edit::countries(values.one("address.country")),
         location_countries: edit::countries(values.one("location.country")),
         time_zones: edit::time_zones(values.one("timezone")),
@@ -552,8 +568,7 @@ async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let state = edit_state(&studio, id).await?;
-    let values = edit::values_of(&state.contact, &state.segments, &state.fields);
-    Ok(page(&edit_page(&studio, &state, values, None)))
+    Ok(page(&edit_page(&studio, &state, state.drawn(), None)))
 }
 
 /// Save: the changed values go to `ContactBook::update` as one patch. A refused value
@@ -580,7 +595,8 @@ async fn save(
         let page = edit_page(&studio, &state, sent.clone(), Some(&error));
         (StatusCode::UNPROCESSABLE_ENTITY, self::page(&page)).into_response()
     };
-    if version != version_of(&state.contact) {
+    let before = state.drawn();
+    if version != version_of(&before) {
         return Ok(refuse(Error::validation(
             "version",
             version,
@@ -588,7 +604,6 @@ async fn save(
              you sent them, save again to apply them over the change",
         )));
     }
-    let before = edit::values_of(&state.contact, &state.segments, &state.fields);
     let patch = match edit::patch(&before, &sent, &state.fields) {
         Ok(patch) => patch,
         Err(error) => return Ok(refuse(error)),

@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 ///
 /// A contact matches when each word is in its first or last name ("ivan pet" finds
 /// Ivan Petrenko), or the whole text is in its email, or the text's digits are in
-/// its phone ("067 123-45" finds +38067123456…). Case does not matter.
+/// its phone ("067 123-45" finds +38067123456…, "07401 119999" +447401119999).
+/// Case does not matter.
 pub fn rule(text: &str) -> Option<Rule> {
     let text = text.trim();
     if text.is_empty() {
@@ -29,14 +30,20 @@ pub fn rule(text: &str) -> Option<Rule> {
     Rule::from_value(&json!({ "any": any })).ok()
 }
 
-/// The digits of text that reads as (part of) a phone number: digits with the
-/// separators people type (`+`, spaces, `-`, `.`, brackets), at least three digits.
+/// The digits to look for in phones, of text that reads as (part of) a phone number:
+/// digits with the separators people type (`+`, spaces, `-`, `.`, brackets), at least
+/// three digits once leading zeros are dropped.
+///
+/// Phones are stored in E.164 (`+447401119999`), which has no trunk prefix, so a
+/// number typed the national way (`07401 119999`) or with the international prefix
+/// (`0044 7401…`) is looked for without its leading zeros.
 fn phone_digits(text: &str) -> Option<String> {
     let phone_like = text
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')'));
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    (phone_like && digits.len() >= 3).then_some(digits)
+    let digits = digits.trim_start_matches('0');
+    (phone_like && digits.len() >= 3).then(|| digits.to_string())
 }
 
 #[cfg(test)]
@@ -51,12 +58,23 @@ mod tests {
 
     #[test]
     fn a_phone_typed_with_separators_is_searched_by_its_digits() {
-        assert_eq!(phone_digits("(067) 123-45"), Some("06712345".into()));
+        assert_eq!(phone_digits("(067) 123-45"), Some("6712345".into()));
         assert_eq!(phone_digits("+380 67"), Some("38067".into()));
         assert_eq!(phone_digits("ivan"), None);
         assert_eq!(phone_digits("12"), None, "too few digits to mean a phone");
+        assert_eq!(phone_digits("0012"), None, "too few digits to mean a phone");
         let text = rule("067 123").unwrap().to_json();
-        assert!(text.contains(r#""value":"067123""#), "{text}");
+        assert!(text.contains(r#""value":"67123""#), "{text}");
+    }
+
+    #[test]
+    fn a_national_or_international_prefix_is_not_looked_for() {
+        assert_eq!(phone_digits("07401 119999"), Some("7401119999".into()));
+        assert_eq!(
+            phone_digits("0044 7401 119999"),
+            Some("447401119999".into())
+        );
+        assert_eq!(phone_digits("030 1234567"), Some("301234567".into()));
     }
 
     #[test]
