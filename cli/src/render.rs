@@ -12,8 +12,8 @@
 
 use chrono::{DateTime, Utc};
 use contactkit::{
-    Activity, ActivityDetail, Category, ChannelStatus, Color, Contact, FieldDefinition, Segment,
-    SegmentKind, SuppressionKind, SuppressionRecord,
+    Activity, ActivityDetail, Category, ChannelStatus, Color, Contact, FieldDefinition,
+    MobilePushDevice, Segment, SegmentKind, SuppressionKind, SuppressionRecord,
 };
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -426,6 +426,46 @@ fn suppression_text(record: &SuppressionRecord, style: Style) -> String {
     text
 }
 
+/// What a push device is, as the card and the studio show it after its id: platform,
+/// model, system, app version, locale, and whether it can be reached (plain text).
+pub fn device_details(device: &MobilePushDevice) -> Vec<String> {
+    let platform = serde_json::to_value(device.platform)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let os = [device.os.as_deref(), device.os_version.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let reach = match (device.active, device.token.is_some()) {
+        (_, false) => "no push token",
+        (true, true) => "active",
+        (false, true) => "inactive",
+    };
+    [
+        Some(platform),
+        device.model.clone(),
+        (!os.is_empty()).then_some(os),
+        device.app_version.as_ref().map(|v| format!("v{v}")),
+        device.locale.clone(),
+        Some(reach.to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The push service of a web push endpoint, its host (`fcm.googleapis.com`): the
+/// endpoint itself is a long capability URL, too long to show and not for display.
+pub fn push_service(endpoint: &str) -> &str {
+    endpoint
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or(endpoint)
+}
+
 /// Devices grouped by app: the app with its device count, then one line a device.
 fn devices(contact: &Contact, indent: &str) -> String {
     if contact.applications.is_empty() {
@@ -444,34 +484,7 @@ fn devices(contact: &Contact, indent: &str) -> String {
             plural(count)
         );
         for device in contact.devices.iter().filter(|d| d.app_id == app.app_id) {
-            let platform = serde_json::to_value(device.platform)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let os = [device.os.as_deref(), device.os_version.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let details = [
-                Some(platform),
-                device.model.clone(),
-                (!os.is_empty()).then_some(os),
-                device.app_version.as_ref().map(|v| format!("v{v}")),
-                device.locale.clone(),
-                Some(
-                    match (device.active, device.token.is_some()) {
-                        (_, false) => "no push token",
-                        (true, true) => "active",
-                        (false, true) => "inactive",
-                    }
-                    .to_string(),
-                ),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
+            let details = device_details(device).join(" · ");
             let _ = write!(
                 text,
                 "\n{indent}  {:<12} {}",
@@ -492,15 +505,8 @@ fn web_push(contact: &Contact, indent: &str) -> String {
         .web_push
         .iter()
         .map(|s| {
-            let host = s
-                .endpoint
-                .split("://")
-                .nth(1)
-                .and_then(|rest| rest.split('/').next())
-                .unwrap_or(&s.endpoint)
-                .to_string();
             let line = [
-                Some(host),
+                Some(push_service(&s.endpoint).to_string()),
                 s.user_agent.clone(),
                 s.os.clone(),
                 s.language.clone(),

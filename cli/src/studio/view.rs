@@ -287,27 +287,9 @@ fn devices(contact: &Contact) -> Vec<Line> {
         .devices
         .iter()
         .map(|device| {
-            let os = [device.os.as_deref(), device.os_version.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let reach = match (device.active, device.token.is_some()) {
-                (_, false) => "no push token",
-                (true, true) => "active",
-                (false, true) => "inactive",
-            };
-            let parts = [
-                Some(device.device_id.clone()),
-                Some(device.app_id.clone()),
-                Some(enum_name(&device.platform)),
-                device.model.clone(),
-                (!os.is_empty()).then_some(os),
-                device.app_version.as_ref().map(|v| format!("v{v}")),
-                device.locale.clone(),
-                Some(reach.to_string()),
-            ];
-            Line::plain(joined(parts))
+            let mut parts = vec![device.device_id.clone(), device.app_id.clone()];
+            parts.extend(render::device_details(device));
+            Line::plain(parts.join(" · "))
         })
         .collect()
 }
@@ -317,25 +299,16 @@ fn web_push(contact: &Contact) -> Vec<Line> {
     contact
         .web_push
         .iter()
-        .map(|s| {
-            let host = s
-                .endpoint
-                .split("://")
-                .nth(1)
-                .and_then(|rest| rest.split('/').next())
-                .unwrap_or(&s.endpoint)
-                .to_string();
-            Line {
-                hover: Some(s.endpoint.clone()),
-                ..Line::plain(joined([
-                    Some(host),
-                    s.user_agent.clone(),
-                    s.os.clone(),
-                    s.language.clone(),
-                    s.subscription_page.clone(),
-                    Some(format!("since {}", day(s.created_at))),
-                ]))
-            }
+        .map(|s| Line {
+            hover: Some(s.endpoint.clone()),
+            ..Line::plain(joined([
+                Some(render::push_service(&s.endpoint).to_string()),
+                s.user_agent.clone(),
+                s.os.clone(),
+                s.language.clone(),
+                s.subscription_page.clone(),
+                Some(format!("since {}", day(s.created_at))),
+            ]))
         })
         .collect()
 }
