@@ -87,6 +87,16 @@ impl Values {
             .collect()
     }
 
+    /// These values, with each control they lack taken from `drawn`: a refused form
+    /// is shown again as sent, and its disabled (readonly) controls, which send
+    /// nothing, keep what they showed.
+    pub fn over(mut self, drawn: &Values) -> Values {
+        for (name, values) in &drawn.0 {
+            self.0.entry(name.clone()).or_insert_with(|| values.clone());
+        }
+        self
+    }
+
     fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.0.insert(name.into(), vec![value.into()]);
     }
@@ -541,6 +551,18 @@ mod tests {
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn a_form_shown_again_keeps_what_it_did_not_send() {
+        let drawn = values(&[
+            ("last_name", "Koval"),
+            ("fields.member_since", "2021-04-17T06:30:00"),
+        ]);
+        let sent = values(&[("last_name", "Kovalenko")]);
+        let shown = sent.over(&drawn);
+        assert_eq!(shown.one("last_name"), "Kovalenko");
+        assert_eq!(shown.one("fields.member_since"), "2021-04-17T06:30:00");
     }
 
     #[test]

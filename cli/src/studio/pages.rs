@@ -591,11 +591,12 @@ async fn save(
             .filter(|(k, _)| k != "csrf" && k != "version")
             .collect(),
     );
+    let before = state.drawn();
     let refuse = |error: Error| {
-        let page = edit_page(&studio, &state, sent.clone(), Some(&error));
+        let shown = sent.clone().over(&before);
+        let page = edit_page(&studio, &state, shown, Some(&error));
         (StatusCode::UNPROCESSABLE_ENTITY, self::page(&page)).into_response()
     };
-    let before = state.drawn();
     if version != version_of(&before) {
         return Ok(refuse(Error::validation(
             "version",

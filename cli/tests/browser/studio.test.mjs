@@ -312,9 +312,12 @@ test("an edit is saved to the book at once: names, time zone, language, a segmen
 });
 
 test("a rejected edit shows the library's error beside its field and writes nothing", async () => {
-  const before = stored("crm-100004");
+  // The showcase has a readonly field set, which the refused form must still show.
+  const before = stored(OLENA);
   const p = await page();
   await p.goto(`/contacts/${before.id}/edit`);
+  const readonlyShown = await p.inputValue("input[name='fields.member_since']");
+  assert.notEqual(readonlyShown, "");
   await p.fill("input[name=last_name]", "Changed-But-Not-Saved");
   await p.fill("input[name=email]", "not an email");
   await p.click("button.primary:has-text('Save')");
@@ -326,6 +329,8 @@ test("a rejected edit shows the library's error beside its field and writes noth
   // The form keeps what was typed, so it can be corrected.
   assert.equal(await p.inputValue("input[name=email]"), "not an email");
   assert.equal(await p.inputValue("input[name=last_name]"), "Changed-But-Not-Saved");
+  // A readonly field sends nothing; it still shows its value.
+  assert.equal(await p.inputValue("input[name='fields.member_since']"), readonlyShown);
   assert.deepEqual(stored(before.id), before, "the refused edit changed the book");
 
   // A number below the field's minimum: refused the same way.
