@@ -121,6 +121,15 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// A field's title, or its key when the definition has none (or is gone).
+    pub fn field_title(&self, key: &str) -> String {
+        self.fields
+            .get(key)
+            .map(|d| d.title.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| key.to_string())
+    }
+
     /// Gathers the catalogue from lists as the book returns them.
     pub fn new(
         segments: Vec<Segment>,
@@ -531,17 +540,7 @@ fn fields(contact: &Contact, catalog: &Catalog, indent: &str) -> String {
         .fields
         .iter()
         .map(|(key, value)| {
-            let title = catalog
-                .fields
-                .get(key)
-                .map(|d| d.title.clone())
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| key.clone());
-            let value = match value {
-                contactkit::FieldValue::Multilist(items) => items.join(", "),
-                contactkit::FieldValue::Datetime(at) => when(*at),
-                other => other.to_platform_string(),
-            };
+            let (title, value) = (catalog.field_title(key), field_text(value));
             (escape(&title).into_owned(), escape(&value).into_owned())
         })
         .collect();
@@ -641,11 +640,26 @@ pub fn activity_row(item: &Activity, style: Style) -> String {
     )
 }
 
-fn when(at: DateTime<Utc>) -> String {
+/// A field's value as the card and the studio show it: a multilist's items joined,
+/// an instant as [`when`], a boolean as yes or no.
+pub fn field_text(value: &contactkit::FieldValue) -> String {
+    use contactkit::FieldValue;
+    match value {
+        FieldValue::Multilist(items) => items.join(", "),
+        FieldValue::Datetime(at) => when(*at),
+        FieldValue::Boolean(true) => "yes".into(),
+        FieldValue::Boolean(false) => "no".into(),
+        other => other.to_platform_string(),
+    }
+}
+
+/// An instant as the card and every studio page show it: `2025-05-30 09:12 UTC`.
+pub fn when(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-fn day(at: DateTime<Utc>) -> String {
+/// A day: `2025-05-30`.
+pub fn day(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d").to_string()
 }
 
@@ -676,7 +690,8 @@ fn list_or_dash(items: impl Iterator<Item = String>) -> String {
     }
 }
 
-fn plural(count: usize) -> &'static str {
+/// The plural ending of a count's noun.
+pub fn plural(count: usize) -> &'static str {
     if count == 1 {
         ""
     } else {

@@ -3,11 +3,10 @@
 //! tones. The templates only lay these out (and escape every piece), so each rule of
 //! presentation (which status is red, what an order's line says) has one home here.
 
-use crate::render::{self, Catalog};
-use chrono::{DateTime, Utc};
+use crate::render::{self, day, plural, when, Catalog};
 use contactkit::{
-    Activity, ActivityDetail, Channel, ChannelStatus, Contact, FieldValue, SegmentKind,
-    SuppressionKind, SuppressionRecord,
+    Activity, ActivityDetail, Channel, ChannelStatus, Contact, SegmentKind, SuppressionKind,
+    SuppressionRecord,
 };
 
 /// A contact's row in the All contacts table.
@@ -380,26 +379,13 @@ fn fields(contact: &Contact, catalog: &Catalog) -> Vec<Line> {
         .fields
         .iter()
         .map(|(key, value)| {
-            let title = catalog
-                .fields
-                .get(key)
-                .map(|d| d.title.clone())
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| key.clone());
-            Line::plain(format!("{title}: {}", field_text(value)))
+            Line::plain(format!(
+                "{}: {}",
+                catalog.field_title(key),
+                render::field_text(value)
+            ))
         })
         .collect()
-}
-
-/// A field's value as the profile shows it.
-pub fn field_text(value: &FieldValue) -> String {
-    match value {
-        FieldValue::Multilist(items) => items.join(", "),
-        FieldValue::Datetime(at) => when(*at),
-        FieldValue::Boolean(true) => "yes".into(),
-        FieldValue::Boolean(false) => "no".into(),
-        other => other.to_platform_string(),
-    }
 }
 
 fn orders(contact: &Contact) -> Vec<Line> {
@@ -533,21 +519,4 @@ fn joined<const N: usize>(parts: [Option<String>; N]) -> String {
         }
     }
     out.join(" · ")
-}
-
-/// An instant as every page shows it: `2025-05-30 09:12 UTC`.
-pub fn when(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-fn day(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
