@@ -345,33 +345,39 @@ fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: St
         list_or_dash(catalog.static_segment_names(contact).into_iter()),
     );
     row("Fields", fields(contact, catalog, &indent));
-    let stats = &contact.order_stats;
     row(
         "Orders",
-        if stats.order_count == 0 {
-            "—".to_string()
-        } else {
-            let revenue = if stats.revenue.is_empty() {
-                "no delivered revenue".to_string()
-            } else {
-                stats
-                    .revenue
-                    .iter()
-                    .map(|(currency, amount)| format!("{amount} {}", escape(currency)))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            };
-            let last = stats
-                .last_order_at
-                .map(|at| format!(" · last {}", day(at)))
-                .unwrap_or_default();
-            format!(
-                "{} order{} · delivered {revenue}{last}",
-                stats.order_count,
-                plural(stats.order_count as usize)
-            )
-        },
+        order_summary(&contact.order_stats)
+            .map(|summary| escape(&summary).into_owned())
+            .unwrap_or_else(|| "—".to_string()),
     );
+}
+
+/// A contact's orders in one line, `3 orders · delivered 14715 UAH · last
+/// 2026-11-30`, or `None` without orders: the card and the studio both show it.
+pub fn order_summary(stats: &contactkit::OrderStats) -> Option<String> {
+    if stats.order_count == 0 {
+        return None;
+    }
+    let revenue = if stats.revenue.is_empty() {
+        "no delivered revenue".to_string()
+    } else {
+        stats
+            .revenue
+            .iter()
+            .map(|(currency, amount)| format!("{amount} {currency}"))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let last = stats
+        .last_order_at
+        .map(|at| format!(" · last {}", day(at)))
+        .unwrap_or_default();
+    Some(format!(
+        "{} order{} · delivered {revenue}{last}",
+        stats.order_count,
+        plural(stats.order_count as usize)
+    ))
 }
 
 fn suppressions_of(contact: &Contact, channel: contactkit::Channel) -> Vec<SuppressionRecord> {

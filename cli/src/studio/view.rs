@@ -389,29 +389,10 @@ fn fields(contact: &Contact, catalog: &Catalog) -> Vec<Line> {
 }
 
 fn orders(contact: &Contact) -> Vec<Line> {
-    let stats = &contact.order_stats;
-    if stats.order_count == 0 {
-        return Vec::new();
-    }
-    let revenue = if stats.revenue.is_empty() {
-        "no delivered revenue".to_string()
-    } else {
-        stats
-            .revenue
-            .iter()
-            .map(|(currency, amount)| format!("{amount} {currency}"))
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
-    let last = stats
-        .last_order_at
-        .map(|at| format!(" · last {}", day(at)))
-        .unwrap_or_default();
-    vec![Line::plain(format!(
-        "{} order{} · delivered {revenue}{last}",
-        stats.order_count,
-        plural(stats.order_count as usize)
-    ))]
+    render::order_summary(&contact.order_stats)
+        .map(Line::plain)
+        .into_iter()
+        .collect()
 }
 
 /// A timeline item as the activity tab draws it: the colour bar and icon the book
