@@ -180,3 +180,69 @@ fn an_unreachable_server_is_a_storage_error_naming_it() {
     assert!(run.stderr.contains("127.0.0.1:1"), "{}", run.stderr);
     assert!(!run.all().contains(":pw@"), "{}", run.all());
 }
+
+/// The studio on a book in PostgreSQL: the list reads it, and a saved edit is in the
+/// database at once, as another process (`contactkit show`) sees it.
+#[test]
+fn the_studio_lists_and_edits_a_book_in_postgresql() {
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let database = Database::new("studio");
+    let dir = tempfile::tempdir().unwrap();
+    on_server(dir.path(), &database, &["demo", "--contacts", "30"]).expect(0);
+    let book = contactkit::ContactBook::connect(&database.url).expect("the book");
+    let olena = book
+        .find_by_email("olena.koval@example.com")
+        .unwrap()
+        .expect("the showcase");
+    let guard = contactkit_cli::studio::Guard::new("127.0.0.1:8410".parse().unwrap(), false);
+    let token = guard.token().to_string();
+    let router = contactkit_cli::studio::router(std::sync::Arc::new(book), guard);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let send = |request: Request<Body>| {
+        runtime.block_on(async {
+            let response = router.clone().oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8(body.to_vec()).unwrap())
+        })
+    };
+    let get = |path: &str| {
+        send(
+            Request::get(path)
+                .header(header::HOST, "127.0.0.1:8410")
+                .body(Body::empty())
+                .unwrap(),
+        )
+    };
+
+    let (status, list) = get("/contacts?q=Koval");
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains(&olena.id), "{list}");
+
+    let (_, form) = get(&format!("/contacts/{}/edit", olena.id));
+    let version = form
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form's version");
+    let (status, _) = send(
+        Request::post(format!("/contacts/{}/edit", olena.id))
+            .header(header::HOST, "127.0.0.1:8410")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "csrf={token}&version={version}&last_name=Kovalenko"
+            )))
+            .unwrap(),
+    );
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let shown = on_server(dir.path(), &database, &["show", &olena.id]).expect(0);
+    assert!(shown.stdout.contains("Olena Kovalenko"), "{}", shown.stdout);
+}
