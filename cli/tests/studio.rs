@@ -1432,6 +1432,27 @@ fn additional_fields_of_every_type_are_saved_as_typed_and_readonly_ones_are_not(
     assert_eq!(studio.contact(&contact.id), before);
 }
 
+/// A form over the body limit (here a 3 MB first name) is answered with the studio's
+/// page saying nothing was saved, not the framework's bare text, and writes nothing.
+#[test]
+fn a_form_too_large_to_read_is_refused_on_a_page_and_writes_nothing() {
+    let studio = Studio::demo();
+    let id = studio.all_ids()[1].clone();
+    let before = studio.contact(&id);
+    let form = with(studio.edit_form(&id), "first_name", &"a".repeat(3_000_000));
+    let page = studio.save(&id, &form).expect(StatusCode::BAD_REQUEST);
+    assert!(
+        page.body
+            .contains("the edit could not be read, nothing was saved"),
+        "{}",
+        &page.body[..page.body.len().min(2000)]
+    );
+    assert!(page
+        .header("content-security-policy")
+        .contains("script-src 'self'"));
+    assert_eq!(studio.contact(&id), before, "nothing written");
+}
+
 #[test]
 fn a_refused_value_shows_the_librarys_error_beside_its_control_and_writes_nothing() {
     let studio = Studio::demo();

@@ -8,6 +8,7 @@ use super::guard::Guard;
 use super::{assets, search, view};
 use crate::render::Catalog;
 use askama::Template;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -577,8 +578,15 @@ async fn edit_form(
 async fn save(
     State(studio): State<Studio>,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    form: Result<Form<Pairs>, FormRejection>,
 ) -> Result<Response, PageError> {
+    // A form that cannot be read (over the 2 MB body limit, not form-encoded) is
+    // answered with the studio's page saying why, not the framework's bare text.
+    let Form(pairs) = form.map_err(|e| {
+        PageError::BadRequest(format!(
+            "the edit could not be read, nothing was saved: {e}"
+        ))
+    })?;
     studio
         .guard
         .check_token(first(&pairs, "csrf"))
