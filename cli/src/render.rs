@@ -29,9 +29,10 @@ pub struct Style {
     pub color: bool,
 }
 
-/// A piece of text and the escape that colours it.
+/// A piece of text and the colour it is shown in: an ANSI escape on the card, a CSS
+/// class in the studio.
 #[derive(Clone, Copy)]
-enum Tone {
+pub enum Tone {
     Bold,
     Dim,
     Green,
@@ -41,6 +42,18 @@ enum Tone {
 }
 
 impl Tone {
+    /// The studio's CSS class for the tone.
+    pub fn class(self) -> &'static str {
+        match self {
+            Tone::Bold => "bold",
+            Tone::Dim => "dim",
+            Tone::Green => "green",
+            Tone::Brown => "brown",
+            Tone::Red => "red",
+            Tone::Yellow => "yellow",
+        }
+    }
+
     fn escape(self) -> &'static str {
         match self {
             Tone::Bold => "\x1b[1m",
@@ -121,12 +134,11 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// A field's title, or its key when the definition has none (or is gone).
+    /// A field's title, or its key when the definition is gone.
     pub fn field_title(&self, key: &str) -> String {
         self.fields
             .get(key)
-            .map(|d| d.title.clone())
-            .filter(|t| !t.is_empty())
+            .map(field_title)
             .unwrap_or_else(|| key.to_string())
     }
 
@@ -317,24 +329,7 @@ fn information(out: &mut String, contact: &Contact, catalog: &Catalog, style: St
     row(
         "Location",
         match &contact.location {
-            Some(l) => {
-                let mut text = format!("{:.4}, {:.4}", l.latitude, l.longitude);
-                if let Some(accuracy) = l.accuracy {
-                    let _ = write!(text, " ±{accuracy} m");
-                }
-                let place =
-                    distinct([l.city.as_deref(), l.region.as_deref(), l.country.as_deref()])
-                        .join(", ");
-                if !place.is_empty() {
-                    let _ = write!(text, " · {}", escape(&place));
-                }
-                let source = serde_json::to_value(l.source)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                let _ = write!(text, " · {source} · {}", day(l.updated_at));
-                text
-            }
+            Some(l) => escape(&location_line(l)).into_owned(),
             None => "—".to_string(),
         },
     );
@@ -402,15 +397,10 @@ fn address_line(
         return "—".to_string();
     };
     let status = status.unwrap_or(ChannelStatus::Active);
-    let tone = match status {
-        ChannelStatus::Active => Tone::Green,
-        ChannelStatus::Unconfirmed | ChannelStatus::Unsubscribed => Tone::Yellow,
-        ChannelStatus::SpamComplaint | ChannelStatus::Blacklisted => Tone::Red,
-    };
     let mut text = format!(
         "{} · {}",
         escape(address),
-        style.paint(tone, status.as_str())
+        style.paint(status_tone(status), status.as_str())
     );
     for record in records {
         let _ = write!(text, "\n{indent}  {}", suppression_text(record, style));
@@ -420,34 +410,75 @@ fn address_line(
 
 /// `blacklisted 2025-02-01 10:00 UTC · hard_bounce`, with the lifting if any.
 fn suppression_text(record: &SuppressionRecord, style: Style) -> String {
-    let tone = match record.kind {
+    format!(
+        "{} {}",
+        style.paint(suppression_tone(record.kind), record.kind.as_str()),
+        escape(&suppression_details(record))
+    )
+}
+
+/// The colour of an address's status: green when it may be sent to, yellow when
+/// the person opted out or has not confirmed, red when it is blocked.
+pub fn status_tone(status: ChannelStatus) -> Tone {
+    match status {
+        ChannelStatus::Active => Tone::Green,
+        ChannelStatus::Unconfirmed | ChannelStatus::Unsubscribed => Tone::Yellow,
+        ChannelStatus::SpamComplaint | ChannelStatus::Blacklisted => Tone::Red,
+    }
+}
+
+/// The colour of a suppression record, as [`status_tone`] colours the status it sets.
+pub fn suppression_tone(kind: SuppressionKind) -> Tone {
+    match kind {
         SuppressionKind::Blacklisted | SuppressionKind::SpamComplaint => Tone::Red,
         SuppressionKind::Unsubscribed => Tone::Yellow,
-    };
-    let mut text = format!(
-        "{} {}",
-        style.paint(tone, record.kind.as_str()),
-        when(record.at)
-    );
+    }
+}
+
+/// What follows a suppression record's kind, plain: `2025-02-01 10:00 UTC ·
+/// hard_bounce`, then its lifting if any (`· lifted … (note)`).
+pub fn suppression_details(record: &SuppressionRecord) -> String {
+    let mut text = when(record.at);
     if let Some(reason) = &record.reason {
-        let _ = write!(text, " · {}", escape(reason));
+        let _ = write!(text, " · {reason}");
     }
     if let Some(lifted) = record.lifted_at {
         let _ = write!(text, " · lifted {}", when(lifted));
         if let Some(note) = &record.lift_note {
-            let _ = write!(text, " ({})", escape(note));
+            let _ = write!(text, " ({note})");
         }
     }
     text
 }
 
+/// A location in one line, plain: `50.4474, 30.5219 ±25 m · Kyiv, UA · gps ·
+/// 2026-12-02` (the place's repeated parts once).
+pub fn location_line(l: &contactkit::Location) -> String {
+    let mut text = format!("{:.4}, {:.4}", l.latitude, l.longitude);
+    if let Some(accuracy) = l.accuracy {
+        let _ = write!(text, " ±{accuracy} m");
+    }
+    let place = distinct([l.city.as_deref(), l.region.as_deref(), l.country.as_deref()]).join(", ");
+    if !place.is_empty() {
+        let _ = write!(text, " · {place}");
+    }
+    let _ = write!(text, " · {} · {}", l.source.as_str(), day(l.updated_at));
+    text
+}
+
+/// A serde-named enum's lowercase name (`ios`, `online`), for the enums without an
+/// `as_str` of their own.
+pub fn enum_name(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// What a push device is, as the card and the studio show it after its id: platform,
 /// model, system, app version, locale, and whether it can be reached (plain text).
 pub fn device_details(device: &MobilePushDevice) -> Vec<String> {
-    let platform = serde_json::to_value(device.platform)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let platform = enum_name(&device.platform);
     let os = [device.os.as_deref(), device.os_version.as_deref()]
         .into_iter()
         .flatten()
@@ -644,6 +675,15 @@ pub fn activity_row(item: &Activity, style: Style) -> String {
         style.paint(tone, &icon),
         escape(&text)
     )
+}
+
+/// A field's title, or its key when it has none.
+pub fn field_title(definition: &FieldDefinition) -> String {
+    if definition.title.is_empty() {
+        definition.key.clone()
+    } else {
+        definition.title.clone()
+    }
 }
 
 /// A field's value as the card and the studio show it: a multilist's items joined,

@@ -647,6 +647,70 @@ fn a_phone_typed_in_national_form_finds_its_contact() {
     assert_eq!(row_ids(&search(&studio, "07401 119999")), [uk.id.as_str()]);
 }
 
+/// Names from Faker's locales and phones in the national form libphonenumber writes
+/// them in (`phonenumbers.format_number(…, NATIONAL)`), countries interleaved: each
+/// contact is found by its last name and by its phone as typed at home, and its
+/// profile shows the name as stored.
+#[test]
+fn the_world_s_names_and_national_phones_are_found() {
+    let studio = Studio::demo();
+    // (first name, last name, E.164 phone, the oracle's national form)
+    let people = [
+        ("วรปรัชญ์", "หนุนสุข", "+66812345678", "081 234 5678"),
+        ("Markus", "Flantz", "+4915112345678", "01511 2345678"),
+        ("शर्म", "तिवारी", "+919876543210", "098765 43210"),
+        ("充", "太田", "+819012345678", "090-1234-5678"),
+        ("Ayla", "Cassiano", "+5511987654321", "(11) 98765-4321"),
+        ("أنيسة", "بن يمينة", "+213551234567", "0551 23 45 67"),
+        ("Омелян", "Наливайко", "+380671112233", "067 111 2233"),
+    ];
+    let created: Vec<Contact> = people
+        .iter()
+        .map(|(first, last, phone, _)| {
+            studio.create(ContactInput {
+                first_name: Patch::Set(first.to_string()),
+                last_name: Patch::Set(last.to_string()),
+                phone: Patch::Set(phone.to_string()),
+                ..ContactInput::default()
+            })
+        })
+        .collect();
+    for ((first, last, _, national), contact) in people.iter().zip(&created) {
+        assert_eq!(
+            row_ids(&search(&studio, national)),
+            [contact.id.as_str()],
+            "{national}"
+        );
+        assert!(
+            row_ids(&search(&studio, last)).contains(&contact.id),
+            "{last}"
+        );
+        let profile = studio
+            .get(&format!("/contacts/{}", contact.id))
+            .expect(StatusCode::OK);
+        assert!(
+            profile.body.contains(&format!("{first} {last}")),
+            "{first} {last}"
+        );
+    }
+}
+
+/// A search of more words than a rule can hold (each word is two conditions, the
+/// book allows 256) is refused with a message, not answered with every contact.
+#[test]
+fn a_search_too_long_for_a_rule_lists_nobody_and_says_why() {
+    let studio = Studio::demo();
+    let body = search(&studio, &vec!["ko"; 200].join(" "));
+    assert!(
+        row_ids(&body).is_empty(),
+        "a refused search listed contacts"
+    );
+    assert!(
+        unescape(&body).contains("too long to search for: use fewer words"),
+        "{body}"
+    );
+}
+
 #[test]
 fn a_junk_paging_cursor_shows_a_message_not_a_broken_page() {
     let studio = Studio::demo();

@@ -10,6 +10,8 @@
 //! source (a GPS fix does not become a manual one by saving the form), and a form
 //! saved unchanged writes nothing.
 
+use super::view;
+use crate::render;
 use contactkit::{
     Address, Contact, ContactInput, Error, FieldDefinition, FieldInput, FieldType, FieldValue,
     LocationInput, LocationSource, Patch, Segment, SegmentKind, Source,
@@ -225,13 +227,7 @@ pub fn patch(
     };
     let optional = |name: &str| Some(after.one(name).to_string()).filter(|v| !v.is_empty());
 
-    let address_names = [
-        "address.country",
-        "address.region",
-        "address.town",
-        "address.street_address",
-        "address.postcode",
-    ];
+    let address_names = section_names("address.country", &ADDRESS_CONTROLS);
     if section_changed(&address_names) {
         changed = true;
         input.address = if address_names.iter().all(|n| after.one(n).is_empty()) {
@@ -247,14 +243,7 @@ pub fn patch(
         };
     }
 
-    let location_names = [
-        "location.latitude",
-        "location.longitude",
-        "location.accuracy",
-        "location.country",
-        "location.region",
-        "location.city",
-    ];
+    let location_names = section_names("location.country", &LOCATION_CONTROLS);
     if section_changed(&location_names) {
         changed = true;
         input.location = if location_names.iter().all(|n| after.one(n).is_empty()) {
@@ -287,20 +276,9 @@ pub fn patch(
             if chosen == before.chosen(&name) {
                 continue;
             }
-            // In the definition's order, as the book keeps them.
-            let ordered: Vec<String> = definition
-                .options
-                .iter()
-                .filter(|o| chosen.contains(*o))
-                .cloned()
-                .chain(
-                    chosen
-                        .iter()
-                        .filter(|c| !definition.options.contains(c))
-                        .cloned(),
-                )
-                .collect();
-            (!ordered.is_empty()).then_some(FieldInput::List(ordered))
+            // The book checks each against the options and keeps them in the
+            // definition's order.
+            (!chosen.is_empty()).then(|| FieldInput::List(chosen.into_iter().collect()))
         } else {
             let sent = after.one(&name);
             if sent == before.one(&name) {
@@ -318,6 +296,13 @@ pub fn patch(
         input.fields.insert(definition.key.clone(), value);
     }
     Ok(changed.then_some(input))
+}
+
+/// A section's control names: its country dropdown and its text controls.
+fn section_names<'a>(country: &'a str, controls: &[(&'a str, &str)]) -> Vec<&'a str> {
+    std::iter::once(country)
+        .chain(controls.iter().map(|(name, _)| *name))
+        .collect()
 }
 
 /// A required coordinate of a location being set.
@@ -395,8 +380,8 @@ pub fn languages(current: &str) -> Vec<Choice> {
     languages.sort_by(|a, b| a.1.cmp(&b.1));
     let known = languages.iter().any(|(code, _)| code == current);
     let mut choices = keep_current(current, known);
-    choices.extend(languages.into_iter().map(|(code, name)| Choice {
-        label: format!("{name} ({code})"),
+    choices.extend(languages.into_iter().map(|(code, _)| Choice {
+        label: view::language_name(&code),
         value: code,
     }));
     choices
@@ -414,8 +399,8 @@ pub fn countries(current: &str) -> Vec<Choice> {
         .iter()
         .any(|(code, _)| code.eq_ignore_ascii_case(current));
     let mut choices = keep_current(current, known);
-    choices.extend(countries.into_iter().map(|(code, name)| Choice {
-        label: format!("{name} ({code})"),
+    choices.extend(countries.into_iter().map(|(code, _)| Choice {
+        label: view::country_name(&code),
         value: code,
     }));
     choices
@@ -484,11 +469,7 @@ pub fn field_controls(fields: &[FieldDefinition], values: &Values) -> Vec<FieldC
                 _ => Vec::new(),
             };
             FieldControl {
-                title: if definition.title.is_empty() {
-                    definition.key.clone()
-                } else {
-                    definition.title.clone()
-                },
+                title: render::field_title(definition),
                 input: definition.field_type.as_str(),
                 value,
                 options,

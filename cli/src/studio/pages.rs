@@ -237,13 +237,14 @@ async fn contacts(
     };
     let (total, answer) = with_book(&studio, move |book| {
         Ok(match &rule {
-            Some(rule) => (book.count_where(rule)?, book.list_where(rule, &query)),
-            None => (book.count()?, book.list(&query)),
+            Ok(Some(rule)) => (book.count_where(rule)?, book.list_where(rule, &query)),
+            Ok(None) => (book.count()?, book.list(&query)),
+            Err(error) => (0, Err(error.clone())),
         })
     })
     .await?;
-    // A junk cursor in the address bar is the book's validation error, shown above
-    // an empty table rather than as a broken page.
+    // A search too large for a rule, or a junk cursor in the address bar, is a
+    // validation error, shown above an empty table rather than as a broken page.
     let (items, next, problem) = match answer.map_err(PageError::from) {
         Ok(page_of) => (page_of.items, page_of.next_cursor, None),
         Err(PageError::BadRequest(message)) => (Vec::new(), None, Some(message)),

@@ -1,19 +1,21 @@
 //! The All contacts search box: one text matched against name, email and phone,
 //! as a rule of the book's rule language, so the store answers it in SQL.
 
-use contactkit::Rule;
+use contactkit::{Error, Rule};
 use serde_json::{json, Value};
 
-/// The rule for `text`, or `None` for an empty box (every contact).
+/// The rule for `text`, or `None` for an empty box (every contact); an error when the
+/// text is too large for a rule (the book bounds a rule's conditions and size), never
+/// a quiet "no filter", which would list every contact as if they all matched.
 ///
 /// A contact matches when each word is in its first or last name ("ivan pet" finds
 /// Ivan Petrenko), or the whole text is in its email, or the text's digits are in
 /// its phone ("067 123-45" finds +38067123456…, "07401 119999" +447401119999).
 /// Case does not matter.
-pub fn rule(text: &str) -> Option<Rule> {
+pub fn rule(text: &str) -> Result<Option<Rule>, Error> {
     let text = text.trim();
     if text.is_empty() {
-        return None;
+        return Ok(None);
     }
     let contains =
         |attr: &str, value: &str| json!({"attr": attr, "op": "contains", "value": value});
@@ -25,9 +27,9 @@ pub fn rule(text: &str) -> Option<Rule> {
     if let Some(digits) = phone_digits(text) {
         any.push(contains("phone", &digits));
     }
-    // Every piece is one of the rule language's own forms with a text value, so the
-    // rule always reads; a failure would be a bug here, answered with no filter.
-    Rule::from_value(&json!({ "any": any })).ok()
+    Rule::from_value(&json!({ "any": any }))
+        .map(Some)
+        .map_err(|_| Error::validation("search", text, "too long to search for: use fewer words"))
 }
 
 /// The digits to look for in phones, of text that reads as (part of) a phone number:
@@ -52,8 +54,8 @@ mod tests {
 
     #[test]
     fn an_empty_box_is_no_filter() {
-        assert!(rule("").is_none());
-        assert!(rule("   ").is_none());
+        assert!(rule("").unwrap().is_none());
+        assert!(rule("   ").unwrap().is_none());
     }
 
     #[test]
@@ -63,7 +65,7 @@ mod tests {
         assert_eq!(phone_digits("ivan"), None);
         assert_eq!(phone_digits("12"), None, "too few digits to mean a phone");
         assert_eq!(phone_digits("0012"), None, "too few digits to mean a phone");
-        let text = rule("067 123").unwrap().to_json();
+        let text = rule("067 123").unwrap().unwrap().to_json();
         assert!(text.contains(r#""value":"67123""#), "{text}");
     }
 
@@ -79,7 +81,7 @@ mod tests {
 
     #[test]
     fn each_word_must_be_in_a_name() {
-        let text = rule("Ivan  Pet").unwrap().to_json();
+        let text = rule("Ivan  Pet").unwrap().unwrap().to_json();
         assert!(
             text.contains(r#""value":"Ivan""#) && text.contains(r#""value":"Pet""#),
             "{text}"
@@ -88,5 +90,18 @@ mod tests {
             text.contains(r#""value":"Ivan  Pet""#),
             "the whole text is tried on the email: {text}"
         );
+    }
+
+    #[test]
+    fn a_search_too_large_for_a_rule_is_an_error_not_every_contact() {
+        // Each word is two conditions, and the book allows 256 in a rule.
+        let words = vec!["ab"; 200].join(" ");
+        let error = rule(&words).unwrap_err().to_string();
+        assert!(
+            error.contains("search") && error.contains("fewer words"),
+            "{error}"
+        );
+        let fine = vec!["ab"; 100].join(" ");
+        assert!(rule(&fine).unwrap().is_some());
     }
 }

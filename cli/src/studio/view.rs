@@ -5,8 +5,7 @@
 
 use crate::render::{self, day, plural, when, Catalog};
 use contactkit::{
-    Activity, ActivityDetail, Channel, ChannelStatus, Contact, SegmentKind, SuppressionKind,
-    SuppressionRecord,
+    Activity, ActivityDetail, Channel, ChannelStatus, Contact, SegmentKind, SuppressionRecord,
 };
 
 /// A contact's row in the All contacts table.
@@ -100,13 +99,8 @@ pub fn list_row(contact: &Contact) -> ListRow {
 }
 
 fn status_badge(status: ChannelStatus) -> Badge {
-    let tone = match status {
-        ChannelStatus::Active => "green",
-        ChannelStatus::Unconfirmed | ChannelStatus::Unsubscribed => "yellow",
-        ChannelStatus::SpamComplaint | ChannelStatus::Blacklisted => "red",
-    };
     Badge {
-        tone,
+        tone: render::status_tone(status).class(),
         text: status.as_str().to_string(),
     }
 }
@@ -247,21 +241,14 @@ fn address_line(
 
 /// `blacklisted 2025-02-01 10:00 UTC · hard_bounce`, with its lifting if any.
 fn suppression_note(record: &SuppressionRecord) -> Badge {
-    let tone = match record.kind {
-        SuppressionKind::Blacklisted | SuppressionKind::SpamComplaint => "red",
-        SuppressionKind::Unsubscribed => "yellow",
-    };
-    let mut text = format!("{} {}", record.kind.as_str(), when(record.at));
-    if let Some(reason) = &record.reason {
-        text.push_str(&format!(" · {reason}"));
+    Badge {
+        tone: render::suppression_tone(record.kind).class(),
+        text: format!(
+            "{} {}",
+            record.kind.as_str(),
+            render::suppression_details(record)
+        ),
     }
-    if let Some(lifted) = record.lifted_at {
-        text.push_str(&format!(" · lifted {}", when(lifted)));
-        if let Some(note) = &record.lift_note {
-            text.push_str(&format!(" ({note})"));
-        }
-    }
-    Badge { tone, text }
 }
 
 /// The apps among the devices, each with its device ids to show on hover.
@@ -328,19 +315,11 @@ fn address(contact: &Contact) -> Vec<Line> {
 }
 
 fn location(contact: &Contact) -> Vec<Line> {
-    let Some(l) = &contact.location else {
-        return Vec::new();
-    };
-    let mut text = format!("{:.4}, {:.4}", l.latitude, l.longitude);
-    if let Some(accuracy) = l.accuracy {
-        text.push_str(&format!(" ±{accuracy} m"));
-    }
-    let place = joined([l.city.clone(), l.region.clone(), l.country.clone()]);
-    if !place.is_empty() {
-        text.push_str(&format!(" · {place}"));
-    }
-    text.push_str(&format!(" · {} · {}", l.source.as_str(), day(l.updated_at)));
-    vec![Line::plain(text)]
+    contact
+        .location
+        .iter()
+        .map(|l| Line::plain(render::location_line(l)))
+        .collect()
 }
 
 /// The contact's segments by name, each with its kind when it is not a static list
@@ -439,7 +418,7 @@ pub fn item(activity: &Activity) -> Item {
                 Some(format!("{} {}", o.amount, o.currency)),
                 (count > 0).then(|| format!("{count} item{}", plural(count))),
                 o.store_id.as_ref().map(|s| format!("store {s}")),
-                Some(enum_name(&o.source)),
+                Some(render::enum_name(&o.source)),
             ];
             (
                 "order",
@@ -481,14 +460,6 @@ pub fn language_name(tag: &str) -> String {
         Some(language) => format!("{} ({tag})", language.to_name()),
         None => tag.to_string(),
     }
-}
-
-/// A serde-named enum's lowercase name (`ios`, `online`).
-fn enum_name(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The present parts joined with ` · `, a part equal to the one before it left out.
